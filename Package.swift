@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction: ocop → OCOPAPI → (OCOP, HTTP); OCOP → SQLite, JSON.
+// The HTTP engine never imports OCOP or SQLite; the domain never imports HTTP.
+let package = Package(
+    name: "ocop-hub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ocop", targets: ["ocop"]),
+        .executable(name: "ocop-bench", targets: ["ocop-bench"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "CLinux"),
+        .target(name: "HTTP", dependencies: ["CLinux"]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "JSON"),
+        .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
+        .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
+        .executableTarget(name: "ocop", dependencies: ["OCOPAPI"]),
+        .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "OCOPTests", dependencies: ["OCOP"]),
+        .testTarget(name: "OCOPAPITests", dependencies: ["OCOPAPI", "HTTP", "JSON"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,58 @@
+#include "CLinux.h"
+#include <fcntl.h>
+#include <errno.h>
+#include <pthread.h>
+
+int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int clinux_epoll_wait(int epfd, uint64_t *datas, uint32_t *events, int maxevents, int timeout_ms) {
+    struct epoll_event evs[256];
+    if (maxevents > 256) maxevents = 256;
+    int n = epoll_wait(epfd, evs, maxevents, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        datas[i] = evs[i].data.u64;
+        events[i] = evs[i].events;
+    }
+    return n;
+}
+
+static void shutdown_set(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+}
+
+int clinux_block_shutdown_signals(void) {
+    sigset_t set;
+    shutdown_set(&set);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int clinux_wait_signal(void) {
+    sigset_t set;
+    shutdown_set(&set);
+    int sig = 0;
+    int rc;
+    do { rc = sigwait(&set, &sig); } while (rc == EINTR);
+    return rc == 0 ? sig : -1;
+}
+
+void clinux_ignore_sigpipe(void) {
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int clinux_setsockopt_int(int fd, int level, int name, int value) {
+    return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+int clinux_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}

@@ -1,0 +1,39 @@
+#ifndef CLINUX_H
+#define CLINUX_H
+
+// Glibc's Swift overlay hides <sys/epoll.h>, <sys/eventfd.h> and friends; this
+// shim exposes them. `struct epoll_event` is packed on x86_64, which Swift
+// imports awkwardly, so small wrappers pass its fields as plain integers.
+
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/resource.h>
+#include <signal.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+/// epoll_ctl with the event's fields passed flat.
+int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+
+/// epoll_wait that unpacks each ready event into two parallel arrays.
+int clinux_epoll_wait(int epfd, uint64_t *datas, uint32_t *events, int maxevents, int timeout_ms);
+
+/// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (inherited by threads it starts),
+/// so that one thread can collect them with `clinux_wait_signal`.
+int clinux_block_shutdown_signals(void);
+
+/// Waits for SIGTERM, SIGINT or SIGHUP; returns the signal number or -1.
+int clinux_wait_signal(void);
+
+/// Ignores SIGPIPE for the process: a peer that vanished must not kill the server.
+void clinux_ignore_sigpipe(void);
+
+/// Sets a socket option that takes an int.
+int clinux_setsockopt_int(int fd, int level, int name, int value);
+
+/// fcntl(F_GETFL/F_SETFL) is variadic in C; this sets O_NONBLOCK without varargs.
+int clinux_set_nonblocking(int fd);
+
+#endif

@@ -1,0 +1,40 @@
+/// A complete request: head and de-framed body (chunked bodies are already decoded).
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    /// The request-target exactly as sent (RFC 9112 §3.2), e.g. `/api/v1/producers?kind=household`.
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
+                headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The path part of the target, still percent-encoded.
+    public var path: Substring {
+        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        return target[...]
+    }
+
+    /// The query part of the target without the `?`, if any.
+    public var query: Substring? {
+        guard let q = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: q)...]
+    }
+
+    /// Whether the connection may be reused after this request (RFC 9112 §9.3):
+    /// 1.1 persists unless `Connection: close`; 1.0 only with `Connection: keep-alive`.
+    public var keepAlive: Bool {
+        let tokens = headers.tokens("Connection")
+        switch version {
+        case .http1_1: return !tokens.contains("close")
+        case .http1_0: return tokens.contains("keep-alive") && !tokens.contains("close")
+        }
+    }
+}

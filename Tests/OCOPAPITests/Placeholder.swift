@@ -1,0 +1,4 @@
+import Testing
+@testable import OCOPAPI
+
+@Test func moduleLinks() { #expect(Bool(true)) }

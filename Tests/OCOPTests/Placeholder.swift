@@ -1,0 +1,4 @@
+import Testing
+@testable import OCOP
+
+@Test func moduleLinks() { #expect(Bool(true)) }

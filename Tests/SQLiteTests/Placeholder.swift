@@ -1,0 +1,4 @@
+import Testing
+@testable import SQLite
+
+@Test func moduleLinks() { #expect(Bool(true)) }
