@@ -7,12 +7,12 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     /// Validates `text` against the RFC 8259 §6 number grammar; nil when it does not match exactly.
     public init?(_ text: String) {
         let valid: Bool = text.utf8.withContiguousStorageIfAvailable { p in
-            if case .valid(let end, _) = NumberGrammar.scan(p, from: 0) { return end == p.count }
+            if case .valid(let end) = NumberGrammar.scan(p, from: 0) { return end == p.count }
             return false
         } ?? {
             let copy = Array(text.utf8)
             return copy.withUnsafeBufferPointer { p in
-                if case .valid(let end, _) = NumberGrammar.scan(p, from: 0) { return end == p.count }
+                if case .valid(let end) = NumberGrammar.scan(p, from: 0) { return end == p.count }
                 return false
             }
         }()
@@ -78,8 +78,8 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 enum NumberGrammar {
     /// Result of scanning one number.
     enum Scan {
-        /// The number ends before `end`; `isInteger` is true when it has no fraction and no exponent.
-        case valid(end: Int, isInteger: Bool)
+        /// The number ends just before `end`.
+        case valid(end: Int)
         /// The grammar fails at byte `offset` for `reason`.
         case invalid(offset: Int, reason: String)
     }
@@ -104,9 +104,7 @@ enum NumberGrammar {
         } else {
             while i < n && isDigit(p[i]) { i += 1 }
         }
-        var isInteger = true
         if i < n && p[i] == UInt8(ascii: ".") {
-            isInteger = false
             i += 1
             guard i < n, isDigit(p[i]) else {
                 return .invalid(offset: i, reason: "invalid number: expected a digit after '.'")
@@ -114,7 +112,6 @@ enum NumberGrammar {
             while i < n && isDigit(p[i]) { i += 1 }
         }
         if i < n && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
-            isInteger = false
             i += 1
             if i < n && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) { i += 1 }
             guard i < n, isDigit(p[i]) else {
@@ -122,6 +119,6 @@ enum NumberGrammar {
             }
             while i < n && isDigit(p[i]) { i += 1 }
         }
-        return .valid(end: i, isInteger: isInteger)
+        return .valid(end: i)
     }
 }

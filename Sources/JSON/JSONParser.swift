@@ -143,7 +143,7 @@ struct JSONParser {
     mutating func number() throws(JSONParseError) -> JSONNumber {
         let start = i
         switch NumberGrammar.scan(p, from: start) {
-        case .valid(let end, _):
+        case .valid(let end):
             i = end
             return JSONNumber(validated: String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self))
         case .invalid(let offset, let reason):

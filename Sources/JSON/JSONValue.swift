@@ -117,7 +117,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     /// An array literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    /// A dictionary literal, keeping the literal's member order.
+    /// A dictionary literal, keeping the literal's member order (repeating a key is the caller's bug).
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
     }
