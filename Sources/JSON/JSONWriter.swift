@@ -1,0 +1,280 @@
+/// Streaming JSON writer into a byte buffer; inserts commas and colons itself.
+///
+/// Separators need no stack: a comma is due exactly when the previous thing written inside the current
+/// container was a complete value, and `key` clears that so the value after it gets no comma.
+/// The writer trusts its caller to balance begin/end and to give a key before each object value.
+public struct JSONWriter: Sendable {
+    /// The JSON written so far.
+    public private(set) var bytes: [UInt8]
+    /// True when the next value or key must be preceded by a comma.
+    private var commaDue = false
+
+    /// Creates a writer whose buffer starts with room for `capacity` bytes.
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if commaDue {
+            bytes.append(UInt8(ascii: ","))
+            commaDue = false
+        }
+    }
+
+    /// Opens an object.
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Closes the current object.
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        commaDue = true
+    }
+
+    /// Opens an array.
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+    }
+
+    /// Closes the current array.
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        commaDue = true
+    }
+
+    /// Writes a member name and its colon; call inside an object before each value.
+    public mutating func key(_ k: String) {
+        separate()
+        appendQuoted(k)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Writes a string value.
+    public mutating func string(_ s: String) {
+        separate()
+        appendQuoted(s)
+        commaDue = true
+    }
+
+    /// Writes an integer.
+    public mutating func int(_ i: Int64) {
+        separate()
+        appendDecimal(i)
+        commaDue = true
+    }
+
+    /// Writes an integer.
+    public mutating func int(_ i: Int) {
+        int(Int64(i))
+    }
+
+    /// Writes a double in its shortest round-trip form; NaN and infinities, which JSON cannot express
+    /// (RFC 8259 §6), become null.
+    public mutating func double(_ d: Double) {
+        guard d.isFinite else {
+            null()
+            return
+        }
+        separate()
+        // Swift's description is the shortest digits that round-trip, and always valid JSON
+        // ("5.0", "1e-05", "1.2345678901234568e+17"); it fits a small string, so it does not allocate.
+        bytes.append(contentsOf: d.description.utf8)
+        commaDue = true
+    }
+
+    /// Writes true or false.
+    public mutating func bool(_ b: Bool) {
+        separate()
+        if b {
+            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
+        } else {
+            bytes.append(contentsOf: [
+                UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
+            ])
+        }
+        commaDue = true
+    }
+
+    /// Writes null.
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        commaDue = true
+    }
+
+    /// Writes a whole value; numbers keep their literal text.
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let n):
+            separate()
+            bytes.append(contentsOf: n.text.utf8)
+            commaDue = true
+        case .string(let s): string(s)
+        case .array(let elements):
+            beginArray()
+            for e in elements { value(e) }
+            endArray()
+        case .object(let object):
+            beginObject()
+            for m in object.members {
+                key(m.key)
+                value(m.value)
+            }
+            endObject()
+        }
+    }
+
+    /// Writes a pre-serialized JSON value as is; the caller guarantees it is one valid value.
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        commaDue = true
+    }
+}
+
+extension JSONWriter {
+    /// Writes `"key":"s"`.
+    public mutating func field(_ key: String, _ s: String) {
+        self.key(key)
+        string(s)
+    }
+
+    /// Writes `"key":"s"`, or `"key":null` when `s` is nil.
+    public mutating func field(_ key: String, _ s: String?) {
+        self.key(key)
+        if let s { string(s) } else { null() }
+    }
+
+    /// Writes `"key":i`.
+    public mutating func field(_ key: String, _ i: Int64) {
+        self.key(key)
+        int(i)
+    }
+
+    /// Writes `"key":i`, or `"key":null` when `i` is nil.
+    public mutating func field(_ key: String, _ i: Int64?) {
+        self.key(key)
+        if let i { int(i) } else { null() }
+    }
+
+    /// Writes `"key":i`.
+    public mutating func field(_ key: String, _ i: Int) {
+        self.key(key)
+        int(Int64(i))
+    }
+
+    /// Writes `"key":true` or `"key":false`.
+    public mutating func field(_ key: String, _ b: Bool) {
+        self.key(key)
+        bool(b)
+    }
+
+    /// Writes `"key":` followed by the value.
+    public mutating func field(_ key: String, _ v: JSONValue) {
+        self.key(key)
+        value(v)
+    }
+}
+
+/// Byte-level encoding of strings and integers for `JSONWriter`.
+extension JSONWriter {
+    /// Appends `s` as a quoted JSON string (RFC 8259 §7).
+    ///
+    /// Escapes '"', '\' and controls below U+0020, plus U+2028/U+2029, which are legal in JSON but end a
+    /// line in JavaScript source and would break JSON pasted into a script. Everything else, including
+    /// all Vietnamese text, is copied as UTF-8 in runs between the bytes that need escaping.
+    mutating func appendQuoted(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil {
+            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ p: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var i = 0
+        let n = p.count
+        while i < n {
+            let b = p[i]
+            // One range check rejects almost every byte: only controls, '"', '\' and 0xE2 need a look.
+            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0xE2 {
+                i += 1
+                continue
+            }
+            if b == 0xE2 {
+                // U+2028 is E2 80 A8 and U+2029 is E2 80 A9; other E2 sequences pass through.
+                guard i + 2 < n, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 else {
+                    i += 1
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<i]))
+                appendUnicodeEscape(p[i + 2] == 0xA8 ? 0x2028 : 0x2029)
+                i += 3
+                runStart = i
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<i]))
+            switch b {
+            case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"))
+            case 0x0A: appendTwo(UInt8(ascii: "n"))
+            case 0x0D: appendTwo(UInt8(ascii: "r"))
+            case 0x09: appendTwo(UInt8(ascii: "t"))
+            case 0x08: appendTwo(UInt8(ascii: "b"))
+            case 0x0C: appendTwo(UInt8(ascii: "f"))
+            default: appendUnicodeEscape(UInt16(b))
+            }
+            i += 1
+            runStart = i
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<n]))
+    }
+
+    @inline(__always)
+    private mutating func appendTwo(_ c: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(c)
+    }
+
+    /// Appends \uXXXX with lowercase hex digits.
+    private mutating func appendUnicodeEscape(_ unit: UInt16) {
+        let hexDigits: StaticString = "0123456789abcdef"
+        let digits = hexDigits.utf8Start
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "u"))
+        bytes.append(digits[Int(unit >> 12 & 0xF)])
+        bytes.append(digits[Int(unit >> 8 & 0xF)])
+        bytes.append(digits[Int(unit >> 4 & 0xF)])
+        bytes.append(digits[Int(unit & 0xF)])
+    }
+
+    /// Appends a decimal integer without building a String: digits go into a 20-byte stack buffer
+    /// back to front, then into `bytes` in one copy.
+    mutating func appendDecimal(_ value: Int64) {
+        // magnitude handles Int64.min, whose negation does not fit in Int64.
+        var m = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if m < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(m))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var k = 20
+            while m > 0 {
+                k -= 1
+                digits[k] = UInt8(ascii: "0") &+ UInt8(m % 10)
+                m /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[k..<20]))
+        }
+    }
+}

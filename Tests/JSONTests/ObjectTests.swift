@@ -1,0 +1,83 @@
+import Testing
+@testable import JSON
+
+@Suite struct ObjectTests {
+    @Test func subscriptSetReplacesInPlaceAppendsAndRemoves() {
+        var o: JSONObject = ["a": 1, "b": 2, "c": 3]
+        o["b"] = "two"
+        #expect(o.keys == ["a", "b", "c"])
+        #expect(o["b"] == "two")
+        o["d"] = true
+        #expect(o.keys == ["a", "b", "c", "d"])
+        o["a"] = nil
+        #expect(o.keys == ["b", "c", "d"])
+        o["zzz"] = nil
+        #expect(o.count == 3)
+        #expect(o["a"] == nil)
+    }
+
+    @Test func iteratesMembersInOrder() {
+        let o = JSONObject([(key: "z", value: 1), (key: "a", value: 2)])
+        #expect(o.map(\.key) == ["z", "a"])
+        #expect(o.map(\.value) == [1, 2])
+    }
+
+    @Test func equalityIsOrderSensitive() {
+        let ab: JSONObject = ["a": 1, "b": 2]
+        let ba: JSONObject = ["b": 2, "a": 1]
+        #expect(ab != ba)
+        #expect(ab == ["a": 1, "b": 2])
+        #expect(ab != ["a": 1])
+        #expect(ab != ["a": 1, "b": 3])
+    }
+
+    @Test func duplicateKeysAreRejectedAtAnyDepthAndSize() throws {
+        #expect(parseError(#"{"a":1,"a":1}"#)?.message == "duplicate key \"a\" at line 1, column 8")
+        #expect(parseError(#"[{"x":{"k":null,"k":null}}]"#)?.offset == 16)
+        // Same name in different objects is fine.
+        #expect(parseError(#"[{"a":1},{"a":2},{"a":{"a":3}}]"#) == nil)
+        // Past the linear-scan limit the hash set must still find every earlier key.
+        for count in [15, 16, 17, 40] {
+            let members = (0..<count).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+            #expect(parseError("{\(members)}") == nil)
+            for dup in [0, count / 2, count - 1] {
+                let e = try #require(parseError("{\(members),\"k\(dup)\":0}"))
+                #expect(e.message.hasPrefix("duplicate key \"k\(dup)\""))
+            }
+        }
+    }
+
+    @Test func duplicateFoundByEscapedSpelling() {
+        // "\u0061" is "a": the decoded names collide, so the input is just as ambiguous.
+        #expect(parseError(#"{"a":1,"\u0061":2}"#)?.message.hasPrefix("duplicate key \"a\"") == true)
+    }
+
+    @Test func longDuplicateKeysAreQuotedAndShortenedInMessages() throws {
+        let key = String(repeating: "é", count: 100) + "\n"
+        var w = JSONWriter()
+        w.beginObject()
+        w.field(key, 1)
+        w.field(key, 2)
+        w.endObject()
+        let e = try #require(parseError(w.bytes))
+        #expect(e.message.hasPrefix("duplicate key \"" + String(repeating: "é", count: 60) + "…\" at line 1"))
+    }
+
+    @Test func manyKeysParseInLinearTime() throws {
+        // 50 000 members: a pairwise duplicate scan would need over a billion comparisons.
+        var w = JSONWriter(capacity: 1 << 20)
+        w.beginObject()
+        for i in 0..<50_000 { w.field("key-\(i)", Int64(i)) }
+        w.endObject()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let v = try JSONValue.parse(w.bytes)
+        #expect(clock.now - start < .seconds(5))
+        #expect(v.objectValue?.count == 50_000)
+        #expect(v["key-49999"]?.int64Value == 49_999)
+        var dup = w.bytes
+        dup.removeLast()
+        dup += Array(#","key-123":0}"#.utf8)
+        #expect(parseError(dup)?.message.hasPrefix("duplicate key \"key-123\"") == true)
+    }
+}

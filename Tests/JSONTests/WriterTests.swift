@@ -1,0 +1,142 @@
+import Testing
+@testable import JSON
+
+@Suite struct WriterTests {
+    @Test func escapesWhatRFC8259RequiresAndTheJavaScriptLineSeparators() {
+        let s = "a\"b\\c\n\t\r\u{8}\u{C}\u{1}\u{1F}\u{0}/\u{7F}"
+        #expect(written { $0.string(s) } == #""a\"b\\c\n\t\r\b\f\u0001\u001f\u0000/\#u{7F}""#)
+        #expect(written { $0.string("x\u{2028}y\u{2029}z") } == #""x\u2028y\u2029z""#)
+        // Other E2 sequences (arrows, dashes, the đồng sign) pass through untouched.
+        #expect(written { $0.string("→ – ₫\u{2027}\u{202A}") } == "\"→ – ₫\u{2027}\u{202A}\"")
+        #expect(written { $0.string("\u{2028}") } == #""\u2028""#)
+        #expect(written { $0.string("") } == #""""#)
+        #expect(written { $0.string("\u{E2}") } == "\"\u{E2}\"")
+    }
+
+    @Test func leavesNonASCIIAsUTF8() {
+        let text = "Miến dong Bình Liêu – Đồng 😀"
+        let out = written { $0.string(text) }
+        #expect(Array(out.utf8) == [0x22] + Array(text.utf8) + [0x22])
+    }
+
+    @Test func insertsCommasAndColons() {
+        let out = written { w in
+            w.beginObject()
+            w.field("a", 1)
+            w.key("b")
+            w.beginArray()
+            w.int(1)
+            w.beginObject()
+            w.endObject()
+            w.beginArray()
+            w.endArray()
+            w.string("x")
+            w.beginArray()
+            w.null()
+            w.beginObject()
+            w.field("n", nil as String?)
+            w.endObject()
+            w.endArray()
+            w.endArray()
+            w.field("c", nil as String?)
+            w.field("d", true)
+            w.field("e", "s" as String?)
+            w.field("f", Int64(-5) as Int64?)
+            w.field("g", nil as Int64?)
+            w.field("h", Int64(7))
+            w.key("i")
+            w.beginObject()
+            w.key("j")
+            w.beginObject()
+            w.endObject()
+            w.endObject()
+            w.field("k", ["x": [1]] as JSONValue)
+            w.endObject()
+        }
+        #expect(out == #"{"a":1,"b":[1,{},[],"x",[null,{"n":null}]],"c":null,"d":true,"e":"s","f":-5,"g":null,"h":7,"i":{"j":{}},"k":{"x":[1]}}"#)
+    }
+
+    @Test func emptyContainers() {
+        #expect(written { $0.beginObject(); $0.endObject() } == "{}")
+        #expect(written { $0.beginArray(); $0.endArray() } == "[]")
+        #expect(written { w in w.beginArray(); w.beginArray(); w.endArray(); w.beginObject(); w.endObject(); w.endArray() } == "[[],{}]")
+    }
+
+    @Test(arguments: [
+        (Int64.min, "-9223372036854775808"), (Int64.max, "9223372036854775807"), (0, "0"), (-1, "-1"),
+        (9, "9"), (10, "10"), (-10, "-10"), (1_234_567_890, "1234567890"),
+    ])
+    func integers(_ value: Int64, _ text: String) {
+        #expect(written { $0.int(value) } == text)
+        #expect(written { $0.int(Int(value)) } == text)
+        #expect(JSONValue.number(JSONNumber(value)).serializedString() == text)
+    }
+
+    @Test func doublesAreShortestRoundTripAndNonFiniteIsNull() throws {
+        #expect(written { $0.double(1.5) } == "1.5")
+        #expect(written { $0.double(0.1) } == "0.1")
+        #expect(written { $0.double(-0.0) } == "-0.0")
+        #expect(written { w in w.beginArray(); w.double(.nan); w.double(.infinity); w.double(-.infinity); w.endArray() } == "[null,null,null]")
+        for d in [0.1, 1.0 / 3, 1e-5, 1e20, 123456789012345678.0, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, -2.5e-300] {
+            let text = written { $0.double(d) }
+            let n = try #require(JSONNumber(text), "\(text) must be a valid JSON number")
+            #expect(n.double == d)
+        }
+    }
+
+    @Test func boolsNullAndRaw() {
+        let out = written { w in
+            w.beginArray()
+            w.bool(true)
+            w.bool(false)
+            w.null()
+            w.raw(Array(#"{"pre":"made"}"#.utf8))
+            w.raw(Array("2".utf8))
+            w.endArray()
+        }
+        #expect(out == #"[true,false,null,{"pre":"made"},2]"#)
+    }
+
+    @Test func escapesKeys() {
+        #expect(written { w in w.beginObject(); w.field("a\"\n", 1); w.endObject() } == #"{"a\"\n":1}"#)
+    }
+
+    /// A list page of 50 twelve-field objects, written 200 times (10 000 objects): a generous bound that
+    /// still catches an accidental per-byte allocation or quadratic copy, even in a debug build.
+    @Test func writesListPagesQuickly() {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var total = 0
+        for _ in 0..<200 {
+            var w = JSONWriter(capacity: 16 * 1024)
+            w.beginObject()
+            w.key("items")
+            w.beginArray()
+            for i in 0..<50 { writeProduct(&w, Int64(i)) }
+            w.endArray()
+            w.field("next_cursor", nil as String?)
+            w.endObject()
+            total += w.bytes.count
+        }
+        #expect(clock.now - start < .seconds(2))
+        #expect(total > 200 * 50 * 200)
+    }
+}
+
+/// A product as the API returns it: 12 fields with Vietnamese text.
+func writeProduct(_ w: inout JSONWriter, _ i: Int64) {
+    w.beginObject()
+    w.field("id", i)
+    w.field("code", "OCOP-QN-2024-\(i)")
+    w.field("name", "Miến dong Bình Liêu")
+    w.field("producer_id", i % 7)
+    w.field("group", "food")
+    w.field("stars", Int64(4))
+    w.field("price_vnd", Int64(85_000))
+    w.field("gtin", "8936012345678" as String?)
+    w.field("expires_on", nil as String?)
+    w.field("active", true)
+    w.field("created_at", "2024-12-13T08:00:00Z")
+    w.field("version", Int64(3))
+    w.endObject()
+}
