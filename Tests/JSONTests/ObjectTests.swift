@@ -63,16 +63,13 @@ import Testing
         #expect(e.message.hasPrefix("duplicate key \"" + String(repeating: "é", count: 60) + "…\" at line 1"))
     }
 
-    @Test func manyKeysParseInLinearTime() throws {
-        // 50 000 members: a pairwise duplicate scan would need over a billion comparisons.
+    @Test func manyKeysParse() throws {
+        // 50 000 members: exercises the hashed duplicate check (speed is measured in ocop-bench, not asserted here).
         var w = JSONWriter(capacity: 1 << 20)
         w.beginObject()
         for i in 0..<50_000 { w.field("key-\(i)", Int64(i)) }
         w.endObject()
-        let clock = ContinuousClock()
-        let start = clock.now
         let v = try JSONValue.parse(w.bytes)
-        #expect(clock.now - start < .seconds(5))
         #expect(v.objectValue?.count == 50_000)
         #expect(v["key-49999"]?.int64Value == 49_999)
         var dup = w.bytes
