@@ -69,7 +69,8 @@ import Testing
         writers.start()
         let target = dir.file("backups/2025/ocop.db")
         try db.backup(to: target)
-        #expect(!FileManager.default.fileExists(atPath: target + ".partial"))
+        // Only the finished file: no partial copy, journal or WAL beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("backups/2025")) == ["ocop.db"])
         let copied = try #require(try rowCount(target))
         #expect(copied >= 50 && copied <= 100)
         let conn = try Connection(path: target)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 @testable import SQLite
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
@@ -32,8 +31,9 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
 }
 
 /// A thread-safe list the threads of a test append to.
+/// On the pthread-based `Monitor` rather than `Mutex`, whose futex ThreadSanitizer cannot see.
 final class Collected<T: Sendable>: Sendable {
-    private let items = Mutex<[T]>([])
+    private let items = Monitor<[T]>([])
     func append(_ item: T) { items.withLock { $0.append(item) } }
     var all: [T] { items.withLock { $0 } }
 }
