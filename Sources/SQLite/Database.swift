@@ -1,0 +1,145 @@
+import CSQLite
+import Synchronization
+
+/// The pool: one serialised writer connection on its own thread doing GROUP COMMIT, plus reader connections (WAL lets them read while the writer writes).
+public final class Database: Sendable {
+    private let writer: Writer
+    private let readers: ReaderPool
+    /// Held for the whole of `close()`, so a second caller waits for the first to finish.
+    private let isClosed = Mutex(false)
+
+    /// Opens (creating the file and its directory if missing) a WAL database.
+    /// ":memory:" gives a private in-memory database with no readers: reads go to the writer.
+    public init(path: String, configuration: DatabaseConfiguration = .init()) throws {
+        let inMemory = path == ":memory:"
+        if !inMemory { try FileSystem.createParentDirectory(of: path) }
+        let writerConnection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
+        try Self.tune(writerConnection, configuration)
+        if !inMemory {
+            // journal_mode answers with the mode now in force; it can silently stay
+            // "delete" (e.g. on a filesystem without shared memory), so check it took.
+            let mode = try writerConnection.first("PRAGMA journal_mode = WAL") { $0.string(0) }
+            guard mode?.lowercased() == "wal" else {
+                throw SQLiteError(extendedCode: SQLITE_ERROR,
+                                  message: "journal_mode=WAL was not applied (got \(mode ?? "nothing")) for \(path)")
+            }
+        }
+        // Only the writer commits, so only its synchronous setting matters.
+        try writerConnection.execute("PRAGMA synchronous = \(configuration.synchronous.rawValue.uppercased())")
+        var readerConnections: [Connection] = []
+        let readerCount = inMemory ? 0 : max(0, configuration.readers)
+        for _ in 0..<readerCount {
+            // Read-only: a write through `read` fails instead of bypassing the writer.
+            let reader = try Connection(path: path, readOnly: true, busyTimeoutMs: configuration.busyTimeoutMs)
+            try Self.tune(reader, configuration)
+            readerConnections.append(reader)
+        }
+        writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch)
+        readers = ReaderPool(readerConnections)
+        try writer.start()
+    }
+
+    deinit { close() }
+
+    private static func tune(_ connection: Connection, _ configuration: DatabaseConfiguration) throws {
+        // A negative cache_size is in KiB rather than pages (pragma.html#pragma_cache_size).
+        try connection.execute("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
+        try connection.execute("PRAGMA mmap_size = \(max(0, configuration.mmapSizeBytes))")
+    }
+
+    /// Runs `body` on a reader connection (blocks the caller until one is free).
+    /// Do not nest reads: with every reader checked out, an inner read waits forever.
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard readers.total > 0 else {
+            // No readers (":memory:" or readers = 0): the writer connection serves reads.
+            if writer.isCurrentThread { return try body(writer.connection) }
+            return try exclusive(body)
+        }
+        return try readers.withReader(body)
+    }
+
+    /// Runs `body` on the writer inside a transaction shared with other concurrent writers
+    /// (each job in its own SAVEPOINT: a job that throws is rolled back alone and its error rethrown to
+    /// its caller; the others commit). Blocks the caller until the shared COMMIT is done (durable), then returns the result. If COMMIT fails, every job of that batch gets the error.
+    /// The body must not COMMIT or ROLLBACK itself (use `savepoint` for nested undo).
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        try submit(.batched, body)
+    }
+
+    /// Runs `body` on the writer connection OUTSIDE any transaction (for migrations, VACUUM, PRAGMAs); still serialised with writes.
+    public func exclusive<T>(_ body: (Connection) throws -> T) throws -> T {
+        try submit(.exclusive, body)
+    }
+
+    /// Applies pending migrations (serialised on the writer).
+    public func migrate(_ migrator: Migrator) throws {
+        try exclusive { try migrator.migrate($0) }
+    }
+
+    /// Online backup to a new file (sqlite3_backup_* from a reader), safe while serving.
+    /// Written beside `path` first and renamed, so `path` never holds half a backup.
+    public func backup(to path: String) throws {
+        try FileSystem.createParentDirectory(of: path)
+        let partial = path + ".partial"
+        FileSystem.remove(partial)
+        try read { source in
+            let target = try Connection(path: partial)
+            defer { target.close() }
+            try source.backup(into: target)
+        }
+        try FileSystem.rename(partial, to: path)
+    }
+
+    /// Current pool counters.
+    public var stats: DatabaseStats {
+        DatabaseStats(
+            readersTotal: readers.total,
+            readersInUse: readers.inUse,
+            writesQueued: writer.queuedCount,
+            commits: writer.commits.load(ordering: .relaxed),
+            writeJobs: writer.jobsRun.load(ordering: .relaxed))
+    }
+
+    /// Finishes queued writes, waits for reads in flight, and closes every connection.
+    /// Later reads and writes throw SQLITE_MISUSE. Safe to call more than once.
+    public func close() {
+        isClosed.withLock { closed in
+            guard !closed else { return }
+            closed = true
+            precondition(!writer.isCurrentThread, "Database.close() called from inside a write body")
+            writer.stop()
+            readers.close()
+            // Last: the final connection to close checkpoints the WAL into the main file.
+            writer.connection.close()
+        }
+    }
+
+    /// Hands `body` to the writer thread and blocks until its outcome is known.
+    private func submit<T>(_ mode: WriteJob.Mode, _ body: (Connection) throws -> T) throws -> T {
+        guard !writer.isCurrentThread else {
+            throw SQLiteError.misuse(
+                "Database.write/exclusive called from inside a write body would wait for itself forever; use the Connection you were given")
+        }
+        // The body crosses to the writer thread but never outlives this call:
+        // the job drops it before waking us (withoutActuallyEscaping checks that).
+        return try withoutActuallyEscaping(body) { body in
+            let slot = ResultSlot<T>()
+            let job = WriteJob(mode: mode) { connection in
+                do {
+                    slot.result = .success(try body(connection))
+                    return true
+                } catch {
+                    slot.result = .failure(error)
+                    return false
+                }
+            }
+            try writer.submit(job)
+            job.wait()
+            if let failure = job.failure { throw failure }
+            guard let result = slot.result else {
+                throw SQLiteError.misuse("write job finished without running")
+            }
+            return try result.get()
+        }
+    }
+}

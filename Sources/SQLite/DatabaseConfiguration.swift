@@ -1,0 +1,55 @@
+/// How hard SQLite syncs to disk at commit (https://sqlite.org/pragma.html#pragma_synchronous).
+public enum Synchronous: String, Sendable, CaseIterable {
+    /// No fsync: fastest, a power loss may lose or corrupt recent commits.
+    case off
+    /// In WAL mode, fsync only at checkpoints: consistent, but recent commits may roll back on power loss.
+    case normal
+    /// fsync the WAL at every commit: a commit that returned survives power loss.
+    case full
+}
+
+/// Tuning for `Database`.
+public struct DatabaseConfiguration: Sendable {
+    /// How `synchronous` is spelled inside the configuration.
+    public typealias Synchronous = SQLite.Synchronous
+
+    /// Reader connections (0 sends reads to the writer, serialised with writes).
+    public var readers: Int = 4
+    /// How long a connection waits on another's lock before SQLITE_BUSY.
+    public var busyTimeoutMs: Int32 = 5000
+    /// `.full` by default: a commit answered 2xx must survive power loss too;
+    /// group commit amortises the fsync over every job in the batch.
+    public var synchronous: Synchronous = .full
+    /// Page cache per connection.
+    public var cacheSizeKiB: Int = 8192
+    /// Memory-mapped I/O size per connection (0 = off).
+    public var mmapSizeBytes: Int = 0
+    /// Most write jobs per group commit.
+    public var maxBatch: Int = 256
+
+    /// The defaults above.
+    public init() {}
+}
+
+/// A snapshot of the pool's counters.
+public struct DatabaseStats: Sendable, Equatable {
+    /// Reader connections in the pool.
+    public var readersTotal: Int
+    /// Readers checked out right now.
+    public var readersInUse: Int
+    /// Write jobs waiting for the writer.
+    public var writesQueued: Int
+    /// Group COMMITs that succeeded.
+    public var commits: Int
+    /// `write` jobs the writer has run (`exclusive` ones not counted).
+    public var writeJobs: Int
+
+    /// Makes a snapshot.
+    public init(readersTotal: Int, readersInUse: Int, writesQueued: Int, commits: Int, writeJobs: Int) {
+        self.readersTotal = readersTotal
+        self.readersInUse = readersInUse
+        self.writesQueued = writesQueued
+        self.commits = commits
+        self.writeJobs = writeJobs
+    }
+}

@@ -1,0 +1,37 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The few file operations the pool needs, on POSIX calls (no Foundation).
+enum FileSystem {
+    /// Creates the directory that will hold `path`, and its parents, when missing.
+    static func createParentDirectory(of path: String) throws {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let directory = String(path[..<slash])
+        guard !directory.isEmpty else { return }
+        var current = path.hasPrefix("/") ? "/" : ""
+        for component in directory.split(separator: "/") {
+            current += component
+            // EEXIST is the normal case; anything else (EACCES, ENOTDIR) is real.
+            if mkdir(current, 0o755) != 0, errno != EEXIST {
+                throw error("cannot create directory \(current)")
+            }
+            current += "/"
+        }
+    }
+
+    /// Atomically replaces `to` with `from` (rename(2)).
+    static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw error("cannot rename \(from) to \(to)") }
+    }
+
+    /// Removes `path` if present.
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+
+    private static func error(_ what: String) -> SQLiteError {
+        SQLiteError(extendedCode: SQLITE_CANTOPEN, message: what + ": " + String(cString: strerror(errno)))
+    }
+}

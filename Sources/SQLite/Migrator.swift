@@ -1,0 +1,71 @@
+/// Why migrations could not be applied.
+public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The database records migrations this binary does not know: it is newer than the code.
+    case unknownMigrations([String])
+    /// The same name was registered twice.
+    case duplicateName(String)
+
+    /// One line for logs.
+    public var description: String {
+        switch self {
+        case .unknownMigrations(let names):
+            return "database has migrations this binary does not know (it is newer): \(names.joined(separator: ", "))"
+        case .duplicateName(let name):
+            return "migration \"\(name)\" is registered twice"
+        }
+    }
+}
+
+/// Named, append-only schema migrations recorded in `schema_migrations`.
+public struct Migrator: Sendable {
+    private struct Migration: Sendable {
+        let name: String
+        let migrate: @Sendable (Connection) throws -> Void
+    }
+
+    private var migrations: [Migration] = []
+
+    /// No migrations yet.
+    public init() {}
+
+    /// Names registered, in order.
+    public var names: [String] { migrations.map(\.name) }
+
+    /// Appends a migration; names are permanent once shipped (never rename or reorder).
+    public mutating func register(_ name: String, _ migrate: @escaping @Sendable (Connection) throws -> Void) {
+        migrations.append(Migration(name: name, migrate: migrate))
+    }
+
+    /// Names recorded in the database, in order.
+    public static func appliedMigrations(_ db: Connection) throws -> [String] {
+        let exists = try db.scalarInt(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
+        guard exists > 0 else { return [] }
+        // rowid order is insertion order: the order they were applied.
+        return try db.all("SELECT name FROM schema_migrations ORDER BY rowid") { $0.string(0) }
+    }
+
+    /// Applies every registered migration not yet recorded, each in its own transaction with its record in table `schema_migrations(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`. Append-only: a recorded name the code doesn't know → throws (the database is newer than the binary).
+    public func migrate(_ db: Connection) throws {
+        var seen = Set<String>()
+        for migration in migrations where !seen.insert(migration.name).inserted {
+            throw MigrationError.duplicateName(migration.name)
+        }
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        let applied = try Self.appliedMigrations(db)
+        let unknown = applied.filter { !seen.contains($0) }
+        guard unknown.isEmpty else { throw MigrationError.unknownMigrations(unknown) }
+        let done = Set(applied)
+        for migration in migrations where !done.contains(migration.name) {
+            // The schema change and its record commit together or not at all,
+            // so a failed migration is retried whole on the next start.
+            try db.transaction {
+                try migration.migrate(db)
+                try db.run(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                    [.text(migration.name)])
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// A fixed set of read-only connections, checked out one per reading thread.
+///
+/// `@unchecked Sendable`: idle connections live in the `Monitor`; a checked-out
+/// connection belongs to exactly one thread until it is checked back in, and
+/// the monitor's mutex orders that hand-over.
+final class ReaderPool: @unchecked Sendable {
+    private struct State {
+        var idle: [Connection]
+        var closed = false
+    }
+
+    private let monitor: Monitor<State>
+    /// Connections in the pool.
+    let total: Int
+
+    init(_ connections: [Connection]) {
+        monitor = Monitor(State(idle: connections))
+        total = connections.count
+    }
+
+    /// Connections checked out right now.
+    var inUse: Int { monitor.withLock { total - $0.idle.count } }
+
+    /// Runs `body` on an idle reader, blocking until one is free.
+    func withReader<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try monitor.wait(until: { $0.closed || !$0.idle.isEmpty }) { state in
+            guard !state.closed else { throw SQLiteError.misuse("database is closed") }
+            return state.idle.removeLast()
+        }
+        defer { checkIn(connection) }
+        return try body(connection)
+    }
+
+    private func checkIn(_ connection: Connection) {
+        // A read body that left BEGIN open would pin an old snapshot forever
+        // (stale reads, and the WAL could never be checkpointed past it).
+        connection.rollbackIfOpen()
+        let closed = monitor.withLock { state in
+            state.idle.append(connection)
+            return state.closed
+        }
+        // Once closing, `close()` waits too: wake everyone so it is not the one missed.
+        if closed { monitor.broadcast() } else { monitor.signal() }
+    }
+
+    /// Refuses new reads, waits for reads in flight, then closes every connection.
+    func close() {
+        monitor.withLock { $0.closed = true }
+        monitor.broadcast()
+        let connections = monitor.wait(until: { $0.idle.count == self.total }) { state in
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for connection in connections { connection.close() }
+    }
+}

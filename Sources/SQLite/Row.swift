@@ -1,0 +1,68 @@
+import CSQLite
+
+/// A cursor position inside `query`; valid only during the callback.
+///
+/// Each accessor decodes the column by asking SQLite for exactly the type it
+/// returns; `value(_:)` looks at the stored type first.
+public struct Row {
+    let handle: OpaquePointer
+
+    init(handle: OpaquePointer) { self.handle = handle }
+
+    /// Number of result columns.
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    /// The column as stored, by its storage class.
+    public func value(_ i: Int) -> SQLiteValue {
+        switch sqlite3_column_type(handle, Int32(i)) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, Int32(i)))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, Int32(i)))
+        case SQLITE_TEXT: return .text(string(i))
+        case SQLITE_BLOB: return .blob(blob(i))
+        default: return .null
+        }
+    }
+
+    /// True when the column is NULL.
+    public func isNull(_ i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }
+
+    /// The column as an integer (NULL → 0).
+    public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
+
+    /// The column as an `Int` (NULL → 0).
+    public func int(_ i: Int) -> Int { Int(truncatingIfNeeded: sqlite3_column_int64(handle, Int32(i))) }
+
+    /// The column as an integer, or nil when NULL.
+    public func optionalInt64(_ i: Int) -> Int64? { isNull(i) ? nil : int64(i) }
+
+    /// The column as text (NULL → "").
+    public func string(_ i: Int) -> String {
+        // Ask for the text before its length: sqlite3_column_bytes after
+        // sqlite3_column_text gives the byte count of that UTF-8 form (capi3ref column_blob).
+        guard let text = sqlite3_column_text(handle, Int32(i)) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, Int32(i)))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// The column as text, or nil when NULL.
+    public func optionalString(_ i: Int) -> String? { isNull(i) ? nil : string(i) }
+
+    /// The column as a real (NULL → 0).
+    public func double(_ i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
+
+    /// The column as a boolean: any non-zero integer is true (NULL → false).
+    public func bool(_ i: Int) -> Bool { sqlite3_column_int64(handle, Int32(i)) != 0 }
+
+    /// The column as bytes (NULL → []).
+    public func blob(_ i: Int) -> [UInt8] {
+        // A zero-length blob comes back as a nil pointer: same as empty.
+        guard let bytes = sqlite3_column_blob(handle, Int32(i)) else { return [] }
+        let count = Int(sqlite3_column_bytes(handle, Int32(i)))
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+
+    /// The column's name (its AS alias when given).
+    public func columnName(_ i: Int) -> String {
+        sqlite3_column_name(handle, Int32(i)).map { String(cString: $0) } ?? ""
+    }
+}

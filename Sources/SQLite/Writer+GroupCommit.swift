@@ -1,0 +1,146 @@
+import CSQLite
+
+/// Group commit: many callers' write jobs share one transaction and one fsync.
+/// Each job runs inside its own SAVEPOINT so a job that throws is undone alone.
+extension Writer {
+    /// Outcome of one job inside the shared transaction.
+    private enum JobOutcome {
+        /// Body returned; its changes wait for COMMIT.
+        case succeeded
+        /// Body threw; its changes were undone and its own error goes back to its caller.
+        case threw
+        /// Undone, and the caller gets this error instead of its result.
+        case rejected(any Error)
+        /// The whole transaction is gone (SQLite rolled it back after IOERR/FULL/NOMEM,
+        /// or the body ran COMMIT/ROLLBACK itself): jobs before this one lost their changes.
+        case transactionLost(bodyThrew: Bool, error: (any Error)?)
+    }
+
+    // Prebuilt so the per-job statements cost no string building (they hit the statement cache by text).
+    private static let savepoint = "SAVEPOINT group_commit_job"
+    private static let release = "RELEASE group_commit_job"
+    private static let rollbackTo = "ROLLBACK TO group_commit_job"
+
+    func execute(_ batch: [WriteJob]) {
+        if batch.count == 1, batch[0].mode == .exclusive {
+            runExclusive(batch[0])
+        } else {
+            runGroup(batch)
+        }
+    }
+
+    /// Runs a job outside any transaction (migrations, VACUUM, PRAGMAs).
+    private func runExclusive(_ job: WriteJob) {
+        let ok = job.perform(on: connection)
+        // A transaction left open would make every later BEGIN fail: end it here.
+        if !connection.isAutocommit {
+            connection.rollbackIfOpen()
+            job.finish(ok ? SQLiteError.misuse("exclusive body left a transaction open; it was rolled back") : nil)
+            return
+        }
+        job.finish()
+    }
+
+    /// BEGIN IMMEDIATE; for each job SAVEPOINT, run, RELEASE (or ROLLBACK TO); COMMIT;
+    /// then wake the callers. If the transaction is lost part-way, the jobs before
+    /// get the error and the rest continue in a new transaction.
+    private func runGroup(_ batch: [WriteJob]) {
+        jobsRun.add(batch.count, ordering: .relaxed)
+        var index = batch.startIndex
+        while index < batch.endIndex {
+            do {
+                try connection.run("BEGIN IMMEDIATE")
+            } catch {
+                // Usually SQLITE_BUSY past the timeout (another process holds the
+                // write lock): retrying job by job would wait that long for each.
+                for job in batch[index...] { job.finish(error) }
+                return
+            }
+            var pending: [WriteJob] = []
+            var lost = false
+            while index < batch.endIndex, !lost {
+                let job = batch[index]
+                index += 1
+                switch runInSavepoint(job) {
+                case .succeeded:
+                    pending.append(job)
+                case .threw:
+                    job.finish()
+                case .rejected(let error):
+                    job.finish(error)
+                case .transactionLost(let bodyThrew, let error):
+                    let lostError = error ?? SQLiteError(
+                        extendedCode: SQLiteError.abortRollback,
+                        message: "the shared write transaction ended inside a write body; its changes were not committed")
+                    connection.rollbackIfOpen()
+                    for earlier in pending { earlier.finish(lostError) }
+                    job.finish(bodyThrew ? nil : lostError)
+                    pending = []
+                    lost = true
+                }
+            }
+            if !lost { commit(pending) }
+        }
+    }
+
+    private func commit(_ pending: [WriteJob]) {
+        do {
+            try connection.run("COMMIT")
+        } catch {
+            // A failed COMMIT may leave the transaction open (SQLITE_BUSY, a
+            // deferred constraint: lang_transaction.html); nothing of it may survive.
+            connection.rollbackIfOpen()
+            for job in pending { job.finish(error) }
+            return
+        }
+        commits.add(1, ordering: .relaxed)
+        for job in pending { job.finish() }
+    }
+
+    private func runInSavepoint(_ job: WriteJob) -> JobOutcome {
+        do {
+            try connection.run(Self.savepoint)
+        } catch {
+            if connection.isAutocommit { return .transactionLost(bodyThrew: false, error: error) }
+            return .rejected(error)
+        }
+        let ok = job.perform(on: connection)
+        if connection.isAutocommit { return .transactionLost(bodyThrew: !ok, error: nil) }
+        var rejection: (any Error)?
+        if ok {
+            // Deferred foreign keys are checked only at COMMIT, where one job's
+            // dangling reference would fail every job of the batch; catch it now
+            // and undo that job alone. The status is non-zero iff any are unresolved.
+            if hasUnresolvedForeignKeys() {
+                rejection = SQLiteError(
+                    extendedCode: SQLiteError.constraintForeignKey,
+                    message: "FOREIGN KEY constraint failed (deferred reference left unresolved by this write)")
+            } else {
+                do {
+                    try connection.run(Self.release)
+                    return .succeeded
+                } catch {
+                    rejection = error
+                }
+            }
+        }
+        do {
+            // ROLLBACK TO leaves the savepoint open (lang_savepoint.html); RELEASE pops it.
+            try connection.run(Self.rollbackTo)
+            try connection.run(Self.release)
+        } catch {
+            // The job cannot be undone alone: the earlier jobs' state is unknown too.
+            return .transactionLost(bodyThrew: !ok, error: error)
+        }
+        if let rejection { return .rejected(rejection) }
+        return .threw
+    }
+
+    private func hasUnresolvedForeignKeys() -> Bool {
+        guard let db = connection.handle else { return false }
+        var current: Int32 = 0
+        var highwater: Int32 = 0
+        sqlite3_db_status(db, SQLITE_DBSTATUS_DEFERRED_FKS, &current, &highwater, 0)
+        return current != 0
+    }
+}

@@ -1,0 +1,112 @@
+import CSQLite
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The single writer: a dedicated thread that owns the write connection and runs
+/// queued jobs one at a time, batching `write` jobs into group commits.
+///
+/// `@unchecked Sendable`: `connection` is used only on the writer thread while
+/// it runs, and by `Database.close` after `stop()` has joined that thread
+/// (pthread_join orders the two). The queue lives in a `Monitor`; counters are atomics.
+final class Writer: @unchecked Sendable {
+    private struct Queue {
+        var jobs: [WriteJob] = []
+        var closed = false
+        var thread: pthread_t?
+    }
+
+    let connection: Connection
+    private let queue = Monitor(Queue())
+    private let maxBatch: Int
+    /// pthread_self() of the writer thread, 0 before it starts: lets callers detect re-entry.
+    private let threadID = Atomic<UInt>(0)
+    /// Successful group COMMITs.
+    let commits = Atomic<Int>(0)
+    /// `write` jobs run.
+    let jobsRun = Atomic<Int>(0)
+
+    init(connection: Connection, maxBatch: Int) {
+        self.connection = connection
+        self.maxBatch = max(1, maxBatch)
+    }
+
+    /// Starts the writer thread: a real pthread, never the Swift cooperative
+    /// pool, because it blocks in fsync and on its queue.
+    func start() throws {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let writer = Unmanaged<Writer>.fromOpaque(raw).takeRetainedValue()
+            writer.run()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<Writer>.fromOpaque(context).release()
+            throw SQLiteError(extendedCode: SQLITE_ERROR,
+                              message: "cannot start writer thread: " + String(cString: strerror(rc)))
+        }
+        queue.withLock { $0.thread = thread }
+    }
+
+    /// True on the writer thread (inside a write body), where waiting for the writer would deadlock.
+    var isCurrentThread: Bool {
+        // Relaxed is enough: only the writer thread can observe its own id here,
+        // and it stored that id itself before running any job.
+        threadID.load(ordering: .relaxed) == UInt(pthread_self())
+    }
+
+    /// Jobs waiting for the writer.
+    var queuedCount: Int { queue.withLock { $0.jobs.count } }
+
+    /// Queues `job`; throws once the database is closed.
+    func submit(_ job: WriteJob) throws {
+        try queue.withLock { state in
+            guard !state.closed else { throw SQLiteError.misuse("database is closed") }
+            state.jobs.append(job)
+        }
+        queue.signal()
+    }
+
+    /// Refuses new jobs, lets the thread finish the queued ones, and joins it.
+    func stop() {
+        let thread: pthread_t? = queue.withLock { state in
+            state.closed = true
+            defer { state.thread = nil }
+            return state.thread
+        }
+        queue.signal()
+        if let thread { pthread_join(thread, nil) }
+    }
+
+    private func run() {
+        threadID.store(UInt(pthread_self()), ordering: .relaxed)
+        while let batch = nextBatch() {
+            execute(batch)
+        }
+    }
+
+    /// Waits for work: one exclusive job alone, or up to `maxBatch` consecutive
+    /// write jobs (stopping before an exclusive one so order is kept). Nil once closed and drained.
+    private func nextBatch() -> [WriteJob]? {
+        queue.wait(until: { !$0.jobs.isEmpty || $0.closed }) { state in
+            guard let head = state.jobs.first else { return nil }
+            if head.mode == .exclusive {
+                state.jobs.removeFirst()
+                return [head]
+            }
+            var end = 1
+            while end < state.jobs.count, end < maxBatch, state.jobs[end].mode == .batched { end += 1 }
+            if end == state.jobs.count {
+                // The common case: take the whole queue without copying.
+                defer { state.jobs = [] }
+                return state.jobs
+            }
+            let batch = Array(state.jobs[..<end])
+            state.jobs.removeFirst(end)
+            return batch
+        }
+    }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import Testing
+@testable import SQLite
+
+@Suite struct DatabaseTests {
+    struct Boom: Error, Equatable { let n: Int }
+
+    private func open(_ dir: TempDir, configure: (inout DatabaseConfiguration) -> Void = { _ in }) throws -> Database {
+        let db = try makeDatabase(dir, configure: configure)
+        try db.exclusive { try $0.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, n INTEGER NOT NULL UNIQUE, label TEXT)") }
+        return db
+    }
+
+    private func count(_ db: Database) throws -> Int64 {
+        try db.read { try $0.scalarInt("SELECT count(*) FROM item") ?? -1 }
+    }
+
+    @Test func createsDirectoryAndTurnsOnWAL() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try Database(path: dir.file("nested/deeper/ocop.db"))
+        defer { db.close() }
+        #expect(FileManager.default.fileExists(atPath: dir.file("nested/deeper/ocop.db")))
+        #expect(try db.read { try $0.first("PRAGMA journal_mode") { $0.string(0) } } == "wal")
+        #expect(try db.exclusive { try $0.scalarInt("PRAGMA synchronous") } == 2)  // FULL
+        #expect(try db.read { try $0.scalarInt("PRAGMA foreign_keys") } == 1)
+        #expect(db.stats.readersTotal == 4)
+    }
+
+    @Test func writeReturnsTheResultAndReadSeesIt() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        let id = try db.write { conn in
+            try conn.run("INSERT INTO item (n, label) VALUES (?, ?)", [1, "Trà Shan tuyết"])
+            return conn.lastInsertRowID
+        }
+        #expect(id == 1)
+        #expect(try db.read { try $0.first("SELECT label FROM item WHERE id = ?", [.integer(id)]) { $0.string(0) } }
+                == "Trà Shan tuyết")
+        let stats = db.stats
+        #expect(stats.writeJobs == 1 && stats.commits == 1 && stats.writesQueued == 0 && stats.readersInUse == 0)
+    }
+
+    @Test func readersAreReadOnly() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        let error = #expect(throws: SQLiteError.self) {
+            try db.read { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        }
+        #expect(error?.code == 8)  // SQLITE_READONLY
+        #expect(try db.read { _ in db.stats.readersInUse } == 1)
+    }
+
+    @Test func concurrentWritersAreGroupCommitted() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        let started = DispatchSemaphore(value: 0)
+        let results = Collected<(Int, Result<Int64, Boom>)>()
+        // The first job holds the writer while 199 threads queue behind it,
+        // so those must share commits if batching really happens.
+        let holder = Thread {
+            let r = Result<Int64, Boom> {
+                try! db.write { conn in
+                    started.signal()
+                    usleep(300_000)
+                    try conn.run("INSERT INTO item (n) VALUES (0)")
+                    return conn.lastInsertRowID
+                }
+            }
+            results.append((0, r))
+        }
+        holder.start()
+        started.wait()
+        onThreads(199) { i in
+            let n = i + 1
+            do {
+                let id = try db.write { conn -> Int64 in
+                    try conn.run("INSERT INTO item (n, label) VALUES (?, ?)", [.integer(Int64(n)), .text("job \(n)")])
+                    if n % 10 == 0 { throw Boom(n: n) }  // inserted, then thrown: must be undone alone
+                    return conn.lastInsertRowID
+                }
+                results.append((n, .success(id)))
+            } catch let boom as Boom {
+                results.append((n, .failure(boom)))
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+        while results.all.count < 200 { usleep(1000) }
+
+        let all = results.all
+        let failures = all.filter { if case .failure = $0.1 { return true } else { return false } }
+        #expect(Set(failures.map(\.0)) == Set(stride(from: 10, through: 190, by: 10)))
+        for (n, result) in failures { #expect(result == .failure(Boom(n: n))) }
+        // Each successful caller got its own row id back.
+        let rows = try db.read { try $0.all("SELECT id, n FROM item") { ($0.int64(0), $0.int(1)) } }
+        let nByID = Dictionary(uniqueKeysWithValues: rows)
+        for case let (n, .success(id)) in all { #expect(nByID[id] == n) }
+        #expect(rows.count == 200 - 19)
+        #expect(Set(rows.map(\.1)).isDisjoint(with: failures.map(\.0)))
+
+        let stats = db.stats
+        #expect(stats.writeJobs == 200)
+        #expect(stats.commits < stats.writeJobs)
+        #expect(stats.commits <= 10)
+    }
+
+    @Test func readerSeesCommittedDataWhileAWriteIsInProgress() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        let inside = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            try? db.write { conn in
+                try conn.run("INSERT INTO item (n) VALUES (2)")
+                inside.signal()
+                release.wait()
+            }
+            finished.signal()
+        }.start()
+        inside.wait()
+        // The writer holds an open transaction with an uncommitted row: a WAL
+        // reader neither blocks nor sees it.
+        #expect(try count(db) == 1)
+        release.signal()
+        finished.wait()
+        #expect(try count(db) == 2)
+    }
+
+    @Test func nestedWriteThrowsInsteadOfDeadlocking() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        let error = #expect(throws: SQLiteError.self) {
+            try db.write { conn in
+                try conn.run("INSERT INTO item (n) VALUES (1)")
+                try db.write { try $0.run("INSERT INTO item (n) VALUES (2)") }
+            }
+        }
+        #expect(error?.code == 21)
+        #expect(throws: SQLiteError.self) { try db.write { _ in try db.exclusive { _ in } } }
+        #expect(try count(db) == 0)
+        // A read inside a write uses a reader and sees only committed data.
+        try db.write { conn in
+            try conn.run("INSERT INTO item (n) VALUES (3)")
+            #expect(try self.count(db) == 0)
+        }
+        #expect(try count(db) == 1)
+    }
+
+    @Test func commitFailureFailsEveryJobOfTheBatch() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        try db.exclusive { try $0.setCommitVetoForTesting(true) }
+        let errors = Collected<SQLiteError>()
+        onThreads(20) { i in
+            do {
+                try db.write { try $0.run("INSERT INTO item (n) VALUES (?)", [.integer(Int64(i))]) }
+            } catch let error as SQLiteError {
+                errors.append(error)
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        #expect(errors.all.count == 20)
+        #expect(errors.all.allSatisfy { $0.extendedCode == 531 })  // SQLITE_CONSTRAINT_COMMITHOOK
+        try db.exclusive { try $0.setCommitVetoForTesting(false) }
+        #expect(try count(db) == 0)
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        #expect(try count(db) == 1)
+    }
+
+    @Test func deferredForeignKeyViolationFailsOnlyItsJob() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        try db.exclusive { try $0.execute("""
+            CREATE TABLE parent (id INTEGER PRIMARY KEY);
+            CREATE TABLE child (id INTEGER PRIMARY KEY,
+                parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+            """) }
+        let outcomes = Collected<(Int, Bool)>()
+        onThreads(10) { i in
+            do {
+                try db.write { conn in
+                    if i == 5 {
+                        try conn.run("INSERT INTO child (parent_id) VALUES (999)")
+                    } else {
+                        try conn.run("INSERT INTO parent (id) VALUES (?)", [.integer(Int64(i))])
+                        try conn.run("INSERT INTO child (parent_id) VALUES (?)", [.integer(Int64(i))])
+                    }
+                }
+                outcomes.append((i, true))
+            } catch let error as SQLiteError {
+                #expect(error.isForeignKeyViolation)
+                outcomes.append((i, false))
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        #expect(outcomes.all.filter { !$0.1 }.map(\.0) == [5])
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM child") } == 9)
+    }
+
+    @Test func bodyEndingTheTransactionIsReportedAndRecovered() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        let error = #expect(throws: SQLiteError.self) {
+            try db.write { conn in
+                try conn.run("INSERT INTO item (n) VALUES (1)")
+                try conn.run("ROLLBACK")
+            }
+        }
+        #expect(error?.extendedCode == 516)
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (2)") }
+        #expect(try count(db) == 1)
+    }
+
+    @Test func exclusiveRunsOutsideTransactions() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        try db.exclusive { conn in
+            #expect(conn.isAutocommit)
+            try conn.execute("VACUUM")  // refused inside a transaction
+        }
+        #expect(throws: SQLiteError.self) { try db.write { try $0.execute("VACUUM") } }
+        let leftOpen = #expect(throws: SQLiteError.self) { try db.exclusive { try $0.run("BEGIN") } }
+        #expect(leftOpen?.code == 21)
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        #expect(try count(db) == 1)
+    }
+
+    @Test func inMemoryDatabaseServesReadsFromTheWriter() throws {
+        let db = try Database(path: ":memory:")
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        try db.write { try $0.run("INSERT INTO t VALUES (1)") }
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 1)
+        #expect(db.stats.readersTotal == 0)
+    }
+
+    @Test func closeFinishesWorkAndRefusesMore() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        db.close()
+        db.close()
+        #expect(throws: SQLiteError.self) { try db.write { _ in } }
+        #expect(throws: SQLiteError.self) { try db.read { _ in } }
+    }
+}

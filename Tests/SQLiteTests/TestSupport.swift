@@ -1,0 +1,47 @@
+import Foundation
+@testable import SQLite
+
+/// A fresh directory under the system temp dir, removed by `remove()`.
+struct TempDir {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sqlite-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Runs `body` on `count` real threads at once and waits for all of them.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for i in 0..<count {
+        group.enter()
+        let thread = Thread {
+            body(i)
+            group.leave()
+        }
+        thread.start()
+    }
+    group.wait()
+}
+
+/// A thread-safe list the threads of a test append to.
+/// On the pthread-based `Monitor` rather than `Mutex`, whose futex ThreadSanitizer cannot see.
+final class Collected<T: Sendable>: Sendable {
+    private let items = Monitor<[T]>([])
+    func append(_ item: T) { items.withLock { $0.append(item) } }
+    var all: [T] { items.withLock { $0 } }
+}
+
+/// Opens a pool on a fresh file in `dir`.
+func makeDatabase(_ dir: TempDir, _ name: String = "test.db",
+                  configure: (inout DatabaseConfiguration) -> Void = { _ in }) throws -> Database {
+    var configuration = DatabaseConfiguration()
+    configure(&configuration)
+    return try Database(path: dir.file(name), configuration: configuration)
+}
