@@ -182,7 +182,7 @@ struct CLI {
           -d, --duration S       seconds to run; a hard stop (default 10)
           -t, --threads N        worker threads, one epoll loop each (default 1)
           -m, --method M         request method (default GET)
-          --body FILE            request body read from FILE (placeholders allowed)
+          --body FILE            request body read from FILE (placeholders allowed; add -H 'Content-Type: …')
           --body-json TEXT       request body given inline; adds Content-Type: application/json
           -H, --header 'K: V'    extra header, repeatable (placeholders allowed)
           --paths-file F         one path per line; each request picks one at random

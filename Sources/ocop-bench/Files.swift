@@ -83,6 +83,17 @@ enum Files {
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 
+    /// Raises the soft limit on open descriptors to the hard limit: hundreds of
+    /// connections (ours and, inherited, the server's) outgrow the usual 1024.
+    static func raiseDescriptorLimit() {
+        var files = rlimit()
+        let resource = Int32(RLIMIT_NOFILE.rawValue)
+        if getrlimit(resource, &files) == 0 && files.rlim_cur < files.rlim_max {
+            files.rlim_cur = files.rlim_max
+            _ = setrlimit(resource, &files)
+        }
+    }
+
     /// The current errno as text.
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }

@@ -1,7 +1,7 @@
 /// `ocop-bench load`: one endpoint, one run, one report.
 enum LoadCommand {
     /// Builds the requests from the options, runs the load and prints the result.
-    static func run(_ options: LoadOptions) throws(BenchError) {
+    static func run(_ options: LoadOptions, interrupt: Interrupt? = nil) throws(BenchError) {
         let endpoint = try Endpoint(url: options.url)
         var targets = [endpoint.target]
         if let file = options.pathsFile {
@@ -22,7 +22,7 @@ enum LoadCommand {
         }
         let config = LoadConfig(endpoint: endpoint, requests: requests, connections: options.connections,
                                 threads: options.threads, duration: options.duration, requestLimit: nil,
-                                timeout: options.timeout)
+                                timeout: options.timeout, interrupt: interrupt)
         let result = LoadGenerator.run(config)
         let memory = options.serverPID.flatMap { ProcessMemory.read(pid: $0) }
         if options.json {

@@ -19,6 +19,11 @@ struct LoadConfig: Sendable {
     var requestLimit: Int? = nil
     /// A request with no complete response after this many seconds counts as a timeout.
     var timeout = 5.0
+    /// End the run at the first refused connect instead of retrying until the deadline
+    /// (seeding: a server that died will not come back, and the cap is long).
+    var stopWhenRefused = false
+    /// Ends the run early when raised (Ctrl-C).
+    var interrupt: Interrupt? = nil
 }
 
 /// The only state the worker threads share: the request counter behind `{seq}` and
@@ -97,6 +102,13 @@ final class WorkerThread {
     /// Waits for the thread to finish.
     func join() {
         if started { pthread_join(thread, nil) }
+        started = false
+    }
+
+    /// Lets the thread run on unjoined; its resources are freed when it ends.
+    func detach() {
+        if started { pthread_detach(thread) }
+        started = false
     }
 
     private final class Box: Sendable {

@@ -51,6 +51,8 @@ final class LoadWorker {
     private static let backoffNanos: UInt64 = 20_000_000
     private var active: Int
     private var inBackoff = 0
+    /// Set when `stopWhenRefused` applies: the loop ends at its next turn.
+    private var givenUp = false
 
     /// Prepares a worker with `connectionCount` connections; nothing opens until `run`.
     init(config: LoadConfig, shared: LoadShared, connectionCount: Int, deadline: UInt64) {
@@ -79,7 +81,7 @@ final class LoadWorker {
         var lastSweep = MonotonicClock.now()
         while active > 0 {
             let now = MonotonicClock.now()
-            if now >= deadline { break }
+            if now >= deadline || givenUp || config.interrupt?.raised == true { break }
             // Wake at least every 50 ms for timeouts and backoffs, and at the deadline.
             let wait = Swift.min(50, Int32((deadline - now) / 1_000_000) + 1)
             let n = clinux_epoll_wait(epfd, &datas, &events, 256, wait)
@@ -146,6 +148,7 @@ final class LoadWorker {
 
     private func connectFailed(_ index: Int, _ code: Int32) {
         stats.count(.connect, errno: code)
+        if code == ECONNREFUSED && config.stopWhenRefused { givenUp = true }
         let c = connections[index]
         if c.fd >= 0 { close(c.fd); c.fd = -1 }
         c.phase = .backoff(until: MonotonicClock.now() &+ Self.backoffNanos)

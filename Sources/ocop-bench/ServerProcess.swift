@@ -40,8 +40,21 @@ final class ServerProcess {
             for p in argv { free(p) }
             for p in envp { free(p) }
         }
+        // The child must not inherit our blocked shutdown signals (it would ignore
+        // SIGTERM) nor our ignored SIGPIPE: it starts with the defaults.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child = pid_t()
-        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(rc)))") }
         pid = child
     }
@@ -58,12 +71,13 @@ final class ServerProcess {
     }
 
     /// Polls GET `url` until it answers 200, the child dies, or `timeout` passes.
-    func waitUntilReady(url: String, timeout: Double) throws(BenchError) {
+    func waitUntilReady(url: String, timeout: Double, interrupt: Interrupt? = nil) throws(BenchError) {
         let endpoint = try Endpoint(url: url)
         let request = try RequestTemplate(method: "GET", target: endpoint.target, host: endpoint.hostHeader,
                                           headers: [], body: nil)
         let start = MonotonicClock.now()
         while Double(MonotonicClock.now() &- start) / 1e9 < timeout {
+            if interrupt?.raised == true { throw BenchError("interrupted while waiting for the server") }
             guard isRunning else {
                 throw BenchError("the server exited during start-up; its log ends with:\n\(logTail())")
             }

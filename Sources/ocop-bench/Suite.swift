@@ -27,6 +27,8 @@ struct Suite {
 
     /// The parsed `run` options.
     let options: SuiteOptions
+    /// Raised by Ctrl-C: stop after the current run, still cleaning up.
+    let interrupt: Interrupt?
 
     /// Producer body used for seeding ({seq} keeps names distinct and readable).
     private static let seedBody =
@@ -55,7 +57,7 @@ struct Suite {
         let base = "http://127.0.0.1:\(port)"
         let endpoint = try Endpoint(url: base)
         let started = MonotonicClock.now()
-        try server.waitUntilReady(url: base + "/readyz", timeout: 30)
+        try server.waitUntilReady(url: base + "/readyz", timeout: 30, interrupt: interrupt)
         print("server \(executable) (pid \(server.pid)) ready on port \(port) in \(Report.fixed(Self.seconds(since: started), 2)) s")
 
         let seeded = try seed(endpoint: endpoint, token: token, server: server)
@@ -63,13 +65,14 @@ struct Suite {
         var results: [Row] = []
         for scenario in try scenarios(endpoint: endpoint, token: token, rows: rows) {
             for connections in options.connections {
+                try checkInterrupt()
                 guard server.isRunning else {
                     throw BenchError("the server died before \(scenario.name); its log ends with:\n\(server.logTail())")
                 }
                 ProcessMemory.resetPeak(pid: server.pid)
                 let result = LoadGenerator.run(LoadConfig(
                     endpoint: endpoint, requests: scenario.requests, connections: connections,
-                    threads: options.threads, duration: options.duration))
+                    threads: options.threads, duration: options.duration, interrupt: interrupt))
                 let row = Row(scenario: scenario.name, result: result, memory: ProcessMemory.read(pid: server.pid))
                 results.append(row)
                 print(Self.line(row))
@@ -94,7 +97,9 @@ struct Suite {
             body: Self.seedBody)
         let result = LoadGenerator.run(LoadConfig(
             endpoint: endpoint, requests: [request], connections: options.seedConnections,
-            threads: options.threads, duration: options.seedTimeout, requestLimit: options.rows, timeout: 30))
+            threads: options.threads, duration: options.seedTimeout, requestLimit: options.rows, timeout: 30,
+            stopWhenRefused: true, interrupt: interrupt))
+        try checkInterrupt()
         let created = result.stats.statusCounts[200..<300].reduce(0, +)
         let rate = result.elapsed > 0 ? Double(created) / result.elapsed : 0
         print("seeded \(created) of \(options.rows) producers in \(Report.fixed(result.elapsed, 2)) s "
@@ -106,6 +111,11 @@ struct Suite {
             print("warning: only \(created) producers exist; random ids are drawn from 1…\(created)")
         }
         return SeedOutcome(created: created, rate: rate)
+    }
+
+    /// Throws once Ctrl-C was pressed, so the `defer`s stop the server and clean up.
+    private func checkInterrupt() throws(BenchError) {
+        if interrupt?.raised == true { throw BenchError("interrupted; server stopped, temporary files removed") }
     }
 
     /// The four scenarios of the suite (the list one has two variants).
