@@ -1,1 +1,24 @@
-print("ocop-bench")
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+
+// A peer that closes mid-write must surface as EPIPE, never kill the bench.
+clinux_ignore_sigpipe()
+Files.raiseDescriptorLimit()
+// Before any thread starts, so every thread inherits the blocked signal mask.
+let interrupt = Interrupt.install()
+
+do {
+    switch try CLI.parse(Array(CommandLine.arguments.dropFirst())) {
+    case .help(let text):
+        print(text)
+    case .load(let options):
+        try LoadCommand.run(options, interrupt: interrupt)
+    case .run(let options):
+        try Suite(options: options, interrupt: interrupt).run()
+    }
+} catch {
+    Files.writeStandardError("ocop-bench: \(error)\n")
+    exit(1)
+}

@@ -1,0 +1,223 @@
+/// A failure to report to the user in one line, then exit non-zero.
+struct BenchError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, for the terminal.
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Options of `ocop-bench load`.
+struct LoadOptions: Sendable {
+    var url = ""
+    var connections = 64
+    var duration = 10.0
+    var threads = 1
+    var method = "GET"
+    /// Body template text, from --body FILE or --body-json.
+    var body: String? = nil
+    /// True when the body came from --body-json (adds Content-Type: application/json).
+    var bodyIsJSON = false
+    var headers: [(name: String, value: String)] = []
+    var serverPID: Int32? = nil
+    var pathsFile: String? = nil
+    var json = false
+    var timeout = 5.0
+}
+
+/// Options of `ocop-bench run`.
+struct SuiteOptions: Sendable {
+    /// The `ocop` executable; nil: next to this executable.
+    var server: String? = nil
+    var connections = [64, 256]
+    var duration = 10.0
+    var rows = 100_000
+    var out: String? = nil
+    var threads = 1
+    /// Connections used to seed producers.
+    var seedConnections = 64
+    /// Hard stop for seeding, in seconds.
+    var seedTimeout = 600.0
+}
+
+/// What the command line asks for.
+enum Command: Sendable {
+    case load(LoadOptions)
+    case run(SuiteOptions)
+    /// Print this text and exit 0.
+    case help(String)
+}
+
+/// Hand-written argv parsing (`--flag value` or `--flag=value`), no dependencies.
+struct CLI {
+    private var args: [String]
+    private var position = 0
+
+    /// Parses everything after the program name.
+    static func parse(_ arguments: [String]) throws(BenchError) -> Command {
+        var cli = CLI(args: arguments)
+        return try cli.command()
+    }
+
+    private mutating func command() throws(BenchError) -> Command {
+        guard position < args.count else { return .help(Self.usage) }
+        let name = args[position]
+        position += 1
+        switch name {
+        case "load": return try load()
+        case "run": return try suite()
+        case "-h", "--help", "help": return .help(Self.usage)
+        default: throw BenchError("unknown command '\(name)'; see ocop-bench --help")
+        }
+    }
+
+    /// Splits `--flag=value`, or takes the next argument as the value when needed.
+    private mutating func nextFlag() throws(BenchError) -> (flag: String, inline: String?)? {
+        guard position < args.count else { return nil }
+        let arg = args[position]
+        position += 1
+        guard arg.hasPrefix("-") else { throw BenchError("unexpected argument '\(arg)'") }
+        if let eq = arg.firstIndex(of: "=") {
+            return (String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
+        }
+        return (arg, nil)
+    }
+
+    private mutating func value(_ flag: String, _ inline: String?) throws(BenchError) -> String {
+        if let inline { return inline }
+        guard position < args.count else { throw BenchError("\(flag) needs a value") }
+        position += 1
+        return args[position - 1]
+    }
+
+    private mutating func int(_ flag: String, _ inline: String?, min: Int = 1) throws(BenchError) -> Int {
+        let text = try value(flag, inline)
+        guard let n = Int(text), n >= min else { throw BenchError("\(flag) needs an integer ≥ \(min), got '\(text)'") }
+        return n
+    }
+
+    private mutating func seconds(_ flag: String, _ inline: String?) throws(BenchError) -> Double {
+        let text = try value(flag, inline)
+        guard let s = Double(text), s > 0, s < 86_400 else { throw BenchError("\(flag) needs seconds > 0, got '\(text)'") }
+        return s
+    }
+
+    private mutating func load() throws(BenchError) -> Command {
+        var o = LoadOptions()
+        while let (flag, inline) = try nextFlag() {
+            switch flag {
+            case "-h", "--help": return .help(Self.loadUsage)
+            case "--url": o.url = try value(flag, inline)
+            case "--connections", "-c": o.connections = try int(flag, inline)
+            case "--duration", "-d": o.duration = try seconds(flag, inline)
+            case "--threads", "-t": o.threads = try int(flag, inline)
+            case "--method", "-m": o.method = try value(flag, inline).uppercased()
+            case "--body":
+                o.body = try Files.readText(try value(flag, inline))
+            case "--body-json":
+                o.body = try value(flag, inline)
+                o.bodyIsJSON = true
+            case "--header", "-H":
+                let text = try value(flag, inline)
+                guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+                    throw BenchError("--header needs 'Name: value', got '\(text)'")
+                }
+                let name = String(text[..<colon])
+                let rest = text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+                o.headers.append((name, String(rest)))
+            case "--server-pid":
+                let text = try value(flag, inline)
+                guard let pid = Int32(text), pid > 0 else { throw BenchError("--server-pid needs a pid, got '\(text)'") }
+                o.serverPID = pid
+            case "--paths-file": o.pathsFile = try value(flag, inline)
+            case "--json": o.json = true
+            case "--timeout": o.timeout = try seconds(flag, inline)
+            default: throw BenchError("unknown option '\(flag)' for load; see ocop-bench load --help")
+            }
+        }
+        guard !o.url.isEmpty else { throw BenchError("load needs --url") }
+        return .load(o)
+    }
+
+    private mutating func suite() throws(BenchError) -> Command {
+        var o = SuiteOptions()
+        while let (flag, inline) = try nextFlag() {
+            switch flag {
+            case "-h", "--help": return .help(Self.runUsage)
+            case "--server": o.server = try value(flag, inline)
+            case "--connections", "-c":
+                let text = try value(flag, inline)
+                let list = text.split(separator: ",").map { Int(String($0.filter { $0 != " " })) }
+                guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                    throw BenchError("--connections needs a list like 64,256, got '\(text)'")
+                }
+                o.connections = list.compactMap { $0 }
+            case "--duration", "-d": o.duration = try seconds(flag, inline)
+            case "--rows": o.rows = try int(flag, inline, min: 1)
+            case "--out": o.out = try value(flag, inline)
+            case "--threads", "-t": o.threads = try int(flag, inline)
+            case "--seed-connections": o.seedConnections = try int(flag, inline)
+            case "--seed-timeout": o.seedTimeout = try seconds(flag, inline)
+            default: throw BenchError("unknown option '\(flag)' for run; see ocop-bench run --help")
+            }
+        }
+        return .run(o)
+    }
+
+    static let usage = """
+        ocop-bench: load generator and benchmark suite for the OCOP Hub server.
+
+        USAGE
+          ocop-bench load --url URL [options]   drive one endpoint (see: ocop-bench load --help)
+          ocop-bench run [options]              start the server, seed it, run the suite (see: ocop-bench run --help)
+        """
+
+    static let loadUsage = """
+        USAGE: ocop-bench load --url http://127.0.0.1:8080/healthz [options]
+
+        Closed loop over keep-alive HTTP/1.1 connections: each connection sends a request,
+        reads the whole response, records its latency and sends the next.
+
+        OPTIONS
+          --url URL              http://host[:port]/path (path may hold placeholders)
+          -c, --connections N    concurrent connections (default 64)
+          -d, --duration S       seconds to run; a hard stop (default 10)
+          -t, --threads N        worker threads, one epoll loop each (default 1)
+          -m, --method M         request method (default GET)
+          --body FILE            request body read from FILE (placeholders allowed; add -H 'Content-Type: …')
+          --body-json TEXT       request body given inline; adds Content-Type: application/json
+          -H, --header 'K: V'    extra header, repeatable (placeholders allowed)
+          --paths-file F         one path per line; each request picks one at random
+          --server-pid PID       report the server's peak (VmHWM) and current (VmRSS) memory
+          --timeout S            per-request timeout, counted as an error (default 5)
+          --json                 print the result as JSON instead of a table
+
+        PLACEHOLDERS (in path, headers and body, filled per request)
+          {rand:N}  random integer 1…N     {uuid}  random UUID v4     {seq}  1, 2, 3… over all connections
+        """
+
+    static let runUsage = """
+        USAGE: ocop-bench run [--server PATH] [--connections 64,256] [--duration 10] [--rows 100000] [--out FILE]
+
+        The full suite. Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
+        OCOP_ADMIN_TOKEN set to a random token, waits for GET /readyz → 200, seeds --rows
+        producers with POST /api/v1/producers (reporting the seeding rate), then runs each
+        scenario at each connection count for --duration seconds:
+          1. healthz        GET /healthz
+          2. producer-get   GET /api/v1/producers/{rand:ROWS}
+          3. producer-list  GET /api/v1/producers?limit=50
+             list-filtered  GET /api/v1/producers?limit=50&kind=cooperative
+          4. producer-post  POST /api/v1/producers (Bearer token, Idempotency-Key: {uuid})
+        Prints a table (scenario, connections, req/s, p50, p99, max, errors, server peak RSS);
+        the peak is reset before each scenario (/proc/PID/clear_refs), so it is per scenario.
+        Finally stops the server with SIGTERM and removes the temporary directory.
+
+        OPTIONS
+          --server PATH          the ocop executable (default: `ocop` beside ocop-bench)
+          -c, --connections L    comma-separated connection counts (default 64,256)
+          -d, --duration S       seconds per scenario (default 10)
+          --rows N               producers to seed (default 100000)
+          --out FILE             also write the results as Markdown to FILE
+          -t, --threads N        load generator threads (default 1; server and bench share the cores)
+          --seed-connections N   connections used for seeding (default 64)
+          --seed-timeout S       hard stop for seeding (default 600)
+        """
+}
