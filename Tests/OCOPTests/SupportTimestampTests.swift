@@ -56,6 +56,10 @@ struct SupportTimestampTests {
         #expect(Timestamp(millisecondsSinceEpoch: -14_182_940_000).description == "1969-07-20T20:17:40Z")
         #expect(Timestamp(millisecondsSinceEpoch: -62_135_596_800_000).description == "0001-01-01T00:00:00Z")
         #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_799_999).description == "9999-12-31T23:59:59.999Z")
+        // Past 9999 (only arithmetic gets there) the year takes ISO 8601's expanded form.
+        #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_800_000).description == "+10000-01-01T00:00:00Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_800_001).rfc3339(utcOffsetSeconds: 3600)
+                == "+10000-01-01T01:00:00.001+01:00")
     }
 
     @Test func formatsInAGivenOffset() {

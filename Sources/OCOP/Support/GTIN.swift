@@ -11,12 +11,17 @@ public struct GTIN: Sendable, Hashable, CustomStringConvertible {
     /// Digits only, length 8/12/13/14, check digit valid; nil otherwise.
     public init?(_ text: String) {
         let utf8 = text.utf8
-        guard [8, 12, 13, 14].contains(utf8.count),
-              utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }),
-              let last = utf8.last,
-              let expected = GTIN.checkDigit(for: String(text.dropLast())),
+        let count = utf8.count
+        guard count == 8 || count == 12 || count == 13 || count == 14,
+              let last = utf8.last, last &- UInt8(ascii: "0") < 10,
+              let expected = GTIN.checkDigit(ofData: utf8.dropLast()),
               Int(last - UInt8(ascii: "0")) == expected else { return nil }
-        digits = String(repeating: "0", count: 14 - utf8.count) + text
+        digits = String(unsafeUninitializedCapacity: 14) { out in
+            let padding = 14 - count
+            for i in 0..<padding { out[i] = UInt8(ascii: "0") }
+            for (i, byte) in utf8.enumerated() { out[padding + i] = byte }
+            return 14
+        }
     }
 
     /// The GS1 check digit for `dataDigits` (the number without its check
@@ -24,14 +29,18 @@ public struct GTIN: Sendable, Hashable, CustomStringConvertible {
     /// Nil when the text is empty, longer than 17 digits (GS1's longest key,
     /// the SSCC) or holds anything but ASCII digits.
     public static func checkDigit(for dataDigits: String) -> Int? {
-        let utf8 = dataDigits.utf8
-        guard !utf8.isEmpty, utf8.count <= 17 else { return nil }
+        checkDigit(ofData: dataDigits.utf8)
+    }
+
+    private static func checkDigit<Bytes: BidirectionalCollection<UInt8>>(ofData bytes: Bytes) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 17 else { return nil }
         var sum = 0
-        for (position, byte) in utf8.reversed().enumerated() {
+        var weight = 3  // the digit next to the check digit weighs 3 (GS1 General Specifications §7.9.1)
+        for byte in bytes.reversed() {
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
-            // The digit next to the check digit weighs 3 (GS1 General Specifications §7.9.1).
-            sum += Int(digit) * (position % 2 == 0 ? 3 : 1)
+            sum += Int(digit) * weight
+            weight = 4 - weight
         }
         return (10 - sum % 10) % 10
     }

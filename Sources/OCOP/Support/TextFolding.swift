@@ -7,41 +7,43 @@
 public enum TextFolding {
     /// The search form of `s`: lower-case base letters and digits, single spaces.
     public static func fold(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
+        var out = Output()
+        out.bytes.reserveCapacity(s.utf8.count)
         CanonicalDecomposition.forEachScalar(in: s) { scalar in
             let value = scalar.value
             if value < 0x80 {
                 // ASCII fast path: letters and digits kept, everything else separates words.
                 switch value {
                 case 0x30...0x39, 0x61...0x7A:
-                    emit(scalar, into: &out, pendingSpace: &pendingSpace)
+                    out.emit(UInt8(truncatingIfNeeded: value))
                 case 0x41...0x5A:
-                    emit(Unicode.Scalar(UInt8(value + 0x20)), into: &out, pendingSpace: &pendingSpace)
+                    out.emit(UInt8(truncatingIfNeeded: value) | 0x20)
                 default:
-                    pendingSpace = true
+                    out.pendingSpace = true
                 }
                 return
             }
+            if value >= 0x0300 && value < 0x0370 {
+                return  // Combining diacritics (all category Mn) are what search ignores.
+            }
             if let base = StrokedLetter.base(of: scalar) {
                 // đ/Đ has no decomposition (DOMAIN.md: fold it ourselves); nor do its look-alikes.
-                emit(Unicode.Scalar(UInt8(base.value) | 0x20), into: &out, pendingSpace: &pendingSpace)
+                out.emit(UInt8(truncatingIfNeeded: base.value) | 0x20)
                 return
             }
             switch classify(scalar) {
             case .mark:
-                break  // Diacritics are what the search must ignore.
+                break
             case .separator:
-                pendingSpace = true
+                out.pendingSpace = true
             case .wordCharacter:
-                let lower = scalar.properties.lowercaseMapping.unicodeScalars
-                for part in lower where classify(part) == .wordCharacter {
+                for part in scalar.properties.lowercaseMapping.unicodeScalars where classify(part) == .wordCharacter {
                     // Lower-casing can add marks (İ → i + U+0307); those are dropped too.
-                    emit(part, into: &out, pendingSpace: &pendingSpace)
+                    out.emit(part)
                 }
             }
         }
-        return String(out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     private enum Role { case wordCharacter, mark, separator }
@@ -60,14 +62,29 @@ public enum TextFolding {
         }
     }
 
-    /// Appends a word character, first writing the one space owed for any
-    /// separators seen since the previous one (none at the start: trimmed).
-    @inline(__always)
-    private static func emit(_ scalar: Unicode.Scalar, into out: inout String.UnicodeScalarView, pendingSpace: inout Bool) {
-        if pendingSpace && !out.isEmpty {
-            out.append(" ")
+    /// The folded text as UTF-8, with the one space owed for any separators
+    /// seen since the last word character (none at the start or end: trimmed).
+    private struct Output {
+        var bytes: [UInt8] = []
+        var pendingSpace = false
+
+        @inline(__always)
+        mutating func emit(_ ascii: UInt8) {
+            writeSpaceIfOwed()
+            bytes.append(ascii)
         }
-        pendingSpace = false
-        out.append(scalar)
+
+        mutating func emit(_ scalar: Unicode.Scalar) {
+            writeSpaceIfOwed()
+            UTF8.encode(scalar) { bytes.append($0) }
+        }
+
+        @inline(__always)
+        private mutating func writeSpaceIfOwed() {
+            if pendingSpace && !bytes.isEmpty {
+                bytes.append(UInt8(ascii: " "))
+            }
+            pendingSpace = false
+        }
     }
 }

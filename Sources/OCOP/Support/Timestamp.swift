@@ -64,15 +64,30 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let date = CivilDate(daysSinceEpoch: Int(days))
         let milliseconds = millisecondOfDay % 1000
         let secondOfDay = millisecondOfDay / 1000
-        let timeLength = 9 + (milliseconds != 0 ? 4 : 0) + (offset != 0 ? 6 : 1)
-        let time = String(unsafeUninitializedCapacity: timeLength) { out in
-            out[0] = UInt8(ascii: "T")
-            Digits.write(secondOfDay / 3600, width: 2, into: out, at: 1)
-            out[3] = UInt8(ascii: ":")
-            Digits.write(secondOfDay / 60 % 60, width: 2, into: out, at: 4)
-            out[6] = UInt8(ascii: ":")
-            Digits.write(secondOfDay % 60, width: 2, into: out, at: 7)
-            var i = 9
+        // Years outside 0000–9999 (never from API input) take CivilDate's expanded form.
+        let expandedDate = (0...9999).contains(date.year) ? nil : Array(date.description.utf8)
+        let dateLength = expandedDate?.count ?? 10
+        // Timestamps fill every JSON item (created_at, updated_at): one
+        // allocation, digits written in place, no intermediate strings.
+        let length = dateLength + 9 + (milliseconds != 0 ? 4 : 0) + (offset != 0 ? 6 : 1)
+        return String(unsafeUninitializedCapacity: length) { out in
+            if let expandedDate {
+                for (i, byte) in expandedDate.enumerated() { out[i] = byte }
+            } else {
+                Digits.write(date.year, width: 4, into: out, at: 0)
+                out[4] = UInt8(ascii: "-")
+                Digits.write(date.month, width: 2, into: out, at: 5)
+                out[7] = UInt8(ascii: "-")
+                Digits.write(date.day, width: 2, into: out, at: 8)
+            }
+            var i = dateLength
+            out[i] = UInt8(ascii: "T")
+            Digits.write(secondOfDay / 3600, width: 2, into: out, at: i + 1)
+            out[i + 3] = UInt8(ascii: ":")
+            Digits.write(secondOfDay / 60 % 60, width: 2, into: out, at: i + 4)
+            out[i + 6] = UInt8(ascii: ":")
+            Digits.write(secondOfDay % 60, width: 2, into: out, at: i + 7)
+            i += 9
             if milliseconds != 0 {
                 out[i] = UInt8(ascii: ".")
                 Digits.write(milliseconds, width: 3, into: out, at: i + 1)
@@ -80,16 +95,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             }
             if offset == 0 {
                 out[i] = UInt8(ascii: "Z")
-                i += 1
-            } else {
-                out[i] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-                Digits.write(abs(offset) / 3600, width: 2, into: out, at: i + 1)
-                out[i + 3] = UInt8(ascii: ":")
-                Digits.write(abs(offset) / 60 % 60, width: 2, into: out, at: i + 4)
-                i += 6
+                return i + 1
             }
-            return i
+            out[i] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+            Digits.write(abs(offset) / 3600, width: 2, into: out, at: i + 1)
+            out[i + 3] = UInt8(ascii: ":")
+            Digits.write(abs(offset) / 60 % 60, width: 2, into: out, at: i + 4)
+            return i + 6
         }
-        return date.description + time
     }
 }

@@ -16,8 +16,7 @@
 public enum VietnameseCollation {
     /// The sort key of `s`; equal keys mean equal under the collation.
     public static func sortKey(_ s: String) -> [UInt8] {
-        var builder = KeyBuilder()
-        builder.primary.reserveCapacity(s.utf8.count + 2)
+        var builder = KeyBuilder(capacity: s.utf8.count)
         CanonicalDecomposition.forEachScalar(in: s) { builder.add($0) }
         return builder.finish()
     }
@@ -33,20 +32,44 @@ public enum VietnameseCollation {
 /// it can change its primary weight (a + U+0306 is ă, a different letter)
 /// or add secondary weights.
 private struct KeyBuilder {
-    var primary: [UInt8] = []
-    var secondary: [UInt8] = []
-    var tertiary: [UInt8] = []
+    private var primary: [UInt8] = []
+    private var secondary: [UInt8] = []
+    private var tertiary: [UInt8] = []
     private var pending: Pending?
+    /// Marks of the pending character that are neither letter modifiers nor
+    /// its tone (rare in Vietnamese); one buffer reused for every character.
+    private var otherMarks: [Unicode.Scalar] = []
 
-    /// A base character and the marks gathered so far.
+    /// A base character and the tone gathered so far (plain data: no refcounting per character).
     private struct Pending {
         var primary: PrimaryWeight
         var tone: Tone?
-        var otherMarks: [Unicode.Scalar] = []
         var isUpper: Bool
     }
 
+    /// Room for `capacity` UTF-8 bytes of input: each scalar takes at least
+    /// one byte and adds one primary and one tertiary weight. The primary
+    /// buffer becomes the key, so it has room for all three levels.
+    init(capacity: Int) {
+        primary.reserveCapacity(3 * capacity + 16)
+        secondary.reserveCapacity(capacity + 8)
+        tertiary.reserveCapacity(capacity)
+    }
+
     mutating func add(_ scalar: Unicode.Scalar) {
+        // Fast paths first: after decomposition Vietnamese is ASCII letters plus
+        // marks from U+0300–U+036F (all general category Mn), and Unicode
+        // property lookups cost more than everything else here together.
+        let v = scalar.value
+        if v < 0x80 {
+            flush()
+            pending = Pending(primary: PrimaryWeight(ascii: UInt8(truncatingIfNeeded: v)), isUpper: v >= 0x41 && v <= 0x5A)
+            return
+        }
+        if v >= 0x0300 && v < 0x0370 {
+            attach(mark: scalar)
+            return
+        }
         let category = scalar.properties.generalCategory
         switch category {
         case .nonspacingMark, .spacingMark, .enclosingMark:
@@ -56,8 +79,8 @@ private struct KeyBuilder {
             let isUpper = scalar.properties.isUppercase
             if !StrokedLetter.isVietnameseDStroke(scalar), let base = StrokedLetter.base(of: scalar) {
                 // ð ø ł ħ: the base letter plus a secondary difference, as ICU sorts them.
-                pending = Pending(primary: PrimaryWeight(base, category: category),
-                                  otherMarks: [StrokedLetter.strokeMark], isUpper: isUpper)
+                pending = Pending(primary: PrimaryWeight(base, category: category), isUpper: isUpper)
+                otherMarks.append(StrokedLetter.strokeMark)
             } else {
                 pending = Pending(primary: PrimaryWeight(scalar, category: category), isUpper: isUpper)
             }
@@ -74,7 +97,7 @@ private struct KeyBuilder {
         } else if current.tone == nil, let tone = Tone(mark) {
             current.tone = tone
         } else {
-            current.otherMarks.append(mark)
+            otherMarks.append(mark)
         }
         pending = current
     }
@@ -89,22 +112,25 @@ private struct KeyBuilder {
             tertiary.append(current.isUpper ? Weights.upperTertiary : Weights.lowerTertiary)
         }
         if let tone = current.tone { secondary.append(tone.rawValue) }
-        // Canonical order (by combining class) so NFC and NFD input give one key.
-        let others = current.otherMarks.count > 1
-            ? current.otherMarks.sorted { $0.properties.canonicalCombiningClass.rawValue < $1.properties.canonicalCombiningClass.rawValue }
-            : current.otherMarks
-        for mark in others { Weights.appendSecondary(of: mark, to: &secondary) }
+        guard !otherMarks.isEmpty else { return }
+        if otherMarks.count > 1 {
+            // Canonical order (by combining class, stable) so NFC and NFD input give one key.
+            otherMarks = otherMarks.enumerated().sorted {
+                ($0.element.properties.canonicalCombiningClass.rawValue, $0.offset)
+                    < ($1.element.properties.canonicalCombiningClass.rawValue, $1.offset)
+            }.map(\.element)
+        }
+        for mark in otherMarks { Weights.appendSecondary(of: mark, to: &secondary) }
+        otherMarks.removeAll(keepingCapacity: true)
     }
 
     mutating func finish() -> [UInt8] {
         flush()
-        var key = primary
-        key.reserveCapacity(primary.count + secondary.count + tertiary.count + 2)
-        key.append(Weights.levelSeparator)
-        key.append(contentsOf: secondary)
-        key.append(Weights.levelSeparator)
-        key.append(contentsOf: tertiary)
-        return key
+        primary.append(Weights.levelSeparator)
+        primary.append(contentsOf: secondary)
+        primary.append(Weights.levelSeparator)
+        primary.append(contentsOf: tertiary)
+        return primary
     }
 }
 
@@ -165,14 +191,26 @@ private enum PrimaryWeight {
     /// A mark with no base before it: no primary weight, like ICU.
     case ignorable
 
+    /// The weight of an ASCII character (no Unicode property lookups).
+    init(ascii byte: UInt8) {
+        switch byte {
+        case 0x61...0x7A: self = .letter(Letter.ascii[Int(byte - 0x61)])
+        case 0x41...0x5A: self = .letter(Letter.ascii[Int(byte - 0x41)])
+        case 0x30...0x39: self = .digit(byte - 0x30)
+        case 0x09...0x0D, 0x20: self = .space  // ASCII's White_Space characters
+        default: self = .punctuation(UInt32(byte))
+        }
+    }
+
     init(_ scalar: Unicode.Scalar, category: Unicode.GeneralCategory) {
         let v = scalar.value
-        switch v {
-        case 0x61...0x7A: self = .letter(Letter.ascii[Int(v - 0x61)]); return
-        case 0x41...0x5A: self = .letter(Letter.ascii[Int(v - 0x41)]); return
-        case 0x30...0x39: self = .digit(UInt8(v - 0x30)); return
-        case 0x0110, 0x0111: self = .letter(.dStroke); return  // đ: a letter, and no decomposition
-        default: break
+        if v < 0x80 {
+            self.init(ascii: UInt8(truncatingIfNeeded: v))
+            return
+        }
+        if StrokedLetter.isVietnameseDStroke(scalar) {
+            self = .letter(.dStroke)  // đ: a letter of its own, and no decomposition
+            return
         }
         if scalar.properties.isWhitespace {
             self = .space
