@@ -1,0 +1,85 @@
+import Foundation
+
+/// Canonical decomposition (NFD) of text, scalar by scalar, for the search
+/// folding and the collation.
+///
+/// Every Vietnamese letter, precomposed or not, lies in the blocks tabulated
+/// here, so names and search queries never reach Foundation after the table
+/// is built; the table itself is taken from Foundation once (the Unicode data
+/// stays authoritative, no hand-typed mappings). Other scalars (Greek, Hangul,
+/// compatibility ideographs...) are decomposed by Foundation one at a time.
+///
+/// Marks come out in each source scalar's own order and are *not* canonically
+/// reordered across scalars, so consumers must not depend on the order of
+/// consecutive marks (both consumers treat a letter's marks as a set).
+enum CanonicalDecomposition {
+    /// Latin-1 letters through the combining diacriticals (U+0340, U+0341,
+    /// U+0343, U+0344 decompose too), and Latin Extended Additional, where
+    /// the precomposed Vietnamese letters with tones live (U+1EA0–U+1EF9).
+    private static let lowRange: Range<UInt32> = 0x00C0..<0x0370
+    private static let highRange: Range<UInt32> = 0x1E00..<0x1F00
+
+    /// One packed entry per scalar of the two ranges: up to three scalars of
+    /// 21 bits each (0 = absent), or `fallback` when the expansion is longer.
+    private static let table: [UInt64] = {
+        var entries = [UInt64]()
+        entries.reserveCapacity(lowRange.count + highRange.count)
+        for value in Array(lowRange) + Array(highRange) {
+            entries.append(pack(value))
+        }
+        return entries
+    }()
+
+    private static let fallback: UInt64 = 1 << 63
+    private static let scalarMask: UInt64 = (1 << 21) - 1
+
+    private static func pack(_ value: UInt32) -> UInt64 {
+        guard let scalar = Unicode.Scalar(value) else { return UInt64(value) }
+        let decomposed = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
+        guard decomposed.count <= 3 else { return fallback }
+        var packed: UInt64 = 0
+        for (i, part) in decomposed.enumerated() {
+            packed |= UInt64(part.value) << (21 * UInt64(i))
+        }
+        return packed
+    }
+
+    /// Calls `body` with each scalar of the canonical decomposition of `s`.
+    @inline(__always)
+    static func forEachScalar(in s: String, _ body: (Unicode.Scalar) -> Void) {
+        for scalar in s.unicodeScalars {
+            let value = scalar.value
+            if value < lowRange.lowerBound {
+                // ASCII and the Latin-1 symbols below À never decompose.
+                body(scalar)
+                continue
+            }
+            let index: Int
+            if lowRange.contains(value) {
+                index = Int(value - lowRange.lowerBound)
+            } else if highRange.contains(value) {
+                index = lowRange.count + Int(value - highRange.lowerBound)
+            } else {
+                decomposeWithFoundation(scalar, body)
+                continue
+            }
+            let packed = table[index]
+            if packed == fallback {
+                decomposeWithFoundation(scalar, body)
+                continue
+            }
+            var rest = packed
+            while rest != 0 {
+                // Every packed scalar value is nonzero, so 0 ends the list.
+                if let part = Unicode.Scalar(UInt32(rest & scalarMask)) { body(part) }
+                rest >>= 21
+            }
+        }
+    }
+
+    private static func decomposeWithFoundation(_ scalar: Unicode.Scalar, _ body: (Unicode.Scalar) -> Void) {
+        for part in String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars {
+            body(part)
+        }
+    }
+}

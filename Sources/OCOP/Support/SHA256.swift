@@ -1,0 +1,137 @@
+/// FIPS 180-4 SHA-256 (tokens are stored as hashes).
+///
+/// Written out here because the package takes no third-party code and
+/// Foundation on Linux has no digest API; bearer tokens are hashed on every
+/// authenticated request, so the compression loop works on a fixed-size
+/// stack of words and never allocates per block.
+public enum SHA256 {
+    /// The 32-byte digest of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { digest(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The 32-byte digest of the UTF-8 encoding of `s`.
+    public static func hash(_ s: String) -> [UInt8] {
+        var s = s
+        // Native strings are contiguous UTF-8 already; bridged ones are copied once.
+        return s.withUTF8 { digest(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Lower-case hexadecimal spelling of `bytes` (64 characters for a digest).
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            digits.withUTF8Buffer { table in
+                var i = 0
+                for byte in bytes {
+                    out[i] = table[Int(byte >> 4)]
+                    out[i + 1] = table[Int(byte & 0x0F)]
+                    i += 2
+                }
+            }
+            return bytes.count * 2
+        }
+    }
+
+    /// FIPS 180-4 §5.3.3: the initial hash value H(0).
+    private static let initial: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+    )
+
+    /// FIPS 180-4 §4.2.2: the 64 round constants K.
+    private static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    /// Hashes a whole message: full blocks straight from the input, then the
+    /// padded tail (§5.1.1) in a 128-byte scratch buffer (one or two blocks).
+    private static func digest(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+        var state = State(initial)
+        // Schedule and tail live on the stack: no heap traffic besides the result.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            let fullBlocks = message.count / 64
+            for block in 0..<fullBlocks {
+                state.compress(UnsafeRawBufferPointer(rebasing: message[(block * 64)..<(block * 64 + 64)]), schedule)
+            }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                // §5.1.1: append 0x80, zeros to 56 mod 64, then the bit length big-endian.
+                tail.initialize(repeating: 0)
+                let rest = message.count - fullBlocks * 64
+                for i in 0..<rest { tail[i] = message[fullBlocks * 64 + i] }
+                tail[rest] = 0x80
+                let tailCount = rest < 56 ? 64 : 128
+                let bitLength = UInt64(message.count) &* 8
+                for i in 0..<8 { tail[tailCount - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i))) }
+                let raw = UnsafeRawBufferPointer(tail)
+                state.compress(UnsafeRawBufferPointer(rebasing: raw[0..<64]), schedule)
+                if tailCount == 128 { state.compress(UnsafeRawBufferPointer(rebasing: raw[64..<128]), schedule) }
+            }
+        }
+        return state.bytes
+    }
+
+    /// The eight working words H0…H7 between blocks.
+    private struct State {
+        var h0, h1, h2, h3, h4, h5, h6, h7: UInt32
+
+        init(_ h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) {
+            (h0, h1, h2, h3, h4, h5, h6, h7) = h
+        }
+
+        /// §6.2.2: one 64-byte block through the message schedule and 64 rounds.
+        mutating func compress(_ block: UnsafeRawBufferPointer, _ w: UnsafeMutableBufferPointer<UInt32>) {
+            for t in 0..<16 {
+                // Words are big-endian (§3.1); assemble byte by byte, the block may be unaligned.
+                let b = t * 4
+                w[t] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
+            }
+            for t in 16..<64 {
+                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            }
+            var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+            SHA256.k.withUnsafeBufferPointer { k in
+                for t in 0..<64 {
+                    let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let choose = (e & f) ^ (~e & g)
+                    let t1 = h &+ bigSigma1 &+ choose &+ k[t] &+ w[t]
+                    let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let majority = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = bigSigma0 &+ majority
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+            h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+        }
+
+        /// The digest: H0…H7 big-endian (§6.2.2 step 4).
+        var bytes: [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+                for (i, word) in [h0, h1, h2, h3, h4, h5, h6, h7].enumerated() {
+                    out[i * 4] = UInt8(truncatingIfNeeded: word >> 24)
+                    out[i * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                    out[i * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
+                    out[i * 4 + 3] = UInt8(truncatingIfNeeded: word)
+                }
+                count = 32
+            }
+        }
+    }
+
+}
+
+@inline(__always)
+private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
+    (x >> n) | (x << (32 - n))
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Random bytes from the OS (getrandom(2), falling back to /dev/urandom); traps only if the OS can give none.
+///
+/// Tokens and ids an attacker must not guess come from here, never from
+/// `SystemRandomNumberGenerator` alone, so the source is explicit and audited.
+public enum SecureRandom {
+    /// `count` bytes from the kernel's CSPRNG.
+    public static func bytes(_ count: Int) -> [UInt8] {
+        precondition(count >= 0, "negative byte count")
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            if !fillFromGetentropy(raw) && !fillFromURandom(raw) {
+                // Without an entropy source no token we issue could be trusted;
+                // stopping is safer than issuing guessable credentials.
+                fatalError("SecureRandom: the OS provides no randomness (getentropy and /dev/urandom both failed)")
+            }
+            initialized = count
+        }
+    }
+
+    /// `prefix` followed by 32 random bytes in base64url without padding (256 bits, 43 characters).
+    public static func token(prefix: String) -> String {
+        prefix + Base64URL.encode(bytes(32))
+    }
+
+    /// glibc's getentropy(3) is a thin wrapper over the getrandom(2) syscall
+    /// (which the Glibc module does not export): it blocks only until the pool
+    /// is first seeded, never reads a file descriptor, and is capped at 256
+    /// bytes per call, so larger requests are filled in chunks.
+    private static func fillFromGetentropy(_ buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let chunk = min(256, buffer.count - offset)
+            guard let base = buffer.baseAddress, getentropy(base + offset, chunk) == 0 else {
+                return false
+            }
+            offset += chunk
+        }
+        return true
+    }
+
+    /// Kernels older than 3.17 lack getrandom(2) (ENOSYS); /dev/urandom is the
+    /// classic equivalent. Short reads and EINTR are retried.
+    private static func fillFromURandom(_ buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var offset = 0
+        while offset < buffer.count {
+            guard let base = buffer.baseAddress else { return false }
+            let n = read(fd, base + offset, buffer.count - offset)
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// RFC 4648 §5 base64url without padding: URL- and header-safe token text.
+enum Base64URL {
+    private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+    /// Encodes `bytes`; the result has ceil(4n/3) characters and no '='.
+    static func encode(_ bytes: [UInt8]) -> String {
+        let length = (bytes.count * 4 + 2) / 3
+        return String(unsafeUninitializedCapacity: length) { out in
+            alphabet.withUTF8Buffer { table in
+                var o = 0
+                var i = 0
+                while i + 3 <= bytes.count {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[o] = table[Int(n >> 18 & 63)]
+                    out[o + 1] = table[Int(n >> 12 & 63)]
+                    out[o + 2] = table[Int(n >> 6 & 63)]
+                    out[o + 3] = table[Int(n & 63)]
+                    i += 3
+                    o += 4
+                }
+                // §3.2: padding is omitted; 1 leftover byte → 2 chars, 2 → 3 chars.
+                let left = bytes.count - i
+                if left > 0 {
+                    let n = UInt32(bytes[i]) << 16 | (left == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                    out[o] = table[Int(n >> 18 & 63)]
+                    out[o + 1] = table[Int(n >> 12 & 63)]
+                    o += 2
+                    if left == 2 {
+                        out[o] = table[Int(n >> 6 & 63)]
+                        o += 1
+                    }
+                }
+                return o
+            }
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import OCOP
-
-@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,154 @@
+import Testing
+@testable import OCOP
+
+@Suite("Timestamp")
+struct SupportTimestampTests {
+    private func parse(_ text: String) throws -> Timestamp {
+        try #require(Timestamp(rfc3339: text))
+    }
+
+    @Test func parsesUTCAndOffsets() throws {
+        let utc = try parse("2024-12-13T08:00:00Z")
+        #expect(utc.millisecondsSinceEpoch == 1_734_076_800_000)
+        #expect(utc.utcOffsetSeconds == 0)
+        let hanoi = try parse("2024-12-13T15:00:00+07:00")
+        #expect(hanoi == utc)  // the same instant
+        #expect(hanoi.utcOffsetSeconds == 25_200)
+        let west = try parse("2024-12-13T03:30:00-04:30")
+        #expect(west == utc)
+        #expect(west.utcOffsetSeconds == -16_200)
+        #expect(try parse("2024-12-13t08:00:00z") == utc)
+        #expect(try parse("2024-12-13T08:00:00+00:00").utcOffsetSeconds == 0)
+    }
+
+    @Test func minusZeroOffsetMeansUnknownOffset() throws {
+        // RFC 3339 §4.3.
+        let t = try parse("2024-12-13T08:00:00-00:00")
+        #expect(t.millisecondsSinceEpoch == 1_734_076_800_000)
+        #expect(t.utcOffsetSeconds == nil)
+    }
+
+    @Test func offsetCanMoveTheInstantAcrossDays() throws {
+        #expect(try parse("2025-01-01T00:30:00+07:00").description == "2024-12-31T17:30:00Z")
+        #expect(try parse("2024-12-31T23:30:00-01:00").description == "2025-01-01T00:30:00Z")
+        #expect(try parse("2024-02-29T23:00:00-02:00").description == "2024-03-01T01:00:00Z")
+    }
+
+    @Test func fractionalSecondsAreTruncatedToMilliseconds() throws {
+        let base: Int64 = 1_734_076_800_000
+        #expect(try parse("2024-12-13T08:00:00.5Z").millisecondsSinceEpoch == base + 500)
+        #expect(try parse("2024-12-13T08:00:00.12Z").millisecondsSinceEpoch == base + 120)
+        #expect(try parse("2024-12-13T08:00:00.123Z").millisecondsSinceEpoch == base + 123)
+        #expect(try parse("2024-12-13T08:00:00.1239Z").millisecondsSinceEpoch == base + 123)
+        #expect(try parse("2024-12-13T08:00:00.999999999Z").millisecondsSinceEpoch == base + 999)
+        #expect(try parse("2024-12-13T08:00:00.000Z").millisecondsSinceEpoch == base)
+        #expect(try parse("2024-12-13T15:00:00.250+07:00").millisecondsSinceEpoch == base + 250)
+        // Before the epoch, truncating digits still moves toward the earlier instant.
+        #expect(try parse("1969-12-31T23:59:59.9999Z").millisecondsSinceEpoch == -1)
+    }
+
+    @Test func formatsUTCWithMillisecondsOnlyWhenPresent() {
+        #expect(Timestamp(millisecondsSinceEpoch: 1_734_076_800_000).description == "2024-12-13T08:00:00Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 1_734_076_800_123).description == "2024-12-13T08:00:00.123Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 1_734_076_800_007).description == "2024-12-13T08:00:00.007Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 0).description == "1970-01-01T00:00:00Z")
+        #expect(Timestamp(millisecondsSinceEpoch: -1).description == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp(millisecondsSinceEpoch: -14_182_940_000).description == "1969-07-20T20:17:40Z")
+        #expect(Timestamp(millisecondsSinceEpoch: -62_135_596_800_000).description == "0001-01-01T00:00:00Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_799_999).description == "9999-12-31T23:59:59.999Z")
+        // Past 9999 (only arithmetic gets there) the year takes ISO 8601's expanded form.
+        #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_800_000).description == "+10000-01-01T00:00:00Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 253_402_300_800_001).rfc3339(utcOffsetSeconds: 3600)
+                == "+10000-01-01T01:00:00.001+01:00")
+    }
+
+    @Test func formatsInAGivenOffset() {
+        let t = Timestamp(millisecondsSinceEpoch: 1_734_076_800_000)
+        #expect(t.rfc3339(utcOffsetSeconds: 25_200) == "2024-12-13T15:00:00+07:00")
+        #expect(t.rfc3339(utcOffsetSeconds: -16_200) == "2024-12-13T03:30:00-04:30")
+        #expect(t.rfc3339(utcOffsetSeconds: 0) == "2024-12-13T08:00:00Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 1_734_109_200_001).rfc3339(utcOffsetSeconds: 25_200)
+                == "2024-12-14T00:00:00.001+07:00")
+    }
+
+    @Test(arguments: [
+        "2024-12-13T08:00:00Z", "2024-12-13T08:00:00.123Z", "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999Z", "2024-02-29T23:59:59Z", "1900-03-01T12:34:56.789Z",
+    ])
+    func utcTextRoundTrips(text: String) throws {
+        #expect(try parse(text).description == text)
+    }
+
+    @Test func offsetTextRoundTripsThroughItsOffset() throws {
+        let cases = [
+            ("2024-12-13T15:00:00+07:00", "2024-12-13T15:00:00+07:00"),
+            ("2024-12-13T03:30:00.5-04:30", "2024-12-13T03:30:00.500-04:30"),
+            ("2000-01-01T00:00:00+14:00", "2000-01-01T00:00:00+14:00"),
+        ]
+        for (text, expected) in cases {
+            let t = try parse(text)
+            let offset = try #require(t.utcOffsetSeconds)
+            #expect(t.rfc3339(utcOffsetSeconds: offset) == expected)
+        }
+    }
+
+    @Test func millisecondRoundTripOverAWideRange() throws {
+        var ms: Int64 = -62_135_596_800_000  // 0001-01-01
+        while ms < 253_402_300_799_999 {
+            let t = Timestamp(millisecondsSinceEpoch: ms)
+            guard let back = Timestamp(rfc3339: t.description), back.millisecondsSinceEpoch == ms else {
+                Issue.record("\(ms) → \(t.description) did not round-trip")
+                return
+            }
+            ms += 86_399_999_937  // a prime-ish step that visits every time of day
+        }
+    }
+
+    @Test(arguments: [
+        "2024-12-13T08:00:00",            // missing offset
+        "2024-12-13 08:00:00Z",           // space instead of T
+        "2024-12-13T08:00Z",              // missing seconds
+        "2024-12-13T8:00:00Z",
+        "2024-12-13T24:00:00Z",           // hour 24
+        "2024-12-13T23:60:00Z",
+        "2016-12-31T23:59:60Z",           // leap second
+        "2023-02-29T08:00:00Z",           // not a leap year
+        "2024-13-01T08:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "2024-12-13T08:00:00.Z",          // empty fraction
+        "2024-12-13T08:00:00.1234567890Z", // ten fraction digits
+        "2024-12-13T08:00:00+07",         // offset without minutes
+        "2024-12-13T08:00:00+0700",
+        "2024-12-13T08:00:00+24:00",
+        "2024-12-13T08:00:00+07:60",
+        "2024-12-13T08:00:00ZZ",
+        "2024-12-13T08:00:00Z ",
+        " 2024-12-13T08:00:00Z",
+        "2024-12-13T08:00:00,5Z",          // comma fraction is ISO 8601, not RFC 3339
+        "2024-12-13",
+        "",
+        "2024-12-13T08:00:00+07:00:00",
+        "２024-12-13T08:00:00Z",
+    ])
+    func rejects(text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+    }
+
+    @Test func equalityAndOrderIgnoreTheOffset() throws {
+        let a = try parse("2024-12-13T15:00:00+07:00")
+        let b = try parse("2024-12-13T08:00:00Z")
+        #expect(a == b)
+        #expect(Set([a, b]).count == 1)
+        #expect(try parse("2024-12-13T08:00:00.001Z") > b)
+        #expect(try parse("2024-12-13T14:59:59+07:00") < b)
+    }
+
+    @Test func nowIsTheCurrentWallClock() throws {
+        let now = Timestamp.now()
+        // After this code was written and before year 2100.
+        #expect(now > (try parse("2025-01-01T00:00:00Z")))
+        #expect(now < (try parse("2100-01-01T00:00:00Z")))
+        #expect(now.utcOffsetSeconds == nil)
+        #expect(Timestamp.now() >= now)
+    }
+}
