@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 @testable import HTTP
@@ -184,6 +185,24 @@ func withServer(_ responder: some HTTPResponder, loops: Int = 2,
     let port = try server.start()
     defer { server.shutdown(drainTimeout: .milliseconds(200)) }
     try body(server, port)
+}
+
+/// Runs `body` after `delay` on a fresh serial queue: Dispatch's global
+/// queues are capped at the core count, and other tests may be blocking them.
+func runLater(_ delay: Duration, _ body: @escaping @Sendable () -> Void) {
+    let (seconds, attoseconds) = delay.components
+    let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+    DispatchQueue(label: "test-later").asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: body)
+}
+
+/// Polls `condition` every 10 ms until it holds or `timeout` passes.
+func eventually(_ timeout: Duration = .seconds(2), _ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        sleepFor(.milliseconds(10))
+    }
+    return true
 }
 
 /// Sleeps the calling (test) thread.

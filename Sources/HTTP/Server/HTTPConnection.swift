@@ -30,6 +30,7 @@ final class HTTPConnection {
     private var mayHaveInput = true
     private var inputClosed = false
     private var isOpen = true
+    private var peerHungUp = false
 
     /// True while the responder runs: an inline `done` only parks its response.
     private var dispatching = false
@@ -55,6 +56,9 @@ final class HTTPConnection {
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             mayHaveInput = true
         }
+        // The peer's FIN may sit behind data we are about to read: a short read
+        // then does not mean "drained", and no new edge would report the EOF.
+        if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { peerHungUp = true }
         drive()
     }
 
@@ -160,7 +164,7 @@ final class HTTPConnection {
                 continue
             }
             // A short read drained the socket: edge-triggered epoll reports new data afresh.
-            mayHaveInput = count == buffer.count
+            mayHaveInput = count == buffer.count || peerHungUp
             feedFresh(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
         flush()
