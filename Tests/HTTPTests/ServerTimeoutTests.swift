@@ -90,6 +90,19 @@ import Testing
         }
     }
 
+    @Test func aPeerThatStopsReadingIsDisconnectedAfterTheWriteTimeout() throws {
+        let big = [UInt8](repeating: 66, count: 16 * 1024 * 1024)
+        let responder = ClosureResponder { _, _, done in done(HTTPResponse(status: .ok, body: big)) }
+        try withServer(responder, configure: { $0.writeTimeout = .milliseconds(300) }) { server, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            sleepFor(.milliseconds(900))
+            #expect(eventually { server.openConnections == 0 })
+            // Whatever was buffered can still be read, but never the whole body.
+            #expect(throws: TestClientError.closedEarly) { _ = try client.readResponse() }
+        }
+    }
+
     @Test func connectionsOverTheLimitGet503() throws {
         try withServer(ClosureResponder.echo, loops: 1, configure: { $0.maxConnections = 1 }) { server, port in
             let first = try TestClient(port: port)

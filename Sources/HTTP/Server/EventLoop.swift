@@ -25,7 +25,7 @@ final class EventLoop: @unchecked Sendable {
     let name: String
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    private let tasks = Mutex(TaskQueue())
     private let wakePending = Atomic<Bool>(false)
     private let threadID = Atomic<UInt>(0)
     private let thread = Mutex<OSThread?>(nil)
@@ -35,6 +35,7 @@ final class EventLoop: @unchecked Sendable {
     private let clock = ContinuousClock()
     /// The time sampled when the current batch of events started (loop thread only).
     private(set) var now: ContinuousClock.Instant
+    private var tasksScratch: [@Sendable () -> Void] = []
 
     init(name: String) throws(SocketError) {
         self.name = name
@@ -80,9 +81,15 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Runs `task` on the loop's thread, after the current batch of events. Any thread.
-    /// Tasks queued after the loop stopped are dropped.
+    /// Tasks queued after the loop stopped are dropped (a late `done` after
+    /// shutdown has no connection left to write to).
     func execute(_ task: @escaping @Sendable () -> Void) {
-        tasks.withLock { $0.append(task) }
+        let queued = tasks.withLock { queue -> Bool in
+            guard !queue.closed else { return false }
+            queue.pending.append(task)
+            return true
+        }
+        guard queued else { return }
         // One eventfd write per batch of tasks: the loop clears the flag before
         // taking the queue, so a task added after that point sets it again.
         if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
@@ -155,19 +162,28 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         threadID.store(0, ordering: .releasing)
-        // Queued closures may retain the delegate; drop them so nothing leaks.
-        tasks.withLock { $0.removeAll() }
+        // Queued closures may retain the delegate (which retains this loop):
+        // drop them, and refuse new ones, so no reference cycle outlives the loop.
+        tasks.withLock { queue in
+            queue.closed = true
+            queue.pending.removeAll()
+        }
     }
 
     private func runTasks() {
         var count: UInt64 = 0
         _ = withUnsafeMutableBytes(of: &count) { Glibc.read(wakeFD, $0.baseAddress, 8) }
         wakePending.store(false, ordering: .releasing)
-        let batch = tasks.withLock { queue -> [@Sendable () -> Void] in
-            defer { queue.removeAll(keepingCapacity: true) }
-            return queue
-        }
-        for task in batch { task() }
+        // Swap the queue with an empty array kept for the purpose, so neither
+        // side reallocates per batch.
+        tasks.withLock { queue in swap(&queue.pending, &tasksScratch) }
+        for task in tasksScratch { task() }
+        tasksScratch.removeAll(keepingCapacity: true)
+    }
+
+    private struct TaskQueue: Sendable {
+        var pending: [@Sendable () -> Void] = []
+        var closed = false
     }
 
     /// epoll_wait's timeout: whole milliseconds until `deadline`, rounded up so
