@@ -1,4 +1,6 @@
+#define _GNU_SOURCE
 #include "CLinux.h"
+#include <string.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -55,4 +57,15 @@ int clinux_set_nonblocking(int fd) {
     int flags = fcntl(fd, F_GETFL, 0);
     if (flags < 0) return -1;
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    return accept4(fd, addr, len, flags);
+}
+
+void clinux_set_thread_name(const char *name) {
+    char buf[16];
+    strncpy(buf, name, 15);
+    buf[15] = 0;
+    pthread_setname_np(pthread_self(), buf);
 }

@@ -36,4 +36,10 @@ int clinux_setsockopt_int(int fd, int level, int name, int value);
 /// fcntl(F_GETFL/F_SETFL) is variadic in C; this sets O_NONBLOCK without varargs.
 int clinux_set_nonblocking(int fd);
 
+/// accept4(2): Glibc's Swift overlay does not export it (it is behind _GNU_SOURCE).
+int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+/// Names the calling thread (visible in top/gdb); names are cut to 15 bytes.
+void clinux_set_thread_name(const char *name);
+
 #endif

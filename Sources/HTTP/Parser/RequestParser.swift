@@ -1,0 +1,260 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An incremental HTTP/1.1 request parser (RFC 9112): a value with no I/O. The
+/// connection feeds it its unconsumed input; it returns how much it consumed and
+/// what it found. Limits and framing rules are enforced here, so that nothing
+/// past it ever sees an ambiguous or oversized request.
+public struct RequestParser: Sendable {
+    /// Where the parser is within the current request.
+    enum State {
+        case requestLine
+        case fields(RequestLine)
+        case fixedBody(HTTPRequest, remaining: Int)
+        case chunkSize(HTTPRequest)
+        case chunkData(HTTPRequest, remaining: Int)
+        case chunkDataEnd(HTTPRequest)
+        case trailers(HTTPRequest)
+        case failed(HTTPParseError)
+    }
+
+    /// What one state transition asks of the loop in `parse`.
+    enum Step {
+        case proceed
+        case needMore
+        case request(HTTPRequest)
+    }
+
+    /// Which kind of line `findLine` is looking for: decides the error when it is too long.
+    enum LineKind {
+        case requestLine, field, chunkSize
+
+        var overLimit: HTTPParseError {
+            switch self {
+            case .requestLine: return HTTPParseError(status: .uriTooLong, reason: "request line too long")
+            case .field: return .headersTooLarge("header section too large")
+            case .chunkSize: return .badRequest("chunk size line too long")
+            }
+        }
+    }
+
+    /// Empty lines tolerated before a request line (RFC 9112 §2.2 asks for at least one).
+    static let maxEmptyLines = 16
+    /// Cap on one chunk-size line and on all chunk extensions of a request: extensions
+    /// carry nothing we use, and unbounded ones are a known resource-exhaustion vector.
+    static let maxChunkExtensionBytes = 4096
+    /// Body bytes reserved up front, whatever Content-Length claims, so a head alone
+    /// cannot make the server allocate the whole body limit.
+    static let initialBodyCapacity = 64 * 1024
+
+    let limits: HTTPLimits
+    var state = State.requestLine
+    /// Bytes of the current, still unterminated line already searched for its LF.
+    var lineScanned = 0
+    var emptyLines = 0
+    /// Bytes of the header section so far (field lines, trailer lines and final CRLF, with their CRLFs).
+    var headerBytes = 0
+    var headerCount = 0
+    var extensionBytes = 0
+    var framing = FramingFacts()
+    var fields: [HTTPHeaders.Element] = []
+    var body: [UInt8] = []
+    /// The head asked for `100 Continue` and it has not been returned yet.
+    var expectPending = false
+
+    /// Makes a parser enforcing `limits`.
+    public init(limits: HTTPLimits = HTTPLimits()) {
+        self.limits = limits
+    }
+
+    /// True between requests with nothing partially parsed (for idle-timeout logic).
+    public var isIdle: Bool {
+        guard case .requestLine = state else { return false }
+        return lineScanned == 0 && emptyLines == 0
+    }
+
+    /// Parses from `bytes`, the connection's unconsumed input. Returns how many bytes
+    /// it consumed (the caller drops them) and the result. Bytes of an incomplete line
+    /// stay unconsumed (re-offered next call, together with new bytes); the parser
+    /// remembers how far it searched them, so byte-by-byte feeding stays linear.
+    /// Complete head lines and body bytes are consumed as they arrive.
+    public mutating func parse(_ bytes: UnsafeRawBufferPointer) -> (consumed: Int, result: ParseResult) {
+        if case .failed(let error) = state { return (0, .failure(error)) }
+        var index = 0
+        do throws(HTTPParseError) {
+            while true {
+                switch try step(bytes, &index) {
+                case .proceed:
+                    continue
+                case .needMore:
+                    if expectPending {
+                        expectPending = false
+                        return (index, .expectContinue)
+                    }
+                    return (index, .needMore)
+                case .request(let request):
+                    return (index, .request(request))
+                }
+            }
+        } catch {
+            state = .failed(error)
+            return (index, .failure(error))
+        }
+    }
+
+    /// Runs the current state once on the input from `index`, advancing `index` past what it consumed.
+    private mutating func step(_ b: UnsafeRawBufferPointer, _ index: inout Int) throws(HTTPParseError) -> Step {
+        switch state {
+        case .requestLine:
+            guard let end = try findLine(b, from: index, limit: limits.maxRequestLineBytes, .requestLine) else {
+                return .needMore
+            }
+            let start = index
+            index = end + 2
+            if start == end {
+                // RFC 9112 §2.2: ignore at least one empty line before a request line
+                // (some clients send an extra CRLF after a body).
+                emptyLines += 1
+                if emptyLines > Self.maxEmptyLines { throw .badRequest("too many empty lines before the request") }
+                return .proceed
+            }
+            state = .fields(try RequestLine.parse(b, start, end))
+            fields.reserveCapacity(16)
+            return .proceed
+
+        case .fields(let line):
+            guard let end = try findLine(b, from: index, limit: headerBudget, .field) else { return .needMore }
+            let start = index
+            index = end + 2
+            headerBytes += end - start + 2
+            if start == end { return try finishHead(line) }
+            try parseField(b, start, end, version: line.version, keep: true)
+            return .proceed
+
+        case .fixedBody(let request, let remaining):
+            return readFixedBody(b, &index, request, remaining)
+        case .chunkSize(let request):
+            return try readChunkSize(b, &index, request)
+        case .chunkData(let request, let remaining):
+            return readChunkData(b, &index, request, remaining)
+        case .chunkDataEnd(let request):
+            return try readChunkDataEnd(b, &index, request)
+        case .trailers(let request):
+            return try readTrailer(b, &index, request)
+        case .failed(let error):
+            throw error
+        }
+    }
+
+    /// What a field or trailer line may still add without the header section exceeding its limit.
+    var headerBudget: Int { limits.maxHeaderBytes - headerBytes - 2 }
+
+    /// Finds the line starting at `start` and returns the index of its CR, or nil while
+    /// its LF has not arrived. A line longer than `limit` (CRLF excluded) fails as soon as
+    /// enough bytes are seen, without waiting for its end.
+    mutating func findLine(_ b: UnsafeRawBufferPointer, from start: Int, limit: Int,
+                           _ kind: LineKind) throws(HTTPParseError) -> Int? {
+        let count = b.count
+        // Resume where the previous call stopped: the caller re-offers the same line start.
+        let resume = start + min(lineScanned, count - start)
+        guard let base = b.baseAddress, resume < count,
+              let hit = memchr(base + resume, Int32(ByteClass.lf), count - resume) else {
+            lineScanned = count - start
+            // A trailing CR may be half of the CRLF, so it does not count against the limit yet.
+            let seen = lineScanned > 0 && b[count - 1] == ByteClass.cr ? lineScanned - 1 : lineScanned
+            if seen > limit { throw kind.overLimit }
+            return nil
+        }
+        lineScanned = 0
+        let lf = base.distance(to: UnsafeRawPointer(hit))
+        let hasCR = lf > start && b[lf - 1] == ByteClass.cr
+        let end = hasCR ? lf - 1 : lf
+        // The limit is checked before the syntax, so a prefix that was already too long
+        // reports the same error however the bytes were split.
+        if end - start > limit { throw kind.overLimit }
+        // RFC 9112 §2.2: a bare LF is not accepted as a line terminator, so that every
+        // parser on the path agrees on where lines (and so requests) end.
+        guard hasCR else { throw .badRequest("bare LF") }
+        // "\r\r\n": the first CR is bare (RFC 9112 §2.2); caught here so every line kind reports it alike.
+        if end > start && b[end - 1] == ByteClass.cr { throw .badRequest("bare CR") }
+        return end
+    }
+
+    /// Validates one field line `[start, end)` (RFC 9112 §5) and, if `keep`, records it.
+    mutating func parseField(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
+                             version: HTTPVersion, keep: Bool) throws(HTTPParseError) {
+        headerCount += 1
+        if headerCount > limits.maxHeaderCount { throw .headersTooLarge("too many header fields") }
+        // RFC 9112 §5.2: obs-fold (a line starting with SP/HTAB) is rejected; RFC 9112 §2.2
+        // likewise for whitespace before the first field line. Folding is read differently
+        // by different parsers.
+        if ByteClass.isWhitespace(b[start]) { throw .badRequest("obsolete line folding") }
+        // field-name = token (RFC 9110 §5.1)
+        var colon = start
+        while colon < end, ByteClass.isToken(b[colon]) { colon += 1 }
+        guard colon < end, b[colon] == ByteClass.colon, colon > start else {
+            // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon;
+            // it has been used to smuggle a Transfer-Encoding past lenient parsers.
+            if colon < end, colon > start, ByteClass.isWhitespace(b[colon]) {
+                var next = colon
+                while next < end, ByteClass.isWhitespace(b[next]) { next += 1 }
+                if next < end, b[next] == ByteClass.colon { throw .badRequest("whitespace before colon") }
+            }
+            if colon < end, b[colon] == ByteClass.cr { throw .badRequest("bare CR") }
+            throw .badRequest("invalid field name")
+        }
+        // field-value with leading and trailing OWS stripped (RFC 9112 §5.1); no CTL
+        // except HTAB (RFC 9110 §5.5: NUL, CR and LF must be rejected).
+        let (valueStart, valueEnd) = b.trimmingWhitespace(colon + 1, end)
+        var i = valueStart
+        while i < valueEnd {
+            let byte = b[i]
+            if !ByteClass.isFieldValue(byte) {
+                throw .badRequest(byte == ByteClass.cr ? "bare CR" : "invalid byte in field value")
+            }
+            i += 1
+        }
+        guard keep else { return }
+        try framing.note(b, name: start, colon, value: valueStart, valueEnd, version: version)
+        fields.append((name: b.string(start, colon), value: b.string(valueStart, valueEnd)))
+    }
+
+    /// The head ended: judges framing, then either completes the request or starts its body.
+    private mutating func finishHead(_ line: RequestLine) throws(HTTPParseError) -> Step {
+        let (bodyFraming, expectsContinue) = try framing.decide(version: line.version,
+                                                                maxBodyBytes: limits.maxBodyBytes)
+        let request = HTTPRequest(method: line.method, target: line.target, version: line.version,
+                                  headers: HTTPHeaders(fields), body: [])
+        fields = []
+        switch bodyFraming {
+        case .none:
+            return .request(complete(request))
+        case .length(let length):
+            body.reserveCapacity(min(length, Self.initialBodyCapacity))
+            state = .fixedBody(request, remaining: length)
+        case .chunked:
+            state = .chunkSize(request)
+        }
+        expectPending = expectsContinue
+        return .proceed
+    }
+
+    /// Attaches the body to `request` and resets the parser for the next one.
+    mutating func complete(_ request: HTTPRequest) -> HTTPRequest {
+        var request = request
+        request.body = body
+        body = []
+        state = .requestLine
+        lineScanned = 0
+        emptyLines = 0
+        headerBytes = 0
+        headerCount = 0
+        extensionBytes = 0
+        framing = FramingFacts()
+        expectPending = false
+        return request
+    }
+}

@@ -1,0 +1,249 @@
+/// The life of one connection as a value: which phase it is in and when that
+/// phase's deadline passes. It performs no I/O and reads no clock: every
+/// transition is told `now`, so tests drive it with made-up instants and the
+/// event loop with the time it sampled for the current batch of events.
+///
+///     idle ──bytes──▶ readingHead ──head end──▶ readingBody ──request──▶ handling(n)
+///       ▲                  │ (whole request at once)                        │
+///       │                  └───────────────────────────────────────────────▶│
+///       └──────────── response queued (keep-alive) ◀──────────────────────────┘
+///     response queued with close / parse error / 408 / 503 ──▶ finishing
+///     finishing ──output flushed──▶ closing (write side shut, input drained) ──▶ closed
+///
+/// Independently of the phase, the output may be blocked on a full socket
+/// buffer: then a write deadline runs, and the idle and read deadlines are
+/// suspended (we read nothing while we cannot write; see `outputBlocked`).
+struct ConnectionStateMachine: Sendable {
+    /// How long each phase may last.
+    struct Timeouts: Sendable, Equatable {
+        var header: Duration
+        var body: Duration
+        var idle: Duration
+        var handler: Duration
+        var write: Duration
+        /// After an error response: how long to drain input before closing.
+        var linger: Duration
+    }
+
+    /// Where the connection is in its request/response cycle.
+    enum Phase: Equatable, Sendable {
+        /// Keep-alive: no request in progress.
+        case idle
+        /// Bytes of a request arrived; its head is not complete.
+        case readingHead
+        /// The head is complete; the body is not.
+        case readingBody
+        /// Request number `n` is with the responder.
+        case handling(UInt64)
+        /// The last response is queued; close once it is flushed.
+        case finishing
+        /// The last response was flushed and the write side shut; input is
+        /// read and dropped until EOF so the peer gets our response, not a reset.
+        case closing
+        /// Nothing more to do; the descriptor is closed.
+        case closed
+    }
+
+    /// What the owner must do when a deadline passes.
+    enum TimeoutAction: Equatable, Sendable {
+        case none
+        /// Close without a response (idle keep-alive, stalled writes, lingering).
+        case close
+        /// Queue this error response with `Connection: close`; the machine is now `finishing`.
+        case respond(HTTPStatus, String)
+    }
+
+    let timeouts: Timeouts
+    private(set) var phase: Phase = .idle
+    /// The deadline of the current phase, when it has one.
+    private(set) var phaseDeadline: ContinuousClock.Instant?
+    /// Set while output waits for the socket to drain.
+    private(set) var writeDeadline: ContinuousClock.Instant?
+    /// The next response is the last (the peer asked, HTTP/1.0, draining, EOF).
+    private(set) var closeRequested = false
+    private var requestCount: UInt64 = 0
+
+    /// A fresh connection counts as idle: it has no request in progress.
+    init(timeouts: Timeouts, now: ContinuousClock.Instant) {
+        self.timeouts = timeouts
+        phaseDeadline = now + timeouts.idle
+    }
+
+    /// Whether output is waiting for the peer to read.
+    var outputBlocked: Bool { writeDeadline != nil }
+
+    /// Whether a new request may be parsed and dispatched now.
+    var acceptsRequests: Bool {
+        switch phase {
+        case .idle, .readingHead, .readingBody: return writeDeadline == nil
+        default: return false
+        }
+    }
+
+    /// The earliest instant at which `timedOut` could act.
+    var nextDeadline: ContinuousClock.Instant? {
+        guard let w = writeDeadline else { return phaseDeadline }
+        if case .handling = phase, let p = phaseDeadline { return min(p, w) }
+        return w
+    }
+
+    // MARK: Reading
+
+    /// Request bytes arrived: an idle connection starts the header timer.
+    mutating func bytesArrived(now: ContinuousClock.Instant) {
+        guard phase == .idle else { return }
+        phase = .readingHead
+        phaseDeadline = now + timeouts.header
+    }
+
+    /// The head is complete but the body is not: the body timer replaces the header timer.
+    mutating func headCompleted(now: ContinuousClock.Instant) {
+        guard phase == .readingHead || phase == .idle else { return }
+        phase = .readingBody
+        phaseDeadline = now + timeouts.body
+    }
+
+    /// A whole request was parsed. Returns its number for `responseQueued`,
+    /// or nil when no request may be dispatched in this phase.
+    mutating func requestReceived(keepAlive: Bool, now: ContinuousClock.Instant) -> UInt64? {
+        guard acceptsRequests else { return nil }
+        requestCount &+= 1
+        if !keepAlive { closeRequested = true }
+        phase = .handling(requestCount)
+        phaseDeadline = now + timeouts.handler
+        return requestCount
+    }
+
+    /// The request could not be parsed: its error response will be the last.
+    mutating func requestFailed() {
+        closeRequested = true
+        phase = .finishing
+        phaseDeadline = nil
+    }
+
+    /// The peer ended its input (read returned 0) and we need more of it.
+    /// Returns true when the connection should close now (nothing left to send).
+    mutating func inputEnded() -> Bool {
+        closeRequested = true
+        switch phase {
+        case .idle, .readingHead, .readingBody:
+            if writeDeadline == nil {
+                close()
+                return true
+            }
+            phase = .finishing
+            phaseDeadline = nil
+            return false
+        case .closing:
+            close()
+            return true
+        case .handling, .finishing, .closed:
+            return phase == .closed
+        }
+    }
+
+    // MARK: Responding
+
+    /// Makes the next response the last one (the responder sent `Connection: close`).
+    mutating func requestClose() { closeRequested = true }
+
+    /// The response to request `n` is queued for writing. Returns false when
+    /// that request is no longer awaited (handler timed out, or `done` called twice).
+    mutating func responseQueued(for n: UInt64, now: ContinuousClock.Instant) -> Bool {
+        guard phase == .handling(n) else { return false }
+        if closeRequested {
+            phase = .finishing
+            phaseDeadline = nil
+        } else {
+            phase = .idle
+            phaseDeadline = now + timeouts.idle
+        }
+        return true
+    }
+
+    /// A write could not finish: the peer's window is full.
+    mutating func writeBlocked(now: ContinuousClock.Instant) {
+        if writeDeadline == nil { writeDeadline = now + timeouts.write }
+    }
+
+    /// A write made progress while blocked: the write timer restarts, so a
+    /// large response to a slow but live reader is not cut off.
+    mutating func writeProgressed(now: ContinuousClock.Instant) {
+        if writeDeadline != nil { writeDeadline = now + timeouts.write }
+    }
+
+    /// Everything queued has been written. Returns true when the write side
+    /// should now be shut down (the connection enters `closing`).
+    mutating func outputFlushed(now: ContinuousClock.Instant) -> Bool {
+        let wasBlocked = writeDeadline != nil
+        writeDeadline = nil
+        switch phase {
+        case .finishing:
+            phase = .closing
+            phaseDeadline = now + timeouts.linger
+            return true
+        case .idle where wasBlocked:
+            phaseDeadline = now + timeouts.idle
+        case .readingHead where wasBlocked:
+            phaseDeadline = now + timeouts.header
+        case .readingBody where wasBlocked:
+            phaseDeadline = now + timeouts.body
+        default:
+            break
+        }
+        return false
+    }
+
+    // MARK: Shutdown and timers
+
+    /// Graceful shutdown began. Returns true when the connection should close
+    /// now (idle, nothing to send); otherwise its current or next response is its last.
+    mutating func beginDrain() -> Bool {
+        closeRequested = true
+        guard phase == .idle else { return phase == .closed }
+        if writeDeadline == nil {
+            close()
+            return true
+        }
+        phase = .finishing
+        phaseDeadline = nil
+        return false
+    }
+
+    /// The descriptor was closed (or is about to be).
+    mutating func close() {
+        phase = .closed
+        phaseDeadline = nil
+        writeDeadline = nil
+    }
+
+    /// Acts on a deadline that has passed at `now` (a deadline equal to `now`
+    /// has passed). Does nothing before.
+    mutating func timedOut(now: ContinuousClock.Instant) -> TimeoutAction {
+        if let w = writeDeadline {
+            if now >= w {
+                close()
+                return .close
+            }
+            // Blocked output suspends every timer but the handler's.
+            guard case .handling = phase else { return .none }
+        }
+        guard let deadline = phaseDeadline, now >= deadline else { return .none }
+        switch phase {
+        case .idle, .closing:
+            close()
+            return .close
+        case .readingHead:
+            requestFailed()
+            return .respond(.requestTimeout, "request head not received in time")
+        case .readingBody:
+            requestFailed()
+            return .respond(.requestTimeout, "request body not received in time")
+        case .handling:
+            requestFailed()
+            return .respond(.serviceUnavailable, "the request took too long to handle")
+        case .finishing, .closed:
+            return .none
+        }
+    }
+}

@@ -1,0 +1,306 @@
+import CLinux
+import Glibc
+
+/// One accepted TCP connection: moves bytes between the socket, the parser,
+/// the responder and the outbound buffer, and lets `ConnectionStateMachine`
+/// decide what each event means. Lives on its worker's loop thread only.
+///
+/// Registered edge-triggered for input and output once, so a request costs no
+/// `epoll_ctl` calls. An edge is "drained" when a read returns less than the
+/// buffer size or would block; until then `mayHaveInput` remembers it, so a
+/// connection that stopped reading (a response pending) resumes later.
+final class HTTPConnection {
+    let fd: Int32
+    let token: UInt64
+    let info: ConnectionInfo
+    private unowned let worker: ServerWorker
+    private(set) var machine: ConnectionStateMachine
+    private var parser: RequestParser
+
+    /// Unconsumed input; only leftovers are copied here, fresh reads are parsed in place.
+    private var input: [UInt8] = []
+    private var inputStart = 0
+    /// Leftover input not yet offered to the parser (a request was dispatched before it).
+    private var hasUnparsedInput = false
+    /// How many bytes at the start of the unconsumed input the head detector has seen.
+    private var scanned = 0
+    private var detector = HeadEndDetector()
+
+    private var output = OutboundBuffer()
+    private var mayHaveInput = true
+    private var inputClosed = false
+    private var isOpen = true
+    private var peerHungUp = false
+
+    /// True while the responder runs: an inline `done` only parks its response.
+    private var dispatching = false
+    private var parkedResponse: (request: UInt64, response: HTTPResponse)?
+    private var currentIsHead = false
+    private var currentWantsKeepAliveField = false
+
+    init(fd: Int32, token: UInt64, info: ConnectionInfo, worker: ServerWorker, now: ContinuousClock.Instant) {
+        self.fd = fd
+        self.token = token
+        self.info = info
+        self.worker = worker
+        machine = ConnectionStateMachine(timeouts: worker.configuration.connectionTimeouts, now: now)
+        parser = RequestParser(limits: worker.configuration.limits)
+    }
+
+    private var now: ContinuousClock.Instant { worker.loop.now }
+
+    // MARK: Events
+
+    /// The socket is ready for something.
+    func handleEvents(_ events: UInt32) {
+        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            mayHaveInput = true
+        }
+        // The peer's FIN may sit behind data we are about to read: a short read
+        // then does not mean "drained", and no new edge would report the EOF.
+        if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { peerHungUp = true }
+        drive()
+    }
+
+    /// The responder finished request `n` (on this loop's thread).
+    func responseReady(request n: UInt64, response: HTTPResponse) {
+        if dispatching {
+            if parkedResponse == nil { parkedResponse = (n, response) }
+            return
+        }
+        queueResponse(request: n, response)
+        drive()
+    }
+
+    /// Called every tick with the loop's time: acts on a passed deadline.
+    func checkTimers() {
+        switch machine.timedOut(now: now) {
+        case .none:
+            break
+        case .close:
+            close()
+        case .respond(let status, let reason):
+            // The request in progress is abandoned; its unread bytes are worthless now.
+            discardInput()
+            let isHead = status == .serviceUnavailable && currentIsHead
+            ResponseSerializer.write(worker.configuration.errorRenderer(status, reason), isHead: isHead,
+                                     connection: .close, dateLine: worker.date.line, into: &output)
+            drive()
+        }
+    }
+
+    /// Graceful shutdown: idle connections close now, busy ones after their response.
+    func beginDrain() {
+        if machine.beginDrain() { close() }
+    }
+
+    /// Closes the socket and forgets the connection. Safe to call twice.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        machine.close()
+        output.removeAll()
+        Syscall.close(fd)
+        worker.connectionClosed(self)
+    }
+
+    // MARK: The driving loop
+
+    /// Does everything that can be done now: flush blocked output, parse
+    /// buffered requests, read while a request may be dispatched, then flush.
+    private func drive() {
+        if machine.outputBlocked {
+            flush()
+            if machine.outputBlocked { return }
+        }
+        loop: while true {
+            switch machine.phase {
+            case .closed:
+                return
+            case .closing:
+                linger()
+                return
+            case .handling, .finishing:
+                break loop
+            case .idle, .readingHead, .readingBody:
+                break
+            }
+            if machine.outputBlocked { return }
+            // Bound what a deep pipeline can make us queue before the peer reads.
+            if output.count >= OutboundBuffer.retainedCapacity {
+                flush()
+                continue
+            }
+            if hasUnparsedInput {
+                feedBuffered()
+                continue
+            }
+            if inputClosed {
+                // Answers queued in this pass go out before our FIN.
+                flush()
+                if machine.phase == .closed { return }
+                if machine.inputEnded() {
+                    close()
+                    return
+                }
+                continue
+            }
+            guard mayHaveInput else { break }
+            let buffer = worker.readBuffer
+            let count: Int?
+            do {
+                count = try Socket.read(fd, into: buffer)
+            } catch {
+                close()  // ECONNRESET and friends: the peer is gone.
+                return
+            }
+            guard let count else {
+                mayHaveInput = false
+                break
+            }
+            if count == 0 {
+                inputClosed = true
+                mayHaveInput = false
+                continue
+            }
+            // A short read drained the socket: edge-triggered epoll reports new data afresh.
+            mayHaveInput = count == buffer.count || peerHungUp
+            feedFresh(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        flush()
+    }
+
+    /// Parses freshly read bytes: in place when nothing is buffered, else behind the leftovers.
+    private func feedFresh(_ bytes: UnsafeRawBufferPointer) {
+        if inputStart == input.count {
+            input.removeAll(keepingCapacity: true)
+            inputStart = 0
+            let used = feed(bytes)
+            if used < bytes.count { input.append(contentsOf: bytes[used...]) }
+        } else {
+            if inputStart > 0 {
+                input.removeFirst(inputStart)
+                inputStart = 0
+            }
+            input.append(contentsOf: bytes)
+            feedBuffered()
+        }
+    }
+
+    private func feedBuffered() {
+        hasUnparsedInput = false
+        let start = inputStart
+        let used = input.withUnsafeBytes { feed(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        inputStart += used
+        if inputStart >= input.count {
+            input.removeAll(keepingCapacity: input.capacity <= OutboundBuffer.retainedCapacity)
+            inputStart = 0
+        }
+    }
+
+    /// Offers `bytes` (all unconsumed input) to the parser and dispatches
+    /// requests while the state machine accepts them. Returns bytes consumed.
+    private func feed(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var offset = 0
+        while machine.acceptsRequests {
+            guard offset < bytes.count else { return offset }
+            machine.bytesArrived(now: now)
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            let (consumed, result) = parser.parse(slice)
+            switch result {
+            case .needMore:
+                if machine.phase == .readingHead, scanned < slice.count,
+                   detector.scan(UnsafeRawBufferPointer(rebasing: slice[scanned...])) {
+                    machine.headCompleted(now: now)
+                }
+                scanned = slice.count - consumed
+                return offset + consumed
+            case .expectContinue:
+                // RFC 9110 §10.1.1: the client waits for this before sending the body.
+                output.append(ResponseSerializer.continueLine)
+                machine.headCompleted(now: now)
+                scanned = max(0, scanned - consumed)
+                offset += consumed
+            case .request(let request):
+                offset += consumed
+                scanned = 0
+                detector.reset()
+                dispatch(request)
+            case .failure(let error):
+                machine.requestFailed()
+                ResponseSerializer.write(worker.configuration.errorRenderer(error.status, error.reason),
+                                         isHead: false, connection: .close, dateLine: worker.date.line,
+                                         into: &output)
+                return bytes.count
+            }
+        }
+        hasUnparsedInput = offset < bytes.count
+        return offset
+    }
+
+    private func dispatch(_ request: HTTPRequest) {
+        let keepAlive = request.keepAlive
+        guard let number = machine.requestReceived(keepAlive: keepAlive, now: now) else { return }
+        currentIsHead = request.method == .head
+        // RFC 9112 §9.3: a 1.0 client keeps the connection only if we confirm it.
+        currentWantsKeepAliveField = keepAlive && request.version == .http1_0
+        dispatching = true
+        worker.dispatchingToken = token
+        worker.responder.respond(to: request, connection: info, done: worker.makeDone(token: token, request: number))
+        worker.dispatchingToken = nil
+        dispatching = false
+        if let parked = parkedResponse {
+            parkedResponse = nil
+            queueResponse(request: parked.request, parked.response)
+        }
+    }
+
+    private func queueResponse(request n: UInt64, _ response: HTTPResponse) {
+        guard machine.phase == .handling(n) else { return }  // late (timed out) or repeated `done`
+        if response.headers.contains("Connection"), response.headers.tokens("Connection").contains("close") {
+            machine.requestClose()
+        }
+        let field: ResponseSerializer.ConnectionField =
+            machine.closeRequested ? .close : (currentWantsKeepAliveField ? .keepAlive : .omitted)
+        _ = machine.responseQueued(for: n, now: now)
+        ResponseSerializer.write(response, isHead: currentIsHead, connection: field,
+                                 dateLine: worker.date.line, into: &output)
+    }
+
+    // MARK: Output and closing
+
+    private func flush() {
+        if !output.isEmpty {
+            do {
+                switch try output.write(to: fd) {
+                case .flushed:
+                    break
+                case .blocked(let progressed):
+                    machine.writeBlocked(now: now)
+                    if progressed { machine.writeProgressed(now: now) }
+                    return
+                }
+            } catch {
+                close()  // EPIPE/ECONNRESET: the peer left; nothing more to send.
+                return
+            }
+        }
+        if machine.outputFlushed(now: now) {
+            // Lingering close: our FIN goes after the response, and we keep
+            // reading so unread input does not make the kernel send a reset.
+            Socket.shutdownWrite(fd)
+            discardInput()
+            linger()
+        }
+    }
+
+    private func linger() {
+        if Socket.discardInput(fd, scratch: worker.readBuffer) { close() }
+    }
+
+    private func discardInput() {
+        input.removeAll()
+        inputStart = 0
+        hasUnparsedInput = false
+    }
+}

@@ -1,0 +1,212 @@
+import CLinux
+import Glibc
+import Synchronization
+
+/// Counters shared by all loops of one server.
+final class ServerCounters: Sendable {
+    /// Connections accepted and not yet closed (rejected ones excluded).
+    let open = Atomic<Int>(0)
+}
+
+/// Everything one event loop serves: its listener, its connections (in a
+/// slot table addressed by epoll tokens), its read buffer and Date cache.
+///
+/// `@unchecked Sendable`: it is built on the starting thread before its loop
+/// thread exists (pthread_create orders those writes before the thread runs),
+/// and from then on its mutable state is touched only on the loop thread:
+/// every entry from another thread (`complete`, `beginDrain`) goes through
+/// `EventLoop.execute`.
+final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
+    /// epoll token of the listening socket.
+    static let listenerToken: UInt64 = .max - 1
+    static let readBufferSize = 64 * 1024
+
+    let loop: EventLoop
+    let index: Int
+    let configuration: ServerConfiguration
+    let responder: any HTTPResponder
+    private let counters: ServerCounters
+
+    // Loop-thread state.
+    private var listener: Int32?
+    private var acceptPaused = false
+    private var connections: [HTTPConnection?] = []
+    private var generations: [UInt32] = []
+    private var freeSlots: [Int] = []
+    private var live = 0
+    private var accepted: UInt64 = 0
+    private var drainDeadline: ContinuousClock.Instant?
+    private(set) var date = HTTPDateCache()
+    /// Scratch for every read on this loop: leftovers are copied out, so one
+    /// 64 KiB buffer serves all connections.
+    let readBuffer: UnsafeMutableRawBufferPointer
+    /// The connection whose responder is running right now, if any.
+    var dispatchingToken: UInt64?
+
+    init(index: Int, listener: Int32, loop: EventLoop, configuration: ServerConfiguration,
+         responder: any HTTPResponder, counters: ServerCounters) throws(SocketError) {
+        self.index = index
+        self.listener = listener
+        self.loop = loop
+        self.configuration = configuration
+        self.responder = responder
+        self.counters = counters
+        readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
+        // Level-triggered: whatever we leave in the accept queue is reported again.
+        try loop.add(fd: listener, events: EPOLLIN.rawValue, token: Self.listenerToken)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        if let listener { Syscall.close(listener) }
+    }
+
+    // MARK: EventLoopDelegate
+
+    func handleEvent(token: UInt64, events: UInt32) {
+        if token == Self.listenerToken {
+            acceptConnections()
+        } else {
+            connection(for: token)?.handleEvents(events)
+        }
+    }
+
+    func tick() {
+        date.refresh()
+        if acceptPaused, let listener {
+            acceptPaused = (try? loop.modify(fd: listener, events: EPOLLIN.rawValue, token: Self.listenerToken)) == nil
+        }
+        for case let connection? in connections { connection.checkTimers() }
+        if let deadline = drainDeadline, loop.now >= deadline {
+            for case let connection? in connections { connection.close() }
+        }
+        stopIfDrained()
+    }
+
+    // MARK: Responses from any thread
+
+    /// Builds the `done` callback for request `n` on the connection `token`.
+    func makeDone(token: UInt64, request n: UInt64) -> @Sendable (HTTPResponse) -> Void {
+        { [self] response in complete(token: token, request: n, response: response) }
+    }
+
+    private func complete(token: UInt64, request n: UInt64, response: HTTPResponse) {
+        // Inline when already on this loop, unless another connection's
+        // responder is running (its bytes may sit in the shared read buffer).
+        if loop.isCurrent && (dispatchingToken == nil || dispatchingToken == token) {
+            connection(for: token)?.responseReady(request: n, response: response)
+        } else {
+            loop.execute { [self] in
+                connection(for: token)?.responseReady(request: n, response: response)
+            }
+        }
+    }
+
+    // MARK: Graceful shutdown (loop thread)
+
+    /// Stops accepting (the listener closes so new connects are refused),
+    /// closes idle connections and lets busy ones finish until `deadline`.
+    func beginDrain(until deadline: ContinuousClock.Instant) {
+        if let listener {
+            Syscall.close(listener)
+            self.listener = nil
+        }
+        drainDeadline = deadline
+        for case let connection? in connections { connection.beginDrain() }
+        stopIfDrained()
+    }
+
+    private func stopIfDrained() {
+        guard drainDeadline != nil, live == 0 else { return }
+        loop.stop()
+    }
+
+    // MARK: Connection table
+
+    private func connection(for token: UInt64) -> HTTPConnection? {
+        let slot = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
+        guard slot < connections.count, generations[slot] == UInt32(truncatingIfNeeded: token >> 32) else { return nil }
+        return connections[slot]
+    }
+
+    /// Called by a connection once its descriptor is closed.
+    func connectionClosed(_ connection: HTTPConnection) {
+        let slot = Int(truncatingIfNeeded: connection.token & 0xFFFF_FFFF)
+        guard slot < connections.count, connections[slot] === connection else { return }
+        connections[slot] = nil
+        // A new generation makes stale tokens (late `done`, old epoll events) miss.
+        generations[slot] &+= 1
+        freeSlots.append(slot)
+        live -= 1
+        counters.open.wrappingSubtract(1, ordering: .relaxed)
+        stopIfDrained()
+    }
+
+    private func acceptConnections() {
+        // A bounded batch per wake-up keeps a connection storm from starving
+        // the connections already served; level triggering brings us back.
+        for _ in 0..<128 {
+            guard let listener else { return }
+            let accepted: (fd: Int32, peer: String)?
+            do {
+                accepted = try Socket.accept(listener)
+            } catch {
+                switch error.errno {
+                case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET,
+                     EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH:
+                    continue  // that one connection failed; the next may not
+                default:
+                    // EMFILE/ENFILE/ENOBUFS/ENOMEM: out of resources. Stop watching
+                    // the listener until the next tick, or level triggering would spin.
+                    acceptPaused = (try? loop.modify(fd: listener, events: 0, token: Self.listenerToken)) != nil
+                    return
+                }
+            }
+            guard let accepted else { return }
+            let count = counters.open.wrappingAdd(1, ordering: .relaxed).newValue
+            if count > configuration.maxConnections {
+                counters.open.wrappingSubtract(1, ordering: .relaxed)
+                reject(accepted.fd)
+            } else {
+                register(fd: accepted.fd, peer: accepted.peer)
+            }
+        }
+    }
+
+    private func register(fd: Int32, peer: String) {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = connections.count
+            connections.append(nil)
+            generations.append(0)
+        }
+        let token = UInt64(generations[slot]) << 32 | UInt64(slot)
+        self.accepted &+= 1
+        let info = ConnectionInfo(id: self.accepted << 8 | UInt64(index & 0xFF), remoteAddress: peer)
+        let connection = HTTPConnection(fd: fd, token: token, info: info, worker: self, now: loop.now)
+        connections[slot] = connection
+        live += 1
+        do {
+            // Edge-triggered input and output, registered once for the connection's life.
+            let events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+            try loop.add(fd: fd, events: events, token: token)
+        } catch {
+            connection.close()
+        }
+    }
+
+    /// Over `maxConnections`: answer 503 at once and close, without tracking
+    /// the connection. Pending input is read first so that closing sends a FIN
+    /// after the response rather than a reset that would destroy it.
+    private func reject(_ fd: Int32) {
+        _ = Socket.discardInput(fd, scratch: readBuffer)
+        var output = OutboundBuffer()
+        ResponseSerializer.write(configuration.errorRenderer(.serviceUnavailable, "too many connections"),
+                                 isHead: false, connection: .close, dateLine: date.line, into: &output)
+        _ = try? output.write(to: fd)
+        Socket.shutdownWrite(fd)
+        Syscall.close(fd)
+    }
+}

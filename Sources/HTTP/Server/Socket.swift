@@ -1,0 +1,94 @@
+import CLinux
+import Glibc
+
+/// The few socket operations the server performs, each through `Syscall`.
+enum Socket {
+    /// A listening socket on `address`, non-blocking and CLOEXEC. SO_REUSEPORT
+    /// lets every event loop bind its own listener to the same port, so the
+    /// kernel spreads connections across loops without a shared accept lock.
+    static func listen(on address: SocketAddress, backlog: Int32) throws(SocketError) -> Int32 {
+        let fd = Int32(try Syscall.checked("socket") {
+            Int(socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0))
+        })
+        do {
+            // SO_REUSEADDR: a restart may bind while old connections sit in TIME_WAIT.
+            _ = try Syscall.checked("setsockopt(SO_REUSEADDR)") {
+                Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
+            }
+            _ = try Syscall.checked("setsockopt(SO_REUSEPORT)") {
+                Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEPORT, 1))
+            }
+            _ = try Syscall.checked("bind") {
+                Int(address.withSockAddr { bind(fd, $0, $1) })
+            }
+            _ = try Syscall.checked("listen") { Int(Glibc.listen(fd, backlog)) }
+            return fd
+        } catch {
+            Syscall.close(fd)
+            throw error
+        }
+    }
+
+    /// The port a socket is bound to (the real one after binding port 0).
+    static func boundPort(_ fd: Int32) throws(SocketError) -> Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try Syscall.checked("getsockname") {
+            Int(withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            })
+        }
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            }
+        default:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+        }
+    }
+
+    /// Accepts one pending connection, already non-blocking and CLOEXEC
+    /// (accept4 sets both atomically), or nil when none is pending.
+    static func accept(_ listener: Int32) throws(SocketError) -> (fd: Int32, peer: String)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let flags = Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
+        guard let fd = try Syscall.nonBlocking("accept4", {
+            Int(withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { clinux_accept4(listener, $0, &length, flags) }
+            })
+        }) else { return nil }
+        // TCP_NODELAY: a response is written whole, so Nagle would only hold
+        // back its last segment until the peer's delayed ACK (up to 40 ms).
+        _ = clinux_setsockopt_int(Int32(fd), Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        return (Int32(fd), SocketAddress.describe(&storage))
+    }
+
+    /// Reads into `buffer`; nil when nothing is available, 0 at end of input.
+    @inline(__always)
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int? {
+        try Syscall.nonBlocking("recv") { recv(fd, buffer.baseAddress, buffer.count, 0) }
+    }
+
+    /// Shuts the write side: our FIN follows the response already queued.
+    static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Reads and drops whatever input is pending (before closing, so that
+    /// unread data does not turn our FIN into a reset that destroys the response
+    /// in the peer's receive buffer). Returns true at end of input or on error.
+    static func discardInput(_ fd: Int32, scratch: UnsafeMutableRawBufferPointer) -> Bool {
+        while true {
+            do {
+                guard let n = try read(fd, into: scratch) else { return false }
+                if n == 0 { return true }
+            } catch {
+                return true
+            }
+        }
+    }
+}

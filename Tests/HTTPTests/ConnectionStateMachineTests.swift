@@ -1,0 +1,189 @@
+import Testing
+@testable import HTTP
+
+/// The connection state machine driven by a made-up clock: every timeout
+/// fires exactly at its deadline and not a nanosecond before.
+@Suite struct ConnectionStateMachineTests {
+    let t0 = ContinuousClock.now
+    let timeouts = ConnectionStateMachine.Timeouts(
+        header: .seconds(10), body: .seconds(30), idle: .seconds(60),
+        handler: .seconds(20), write: .seconds(15), linger: .seconds(2))
+    let tick = Duration.nanoseconds(1)
+
+    func make() -> ConnectionStateMachine { ConnectionStateMachine(timeouts: timeouts, now: t0) }
+
+    @Test func freshConnectionIsIdleAndClosesSilentlyAtIdleDeadline() {
+        var m = make()
+        #expect(m.phase == .idle)
+        #expect(m.timedOut(now: t0 + .seconds(60) - tick) == .none)
+        #expect(m.phase == .idle)
+        #expect(m.timedOut(now: t0 + .seconds(60)) == .close)
+        #expect(m.phase == .closed)
+    }
+
+    @Test func headerTimeoutCountsFromFirstByteAndAnswers408() {
+        var m = make()
+        let first = t0 + .seconds(5)
+        m.bytesArrived(now: first)
+        #expect(m.phase == .readingHead)
+        // More bytes do not restart the header timer (slowloris).
+        m.bytesArrived(now: first + .seconds(9))
+        #expect(m.timedOut(now: first + .seconds(10) - tick) == .none)
+        #expect(m.timedOut(now: first + .seconds(10)) == .respond(.requestTimeout, "request head not received in time"))
+        #expect(m.phase == .finishing)
+        #expect(m.closeRequested)
+    }
+
+    @Test func bodyTimeoutCountsFromEndOfHead() {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let headEnd = t0 + .seconds(8)
+        m.headCompleted(now: headEnd)
+        #expect(m.phase == .readingBody)
+        // The header deadline (t0+10s) no longer applies.
+        #expect(m.timedOut(now: t0 + .seconds(10)) == .none)
+        #expect(m.timedOut(now: headEnd + .seconds(30) - tick) == .none)
+        #expect(m.timedOut(now: headEnd + .seconds(30)) == .respond(.requestTimeout, "request body not received in time"))
+    }
+
+    @Test func handlerTimeoutAnswers503AndIgnoresTheLateResponse() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let start = t0 + .seconds(1)
+        let nReceived = m.requestReceived(keepAlive: true, now: start)
+        let n = try #require(nReceived)
+        #expect(m.phase == .handling(n))
+        #expect(m.timedOut(now: start + .seconds(20) - tick) == .none)
+        #expect(m.timedOut(now: start + .seconds(20)) == .respond(.serviceUnavailable, "the request took too long to handle"))
+        #expect(m.responseQueued(for: n, now: start + .seconds(21)) == false)
+        #expect(m.phase == .finishing)
+    }
+
+    @Test func keepAliveResponseReturnsToIdleWithFreshIdleDeadline() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        let answered = t0 + .seconds(3)
+        #expect(m.responseQueued(for: n, now: answered) == true)
+        #expect(m.phase == .idle)
+        #expect(m.outputFlushed(now: answered) == false)
+        #expect(m.timedOut(now: answered + .seconds(60) - tick) == .none)
+        #expect(m.timedOut(now: answered + .seconds(60)) == .close)
+    }
+
+    @Test func doneTwiceIsIgnored() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        #expect(m.responseQueued(for: n, now: t0) == true)
+        #expect(m.responseQueued(for: n, now: t0) == false)
+    }
+
+    @Test func closeRequestLeadsThroughFinishingToLingeringClose() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: false, now: t0)
+        let n = try #require(nReceived)
+        #expect(m.closeRequested)
+        #expect(m.responseQueued(for: n, now: t0) == true)
+        #expect(m.phase == .finishing)
+        #expect(m.acceptsRequests == false)
+        #expect(m.requestReceived(keepAlive: true, now: t0) == nil)
+        #expect(m.outputFlushed(now: t0 + .seconds(1)) == true)
+        #expect(m.phase == .closing)
+        #expect(m.timedOut(now: t0 + .seconds(3) - tick) == .none)
+        #expect(m.timedOut(now: t0 + .seconds(3)) == .close)
+    }
+
+    @Test func blockedWriteTimesOutFromLastProgress() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        #expect(m.responseQueued(for: n, now: t0) == true)
+        m.writeBlocked(now: t0)
+        #expect(m.outputBlocked)
+        #expect(m.acceptsRequests == false)
+        let progress = t0 + .seconds(10)
+        m.writeProgressed(now: progress)
+        // Idle is suspended while we write: t0+60s passes without a close.
+        #expect(m.timedOut(now: progress + .seconds(15) - tick) == .none)
+        #expect(m.timedOut(now: progress + .seconds(15)) == .close)
+        #expect(m.phase == .closed)
+    }
+
+    @Test func flushAfterBlockingRestartsTheIdleTimer() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        #expect(m.responseQueued(for: n, now: t0) == true)
+        m.writeBlocked(now: t0)
+        let flushed = t0 + .seconds(14)
+        #expect(m.outputFlushed(now: flushed) == false)
+        #expect(m.timedOut(now: flushed + .seconds(60) - tick) == .none)
+        #expect(m.timedOut(now: flushed + .seconds(60)) == .close)
+    }
+
+    @Test func handlerTimerRunsEvenWhileOutputIsBlocked() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        m.writeBlocked(now: t0 + .seconds(10))  // an earlier pipelined response is stuck
+        #expect(m.nextDeadline == t0 + .seconds(20))
+        #expect(m.timedOut(now: t0 + .seconds(20)) == .respond(.serviceUnavailable, "the request took too long to handle"))
+        _ = n
+    }
+
+    @Test func drainClosesIdleAtOnceAndLetsBusyFinish() throws {
+        var idle = make()
+        #expect(idle.beginDrain() == true)
+        #expect(idle.phase == .closed)
+
+        var busy = make()
+        busy.bytesArrived(now: t0)
+        let nReceived = busy.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        #expect(busy.beginDrain() == false)
+        #expect(busy.responseQueued(for: n, now: t0) == true)
+        #expect(busy.phase == .finishing)
+
+        var reading = make()
+        reading.bytesArrived(now: t0)
+        #expect(reading.beginDrain() == false)
+        let mReceived = reading.requestReceived(keepAlive: true, now: t0)
+        let m = try #require(mReceived)
+        #expect(reading.responseQueued(for: m, now: t0) == true)
+        #expect(reading.phase == .finishing)
+    }
+
+    @Test func inputEndedClosesWhenNothingIsPending() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        #expect(m.inputEnded() == true)
+        #expect(m.phase == .closed)
+
+        var blocked = make()
+        blocked.bytesArrived(now: t0)
+        let nReceived = blocked.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        #expect(blocked.responseQueued(for: n, now: t0) == true)
+        blocked.writeBlocked(now: t0)
+        #expect(blocked.inputEnded() == false)
+        #expect(blocked.phase == .finishing)
+        #expect(blocked.outputFlushed(now: t0) == true)
+        #expect(blocked.phase == .closing)
+    }
+
+    @Test func parseFailureFinishesTheConnection() {
+        var m = make()
+        m.bytesArrived(now: t0)
+        m.requestFailed()
+        #expect(m.phase == .finishing)
+        #expect(m.acceptsRequests == false)
+        #expect(m.timedOut(now: t0 + .seconds(1000)) == .none)
+    }
+}

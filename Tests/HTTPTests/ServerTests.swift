@@ -1,0 +1,253 @@
+import Dispatch
+import Glibc
+import Testing
+@testable import HTTP
+
+/// End-to-end behaviour over real sockets on 127.0.0.1, port 0.
+@Suite(.serialized) struct ServerTests {
+    @Test func keepAliveServesTwoRequestsOnOneConnection() throws {
+        try withServer(ClosureResponder.echo) { server, port in
+            let client = try TestClient(port: port)
+            try client.send("GET /one HTTP/1.1\r\nHost: t\r\n\r\n")
+            let first = try client.readResponse()
+            try client.send("POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
+            let second = try client.readResponse()
+            #expect(first.status == 200)
+            #expect(first.text == "GET /one ")
+            #expect(second.text == "POST /two abc")
+            #expect(first.header("Connection") == nil)
+            #expect(first.count("Date") == 1)
+            #expect(first.header("Date")?.hasSuffix(" GMT") == true)
+            #expect(first.header("Date")?.count == 29)
+            #expect(server.openConnections == 1)
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderEvenWhenCompletedOutOfOrder() throws {
+        let responder = ClosureResponder { request, _, done in
+            // /1 finishes last, /3 first, each on another thread.
+            let delay = ["/1": 300, "/2": 150, "/3": 0][request.target] ?? 0
+            runLater(.milliseconds(delay)) {
+                done(.text(.ok, request.target))
+            }
+        }
+        try withServer(responder) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET /1 HTTP/1.1\r\nHost: t\r\n\r\nGET /2 HTTP/1.1\r\nHost: t\r\n\r\nGET /3 HTTP/1.1\r\nHost: t\r\n\r\n")
+            let bodies = try (0..<3).map { _ in try client.readResponse().text }
+            #expect(bodies == ["/1", "/2", "/3"])
+        }
+    }
+
+    @Test func deepPipelineIsAnsweredCompletelyAndInOrder() throws {
+        try withServer(ClosureResponder.echo) { _, port in
+            let client = try TestClient(port: port)
+            let count = 2000
+            var batch = ""
+            for i in 0..<count { batch += "GET /\(i) HTTP/1.1\r\nHost: t\r\n\r\n" }
+            // Sent from another thread: the server may answer before we finish writing.
+            let sender = DispatchQueue(label: "sender")
+            let request = batch
+            let fd = client.fd
+            sender.async {
+                _ = request.utf8CString.withUnsafeBytes { send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+            }
+            for i in 0..<count {
+                let response = try client.readResponse()
+                #expect(response.text == "GET /\(i) ")
+                if response.text != "GET /\(i) " { break }
+            }
+        }
+    }
+
+    @Test func headResponseHasLengthButNoBody() throws {
+        try withServer(ClosureResponder { _, _, done in done(.text(.ok, "hello world")) }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("HEAD / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let head = try client.readResponse(head: true)
+            #expect(head.header("Content-Length") == "11")
+            // Had a body followed the HEAD response, this would not parse as a status line.
+            let get = try client.readResponse()
+            #expect(get.text == "hello world")
+        }
+    }
+
+    @Test func expectContinueGets100BeforeTheBodyIsSent() throws {
+        try withServer(ClosureResponder.echo) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("PUT /up HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            let interim = try client.readResponse()
+            #expect(interim.status == 100)
+            try client.send("12345")
+            let final = try client.readResponse()
+            #expect(final.status == 200)
+            #expect(final.text == "PUT /up 12345")
+        }
+    }
+
+    @Test func malformedRequestGets400AndTheConnectionCloses() throws {
+        try withServer(ClosureResponder.echo) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GARBAGE\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(response.header("Connection") == "close")
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func bodyOverTheLimitGets413() throws {
+        try withServer(ClosureResponder.echo, configure: { $0.limits.maxBodyBytes = 10 }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n" + String(repeating: "x", count: 100))
+            let response = try client.readResponse()
+            #expect(response.status == 413)
+            #expect(response.header("Connection") == "close")
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func errorRendererShapesServerMadeErrors() throws {
+        try withServer(ClosureResponder.echo, configure: {
+            $0.errorRenderer = { status, reason in
+                HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"],
+                             body: Array("{\"status\":\(status.code)}".utf8))
+            }
+        }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/9.9\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(response.text == "{\"status\":\(response.status)}")
+        }
+    }
+
+    @Test func http10ClosesUnlessKeepAliveWasAsked() throws {
+        try withServer(ClosureResponder.echo) { _, port in
+            let plain = try TestClient(port: port)
+            try plain.send("GET / HTTP/1.0\r\n\r\n")
+            #expect(try plain.readResponse().header("Connection") == "close")
+            #expect(plain.isClosedByPeer())
+
+            let kept = try TestClient(port: port)
+            try kept.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(try kept.readResponse().header("Connection") == "keep-alive")
+            try kept.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(try kept.readResponse().text == "GET /b ")
+        }
+    }
+
+    @Test func responderConnectionCloseIsHonouredOnce() throws {
+        let responder = ClosureResponder { _, _, done in
+            done(HTTPResponse(status: .ok, headers: ["Connection": "close"]))
+        }
+        try withServer(responder) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.count("Connection") == 1)
+            #expect(response.header("Connection") == "close")
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func halfClosedPeerStillGetsItsResponses() throws {
+        try withServer(ClosureResponder.echo) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n")
+            client.shutdownWrite()
+            #expect(try client.readResponse().text == "GET /a ")
+            #expect(try client.readResponse().text == "GET /b ")
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func serverSurvivesClientsThatResetMidResponse() throws {
+        let big = [UInt8](repeating: 65, count: 8 * 1024 * 1024)
+        let responder = ClosureResponder { request, _, done in
+            if request.target == "/big" {
+                done(HTTPResponse(status: .ok, body: big))
+            } else if request.target == "/late" {
+                runLater(.milliseconds(200)) { done(.text(.ok, "late")) }
+            } else {
+                done(.text(.ok, "fine"))
+            }
+        }
+        try withServer(responder) { server, port in
+            for _ in 0..<5 {
+                let client = try TestClient(port: port)
+                try client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+                _ = try client.readResponse(head: true)
+                client.reset()
+            }
+            let early = try TestClient(port: port)
+            try early.send("GET /late HTTP/1.1\r\nHost: t\r\n\r\n")
+            early.reset()
+            sleepFor(.milliseconds(300))
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().text == "fine")
+            // The reset connections are gone from the count.
+            var open = server.openConnections
+            for _ in 0..<50 where open != 1 {
+                sleepFor(.milliseconds(20))
+                open = server.openConnections
+            }
+            #expect(open == 1)
+        }
+    }
+
+    @Test func ipv6LoopbackWorksWhenAvailable() throws {
+        var configuration = ServerConfiguration()
+        configuration.host = "::1"
+        configuration.port = 0
+        let server = HTTPServer(configuration: configuration, responder: ClosureResponder.echo)
+        guard let port = try? server.start() else { return }  // no IPv6 on this host
+        defer { server.shutdown(drainTimeout: .milliseconds(100)) }
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = UInt16(port).bigEndian
+        _ = inet_pton(AF_INET6, "::1", &address.sin6_addr)
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+        #expect(rc == 0)
+        let request = Array("GET /v6 HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
+        _ = send(fd, request, request.count, 0)
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let n = recv(fd, &buffer, buffer.count, 0)
+        #expect(String(decoding: buffer[0..<max(0, n)], as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"))
+    }
+
+    @Test func startTwiceFailsAndPortIsReported() throws {
+        try withServer(ClosureResponder.echo) { server, port in
+            #expect(server.port == port)
+            #expect(throws: SocketError.self) { _ = try server.start() }
+        }
+    }
+
+    @Test func bindingABusyPortWithoutReusePortFails() throws {
+        // A plain socket (no SO_REUSEPORT) on the port makes our bind fail with EADDRINUSE.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        _ = listen(fd, 1)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        var configuration = ServerConfiguration()
+        configuration.port = Int(UInt16(bigEndian: address.sin_port))
+        let server = HTTPServer(configuration: configuration, responder: ClosureResponder.echo)
+        #expect(throws: SocketError(call: "bind", errno: EADDRINUSE)) { _ = try server.start() }
+    }
+}

@@ -1,0 +1,175 @@
+import Dispatch
+import Glibc
+import Testing
+@testable import HTTP
+
+/// Timeouts, connection limits and graceful shutdown over real sockets.
+@Suite(.serialized) struct ServerTimeoutTests {
+    @Test func slowlorisGets408WhenTheHeadTakesTooLong() throws {
+        try withServer(ClosureResponder.echo, configure: { $0.headerReadTimeout = .milliseconds(300) }) { _, port in
+            let client = try TestClient(port: port)
+            let start = ContinuousClock.now
+            try client.send("GET / HTTP/1.1\r\n")
+            // Dripping bytes does not extend the header deadline.
+            for _ in 0..<3 {
+                sleepFor(.milliseconds(100))
+                try? client.send("X-Drip: 1\r\n")
+            }
+            let response = try client.readResponse()
+            let elapsed = ContinuousClock.now - start
+            #expect(response.status == 408)
+            #expect(elapsed >= .milliseconds(300))
+            #expect(elapsed < .seconds(2))
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func bodyTimeoutGets408() throws {
+        try withServer(ClosureResponder.echo, configure: {
+            $0.headerReadTimeout = .seconds(5)
+            $0.bodyReadTimeout = .milliseconds(300)
+        }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345")
+            let response = try client.readResponse()
+            #expect(response.status == 408)
+            #expect(response.text.contains("body"))
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedSilently() throws {
+        try withServer(ClosureResponder.echo, configure: { $0.idleTimeout = .milliseconds(300) }) { server, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = try client.readResponse()
+            let start = ContinuousClock.now
+            #expect(client.isClosedByPeer())  // no bytes, just EOF
+            #expect(ContinuousClock.now - start >= .milliseconds(250))
+            sleepFor(.milliseconds(50))
+            #expect(server.openConnections == 0)
+        }
+    }
+
+    @Test func handlerTimeoutGets503AndTheLateDoneIsIgnored() throws {
+        let lateDone = TestBox(false)
+        let responder = ClosureResponder { _, _, done in
+            runLater(.milliseconds(700)) {
+                done(.text(.ok, "too late"))
+                lateDone.set(true)
+            }
+        }
+        try withServer(responder, configure: { $0.handlerTimeout = .milliseconds(300) }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 503)
+            #expect(response.header("Connection") == "close")
+            #expect(client.isClosedByPeer())
+            #expect(eventually { lateDone.get() })
+        }
+    }
+
+    @Test func aSlowHandlerDoesNotDelayAnotherConnectionOnTheSameLoop() throws {
+        let responder = ClosureResponder { request, _, done in
+            if request.target == "/slow" {
+                runLater(.seconds(1)) { done(.text(.ok, "slow")) }
+            } else {
+                done(.text(.ok, "fast"))
+            }
+        }
+        try withServer(responder, loops: 1) { _, port in
+            let slow = try TestClient(port: port)
+            try slow.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            sleepFor(.milliseconds(50))
+            let fast = try TestClient(port: port)
+            let start = ContinuousClock.now
+            try fast.send("GET /fast HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try fast.readResponse().text == "fast")
+            #expect(ContinuousClock.now - start < .milliseconds(500))
+            #expect(try slow.readResponse().text == "slow")
+        }
+    }
+
+    @Test func aPeerThatStopsReadingIsDisconnectedAfterTheWriteTimeout() throws {
+        let big = [UInt8](repeating: 66, count: 16 * 1024 * 1024)
+        let responder = ClosureResponder { _, _, done in done(HTTPResponse(status: .ok, body: big)) }
+        try withServer(responder, configure: { $0.writeTimeout = .milliseconds(300) }) { server, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            sleepFor(.milliseconds(900))
+            #expect(eventually { server.openConnections == 0 })
+            // Whatever was buffered can still be read, but never the whole body.
+            #expect(throws: TestClientError.closedEarly) { _ = try client.readResponse() }
+        }
+    }
+
+    @Test func connectionsOverTheLimitGet503() throws {
+        try withServer(ClosureResponder.echo, loops: 1, configure: { $0.maxConnections = 1 }) { server, port in
+            let first = try TestClient(port: port)
+            try first.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try first.readResponse().status == 200)
+
+            let second = try TestClient(port: port)
+            try? second.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let rejected = try second.readResponse()
+            #expect(rejected.status == 503)
+            #expect(rejected.header("Connection") == "close")
+
+            // The first connection is still served.
+            try first.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try first.readResponse().text == "GET /again ")
+            #expect(server.openConnections == 1)
+        }
+    }
+
+    @Test func gracefulShutdownFinishesInFlightRequestsThenRefusesConnections() throws {
+        let responder = ClosureResponder { _, _, done in
+            runLater(.milliseconds(400)) { done(.text(.ok, "finished")) }
+        }
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.eventLoops = 2
+        let server = HTTPServer(configuration: configuration, responder: responder)
+        let port = try server.start()
+        let busy = try TestClient(port: port)
+        let idle = try TestClient(port: port)
+        try busy.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        sleepFor(.milliseconds(100))
+
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detach { server.shutdown(drainTimeout: .seconds(5)); stopped.signal() }
+        let response = try busy.readResponse()
+        #expect(response.text == "finished")
+        #expect(response.header("Connection") == "close")
+        #expect(busy.isClosedByPeer())
+        #expect(idle.isClosedByPeer())
+        #expect(stopped.wait(timeout: .now() + .seconds(5)) == .success)
+        #expect(server.port == nil)
+        #expect(throws: TestClientError.syscall("connect", ECONNREFUSED)) { _ = try TestClient(port: port) }
+        server.shutdown(drainTimeout: .seconds(1))  // idempotent
+    }
+
+    @Test func drainTimeoutClosesWhatDidNotFinish() throws {
+        let responder = ClosureResponder { _, _, _ in }  // never answers
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        let server = HTTPServer(configuration: configuration, responder: responder)
+        let port = try server.start()
+        let client = try TestClient(port: port)
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        sleepFor(.milliseconds(50))
+        let start = ContinuousClock.now
+        server.shutdown(drainTimeout: .milliseconds(300))
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed >= .milliseconds(300))
+        #expect(elapsed < .seconds(2))
+        #expect(client.isClosedByPeer())
+    }
+}
+
+/// Detached OS threads for tests that must block while the test thread reads.
+enum Thread {
+    static func detach(_ body: @escaping @Sendable () -> Void) {
+        DispatchQueue(label: "test-detached").async(execute: body)
+    }
+}
