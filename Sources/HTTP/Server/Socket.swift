@@ -81,8 +81,10 @@ enum Socket {
     /// Reads and drops whatever input is pending (before closing, so that
     /// unread data does not turn our FIN into a reset that destroys the response
     /// in the peer's receive buffer). Returns true at end of input or on error.
+    /// At most 16 reads per call, so a peer that keeps sending cannot hold the
+    /// loop; the lingering deadline ends such a connection.
     static func discardInput(_ fd: Int32, scratch: UnsafeMutableRawBufferPointer) -> Bool {
-        while true {
+        for _ in 0..<16 {
             do {
                 guard let n = try read(fd, into: scratch) else { return false }
                 if n == 0 { return true }
@@ -90,5 +92,6 @@ enum Socket {
                 return true
             }
         }
+        return false
     }
 }
