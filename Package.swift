@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
-        .executableTarget(name: "ocop", dependencies: ["OCOPAPI"]),
+        .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite"]),
         .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),

@@ -45,7 +45,15 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     }
 
     /// A FOREIGN KEY constraint failed (immediate, or deferred at commit).
-    public var isForeignKeyViolation: Bool { extendedCode == Self.constraintForeignKey }
+    /// SQLite reports an `ON DELETE RESTRICT` violation as SQLITE_CONSTRAINT_TRIGGER (the action runs
+    /// as an internal trigger), with the same message as other foreign-key failures.
+    /// SQLITE_CONSTRAINT_TRIGGER: the C macro is an expression Swift cannot import.
+    static let constraintTrigger: Int32 = SQLITE_CONSTRAINT | (7 << 8)
+
+    public var isForeignKeyViolation: Bool {
+        extendedCode == Self.constraintForeignKey
+            || (extendedCode == Self.constraintTrigger && message.hasPrefix("FOREIGN KEY constraint failed"))
+    }
 
     /// Any constraint failed (UNIQUE, NOT NULL, CHECK, FOREIGN KEY, …).
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }

@@ -1,1 +1,35 @@
-print("ocop")
+import Foundation
+import OCOPAPI
+
+/// Entry point: dispatch the subcommand, turn errors into a message and an exit status.
+let arguments = CommandLine.arguments.dropFirst()
+let environment = ProcessInfo.processInfo.environment
+let status: Int32
+do {
+    let command = arguments.first ?? "help"
+    let args = try CommandLineArguments(arguments.dropFirst())
+    if args.has("help") || args.has("h") {
+        print(Commands.usage)
+        status = 0
+    } else {
+        switch command {
+        case "serve": status = try Commands.serve(args, environment: environment)
+        case "migrate": status = try Commands.migrate(args, environment: environment)
+        case "token": status = try Commands.token(args, environment: environment)
+        case "backup": status = try Commands.backup(args, environment: environment)
+        case "version", "--version": print("ocop \(Application.version)"); status = 0
+        case "help", "--help", "-h": print(Commands.usage); status = 0
+        default: throw UsageError(message: "unknown command \(command)")
+        }
+    }
+} catch let error as UsageError {
+    Commands.log("ocop: \(error.message)\n\n\(Commands.usage)")
+    status = 2
+} catch let error as Configuration.Invalid {
+    Commands.log("ocop: configuration: \(error.description)")
+    status = 78   // EX_CONFIG
+} catch {
+    Commands.log("ocop: \(error)")
+    status = 1
+}
+exit(status)

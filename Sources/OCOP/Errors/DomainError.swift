@@ -1,0 +1,29 @@
+/// One invalid input field, named as the API names it (snake_case).
+public struct FieldError: Sendable, Equatable {
+    public let field: String
+    public let message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// What can go wrong in the domain, with no HTTP in it; the API layer maps
+/// each case to a status and a problem type exactly once.
+public enum DomainError: Error, Equatable, Sendable {
+    /// Input that is well-formed but breaks a rule.
+    case invalid([FieldError])
+    /// The entity does not exist (or the caller may not know it exists).
+    case notFound(entity: String, id: String)
+    /// The change conflicts with current state (duplicate code, still referenced, stock below zero).
+    case conflict(String)
+    /// The caller's `If-Match` version is not the current one.
+    case staleVersion(current: Int64)
+    /// The caller is known but not allowed to do this.
+    case forbidden(String)
+
+    public static func invalid(_ field: String, _ message: String) -> DomainError {
+        .invalid([FieldError(field, message)])
+    }
+}

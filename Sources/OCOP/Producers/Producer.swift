@@ -1,0 +1,110 @@
+/// The legal form of an OCOP producer (DOMAIN.md "Producers").
+public enum ProducerKind: String, CaseIterable, Sendable {
+    case enterprise
+    case cooperative
+    case cooperativeGroup = "cooperative_group"
+    case household
+}
+
+/// A registered OCOP producer: enterprise, cooperative, cooperative group or household.
+public struct Producer: Sendable, Equatable {
+    public let id: Int64
+    public var fields: ProducerFields
+    public let createdAt: Timestamp
+    public var updatedAt: Timestamp
+    public var version: Int64
+}
+
+/// The fields a client writes. Text is NFC; optional fields are nil when unknown.
+public struct ProducerFields: Sendable, Equatable {
+    public var name: String
+    public var kind: ProducerKind
+    public var taxCode: String?
+    public var commune: String?
+    public var district: String?
+    public var address: String?
+    public var phone: String?
+    public var email: String?
+    public var representative: String?
+
+    public init(name: String, kind: ProducerKind, taxCode: String? = nil, commune: String? = nil,
+                district: String? = nil, address: String? = nil, phone: String? = nil,
+                email: String? = nil, representative: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.taxCode = taxCode
+        self.commune = commune
+        self.district = district
+        self.address = address
+        self.phone = phone
+        self.email = email
+        self.representative = representative
+    }
+
+    /// Rules beyond types: lengths and formats. Returns every broken rule at once.
+    public func validate() -> [FieldError] {
+        var errors: [FieldError] = []
+        func check(_ field: String, _ value: String?, max: Int, required: Bool = false) {
+            guard let value else { return }
+            let trimmed = value.trimmingWhitespace()
+            if trimmed.isEmpty { errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it")) }
+            else if value.count > max { errors.append(FieldError(field, "must be at most \(max) characters")) }
+        }
+        check("name", name, max: 200, required: true)
+        check("commune", commune, max: 100)
+        check("district", district, max: 100)
+        check("address", address, max: 300)
+        check("representative", representative, max: 120)
+        if let taxCode, !Self.isTaxCode(taxCode) {
+            errors.append(FieldError("tax_code", "must be 10 digits, or 10 digits, '-' and 3 digits (branch)"))
+        }
+        if let phone, !Self.isPhone(phone) {
+            errors.append(FieldError("phone", "must be 8 to 15 digits, optionally starting with + and grouped by spaces, dots or dashes"))
+        }
+        if let email, !Self.isEmail(email) {
+            errors.append(FieldError("email", "must be an e-mail address like name@example.vn"))
+        }
+        return errors
+    }
+
+    /// Vietnamese enterprise tax codes (mã số thuế): 10 digits, branches add "-NNN".
+    static func isTaxCode(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts[0].count == 10, parts[0].allSatisfy(\.isASCIIDigit) else { return false }
+        return parts.count == 1 || (parts[1].count == 3 && parts[1].allSatisfy(\.isASCIIDigit))
+    }
+
+    static func isPhone(_ s: String) -> Bool {
+        var digits = 0
+        for (i, c) in s.enumerated() {
+            if c.isASCIIDigit { digits += 1 }
+            else if c == "+" && i == 0 { continue }
+            else if c == " " || c == "." || c == "-" { continue }
+            else { return false }
+        }
+        return (8...15).contains(digits)
+    }
+
+    /// Deliberately loose (RFC 5321 is not worth enforcing here): one @, a dot in the domain, no spaces.
+    static func isEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, s.count <= 254 else { return false }
+        let domain = parts[1]
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+            && !s.contains(where: { $0.isWhitespace })
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension String {
+    /// Trims Unicode whitespace without Foundation.
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) ?? start
+        return String(scalars[start...end])
+    }
+}

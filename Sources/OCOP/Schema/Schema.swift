@@ -1,0 +1,80 @@
+import SQLite
+
+/// The database schema as append-only named migrations. Never edit a
+/// migration that has shipped: add a new one.
+public enum Schema {
+    public static var migrator: Migrator {
+        var migrator = Migrator()
+        migrator.register("0001_core", createCore)
+        migrator.register("0002_producers", createProducers)
+        return migrator
+    }
+
+    /// Tokens, the audit log and stored idempotent responses: what every resource shares.
+    static func createCore(_ db: Connection) throws {
+        try db.execute("""
+        CREATE TABLE tokens (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'pos')),
+            point_of_sale_id INTEGER,
+            secret_hash BLOB NOT NULL UNIQUE,
+            hint TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            revoked_at TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            CHECK ((role = 'pos') = (point_of_sale_id IS NOT NULL))
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            token_id INTEGER,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            request_id TEXT
+        );
+        CREATE INDEX audit_by_entity ON audit_log(entity, entity_id, id);
+        CREATE TABLE idempotency_keys (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash BLOB NOT NULL,
+            status INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX idempotency_by_age ON idempotency_keys(created_at_ms);
+        """)
+    }
+
+    /// Producers, with a folded-text FTS index so "van don" finds "Vân Đồn"
+    /// and a Vietnamese sort key so `sort=name` is an index walk.
+    static func createProducers(_ db: Connection) throws {
+        try db.execute("""
+        CREATE TABLE producers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key BLOB NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'cooperative', 'cooperative_group', 'household')),
+            tax_code TEXT UNIQUE,
+            commune TEXT,
+            district TEXT,
+            address TEXT,
+            phone TEXT,
+            email TEXT,
+            representative TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX producers_by_kind ON producers(kind, id);
+        CREATE INDEX producers_by_name ON producers(name_key, id);
+        CREATE INDEX producers_by_kind_name ON producers(kind, name_key, id);
+        CREATE VIRTUAL TABLE producers_search USING fts5(folded, tokenize = 'unicode61 remove_diacritics 0');
+        """)
+    }
+}

@@ -1,0 +1,119 @@
+import JSON
+import SQLite
+
+/// A token as listed: never its secret, only a hint of its first characters.
+public struct TokenRecord: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let role: Role
+    public let pointOfSaleID: Int64?
+    public let hint: String
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
+    public let revokedAt: Timestamp?
+    public let version: Int64
+}
+
+/// Bearer tokens: random secrets shown once, stored only as SHA-256 hashes.
+public enum TokenStore {
+    /// Secrets look like `ocop_<43 base64url chars>`: 256 random bits, recognisable in logs and secret scanners.
+    public static let secretPrefix = "ocop_"
+
+    static let columns = "id, name, role, point_of_sale_id, hint, created_at, updated_at, revoked_at, version"
+
+    /// Creates a token with a fresh random secret; returns the record and the secret (shown once).
+    public static func create(_ db: Connection, name: String, role: Role, pointOfSaleID: Int64?,
+                              actor: Actor, now: Timestamp) throws -> (TokenRecord, secret: String) {
+        let secret = SecureRandom.token(prefix: secretPrefix)
+        let record = try insert(db, secret: secret, name: name, role: role, pointOfSaleID: pointOfSaleID, actor: actor, now: now)
+        return (record, secret)
+    }
+
+    /// Stores a secret chosen by the operator (the `OCOP_ADMIN_TOKEN` bootstrap).
+    public static func insert(_ db: Connection, secret: String, name: String, role: Role, pointOfSaleID: Int64?,
+                              actor: Actor, now: Timestamp) throws -> TokenRecord {
+        var errors: [FieldError] = []
+        let trimmedName = name.trimmingWhitespace()
+        if trimmedName.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1 to 100 characters")) }
+        if role == .pos && pointOfSaleID == nil {
+            errors.append(FieldError("point_of_sale_id", "is required for role pos"))
+        }
+        if role != .pos && pointOfSaleID != nil {
+            errors.append(FieldError("point_of_sale_id", "is only allowed for role pos"))
+        }
+        if let id = pointOfSaleID, id <= 0 { errors.append(FieldError("point_of_sale_id", "must be a positive id")) }
+        if secret.utf8.count < 16 { errors.append(FieldError("token", "must be at least 16 characters")) }
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+        let hint = String(secret.prefix(secret.hasPrefix(secretPrefix) ? secretPrefix.count + 4 : 4)) + "…"
+        do {
+            try db.run("""
+                INSERT INTO tokens (name, role, point_of_sale_id, secret_hash, hint, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.text(name), .text(role.rawValue), SQLiteValue(pointOfSaleID), .blob(SHA256.hash(secret)),
+                      .text(hint), .text(now.description), .text(now.description)])
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw DomainError.conflict("that token secret is already in use")
+        }
+        let id = db.lastInsertRowID
+        let record = TokenRecord(id: id, name: name, role: role, pointOfSaleID: pointOfSaleID, hint: hint,
+                                 createdAt: now, updatedAt: now, revokedAt: nil, version: 1)
+        var changes = JSONObject([("name", .string(name)), ("role", .string(role.rawValue))])
+        changes["point_of_sale_id"] = pointOfSaleID.map { .number(JSONNumber($0)) } ?? .null
+        try AuditLog.record(db, actor: actor, entity: "token", entityID: String(id), action: "create", changes: changes, at: now)
+        return record
+    }
+
+    /// The principal a presented secret stands for, or nil if unknown or revoked.
+    public static func authenticate(_ db: Connection, secret: String) throws -> Principal? {
+        let hash = SHA256.hash(secret)
+        // The lookup is by hash, so timing reveals nothing about the secret; the
+        // constant-time compare is belt and braces against an index returning a near miss.
+        return try db.first("""
+            SELECT id, role, point_of_sale_id, secret_hash FROM tokens
+            WHERE secret_hash = ? AND revoked_at IS NULL
+            """, [.blob(hash)]) { row -> Principal? in
+            guard constantTimeEquals(row.blob(3), hash), let role = Role(rawValue: row.string(1)) else { return nil }
+            return Principal(tokenID: row.int64(0), role: role, pointOfSaleID: row.optionalInt64(2))
+        } ?? nil
+    }
+
+    public static func get(_ db: Connection, id: Int64) throws -> TokenRecord? {
+        try db.first("SELECT \(columns) FROM tokens WHERE id = ?", [.integer(id)], decode)
+    }
+
+    /// Tokens by id; revoked ones are included (they stay for the audit trail).
+    public static func list(_ db: Connection, limit: PageSize, after: Int64?) throws -> Page<TokenRecord> {
+        var items = try db.all("SELECT \(columns) FROM tokens WHERE id > ? ORDER BY id LIMIT ?",
+                               [.integer(after ?? 0), .integer(Int64(limit.value + 1))], decode)
+        var next: String?
+        if items.count > limit.value {
+            items.removeLast()
+            next = items.last.map { Cursor(sort: "id", values: [String($0.id)]).encoded }
+        }
+        return Page(items: items, nextCursor: next)
+    }
+
+    /// Revokes a token; revoking twice is harmless. The row stays so audit entries keep their author.
+    public static func revoke(_ db: Connection, id: Int64, actor: Actor, now: Timestamp) throws {
+        guard let record = try get(db, id: id) else { throw DomainError.notFound(entity: "token", id: String(id)) }
+        guard record.revokedAt == nil else { return }
+        try db.run("UPDATE tokens SET revoked_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                   [.text(now.description), .text(now.description), .integer(id)])
+        try AuditLog.record(db, actor: actor, entity: "token", entityID: String(id), action: "revoke",
+                            changes: JSONObject([("revoked_at", .string(now.description))]), at: now)
+    }
+
+    public static func hasActiveAdmin(_ db: Connection) throws -> Bool {
+        try db.scalarInt("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL") ?? 0 > 0
+    }
+
+    static func decode(_ row: Row) throws -> TokenRecord {
+        guard let role = Role(rawValue: row.string(2)), let created = Timestamp(rfc3339: row.string(5)),
+              let updated = Timestamp(rfc3339: row.string(6)) else {
+            throw DomainError.conflict("token \(row.int64(0)) has corrupt stored fields")
+        }
+        return TokenRecord(id: row.int64(0), name: row.string(1), role: role, pointOfSaleID: row.optionalInt64(3),
+                           hint: row.string(4), createdAt: created, updatedAt: updated,
+                           revokedAt: row.optionalString(7).flatMap { Timestamp(rfc3339: $0) }, version: row.int64(8))
+    }
+}

@@ -1,0 +1,138 @@
+import Dispatch
+import Foundation
+import HTTP
+import JSON
+import OCOP
+import SQLite
+
+/// The whole server wired together: database, routes, transport. `ocop serve`
+/// runs one; end-to-end tests run one on port 0 against a temporary file.
+public final class Application: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: Configuration
+    public let services: Services
+    public let routes: [Route]
+    private let server: HTTPServer
+    private let pool: BlockingPool
+    private let maintenance: PeriodicTask
+
+    /// Opens (creating and migrating) the database and prepares the server without binding.
+    /// `adminToken` (from `OCOP_ADMIN_TOKEN`) becomes the first admin token when there is none.
+    public init(configuration: Configuration, adminToken: String? = nil,
+                clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
+        self.configuration = configuration
+        var dbConfig = DatabaseConfiguration()
+        dbConfig.readers = configuration.databaseReaders
+        dbConfig.synchronous = DatabaseConfiguration.Synchronous(rawValue: configuration.databaseSynchronous) ?? .full
+        let database = try Database(path: configuration.database, configuration: dbConfig)
+        try database.migrate(Schema.migrator)
+        let now = clock()
+        if let adminToken, !adminToken.isEmpty {
+            try database.write { db in
+                if try !TokenStore.hasActiveAdmin(db) {
+                    _ = try TokenStore.insert(db, secret: adminToken, name: "bootstrap admin (OCOP_ADMIN_TOKEN)",
+                                              role: .admin, pointOfSaleID: nil, actor: .system, now: now)
+                }
+            }
+        }
+        if configuration.demo { try DemoData.load(into: database, now: now) }
+
+        let services = Services(database: database, clock: clock)
+        self.services = services
+        let pool = BlockingPool(threads: configuration.blockingThreads, name: "ocop-handler")
+        self.pool = pool
+
+        let documentBox = OpenAPIBox()
+        var routes = HealthRoutes(services: services, openAPIDocument: { documentBox.bytes }).routes()
+        routes += TokenRoutes().routes()
+        routes += AuditRoutes().routes()
+        routes += ProducerRoutes().routes()
+        self.routes = routes
+        documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
+
+        let responder = APIResponder(services: services, routes: routes, pool: pool,
+                                     cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
+                                     accessLog: AccessLog(enabled: configuration.accessLog))
+        var serverConfig = ServerConfiguration()
+        serverConfig.host = configuration.host
+        serverConfig.port = configuration.port
+        if configuration.eventLoops > 0 { serverConfig.eventLoops = configuration.eventLoops }
+        serverConfig.limits = HTTPLimits(maxRequestLineBytes: configuration.maxRequestLineBytes,
+                                         maxHeaderBytes: configuration.maxHeaderBytes,
+                                         maxHeaderCount: configuration.maxHeaderCount,
+                                         maxBodyBytes: configuration.maxBodyBytes)
+        serverConfig.maxConnections = configuration.maxConnections
+        serverConfig.headerReadTimeout = .milliseconds(configuration.headerTimeoutMs)
+        serverConfig.bodyReadTimeout = .milliseconds(configuration.bodyTimeoutMs)
+        serverConfig.idleTimeout = .milliseconds(configuration.idleTimeoutMs)
+        serverConfig.handlerTimeout = .milliseconds(configuration.handlerTimeoutMs)
+        serverConfig.errorRenderer = { status, reason in Problem.transport(status, reason).response }
+        let server = HTTPServer(configuration: serverConfig, responder: responder)
+        self.server = server
+        services.gauges.register("ocop_http_open_connections", help: "Client connections open now.") {
+            Double(server.openConnections)
+        }
+        services.gauges.register("ocop_handler_queue", help: "Requests waiting for a handler thread.") {
+            Double(pool.queued)
+        }
+
+        // Idempotency keys are promised for 24 hours; older ones are purged hourly.
+        maintenance = PeriodicTask(every: 3600) {
+            _ = try? database.write { try IdempotencyStore.purge($0, now: clock()) }
+        }
+    }
+
+    /// Binds and starts serving; returns the port (useful when configured as 0).
+    @discardableResult
+    public func start() throws -> Int {
+        let port = try server.start()
+        maintenance.start()
+        return port
+    }
+
+    /// Graceful stop: no new connections, in-flight requests finish, then the database closes.
+    public func shutdown() {
+        server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
+        maintenance.stop()
+        pool.shutdown()
+        services.database.close()
+    }
+}
+
+/// Holds the rendered OpenAPI document, which can only be built after the
+/// routes that serve it exist. Written once before serving starts, then only read.
+final class OpenAPIBox: @unchecked Sendable {
+    var bytes: [UInt8] = []
+}
+
+/// Runs a job now and then every `interval` seconds on a utility queue, until stopped.
+final class PeriodicTask: @unchecked Sendable {
+    // The timer is created in start() and cancelled in stop(); both are called from the
+    // thread that owns the Application, never concurrently, and the lock makes that explicit.
+    private let lock = NSLock()
+    private var timer: DispatchSourceTimer?
+    private let interval: Double
+    private let job: @Sendable () -> Void
+
+    init(every interval: Double, _ job: @escaping @Sendable () -> Void) {
+        self.interval = interval
+        self.job = job
+    }
+
+    func start() {
+        lock.lock(); defer { lock.unlock() }
+        guard timer == nil else { return }
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + 1, repeating: interval)
+        timer.setEventHandler(handler: job)
+        timer.resume()
+        self.timer = timer
+    }
+
+    func stop() {
+        lock.lock(); defer { lock.unlock() }
+        timer?.cancel()
+        timer = nil
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import JSON
+
+/// Every setting of the server, with its default in `config/ocop.json`,
+/// overridable by an `OCOP_*` environment variable and then by a flag.
+public struct Configuration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var database = "./data/ocop.sqlite"
+    /// 0 means one per core.
+    public var eventLoops = 0
+    /// Threads that run handlers (database work); also bounds concurrent writes per group commit.
+    public var blockingThreads = 64
+    public var databaseReaders = 4
+    public var databaseSynchronous = "full"
+    public var maxRequestLineBytes = 8192
+    public var maxHeaderBytes = 32768
+    public var maxHeaderCount = 100
+    public var maxBodyBytes = 1_048_576
+    public var maxConnections = 10_000
+    public var headerTimeoutMs = 10_000
+    public var bodyTimeoutMs = 30_000
+    public var idleTimeoutMs = 60_000
+    public var handlerTimeoutMs = 30_000
+    public var drainTimeoutMs = 10_000
+    public var corsOrigins: [String] = []
+    public var accessLog = true
+    public var demo = false
+
+    public init() {}
+
+    /// A setting's JSON key, environment variable and how to apply a textual value.
+    struct Key: Sendable {
+        let name: String
+        let apply: @Sendable (inout Configuration, JSONValue) -> Bool
+
+        var environmentName: String { "OCOP_" + name.uppercased() }
+    }
+
+    static func int(_ name: String, _ range: ClosedRange<Int>, _ path: WritableKeyPath<Configuration, Int> & Sendable) -> Key {
+        Key(name: name) { config, value in
+            guard let n = value.int64Value, range.contains(Int(n)) else { return false }
+            config[keyPath: path] = Int(n)
+            return true
+        }
+    }
+
+    static func string(_ name: String, _ path: WritableKeyPath<Configuration, String> & Sendable, allowed: Set<String>? = nil) -> Key {
+        Key(name: name) { config, value in
+            guard let s = value.stringValue, !s.isEmpty, allowed?.contains(s) ?? true else { return false }
+            config[keyPath: path] = s
+            return true
+        }
+    }
+
+    static func bool(_ name: String, _ path: WritableKeyPath<Configuration, Bool> & Sendable) -> Key {
+        Key(name: name) { config, value in
+            guard let b = value.boolValue else { return false }
+            config[keyPath: path] = b
+            return true
+        }
+    }
+
+    static let keys: [Key] = [
+        string("host", \.host),
+        int("port", 0...65535, \.port),
+        string("database", \.database),
+        int("event_loops", 0...256, \.eventLoops),
+        int("blocking_threads", 1...1024, \.blockingThreads),
+        int("database_readers", 1...64, \.databaseReaders),
+        string("database_synchronous", \.databaseSynchronous, allowed: ["off", "normal", "full"]),
+        int("max_request_line_bytes", 256...1_048_576, \.maxRequestLineBytes),
+        int("max_header_bytes", 1024...1_048_576, \.maxHeaderBytes),
+        int("max_header_count", 8...10_000, \.maxHeaderCount),
+        int("max_body_bytes", 1024...1_073_741_824, \.maxBodyBytes),
+        int("max_connections", 1...1_000_000, \.maxConnections),
+        int("header_timeout_ms", 100...3_600_000, \.headerTimeoutMs),
+        int("body_timeout_ms", 100...3_600_000, \.bodyTimeoutMs),
+        int("idle_timeout_ms", 100...3_600_000, \.idleTimeoutMs),
+        int("handler_timeout_ms", 100...3_600_000, \.handlerTimeoutMs),
+        int("drain_timeout_ms", 0...3_600_000, \.drainTimeoutMs),
+        Key(name: "cors_origins") { config, value in
+            if let s = value.stringValue {   // environment form: comma-separated
+                config.corsOrigins = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                return true
+            }
+            guard let items = value.arrayValue else { return false }
+            let origins = items.compactMap(\.stringValue)
+            guard origins.count == items.count else { return false }
+            config.corsOrigins = origins
+            return true
+        },
+        bool("access_log", \.accessLog),
+        bool("demo", \.demo),
+    ]
+
+    /// A setting that could not be used; start-up stops with this message.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let description: String
+
+        public init(description: String) { self.description = description }
+    }
+
+    /// Applies a JSON config file's members: every key must be known and valid.
+    public mutating func apply(file bytes: [UInt8], path: String) throws(Invalid) {
+        let value: JSONValue
+        do { value = try JSONValue.parse(bytes) } catch {
+            throw Invalid(description: "\(path): not valid JSON: \(error.message)")
+        }
+        guard case .object(let object) = value else { throw Invalid(description: "\(path): must hold a JSON object") }
+        for (name, member) in object {
+            guard let key = Self.keys.first(where: { $0.name == name }) else {
+                throw Invalid(description: "\(path): unknown setting \"\(name)\"")
+            }
+            guard key.apply(&self, member) else {
+                throw Invalid(description: "\(path): invalid value \(member.serializedString()) for \"\(name)\"")
+            }
+        }
+    }
+
+    /// Applies `OCOP_*` variables. Values are read as JSON when they parse as a number
+    /// or boolean, else as text: `OCOP_PORT=9090`, `OCOP_HOST=0.0.0.0`, `OCOP_CORS_ORIGINS=a,b`.
+    public mutating func apply(environment: [String: String]) throws(Invalid) {
+        for key in Self.keys {
+            guard let text = environment[key.environmentName] else { continue }
+            guard key.apply(&self, Self.value(text)) else {
+                throw Invalid(description: "environment \(key.environmentName)=\(text) is not a valid \(key.name)")
+            }
+        }
+    }
+
+    /// Applies one `--name value` flag (dashes or underscores).
+    public mutating func apply(flag: String, value text: String) throws(Invalid) {
+        let name = flag.replacingOccurrences(of: "-", with: "_")
+        let canonical = name == "db" ? "database" : name
+        guard let key = Self.keys.first(where: { $0.name == canonical }) else {
+            throw Invalid(description: "unknown option --\(flag)")
+        }
+        guard key.apply(&self, Self.value(text)) else {
+            throw Invalid(description: "invalid value \"\(text)\" for --\(flag)")
+        }
+    }
+
+    static func value(_ text: String) -> JSONValue {
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+        if let number = JSONNumber(text) { return .number(number) }
+        return .string(text)
+    }
+
+    /// The documented defaults, as `config/ocop.json` holds them.
+    public static var defaultsDocument: String {
+        let c = Configuration()
+        return """
+        {
+          "host": "\(c.host)",
+          "port": \(c.port),
+          "database": "\(c.database)",
+          "event_loops": \(c.eventLoops),
+          "blocking_threads": \(c.blockingThreads),
+          "database_readers": \(c.databaseReaders),
+          "database_synchronous": "\(c.databaseSynchronous)",
+          "max_request_line_bytes": \(c.maxRequestLineBytes),
+          "max_header_bytes": \(c.maxHeaderBytes),
+          "max_header_count": \(c.maxHeaderCount),
+          "max_body_bytes": \(c.maxBodyBytes),
+          "max_connections": \(c.maxConnections),
+          "header_timeout_ms": \(c.headerTimeoutMs),
+          "body_timeout_ms": \(c.bodyTimeoutMs),
+          "idle_timeout_ms": \(c.idleTimeoutMs),
+          "handler_timeout_ms": \(c.handlerTimeoutMs),
+          "drain_timeout_ms": \(c.drainTimeoutMs),
+          "cors_origins": [],
+          "access_log": \(c.accessLog),
+          "demo": \(c.demo)
+        }
+
+        """
+    }
+}

@@ -1,0 +1,147 @@
+import HTTP
+import OCOP
+import SQLite
+import Synchronization
+
+/// The application as the transport sees it: routes a request, runs the
+/// middleware (request id, CORS, auth, errors → problem+json, metrics, access
+/// log) and hands database work to the blocking pool so loops never block.
+public final class APIResponder: HTTPResponder {
+    public let services: Services
+    public let routes: [Route]
+    private let router: Router<Route>
+    private let pool: BlockingPool
+    private let cors: CORSPolicy
+    private let log: AccessLog
+    private let requestCounter = Atomic<UInt64>(0)
+    private let requestIDPrefix: String
+
+    public init(services: Services, routes: [Route], pool: BlockingPool, cors: CORSPolicy, accessLog: AccessLog) {
+        var router = Router<Route>()
+        for route in routes { router.add(route.method, route.pattern, route) }
+        self.router = router
+        self.routes = routes
+        self.services = services
+        self.pool = pool
+        self.cors = cors
+        self.log = accessLog
+        self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
+    }
+
+    public func respond(to request: HTTPRequest, connection: ConnectionInfo,
+                        done: @escaping @Sendable (HTTPResponse) -> Void) {
+        let started = ContinuousClock.now
+        let requestID = requestID(for: request)
+        var path = String(request.path)
+        var wantsCSV = request.headers["Accept"]?.contains("text/csv") ?? false
+        let csvSuffix = path.hasSuffix(".csv")
+        if csvSuffix {
+            path.removeLast(4)
+            wantsCSV = true
+        }
+        let finish: @Sendable (HTTPResponse, String, Int64?) -> Void = { [self] response, route, tokenID in
+            var response = response
+            response.headers.set("X-Request-Id", requestID)
+            if !CORSPolicy.isPreflight(request) { cors.decorate(&response, origin: request.headers["Origin"]) }
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            services.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+            log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
+                       status: response.status.code, milliseconds: seconds * 1000, bytes: response.body.count,
+                       remote: connection.remoteAddress, tokenID: tokenID, at: services.clock().description)
+            done(response)
+        }
+
+        if request.method == .options && request.target == "*" {
+            var response = HTTPResponse(status: .noContent)
+            response.headers.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+            return finish(response, "*", nil)
+        }
+        switch router.match(request.method, path: Substring(path)) {
+        case .notFound:
+            finish(Problem.notFound("no resource at \(path)").response, "unmatched", nil)
+        case .methodNotAllowed(let allowed):
+            if request.method == .options {
+                if CORSPolicy.isPreflight(request) {
+                    finish(cors.preflight(request, methods: allowed), "preflight", nil)
+                } else {
+                    var response = HTTPResponse(status: .noContent)
+                    response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+                    finish(response, "options", nil)
+                }
+            } else {
+                finish(Problem.methodNotAllowed(request.method, allowed: allowed).response, "unmatched", nil)
+            }
+        case .found(let route, let parameters, let pattern):
+            if csvSuffix && !route.doc.csv {
+                return finish(Problem.notFound("no CSV form of \(path)").response, pattern, nil)
+            }
+            let (path, wantsCSV) = (path, wantsCSV)
+            let run: @Sendable () -> Void = { [self] in
+                let (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
+                                                 wantsCSV: wantsCSV && route.doc.csv, path: path)
+                finish(response, pattern, tokenID)
+            }
+            if route.runsInline { run() } else { pool.submit(run) }
+        }
+    }
+
+    /// Authentication, access rules, the handler, and the one place errors become problems.
+    private func handle(_ route: Route, request: HTTPRequest, parameters: RouteParameters, requestID: String,
+                        wantsCSV: Bool, path: String) -> (HTTPResponse, Int64?) {
+        var principal: Principal?
+        do {
+            principal = try authenticate(request)
+            try authorize(route.access, principal)
+            let context = RequestContext(request: request, parameters: parameters, principal: principal,
+                                         requestID: requestID, services: services, wantsCSV: wantsCSV, path: path)
+            return (try route.handler(context), principal?.tokenID)
+        } catch let problem as Problem {
+            return (problem.response, principal?.tokenID)
+        } catch let error as DomainError {
+            return (Problem.from(error).response, principal?.tokenID)
+        } catch let error as SQLiteError where error.isBusy {
+            var problem = Problem(.serviceUnavailable, type: "unavailable", title: "Database busy",
+                                  detail: "The database is busy; retry shortly.")
+            problem = Problem(problem.status, type: problem.type, title: problem.title, detail: problem.detail,
+                              headers: ["Retry-After": "1"])
+            return (problem.response, principal?.tokenID)
+        } catch {
+            // Bugs only: log everything for the operator, send nothing internal to the client.
+            AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
+            return (Problem.internalError.response, principal?.tokenID)
+        }
+    }
+
+    private func authenticate(_ request: HTTPRequest) throws -> Principal? {
+        guard let header = request.headers["Authorization"] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
+            throw Problem.unauthorized("use Authorization: Bearer <token>")
+        }
+        let secret = parts[1].trimmingASCIIWhitespace()
+        guard !secret.isEmpty, secret.utf8.count <= 256,
+              let principal = try services.database.read({ try TokenStore.authenticate($0, secret: secret) }) else {
+            throw Problem.unauthorized("the token is unknown or revoked")
+        }
+        return principal
+    }
+
+    private func authorize(_ access: Access, _ principal: Principal?) throws(Problem) {
+        guard case .roles(let roles) = access else { return }
+        guard let principal else { throw Problem.unauthorized("this resource needs a bearer token") }
+        guard roles.contains(principal.role) else {
+            throw Problem.forbidden("a \(principal.role.rawValue) token may not do this")
+        }
+    }
+
+    /// The client's `X-Request-Id` when it is a sane token, else a fresh one.
+    private func requestID(for request: HTTPRequest) -> String {
+        if let given = request.headers["X-Request-Id"], (1...64).contains(given.utf8.count),
+           given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 || $0 == 46 }) {
+            return given
+        }
+        let n = requestCounter.add(1, ordering: .relaxed).newValue
+        return requestIDPrefix + "-" + String(n, radix: 16)
+    }
+}

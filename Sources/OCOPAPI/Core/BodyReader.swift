@@ -1,0 +1,88 @@
+import JSON
+import OCOP
+
+/// Reads fields of a JSON request object, collecting every problem at once,
+/// and rejects fields it was not asked about (API rule: unknown fields are 422).
+public struct BodyReader {
+    public let object: JSONObject
+    public private(set) var errors: [FieldError] = []
+    private var consumed = Set<String>()
+
+    public init(_ object: JSONObject) { self.object = object }
+
+    public mutating func fail(_ field: String, _ message: String) {
+        errors.append(FieldError(field, message))
+    }
+
+    /// A required string; NFC-normalised (API: text is stored as NFC).
+    public mutating func requiredString(_ key: String, maxLength: Int = 500) -> String? {
+        consumed.insert(key)
+        guard let value = object[key], !value.isNull else {
+            fail(key, "is required")
+            return nil
+        }
+        return string(key, value, maxLength: maxLength)
+    }
+
+    /// An optional string: absent or null → nil.
+    public mutating func optionalString(_ key: String, maxLength: Int = 500) -> String? {
+        consumed.insert(key)
+        guard let value = object[key], !value.isNull else { return nil }
+        return string(key, value, maxLength: maxLength)
+    }
+
+    private mutating func string(_ key: String, _ value: JSONValue, maxLength: Int) -> String? {
+        guard let text = value.stringValue else {
+            fail(key, "must be a string, not \(value.typeName)")
+            return nil
+        }
+        guard text.count <= maxLength else {
+            fail(key, "must be at most \(maxLength) characters")
+            return nil
+        }
+        return TextNormalization.nfc(text)
+    }
+
+    public mutating func requiredEnum<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E?
+    where E.RawValue == String {
+        consumed.insert(key)
+        guard let value = object[key], !value.isNull else {
+            fail(key, "is required; one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        guard let text = value.stringValue, let result = E(rawValue: text) else {
+            fail(key, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return result
+    }
+
+    public mutating func optionalInt(_ key: String, in range: ClosedRange<Int64>) -> Int64? {
+        consumed.insert(key)
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let int = value.int64Value, range.contains(int) else {
+            fail(key, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return int
+    }
+
+    /// Marks read-only fields as known: they may be sent back (GET, edit, PUT) but only unchanged.
+    public mutating func readOnly(_ current: JSONObject) {
+        for (key, value) in current {
+            consumed.insert(key)
+            if let sent = object[key], sent != value {
+                fail(key, "is read-only")
+            }
+        }
+    }
+
+    /// Throws a 422 listing unknown fields and every field error.
+    public func finish() throws(Problem) {
+        var all = errors
+        for key in object.keys where !consumed.contains(key) {
+            all.append(FieldError(key, "is not a known field"))
+        }
+        if !all.isEmpty { throw Problem.validation(all) }
+    }
+}

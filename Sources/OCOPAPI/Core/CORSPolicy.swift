@@ -1,0 +1,52 @@
+import HTTP
+
+/// Cross-origin rules for browser dashboards (Fetch standard's CORS protocol).
+public struct CORSPolicy: Sendable {
+    /// Exact origins (`https://dashboard.ocop.example`) or `*`.
+    public let allowedOrigins: Set<String>
+    static let allowedHeaders = ["authorization", "content-type", "if-match", "if-none-match", "idempotency-key",
+                                 "x-request-id", "accept"]
+    static let exposedHeaders = "ETag, Location, Link, Retry-After, X-Request-Id, Idempotent-Replayed"
+
+    public init(allowedOrigins: [String]) { self.allowedOrigins = Set(allowedOrigins) }
+
+    /// A preflight is an OPTIONS request naming the method the browser wants to send.
+    public static func isPreflight(_ request: HTTPRequest) -> Bool {
+        request.method == .options && request.headers.contains("Origin")
+            && request.headers.contains("Access-Control-Request-Method")
+    }
+
+    /// Adds the response headers for an actual (non-preflight) request from an allowed origin.
+    public func decorate(_ response: inout HTTPResponse, origin: String?) {
+        guard let origin else { return }
+        if allowedOrigins.contains(origin) {
+            // An explicit origin may send credentials; `*` never reflects them (Fetch §3.2.5).
+            response.headers.set("Access-Control-Allow-Origin", origin)
+            response.headers.set("Access-Control-Allow-Credentials", "true")
+            response.headers.add("Vary", "Origin")
+        } else if allowedOrigins.contains("*") {
+            response.headers.set("Access-Control-Allow-Origin", "*")
+        } else {
+            return
+        }
+        response.headers.set("Access-Control-Expose-Headers", CORSPolicy.exposedHeaders)
+    }
+
+    /// The answer to a preflight for a route that allows `methods`. A disallowed
+    /// origin gets a plain 204 with no CORS headers, which the browser treats as a refusal.
+    public func preflight(_ request: HTTPRequest, methods: [HTTPMethod]) -> HTTPResponse {
+        var response = HTTPResponse(status: .noContent)
+        response.headers.set("Allow", methods.map(\.rawValue).joined(separator: ", "))
+        let origin = request.headers["Origin"]
+        guard let origin, allowedOrigins.contains(origin) || allowedOrigins.contains("*") else { return response }
+        let requested = request.headers["Access-Control-Request-Method"] ?? ""
+        guard methods.contains(where: { $0.rawValue == requested }) else { return response }
+        let asked = request.headers.tokens("Access-Control-Request-Headers")
+        guard asked.allSatisfy({ CORSPolicy.allowedHeaders.contains($0) }) else { return response }
+        decorate(&response, origin: origin)
+        response.headers.set("Access-Control-Allow-Methods", methods.map(\.rawValue).joined(separator: ", "))
+        if !asked.isEmpty { response.headers.set("Access-Control-Allow-Headers", asked.joined(separator: ", ")) }
+        response.headers.set("Access-Control-Max-Age", "600")
+        return response
+    }
+}

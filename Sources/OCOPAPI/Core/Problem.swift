@@ -1,0 +1,131 @@
+import HTTP
+import JSON
+import OCOP
+
+/// An RFC 9457 problem: the one error shape every 4xx/5xx body takes.
+public struct Problem: Error, Sendable {
+    public let status: HTTPStatus
+    /// Last segment of the problem type URI, e.g. `validation` → `https://ocop.example/problems/validation`.
+    public let type: String
+    public let title: String
+    public let detail: String?
+    public let errors: [FieldError]
+    /// Headers the status calls for (`Allow`, `WWW-Authenticate`, `Retry-After`).
+    public let headers: HTTPHeaders
+
+    public static let typeBase = "https://ocop.example/problems/"
+
+    public init(_ status: HTTPStatus, type: String, title: String, detail: String? = nil,
+                errors: [FieldError] = [], headers: HTTPHeaders = HTTPHeaders()) {
+        self.status = status
+        self.type = type
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    public var response: HTTPResponse {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.field("type", Problem.typeBase + type)
+        writer.field("title", title)
+        writer.field("status", Int64(status.code))
+        if let detail { writer.field("detail", detail) }
+        if !errors.isEmpty {
+            writer.key("errors")
+            writer.beginArray()
+            for error in errors {
+                writer.beginObject()
+                writer.field("field", error.field)
+                writer.field("message", error.message)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.endObject()
+        var headers = self.headers
+        headers.set("Content-Type", "application/problem+json")
+        return HTTPResponse(status: status, headers: headers, body: writer.bytes)
+    }
+
+    // MARK: The problems the API uses, named once.
+
+    public static func malformed(_ detail: String) -> Problem {
+        Problem(.badRequest, type: "malformed-request", title: "Malformed request", detail: detail)
+    }
+
+    public static func validation(_ errors: [FieldError]) -> Problem {
+        let detail = errors.count == 1 ? "1 field is invalid" : "\(errors.count) fields are invalid"
+        return Problem(.unprocessableContent, type: "validation", title: "Invalid request", detail: detail, errors: errors)
+    }
+
+    public static func unauthorized(_ detail: String) -> Problem {
+        Problem(.unauthorized, type: "unauthorized", title: "Authentication required", detail: detail,
+                headers: ["WWW-Authenticate": "Bearer realm=\"ocop\""])
+    }
+
+    public static func forbidden(_ detail: String) -> Problem {
+        Problem(.forbidden, type: "forbidden", title: "Not allowed", detail: detail)
+    }
+
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(.notFound, type: "not-found", title: "Not found", detail: detail)
+    }
+
+    public static func methodNotAllowed(_ method: HTTPMethod, allowed: [HTTPMethod]) -> Problem {
+        Problem(.methodNotAllowed, type: "method-not-allowed", title: "Method not allowed",
+                detail: "\(method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))",
+                headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+    }
+
+    public static func conflict(_ detail: String) -> Problem {
+        Problem(.conflict, type: "conflict", title: "Conflict with current state", detail: detail)
+    }
+
+    public static func preconditionFailed(_ detail: String) -> Problem {
+        Problem(.preconditionFailed, type: "precondition-failed", title: "Precondition failed", detail: detail)
+    }
+
+    public static func unsupportedMediaType(_ detail: String) -> Problem {
+        Problem(.unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type", detail: detail)
+    }
+
+    public static func notAcceptable(_ detail: String) -> Problem {
+        Problem(.notAcceptable, type: "not-acceptable", title: "Not acceptable", detail: detail)
+    }
+
+    public static let internalError = Problem(
+        .internalServerError, type: "internal", title: "Internal server error",
+        detail: "The server failed to handle the request; it has been logged with its request id.")
+
+    /// Maps a domain error to its problem; the only place this mapping exists.
+    public static func from(_ error: DomainError) -> Problem {
+        switch error {
+        case .invalid(let errors): return .validation(errors)
+        case .notFound(let entity, let id): return .notFound("\(entity) \(id) does not exist")
+        case .conflict(let detail): return .conflict(detail)
+        case .staleVersion(let current):
+            return .preconditionFailed("If-Match does not match the current version (W/\"\(current)\"); fetch it again")
+        case .forbidden(let detail): return .forbidden(detail)
+        }
+    }
+
+    /// The problem for a status the transport produced itself (parse errors, timeouts).
+    public static func transport(_ status: HTTPStatus, _ reason: String) -> Problem {
+        let type: String
+        switch status.code {
+        case 400: type = "malformed-request"
+        case 408: type = "request-timeout"
+        case 413: type = "content-too-large"
+        case 414: type = "uri-too-long"
+        case 417: type = "expectation-failed"
+        case 431: type = "header-fields-too-large"
+        case 501: type = "not-implemented"
+        case 503: type = "unavailable"
+        case 505: type = "http-version-not-supported"
+        default: type = "http-\(status.code)"
+        }
+        return Problem(status, type: type, title: status.reason, detail: reason)
+    }
+}

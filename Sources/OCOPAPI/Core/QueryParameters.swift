@@ -1,0 +1,102 @@
+import HTTP
+import OCOP
+
+/// Query parameters of one request, decoded (`+` is a space, RFC 3986 escapes),
+/// with the API rule that unknown or repeated parameters are an error.
+public struct QueryParameters: Sendable {
+    private var pairs: [(name: String, value: String)] = []
+
+    public init(_ query: Substring?) throws(Problem) {
+        guard let query, !query.isEmpty else { return }
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentDecoding.decodeToString(pieces[0], plusAsSpace: true),
+                  let value = PercentDecoding.decodeToString(pieces.count > 1 ? pieces[1] : "", plusAsSpace: true) else {
+                throw Problem.malformed("the query string has a malformed percent-escape")
+            }
+            pairs.append((name, value))
+        }
+    }
+
+    public var names: [String] { pairs.map(\.name) }
+
+    public subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+    /// Throws 422 for any parameter not in `allowed`, and for one given twice.
+    public func check(allowed: Set<String>) throws(Problem) {
+        var errors: [FieldError] = []
+        var seen = Set<String>()
+        for (name, _) in pairs {
+            if !allowed.contains(name) {
+                errors.append(FieldError(name, "is not a known query parameter here; known: \(allowed.sorted().joined(separator: ", "))"))
+            } else if !seen.insert(name).inserted {
+                errors.append(FieldError(name, "is given more than once"))
+            }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+    }
+
+    /// The query string with `name` replaced (for `Link: rel="next"`), re-encoded.
+    public func replacing(_ name: String, with value: String) -> String {
+        var out = pairs.filter { $0.name != name }
+        out.append((name, value))
+        return out.map { "\(QueryParameters.encode($0.name))=\(QueryParameters.encode($0.value))" }.joined(separator: "&")
+    }
+
+    /// Percent-encodes everything but RFC 3986 unreserved characters.
+    static func encode(_ text: String) -> String {
+        var out: [UInt8] = []
+        let hex = Array("0123456789ABCDEF".utf8)
+        for b in text.utf8 {
+            switch b {
+            case 65...90, 97...122, 48...57, 45, 46, 95, 126: out.append(b)
+            default: out += [37, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Typed readers, each adding a field error on a malformed value.
+
+    public func int(_ name: String, in range: ClosedRange<Int64>, errors: inout [FieldError]) -> Int64? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int64(text), range.contains(value) else {
+            errors.append(FieldError(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
+    public func oneOf<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type, errors: inout [FieldError]) -> E?
+    where E.RawValue == String {
+        guard let text = self[name] else { return nil }
+        guard let value = E(rawValue: text) else {
+            errors.append(FieldError(name, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        return value
+    }
+
+    public func text(_ name: String, maxLength: Int = 200, errors: inout [FieldError]) -> String? {
+        guard let text = self[name] else { return nil }
+        guard !text.isEmpty, text.count <= maxLength else {
+            errors.append(FieldError(name, "must be 1 to \(maxLength) characters"))
+            return nil
+        }
+        return TextNormalization.nfc(text)
+    }
+
+    public func pageSize(errors: inout [FieldError]) -> PageSize {
+        guard let value = int("limit", in: 1...Int64(PageSize.maximum), errors: &errors) else { return .default }
+        return PageSize(Int(value)) ?? .default
+    }
+
+    public func cursor(errors: inout [FieldError]) -> Cursor? {
+        guard let text = self["cursor"] else { return nil }
+        guard let cursor = Cursor(encoded: text) else {
+            errors.append(FieldError("cursor", "is not a cursor this list gave out"))
+            return nil
+        }
+        return cursor
+    }
+}

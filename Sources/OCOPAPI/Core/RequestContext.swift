@@ -1,0 +1,94 @@
+import HTTP
+import JSON
+import OCOP
+import SQLite
+
+/// Everything a handler needs about one request: the request, its route
+/// parameters, who is calling, and the services it may use.
+public struct RequestContext: Sendable {
+    public let request: HTTPRequest
+    public let parameters: RouteParameters
+    public let principal: Principal?
+    public let requestID: String
+    public let services: Services
+    /// `Accept: text/csv` or a `.csv` suffix on the path.
+    public let wantsCSV: Bool
+    /// The route's path with its `.csv` suffix removed (for `Link` headers).
+    public let path: String
+
+    public var database: Database { services.database }
+    public var actor: Actor { Actor(tokenID: principal?.tokenID, requestID: requestID) }
+    public var now: Timestamp { services.clock() }
+
+    /// The decoded query string.
+    public func query() throws(Problem) -> QueryParameters { try QueryParameters(request.query) }
+
+    /// A path parameter that must be a positive integer id; anything else names no resource (404).
+    public func id(_ name: String = "id") throws(Problem) -> Int64 {
+        guard let text = parameters[name], let id = Int64(text), id > 0 else {
+            throw Problem.notFound("\(parameters[name] ?? "") is not an id of this collection")
+        }
+        return id
+    }
+
+    /// The request body as a JSON object, after the content-type check (415) and syntax check (400).
+    public func jsonObject(allowMergePatch: Bool = false) throws(Problem) -> JSONObject {
+        let contentType = request.headers["Content-Type"].map { $0.lowercasedASCII() } ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingASCIIWhitespace() } ?? ""
+        let accepted = allowMergePatch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
+        guard accepted.contains(mediaType) else {
+            throw Problem.unsupportedMediaType("send the body as \(accepted.joined(separator: " or ")); got \(mediaType.isEmpty ? "no Content-Type" : mediaType)")
+        }
+        if let charset = contentType.split(separator: ";").dropFirst().first(where: { $0.contains("charset") }),
+           !charset.replacingSpaces().hasSuffix("=utf-8") {
+            throw Problem.unsupportedMediaType("only charset=utf-8 is accepted")
+        }
+        guard !request.body.isEmpty else { throw Problem.malformed("the request body is empty; a JSON object is required") }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(request.body)
+        } catch {
+            throw Problem.malformed("the body is not valid JSON: \(error.message)")
+        }
+        guard case .object(let object) = value else {
+            throw Problem.validation([FieldError("", "the body must be a JSON object, not \(value.typeName)")])
+        }
+        return object
+    }
+
+    /// The version named by `If-Match` (`W/"3"`, `"3"`), `nil` when absent or `*`.
+    /// A tag that is not one of ours can match nothing: 412.
+    public func ifMatchVersion() throws(Problem) -> Int64? {
+        guard let header = request.headers["If-Match"] else { return nil }
+        let tags = header.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
+        if tags.contains("*") { return nil }
+        for tag in tags {
+            if let version = ETag.version(tag) { return version }
+        }
+        throw Problem.preconditionFailed("If-Match \(header) names no version of this resource")
+    }
+}
+
+extension StringProtocol {
+    fileprivate func replacingSpaces() -> String { String(filter { $0 != " " && $0 != "\"" }).lowercased() }
+}
+
+/// Weak entity tags carrying the item version (API.md: `W/"<version>"`).
+public enum ETag {
+    public static func of(version: Int64) -> String { "W/\"\(version)\"" }
+
+    public static func version<S: StringProtocol>(_ tag: S) -> Int64? {
+        var text = Substring(tag)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        guard text.count >= 3, text.first == "\"", text.last == "\"" else { return nil }
+        return Int64(text.dropFirst().dropLast())
+    }
+
+    /// `If-None-Match` matches when it lists the current tag (weak comparison, RFC 9110 §13.1.2) or `*`.
+    public static func matches(ifNoneMatch header: String, version: Int64) -> Bool {
+        header.split(separator: ",").contains { tag in
+            let t = tag.trimmingASCIIWhitespace()
+            return t == "*" || ETag.version(t) == version
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import HTTP
+import JSON
+import OCOP
+
+/// Builds the API's success responses so every resource shapes them the same way.
+public enum Responses {
+    public static let jsonType = "application/json; charset=utf-8"
+
+    public static func json(_ status: HTTPStatus = .ok, _ body: [UInt8], headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var headers = headers
+        headers.set("Content-Type", jsonType)
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    /// One item with its `ETag`; a GET whose `If-None-Match` already has this version gets 304.
+    public static func item(_ context: RequestContext, status: HTTPStatus = .ok, version: Int64,
+                            location: String? = nil, _ write: (inout JSONWriter) -> Void) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.set("ETag", ETag.of(version: version))
+        if let location { headers.set("Location", location) }
+        if context.request.method == .get || context.request.method == .head,
+           let condition = context.request.headers["If-None-Match"],
+           ETag.matches(ifNoneMatch: condition, version: version) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        var writer = JSONWriter(capacity: 512)
+        write(&writer)
+        return json(status, writer.bytes, headers: headers)
+    }
+
+    public static func noContent() -> HTTPResponse { HTTPResponse(status: .noContent) }
+
+    /// A page as `{"items": [...], "next_cursor": ...}` with `Link: rel="next"`, or as CSV when asked.
+    public static func list<Item>(_ context: RequestContext, page: Page<Item>, query: QueryParameters,
+                                  csv: CSVTable<Item>? = nil, _ write: (inout JSONWriter, Item) -> Void) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        if let next = page.nextCursor {
+            let suffix = context.wantsCSV && context.request.path.hasSuffix(".csv") ? ".csv" : ""
+            headers.add("Link", "<\(context.path)\(suffix)?\(query.replacing("cursor", with: next))>; rel=\"next\"")
+        }
+        if context.wantsCSV, let csv {
+            headers.set("Content-Type", "text/csv; charset=utf-8")
+            headers.set("Content-Disposition", "attachment; filename=\"\(csv.filename)\"")
+            return HTTPResponse(status: .ok, headers: headers, body: csv.render(page.items))
+        }
+        var writer = JSONWriter(capacity: 256 + page.items.count * 384)
+        writer.beginObject()
+        writer.key("items")
+        writer.beginArray()
+        for item in page.items { write(&writer, item) }
+        writer.endArray()
+        writer.field("next_cursor", page.nextCursor)
+        writer.endObject()
+        return json(.ok, writer.bytes, headers: headers)
+    }
+}
+
+/// How a list is exported as CSV (RFC 4180), for officials' spreadsheets.
+public struct CSVTable<Item>: Sendable {
+    public let filename: String
+    public let columns: [(header: String, value: @Sendable (Item) -> String?)]
+
+    public init(filename: String, columns: [(header: String, value: @Sendable (Item) -> String?)]) {
+        self.filename = filename
+        self.columns = columns
+    }
+
+    /// UTF-8 with a BOM so spreadsheet apps detect the encoding; CRLF line ends.
+    public func render(_ items: [Item]) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out += Array(columns.map { CSVTable.escape($0.header) }.joined(separator: ",").utf8) + [13, 10]
+        for item in items {
+            out += Array(columns.map { CSVTable.escape($0.value(item) ?? "") }.joined(separator: ",").utf8) + [13, 10]
+        }
+        return out
+    }
+
+    static func escape(_ value: String) -> String {
+        var text = value
+        // A cell starting with = or @ is run as a formula by spreadsheet apps (CSV injection);
+        // a leading apostrophe makes it text. + and - are left alone: phone numbers start with them.
+        if let first = text.first, first == "=" || first == "@" || first == "\t" || first == "\r" { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,69 @@
+import HTTP
+import OCOP
+
+/// Who may call a route.
+public enum Access: Sendable {
+    /// Anonymous callers too (public catalogue, traceability, health).
+    case anyone
+    /// Any valid token of these roles.
+    case roles(Set<Role>)
+
+    public static let officers = Access.roles([.admin, .officer])
+    public static let admins = Access.roles([.admin])
+}
+
+/// What the OpenAPI document says about a route.
+public struct RouteDoc: Sendable {
+    public var summary: String
+    public var tag: String
+    /// Name of the request body schema in `components.schemas`, if the route takes a body.
+    public var requestSchema: String?
+    /// Name of the response schema; lists wrap it in `{items, next_cursor}`.
+    public var responseSchema: String?
+    public var isList = false
+    public var successStatus = 200
+    public var queryParameters: [String] = []
+    /// Whether the response can also be `text/csv`.
+    public var csv = false
+
+    public init(_ summary: String, tag: String, request: String? = nil, response: String? = nil,
+                isList: Bool = false, status: Int = 200, query: [String] = [], csv: Bool = false) {
+        self.summary = summary
+        self.tag = tag
+        self.requestSchema = request
+        self.responseSchema = response
+        self.isList = isList
+        self.successStatus = status
+        self.queryParameters = query
+        self.csv = csv
+    }
+}
+
+/// One endpoint: method, path pattern, access rule and handler.
+public struct Route: Sendable {
+    public typealias Handler = @Sendable (RequestContext) throws -> HTTPResponse
+
+    public let method: HTTPMethod
+    public let pattern: String
+    public let access: Access
+    /// Runs on the event loop instead of the blocking pool: only for handlers
+    /// that never touch the database or do more than trivial work (health checks).
+    public let runsInline: Bool
+    public let doc: RouteDoc
+    public let handler: Handler
+
+    public init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
+                doc: RouteDoc, handler: @escaping Handler) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.runsInline = inline
+        self.doc = doc
+        self.handler = handler
+    }
+}
+
+/// A group of routes one service contributes, mounted by the application.
+public protocol RouteCollection: Sendable {
+    func routes() -> [Route]
+}

@@ -1,0 +1,77 @@
+import Foundation
+import JSON
+
+/// Builds the OpenAPI 3.1 document from the registered routes, so it cannot drift from them.
+public enum OpenAPIDocument {
+    public static func build(routes: [Route], version: String) -> JSONValue {
+        var paths = JSONObject()
+        for route in routes {
+            let path = route.pattern
+            var item = paths[path]?.objectValue ?? JSONObject()
+            item[route.method.rawValue.lowercased()] = .object(operation(route))
+            paths[path] = .object(item)
+        }
+        return .object(JSONObject([
+            ("openapi", .string("3.1.0")),
+            ("info", .object(JSONObject([
+                ("title", .string("OCOP Hub API")),
+                ("version", .string(version)),
+                ("description", .string("The provincial OCOP programme's backend. Conventions: problem+json errors, keyset lists, weak ETags, Idempotency-Key on POST.")),
+            ]))),
+            ("paths", .object(paths)),
+            ("components", .object(JSONObject([
+                ("schemas", .object(Schemas.all)),
+                ("securitySchemes", .object(JSONObject([
+                    ("bearer", .object(JSONObject([("type", .string("http")), ("scheme", .string("bearer"))]))),
+                ]))),
+            ]))),
+        ]))
+    }
+
+    static func operation(_ route: Route) -> JSONObject {
+        let doc = route.doc
+        var op = JSONObject([("summary", .string(doc.summary)), ("tags", .array([.string(doc.tag)]))])
+        op["operationId"] = .string(route.method.rawValue.lowercased() + route.pattern
+            .split(separator: "/").map { $0.hasPrefix("{") ? "By" + $0.dropFirst().dropLast().capitalized : $0.capitalized }
+            .joined().filter { $0.isLetter || $0.isNumber })
+        var parameters: [JSONValue] = route.pattern.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
+            .object(JSONObject([("name", .string(String(segment.dropFirst().dropLast()))), ("in", .string("path")),
+                                ("required", .bool(true)), ("schema", Schemas.type("integer"))]))
+        }
+        parameters += doc.queryParameters.map { name in
+            .object(JSONObject([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)),
+                                ("schema", Schemas.type(name == "limit" ? "integer" : "string"))]))
+        }
+        if !parameters.isEmpty { op["parameters"] = .array(parameters) }
+        if case .roles(let roles) = route.access {
+            op["security"] = .array([.object(JSONObject([("bearer", .array([]))]))])
+            op["x-roles"] = .array(roles.map(\.rawValue).sorted().map(JSONValue.string))
+        }
+        if let request = doc.requestSchema {
+            let types = route.method == .patch ? ["application/merge-patch+json", "application/json"] : ["application/json"]
+            op["requestBody"] = .object(JSONObject([
+                ("required", .bool(true)),
+                ("content", .object(JSONObject(types.map { (key: $0, value: .object(JSONObject([("schema", ref(request))]))) }))),
+            ]))
+        }
+        var success = JSONObject([("description", .string(doc.summary))])
+        if let response = doc.responseSchema {
+            let schema: JSONValue = doc.isList
+                ? Schemas.object([("items", .object(JSONObject([("type", .string("array")), ("items", ref(response))]))),
+                                  ("next_cursor", Schemas.type("string", nullable: true))], required: ["items", "next_cursor"])
+                : ref(response)
+            var content = JSONObject([("application/json", .object(JSONObject([("schema", schema)])))])
+            if doc.csv { content["text/csv"] = .object(JSONObject([("schema", Schemas.type("string"))])) }
+            success["content"] = .object(content)
+        }
+        let problem = JSONObject([("description", .string("Problem details (RFC 9457)")),
+                                  ("content", .object(JSONObject([("application/problem+json",
+                                                                   .object(JSONObject([("schema", ref("Problem"))])))])))])
+        op["responses"] = .object(JSONObject([(String(doc.successStatus), .object(success)), ("default", .object(problem))]))
+        return op
+    }
+
+    static func ref(_ name: String) -> JSONValue {
+        .object(JSONObject([("$ref", .string("#/components/schemas/\(name)"))]))
+    }
+}

@@ -1,0 +1,80 @@
+import Synchronization
+
+/// Request counters and latency histograms per route, rendered as Prometheus text.
+public final class Metrics: Sendable {
+    /// Upper bounds of the latency buckets in seconds.
+    static let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    private struct Key: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    private struct Latency {
+        var buckets = [UInt64](repeating: 0, count: Metrics.bounds.count)
+        var count: UInt64 = 0
+        var sum: Double = 0
+    }
+
+    private struct State {
+        var requests: [Key: UInt64] = [:]
+        var latency: [String: Latency] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Records one finished request. `route` is the pattern, never the raw path,
+    /// so ids do not explode the number of series.
+    public func record(method: String, route: String, status: Int, seconds: Double) {
+        state.withLock { state in
+            state.requests[Key(method: method, route: route, status: status), default: 0] += 1
+            var latency = state.latency[route] ?? Latency()
+            latency.count += 1
+            latency.sum += seconds
+            if let index = Metrics.bounds.firstIndex(where: { seconds <= $0 }) { latency.buckets[index] += 1 }
+            state.latency[route] = latency
+        }
+    }
+
+    /// Prometheus text exposition format 0.0.4.
+    public func render(gauges: [(name: String, help: String, value: Double)]) -> String {
+        let snapshot = state.withLock { $0 }
+        var out = "# HELP ocop_http_requests_total Requests answered, by method, route and status.\n"
+        out += "# TYPE ocop_http_requests_total counter\n"
+        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+            out += "ocop_http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
+        }
+        out += "# HELP ocop_http_request_duration_seconds Time from routing to response, by route.\n"
+        out += "# TYPE ocop_http_request_duration_seconds histogram\n"
+        for (route, latency) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
+            var cumulative: UInt64 = 0
+            for (i, bound) in Metrics.bounds.enumerated() {
+                cumulative += latency.buckets[i]
+                out += "ocop_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "ocop_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"+Inf\"} \(latency.count)\n"
+            out += "ocop_http_request_duration_seconds_sum{route=\"\(escape(route))\"} \(latency.sum)\n"
+            out += "ocop_http_request_duration_seconds_count{route=\"\(escape(route))\"} \(latency.count)\n"
+        }
+        for gauge in gauges {
+            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
+        }
+        return out
+    }
+
+    private func escape(_ label: String) -> String {
+        label.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

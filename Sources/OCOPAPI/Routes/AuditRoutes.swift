@@ -1,0 +1,59 @@
+import HTTP
+import JSON
+import OCOP
+
+/// `GET /api/v1/audit`: who changed what, for admins and officers.
+public struct AuditRoutes: RouteCollection {
+    public init() {}
+
+    static let parameters: Set<String> = ["entity", "entity_id", "token_id", "limit", "cursor"]
+
+    public func routes() -> [Route] {
+        [
+            Route(.get, "/api/v1/audit", access: .officers,
+                  doc: RouteDoc("Audit entries, newest first", tag: "audit", response: "AuditEntry", isList: true,
+                                query: Self.parameters.sorted(), csv: true), handler: list),
+        ]
+    }
+
+    func list(_ context: RequestContext) throws -> HTTPResponse {
+        let parameters = try context.query()
+        try parameters.check(allowed: Self.parameters)
+        var errors: [FieldError] = []
+        var query = AuditLog.Query()
+        query.entity = parameters.text("entity", maxLength: 64, errors: &errors)
+        query.entityID = parameters.text("entity_id", maxLength: 64, errors: &errors)
+        query.tokenID = parameters.int("token_id", in: 1...Int64.max, errors: &errors)
+        query.limit = parameters.pageSize(errors: &errors)
+        if let cursor = parameters.cursor(errors: &errors) {
+            if cursor.sort == "-id", cursor.values.count == 1, let id = Int64(cursor.values[0]) { query.after = id }
+            else { errors.append(FieldError("cursor", "is not a cursor this list gave out")) }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        let page = try context.database.read { try AuditLog.list($0, query) }
+        return Responses.list(context, page: page, query: parameters, csv: Self.csv) { writer, entry in
+            writer.beginObject()
+            writer.field("id", entry.id)
+            writer.field("at", entry.at.description)
+            writer.field("token_id", entry.tokenID)
+            writer.field("entity", entry.entity)
+            writer.field("entity_id", entry.entityID)
+            writer.field("action", entry.action)
+            writer.key("changes")
+            writer.value(entry.changes)
+            writer.field("request_id", entry.requestID)
+            writer.endObject()
+        }
+    }
+
+    static let csv = CSVTable<AuditEntry>(filename: "audit.csv", columns: [
+        ("id", { String($0.id) }),
+        ("at", { $0.at.description }),
+        ("token_id", { $0.tokenID.map { String($0) } }),
+        ("entity", { $0.entity }),
+        ("entity_id", { $0.entityID }),
+        ("action", { $0.action }),
+        ("changes", { $0.changes.serializedString() }),
+        ("request_id", { $0.requestID }),
+    ])
+}

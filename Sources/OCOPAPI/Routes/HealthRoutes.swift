@@ -1,0 +1,50 @@
+import HTTP
+import JSON
+
+/// `/healthz`, `/readyz`, `/metrics` and `/openapi.json`: for orchestrators, scrapers and client generators.
+public struct HealthRoutes: RouteCollection {
+    let services: Services
+    /// Rendered once at start: the document only changes when the binary does.
+    let openAPIDocument: @Sendable () -> [UInt8]
+
+    public init(services: Services, openAPIDocument: @escaping @Sendable () -> [UInt8]) {
+        self.services = services
+        self.openAPIDocument = openAPIDocument
+    }
+
+    public func routes() -> [Route] {
+        [
+            Route(.get, "/healthz", access: .anyone, inline: true,
+                  doc: RouteDoc("Liveness: the process is up and serving", tag: "operations", response: "Health")) { _ in
+                Responses.json(.ok, Array(#"{"status":"ok"}"#.utf8), headers: ["Cache-Control": "no-store"])
+            },
+            Route(.get, "/readyz", access: .anyone,
+                  doc: RouteDoc("Readiness: the database answers", tag: "operations", response: "Health")) { context in
+                let ok = (try? context.database.read { try $0.scalarInt("SELECT 1") }) == 1
+                guard ok else {
+                    throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready",
+                                  detail: "the database does not answer")
+                }
+                return Responses.json(.ok, Array(#"{"status":"ready"}"#.utf8), headers: ["Cache-Control": "no-store"])
+            },
+            Route(.get, "/metrics", access: .anyone,
+                  doc: RouteDoc("Prometheus metrics", tag: "operations")) { [services] _ in
+                let db = services.database.stats
+                var gauges = services.gauges.read()
+                gauges += [
+                    ("ocop_db_readers_total", "Reader connections in the pool.", Double(db.readersTotal)),
+                    ("ocop_db_readers_in_use", "Reader connections checked out now.", Double(db.readersInUse)),
+                    ("ocop_db_writes_queued", "Write jobs waiting for the writer.", Double(db.writesQueued)),
+                    ("ocop_db_commits", "Group commits since start.", Double(db.commits)),
+                    ("ocop_db_write_jobs", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
+                ]
+                return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                    body: Array(services.metrics.render(gauges: gauges).utf8))
+            },
+            Route(.get, "/openapi.json", access: .anyone, inline: true,
+                  doc: RouteDoc("This API's OpenAPI 3.1 document", tag: "operations")) { [openAPIDocument] _ in
+                Responses.json(.ok, openAPIDocument())
+            },
+        ]
+    }
+}

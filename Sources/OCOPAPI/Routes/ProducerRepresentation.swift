@@ -1,0 +1,79 @@
+import JSON
+import OCOP
+
+/// The JSON and CSV shapes of a producer, and how a request body becomes one.
+enum ProducerRepresentation {
+    static func write(_ producer: Producer, to writer: inout JSONWriter) {
+        let f = producer.fields
+        writer.beginObject()
+        writer.field("id", producer.id)
+        writer.field("name", f.name)
+        writer.field("kind", f.kind.rawValue)
+        writer.field("tax_code", f.taxCode)
+        writer.field("commune", f.commune)
+        writer.field("district", f.district)
+        writer.field("address", f.address)
+        writer.field("phone", f.phone)
+        writer.field("email", f.email)
+        writer.field("representative", f.representative)
+        writer.field("created_at", producer.createdAt.description)
+        writer.field("updated_at", producer.updatedAt.description)
+        writer.field("version", producer.version)
+        writer.endObject()
+    }
+
+    /// Server-owned fields: a client may echo them back unchanged, never set them.
+    static func readOnly(_ producer: Producer) -> JSONObject {
+        JSONObject([
+            ("id", .number(JSONNumber(producer.id))),
+            ("created_at", .string(producer.createdAt.description)),
+            ("updated_at", .string(producer.updatedAt.description)),
+            ("version", .number(JSONNumber(producer.version))),
+        ])
+    }
+
+    /// Reads the writable fields; `current` (for PUT/PATCH) lets read-only fields pass when unchanged.
+    static func fields(from object: JSONObject, current: Producer?) throws(Problem) -> ProducerFields {
+        var reader = BodyReader(object)
+        let name = reader.requiredString("name", maxLength: 200)
+        let kind = reader.requiredEnum("kind", ProducerKind.self)
+        let fields = ProducerFields(
+            name: name ?? "", kind: kind ?? .household,
+            taxCode: reader.optionalString("tax_code", maxLength: 14),
+            commune: reader.optionalString("commune", maxLength: 100),
+            district: reader.optionalString("district", maxLength: 100),
+            address: reader.optionalString("address", maxLength: 300),
+            phone: reader.optionalString("phone", maxLength: 20),
+            email: reader.optionalString("email", maxLength: 254),
+            representative: reader.optionalString("representative", maxLength: 120))
+        if let current {
+            reader.readOnly(readOnly(current))
+        } else {
+            for key in ["id", "created_at", "updated_at", "version"] where object[key] != nil {
+                reader.fail(key, "is read-only; the server assigns it")
+            }
+        }
+        // Rule checks run only on well-typed input, so one mistake is reported once.
+        if reader.errors.isEmpty {
+            for error in fields.validate() { reader.fail(error.field, error.message) }
+        }
+        try reader.finish()
+        return fields
+    }
+
+    static let csv = CSVTable<Producer>(filename: "producers.csv", columns: [
+        ("id", { String($0.id) }),
+        ("name", { $0.fields.name }),
+        ("kind", { $0.fields.kind.rawValue }),
+        ("tax_code", { $0.fields.taxCode }),
+        ("commune", { $0.fields.commune }),
+        ("district", { $0.fields.district }),
+        ("address", { $0.fields.address }),
+        ("phone", { $0.fields.phone }),
+        ("email", { $0.fields.email }),
+        ("representative", { $0.fields.representative }),
+        ("created_at", { $0.createdAt.description }),
+        ("updated_at", { $0.updatedAt.description }),
+        ("version", { String($0.version) }),
+    ])
+}

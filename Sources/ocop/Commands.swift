@@ -1,0 +1,117 @@
+import Foundation
+import HTTP
+import OCOP
+import OCOPAPI
+import SQLite
+
+/// The subcommands of `ocop`.
+enum Commands {
+    static let usage = """
+    ocop — OCOP Hub server
+
+    USAGE
+      ocop serve   [--config FILE] [--host H] [--port P] [--db PATH] [--demo] [--<setting> VALUE]
+      ocop migrate [--config FILE] [--db PATH]
+      ocop token create --role admin|officer|pos --name NAME [--point-of-sale ID] [--db PATH]
+      ocop backup --to FILE [--db PATH]
+      ocop version
+
+    Settings come from config/ocop.json (or --config FILE, or OCOP_CONFIG), then OCOP_* environment
+    variables (OCOP_PORT, OCOP_DATABASE, ...), then flags (--port, --db, --max-body-bytes, ...).
+    OCOP_ADMIN_TOKEN, when set and the database has no admin token, becomes the first admin token.
+    SIGTERM or SIGINT stops `serve` gracefully: in-flight requests finish, then exit 0.
+
+    """
+
+    /// Defaults, then the config file, then the environment, then flags; the first bad value stops start-up.
+    static func configuration(_ args: CommandLineArguments, environment: [String: String],
+                              allowed: Set<String>? = nil) throws -> Configuration {
+        var config = Configuration()
+        let explicit = args.value("config") ?? environment["OCOP_CONFIG"]
+        let path = explicit ?? "config/ocop.json"
+        if let data = FileManager.default.contents(atPath: path) {
+            try config.apply(file: Array(data), path: path)
+        } else if explicit != nil {
+            throw Configuration.Invalid(description: "cannot read config file \(path)")
+        }
+        try config.apply(environment: environment)
+        for (name, value) in args.options where name != "config" {
+            if let allowed, !allowed.contains(name) { throw UsageError(message: "unknown option --\(name)") }
+            if name == "demo" { config.demo = true; continue }
+            guard let value else { throw UsageError(message: "option --\(name) needs a value") }
+            try config.apply(flag: name, value: value)
+        }
+        return config
+    }
+
+    static func serve(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        // Before any thread starts, so every thread inherits the blocked mask and only sigwait sees them.
+        ProcessSignals.blockShutdownSignals()
+        let config = try configuration(args, environment: environment)
+        let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
+        let port = try app.start()
+        log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(config.demo ? " (demo data)" : "")")
+        let signal = ProcessSignals.waitForShutdown()
+        log("signal \(signal): draining (up to \(config.drainTimeoutMs) ms)")
+        app.shutdown()
+        log("stopped")
+        return 0
+    }
+
+    static func migrate(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
+        let database = try Database(path: config.database)
+        defer { database.close() }
+        try database.migrate(Schema.migrator)
+        let applied = try database.read { try Migrator.appliedMigrations($0) }
+        log("database \(config.database) is at \(applied.last ?? "(empty)") (\(applied.count) migrations)")
+        return 0
+    }
+
+    static func token(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        guard args.positional.first == "create" else { throw UsageError(message: "usage: ocop token create --role R --name N") }
+        guard let roleText = args.value("role"), let role = Role(rawValue: roleText) else {
+            throw UsageError(message: "--role must be admin, officer or pos")
+        }
+        guard let name = args.value("name") else { throw UsageError(message: "--name is required") }
+        var pointOfSale: Int64?
+        if let text = args.value("point-of-sale") {
+            guard let id = Int64(text), id > 0 else { throw UsageError(message: "--point-of-sale must be a positive id") }
+            pointOfSale = id
+        }
+        var rest = args
+        rest.remove(["role", "name", "point-of-sale"])
+        let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"])
+        let database = try Database(path: config.database)
+        defer { database.close() }
+        try database.migrate(Schema.migrator)
+        let (record, secret) = try database.write { db in
+            try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSale, actor: .system, now: .now())
+        }
+        log("created token \(record.id) (\(record.role.rawValue)); the secret is shown once:")
+        print(secret)
+        return 0
+    }
+
+    static func backup(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        guard let target = args.value("to") else { throw UsageError(message: "usage: ocop backup --to FILE") }
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw UsageError(message: "\(target) exists; backups never overwrite")
+        }
+        var rest = args
+        rest.remove(["to"])
+        let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"])
+        guard FileManager.default.fileExists(atPath: config.database) else {
+            throw UsageError(message: "no database at \(config.database)")
+        }
+        let database = try Database(path: config.database)
+        defer { database.close() }
+        try database.backup(to: target)
+        log("backed up \(config.database) to \(target)")
+        return 0
+    }
+
+    static func log(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

@@ -1,0 +1,147 @@
+import HTTP
+import JSON
+import OCOP
+@testable import OCOPAPI
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func fileThenEnvironmentThenFlags() throws {
+        var config = Configuration()
+        try config.apply(file: Array(#"{"port": 9000, "host": "0.0.0.0", "cors_origins": ["https://a.vn"]}"#.utf8), path: "x.json")
+        #expect(config.port == 9000)
+        #expect(config.corsOrigins == ["https://a.vn"])
+        try config.apply(environment: ["OCOP_PORT": "9100", "OCOP_CORS_ORIGINS": "https://b.vn, https://c.vn", "OCOP_ACCESS_LOG": "false"])
+        #expect(config.port == 9100)
+        #expect(config.corsOrigins == ["https://b.vn", "https://c.vn"])
+        #expect(config.accessLog == false)
+        try config.apply(flag: "port", value: "9200")
+        try config.apply(flag: "db", value: "/tmp/x.sqlite")
+        try config.apply(flag: "max-body-bytes", value: "2048")
+        #expect(config.port == 9200)
+        #expect(config.database == "/tmp/x.sqlite")
+        #expect(config.maxBodyBytes == 2048)
+    }
+
+    @Test func badValuesNameTheKey() {
+        var config = Configuration()
+        #expect(throws: Configuration.Invalid(description: "environment OCOP_PORT=abc is not a valid port")) {
+            try config.apply(environment: ["OCOP_PORT": "abc"])
+        }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(file: Array(#"{"prot": 1}"#.utf8), path: "x") }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(file: Array(#"{"port": 70000}"#.utf8), path: "x") }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "database-synchronous", value: "sometimes") }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "nope", value: "1") }
+    }
+
+    /// config/ocop.json is the documented source of defaults: it must say exactly what the code does.
+    @Test func shippedConfigMatchesDefaults() throws {
+        let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let shipped = try JSONValue.parse(Array(try String(contentsOfFile: "/" + path + "/config/ocop.json", encoding: .utf8).utf8))
+        let documented = try JSONValue.parse(Configuration.defaultsDocument)
+        #expect(shipped == documented)
+        var config = Configuration()
+        try config.apply(file: shipped.serialized(), path: "config/ocop.json")
+        #expect(config == Configuration())
+    }
+}
+
+@Suite struct MergePatchTests {
+    /// The examples of RFC 7396 Appendix A.
+    @Test func rfcExamples() throws {
+        let cases: [(String, String, String)] = [
+            (#"{"a":"b"}"#, #"{"a":"c"}"#, #"{"a":"c"}"#),
+            (#"{"a":"b"}"#, #"{"b":"c"}"#, #"{"a":"b","b":"c"}"#),
+            (#"{"a":"b"}"#, #"{"a":null}"#, #"{}"#),
+            (#"{"a":"b","b":"c"}"#, #"{"a":null}"#, #"{"b":"c"}"#),
+            (#"{"a":["b"]}"#, #"{"a":"c"}"#, #"{"a":"c"}"#),
+            (#"{"a":"c"}"#, #"{"a":["b"]}"#, #"{"a":["b"]}"#),
+            (#"{"a":{"b":"c"}}"#, #"{"a":{"b":"d","c":null}}"#, #"{"a":{"b":"d"}}"#),
+            (#"{"a":[{"b":"c"}]}"#, #"{"a":[1]}"#, #"{"a":[1]}"#),
+            (#"["a","b"]"#, #"["c","d"]"#, #"["c","d"]"#),
+            (#"{"a":"b"}"#, #"["c"]"#, #"["c"]"#),
+            (#"{"a":"foo"}"#, "null", "null"),
+            (#"{"a":"foo"}"#, #""bar""#, #""bar""#),
+            (#"{"e":null}"#, #"{"a":1}"#, #"{"e":null,"a":1}"#),
+            (#"[1,2]"#, #"{"a":"b","c":null}"#, #"{"a":"b"}"#),
+            (#"{}"#, #"{"a":{"bb":{"ccc":null}}}"#, #"{"a":{"bb":{}}}"#),
+        ]
+        for (target, patch, expected) in cases {
+            let result = MergePatch.apply(try JSONValue.parse(patch), to: try JSONValue.parse(target))
+            #expect(result == (try JSONValue.parse(expected)), "\(target) + \(patch)")
+        }
+    }
+}
+
+@Suite struct ProblemTests {
+    @Test func rendersRFC9457() throws {
+        let problem = Problem.validation([FieldError("stars", "must be between 1 and 5"), FieldError("name", "is required")])
+        let response = problem.response
+        #expect(response.status.code == 422)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        let json = try JSONValue.parse(response.body)
+        #expect(json["type"]?.stringValue == "https://ocop.example/problems/validation")
+        #expect(json["title"]?.stringValue == "Invalid request")
+        #expect(json["status"]?.int64Value == 422)
+        #expect(json["detail"]?.stringValue == "2 fields are invalid")
+        #expect(json["errors"]?.arrayValue?.first?["field"]?.stringValue == "stars")
+    }
+
+    @Test func domainErrorsMapOnce() {
+        #expect(Problem.from(.notFound(entity: "producer", id: "7")).status.code == 404)
+        #expect(Problem.from(.conflict("x")).status.code == 409)
+        #expect(Problem.from(.staleVersion(current: 3)).status.code == 412)
+        #expect(Problem.from(.forbidden("x")).status.code == 403)
+        #expect(Problem.from(.invalid("a", "b")).status.code == 422)
+        #expect(Problem.unauthorized("x").headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
+    }
+
+    @Test func internalErrorsSayNothingInternal() throws {
+        let body = String(decoding: Problem.internalError.response.body, as: UTF8.self)
+        #expect(!body.lowercased().contains("sql"))
+        #expect(Problem.internalError.status.code == 500)
+    }
+}
+
+@Suite struct RequestPartsTests {
+    @Test func queryParametersDecodeAndCheck() throws {
+        let q = try QueryParameters("q=V%C3%A2n+%C4%90%E1%BB%93n&limit=5")
+        #expect(q["q"] == "Vân Đồn")
+        #expect(q["limit"] == "5")
+        #expect(throws: Problem.self) { try q.check(allowed: ["q"]) }
+        try q.check(allowed: ["q", "limit"])
+        #expect(throws: Problem.self) { try QueryParameters("a=%zz") }
+        #expect(throws: Problem.self) { try QueryParameters("a=1&a=2").check(allowed: ["a"]) }
+        #expect(q.replacing("cursor", with: "abc+/") == "q=V%C3%A2n%20%C4%90%E1%BB%93n&limit=5&cursor=abc%2B%2F")
+    }
+
+    @Test func etags() {
+        #expect(ETag.of(version: 3) == "W/\"3\"")
+        #expect(ETag.version("W/\"12\"") == 12)
+        #expect(ETag.version("\"12\"") == 12)
+        #expect(ETag.version("12") == nil)
+        #expect(ETag.matches(ifNoneMatch: "W/\"1\", W/\"2\"", version: 2))
+        #expect(ETag.matches(ifNoneMatch: "*", version: 9))
+        #expect(!ETag.matches(ifNoneMatch: "W/\"1\"", version: 2))
+    }
+
+    @Test func csvEscapesAndDefusesFormulas() {
+        #expect(CSVTable<Int>.escape("plain") == "plain")
+        #expect(CSVTable<Int>.escape("a,b") == "\"a,b\"")
+        #expect(CSVTable<Int>.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVTable<Int>.escape("=SUM(A1)") == "'=SUM(A1)")
+        #expect(CSVTable<Int>.escape("+84 912") == "+84 912")
+        let table = CSVTable<Int>(filename: "n.csv", columns: [("n", { String($0) }), ("tên", { _ in "Đồng" })])
+        #expect(table.render([1]) == [0xEF, 0xBB, 0xBF] + Array("n,tên\r\n1,Đồng\r\n".utf8))
+    }
+
+    @Test func corsPreflightRules() {
+        let policy = CORSPolicy(allowedOrigins: ["https://a.vn"])
+        var request = HTTPRequest(method: .options, target: "/api/v1/producers",
+                                  headers: ["Origin": "https://a.vn", "Access-Control-Request-Method": "DELETE"])
+        #expect(policy.preflight(request, methods: [.get, .post]).headers["Access-Control-Allow-Origin"] == nil)
+        request.headers.set("Access-Control-Request-Method", "POST")
+        #expect(policy.preflight(request, methods: [.get, .post]).headers["Access-Control-Allow-Origin"] == "https://a.vn")
+        request.headers.set("Access-Control-Request-Headers", "x-secret-thing")
+        #expect(policy.preflight(request, methods: [.get, .post]).headers["Access-Control-Allow-Origin"] == nil)
+    }
+}

@@ -1,0 +1,129 @@
+import JSON
+import OCOPAPI
+import Testing
+
+/// API.md "HTTP behaviour" and the operational endpoints, through a real socket.
+@Suite struct HTTPBehaviourTests {
+    let server: TestServer
+    let client: TestClient
+
+    init() throws {
+        server = try TestServer(configure: { $0.corsOrigins = ["https://dashboard.ocop.example"] })
+        client = try server.client()
+    }
+
+    @Test func unknownRoutesAndMethods() throws {
+        let missing = try client.request("GET", "/api/v1/nothing-here")
+        #expect(missing.status == 404)
+        #expect(missing.header("Content-Type") == "application/problem+json")
+        #expect(try missing.json["status"]?.int64Value == 404)
+        let wrongMethod = try client.request("DELETE", "/api/v1/producers")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.header("Allow") == "GET, HEAD, POST, OPTIONS")
+        let notAnID = try client.request("GET", "/api/v1/producers/abc")
+        #expect(notAnID.status == 404)
+    }
+
+    @Test func optionsListsMethods() throws {
+        let options = try client.request("OPTIONS", "/api/v1/producers/1")
+        #expect(options.status == 204)
+        #expect(options.header("Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
+        #expect(options.header("Date") != nil)
+    }
+
+    @Test func corsForConfiguredOriginsOnly() throws {
+        let preflight = try client.request("OPTIONS", "/api/v1/producers", headers: [
+            ("Origin", "https://dashboard.ocop.example"), ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "authorization, content-type, idempotency-key"),
+        ])
+        #expect(preflight.status == 204)
+        #expect(preflight.header("Access-Control-Allow-Origin") == "https://dashboard.ocop.example")
+        #expect(preflight.header("Access-Control-Allow-Methods")?.contains("POST") == true)
+        #expect(preflight.header("Access-Control-Allow-Headers") == "authorization, content-type, idempotency-key")
+
+        let actual = try client.request("GET", "/api/v1/producers", headers: [("Origin", "https://dashboard.ocop.example")])
+        #expect(actual.header("Access-Control-Allow-Origin") == "https://dashboard.ocop.example")
+        #expect(actual.header("Access-Control-Expose-Headers")?.contains("ETag") == true)
+
+        let stranger = try client.request("OPTIONS", "/api/v1/producers", headers: [
+            ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
+        ])
+        #expect(stranger.header("Access-Control-Allow-Origin") == nil)
+        let strangerGet = try client.request("GET", "/api/v1/producers", headers: [("Origin", "https://evil.example")])
+        #expect(strangerGet.header("Access-Control-Allow-Origin") == nil)
+    }
+
+    @Test func wildcardOriginNeverGetsCredentials() throws {
+        let open = try TestServer(configure: { $0.corsOrigins = ["*"] })
+        let c = try open.client()
+        let response = try c.request("GET", "/healthz", headers: [("Origin", "https://anyone.example")])
+        #expect(response.header("Access-Control-Allow-Origin") == "*")
+        #expect(response.header("Access-Control-Allow-Credentials") == nil)
+    }
+
+    @Test func healthReadinessAndRequestIDs() throws {
+        let health = try client.request("GET", "/healthz")
+        #expect(health.status == 200)
+        #expect(try health.json["status"]?.stringValue == "ok")
+        #expect(health.header("X-Request-Id")?.isEmpty == false)
+        let ready = try client.request("GET", "/readyz", headers: [("X-Request-Id", "trace-42")])
+        #expect(ready.status == 200)
+        #expect(ready.header("X-Request-Id") == "trace-42")
+    }
+
+    @Test func metricsCountRequestsByRoute() throws {
+        _ = try client.request("GET", "/api/v1/producers")
+        _ = try client.request("GET", "/api/v1/producers/5")
+        let metrics = try client.request("GET", "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.text.contains(#"ocop_http_requests_total{method="GET",route="/api/v1/producers",status="200"} 1"#))
+        #expect(metrics.text.contains(#"ocop_http_requests_total{method="GET",route="/api/v1/producers/{id}",status="404"} 1"#))
+        #expect(metrics.text.contains("ocop_http_request_duration_seconds_bucket"))
+        #expect(metrics.text.contains("ocop_http_open_connections 1"))
+        #expect(metrics.text.contains("ocop_db_readers_total"))
+    }
+
+    /// The document is built from the router, and this test fails if a route is missing from it.
+    @Test func openAPIDocumentsEveryRoute() throws {
+        let response = try client.request("GET", "/openapi.json")
+        #expect(response.status == 200)
+        let document = try response.json
+        #expect(document["openapi"]?.stringValue == "3.1.0")
+        let paths = try #require(document["paths"]?.objectValue)
+        for route in server.app.routes {
+            let operation = paths[route.pattern]?[route.method.rawValue.lowercased()]
+            #expect(operation != nil, "\(route.method) \(route.pattern) missing from openapi.json")
+            #expect(operation?["responses"] != nil)
+        }
+        // Every schema a route names exists.
+        let schemas = try #require(document["components"]?["schemas"]?.objectValue)
+        for route in server.app.routes {
+            for name in [route.doc.requestSchema, route.doc.responseSchema].compactMap({ $0 }) {
+                #expect(schemas[name] != nil, "schema \(name) missing")
+            }
+        }
+    }
+
+    @Test func keepAliveAndPipelining() throws {
+        client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/producers/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        #expect(try client.readResponse().status == 404)
+        #expect(try client.readResponse().status == 200)
+    }
+
+    @Test func malformedRequestsGetProblemAndClose() throws {
+        client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 400)
+        #expect(response.header("Content-Type") == "application/problem+json")
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func oversizedBodyIs413() throws {
+        let small = try TestServer(configure: { $0.maxBodyBytes = 1024 })
+        let c = try small.client()
+        let body = "{\"name\":\"" + String(repeating: "a", count: 2000) + "\",\"kind\":\"household\"}"
+        let response = try c.request("POST", "/api/v1/producers", headers: [bearer(TestServer.adminToken)], body: body)
+        #expect(response.status == 413)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import OCOPAPI
-
-@Test func moduleLinks() { #expect(Bool(true)) }

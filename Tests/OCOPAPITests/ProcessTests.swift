@@ -1,0 +1,106 @@
+import Foundation
+import JSON
+import Testing
+
+/// The executable as an operator runs it.
+@Suite(.serialized) struct ProcessTests {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "ocop-process-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func serve(_ extra: [String] = []) throws -> ServerProcess {
+        let server = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/ocop.sqlite"] + extra,
+                                       environment: ["OCOP_ADMIN_TOKEN": TestServer.adminToken])
+        try server.waitUntilListening()
+        return server
+    }
+
+    /// Every write answered 2xx survives SIGKILL the instant after.
+    @Test func acknowledgedWritesSurviveSIGKILL() throws {
+        let first = try serve()
+        let client = try TestClient(port: first.port)
+        var acknowledged: [Int64] = []
+        for i in 0..<50 {
+            let response = try client.request("POST", "/api/v1/producers", headers: [bearer(TestServer.adminToken)],
+                                              body: #"{"name":"Cơ sở \#(i)","kind":"household"}"#)
+            #expect(response.status == 201)
+            if let id = try response.json["id"]?.int64Value { acknowledged.append(id) }
+        }
+        first.signal(SIGKILL)
+        _ = first.waitForExit()
+
+        let second = try serve()
+        let after = try TestClient(port: second.port)
+        for id in acknowledged {
+            #expect(try after.request("GET", "/api/v1/producers/\(id)").status == 200)
+        }
+        second.signal(SIGTERM)
+        #expect(second.waitForExit().status == 0)
+    }
+
+    @Test func sigtermDrainsAndExitsZero() throws {
+        let server = try serve()
+        let client = try TestClient(port: server.port)
+        #expect(try client.request("GET", "/healthz").status == 200)
+        server.signal(SIGTERM)
+        let (status, log) = server.waitForExit()
+        #expect(status == 0)
+        #expect(log.contains("stopped"))
+        #expect((try? TestClient(port: server.port)) == nil)   // the port no longer accepts
+    }
+
+    @Test func demoDataLoadsOnce() throws {
+        let server = try serve(["--demo"])
+        let client = try TestClient(port: server.port)
+        let page = try client.request("GET", "/api/v1/producers?limit=500").json
+        let kinds = try #require(page["items"]?.arrayValue).compactMap { $0["kind"]?.stringValue }
+        #expect(kinds.filter { $0 == "enterprise" }.count == 53)
+        #expect(kinds.filter { $0 == "cooperative" }.count == 89)
+        #expect(kinds.filter { $0 == "household" }.count == 74)
+        server.signal(SIGTERM)
+        _ = server.waitForExit()
+        let again = try serve(["--demo"])
+        let count = try TestClient(port: again.port).request("GET", "/api/v1/producers?limit=500").json["items"]?.arrayValue?.count
+        #expect(count == 228)
+        again.signal(SIGTERM)
+        _ = again.waitForExit()
+    }
+
+    @Test func badConfigurationStopsStartWithTheKeyName() throws {
+        let server = try ServerProcess(arguments: ["serve", "--db", directory + "/x.sqlite"], environment: ["OCOP_PORT": "seventy"])
+        let (status, log) = server.waitForExit()
+        #expect(status == 78)
+        #expect(log.contains("OCOP_PORT"))
+        let flag = try ServerProcess(arguments: ["serve", "--max-body-bytes", "-5", "--db", directory + "/x.sqlite"])
+        let (flagStatus, flagLog) = flag.waitForExit()
+        #expect(flagStatus == 78)
+        #expect(flagLog.contains("max-body-bytes"))
+    }
+
+    @Test func tokenCreateAndBackupCommands() throws {
+        let db = directory + "/cli.sqlite"
+        let token = try ServerProcess(arguments: ["token", "create", "--role", "officer", "--name", "Cán bộ", "--db", db])
+        let (status, log) = token.waitForExit()
+        #expect(status == 0, "\(log)")
+        #expect(log.contains("created token"))
+
+        let server = try serve(["--db", db])
+        let client = try TestClient(port: server.port)
+        #expect(try client.request("POST", "/api/v1/producers", headers: [bearer(TestServer.adminToken)],
+                                   body: #"{"name":"Sao lưu","kind":"household"}"#).status == 201)
+        let backupPath = directory + "/backup.sqlite"
+        let backup = try ServerProcess(arguments: ["backup", "--to", backupPath, "--db", db])
+        #expect(backup.waitForExit().status == 0)
+        server.signal(SIGTERM)
+        _ = server.waitForExit()
+
+        let restored = try serve(["--db", backupPath])
+        let items = try TestClient(port: restored.port).request("GET", "/api/v1/producers").json["items"]?.arrayValue
+        #expect(items?.first?["name"]?.stringValue == "Sao lưu")
+        restored.signal(SIGTERM)
+        _ = restored.waitForExit()
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import JSON
+import Testing
+
+/// The producers resource end to end: real socket, real SQLite file.
+@Suite struct ProducerAPITests {
+    let server: TestServer
+    let client: TestClient
+    let admin = bearer(TestServer.adminToken)
+
+    init() throws {
+        server = try TestServer()
+        client = try server.client()
+    }
+
+    func create(_ body: String, key: String? = nil) throws -> WireResponse {
+        var headers = [admin]
+        if let key { headers.append(("Idempotency-Key", key)) }
+        return try client.request("POST", "/api/v1/producers", headers: headers, body: body)
+    }
+
+    func createID(_ name: String, kind: String = "cooperative", extra: String = "") throws -> Int64 {
+        let response = try create(#"{"name":"\#(name)","kind":"\#(kind)"\#(extra)}"#)
+        #expect(response.status == 201, "\(response.text)")
+        return try #require(try response.json["id"]?.int64Value)
+    }
+
+    func count() throws -> Int {
+        let response = try client.request("GET", "/api/v1/producers?limit=500")
+        return try #require(try response.json["items"]?.arrayValue).count
+    }
+
+    @Test func createThenReadBackExactly() throws {
+        let body = #"{"name":"Hợp tác xã Miến dong Bình Liêu","kind":"cooperative","tax_code":"5701234567","commune":"Đồng Văn","district":"Bình Liêu","phone":"0203 3878 123","email":"htx@mien.vn","representative":"Hoàng Văn Định"}"#
+        let created = try create(body)
+        #expect(created.status == 201)
+        #expect(created.header("Content-Type") == "application/json; charset=utf-8")
+        let id = try #require(try created.json["id"]?.int64Value)
+        #expect(created.header("Location") == "/api/v1/producers/\(id)")
+        #expect(created.header("ETag") == "W/\"1\"")
+        let json = try created.json
+        #expect(json["name"]?.stringValue == "Hợp tác xã Miến dong Bình Liêu")
+        #expect(json["version"]?.int64Value == 1)
+        #expect(json["address"]?.isNull == true)
+        #expect(json["created_at"]?.stringValue?.hasSuffix("Z") == true)
+
+        let fetched = try client.request("GET", "/api/v1/producers/\(id)")
+        #expect(fetched.status == 200)
+        #expect(try fetched.json == json)
+        #expect(fetched.header("ETag") == "W/\"1\"")
+
+        let cached = try client.request("GET", "/api/v1/producers/\(id)", headers: [("If-None-Match", "W/\"1\"")])
+        #expect(cached.status == 304)
+        #expect(cached.body.isEmpty)
+
+        let head = try client.request("HEAD", "/api/v1/producers/\(id)")
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == fetched.header("Content-Length"))
+    }
+
+    @Test func writesNeedAnOfficerOrAdmin() throws {
+        let anonymous = try client.request("POST", "/api/v1/producers", body: #"{"name":"A","kind":"household"}"#)
+        #expect(anonymous.status == 401)
+        #expect(anonymous.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        #expect(anonymous.header("Content-Type") == "application/problem+json")
+
+        let wrong = try client.request("POST", "/api/v1/producers", headers: [bearer("ocop_not-a-real-token-000000")],
+                                       body: #"{"name":"A","kind":"household"}"#)
+        #expect(wrong.status == 401)
+
+        let pos = try server.token("pos", pointOfSale: 3)
+        let forbidden = try client.request("POST", "/api/v1/producers", headers: [bearer(pos)], body: #"{"name":"A","kind":"household"}"#)
+        #expect(forbidden.status == 403)
+
+        let officer = try server.token("officer")
+        let ok = try client.request("POST", "/api/v1/producers", headers: [bearer(officer)], body: #"{"name":"A","kind":"household"}"#)
+        #expect(ok.status == 201)
+        #expect(try count() == 1)
+    }
+
+    @Test func invalidBodiesChangeNothing() throws {
+        let missing = try create(#"{"kind":"cooperative","colour":"red","email":"nope"}"#)
+        #expect(missing.status == 422)
+        let errors = try #require(try missing.json["errors"]?.arrayValue)
+        let fields = Set(errors.compactMap { $0["field"]?.stringValue })
+        #expect(fields == ["name", "colour"])   // rule checks wait until types are right
+        #expect(try missing.json["type"]?.stringValue == "https://ocop.example/problems/validation")
+        #expect(try missing.json["status"]?.int64Value == 422)
+
+        let badKind = try create(#"{"name":"X","kind":"company","email":"not-an-email","tax_code":"12"}"#)
+        #expect(badKind.status == 422)
+        let badRules = try create(#"{"name":"X","kind":"household","email":"not-an-email","tax_code":"12"}"#)
+        #expect(Set(try #require(try badRules.json["errors"]?.arrayValue).compactMap { $0["field"]?.stringValue }) == ["email", "tax_code"])
+        let wrongType = try create(#"{"name":5,"kind":"household"}"#)
+        #expect(wrongType.status == 422)
+        let readOnly = try create(#"{"name":"X","kind":"household","id":99}"#)
+        #expect(readOnly.status == 422)
+
+        let syntax = try create(#"{"name":"X","kind":"household""#)
+        #expect(syntax.status == 400)
+        #expect(syntax.header("Content-Type") == "application/problem+json")
+        let duplicateKey = try create(#"{"name":"X","name":"Y","kind":"household"}"#)
+        #expect(duplicateKey.status == 400)
+        let notObject = try create("[1,2]")
+        #expect(notObject.status == 422)
+
+        let wrongMedia = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                            body: #"{"name":"X","kind":"household"}"#, contentType: "text/plain")
+        #expect(wrongMedia.status == 415)
+        #expect(try count() == 0)
+    }
+
+    @Test func pagesWithCursorAndLink() throws {
+        var ids: [Int64] = []
+        for i in 1...7 { ids.append(try createID("Cơ sở \(i)")) }
+        var seen: [Int64] = []
+        var target = "/api/v1/producers?limit=3"
+        var pages = 0
+        while true {
+            let page = try client.request("GET", target)
+            #expect(page.status == 200)
+            let json = try page.json
+            seen += try #require(json["items"]?.arrayValue).compactMap { $0["id"]?.int64Value }
+            pages += 1
+            guard let next = json["next_cursor"]?.stringValue else {
+                #expect(page.header("Link") == nil)
+                break
+            }
+            let link = try #require(page.header("Link"))
+            #expect(link.hasSuffix("; rel=\"next\""))
+            target = String(link.dropFirst().prefix { $0 != ">" })
+            #expect(target.contains("cursor=\(next)"))
+            #expect(target.contains("limit=3"))
+        }
+        #expect(pages == 3)
+        #expect(seen == ids)
+
+        let descending = try client.request("GET", "/api/v1/producers?sort=-id&limit=2")
+        #expect(try descending.json["items"]?.arrayValue?.compactMap { $0["id"]?.int64Value } == [ids[6], ids[5]])
+    }
+
+    @Test func badQueryParametersAre422() throws {
+        for target in ["/api/v1/producers?colour=red", "/api/v1/producers?limit=0", "/api/v1/producers?limit=501",
+                       "/api/v1/producers?limit=abc", "/api/v1/producers?kind=company", "/api/v1/producers?cursor=%21%21",
+                       "/api/v1/producers?sort=colour", "/api/v1/producers?kind=household&kind=cooperative"] {
+            let response = try client.request("GET", target)
+            #expect(response.status == 422, "\(target): \(response.status)")
+            #expect(response.header("Content-Type") == "application/problem+json")
+        }
+    }
+
+    @Test func searchIgnoresCaseDiacriticsAndFoldsD() throws {
+        let vanDon = try createID("Hợp tác xã Hải sản Vân Đồn")
+        let baChe = try createID("Công ty Ba kích Ba Chẽ", kind: "enterprise")
+        let mien = try createID("Hộ kinh doanh Miến dong", kind: "household")
+        func search(_ q: String) throws -> [Int64] {
+            let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? q
+            let response = try client.request("GET", "/api/v1/producers?q=\(encoded)")
+            return try #require(try response.json["items"]?.arrayValue).compactMap { $0["id"]?.int64Value }
+        }
+        #expect(try search("van don") == [vanDon])
+        #expect(try search("VÂN ĐỒN") == [vanDon])
+        #expect(try search("ba che") == [baChe])
+        #expect(try search("mien dong") == [mien])
+        #expect(try search("mie") == [mien])
+        #expect(try search("don").sorted() == [vanDon, mien].sorted())   // Đồn → don, and "don" is a prefix of dong
+        #expect(try search("xyz").isEmpty)
+        let kindFiltered = try client.request("GET", "/api/v1/producers?kind=enterprise")
+        #expect(try kindFiltered.json["items"]?.arrayValue?.compactMap { $0["id"]?.int64Value } == [baChe])
+    }
+
+    @Test func sortsByNameInVietnameseOrder() throws {
+        for name in ["Đông", "Dương", "Ấn", "An", "Bình", "Ân"] { _ = try createID(name) }
+        let response = try client.request("GET", "/api/v1/producers?sort=name")
+        let names = try #require(try response.json["items"]?.arrayValue).compactMap { $0["name"]?.stringValue }
+        #expect(names == ["An", "Ân", "Ấn", "Bình", "Dương", "Đông"])
+    }
+
+    @Test func exportsCSV() throws {
+        _ = try createID(#"Hợp tác xã \"Đồng\", Tiên Yên"#)
+        for request in [try client.request("GET", "/api/v1/producers.csv"),
+                        try client.request("GET", "/api/v1/producers", headers: [("Accept", "text/csv")])] {
+            #expect(request.status == 200)
+            #expect(request.header("Content-Type") == "text/csv; charset=utf-8")
+            #expect(Array(request.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let lines = String(decoding: request.body.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
+            #expect(lines.first?.hasPrefix("id,name,kind,tax_code") == true)
+            #expect(lines.count == 2)
+            #expect(lines[1].contains("\"Hợp tác xã \"\"Đồng\"\", Tiên Yên\""))
+        }
+        let itemCSV = try client.request("GET", "/api/v1/producers/1.csv")
+        #expect(itemCSV.status == 404)
+    }
+
+    @Test func patchMergesAndGuardsVersions() throws {
+        let id = try createID("Cơ sở Chả mực", kind: "household", extra: #","email":"a@b.vn","phone":"0912345678""#)
+        let patched = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
+                                         body: #"{"email":null,"address":"Bãi Cháy, Hạ Long"}"#,
+                                         contentType: "application/merge-patch+json")
+        #expect(patched.status == 200, "\(patched.text)")
+        let json = try patched.json
+        #expect(json["email"]?.isNull == true)
+        #expect(json["phone"]?.stringValue == "0912345678")
+        #expect(json["address"]?.stringValue == "Bãi Cháy, Hạ Long")
+        #expect(json["version"]?.int64Value == 2)
+        #expect(patched.header("ETag") == "W/\"2\"")
+
+        let stale = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
+                                       body: #"{"phone":null}"#)
+        #expect(stale.status == 412)
+        let unchanged = try client.request("GET", "/api/v1/producers/\(id)")
+        #expect(try unchanged.json["phone"]?.stringValue == "0912345678")
+
+        let removeRequired = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"name":null}"#)
+        #expect(removeRequired.status == 422)
+        let missing = try client.request("PATCH", "/api/v1/producers/999999", headers: [admin], body: #"{"phone":null}"#)
+        #expect(missing.status == 404)
+    }
+
+    @Test func putReplacesAndAcceptsEchoedReadOnlyFields() throws {
+        let id = try createID("Cơ sở A", extra: #","phone":"0912345678""#)
+        let current = try client.request("GET", "/api/v1/producers/\(id)").json
+        var object = try #require(current.objectValue)
+        object["name"] = .string("Cơ sở B")
+        object["phone"] = nil
+        let put = try client.request("PUT", "/api/v1/producers/\(id)", headers: [admin], body: JSONValue.object(object).serializedString())
+        #expect(put.status == 200, "\(put.text)")
+        #expect(try put.json["phone"]?.isNull == true)
+        #expect(try put.json["name"]?.stringValue == "Cơ sở B")
+        object["version"] = .number(JSONNumber(Int64(77)))
+        let changedVersion = try client.request("PUT", "/api/v1/producers/\(id)", headers: [admin], body: JSONValue.object(object).serializedString())
+        #expect(changedVersion.status == 422)
+    }
+
+    @Test func deleteRemovesAndRefusesWhenReferenced() throws {
+        let id = try createID("Cơ sở xoá")
+        let stale = try client.request("DELETE", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"9\"")])
+        #expect(stale.status == 412)
+        let deleted = try client.request("DELETE", "/api/v1/producers/\(id)", headers: [admin])
+        #expect(deleted.status == 204)
+        #expect(try client.request("GET", "/api/v1/producers/\(id)").status == 404)
+        #expect(try client.request("DELETE", "/api/v1/producers/\(id)", headers: [admin]).status == 404)
+
+        // Later tables (products…) reference producers with ON DELETE RESTRICT; a stand-in table proves the rule.
+        let owner = try createID("Cơ sở có sản phẩm")
+        try server.app.services.database.exclusive { db in
+            try db.execute("CREATE TABLE test_products (id INTEGER PRIMARY KEY, producer_id INTEGER NOT NULL REFERENCES producers(id) ON DELETE RESTRICT)")
+            try db.run("INSERT INTO test_products (producer_id) VALUES (?)", [.integer(owner)])
+        }
+        let refused = try client.request("DELETE", "/api/v1/producers/\(owner)", headers: [admin])
+        #expect(refused.status == 409)
+        #expect(try client.request("GET", "/api/v1/producers/\(owner)").status == 200)
+    }
+
+    @Test func duplicateTaxCodeIsConflict() throws {
+        _ = try createID("A", extra: #","tax_code":"5700000001""#)
+        let duplicate = try create(#"{"name":"B","kind":"enterprise","tax_code":"5700000001"}"#)
+        #expect(duplicate.status == 409)
+        #expect(try count() == 1)
+    }
+
+    @Test func idempotencyKeyReplaysAndRejectsDifferentBodies() throws {
+        let body = #"{"name":"Hợp tác xã Trà hoa vàng","kind":"cooperative"}"#
+        let first = try create(body, key: "key-123")
+        #expect(first.status == 201)
+        let retry = try create(body, key: "key-123")
+        #expect(retry.status == 201)
+        #expect(retry.body == first.body)
+        #expect(retry.header("Location") == first.header("Location"))
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        #expect(try count() == 1)
+        let different = try create(#"{"name":"Khác","kind":"cooperative"}"#, key: "key-123")
+        #expect(different.status == 422)
+        #expect(try count() == 1)
+        let invalidFirst = try create(#"{"kind":"cooperative"}"#, key: "key-456")
+        #expect(invalidFirst.status == 422)
+        let fixed = try create(#"{"kind":"cooperative"}"#, key: "key-456")
+        #expect(fixed.status == 422)   // failures store nothing; the retry is evaluated afresh
+    }
+
+    @Test func everyWriteIsAudited() throws {
+        let id = try createID("Cơ sở kiểm tra")
+        _ = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"district":"Cô Tô"}"#)
+        _ = try client.request("DELETE", "/api/v1/producers/\(id)", headers: [admin])
+        let anonymous = try client.request("GET", "/api/v1/audit?entity=producer&entity_id=\(id)")
+        #expect(anonymous.status == 401)
+        let audit = try client.request("GET", "/api/v1/audit?entity=producer&entity_id=\(id)", headers: [admin])
+        #expect(audit.status == 200)
+        let entries = try #require(try audit.json["items"]?.arrayValue)
+        #expect(entries.compactMap { $0["action"]?.stringValue } == ["delete", "update", "create"])
+        #expect(entries[1]["changes"]?["district"]?["to"]?.stringValue == "Cô Tô")
+        #expect(entries[1]["changes"]?["district"]?["from"]?.isNull == true)
+        #expect(entries[0]["token_id"]?.int64Value == 1)
+        #expect(entries[2]["request_id"]?.stringValue?.isEmpty == false)
+    }
+}

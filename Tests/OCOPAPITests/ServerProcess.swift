@@ -1,0 +1,61 @@
+import Foundation
+
+/// The real `ocop` binary run as a child process, for what only a process can
+/// show: SIGKILL durability, SIGTERM draining, configuration errors.
+final class ServerProcess {
+    let process = Process()
+    private let stderr = Pipe()
+    private(set) var port = 0
+
+    /// The `ocop` executable next to the test bundle in the build directory.
+    static var binary: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // On Linux the test runner is `<build>/ocop-hubPackageTests.xctest`; walk up until `ocop` is beside us.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("ocop")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/ocop")
+    }
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["OCOP_ACCESS_LOG"] = "false"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits for the "listening on host:port" line and remembers the port.
+    func waitUntilListening(timeout: TimeInterval = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var seen = ""
+        while Date() < deadline {
+            let data = stderr.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: #"listening on [^ ]+:(\d+)"#, options: .regularExpression) {
+                let match = seen[range]
+                if let colon = match.lastIndex(of: ":"), let p = Int(match[match.index(after: colon)...]) {
+                    port = p
+                    return
+                }
+            }
+        }
+        throw TestClientError.closed("server did not start: \(seen)")
+    }
+
+    /// Everything the process wrote to stderr after it exited.
+    func waitForExit() -> (status: Int32, stderr: String) {
+        let rest = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: rest, as: UTF8.self))
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+}

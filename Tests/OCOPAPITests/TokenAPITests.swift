@@ -1,0 +1,67 @@
+import JSON
+import Testing
+
+@Suite struct TokenAPITests {
+    let server: TestServer
+    let client: TestClient
+    let admin = bearer(TestServer.adminToken)
+
+    init() throws {
+        server = try TestServer()
+        client = try server.client()
+    }
+
+    @Test func createShowsSecretOnceAndListNever() throws {
+        let created = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Văn phòng OCOP","role":"officer"}"#)
+        #expect(created.status == 201)
+        #expect(created.header("Cache-Control") == "no-store")
+        let secret = try #require(try created.json["token"]?.stringValue)
+        #expect(secret.hasPrefix("ocop_"))
+        #expect(secret.count >= 5 + 22)   // ≥ 128 bits in base64url
+        let id = try #require(try created.json["id"]?.int64Value)
+
+        let list = try client.request("GET", "/api/v1/tokens", headers: [admin])
+        #expect(list.status == 200)
+        #expect(!list.text.contains(secret))
+        #expect(!list.text.contains(TestServer.adminToken))
+        let one = try client.request("GET", "/api/v1/tokens/\(id)", headers: [admin])
+        #expect(try one.json["role"]?.stringValue == "officer")
+        #expect(try one.json["token"] == nil)
+
+        // The new officer can write producers but not manage tokens.
+        let officer = bearer(secret)
+        #expect(try client.request("GET", "/api/v1/tokens", headers: [officer]).status == 403)
+        #expect(try client.request("POST", "/api/v1/producers", headers: [officer], body: #"{"name":"X","kind":"household"}"#).status == 201)
+    }
+
+    @Test func revokedTokensStopWorking() throws {
+        let secret = try server.token("officer")
+        let list = try client.request("GET", "/api/v1/tokens", headers: [admin]).json
+        let id = try #require(list["items"]?.arrayValue?.last?["id"]?.int64Value)
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin]).status == 204)
+        let after = try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"X","kind":"household"}"#)
+        #expect(after.status == 401)
+        let record = try client.request("GET", "/api/v1/tokens/\(id)", headers: [admin]).json
+        #expect(record["revoked"]?.boolValue == true)
+    }
+
+    @Test func posTokensNeedAPointOfSale() throws {
+        let missing = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos"}"#)
+        #expect(missing.status == 422)
+        let extra = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Cán bộ","role":"officer","point_of_sale_id":4}"#)
+        #expect(extra.status == 422)
+        let badRole = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"X","role":"root"}"#)
+        #expect(badRole.status == 422)
+        let ok = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos","point_of_sale_id":4}"#)
+        #expect(try ok.json["point_of_sale_id"]?.int64Value == 4)
+    }
+
+    @Test func malformedAuthorizationIs401() throws {
+        for header in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "token abc"] {
+            let response = try client.request("GET", "/api/v1/tokens", headers: [("Authorization", header)])
+            #expect(response.status == 401, "\(header)")
+        }
+        // An invalid token is refused even where anonymous reads are allowed: the caller meant to authenticate.
+        #expect(try client.request("GET", "/api/v1/producers", headers: [bearer("ocop_wrong-wrong-wrong-wrong")]).status == 401)
+    }
+}
