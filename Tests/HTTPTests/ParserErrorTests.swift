@@ -145,6 +145,27 @@ private let headCases: [RejectionCase] = [
         #expect(events.first?.failure?.status == .badRequest)
     }
 
+    /// Values and targets are checked eight bytes at a time; a bad byte must be found at any offset.
+    @Test func badByteIsFoundAtEveryOffset() {
+        for offset in 0..<24 {
+            for bad: UInt8 in [0x00, 0x0D, 0x1F, 0x7F] {
+                var value = Array(repeating: UInt8(ascii: "v"), count: 24)
+                value[offset] = bad
+                let field = bytes("GET / HTTP/1.1\r\nHost: a\r\nX: w") + value + bytes("w\r\n\r\n")
+                #expect(feed([field[...]]).events.first?.failure?.status == .badRequest, "value, byte \(bad) at \(offset)")
+                var target = Array(repeating: UInt8(ascii: "t"), count: 24)
+                target[offset] = bad
+                let line = bytes("GET /") + target + bytes(" HTTP/1.1\r\nHost: a\r\n\r\n")
+                #expect(feed([line[...]]).events.first?.failure?.status == .badRequest, "target, byte \(bad) at \(offset)")
+            }
+            // HTAB and obs-text are legal inside a value wherever they fall.
+            var value = Array(repeating: UInt8(ascii: "v"), count: 24)
+            value[offset] = offset.isMultiple(of: 2) ? 0x09 : 0xC3
+            let field = bytes("GET / HTTP/1.1\r\nHost: a\r\nX: w") + value + bytes("w\r\n\r\n")
+            #expect(feed([field[...]]).events.first?.request != nil, "legal byte at \(offset)")
+        }
+    }
+
     private func expectRejection(_ rule: RejectionCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let events = verifyParse(bytes(rule.input), sourceLocation: sourceLocation)
         #expect(events.count == 1, "\(events)", sourceLocation: sourceLocation)

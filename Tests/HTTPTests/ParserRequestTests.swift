@@ -131,6 +131,17 @@ import Testing
                                     "x-dup: 1", "X-Dup: 2"])
     }
 
+    @Test func namesAndValuesKeepTheirExactSpelling() throws {
+        // Common names are shared static strings: only exact matches may be reused.
+        let events = verifyParse(bytes(
+            "GET / HTTP/1.1\r\nHOST: a\r\nContent-type: application/JSON\r\nCONNECTION: Keep-alive\r\n"
+                + "Accept: */*\r\nAccept-Language: vi\r\nX-Request-Id: gzip\r\n\r\n"))
+        let request = try #require(events.first?.request)
+        #expect(request.headers == ["HOST: a", "Content-type: application/JSON", "CONNECTION: Keep-alive",
+                                    "Accept: */*", "Accept-Language: vi", "X-Request-Id: gzip"])
+        #expect(request.keepAlive)
+    }
+
     @Test func identicalContentLengthsAreOneValue() throws {
         let events = verifyParse(bytes(
             "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\ncontent-length: 3\r\n\r\nabc"

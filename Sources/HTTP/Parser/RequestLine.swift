@@ -17,7 +17,7 @@ struct RequestLine {
         // request-target (RFC 9112 §3.2): no SP, no CTL; obs-text bytes pass through as UTF-8.
         i += 1
         let targetStart = i
-        while i < end, b[i] > ByteClass.space, b[i] != 0x7F { i += 1 }
+        i = ByteClass.endOfTarget(b, i, end)
         guard i > targetStart else { throw .badRequest("empty request-target") }
         guard i < end, b[i] == ByteClass.space else {
             throw .badRequest(i < end && b[i] == ByteClass.cr ? "bare CR" : "invalid request-target")
@@ -105,11 +105,18 @@ extension UnsafeRawBufferPointer {
     /// Whether `self[start..<end]` equals `literal` byte for byte (methods and the HTTP-name are case-sensitive).
     @inline(__always)
     func equalsExactly(_ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
-        guard end - start == literal.utf8CodeUnitCount else { return false }
-        let expected = literal.utf8Start
+        let count = end - start
+        guard count == literal.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawPointer(literal.utf8Start)
+        // Eight bytes per compare: these run for every method and common field name.
         var i = 0
-        while i < end - start {
-            if self[start + i] != expected[i] { return false }
+        while count - i >= 8 {
+            if loadUnaligned(fromByteOffset: start + i, as: UInt64.self)
+                != expected.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if self[start + i] != expected.load(fromByteOffset: i, as: UInt8.self) { return false }
             i += 1
         }
         return true

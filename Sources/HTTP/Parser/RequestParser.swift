@@ -121,18 +121,13 @@ public struct RequestParser: Sendable {
                 if emptyLines > Self.maxEmptyLines { throw .badRequest("too many empty lines before the request") }
                 return .proceed
             }
-            state = .fields(try RequestLine.parse(b, start, end))
+            let line = try RequestLine.parse(b, start, end)
+            state = .fields(line)
             fields.reserveCapacity(16)
-            return .proceed
+            return try readFields(b, &index, line)
 
         case .fields(let line):
-            guard let end = try findLine(b, from: index, limit: headerBudget, .field) else { return .needMore }
-            let start = index
-            index = end + 2
-            headerBytes += end - start + 2
-            if start == end { return try finishHead(line) }
-            try parseField(b, start, end, version: line.version, keep: true)
-            return .proceed
+            return try readFields(b, &index, line)
 
         case .fixedBody(let request, let remaining):
             return readFixedBody(b, &index, request, remaining)
@@ -149,6 +144,20 @@ public struct RequestParser: Sendable {
         }
     }
 
+    /// Reads every complete field line available, then the end of the head if it is there:
+    /// the common case is a whole head in one read, parsed in this one loop.
+    private mutating func readFields(_ b: UnsafeRawBufferPointer, _ index: inout Int,
+                                     _ line: RequestLine) throws(HTTPParseError) -> Step {
+        while true {
+            guard let end = try findLine(b, from: index, limit: headerBudget, .field) else { return .needMore }
+            let start = index
+            index = end + 2
+            headerBytes += end - start + 2
+            if start == end { return try finishHead(line) }
+            try parseField(b, start, end, version: line.version, keep: true)
+        }
+    }
+
     /// What a field or trailer line may still add without the header section exceeding its limit.
     var headerBudget: Int { limits.maxHeaderBytes - headerBytes - 2 }
 
@@ -158,10 +167,15 @@ public struct RequestParser: Sendable {
     mutating func findLine(_ b: UnsafeRawBufferPointer, from start: Int, limit: Int,
                            _ kind: LineKind) throws(HTTPParseError) -> Int? {
         let count = b.count
+        // Search no further than the limit plus CRLF: past that the line is too long
+        // whatever follows, and a large buffer is not scanned for nothing.
+        let allowed = max(limit, 0)
+        let window = count - start - 2 > allowed ? start + allowed + 2 : count
         // Resume where the previous call stopped: the caller re-offers the same line start.
-        let resume = start + min(lineScanned, count - start)
-        guard let base = b.baseAddress, resume < count,
-              let hit = memchr(base + resume, Int32(ByteClass.lf), count - resume) else {
+        let resume = start + min(lineScanned, window - start)
+        guard let base = b.baseAddress, resume < window,
+              let hit = memchr(base + resume, Int32(ByteClass.lf), window - resume) else {
+            if window < count { throw kind.overLimit }
             lineScanned = count - start
             // A trailing CR may be half of the CRLF, so it does not count against the limit yet.
             let seen = lineScanned > 0 && b[count - 1] == ByteClass.cr ? lineScanned - 1 : lineScanned
@@ -209,17 +223,13 @@ public struct RequestParser: Sendable {
         // field-value with leading and trailing OWS stripped (RFC 9112 §5.1); no CTL
         // except HTAB (RFC 9110 §5.5: NUL, CR and LF must be rejected).
         let (valueStart, valueEnd) = b.trimmingWhitespace(colon + 1, end)
-        var i = valueStart
-        while i < valueEnd {
-            let byte = b[i]
-            if !ByteClass.isFieldValue(byte) {
-                throw .badRequest(byte == ByteClass.cr ? "bare CR" : "invalid byte in field value")
-            }
-            i += 1
+        if let bad = ByteClass.firstNonFieldValue(b, valueStart, valueEnd) {
+            throw .badRequest(b[bad] == ByteClass.cr ? "bare CR" : "invalid byte in field value")
         }
         guard keep else { return }
         try framing.note(b, name: start, colon, value: valueStart, valueEnd, version: version)
-        fields.append((name: b.string(start, colon), value: b.string(valueStart, valueEnd)))
+        fields.append((name: CommonStrings.lookup(b, start, colon) ?? b.string(start, colon),
+                       value: CommonStrings.lookup(b, valueStart, valueEnd) ?? b.string(valueStart, valueEnd)))
     }
 
     /// The head ended: judges framing, then either completes the request or starts its body.
