@@ -7,6 +7,7 @@ public enum Schema {
         var migrator = Migrator()
         migrator.register("0001_core", createCore)
         migrator.register("0002_producers", createProducers)
+        migrator.register("0003_products", createProducts)
         return migrator
     }
 
