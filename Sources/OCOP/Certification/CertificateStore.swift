@@ -36,6 +36,13 @@ public enum CertificateStore {
         return Page(items: items, nextCursor: next)
     }
 
+    /// A product's certificates for `query` (whose `productID` names it); nil when the product does not exist.
+    public static func history(_ db: Connection, _ query: CertificateQuery, today: CivilDate) throws -> Page<Certificate>? {
+        guard let productID = query.productID,
+              try db.scalarInt("SELECT count(*) FROM products WHERE id = ?", [.integer(productID)]) == 1 else { return nil }
+        return try list(db, query, today: today)
+    }
+
     /// `status` on `today` as SQL over the dates, mirroring `CertificateStatus.on` exactly:
     /// dates are ISO text, so string comparison is date comparison.
     static func sqlCondition(_ status: CertificateStatus, today: CivilDate) -> (String, [SQLiteValue]) {
