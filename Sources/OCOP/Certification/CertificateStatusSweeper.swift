@@ -13,6 +13,12 @@ public enum CertificateStatusSweeper {
         public let certificateID: Int64
         public let from: CertificateStatus
         public let to: CertificateStatus
+
+        public init(certificateID: Int64, from: CertificateStatus, to: CertificateStatus) {
+            self.certificateID = certificateID
+            self.from = from
+            self.to = to
+        }
     }
 
     /// Whether any certificate's status on `today` differs from the one recorded. Cheap enough

@@ -6,6 +6,12 @@ public struct CertificateTerms: Sendable, Equatable {
     public let noticeDays: Int
     public let legalBasis: String
 
+    public init(validityMonths: Int, noticeDays: Int, legalBasis: String) {
+        self.validityMonths = validityMonths
+        self.noticeDays = noticeDays
+        self.legalBasis = legalBasis
+    }
+
     /// Decision 148/QĐ-TTg (2023): 36 months; notice at least 30 days ahead (DOMAIN.md).
     public static let standard = CertificateTerms(
         validityMonths: 36, noticeDays: 30,
