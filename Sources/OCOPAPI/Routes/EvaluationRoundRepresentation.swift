@@ -45,7 +45,8 @@ enum EvaluationRoundRepresentation {
 
     /// Reads the writable fields; a missing `sheet_version` means the sheet in force on `held_on`.
     static func fields(from object: JSONObject, current: EvaluationRound?) throws(Problem) -> EvaluationRoundFields {
-        var reader = BodyReader(object)
+        // On create, server-owned fields are refused once each (not also as unknown fields).
+        var reader = BodyReader(current == nil ? JSONObject(object.members.filter { !readOnlyKeys.contains($0.key) }) : object)
         let name = reader.requiredString("name", maxLength: 300)
         let level = reader.requiredEnum("council_level", CouncilLevel.self)
         let heldOn = CertificationReaders.requiredDate(&reader, "held_on")
