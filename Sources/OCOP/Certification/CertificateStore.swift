@@ -9,6 +9,7 @@ public enum CertificateStore {
         renewed_by_id, revoked_on, revocation_reason, revocation_note, status_recorded, created_at, updated_at, version
         """
 
+    /// One certificate, or nil.
     public static func get(_ db: Connection, id: Int64) throws -> Certificate? {
         try db.first("SELECT \(columns) FROM certificates WHERE id = ?", [.integer(id)], decode)
     }
@@ -74,11 +75,17 @@ public enum CertificateStore {
         if let ifVersion, ifVersion != current.storedVersion { throw DomainError.staleVersion(current: current.storedVersion) }
         let before = current.status(on: today)
         switch before {
-        case .revoked: throw DomainError.conflict("certificate \(id) was already revoked on \(current.revocation?.on.description ?? "")")
-        case .renewed: throw DomainError.conflict("certificate \(id) was renewed by certificate \(current.renewedByID ?? 0); revoke that one instead")
+        case .revoked:
+            throw DomainError.conflict("certificate \(id) was already revoked on \(current.revocation?.on.description ?? "")")
+        case .renewed:
+            throw DomainError.conflict("""
+                certificate \(id) was renewed by certificate \(current.renewedByID ?? 0); revoke that one instead
+                """)
         case .active, .expiring, .expired: break
         }
-        if let note, note.trimmingWhitespace().isEmpty { throw DomainError.invalid("note", "must not be blank; leave it out instead") }
+        if let note, note.trimmingWhitespace().isEmpty {
+            throw DomainError.invalid("note", "must not be blank; leave it out instead")
+        }
         try db.run("""
             UPDATE certificates SET revoked_on = ?, revocation_reason = ?, revocation_note = ?, status_recorded = 'revoked',
                    updated_at = ?, version = version + 1

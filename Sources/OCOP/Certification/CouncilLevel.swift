@@ -22,6 +22,7 @@ public struct CouncilRegime: Sendable, Equatable {
     /// The cap of `level`, or nil when the level has no council in this regime.
     public func cap(_ level: CouncilLevel) -> StarRating? { caps[level] }
 
+    /// Whether the regime is in force on `date`.
     public func covers(_ date: CivilDate) -> Bool {
         (from.map { $0 <= date } ?? true) && (through.map { date <= $0 } ?? true)
     }

@@ -95,7 +95,9 @@ public enum EvaluationDecision {
             try AuditLog.record(db, actor: actor, entity: "certificate", entityID: String(previous.id), action: "renew",
                                 changes: JSONObject([
                                     ("status", AuditLog.change(before.rawValue, CertificateStatus.renewed.rawValue)),
-                                    ("renewed_by_id", .object(JSONObject([("from", .null), ("to", .number(JSONNumber(certificateID)))]))),
+                                    ("renewed_by_id", .object(JSONObject([
+                                        ("from", .null), ("to", .number(JSONNumber(certificateID))),
+                                    ]))),
                                 ]), at: now)
         }
 

@@ -9,6 +9,7 @@ public enum EvaluationResultStore {
         proposed_to_next_level, outcome, previous_certificate_id, certificate_id, created_at, updated_at, version
         """
 
+    /// One result of round `roundID`; nil when it does not exist or belongs to another round.
     public static func get(_ db: Connection, roundID: Int64, id: Int64) throws -> EvaluationResult? {
         try db.first("SELECT \(columns) FROM evaluation_results WHERE id = ? AND round_id = ?",
                      [.integer(id), .integer(roundID)], decode)

@@ -5,10 +5,12 @@ import SQLite
 public enum EvaluationRoundStore {
     static let columns = "id, name, council_level, held_on, decision_ref, sheet_version, created_at, updated_at, version, legal_basis"
 
+    /// One round, or nil.
     public static func get(_ db: Connection, id: Int64) throws -> EvaluationRound? {
         try db.first("SELECT \(columns) FROM evaluation_rounds WHERE id = ?", [.integer(id)], decode)
     }
 
+    /// Rounds matching `query`, keyset-paged.
     public static func list(_ db: Connection, _ query: EvaluationRoundQuery) throws -> Page<EvaluationRound> {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
@@ -26,14 +28,17 @@ public enum EvaluationRoundStore {
         return Page(items: items, nextCursor: next)
     }
 
-    public static func create(_ db: Connection, _ fields: EvaluationRoundFields, actor: Actor, now: Timestamp) throws -> EvaluationRound {
+    /// Creates a round after checking its level exists on its date.
+    public static func create(_ db: Connection, _ fields: EvaluationRoundFields, actor: Actor,
+                              now: Timestamp) throws -> EvaluationRound {
         try check(fields)
         try db.run("""
             INSERT INTO evaluation_rounds (name, council_level, held_on, decision_ref, sheet_version, legal_basis,
                                            created_at, updated_at, version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
             """, bindings(fields) + [.text(now.description), .text(now.description)])
-        let round = EvaluationRound(id: db.lastInsertRowID, fields: fields, legalBasis: fields.legalBasis, createdAt: now, updatedAt: now, version: 1)
+        let round = EvaluationRound(id: db.lastInsertRowID, fields: fields, legalBasis: fields.legalBasis,
+                                    createdAt: now, updatedAt: now, version: 1)
         try AuditLog.record(db, actor: actor, entity: "evaluation_round", entityID: String(round.id), action: "create",
                             changes: jsonObject(fields), at: now)
         return round
@@ -101,6 +106,7 @@ public enum EvaluationRoundStore {
         }
         let fields = EvaluationRoundFields(name: row.string(1), councilLevel: level, heldOn: heldOn,
                                            decisionRef: row.optionalString(4), sheetVersion: sheet)
-        return EvaluationRound(id: row.int64(0), fields: fields, legalBasis: row.string(9), createdAt: created, updatedAt: updated, version: row.int64(8))
+        return EvaluationRound(id: row.int64(0), fields: fields, legalBasis: row.string(9), createdAt: created,
+                               updatedAt: updated, version: row.int64(8))
     }
 }

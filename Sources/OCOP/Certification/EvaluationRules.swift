@@ -13,6 +13,7 @@ public struct MemberScore: Sendable, Equatable {
         self.partC = partC
     }
 
+    /// The score given for `part`.
     public func score(_ part: ScorePart) -> Points {
         switch part {
         case .a: partA

@@ -52,8 +52,10 @@ public struct ScoreSheet: Sendable, Equatable {
         inForceFrom: .constant(2019, 8, 21),
         legalBasis: "Quyết định 1048/QĐ-TTg ngày 21/08/2019 (Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP)")
 
+    /// Every sheet we know, oldest first.
     public static let all: [ScoreSheet] = [.v2019, .v2023]
 
+    /// The sheet of `version`.
     public static func sheet(_ version: ScoreSheetVersion) -> ScoreSheet {
         switch version {
         case .v2019: .v2019
