@@ -2,7 +2,19 @@ import Foundation
 import JSON
 import OCOP
 import SQLite
+import Synchronization
 import Testing
+
+/// A clock a test can move (midnight in Asia/Ho_Chi_Minh, for date-derived fields).
+final class QualityTestClock: Sendable {
+    private let current: Mutex<Timestamp>
+
+    init(_ start: Timestamp) { current = Mutex(start) }
+
+    func now() -> Timestamp { current.withLock { $0 } }
+
+    func set(_ instant: Timestamp) { current.withLock { $0 = instant } }
+}
 
 /// Helpers for the quality end-to-end tests: products and certificates belong to resources
 /// built on other branches, so they are written with plain SQL into the server's own database.

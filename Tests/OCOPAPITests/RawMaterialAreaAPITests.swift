@@ -244,4 +244,27 @@ import Testing
         }
         #expect(try client.request("GET", "\(path)/\(id).csv").status == 404)
     }
+
+    @Test func conditionalGetSeesValidityChangeAtMidnight() throws {
+        let clock = QualityTestClock(F.instant("2025-03-10T23:59:00+07:00"))
+        let server = try TestServer(clock: { clock.now() })
+        let client = try server.client()
+        let created = try client.request("POST", path, headers: [admin], body: body(certifications: #"[{"scheme":"VietGAP","number":"A-1","valid_from":"2024-03-11","valid_until":"2025-03-10"}]"#))
+        let id = try #require(try created.json["id"]?.int64Value)
+        #expect(try created.json["certifications"]?.arrayValue?.first?["valid"]?.boolValue == true)
+        let sameDay = try client.request("GET", "\(path)/\(id)", headers: [("If-None-Match", "W/\"1\"")])
+        #expect(sameDay.status == 304)
+        // One minute later it is 11 March in Vietnam: the certificate's last day has passed.
+        clock.set(F.instant("2025-03-11T00:00:00+07:00"))
+        let nextDay = try client.request("GET", "\(path)/\(id)", headers: [("If-None-Match", "W/\"1\"")])
+        #expect(nextDay.status == 200)
+        #expect(nextDay.header("ETag") == "W/\"1\"")
+        #expect(try nextDay.json["certifications"]?.arrayValue?.first?["valid"]?.boolValue == false)
+        let listed = try client.request("GET", path)
+        #expect(try listed.json["items"]?.arrayValue?.first?["certifications"]?.arrayValue?.first?["valid"]?.boolValue == false)
+        // A write today is a new version that already reflects the day, so 304 works again.
+        let patched = try client.request("PATCH", "\(path)/\(id)", headers: [admin], body: #"{"name":"Vùng mới"}"#)
+        #expect(patched.header("ETag") == "W/\"2\"")
+        #expect(try client.request("GET", "\(path)/\(id)", headers: [("If-None-Match", "W/\"2\"")]).status == 304)
+    }
 }

@@ -214,4 +214,21 @@ import Testing
         #expect(throws: DomainError.self) { try database.read { try RawMaterialAreaStore.list($0, query) } }
         #expect(ids.count == 3)
     }
+
+    @Test func validityChangesAreSeenAcrossDays() throws {
+        let area = try database.write {
+            try RawMaterialAreaStore.create($0, fields(certifications: [vietGAP(from: "2024-12-20", until: "2025-01-31")]),
+                                            actor: .system, now: testNow)   // written on 12 December 2024
+        }
+        #expect(!area.validityChangedSinceUpdate(today: F.day("2024-12-12")))
+        #expect(!area.validityChangedSinceUpdate(today: F.day("2024-12-19")))
+        #expect(area.validityChangedSinceUpdate(today: F.day("2024-12-20")))    // became valid
+        #expect(area.validityChangedSinceUpdate(today: F.day("2025-02-01")))    // lapsed after its last day
+        var none = area
+        none.fields.certifications = []
+        #expect(!none.validityChangedSinceUpdate(today: F.day("2030-01-01")))
+        var stable = area
+        stable.fields.certifications = [vietGAP(from: "2020-01-01", until: "2030-12-31")]
+        #expect(!stable.validityChangedSinceUpdate(today: F.day("2029-06-01")))
+    }
 }

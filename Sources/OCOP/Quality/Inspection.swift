@@ -21,7 +21,7 @@ public struct Inspection: Sendable, Equatable {
     /// The inspected product; fixed at creation (an inspection of another product is another record).
     public let productID: Int64
     /// The product's code and name when read (for exports people read); not part of the inspection.
-    public var product: ProductLabel
+    public var product: InspectedProduct
     public var fields: InspectionFields
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
@@ -29,7 +29,7 @@ public struct Inspection: Sendable, Equatable {
 }
 
 /// How people recognise a product in a list: its code and name.
-public struct ProductLabel: Sendable, Equatable {
+public struct InspectedProduct: Sendable, Equatable {
     public let code: String
     public let name: String
 }

@@ -11,6 +11,7 @@ public enum InspectionStore {
         FROM inspections i JOIN products p ON p.id = i.product_id
         """
 
+    /// One inspection with its product's label; nil when there is none.
     public static func get(_ db: Connection, id: Int64) throws -> Inspection? {
         try db.first("\(select) WHERE i.id = ?", [.integer(id)], decode)
     }
@@ -127,7 +128,7 @@ public enum InspectionStore {
         let fields = InspectionFields(inspectedOn: inspectedOn, agency: row.string(5), kind: kind, result: result,
                                       findings: row.optionalString(8))
         return Inspection(id: row.int64(0), productID: row.int64(1),
-                          product: ProductLabel(code: row.string(2), name: row.string(3)), fields: fields,
+                          product: InspectedProduct(code: row.string(2), name: row.string(3)), fields: fields,
                           createdAt: created, updatedAt: updated, version: row.int64(11))
     }
 }

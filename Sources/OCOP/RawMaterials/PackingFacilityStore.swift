@@ -6,10 +6,12 @@ import SQLite
 public enum PackingFacilityStore {
     static let columns = "id, code, name, commune, district, address, producer_id, market, created_at, updated_at, version"
 
+    /// One facility; nil when there is none.
     public static func get(_ db: Connection, id: Int64) throws -> PackingFacility? {
         try db.first("SELECT \(columns) FROM packing_facilities WHERE id = ?", [.integer(id)], decode)
     }
 
+    /// A filtered page in the query's order (keyset paging).
     public static func list(_ db: Connection, _ query: PackingFacilityQuery) throws -> Page<PackingFacility> {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
@@ -36,6 +38,7 @@ public enum PackingFacilityStore {
         return Page(items: items, nextCursor: next)
     }
 
+    /// Registers a facility; a duplicate code is a conflict, an unknown producer invalid.
     public static func create(_ db: Connection, _ fields: PackingFacilityFields, actor: Actor, now: Timestamp) throws -> PackingFacility {
         try check(db, fields)
         do {

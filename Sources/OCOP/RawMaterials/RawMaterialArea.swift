@@ -42,6 +42,21 @@ public struct RawMaterialArea: Sendable, Equatable {
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
     public var version: Int64
+
+    /// Whether some certification's derived `valid` flipped between the day this version was
+    /// written and `today`: the version alone cannot tell, so a conditional GET must not get 304.
+    public func validityChangedSinceUpdate(today: CivilDate) -> Bool {
+        let writtenOn = CivilDate.today(at: updatedAt)
+        guard writtenOn < today else { return false }
+        for certification in fields.certifications {
+            // `valid` turns on at the start of valid_from and off at the start of the day after valid_until.
+            for transition in [certification.validFrom, certification.validUntil.adding(days: 1)]
+            where writtenOn < transition && transition <= today {
+                return true
+            }
+        }
+        return false
+    }
 }
 
 /// The fields a client writes. Text is NFC; optional fields are nil when unknown.

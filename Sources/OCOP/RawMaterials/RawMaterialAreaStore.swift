@@ -6,6 +6,7 @@ import SQLite
 public enum RawMaterialAreaStore {
     static let columns = "id, code, name, kind, area_m2, commune, district, producer_id, market, created_at, updated_at, version"
 
+    /// One area with its certifications and linked products; nil when there is none.
     public static func get(_ db: Connection, id: Int64) throws -> RawMaterialArea? {
         guard let area = try db.first("SELECT \(columns) FROM raw_material_areas WHERE id = ?", [.integer(id)], decode) else {
             return nil
@@ -15,6 +16,7 @@ public enum RawMaterialAreaStore {
         return areas[0]
     }
 
+    /// A filtered page in the query's order (keyset paging), children attached.
     public static func list(_ db: Connection, _ query: RawMaterialAreaQuery) throws -> Page<RawMaterialArea> {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
@@ -47,6 +49,7 @@ public enum RawMaterialAreaStore {
         return Page(items: items, nextCursor: next)
     }
 
+    /// Registers an area and its certifications; a duplicate code is a conflict, an unknown producer invalid.
     public static func create(_ db: Connection, _ fields: RawMaterialAreaFields, actor: Actor, now: Timestamp) throws -> RawMaterialArea {
         try check(db, fields)
         do {

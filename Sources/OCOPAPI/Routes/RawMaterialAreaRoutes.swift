@@ -124,11 +124,20 @@ public struct RawMaterialAreaRoutes: RouteCollection {
         }
     }
 
+    /// The item with its ETag. A conditional GET gets 304 only when no certification's `valid`
+    /// changed with the calendar since this version was written (the version cannot see midnight).
     private func respond(_ context: RequestContext, _ area: RawMaterialArea, status: HTTPStatus = .ok,
                          location: String? = nil) -> HTTPResponse {
         let today = CivilDate.today(at: context.now)
-        return Responses.item(context, status: status, version: area.version, location: location) { writer in
-            RawMaterialAreaRepresentation.write(area, today: today, to: &writer)
+        let write: (inout JSONWriter) -> Void = { RawMaterialAreaRepresentation.write(area, today: today, to: &$0) }
+        guard area.validityChangedSinceUpdate(today: today) else {
+            return Responses.item(context, status: status, version: area.version, location: location, write)
         }
+        var writer = JSONWriter(capacity: 768)
+        write(&writer)
+        var headers = HTTPHeaders()
+        headers.set("ETag", ETag.of(version: area.version))
+        if let location { headers.set("Location", location) }
+        return Responses.json(status, writer.bytes, headers: headers)
     }
 }
