@@ -51,6 +51,7 @@ public final class Application: Sendable {
         routes += AuditRoutes().routes()
         routes += ProducerRoutes().routes()
         routes += EvaluationRoundRoutes().routes() + EvaluationResultRoutes().routes() + CertificateRoutes().routes()
+        routes += RawMaterialAreaRoutes().routes() + PackingFacilityRoutes().routes() + InspectionRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 

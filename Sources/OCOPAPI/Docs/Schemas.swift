@@ -119,6 +119,90 @@ enum Schemas {
         ]
     }
 
+    // MARK: Quality monitoring and raw materials (issue #3)
+
+    static let certificationFields: [(String, JSONValue)] = [
+        ("scheme", type("string", enumValues: ["VietGAP", "VietGAHP", "organic", "other"])),
+        ("number", type("string")),
+        ("valid_from", type("string", format: "date")),
+        ("valid_until", type("string", format: "date", description: "Last valid day; not before valid_from")),
+    ]
+
+    static let rawMaterialAreaFields: [(String, JSONValue)] = [
+        ("code", type("string", description: "Growing-area code, unique")),
+        ("name", type("string", nullable: true)),
+        ("kind", type("string", enumValues: ["cultivation", "aquaculture", "livestock", "forest"])),
+        ("area_m2", type("integer", description: "Whole square metres: 322.35 ha = 3223500; decimals are rejected")),
+        ("commune", type("string", nullable: true)),
+        ("district", type("string", nullable: true)),
+        ("producer_id", type("integer", nullable: true)),
+        ("market", type("string", enumValues: ["domestic", "export"])),
+        ("certifications", .object(JSONObject([("type", .string("array")),
+                                               ("description", .string("Replaced as a whole by PUT and PATCH")),
+                                               ("items", object(certificationFields,
+                                                                required: ["scheme", "number", "valid_from", "valid_until"]))]))),
+    ]
+
+    static let rawMaterialAreaOutput: [(String, JSONValue)] = rawMaterialAreaFields.map { field in
+        guard field.0 == "certifications" else { return field }
+        return ("certifications", .object(JSONObject([
+            ("type", .string("array")),
+            ("items", object(certificationFields + [("valid", type("boolean", description: "Valid today (Asia/Ho_Chi_Minh); derived"))])),
+        ])))
+    } + [("product_ids", .object(JSONObject([("type", .string("array")), ("items", type("integer")),
+                                             ("description", .string("Products made from this area; read-only"))])))]
+
+    static let packingFacilityFields: [(String, JSONValue)] = [
+        ("code", type("string", description: "Packing-facility code, unique")),
+        ("name", type("string")),
+        ("commune", type("string", nullable: true)),
+        ("district", type("string", nullable: true)),
+        ("address", type("string", nullable: true)),
+        ("producer_id", type("integer", nullable: true)),
+        ("market", type("string", enumValues: ["domestic", "export"])),
+    ]
+
+    static let inspectionFields: [(String, JSONValue)] = [
+        ("inspected_on", type("string", format: "date", description: "Not after today (Asia/Ho_Chi_Minh)")),
+        ("agency", type("string")),
+        ("kind", type("string", enumValues: ["food_safety", "labeling", "packaging", "intellectual_property", "other"])),
+        ("result", type("string", enumValues: ["pass", "fail"], description: "A failed food_safety inspection puts the product under review")),
+        ("findings", type("string", nullable: true, description: "Required when result is fail")),
+    ]
+
+    static var qualitySchemas: [(key: String, value: JSONValue)] {
+        [
+            ("RawMaterialArea", object([("id", type("integer"))] + rawMaterialAreaOutput + serverOwned,
+                                       required: ["id", "code", "kind", "area_m2", "market", "certifications", "product_ids"])),
+            ("RawMaterialAreaInput", object(rawMaterialAreaFields, required: ["code", "kind", "area_m2", "market"])),
+            ("RawMaterialAreaPatch", object(rawMaterialAreaFields)),
+            ("PackingFacility", object([("id", type("integer"))] + packingFacilityFields + serverOwned,
+                                       required: ["id", "code", "name", "market"])),
+            ("PackingFacilityInput", object(packingFacilityFields, required: ["code", "name", "market"])),
+            ("PackingFacilityPatch", object(packingFacilityFields)),
+            ("Inspection", object([("id", type("integer")), ("product_id", type("integer"))] + inspectionFields + serverOwned,
+                                  required: ["id", "product_id", "inspected_on", "agency", "kind", "result"])),
+            ("InspectionInput", object(inspectionFields, required: ["inspected_on", "agency", "kind", "result"])),
+            ("InspectionPatch", object(inspectionFields)),
+            ("ProductReviewInput", object([
+                ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
+                ("reason", type("string", nullable: true, enumValues: ["violation", "failed_mandatory_criteria"],
+                                description: "Required for revoke_certificate, absent for cleared")),
+                ("note", type("string", nullable: true)),
+            ], required: ["decision"])),
+            ("ProductReview", object([
+                ("product_id", type("integer")),
+                ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
+                ("reason", type("string", nullable: true)),
+                ("note", type("string", nullable: true)),
+                ("decided_on", type("string", format: "date")),
+                ("under_review", type("boolean")),
+                ("product_version", type("integer")),
+                ("revoked_certificate", .object(JSONObject([("type", .array([.string("object"), .string("null")]))]))),
+            ])),
+        ]
+    }
+
     static var all: JSONObject {
         JSONObject(certification + [
             ("Producer", object([("id", type("integer"))] + producerFields + serverOwned,
@@ -141,6 +225,6 @@ enum Schemas {
                                 ("errors", .object(JSONObject([("type", .string("array")),
                                                                ("items", object([("field", type("string")), ("message", type("string"))]))])))],
                                required: ["type", "title", "status"], additional: true)),
-        ])
+        ] + qualitySchemas)
     }
 }
