@@ -58,7 +58,7 @@ public struct Product: Sendable, Equatable {
     /// the certificate row changed later, or a calendar transition (active → expiring → expired)
     /// fell on a later day. A conditional GET must then not answer 304 for the old version —
     /// status is "always right when read", including for caches that revalidate.
-    public func derivedStateChanged(since updatedAt: Timestamp, today: CivilDate) -> Bool {
+    public func derivedStateChangedSinceUpdate(today: CivilDate) -> Bool {
         guard let certificate else { return false }
         if certificate.updatedAt > updatedAt { return true }
         guard !certificate.revoked, !certificate.renewed else { return false }

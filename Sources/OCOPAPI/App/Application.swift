@@ -48,6 +48,7 @@ public final class Application: Sendable {
         routes += TokenRoutes().routes()
         routes += AuditRoutes().routes()
         routes += ProducerRoutes().routes()
+        routes += ProductRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
