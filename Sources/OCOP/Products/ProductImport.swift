@@ -108,9 +108,11 @@ public struct ProductImport: Sendable {
             }
         }
         if !problems.isEmpty {
-            // Stable by row, so a client can show the list next to the file.
-            let ordered = problems.enumerated().sorted { ($0.element.row, $0.offset) < ($1.element.row, $1.offset) }
-            throw DomainError.invalid(ordered.map(\.element.error))
+            // By row, then in column order, so a client can show the list next to the file.
+            let ordered = problems.enumerated().map { (offset, problem) in
+                (key: (problem.row, Self.columnRank(problem.error.field), offset), error: problem.error)
+            }.sorted { $0.key < $1.key }
+            throw DomainError.invalid(ordered.map(\.error))
         }
         var ids: [Int64] = []
         ids.reserveCapacity(lines.count)
@@ -122,6 +124,12 @@ public struct ProductImport: Sendable {
             ids.append(id)
         }
         return ids
+    }
+
+    /// Where an error's field sits among `columns` ("rows[3].gtin" → 8); a whole-row error comes first.
+    static func columnRank(_ field: String) -> Int {
+        guard let dot = field.firstIndex(of: ".") else { return -1 }
+        return columns.firstIndex(of: baseField(String(field[field.index(after: dot)...]))) ?? columns.count
     }
 
     /// "raw_material_area_ids[2]" → "raw_material_area_ids".

@@ -36,7 +36,8 @@ struct ProductReferences {
                 break
             }
         }
-        for (i, area) in fields.rawMaterialAreaIDs.enumerated() where area > 0 {
+        var seen = Set<Int64>()
+        for (i, area) in fields.rawMaterialAreaIDs.enumerated() where area > 0 && seen.insert(area).inserted {
             if try !areaExists(area, in: db) {
                 errors.append(FieldError(prefix + "raw_material_area_ids[\(i)]", "names no raw-material area (\(area))"))
             }
