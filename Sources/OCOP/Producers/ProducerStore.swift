@@ -111,6 +111,8 @@ public enum ProducerStore {
         }
         try db.run("DELETE FROM producers_search WHERE rowid = ?", [.integer(id)])
         try db.run("INSERT INTO producers_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
+        // Product search text includes the producer's name: a rename would leave it stale.
+        if fields.name != producer.fields.name { try ProductStore.refreshSearch(db, producerID: id) }
         producer.fields = fields
         producer.updatedAt = now
         producer.version += 1

@@ -52,6 +52,7 @@ public final class Application: Sendable {
         routes += ProducerRoutes().routes()
         routes += EvaluationRoundRoutes().routes() + EvaluationResultRoutes().routes() + CertificateRoutes().routes()
         routes += RawMaterialAreaRoutes().routes() + PackingFacilityRoutes().routes() + InspectionRoutes().routes()
+        routes += ProductRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 

@@ -38,6 +38,36 @@ enum Schemas {
         ("representative", type("string", nullable: true)),
     ]
 
+    static let productFields: [(String, JSONValue)] = [
+        ("code", type("string", description: "Human product code, unique: 1-40 of A-Z a-z 0-9 - _ . / (e.g. QN-2024-0012)")),
+        ("name", type("string", description: "Vietnamese name, NFC")),
+        ("producer_id", type("integer")),
+        ("group", type("string", description: "A product group code (GET /api/v1/product-groups)")),
+        ("subgroup", type("string", nullable: true, description: "A sub-group code of the group")),
+        ("description", type("string", nullable: true)),
+        ("unit", type("string", nullable: true, description: "Selling unit, e.g. hộp 200g")),
+        ("price_vnd", type("integer", nullable: true, description: "Whole đồng, 0 or more")),
+        ("gtin", type("string", nullable: true, description: "GTIN-8/12/13/14 with a valid check digit; returned as 14 digits; unique. Optional in every group")),
+        ("origin_province", type("string", description: "Default Quảng Ninh")),
+        ("raw_material_area_ids", .object(JSONObject([("type", .string("array")), ("items", type("integer")), ("maxItems", .number(JSONNumber(50)))]))),
+        ("image_urls", .object(JSONObject([("type", .string("array")), ("items", type("string", format: "uri")), ("maxItems", .number(JSONNumber(10)))]))),
+    ]
+
+    static let productDerived: [(String, JSONValue)] = [
+        ("id", type("integer")),
+        ("stars", type("integer", nullable: true, description: "Stars of the current certificate while it is valid today (Asia/Ho_Chi_Minh)")),
+        ("certificate", .object(JSONObject([
+            ("type", .array([.string("object"), .string("null")])),
+            ("description", .string("The current (latest issued) certificate")),
+            ("properties", .object(JSONObject([
+                ("id", type("integer")), ("number", type("string")), ("stars", type("integer")),
+                ("decided_on", type("string", format: "date")), ("expires_on", type("string", format: "date")),
+                ("status", type("string", enumValues: ["active", "expiring", "expired", "renewed", "revoked"])),
+            ]))),
+        ]))),
+        ("status", type("string", enumValues: ["certified", "expired", "revoked", "not_certified", "under_review"])),
+    ]
+
     static let tokenFields: [(String, JSONValue)] = [
         ("id", type("integer")),
         ("name", type("string")),
@@ -209,6 +239,15 @@ enum Schemas {
                                 required: ["id", "name", "kind", "created_at", "updated_at", "version"])),
             ("ProducerInput", object(producerFields, required: ["name", "kind"])),
             ("ProducerPatch", object(producerFields)),
+            ("Product", object(productDerived + productFields + serverOwned,
+                               required: ["id", "code", "name", "producer_id", "group", "stars", "certificate", "status"])),
+            ("ProductInput", object(productFields, required: ["code", "name", "producer_id", "group"])),
+            ("ProductPatch", object(productFields)),
+            ("ProductGroup", object([("code", type("string")), ("name", type("string")), ("gtin_required", type("boolean")),
+                                     ("subgroups", .object(JSONObject([("type", .string("array")),
+                                                                      ("items", object([("code", type("string")), ("name", type("string"))]))])))])),
+            ("ProductImportResult", object([("imported", type("integer")),
+                                            ("ids", .object(JSONObject([("type", .string("array")), ("items", type("integer"))])))])),
             ("Token", object(tokenFields + serverOwned, required: ["id", "name", "role"])),
             ("NewToken", object(tokenFields + [("token", type("string", description: "The secret, shown only here"))] + serverOwned,
                                 required: ["id", "name", "role", "token"])),

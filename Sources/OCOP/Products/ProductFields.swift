@@ -1,0 +1,121 @@
+/// The fields of a product a client writes. Text is NFC; optional fields are nil when unknown.
+///
+/// `gtin` is a `GTIN`, so an unchecked barcode cannot reach the store. A GTIN is optional
+/// even in groups whose `gtin_required` is set: a product is often registered before its
+/// barcode is licensed, and the requirement is reported, not enforced, until certification.
+public struct ProductFields: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var producerID: Int64
+    /// A `product_groups.code`.
+    public var group: String
+    /// A `product_subgroups.code` of `group`.
+    public var subgroup: String?
+    public var description: String?
+    /// The selling unit, e.g. "hộp 200g".
+    public var unit: String?
+    public var priceVND: Int64?
+    public var gtin: GTIN?
+    public var originProvince: String
+    public var rawMaterialAreaIDs: [Int64]
+    public var imageURLs: [String]
+
+    /// Products of other provinces are sold at our points of sale too; ours are the default.
+    public static let defaultOriginProvince = "Quảng Ninh"
+    public static let maximumImages = 10
+    public static let maximumAreas = 50
+    public static let maximumPriceVND: Int64 = 1_000_000_000_000
+
+    public init(code: String, name: String, producerID: Int64, group: String, subgroup: String? = nil,
+                description: String? = nil, unit: String? = nil, priceVND: Int64? = nil, gtin: GTIN? = nil,
+                originProvince: String = ProductFields.defaultOriginProvince, rawMaterialAreaIDs: [Int64] = [],
+                imageURLs: [String] = []) {
+        self.code = code
+        self.name = name
+        self.producerID = producerID
+        self.group = group
+        self.subgroup = subgroup
+        self.description = description
+        self.unit = unit
+        self.priceVND = priceVND
+        self.gtin = gtin
+        self.originProvince = originProvince
+        self.rawMaterialAreaIDs = rawMaterialAreaIDs
+        self.imageURLs = imageURLs
+    }
+
+    /// What a GTIN that fails `GTIN.init` is told (shared by JSON and CSV input).
+    public static let gtinMessage = "must be a GTIN of 8, 12, 13 or 14 digits with a valid GS1 check digit"
+
+    /// Rules that need no database: lengths, formats, list sizes. Every broken rule at once.
+    /// References (producer, group, sub-group, areas) and uniqueness are the store's to check.
+    public func validate() -> [FieldError] {
+        var errors: [FieldError] = []
+        func check(_ field: String, _ value: String?, max: Int, required: Bool = false) {
+            guard let value else { return }
+            if value.trimmingWhitespace().isEmpty {
+                errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it"))
+            } else if value.count > max {
+                errors.append(FieldError(field, "must be at most \(max) characters"))
+            }
+        }
+        if !Self.isCode(code) {
+            errors.append(FieldError("code", "must be 1 to 40 characters: letters A–Z, digits and - _ . / (e.g. QN-2024-0012)"))
+        }
+        check("name", name, max: 200, required: true)
+        check("description", description, max: 5000)
+        check("unit", unit, max: 50)
+        check("origin_province", originProvince, max: 100, required: true)
+        if producerID <= 0 { errors.append(FieldError("producer_id", "must be a positive id")) }
+        if let priceVND, !(0...Self.maximumPriceVND).contains(priceVND) {
+            errors.append(FieldError("price_vnd", "must be an integer number of đồng from 0 to \(Self.maximumPriceVND)"))
+        }
+        if rawMaterialAreaIDs.count > Self.maximumAreas {
+            errors.append(FieldError("raw_material_area_ids", "may list at most \(Self.maximumAreas) areas"))
+        }
+        var seenAreas = Set<Int64>()
+        for (i, id) in rawMaterialAreaIDs.enumerated() {
+            if id <= 0 { errors.append(FieldError("raw_material_area_ids[\(i)]", "must be a positive id")) }
+            else if !seenAreas.insert(id).inserted { errors.append(FieldError("raw_material_area_ids[\(i)]", "repeats area \(id)")) }
+        }
+        if imageURLs.count > Self.maximumImages {
+            errors.append(FieldError("image_urls", "may list at most \(Self.maximumImages) images"))
+        }
+        for (i, url) in imageURLs.enumerated() where !Self.isWebURL(url) {
+            errors.append(FieldError("image_urls[\(i)]", "must be an http:// or https:// URL with a host, at most 2000 characters, no spaces"))
+        }
+        return errors
+    }
+
+    /// Human product codes ("QN-2024-0012"): ASCII so they survive every spreadsheet and label printer.
+    static func isCode(_ s: String) -> Bool {
+        let bytes = s.utf8
+        guard (1...40).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { b in
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                 UInt8(ascii: "."), UInt8(ascii: "/"):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// An absolute http(s) URL with a non-empty host (RFC 3986 §3): scheme, "//", authority.
+    /// Only what a dashboard can put in an <img src> safely; no javascript:, data: or relative paths.
+    static func isWebURL(_ s: String) -> Bool {
+        guard s.utf8.count <= 2000 else { return false }
+        let lower = s.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") { rest = s.dropFirst(8) }
+        else if lower.hasPrefix("http://") { rest = s.dropFirst(7) }
+        else { return false }
+        // Printable ASCII only: a URL with raw spaces or non-ASCII must be percent-encoded first.
+        guard s.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return false }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@").last.map { $0.prefix { $0 != ":" } } ?? ""
+        return !host.isEmpty
+    }
+}

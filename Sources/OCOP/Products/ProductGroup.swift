@@ -1,0 +1,31 @@
+import SQLite
+
+/// A product group of Decision 148 with its sub-groups, as stored in the seeded tables.
+public struct ProductGroup: Sendable, Equatable {
+    public let code: String
+    public let name: String
+    /// Whether products of this group carry a barcode (every group but tourism services).
+    public let gtinRequired: Bool
+    public let subgroups: [ProductSubgroup]
+}
+
+/// A sub-group ("phân nhóm"), each with its own score sheet.
+public struct ProductSubgroup: Sendable, Equatable {
+    public let code: String
+    public let name: String
+}
+
+extension ProductGroup {
+    /// Every group in the decision's order, with its sub-groups in order. Read from the
+    /// tables, not from `ProductTaxonomy`, so an amendment loaded as data shows up here.
+    public static func all(_ db: Connection) throws -> [ProductGroup] {
+        var subgroups: [String: [ProductSubgroup]] = [:]
+        try db.query("SELECT group_code, code, name FROM product_subgroups ORDER BY group_code, position") { row in
+            subgroups[row.string(0), default: []].append(ProductSubgroup(code: row.string(1), name: row.string(2)))
+        }
+        return try db.all("SELECT code, name, gtin_required FROM product_groups ORDER BY position") { row in
+            ProductGroup(code: row.string(0), name: row.string(1), gtinRequired: row.bool(2),
+                         subgroups: subgroups[row.string(0)] ?? [])
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// How a product list is ordered. Each order has an index, so keyset paging is cheap.
+public enum ProductSort: String, CaseIterable, Sendable {
+    case id = "id"
+    case idDescending = "-id"
+    /// Vietnamese collation (`name_key`): "Ấn" after "Ân" after "An", "Đ" after "D".
+    case name = "name"
+    case nameDescending = "-name"
+}
+
+/// Filters and paging for `GET /api/v1/products`. Certification filters are about the
+/// product's current certificate as it stands on `today` (Asia/Ho_Chi_Minh calendar day).
+public struct ProductQuery: Sendable {
+    /// Exactly these stars, held by a certificate valid today.
+    public var stars: StarRating?
+    /// At least these stars, held by a certificate valid today.
+    public var starsMin: StarRating?
+    public var group: String?
+    public var subgroup: String?
+    public var producerID: Int64?
+    public var status: ProductStatus?
+    /// Of the producer.
+    public var district: String?
+    /// Of the producer.
+    public var commune: String?
+    /// The current certificate's `expires_on` is before this day.
+    public var expiresBefore: CivilDate?
+    /// Free text over code, name, producer name and description; diacritic- and case-insensitive, đ → d.
+    public var text: String?
+    public var sort: ProductSort = .id
+    public var limit: PageSize = .default
+    public var cursor: Cursor?
+    /// The day status and stars are computed for.
+    public var today: CivilDate
+
+    public init(today: CivilDate) { self.today = today }
+}

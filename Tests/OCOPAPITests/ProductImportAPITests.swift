@@ -1,0 +1,99 @@
+import Foundation
+import JSON
+import OCOP
+import Testing
+
+/// `POST /api/v1/products/import` end to end.
+@Suite struct ProductImportAPITests {
+    let f: ProductAPIFixtures
+    var client: TestClient { f.client }
+    var admin: (String, String) { f.admin }
+
+    init() throws { f = try ProductAPIFixtures() }
+
+    func post(_ csv: String, contentType: String = "text/csv; charset=utf-8", key: String? = nil) throws -> WireResponse {
+        var headers = [admin]
+        if let key { headers.append(("Idempotency-Key", key)) }
+        return try client.request("POST", "/api/v1/products/import", headers: headers, body: csv, contentType: contentType)
+    }
+
+    @Test func importsAFileAndTheRowsAreProducts() throws {
+        let producer = try f.producer()
+        let csv = "\u{FEFF}code,name,producer_id,group,subgroup,description,unit,price_vnd,gtin,origin_province\r\n"
+            + "QN-1,Miến dong Bình Liêu,\(producer),food,food_processed_plant,\"Sợi dai,\r\ntrong\",gói 500g,85000,8931234567897,\r\n"
+            + "QN-2,\"Rượu \"\"Đình Lập\"\"\",\(producer),beverage,beverage_spirits,,chai,,,\r\n"
+        let response = try post(csv)
+        #expect(response.status == 201, "\(response.text)")
+        let json = try response.json
+        #expect(json["imported"]?.int64Value == 2)
+        let ids = try #require(json["ids"]?.arrayValue).compactMap(\.int64Value)
+        #expect(try f.ids("/api/v1/products") == ids)
+        let first = try client.request("GET", "/api/v1/products/\(ids[0])").json
+        #expect(first["description"]?.stringValue == "Sợi dai,\r\ntrong")
+        #expect(first["gtin"]?.stringValue == "08931234567897")
+        let second = try client.request("GET", "/api/v1/products/\(ids[1])").json
+        #expect(second["name"]?.stringValue == "Rượu \"Đình Lập\"")
+        #expect(try f.ids("/api/v1/products?q=dinh+lap") == [ids[1]])
+    }
+
+    @Test func aBadFileListsEveryBadRowAndWritesNothing() throws {
+        let producer = try f.producer()
+        _ = try f.product("QN-OLD", "Đã có", producer: producer)
+        let csv = """
+            code,name,producer_id,group,gtin
+            QN-1,Tốt,\(producer),food,
+            QN-OLD,Trùng với cơ sở dữ liệu,\(producer),food,
+            QN-3,,\(producer),tourism,123
+            QN-1,Trùng trong tệp,\(producer),food,
+            QN-5,Nhà sản xuất lạ,424242,food,
+
+            """
+        let response = try post(csv)
+        #expect(response.status == 422)
+        #expect(response.header("Content-Type") == "application/problem+json")
+        let errors = try #require(try response.json["errors"]?.arrayValue)
+        #expect(errors.compactMap { $0["field"]?.stringValue }
+                == ["rows[3].code", "rows[4].name", "rows[4].gtin", "rows[5].code", "rows[6].producer_id"])
+        #expect(errors.allSatisfy { ($0["message"]?.stringValue ?? "").isEmpty == false })
+        #expect(try f.ids("/api/v1/products").count == 1)
+        let audit = try client.request("GET", "/api/v1/audit?entity=product", headers: [admin])
+        #expect(try audit.json["items"]?.arrayValue?.count == 1)
+    }
+
+    @Test func headerSyntaxSizeAndMediaTypeProblems() throws {
+        let producer = try f.producer()
+        let unknown = try post("code,name,producer_id,group,stars\nQN-1,A,\(producer),food,5\n")
+        #expect(unknown.status == 422)
+        #expect(try ProductAPIFixtures.errorFields(unknown) == ["rows[1].stars"])
+        let syntax = try post("code,name,producer_id,group\nQN-1,\"A,\(producer),food\n")
+        #expect(syntax.status == 400)
+        #expect(try syntax.json["detail"]?.stringValue?.contains("line 2") == true)
+        #expect(try post("code,name,producer_id,group\n").status == 422)
+        #expect(try post("", contentType: "text/csv").status == 422)
+        #expect(try post("code\n", contentType: "application/json").status == 415)
+        #expect(try post("code\n", contentType: "text/csv; charset=windows-1258").status == 415)
+        var big = "code,name,producer_id,group\n"
+        for i in 0...ProductImport.maximumRows { big += "Q\(i),P,\(producer),food\n" }
+        let tooBig = try post(big)
+        #expect(tooBig.status == 413)
+        #expect(try tooBig.json["detail"]?.stringValue?.contains("5000") == true)
+        #expect(try client.request("GET", "/api/v1/products/import").status == 405)
+        #expect(try f.ids("/api/v1/products").isEmpty)
+    }
+
+    @Test func idempotencyKeyReplaysTheImport() throws {
+        let producer = try f.producer()
+        let csv = "code,name,producer_id,group\nQN-1,Chè,\(producer),food\n"
+        let first = try post(csv, key: "import-1")
+        let retry = try post(csv, key: "import-1")
+        #expect(first.status == 201)
+        #expect(retry.status == 201)
+        #expect(retry.body == first.body)
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        #expect(try f.ids("/api/v1/products").count == 1)
+        // Without the key the same file is a new request, and its codes now exist.
+        let again = try post(csv)
+        #expect(again.status == 422)
+        #expect(try ProductAPIFixtures.errorFields(again) == ["rows[2].code"])
+    }
+}
