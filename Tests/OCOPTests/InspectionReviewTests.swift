@@ -68,19 +68,22 @@ import Testing
         #expect(stored.reason == "violation")
         #expect(stored.note == "Vi phạm ATTP lần 2")
         #expect(stored.recorded == "revoked")
-        #expect(stored.version == 2)
-        #expect(try state() == (false, 3))
+        // Two changes each for the certificate and the product: the calendar's active → expiring
+        // (logged first, as the sweeper would have) and then the revocation.
+        #expect(stored.version == 3)
+        #expect(try state() == (false, 4))
         // The status read from the dates is now revoked, whatever the day.
         #expect(CertificateStatus.on(F.day("2024-12-12"), expiresOn: revoked.expiresOn, renewed: false, revoked: true) == .revoked)
         let audit = try database.read { try AuditLog.list($0, AuditLog.Query()) }.items
         #expect(audit[0].entity == "product" && audit[0].action == "review")
         #expect(audit[0].changes["certificate_id"]?.int64Value == certificate)
         #expect(audit[0].changes["reason"]?.stringValue == "violation")
-        #expect(audit[1].entity == "certificate" && audit[1].action == "revoke")
+        #expect(audit[1].entity == "product" && audit[1].action == "certificate_revoked")
+        #expect(audit[2].entity == "certificate" && audit[2].action == "revoke")
         // 29 days before expiry the certificate was "expiring"; the audit says what it left.
-        #expect(audit[1].changes["status"]?["from"]?.stringValue == "expiring")
-        #expect(audit[1].changes["status"]?["to"]?.stringValue == "revoked")
-        #expect(audit[1].changes["revocation_reason"]?["to"]?.stringValue == "violation")
+        #expect(audit[2].changes["status"]?["from"]?.stringValue == "expiring")
+        #expect(audit[2].changes["status"]?["to"]?.stringValue == "revoked")
+        #expect(audit[2].changes["revocation_reason"]?.stringValue == "violation")
     }
 
     @Test func failedMandatoryCriteriaIsARevocationReason() throws {
@@ -110,7 +113,7 @@ import Testing
         let lastDay = try database.write { try F.certificate($0, productID: productID, number: "QĐ 3", decidedOn: "2021-12-12", expiresOn: "2024-12-12") }
         let outcome = try decide(.revokeCertificate(.violation))
         #expect(outcome.revoked?.id == lastDay)
-        #expect(try state() == (false, 3))
+        #expect(try state() == (false, 4))   // its pending active → expiring is logged first, then the revocation
     }
 
     @Test func renewedCertificateCannotBeRevokedThroughTheOldOne() throws {

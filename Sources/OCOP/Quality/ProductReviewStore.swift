@@ -48,8 +48,9 @@ public enum ProductReviewStore {
             revoked = try revokeCurrent(db, productID: productID, certificateID: product.certificateID, reason: reason,
                                         note: review.note, today: today, actor: actor, now: now)
         }
-        try db.run("UPDATE products SET under_review = 0, updated_at = ?, version = version + 1 WHERE id = ?",
-                   [.text(now.description), .integer(productID)])
+        // One decision is one new version of the product: a revocation has already bumped it.
+        try db.run("UPDATE products SET under_review = 0, updated_at = ?, version = version + ? WHERE id = ?",
+                   [.text(now.description), .integer(revoked == nil ? 1 : 0), .integer(productID)])
         try AuditLog.record(db, actor: actor, entity: "product", entityID: String(productID), action: "review",
                             changes: JSONObject([
                                 ("under_review", .object(JSONObject([("from", .bool(true)), ("to", .bool(false))]))),
@@ -58,48 +59,26 @@ public enum ProductReviewStore {
                                 ("note", review.note.map(JSONValue.string) ?? .null),
                                 ("certificate_id", revoked.map { .number(JSONNumber($0.id)) } ?? .null),
                             ]), at: now)
+        let version = try db.scalarInt("SELECT version FROM products WHERE id = ?", [.integer(productID)]) ?? product.version + 1
         return ReviewOutcome(productID: productID, review: review, decidedOn: today,
-                             productVersion: product.version + 1, revoked: revoked)
+                             productVersion: version, revoked: revoked)
     }
 
     /// Revokes the product's current certificate, which must be valid today
     /// (not revoked, not renewed, not past `expires_on`): an expired certificate has already lapsed.
+    /// The revocation itself is `CertificateStore.revoke`, the one place certificates are revoked.
     private static func revokeCurrent(_ db: Connection, productID: Int64, certificateID: Int64?,
                                       reason: ReviewRevocationReason, note: String?, today: CivilDate,
                                       actor: Actor, now: Timestamp) throws -> RevokedCertificate {
         let noValid = DomainError.conflict(
             "product \(productID) has no valid certificate to revoke; decide \"cleared\" instead")
-        guard let certificateID else { throw noValid }
-        // Dates are ISO text, so the string comparison is the date comparison.
-        let found = try db.first("""
-            SELECT id, number, stars, decided_on, expires_on FROM certificates
-            WHERE id = ? AND revoked_on IS NULL AND renewed_by_id IS NULL AND expires_on >= ?
-            """, [.integer(certificateID), .text(today.description)]) { row in
-            (id: row.int64(0), number: row.string(1), stars: row.int(2), decidedOn: CivilDate(row.string(3)),
-             expiresOn: CivilDate(row.string(4)))
-        }
-        guard let found else { throw noValid }
-        guard let decidedOn = found.decidedOn, let expiresOn = found.expiresOn else {
-            throw DomainError.conflict("certificate \(certificateID) has corrupt stored dates")
-        }
-        let before = CertificateStatus.on(today, expiresOn: expiresOn, renewed: false, revoked: false)
-        try db.run("""
-            UPDATE certificates SET revoked_on = ?, revocation_reason = ?, revocation_note = ?, status_recorded = 'revoked',
-                   updated_at = ?, version = version + 1
-            WHERE id = ?
-            """, [.text(today.description), .text(reason.revocationReason.rawValue), SQLiteValue(note),
-                  .text(now.description), .integer(certificateID)])
-        func change(_ from: JSONValue, _ to: JSONValue) -> JSONValue { .object(JSONObject([("from", from), ("to", to)])) }
-        try AuditLog.record(db, actor: actor, entity: "certificate", entityID: String(certificateID), action: "revoke",
-                            changes: JSONObject([
-                                ("status", change(.string(before.rawValue), .string(CertificateStatus.revoked.rawValue))),
-                                ("revoked_on", change(.null, .string(today.description))),
-                                ("revocation_reason", change(.null, .string(reason.revocationReason.rawValue))),
-                                ("revocation_note", change(.null, note.map(JSONValue.string) ?? .null)),
-                                ("product_id", .number(JSONNumber(productID))),
-                            ]), at: now)
-        return RevokedCertificate(id: found.id, number: found.number, stars: found.stars, decidedOn: decidedOn,
-                                  expiresOn: expiresOn, revokedOn: today, reason: reason.revocationReason)
+        guard let certificateID, let current = try CertificateStore.get(db, id: certificateID),
+              current.status(on: today).isValid else { throw noValid }
+        let revoked = try CertificateStore.revoke(db, id: certificateID, reason: reason.revocationReason, note: note,
+                                                  ifVersion: nil, today: today, actor: actor, now: now)
+        return RevokedCertificate(id: revoked.id, number: revoked.number, stars: revoked.stars.rawValue,
+                                  decidedOn: revoked.decidedOn, expiresOn: revoked.expiresOn, revokedOn: today,
+                                  reason: reason.revocationReason)
     }
 
     private static func reasonName(_ decision: ReviewDecision) -> String? {
