@@ -4,14 +4,14 @@ import SQLite
 /// Reads and writes products. Every write also writes its audit entry, in the
 /// caller's transaction (`Database.write`).
 public enum ProductStore {
-    /// The product with its current certificate's summary; `ProductStore.decode` reads this shape.
-    static let select = """
+    /// The product (`p`) with its current certificate's summary (`c`); `decode` reads this shape.
+    static let columns = """
         SELECT p.id, p.code, p.name, p.producer_id, p.group_code, p.subgroup_code, p.description, p.unit,
                p.price_vnd, p.gtin, p.origin_province, p.image_urls, p.under_review, p.created_at, p.updated_at,
                p.version, p.name_key, c.id, c.number, c.stars, c.decided_on, c.expires_on,
                c.renewed_by_id IS NOT NULL, c.revoked_on IS NOT NULL, c.updated_at
-        FROM products p LEFT JOIN certificates c ON c.id = p.current_certificate_id
         """
+    static let select = columns + " FROM products p LEFT JOIN certificates c ON c.id = p.current_certificate_id"
     /// Column of `name_key` in `select`, for name cursors.
     static let nameKeyColumn = 16
 

@@ -8,6 +8,7 @@ public enum Schema {
         migrator.register("0001_core", createCore)
         migrator.register("0002_producers", createProducers)
         migrator.register("0003_products", createProducts)
+        migrator.register("0004_products_extra", addProductSearchPrefixes)
         return migrator
     }
 
