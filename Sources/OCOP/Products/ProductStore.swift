@@ -15,16 +15,19 @@ public enum ProductStore {
     /// Column of `name_key` in `select`, for name cursors.
     static let nameKeyColumn = 16
 
+    /// One product with its areas and current certificate, or nil.
     public static func get(_ db: Connection, id: Int64) throws -> Product? {
         guard var product = try db.first("\(select) WHERE p.id = ?", [.integer(id)], decode) else { return nil }
         try attachAreas(db, to: &product)
         return product
     }
 
+    /// How many products there are.
     public static func count(_ db: Connection) throws -> Int64 {
         try db.scalarInt("SELECT count(*) FROM products") ?? 0
     }
 
+    /// Checks and inserts a product; 422 problems as `.invalid`, duplicates as `.conflict`.
     public static func create(_ db: Connection, _ fields: ProductFields, actor: Actor, now: Timestamp) throws -> Product {
         var references = try ProductReferences(db)
         try check(fields, references: &references, in: db, excluding: nil)
