@@ -16,10 +16,19 @@ public struct HTTPRequest: Sendable {
         self.body = body
     }
 
-    /// The path part of the target, still percent-encoded.
+    /// The path part of the target, still percent-encoded. For an absolute-form target
+    /// (`http://host/path`, which a server MUST accept, RFC 9112 §3.2.2) the scheme and
+    /// authority are dropped; `OPTIONS *` has the path `*`.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
-        return target[...]
+        var rest = target[...]
+        if let q = rest.firstIndex(of: "?") { rest = rest[..<q] }
+        if rest.first != "/", let colon = rest.firstIndex(of: ":"),
+           rest[colon...].hasPrefix("://") {
+            let afterAuthority = rest[rest.index(colon, offsetBy: 3)...]
+            guard let slash = afterAuthority.firstIndex(of: "/") else { return "/" }
+            return afterAuthority[slash...]
+        }
+        return rest
     }
 
     /// The query part of the target without the `?`, if any.

@@ -127,3 +127,22 @@ import Testing
         #expect(response.status == 413)
     }
 }
+
+@Suite struct RequestFormTests {
+    @Test func absoluteFormTargetsAreRoutedByPath() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        let response = try client.request("GET", "http://localhost/healthz")
+        #expect(response.status == 200)
+        let query = try client.request("GET", "http://localhost/api/v1/producers?limit=1")
+        #expect(query.status == 200)
+    }
+
+    @Test func unknownMethodsAre501() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        #expect(try client.request("get", "/healthz").status == 501)
+        #expect(try client.request("BREW", "/api/v1/producers").status == 501)
+        #expect(try client.request("TRACE", "/api/v1/producers").status == 405)
+    }
+}

@@ -12,8 +12,8 @@ public enum CertificateStatus: String, CaseIterable, Sendable {
     /// Withdrawn before its time, with a reason.
     case revoked
 
-    /// Days before expiry from which a certificate counts as expiring.
-    public static let noticeDays = 30
+    /// Days before expiry from which a certificate counts as expiring (`CertificateTerms`).
+    public static let noticeDays = CertificateTerms.standard.noticeDays
 
     /// The status on `today` (the calendar day in Asia/Ho_Chi_Minh). `expiresOn` is the last
     /// valid day: a period counted in months ends on the corresponding day (Civil Code 2015, art. 147–148).

@@ -16,6 +16,7 @@ public final class Application: Sendable {
     private let server: HTTPServer
     private let pool: BlockingPool
     private let maintenance: PeriodicTask
+    private let statusSweep: PeriodicTask
 
     /// Opens (creating and migrating) the database and prepares the server without binding.
     /// `adminToken` (from `OCOP_ADMIN_TOKEN`) becomes the first admin token when there is none.
@@ -37,6 +38,7 @@ public final class Application: Sendable {
             }
         }
         if configuration.demo { try DemoData.load(into: database, now: now) }
+        try CertificateStatusSweep.run(database, now: now)
 
         let services = Services(database: database, clock: clock)
         self.services = services
@@ -48,6 +50,8 @@ public final class Application: Sendable {
         routes += TokenRoutes().routes()
         routes += AuditRoutes().routes()
         routes += ProducerRoutes().routes()
+        routes += EvaluationRoundRoutes().routes() + EvaluationResultRoutes().routes() + CertificateRoutes().routes()
+        routes += RawMaterialAreaRoutes().routes() + PackingFacilityRoutes().routes() + InspectionRoutes().routes()
         routes += ProductRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
@@ -82,6 +86,10 @@ public final class Application: Sendable {
         maintenance = PeriodicTask(every: 3600) {
             _ = try? database.write { try IdempotencyStore.purge($0, now: clock()) }
         }
+        statusSweep = PeriodicTask(every: CertificateStatusSweep.intervalSeconds) {
+            do { try CertificateStatusSweep.run(database, now: clock()) }
+            catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
+        }
     }
 
     /// Binds and starts serving; returns the port (useful when configured as 0).
@@ -89,6 +97,7 @@ public final class Application: Sendable {
     public func start() throws -> Int {
         let port = try server.start()
         maintenance.start()
+        statusSweep.start()
         return port
     }
 
@@ -96,6 +105,7 @@ public final class Application: Sendable {
     public func shutdown() {
         server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
         maintenance.stop()
+        statusSweep.stop()
         pool.shutdown()
         services.database.close()
     }

@@ -15,6 +15,7 @@ public final class APIResponder: HTTPResponder {
     private let log: AccessLog
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
+    static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
 
     public init(services: Services, routes: [Route], pool: BlockingPool, cors: CORSPolicy, accessLog: AccessLog) {
         var router = Router<Route>()
@@ -52,6 +53,12 @@ public final class APIResponder: HTTPResponder {
             done(response)
         }
 
+        // Method names are case-sensitive tokens (RFC 9110 §9.1); ones we implement nowhere are 501.
+        guard APIResponder.knownMethods.contains(request.method) else {
+            let problem = Problem(.notImplemented, type: "not-implemented", title: "Method not implemented",
+                                  detail: "\(request.method) is not a method this server implements")
+            return finish(problem.response, "unmatched", nil)
+        }
         if request.method == .options && request.target == "*" {
             var response = HTTPResponse(status: .noContent)
             response.headers.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")

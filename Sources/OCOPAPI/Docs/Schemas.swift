@@ -78,8 +78,163 @@ enum Schemas {
         ("revoked_at", type("string", nullable: true, format: "date-time")),
     ]
 
+    static let evaluationRoundFields: [(String, JSONValue)] = [
+        ("name", type("string", description: "e.g. Đánh giá, phân hạng sản phẩm OCOP lần thứ 9 năm 2024")),
+        ("council_level", type("string", enumValues: ["district", "province", "central"],
+                               description: "No district councils from 2025-07-06 (Decision 1489/QĐ-TTg)")),
+        ("held_on", type("string", format: "date")),
+        ("decision_ref", type("string", nullable: true, description: "The decision convening the council")),
+        ("sheet_version", type("string", enumValues: ["2023", "2019"],
+                               description: "Default: the sheet in force on held_on (2023: A 40/B 25/C 35; 2019: A 35/B 25/C 40)")),
+    ]
+
+    static let points = type("number", description: "Points ≥ 0 with at most 2 decimals, within the sheet's maximum for the part")
+
+    static let memberScore = object([("member", type("string")), ("part_a", points), ("part_b", points), ("part_c", points)],
+                                    required: ["member", "part_a", "part_b", "part_c"])
+
+    static let certificateFields: [(String, JSONValue)] = [
+        ("id", type("integer")),
+        ("number", type("string", description: "Decision number / product code")),
+        ("product_id", type("integer")),
+        ("result_id", type("integer", nullable: true)),
+        ("stars", type("integer", description: "3 to 5")),
+        ("council_level", type("string", enumValues: ["district", "province", "central"])),
+        ("legal_basis", type("string")),
+        ("decided_on", type("string", format: "date")),
+        ("expires_on", type("string", format: "date", description: "Last valid day: decided_on + 36 months")),
+        ("status", type("string", enumValues: ["active", "expiring", "expired", "renewed", "revoked"],
+                        description: "Computed for today in Asia/Ho_Chi_Minh; expiring = at most 30 days left")),
+        ("previous_id", type("integer", nullable: true)),
+        ("renewed_by_id", type("integer", nullable: true)),
+        ("revoked_on", type("string", nullable: true, format: "date")),
+        ("revocation_reason", type("string", nullable: true,
+                                   enumValues: ["not_reapplied", "failed_mandatory_criteria", "violation"])),
+        ("revocation_note", type("string", nullable: true)),
+    ]
+
+    static var certification: [(key: String, value: JSONValue)] {
+        [
+            ("EvaluationRound", object([("id", type("integer"))] + evaluationRoundFields
+                                       + [("legal_basis", type("string", description: "Set by the server from held_on and the sheet"))]
+                                       + serverOwned,
+                                       required: ["id", "name", "council_level", "held_on", "sheet_version", "legal_basis"])),
+            ("EvaluationRoundInput", object(evaluationRoundFields, required: ["name", "council_level", "held_on"])),
+            ("EvaluationRoundPatch", object(evaluationRoundFields)),
+            ("EvaluationResultInput", object([
+                ("product_id", type("integer")),
+                ("member_scores", .object(JSONObject([("type", .string("array")), ("items", memberScore), ("minItems", 1)]))),
+                ("mandatory_criteria_met", type("boolean")),
+            ], required: ["product_id", "member_scores", "mandatory_criteria_met"])),
+            ("EvaluationResult", object([
+                ("id", type("integer")), ("round_id", type("integer")), ("product_id", type("integer")),
+                ("member_scores", .object(JSONObject([("type", .string("array")), ("items", object(
+                    [("member", type("string")), ("part_a", points), ("part_b", points), ("part_c", points),
+                     ("total", type("number"))]))]))),
+                ("mandatory_criteria_met", type("boolean")),
+                ("average_score", type("string", description: "Average of member totals, 2 decimals (truncated)")),
+                ("stars_earned", type("integer")),
+                ("stars_awarded", type("integer", description: "min(earned, council cap, 2 if mandatory criteria unmet)")),
+                ("proposed_to_next_level", type("boolean")),
+                ("outcome", type("string", enumValues: ["new", "reissued", "upgraded", "downgraded", "not_recognised"])),
+                ("previous_certificate_id", type("integer", nullable: true)),
+                ("certificate_id", type("integer", nullable: true)),
+            ] + serverOwned)),
+            ("DecisionInput", object([("decision_number", type("string", description: "e.g. 1234/QĐ-UBND")),
+                                      ("decided_on", type("string", format: "date"))],
+                                     required: ["decision_number", "decided_on"])),
+            ("Certificate", object(certificateFields + serverOwned, required: ["id", "number", "product_id", "stars", "status"])),
+            ("RevocationInput", object([("reason", type("string", enumValues: ["not_reapplied", "failed_mandatory_criteria", "violation"])),
+                                        ("note", type("string", nullable: true))], required: ["reason"])),
+        ]
+    }
+
+    // MARK: Quality monitoring and raw materials (issue #3)
+
+    static let certificationFields: [(String, JSONValue)] = [
+        ("scheme", type("string", enumValues: ["VietGAP", "VietGAHP", "organic", "other"])),
+        ("number", type("string")),
+        ("valid_from", type("string", format: "date")),
+        ("valid_until", type("string", format: "date", description: "Last valid day; not before valid_from")),
+    ]
+
+    static let rawMaterialAreaFields: [(String, JSONValue)] = [
+        ("code", type("string", description: "Growing-area code, unique")),
+        ("name", type("string", nullable: true)),
+        ("kind", type("string", enumValues: ["cultivation", "aquaculture", "livestock", "forest"])),
+        ("area_m2", type("integer", description: "Whole square metres: 322.35 ha = 3223500; decimals are rejected")),
+        ("commune", type("string", nullable: true)),
+        ("district", type("string", nullable: true)),
+        ("producer_id", type("integer", nullable: true)),
+        ("market", type("string", enumValues: ["domestic", "export"])),
+        ("certifications", .object(JSONObject([("type", .string("array")),
+                                               ("description", .string("Replaced as a whole by PUT and PATCH")),
+                                               ("items", object(certificationFields,
+                                                                required: ["scheme", "number", "valid_from", "valid_until"]))]))),
+    ]
+
+    static let rawMaterialAreaOutput: [(String, JSONValue)] = rawMaterialAreaFields.map { field in
+        guard field.0 == "certifications" else { return field }
+        return ("certifications", .object(JSONObject([
+            ("type", .string("array")),
+            ("items", object(certificationFields + [("valid", type("boolean", description: "Valid today (Asia/Ho_Chi_Minh); derived"))])),
+        ])))
+    } + [("product_ids", .object(JSONObject([("type", .string("array")), ("items", type("integer")),
+                                             ("description", .string("Products made from this area; read-only"))])))]
+
+    static let packingFacilityFields: [(String, JSONValue)] = [
+        ("code", type("string", description: "Packing-facility code, unique")),
+        ("name", type("string")),
+        ("commune", type("string", nullable: true)),
+        ("district", type("string", nullable: true)),
+        ("address", type("string", nullable: true)),
+        ("producer_id", type("integer", nullable: true)),
+        ("market", type("string", enumValues: ["domestic", "export"])),
+    ]
+
+    static let inspectionFields: [(String, JSONValue)] = [
+        ("inspected_on", type("string", format: "date", description: "Not after today (Asia/Ho_Chi_Minh)")),
+        ("agency", type("string")),
+        ("kind", type("string", enumValues: ["food_safety", "labeling", "packaging", "intellectual_property", "other"])),
+        ("result", type("string", enumValues: ["pass", "fail"], description: "A failed food_safety inspection puts the product under review")),
+        ("findings", type("string", nullable: true, description: "Required when result is fail")),
+    ]
+
+    static var qualitySchemas: [(key: String, value: JSONValue)] {
+        [
+            ("RawMaterialArea", object([("id", type("integer"))] + rawMaterialAreaOutput + serverOwned,
+                                       required: ["id", "code", "kind", "area_m2", "market", "certifications", "product_ids"])),
+            ("RawMaterialAreaInput", object(rawMaterialAreaFields, required: ["code", "kind", "area_m2", "market"])),
+            ("RawMaterialAreaPatch", object(rawMaterialAreaFields)),
+            ("PackingFacility", object([("id", type("integer"))] + packingFacilityFields + serverOwned,
+                                       required: ["id", "code", "name", "market"])),
+            ("PackingFacilityInput", object(packingFacilityFields, required: ["code", "name", "market"])),
+            ("PackingFacilityPatch", object(packingFacilityFields)),
+            ("Inspection", object([("id", type("integer")), ("product_id", type("integer"))] + inspectionFields + serverOwned,
+                                  required: ["id", "product_id", "inspected_on", "agency", "kind", "result"])),
+            ("InspectionInput", object(inspectionFields, required: ["inspected_on", "agency", "kind", "result"])),
+            ("InspectionPatch", object(inspectionFields)),
+            ("ProductReviewInput", object([
+                ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
+                ("reason", type("string", nullable: true, enumValues: ["violation", "failed_mandatory_criteria"],
+                                description: "Required for revoke_certificate, absent for cleared")),
+                ("note", type("string", nullable: true)),
+            ], required: ["decision"])),
+            ("ProductReview", object([
+                ("product_id", type("integer")),
+                ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
+                ("reason", type("string", nullable: true)),
+                ("note", type("string", nullable: true)),
+                ("decided_on", type("string", format: "date")),
+                ("under_review", type("boolean")),
+                ("product_version", type("integer")),
+                ("revoked_certificate", .object(JSONObject([("type", .array([.string("object"), .string("null")]))]))),
+            ])),
+        ]
+    }
+
     static var all: JSONObject {
-        JSONObject([
+        JSONObject(certification + [
             ("Producer", object([("id", type("integer"))] + producerFields + serverOwned,
                                 required: ["id", "name", "kind", "created_at", "updated_at", "version"])),
             ("ProducerInput", object(producerFields, required: ["name", "kind"])),
@@ -109,6 +264,6 @@ enum Schemas {
                                 ("errors", .object(JSONObject([("type", .string("array")),
                                                                ("items", object([("field", type("string")), ("message", type("string"))]))])))],
                                required: ["type", "title", "status"], additional: true)),
-        ])
+        ] + qualitySchemas)
     }
 }

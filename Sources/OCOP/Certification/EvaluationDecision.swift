@@ -1,0 +1,130 @@
+import JSON
+import SQLite
+
+/// The recognition decision for a result: issues the certificate, links and renews the
+/// previous one, and makes it the product's current certificate — one transaction, one
+/// audit entry per entity changed.
+public enum EvaluationDecision {
+    /// The decision's number and date, e.g. "1234/QĐ-UBND" of 2024-12-13.
+    public struct Input: Sendable, Equatable {
+        public var decisionNumber: String
+        public var decidedOn: CivilDate
+
+        public init(decisionNumber: String, decidedOn: CivilDate) {
+            self.decisionNumber = decisionNumber
+            self.decidedOn = decidedOn
+        }
+    }
+
+    public static let maxDecisionNumberLength = 60
+
+    /// The certificate number: the decision number and the product code, unique because one
+    /// decision recognises a product once (and product codes are unique).
+    public static func certificateNumber(decision: String, productCode: String) -> String {
+        "\(decision)/\(productCode)"
+    }
+
+    /// Issues the certificate for result `resultID` of round `roundID`.
+    /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify).
+    /// - Invalid: a blank decision number, a date before the round or after `today`.
+    /// The outcome is re-derived against the product's current certificate as it is now: if another
+    /// certificate was issued since the result was recorded, the result is updated (and audited).
+    public static func decide(_ db: Connection, roundID: Int64, resultID: Int64, _ input: Input, today: CivilDate,
+                              terms: CertificateTerms = .standard, actor: Actor, now: Timestamp) throws -> Certificate {
+        guard let round = try EvaluationRoundStore.get(db, id: roundID),
+              let result = try EvaluationResultStore.get(db, roundID: roundID, id: resultID) else {
+            throw DomainError.notFound(entity: "evaluation_result", id: "\(roundID)/\(resultID)")
+        }
+        if let issued = result.certificateID {
+            throw DomainError.conflict("result \(resultID) was already decided: certificate \(issued)")
+        }
+        guard result.starsAwarded.isCertified else {
+            throw DomainError.conflict("""
+                result \(resultID) was not recognised (\(result.starsAwarded.rawValue) star(s) awarded); \
+                only 3 to 5 stars earn a certificate, so there is nothing to decide
+                """)
+        }
+        var errors: [FieldError] = []
+        let decision = input.decisionNumber.trimmingWhitespace()
+        if decision.isEmpty { errors.append(FieldError("decision_number", "must not be empty")) }
+        if decision.count > maxDecisionNumberLength {
+            errors.append(FieldError("decision_number", "must be at most \(maxDecisionNumberLength) characters"))
+        }
+        if input.decidedOn < round.fields.heldOn {
+            errors.append(FieldError("decided_on", "must not be before the round was held (\(round.fields.heldOn))"))
+        }
+        if input.decidedOn > today { errors.append(FieldError("decided_on", "must not be in the future (today is \(today))")) }
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+
+        guard let product = try ProductCertificateLink.find(db, productID: result.productID) else {
+            throw DomainError.notFound(entity: "product", id: String(result.productID))
+        }
+        var previous = try product.comparableCertificate(db, today: today)
+        if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
+
+        // Issue.
+        let expiresOn = terms.expiresOn(decidedOn: input.decidedOn)
+        let status = CertificateStatus.on(today, expiresOn: expiresOn, renewed: false, revoked: false)
+        let numberText = certificateNumber(decision: decision, productCode: product.code)
+        do {
+            try db.run("""
+                INSERT INTO certificates (number, product_id, result_id, stars, council_level, legal_basis, decided_on,
+                                          expires_on, previous_id, status_recorded, created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                """, [.text(numberText), .integer(product.id), .integer(resultID),
+                      .integer(Int64(result.starsAwarded.rawValue)), .text(round.fields.councilLevel.rawValue),
+                      .text(round.legalBasis), .text(input.decidedOn.description), .text(expiresOn.description),
+                      SQLiteValue(previous?.id), .text(status.rawValue), .text(now.description), .text(now.description)])
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw DomainError.conflict("certificate number \(numberText) already exists")
+        }
+        let certificateID = db.lastInsertRowID
+        guard let certificate = try CertificateStore.get(db, id: certificateID) else {
+            throw DomainError.notFound(entity: "certificate", id: String(certificateID))
+        }
+        try AuditLog.record(db, actor: actor, entity: "certificate", entityID: String(certificateID), action: "create",
+                            changes: CertificateStore.jsonObject(certificate, status: status), at: now)
+
+        // Renew the previous certificate.
+        if let previous {
+            let before = previous.status(on: today)
+            try db.run("""
+                UPDATE certificates SET renewed_by_id = ?, status_recorded = 'renewed', updated_at = ?, version = version + 1
+                WHERE id = ?
+                """, [.integer(certificateID), .text(now.description), .integer(previous.id)])
+            try AuditLog.record(db, actor: actor, entity: "certificate", entityID: String(previous.id), action: "renew",
+                                changes: JSONObject([
+                                    ("status", AuditLog.change(before.rawValue, CertificateStatus.renewed.rawValue)),
+                                    ("renewed_by_id", .object(JSONObject([
+                                        ("from", .null), ("to", .number(JSONNumber(certificateID))),
+                                    ]))),
+                                ]), at: now)
+        }
+
+        // The product's current certificate.
+        try db.run("UPDATE products SET current_certificate_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                   [.integer(certificateID), .text(now.description), .integer(product.id)])
+        try AuditLog.record(db, actor: actor, entity: "product", entityID: String(product.id), action: "update",
+                            changes: JSONObject([("current_certificate_id", .object(JSONObject([
+                                ("from", product.currentCertificateID.map { .number(JSONNumber($0)) } ?? .null),
+                                ("to", .number(JSONNumber(certificateID))),
+                            ])))]), at: now)
+
+        // The result: decided, and compared with what is previous now.
+        let outcome = EvaluationRules.outcome(awarded: result.starsAwarded, previous: previous?.stars)
+        var decided = result
+        decided.certificateID = certificateID
+        decided.outcome = outcome
+        decided.previousCertificateID = previous?.id
+        try db.run("""
+            UPDATE evaluation_results SET certificate_id = ?, outcome = ?, previous_certificate_id = ?, updated_at = ?,
+                   version = version + 1
+            WHERE id = ?
+            """, [.integer(certificateID), .text(outcome.rawValue), SQLiteValue(previous?.id), .text(now.description),
+                  .integer(resultID)])
+        try AuditLog.record(db, actor: actor, entity: "evaluation_result", entityID: String(resultID), action: "decide",
+                            changes: AuditLog.diff(EvaluationResultStore.jsonObject(result),
+                                                   EvaluationResultStore.jsonObject(decided)), at: now)
+        return certificate
+    }
+}

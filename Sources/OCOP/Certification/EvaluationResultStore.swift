@@ -1,0 +1,160 @@
+import JSON
+import SQLite
+
+/// Records a round's evaluations: the server scores them (`EvaluationRules`) and keeps the
+/// scores, the verdict and the audit entry together in one transaction.
+public enum EvaluationResultStore {
+    static let columns = """
+        id, round_id, product_id, member_scores, mandatory_criteria_met, average_score, stars_earned, stars_awarded, \
+        proposed_to_next_level, outcome, previous_certificate_id, certificate_id, created_at, updated_at, version
+        """
+
+    /// One result of round `roundID`; nil when it does not exist or belongs to another round.
+    public static func get(_ db: Connection, roundID: Int64, id: Int64) throws -> EvaluationResult? {
+        try db.first("SELECT \(columns) FROM evaluation_results WHERE id = ? AND round_id = ?",
+                     [.integer(id), .integer(roundID)], decode)
+    }
+
+    /// A round's results by id; nil when the round does not exist.
+    public static func list(_ db: Connection, roundID: Int64, _ query: EvaluationResultQuery) throws -> Page<EvaluationResult>? {
+        guard try db.scalarInt("SELECT count(*) FROM evaluation_rounds WHERE id = ?", [.integer(roundID)]) == 1 else {
+            return nil
+        }
+        var conditions = ["round_id = ?"]
+        var params: [SQLiteValue] = [.integer(roundID)]
+        if let product = query.productID { conditions.append("product_id = ?"); params.append(.integer(product)) }
+        if let outcome = query.outcome { conditions.append("outcome = ?"); params.append(.text(outcome.rawValue)) }
+        if let stars = query.starsAwarded { conditions.append("stars_awarded = ?"); params.append(.integer(Int64(stars.rawValue))) }
+        if let decided = query.decided { conditions.append(decided ? "certificate_id IS NOT NULL" : "certificate_id IS NULL") }
+        let keyset = Keyset(sort: "id", column: nil, descending: false)
+        try keyset.restrict(after: query.cursor, &conditions, &params)
+        params.append(.integer(Int64(query.limit.value + 1)))
+        var items = try db.all("""
+            SELECT \(columns) FROM evaluation_results \(conditions.whereClause) ORDER BY id LIMIT ?
+            """, params, decode)
+        let next = keyset.page(&items, limit: query.limit) { (nil, $0.id) }
+        return Page(items: items, nextCursor: next)
+    }
+
+    /// Scores and records `input` in round `roundID`. One result per product per round (conflict);
+    /// a round that has not been held yet on `today` takes no results (conflict).
+    public static func record(_ db: Connection, roundID: Int64, _ input: EvaluationInput, today: CivilDate,
+                              actor: Actor, now: Timestamp) throws -> EvaluationResult {
+        guard let round = try EvaluationRoundStore.get(db, id: roundID) else {
+            throw DomainError.notFound(entity: "evaluation_round", id: String(roundID))
+        }
+        guard round.fields.heldOn <= today else {
+            throw DomainError.conflict("round \(roundID) is held on \(round.fields.heldOn); record its results from that day on")
+        }
+        guard let product = try ProductCertificateLink.find(db, productID: input.productID) else {
+            throw DomainError.invalid("product_id", "no product has id \(input.productID)")
+        }
+        let previous = try product.comparableCertificate(db, today: today)
+        let verdict = try EvaluationRules.evaluate(
+            input.memberScores, sheet: round.sheet, mandatoryCriteriaMet: input.mandatoryCriteriaMet,
+            level: round.fields.councilLevel, heldOn: round.fields.heldOn, previousStars: previous?.stars)
+        do {
+            try db.run("""
+                INSERT INTO evaluation_results (round_id, product_id, member_scores, mandatory_criteria_met, average_score,
+                    stars_earned, stars_awarded, proposed_to_next_level, outcome, previous_certificate_id,
+                    created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                """, [.integer(roundID), .integer(input.productID), .text(scoresJSON(input.memberScores).serializedString()),
+                      SQLiteValue(input.mandatoryCriteriaMet), .text(verdict.averageScore.fixedTwoDecimals),
+                      .integer(Int64(verdict.starsEarned.rawValue)), .integer(Int64(verdict.starsAwarded.rawValue)),
+                      SQLiteValue(verdict.proposedToNextLevel), .text(verdict.outcome.rawValue), SQLiteValue(previous?.id),
+                      .text(now.description), .text(now.description)])
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            let existing = try db.scalarInt("SELECT id FROM evaluation_results WHERE round_id = ? AND product_id = ?",
+                                            [.integer(roundID), .integer(input.productID)])
+            throw DomainError.conflict("product \(input.productID) already has result \(existing ?? 0) in round \(roundID)")
+        }
+        let result = EvaluationResult(
+            id: db.lastInsertRowID, roundID: roundID, productID: input.productID, memberScores: input.memberScores,
+            mandatoryCriteriaMet: input.mandatoryCriteriaMet, averageScore: verdict.averageScore,
+            starsEarned: verdict.starsEarned, starsAwarded: verdict.starsAwarded,
+            proposedToNextLevel: verdict.proposedToNextLevel, outcome: verdict.outcome,
+            previousCertificateID: previous?.id, certificateID: nil, createdAt: now, updatedAt: now, version: 1)
+        try AuditLog.record(db, actor: actor, entity: "evaluation_result", entityID: String(result.id), action: "create",
+                            changes: jsonObject(result), at: now)
+        return result
+    }
+
+    /// The scores as stored and shown: numbers keep their exact decimal text.
+    static func scoresJSON(_ scores: [MemberScore]) -> JSONValue {
+        .array(scores.map { score in
+            var members: [(key: String, value: JSONValue)] = [("member", .string(score.member))]
+            for part in ScorePart.allCases { members.append((part.rawValue, number(score.score(part)))) }
+            return .object(JSONObject(members))
+        })
+    }
+
+    static func number(_ points: Points) -> JSONValue {
+        JSONNumber(points.description).map(JSONValue.number) ?? .string(points.description)
+    }
+
+    /// The result under its API names (what the audit log records on creation).
+    static func jsonObject(_ r: EvaluationResult) -> JSONObject {
+        func id(_ v: Int64?) -> JSONValue { v.map { .number(JSONNumber($0)) } ?? .null }
+        return JSONObject([
+            ("round_id", id(r.roundID)),
+            ("product_id", id(r.productID)),
+            ("member_scores", scoresJSON(r.memberScores)),
+            ("mandatory_criteria_met", .bool(r.mandatoryCriteriaMet)),
+            ("average_score", .string(r.averageScore.fixedTwoDecimals)),
+            ("stars_earned", .number(JSONNumber(Int64(r.starsEarned.rawValue)))),
+            ("stars_awarded", .number(JSONNumber(Int64(r.starsAwarded.rawValue)))),
+            ("proposed_to_next_level", .bool(r.proposedToNextLevel)),
+            ("outcome", .string(r.outcome.rawValue)),
+            ("previous_certificate_id", id(r.previousCertificateID)),
+            ("certificate_id", id(r.certificateID)),
+        ])
+    }
+
+    static func decode(_ row: Row) throws -> EvaluationResult {
+        let id = row.int64(0)
+        guard let scores = parseScores(row.string(3)), let average = Points(decimal: row.string(5)),
+              let earned = StarRating(rawValue: row.int(6)), let awarded = StarRating(rawValue: row.int(7)),
+              let outcome = EvaluationOutcome(rawValue: row.string(9)),
+              let created = Timestamp(rfc3339: row.string(12)), let updated = Timestamp(rfc3339: row.string(13)) else {
+            throw DomainError.conflict("evaluation result \(id) has corrupt stored fields")
+        }
+        return EvaluationResult(
+            id: id, roundID: row.int64(1), productID: row.int64(2), memberScores: scores, mandatoryCriteriaMet: row.bool(4),
+            averageScore: average, starsEarned: earned, starsAwarded: awarded, proposedToNextLevel: row.bool(8),
+            outcome: outcome, previousCertificateID: row.optionalInt64(10), certificateID: row.optionalInt64(11),
+            createdAt: created, updatedAt: updated, version: row.int64(14))
+    }
+
+    static func parseScores(_ text: String) -> [MemberScore]? {
+        guard let array = (try? JSONValue.parse(text))?.arrayValue else { return nil }
+        var scores: [MemberScore] = []
+        for element in array {
+            guard let member = element["member"]?.stringValue,
+                  case .number(let a)? = element["part_a"], let partA = Points(decimal: a.text),
+                  case .number(let b)? = element["part_b"], let partB = Points(decimal: b.text),
+                  case .number(let c)? = element["part_c"], let partC = Points(decimal: c.text) else { return nil }
+            scores.append(MemberScore(member: member, partA: partA, partB: partB, partC: partC))
+        }
+        return scores
+    }
+}
+
+/// A product as certification sees it: its code and its current certificate.
+struct ProductCertificateLink {
+    let id: Int64
+    let code: String
+    let currentCertificateID: Int64?
+
+    static func find(_ db: Connection, productID: Int64) throws -> ProductCertificateLink? {
+        try db.first("SELECT id, code, current_certificate_id FROM products WHERE id = ?", [.integer(productID)]) {
+            ProductCertificateLink(id: $0.int64(0), code: $0.string(1), currentCertificateID: $0.optionalInt64(2))
+        }
+    }
+
+    /// The current certificate when a new evaluation compares with it (`EvaluationRules.isComparable`).
+    func comparableCertificate(_ db: Connection, today: CivilDate) throws -> Certificate? {
+        guard let id = currentCertificateID, let certificate = try CertificateStore.get(db, id: id) else { return nil }
+        return EvaluationRules.isComparable(certificate.status(on: today)) ? certificate : nil
+    }
+}

@@ -1,0 +1,85 @@
+/// A council session that evaluates and rates products (e.g. "Đánh giá, phân hạng sản phẩm
+/// OCOP lần thứ 9 năm 2024"), with the level and rules it worked under.
+public struct EvaluationRound: Sendable, Equatable {
+    public let id: Int64
+    public var fields: EvaluationRoundFields
+    /// As stored when the round was last written: the law cited then stays cited.
+    public var legalBasis: String
+    public let createdAt: Timestamp
+    public var updatedAt: Timestamp
+    public var version: Int64
+
+    /// The score sheet the council used.
+    public var sheet: ScoreSheet { ScoreSheet.sheet(fields.sheetVersion) }
+    /// The award caps in force on the day it was held.
+    public var regime: CouncilRegime { CouncilRegime.on(fields.heldOn) }
+}
+
+/// What a client writes about a round. `legalBasis` is derived, never written.
+public struct EvaluationRoundFields: Sendable, Equatable {
+    public var name: String
+    public var councilLevel: CouncilLevel
+    public var heldOn: CivilDate
+    /// The decision that convened the council, e.g. "125/QĐ-UBND".
+    public var decisionRef: String?
+    public var sheetVersion: ScoreSheetVersion
+
+    /// `sheetVersion` nil: the sheet in force on `heldOn`.
+    public init(name: String, councilLevel: CouncilLevel, heldOn: CivilDate, decisionRef: String? = nil,
+                sheetVersion: ScoreSheetVersion? = nil) {
+        self.name = name
+        self.councilLevel = councilLevel
+        self.heldOn = heldOn
+        self.decisionRef = decisionRef
+        self.sheetVersion = sheetVersion ?? ScoreSheet.inForce(on: heldOn).version
+    }
+
+    /// The instruments the round worked under: who may award what on `heldOn`, and the sheet.
+    public var legalBasis: String {
+        let regime = CouncilRegime.on(heldOn), sheet = ScoreSheet.sheet(sheetVersion)
+        return "\(regime.legalBasis); score sheet \(sheetVersion.rawValue): \(sheet.legalBasis)"
+    }
+
+    /// Every broken rule: blank name, a council level that does not exist on that day.
+    public func validate() -> [FieldError] {
+        var errors: [FieldError] = []
+        if name.trimmingWhitespace().isEmpty { errors.append(FieldError("name", "must not be empty")) }
+        if let ref = decisionRef, ref.trimmingWhitespace().isEmpty {
+            errors.append(FieldError("decision_ref", "must not be blank; use null to clear it"))
+        }
+        if let error = EvaluationRules.councilError(councilLevel, heldOn: heldOn) { errors.append(error) }
+        return errors
+    }
+}
+
+/// How a round list is ordered.
+public enum EvaluationRoundSort: String, CaseIterable, Sendable {
+    case id = "id"
+    case idDescending = "-id"
+    case heldOn = "held_on"
+    case heldOnDescending = "-held_on"
+
+    var keyset: Keyset {
+        switch self {
+        case .id: Keyset(sort: rawValue, column: nil, descending: false)
+        case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
+        case .heldOn: Keyset(sort: rawValue, column: "held_on", descending: false)
+        case .heldOnDescending: Keyset(sort: rawValue, column: "held_on", descending: true)
+        }
+    }
+}
+
+/// Filters and paging for `GET /api/v1/evaluation-rounds`.
+public struct EvaluationRoundQuery: Sendable {
+    public var councilLevel: CouncilLevel?
+    public var sheetVersion: ScoreSheetVersion?
+    /// Held on or after.
+    public var heldFrom: CivilDate?
+    /// Held on or before.
+    public var heldTo: CivilDate?
+    public var sort: EvaluationRoundSort = .id
+    public var limit: PageSize = .default
+    public var cursor: Cursor?
+
+    public init() {}
+}

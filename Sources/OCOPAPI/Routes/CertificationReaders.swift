@@ -1,0 +1,53 @@
+import JSON
+import OCOP
+
+/// Typed readers the certification routes need beyond `QueryParameters`/`BodyReader`
+/// (dates, booleans, exact decimal scores), each adding a field error on a bad value.
+enum CertificationReaders {
+    static func date(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> CivilDate? {
+        guard let text = parameters[name] else { return nil }
+        guard let date = CivilDate(text) else {
+            errors.append(FieldError(name, "must be a date YYYY-MM-DD"))
+            return nil
+        }
+        return date
+    }
+
+    static func bool(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> Bool? {
+        switch parameters[name] {
+        case nil: return nil
+        case "true": return true
+        case "false": return false
+        default:
+            errors.append(FieldError(name, "must be true or false"))
+            return nil
+        }
+    }
+
+    static func stars(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> StarRating? {
+        parameters.int(name, in: 1...5, errors: &errors).flatMap { StarRating(rawValue: Int($0)) }
+    }
+
+    /// A required `YYYY-MM-DD` string field.
+    static func requiredDate(_ reader: inout BodyReader, _ key: String) -> CivilDate? {
+        guard let text = reader.requiredString(key, maxLength: 10) else { return nil }
+        guard let date = CivilDate(text) else {
+            reader.fail(key, "must be a date YYYY-MM-DD")
+            return nil
+        }
+        return date
+    }
+
+    /// A non-negative score with at most two decimals, taken from the JSON literal (never a Double).
+    static func points(_ value: JSONValue?, field: String, errors: inout [FieldError]) -> Points? {
+        guard let value, !value.isNull else {
+            errors.append(FieldError(field, "is required"))
+            return nil
+        }
+        guard case .number(let number) = value, let points = Points(decimal: number.text) else {
+            errors.append(FieldError(field, "must be a number of points ≥ 0 with at most 2 decimals, like 35 or 35.25"))
+            return nil
+        }
+        return points
+    }
+}

@@ -1,0 +1,114 @@
+import HTTP
+import Testing
+
+@Suite struct RouterTests {
+    func router() -> Router<String> {
+        var router = Router<String>()
+        router.add(.get, "/api/v1/producers", "list")
+        router.add(.post, "/api/v1/producers", "create")
+        router.add(.get, "/api/v1/producers/{id}", "get")
+        router.add(.delete, "/api/v1/producers/{id}", "delete")
+        router.add(.get, "/api/v1/producers/import", "literal-wins")
+        router.add(.get, "/api/v1/points-of-sale/{id}/inventory", "inventory")
+        router.add(.get, "/", "root")
+        return router
+    }
+
+    func handler(_ match: RouteMatch<String>) -> String? {
+        if case .found(let h, _, _) = match { return h }
+        return nil
+    }
+
+    @Test func matchesLiteralsAndParameters() {
+        let r = router()
+        #expect(handler(r.match(.get, path: "/api/v1/producers")) == "list")
+        #expect(handler(r.match(.post, path: "/api/v1/producers")) == "create")
+        guard case .found(let h, let params, let pattern) = r.match(.get, path: "/api/v1/producers/42") else {
+            Issue.record("no match"); return
+        }
+        #expect(h == "get")
+        #expect(params["id"] == "42")
+        #expect(pattern == "/api/v1/producers/{id}")
+        #expect(handler(r.match(.get, path: "/api/v1/producers/import")) == "literal-wins")
+        guard case .found(_, let nested, _) = r.match(.get, path: "/api/v1/points-of-sale/7/inventory") else {
+            Issue.record("no nested match"); return
+        }
+        #expect(nested["id"] == "7")
+        #expect(handler(r.match(.get, path: "/")) == "root")
+    }
+
+    @Test func headFallsBackToGet() {
+        #expect(handler(router().match(.head, path: "/api/v1/producers/1")) == "get")
+    }
+
+    @Test func wrongMethodListsAllowed() {
+        guard case .methodNotAllowed(let allowed) = router().match(.put, path: "/api/v1/producers/1") else {
+            Issue.record("expected 405"); return
+        }
+        #expect(allowed.map(\.rawValue) == ["GET", "HEAD", "DELETE", "OPTIONS"])
+    }
+
+    @Test func unknownPathsAndMalformedEscapes() {
+        let r = router()
+        for path in ["/api/v1", "/api/v1/producers/1/extra", "/api/v1/producers/", "api/v1/producers", "/api/v1/%zz", "//api/v1/producers"] {
+            if case .notFound = r.match(.get, path: Substring(path)) { continue }
+            Issue.record("\(path) should not match")
+        }
+    }
+
+    @Test func parametersArePercentDecoded() {
+        guard case .found(_, let params, _) = router().match(.get, path: "/api/v1/producers/V%C3%A2n%20%C4%90%E1%BB%93n") else {
+            Issue.record("no match"); return
+        }
+        #expect(params["id"] == "Vân Đồn")
+    }
+
+    @Test func percentDecoding() {
+        #expect(PercentDecoding.decodeToString("a%20b") == "a b")
+        #expect(PercentDecoding.decodeToString("a+b", plusAsSpace: true) == "a b")
+        #expect(PercentDecoding.decodeToString("a+b") == "a+b")
+        #expect(PercentDecoding.decodeToString("%E1%BB") == nil)   // truncated UTF-8
+        #expect(PercentDecoding.decodeToString("%4") == nil)
+        #expect(PercentDecoding.decodeToString("%g0") == nil)
+    }
+}
+
+@Suite struct RequestAndHeadersTests {
+    @Test func pathAndQueryOfEveryTargetForm() {
+        #expect(HTTPRequest(method: .get, target: "/a/b?x=1").path == "/a/b")
+        #expect(HTTPRequest(method: .get, target: "/a/b?x=1").query == "x=1")
+        #expect(HTTPRequest(method: .get, target: "/a").query == nil)
+        #expect(HTTPRequest(method: .get, target: "http://host:8080/a/b?x=1").path == "/a/b")
+        #expect(HTTPRequest(method: .get, target: "https://host").path == "/")
+        #expect(HTTPRequest(method: .options, target: "*").path == "*")
+    }
+
+    @Test func keepAliveRules() {
+        #expect(HTTPRequest(method: .get, target: "/").keepAlive)
+        #expect(!HTTPRequest(method: .get, target: "/", headers: ["Connection": "close"]).keepAlive)
+        #expect(!HTTPRequest(method: .get, target: "/", version: .http1_0).keepAlive)
+        #expect(HTTPRequest(method: .get, target: "/", version: .http1_0, headers: ["Connection": "Keep-Alive"]).keepAlive)
+    }
+
+    @Test func headersAreOrderedAndCaseInsensitive() {
+        var headers: HTTPHeaders = ["Vary": "Origin"]
+        headers.add("vary", "Accept")
+        headers.add("Transfer-Encoding", "gzip, Chunked")
+        #expect(headers["VARY"] == "Origin")
+        #expect(headers.values("Vary") == ["Origin", "Accept"])
+        #expect(headers.tokens("transfer-encoding") == ["gzip", "chunked"])
+        headers.set("Vary", "*")
+        #expect(headers.values("vary") == ["*"])
+        headers.remove("VARY")
+        #expect(!headers.contains("Vary"))
+        #expect(headers.count == 1)
+    }
+
+    @Test func statusReasons() {
+        #expect(HTTPStatus(code: 422).reason == "Unprocessable Content")
+        #expect(HTTPStatus(code: 799).reason == "Unknown")
+        #expect(!HTTPStatus.noContent.allowsBody)
+        #expect(!HTTPStatus.notModified.allowsBody)
+        #expect(HTTPStatus.ok.allowsBody)
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import JSON
+import Testing
+
+/// Evaluation rounds, results and decisions end to end: real socket, real SQLite file, injected clock.
+@Suite struct EvaluationAPITests {
+    let clock = CertificationClock("2024-12-20T03:00:00Z")
+    let server: TestServer
+    let api: CertificationAPI
+
+    init() throws {
+        let clock = self.clock
+        server = try TestServer(clock: { clock.now() })
+        api = try CertificationAPI(server: server)
+    }
+
+    @Test func theWholeFlowFromRoundToExpiringCertificate() throws {
+        let product = try api.product(code: "QN-2024-0012")
+        // Create a round.
+        let created = try api.post("/api/v1/evaluation-rounds", #"""
+            {"name":"Đánh giá, phân hạng sản phẩm OCOP lần thứ 9 năm 2024","council_level":"province","held_on":"2024-11-20","decision_ref":"125/QĐ-UBND"}
+            """#)
+        #expect(created.status == 201, "\(created.text)")
+        let round = try #require(try created.json["id"]?.int64Value)
+        #expect(created.header("Location") == "/api/v1/evaluation-rounds/\(round)")
+        #expect(created.header("ETag") == "W/\"1\"")
+        #expect(try created.json["sheet_version"]?.stringValue == "2023")
+        #expect(try created.json["legal_basis"]?.stringValue?.contains("148/QĐ-TTg") == true)
+        #expect(try api.get("/api/v1/evaluation-rounds/\(round)").json == created.json)
+
+        // Record scores: 85, 86, 85 → 85.33, 4 stars.
+        let recorded = try api.record(round: round, product: product, [["35", "20", "30"], ["36", "20", "30"], ["35", "20", "30"]])
+        #expect(recorded.status == 201, "\(recorded.text)")
+        let result = try recorded.json
+        let resultID = try #require(result["id"]?.int64Value)
+        #expect(recorded.header("Location") == "/api/v1/evaluation-rounds/\(round)/results/\(resultID)")
+        #expect(result["average_score"]?.stringValue == "85.33")
+        #expect(result["stars_earned"]?.int64Value == 4)
+        #expect(result["stars_awarded"]?.int64Value == 4)
+        #expect(result["proposed_to_next_level"]?.boolValue == false)
+        #expect(result["outcome"]?.stringValue == "new")
+        #expect(result["previous_certificate_id"]?.isNull == true)
+        #expect(result["member_scores"]?.arrayValue?.first?["total"]?.int64Value == 85)
+        #expect(try api.get("/api/v1/evaluation-rounds/\(round)/results/\(resultID)").json == result)
+        let listed = try api.get("/api/v1/evaluation-rounds/\(round)/results")
+        #expect(try listed.json["items"]?.arrayValue?.count == 1)
+
+        // Decide: the certificate.
+        let decided = try api.decide(round: round, result: resultID)
+        #expect(decided.status == 201, "\(decided.text)")
+        let certificate = try decided.json
+        let certificateID = try #require(certificate["id"]?.int64Value)
+        #expect(decided.header("Location") == "/api/v1/certificates/\(certificateID)")
+        #expect(certificate["number"]?.stringValue == "1234/QĐ-UBND/QN-2024-0012")
+        #expect(certificate["stars"]?.int64Value == 4)
+        #expect(certificate["decided_on"]?.stringValue == "2024-12-13")
+        #expect(certificate["expires_on"]?.stringValue == "2027-12-13")
+        #expect(certificate["status"]?.stringValue == "active")
+        #expect(certificate["council_level"]?.stringValue == "province")
+        #expect(certificate["product_id"]?.int64Value == product)
+        #expect(try api.get("/api/v1/evaluation-rounds/\(round)/results/\(resultID)").json["certificate_id"]?.int64Value == certificateID)
+
+        // See it, anonymously too: stars are public.
+        let anonymous = try api.client.request("GET", "/api/v1/certificates/\(certificateID)")
+        #expect(anonymous.status == 200)
+        #expect(try anonymous.json == certificate)
+        let history = try api.client.request("GET", "/api/v1/products/\(product)/certificates")
+        #expect(try history.json["items"]?.arrayValue?.map { $0["id"]?.int64Value } == [certificateID])
+
+        // List what expires soon, on the exact days.
+        clock.set("2027-11-12T10:00:00+07:00")   // 31 days left
+        #expect(try api.client.request("GET", "/api/v1/certificates?status=expiring").json["items"]?.arrayValue?.isEmpty == true)
+        #expect(try api.client.request("GET", "/api/v1/certificates/\(certificateID)").json["status"]?.stringValue == "active")
+        clock.set("2027-11-13T00:00:00+07:00")   // 30 days left, just after midnight in Hà Nội
+        let expiring = try api.client.request("GET", "/api/v1/certificates?status=expiring")
+        #expect(try expiring.json["items"]?.arrayValue?.map { $0["id"]?.int64Value } == [certificateID])
+        #expect(try expiring.json["items"]?.arrayValue?.first?["status"]?.stringValue == "expiring")
+        clock.set("2027-12-13T23:59:00+07:00")
+        #expect(try api.client.request("GET", "/api/v1/certificates/\(certificateID)").json["status"]?.stringValue == "expiring")
+        clock.set("2027-12-14T00:00:00+07:00")
+        #expect(try api.client.request("GET", "/api/v1/certificates/\(certificateID)").json["status"]?.stringValue == "expired")
+        let expired = try api.client.request("GET", "/api/v1/certificates?status=expired&product_id=\(product)")
+        #expect(try expired.json["items"]?.arrayValue?.count == 1)
+    }
+
+    @Test func roundsAreForOfficersOnly() throws {
+        #expect(try api.client.request("GET", "/api/v1/evaluation-rounds").status == 401)
+        let pos = try server.token("pos", pointOfSale: 2)
+        #expect(try api.client.request("GET", "/api/v1/evaluation-rounds", headers: [bearer(pos)]).status == 403)
+        let posWrite = try api.client.request("POST", "/api/v1/evaluation-rounds", headers: [bearer(pos)],
+                                              body: #"{"name":"x","council_level":"province","held_on":"2024-01-01"}"#)
+        #expect(posWrite.status == 403)
+        #expect(try api.get("/api/v1/evaluation-rounds").status == 200)
+    }
+
+    @Test func roundValidation() throws {
+        let district = try api.post("/api/v1/evaluation-rounds", #"{"name":"x","council_level":"district","held_on":"2025-07-06"}"#)
+        #expect(district.status == 422)
+        #expect(try CertificationAPI.fields(district) == ["council_level"])
+        #expect(try district.json["errors"]?.arrayValue?.first?["message"]?.stringValue?.contains("1489") == true)
+        let lastDistrictDay = try api.post("/api/v1/evaluation-rounds",
+                                           #"{"name":"x","council_level":"district","held_on":"2025-07-05"}"#)
+        #expect(lastDistrictDay.status == 201)
+        let bad = try api.post("/api/v1/evaluation-rounds",
+                               #"{"name":"","council_level":"ward","held_on":"2024-13-01","sheet_version":"2020","stars":5}"#)
+        #expect(bad.status == 422)
+        #expect(try Set(CertificationAPI.fields(bad)) == ["council_level", "held_on", "sheet_version", "stars"])
+        let readOnly = try api.post("/api/v1/evaluation-rounds",
+                                    #"{"name":"x","council_level":"central","held_on":"2024-01-01","legal_basis":"mine"}"#)
+        #expect(try CertificationAPI.fields(readOnly) == ["legal_basis"])
+        let old = try api.post("/api/v1/evaluation-rounds", #"{"name":"x","council_level":"province","held_on":"2022-05-01"}"#)
+        #expect(try old.json["sheet_version"]?.stringValue == "2019")
+        #expect(try old.json["legal_basis"]?.stringValue?.contains("1048/QĐ-TTg") == true)
+    }
+
+    @Test func patchingARound() throws {
+        let round = try api.round()
+        let path = "/api/v1/evaluation-rounds/\(round)"
+        let renamed = try api.client.request("PATCH", path, headers: [api.officer, ("If-Match", "W/\"1\"")],
+                                             body: #"{"name":"Lần thứ 10","decision_ref":"130/QĐ-UBND"}"#,
+                                             contentType: "application/merge-patch+json")
+        #expect(renamed.status == 200, "\(renamed.text)")
+        #expect(try renamed.json["name"]?.stringValue == "Lần thứ 10")
+        #expect(renamed.header("ETag") == "W/\"2\"")
+        let stale = try api.client.request("PATCH", path, headers: [api.officer, ("If-Match", "W/\"1\"")], body: #"{"name":"y"}"#)
+        #expect(stale.status == 412)
+        let toDistrictLate = try api.client.request("PATCH", path, headers: [api.officer],
+                                                    body: #"{"council_level":"district","held_on":"2025-08-01"}"#)
+        #expect(toDistrictLate.status == 422)
+        let product = try api.product(code: "QN-1")
+        #expect(try api.record(round: round, product: product, [["30", "20", "25"]]).status == 201)
+        let frozen = try api.client.request("PATCH", path, headers: [api.officer], body: #"{"council_level":"central"}"#)
+        #expect(frozen.status == 409)
+        let basis = try api.client.request("PATCH", path, headers: [api.officer], body: #"{"legal_basis":"other"}"#)
+        #expect(basis.status == 422)
+        let list = try api.get("/api/v1/evaluation-rounds?council_level=province&held_from=2024-01-01&sort=-held_on")
+        #expect(try list.json["items"]?.arrayValue?.count == 1)
+        #expect(try api.get("/api/v1/evaluation-rounds?held_from=yesterday").status == 422)
+        #expect(try api.get("/api/v1/evaluation-rounds?colour=red").status == 422)
+        #expect(try api.get("/api/v1/evaluation-rounds/999").status == 404)
+        let csv = try api.get("/api/v1/evaluation-rounds.csv")
+        #expect(csv.status == 200)
+        #expect(csv.text.contains("Lần thứ 10"))
+    }
+
+    @Test func scoresAreCheckedAgainstTheRoundsSheet() throws {
+        let product = try api.product(code: "QN-1")
+        let round2019 = try api.round(extra: #","sheet_version":"2019""#)
+        let over = try api.record(round: round2019, product: product, [["36", "20", "30"], ["35", "25.01", "40"]])
+        #expect(over.status == 422)
+        #expect(try CertificationAPI.fields(over) == ["member_scores[0].part_a", "member_scores[1].part_b"])
+        let round = try api.round()
+        let malformed = try api.post("/api/v1/evaluation-rounds/\(round)/results", #"""
+            {"product_id":\#(product),"member_scores":[{"member":"A","part_a":35.255,"part_b":-1,"part_c":"30"},{"part_a":1,"part_b":1,"part_c":1,"vote":2}],"colour":1}
+            """#)
+        #expect(malformed.status == 422)
+        #expect(try Set(CertificationAPI.fields(malformed)) == [
+            "member_scores[0].part_a", "member_scores[0].part_b", "member_scores[0].part_c",
+            "member_scores[1].member", "member_scores[1].vote", "mandatory_criteria_met", "colour",
+        ])
+        let empty = try api.post("/api/v1/evaluation-rounds/\(round)/results",
+                                 #"{"product_id":\#(product),"member_scores":[],"mandatory_criteria_met":true}"#)
+        #expect(try CertificationAPI.fields(empty) == ["member_scores"])
+        let unknownProduct = try api.record(round: round, product: 999, [["30", "20", "25"]])
+        #expect(try CertificationAPI.fields(unknownProduct) == ["product_id"])
+        #expect(try api.record(round: 999, product: product, [["30", "20", "25"]]).status == 404)
+        let ok = try api.record(round: round, product: product, [["35.25", "20.5", "14.25"]])
+        #expect(ok.status == 201, "\(ok.text)")
+        #expect(try ok.json["average_score"]?.stringValue == "70.00")
+        let exact = try #require(JSONNumber("35.25"))
+        #expect(try ok.json["member_scores"]?.arrayValue?.first?["part_a"] == .number(exact))
+        let again = try api.record(round: round, product: product, [["35", "20", "30"]])
+        #expect(again.status == 409)
+        let future = try api.round(heldOn: "2025-01-10")
+        #expect(try api.record(round: future, product: product, [["35", "20", "30"]]).status == 409)
+    }
+
+    @Test func thresholdsThroughTheAPI() throws {
+        let round = try api.round(level: "central")
+        // Three members averaging 69.99… (70 + 70 + 69.99): 3 stars, shown truncated.
+        let product = try api.product(code: "QN-1")
+        let near = try api.record(round: round, product: product, [["40", "20", "10"], ["40", "20", "10"], ["40", "20", "9.99"]])
+        #expect(try near.json["average_score"]?.stringValue == "69.99")
+        #expect(try near.json["stars_earned"]?.int64Value == 3)
+        let other = try api.product(code: "QN-2")
+        let five = try api.record(round: round, product: other, [["40", "25", "25"]])
+        #expect(try five.json["stars_awarded"]?.int64Value == 5)
+        let gated = try api.record(round: round, product: try api.product(code: "QN-3"), [["40", "25", "35"]], mandatory: false)
+        #expect(try gated.json["stars_earned"]?.int64Value == 5)
+        #expect(try gated.json["stars_awarded"]?.int64Value == 2)
+        #expect(try gated.json["outcome"]?.stringValue == "not_recognised")
+        let province = try api.round(level: "province")
+        let capped = try api.record(round: province, product: other, [["40", "25", "30"]])
+        #expect(try capped.json["stars_awarded"]?.int64Value == 4)
+        #expect(try capped.json["proposed_to_next_level"]?.boolValue == true)
+        let filtered = try api.get("/api/v1/evaluation-rounds/\(round)/results?outcome=not_recognised")
+        #expect(try filtered.json["items"]?.arrayValue?.count == 1)
+        let csv = try api.get("/api/v1/evaluation-rounds/\(round)/results", headers: [("Accept", "text/csv")])
+        #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+        #expect(csv.text.split(separator: "\r\n").count == 4)
+    }
+
+    @Test func decisionsThatCannotBeMade() throws {
+        let round = try api.round()
+        let product = try api.product(code: "QN-1")
+        let failed = try api.record(round: round, product: product, [["20", "10", "10"]])
+        let failedID = try #require(try failed.json["id"]?.int64Value)
+        let notRecognised = try api.decide(round: round, result: failedID)
+        #expect(notRecognised.status == 409)
+        #expect(try notRecognised.json["detail"]?.stringValue?.contains("not recognised") == true)
+        let good = try api.record(round: round, product: try api.product(code: "QN-2"), [["35", "20", "30"]])
+        let goodID = try #require(try good.json["id"]?.int64Value)
+        let early = try api.decide(round: round, result: goodID, on: "2024-11-01")
+        #expect(try CertificationAPI.fields(early) == ["decided_on"])
+        let malformed = try api.post("/api/v1/evaluation-rounds/\(round)/results/\(goodID)/decide", #"{"decided_on":"13/12/2024"}"#)
+        #expect(try Set(CertificationAPI.fields(malformed)) == ["decision_number", "decided_on"])
+        let key = ("Idempotency-Key", "decide-\(goodID)")
+        let first = try api.post("/api/v1/evaluation-rounds/\(round)/results/\(goodID)/decide",
+                                 #"{"decision_number":"1234/QĐ-UBND","decided_on":"2024-12-13"}"#, headers: [key])
+        #expect(first.status == 201)
+        let replay = try api.post("/api/v1/evaluation-rounds/\(round)/results/\(goodID)/decide",
+                                  #"{"decision_number":"1234/QĐ-UBND","decided_on":"2024-12-13"}"#, headers: [key])
+        #expect(replay.status == 201)
+        #expect(replay.header("Idempotent-Replayed") == "true")
+        #expect(replay.body == first.body)
+        let twice = try api.decide(round: round, result: goodID, number: "1235/QĐ-UBND")
+        #expect(twice.status == 409)
+        #expect(try api.decide(round: round + 1, result: goodID).status == 404)
+    }
+
+    @Test func openAPIDocumentsTheCertificationRoutes() throws {
+        let document = try api.client.request("GET", "/openapi.json").json
+        for path in ["/api/v1/evaluation-rounds", "/api/v1/evaluation-rounds/{id}/results/{rid}/decide",
+                     "/api/v1/certificates", "/api/v1/products/{id}/certificates"] {
+            #expect(document["paths"]?[path] != nil, "\(path)")
+        }
+        for schema in ["EvaluationRound", "EvaluationResultInput", "Certificate", "DecisionInput", "RevocationInput"] {
+            #expect(document["components"]?["schemas"]?[schema] != nil, "\(schema)")
+        }
+    }
+}
