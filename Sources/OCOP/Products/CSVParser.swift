@@ -5,8 +5,10 @@ public struct CSVRecord: Sendable, Equatable {
     public let row: Int
     /// 1-based physical line the record starts on.
     public let line: Int
+    /// The fields, unquoted and unescaped.
     public let fields: [String]
 
+    /// A record as the parser found it.
     public init(row: Int, line: Int, fields: [String]) {
         self.row = row
         self.line = line
@@ -19,9 +21,12 @@ public struct CSVRecord: Sendable, Equatable {
 
 /// Input that is not CSV, with the line where reading stopped.
 public struct CSVSyntaxError: Error, Equatable, Sendable {
+    /// 1-based line where reading stopped.
     public let line: Int
+    /// What is wrong, for a person to fix.
     public let message: String
 
+    /// An error at `line`.
     public init(line: Int, message: String) {
         self.line = line
         self.message = message
@@ -41,6 +46,7 @@ public enum CSVParser {
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
+    /// Every record of `input`, header included, in order.
     public static func parse(_ input: [UInt8]) throws(CSVSyntaxError) -> [CSVRecord] {
         var i = input.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let end = input.count

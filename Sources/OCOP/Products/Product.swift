@@ -14,16 +14,22 @@ public enum ProductStatus: String, CaseIterable, Sendable {
 
 /// A registered product, with its derived certification state.
 public struct Product: Sendable, Equatable {
+    /// Server-assigned id.
     public let id: Int64
+    /// What clients write.
     public var fields: ProductFields
     /// Set by a failed food-safety inspection until an officer decides (quality monitoring).
     public var underReview: Bool
     /// The latest certificate issued to it (`products.current_certificate_id`), whatever its status.
     public var certificate: ProductCertificate?
+    /// When it was registered.
     public let createdAt: Timestamp
+    /// When its stored fields last changed.
     public var updatedAt: Timestamp
+    /// Grows by one on every change; the ETag.
     public var version: Int64
 
+    /// A product as stored.
     public init(id: Int64, fields: ProductFields, underReview: Bool = false, certificate: ProductCertificate? = nil,
                 createdAt: Timestamp, updatedAt: Timestamp, version: Int64) {
         self.id = id
@@ -73,16 +79,24 @@ public struct Product: Sendable, Equatable {
 
 /// The summary of a product's current certificate shown on the product.
 public struct ProductCertificate: Sendable, Equatable {
+    /// The certificate's id.
     public let id: Int64
+    /// The certificate number (decision reference).
     public let number: String
+    /// Stars awarded, 3 to 5.
     public let stars: StarRating
+    /// The decision date.
     public let decidedOn: CivilDate
     /// The last valid day.
     public let expiresOn: CivilDate
+    /// A newer certificate superseded it.
     public let renewed: Bool
+    /// It was withdrawn.
     public let revoked: Bool
+    /// When the certificate row last changed.
     public let updatedAt: Timestamp
 
+    /// A certificate summary as stored.
     public init(id: Int64, number: String, stars: StarRating, decidedOn: CivilDate, expiresOn: CivilDate,
                 renewed: Bool, revoked: Bool, updatedAt: Timestamp) {
         self.id = id

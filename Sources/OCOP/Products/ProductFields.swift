@@ -4,28 +4,41 @@
 /// even in groups whose `gtin_required` is set: a product is often registered before its
 /// barcode is licensed, and the requirement is reported, not enforced, until certification.
 public struct ProductFields: Sendable, Equatable {
+    /// Human code, unique, e.g. QN-2024-0012.
     public var code: String
+    /// Vietnamese name.
     public var name: String
+    /// The producer that makes it.
     public var producerID: Int64
     /// A `product_groups.code`.
     public var group: String
     /// A `product_subgroups.code` of `group`.
     public var subgroup: String?
+    /// Free text, searchable.
     public var description: String?
     /// The selling unit, e.g. "hộp 200g".
     public var unit: String?
+    /// Whole đồng.
     public var priceVND: Int64?
+    /// Checked barcode number, stored as 14 digits.
     public var gtin: GTIN?
+    /// Where it is made.
     public var originProvince: String
+    /// Raw-material areas it is made from, in order.
     public var rawMaterialAreaIDs: [Int64]
+    /// http(s) image addresses, at most `maximumImages`.
     public var imageURLs: [String]
 
     /// Products of other provinces are sold at our points of sale too; ours are the default.
     public static let defaultOriginProvince = "Quảng Ninh"
+    /// Images a product may list.
     public static let maximumImages = 10
+    /// Raw-material areas a product may list.
     public static let maximumAreas = 50
+    /// A ceiling that catches typing slips (a trillion đồng).
     public static let maximumPriceVND: Int64 = 1_000_000_000_000
 
+    /// Fields as given; call `validate()` for the rules.
     public init(code: String, name: String, producerID: Int64, group: String, subgroup: String? = nil,
                 description: String? = nil, unit: String? = nil, priceVND: Int64? = nil, gtin: GTIN? = nil,
                 originProvince: String = ProductFields.defaultOriginProvince, rawMaterialAreaIDs: [Int64] = [],

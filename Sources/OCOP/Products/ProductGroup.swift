@@ -2,16 +2,21 @@ import SQLite
 
 /// A product group of Decision 148 with its sub-groups, as stored in the seeded tables.
 public struct ProductGroup: Sendable, Equatable {
+    /// Stable code, e.g. `food`.
     public let code: String
+    /// Vietnamese name from the decision.
     public let name: String
     /// Whether products of this group carry a barcode (every group but tourism services).
     public let gtinRequired: Bool
+    /// Its sub-groups in the decision's order.
     public let subgroups: [ProductSubgroup]
 }
 
 /// A sub-group ("phân nhóm"), each with its own score sheet.
 public struct ProductSubgroup: Sendable, Equatable {
+    /// Stable code, e.g. `food_tea`.
     public let code: String
+    /// Vietnamese name from the decision.
     public let name: String
 }
 

@@ -13,6 +13,7 @@ public struct ProductImport: Sendable {
     /// The columns a file may have, in the order an export template lists them.
     public static let columns = ["code", "name", "producer_id", "group", "subgroup", "description", "unit",
                                  "price_vnd", "gtin", "origin_province"]
+    /// Columns a file must have.
     public static let requiredColumns: Set<String> = ["code", "name", "producer_id", "group"]
 
     /// Why a file cannot be imported before any row is looked at.

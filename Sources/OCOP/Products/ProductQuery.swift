@@ -14,9 +14,13 @@ public struct ProductQuery: Sendable {
     public var stars: StarRating?
     /// At least these stars, held by a certificate valid today.
     public var starsMin: StarRating?
+    /// A group code.
     public var group: String?
+    /// A sub-group code.
     public var subgroup: String?
+    /// Products of this producer.
     public var producerID: Int64?
+    /// The derived status on `today`.
     public var status: ProductStatus?
     /// Of the producer.
     public var district: String?
@@ -26,11 +30,15 @@ public struct ProductQuery: Sendable {
     public var expiresBefore: CivilDate?
     /// Free text over code, name, producer name and description; diacritic- and case-insensitive, đ → d.
     public var text: String?
+    /// The order of the list.
     public var sort: ProductSort = .id
+    /// Items per page.
     public var limit: PageSize = .default
+    /// Where the previous page ended.
     public var cursor: Cursor?
     /// The day status and stars are computed for.
     public var today: CivilDate
 
+    /// No filters, for `today`.
     public init(today: CivilDate) { self.today = today }
 }

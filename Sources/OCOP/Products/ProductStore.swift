@@ -4,27 +4,30 @@ import SQLite
 /// Reads and writes products. Every write also writes its audit entry, in the
 /// caller's transaction (`Database.write`).
 public enum ProductStore {
-    /// The product with its current certificate's summary; `ProductStore.decode` reads this shape.
-    static let select = """
+    /// The product (`p`) with its current certificate's summary (`c`); `decode` reads this shape.
+    static let columns = """
         SELECT p.id, p.code, p.name, p.producer_id, p.group_code, p.subgroup_code, p.description, p.unit,
                p.price_vnd, p.gtin, p.origin_province, p.image_urls, p.under_review, p.created_at, p.updated_at,
                p.version, p.name_key, c.id, c.number, c.stars, c.decided_on, c.expires_on,
                c.renewed_by_id IS NOT NULL, c.revoked_on IS NOT NULL, c.updated_at
-        FROM products p LEFT JOIN certificates c ON c.id = p.current_certificate_id
         """
+    static let select = columns + " FROM products p LEFT JOIN certificates c ON c.id = p.current_certificate_id"
     /// Column of `name_key` in `select`, for name cursors.
     static let nameKeyColumn = 16
 
+    /// One product with its areas and current certificate, or nil.
     public static func get(_ db: Connection, id: Int64) throws -> Product? {
         guard var product = try db.first("\(select) WHERE p.id = ?", [.integer(id)], decode) else { return nil }
         try attachAreas(db, to: &product)
         return product
     }
 
+    /// How many products there are.
     public static func count(_ db: Connection) throws -> Int64 {
         try db.scalarInt("SELECT count(*) FROM products") ?? 0
     }
 
+    /// Checks and inserts a product; 422 problems as `.invalid`, duplicates as `.conflict`.
     public static func create(_ db: Connection, _ fields: ProductFields, actor: Actor, now: Timestamp) throws -> Product {
         var references = try ProductReferences(db)
         try check(fields, references: &references, in: db, excluding: nil)

@@ -9,6 +9,8 @@ public enum Schema {
         migrator.register("0002_producers", createProducers)
         migrator.register("0003_products", createProducts)
         migrator.register("0006_quality_extra", createQualityExtra)
+        // Registered after 0006 because 0006 shipped first: the list is append-only.
+        migrator.register("0004_products_extra", addProductSearchPrefixes)
         return migrator
     }
 

@@ -5,6 +5,7 @@ import OCOP
 /// `/api/v1/products` (the OCOP catalogue), its CSV import, and `/api/v1/product-groups`.
 /// Anyone reads; officers write.
 public struct ProductRoutes: RouteCollection {
+    /// The product routes.
     public init() {}
 
     static let listParameters: Set<String> = [
@@ -12,6 +13,7 @@ public struct ProductRoutes: RouteCollection {
         "expires_before", "q", "sort", "limit", "cursor",
     ]
 
+    /// Groups, products, and the import.
     public func routes() -> [Route] {
         [
             Route(.get, "/api/v1/product-groups", access: .anyone,
