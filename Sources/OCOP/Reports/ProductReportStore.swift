@@ -26,28 +26,35 @@ public enum ProductReportStore {
         AND (r.id IS NULL OR r.decided_on > ?1)
         """
 
+    /// `validOn` for another certificate `d` of the same product, with its renewer `dr`.
+    static let laterValid = """
+        SELECT 1 FROM certificates d LEFT JOIN certificates dr ON dr.id = d.renewed_by_id
+        WHERE d.product_id = c.product_id AND d.id > c.id AND d.decided_on <= ?1 AND d.expires_on >= ?1
+          AND (d.revoked_on IS NULL OR d.revoked_on > ?1) AND (dr.id IS NULL OR dr.decided_on > ?1)
+        """
+
     /// Certified products on `asOf`, counted by stars, group, place and producer kind.
     public static func certified(_ db: Connection, asOf: CivilDate) throws -> CertifiedProducts {
-        // One row per (producer, stars, group): few enough to fold in Swift, and one scan of the
-        // certificates (by the expiry index) serves every breakdown. A product counts once, with
-        // the latest of its valid certificates — two can overlap only when a new certificate was
-        // backdated before the revocation of the old one.
+        // One row per (producer, stars, group): few enough to fold in Swift, and one pass over the
+        // certificates serves every breakdown. A product counts once, under the most recently issued
+        // of its valid certificates: two overlap only when a new decision was backdated before the
+        // revocation of the old one. The product's current certificate is its most recently issued
+        // (EvaluationDecision makes each new one current), so only an older one needs the check.
+        //
+        // NOT INDEXED: on any recent day most certificates are in the expiry range, and a sequential
+        // scan of the table is several times cheaper than walking `certificates_by_expiry` and
+        // fetching each row (measured at 100,000 products).
         var stars: [StarRating: Int] = [:]
         var groups: [String: Int] = [:]
         var districts: [PlaceKey: Int] = [:]
         var communes: [PlaceKey: Int] = [:]
         var kinds: [ProducerKind: (products: Int, producers: Set<Int64>)] = [:]
         try db.query("""
-            WITH valid AS (
-                SELECT c.product_id, c.stars,
-                       row_number() OVER (PARTITION BY c.product_id ORDER BY c.decided_on DESC, c.id DESC) AS rank
-                FROM certificates c LEFT JOIN certificates r ON r.id = c.renewed_by_id
-                WHERE \(validOn)
-            )
-            SELECT p.producer_id, pr.kind, pr.district, pr.commune, v.stars, p.group_code, count(*)
-            FROM valid v JOIN products p ON p.id = v.product_id JOIN producers pr ON pr.id = p.producer_id
-            WHERE v.rank = 1
-            GROUP BY p.producer_id, v.stars, p.group_code
+            SELECT p.producer_id, pr.kind, pr.district, pr.commune, c.stars, p.group_code, count(*)
+            FROM certificates c NOT INDEXED LEFT JOIN certificates r ON r.id = c.renewed_by_id
+                 JOIN products p ON p.id = c.product_id JOIN producers pr ON pr.id = p.producer_id
+            WHERE \(validOn) AND (c.id = p.current_certificate_id OR NOT EXISTS (\(laterValid)))
+            GROUP BY p.producer_id, c.stars, p.group_code
             """, [.text(asOf.description)]) { row in
             guard let kind = ProducerKind(rawValue: row.string(1)), let rating = StarRating(rawValue: row.int(4)) else {
                 throw DomainError.conflict("producer \(row.int64(0)) or one of its certificates has corrupt stored fields")
