@@ -27,7 +27,8 @@ public struct ProductReportQuery: Sendable, Equatable {
         let start = from ?? end.adding(months: -Self.defaultPeriodMonths)
         var errors: [FieldError] = []
         if !Self.withinDaysRange.contains(within) {
-            errors.append(FieldError("within_days", "must be an integer from \(Self.withinDaysRange.lowerBound) to \(Self.withinDaysRange.upperBound)"))
+            let range = Self.withinDaysRange
+            errors.append(FieldError("within_days", "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
         }
         if end > asOf {
             // A certificate cannot be reported as expired on a day the report has not reached.

@@ -16,7 +16,8 @@ extension ProductReportStore {
         try db.query("""
             SELECT s.scheme, a.kind, \(figures) FROM \(certified) GROUP BY s.scheme, a.kind ORDER BY s.scheme, a.kind
             """, [day]) { row in
-            guard let scheme = CertificationScheme(rawValue: row.string(0)), let kind = AreaKind(rawValue: row.string(1)) else {
+            guard let scheme = CertificationScheme(rawValue: row.string(0)),
+                  let kind = AreaKind(rawValue: row.string(1)) else {
                 throw DomainError.conflict("a raw-material area or certification has a corrupt scheme or kind")
             }
             kinds[scheme, default: []].append(

@@ -35,10 +35,13 @@ public struct ReportRoutes: RouteCollection {
         // A report is several tables; CSV is one table, so the caller names it. JSON is the whole
         // report, so a table there would be silently ignored: both mismatches are errors.
         if context.wantsCSV, table == nil, parameters["table"] == nil {
-            errors.append(FieldError("table", "is required for CSV: one of \(ReportTable.allCases.map(\.rawValue).joined(separator: ", "))"))
+            let tables = ReportTable.allCases.map(\.rawValue).joined(separator: ", ")
+            errors.append(FieldError("table", "is required for CSV: one of \(tables)"))
         }
         if !context.wantsCSV, table != nil {
-            errors.append(FieldError("table", "selects the table of a CSV export (Accept: text/csv or a .csv suffix); JSON is the whole report"))
+            errors.append(FieldError("table", """
+                selects the table of a CSV export (Accept: text/csv or a .csv suffix); JSON is the whole report
+                """))
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         let query = try ProductReportQuery(asOf: asOf ?? CivilDate.today(at: context.now), withinDays: withinDays.map { Int($0) },
