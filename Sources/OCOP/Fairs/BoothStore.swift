@@ -132,7 +132,8 @@ public enum BoothStore {
 
     // MARK: Helpers
 
-    static func requireFair(_ db: Connection, _ fairID: Int64) throws {
+    /// Throws not-found unless the fair exists.
+    public static func requireFair(_ db: Connection, _ fairID: Int64) throws {
         if try db.scalarInt("SELECT count(*) FROM fairs WHERE id = ?", [.integer(fairID)]) == 0 {
             throw DomainError.notFound(entity: "fair", id: String(fairID))
         }

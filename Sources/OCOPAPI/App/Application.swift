@@ -54,6 +54,7 @@ public final class Application: Sendable {
         routes += RawMaterialAreaRoutes().routes() + PackingFacilityRoutes().routes() + InspectionRoutes().routes()
         routes += ProductRoutes().routes()
         routes += ReportRoutes().routes()
+        routes += FairRoutes().routes() + FairBoothRoutes().routes() + FairSaleRoutes().routes() + PlatformRoutes().routes() + ListingRoutes().routes() + FairReportRoutes().routes() + EcommerceReportRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
