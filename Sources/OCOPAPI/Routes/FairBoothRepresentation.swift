@@ -80,9 +80,7 @@ enum FairBoothRepresentation {
         if let current {
             reader.readOnly(readOnly(current))
         } else {
-            for key in readOnlyKeys where object[key] != nil {
-                reader.fail(key, "is read-only; the server derives or assigns it")
-            }
+            FairReaders.rejectReadOnly(readOnlyKeys, in: object, reader: &reader)
         }
         // Rule checks run only on well-typed input, so one mistake is reported once.
         if reader.errors.isEmpty {

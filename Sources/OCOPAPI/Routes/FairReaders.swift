@@ -37,4 +37,12 @@ enum FairReaders {
         }
         return date
     }
+
+    /// On create, server-owned fields may not be sent: each is reported once, as read-only
+    /// (marked as known so it is not reported again as an unknown field).
+    static func rejectReadOnly(_ keys: [String], in object: JSONObject, reader: inout BodyReader) {
+        let sent = JSONObject(keys.compactMap { key in object[key].map { (key: key, value: $0) } })
+        reader.readOnly(sent)
+        for (key, _) in sent { reader.fail(key, "is read-only; the server derives or assigns it") }
+    }
 }

@@ -62,9 +62,7 @@ enum FairRepresentation {
         if let current {
             reader.readOnly(readOnly(current, today: today))
         } else {
-            for key in readOnlyKeys where object[key] != nil {
-                reader.fail(key, "is read-only; the server derives or assigns it")
-            }
+            FairReaders.rejectReadOnly(readOnlyKeys, in: object, reader: &reader)
         }
         // Rule checks run only on well-typed input, so one mistake is reported once.
         if reader.errors.isEmpty {

@@ -64,9 +64,7 @@ enum FairSaleRepresentation {
         if let current {
             reader.readOnly(readOnly(current))
         } else {
-            for key in readOnlyKeys where object[key] != nil {
-                reader.fail(key, "is read-only; the server assigns it")
-            }
+            FairReaders.rejectReadOnly(readOnlyKeys, in: object, reader: &reader)
         }
         if reader.errors.isEmpty {
             for error in fields.validate() { reader.fail(error.field, error.message) }

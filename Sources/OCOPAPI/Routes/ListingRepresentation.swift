@@ -70,9 +70,7 @@ enum ListingRepresentation {
         if let current {
             reader.readOnly(readOnly(current))
         } else {
-            for key in readOnlyKeys where object[key] != nil {
-                reader.fail(key, "is read-only; the server derives or assigns it")
-            }
+            FairReaders.rejectReadOnly(readOnlyKeys, in: object, reader: &reader)
         }
         if reader.errors.isEmpty {
             for error in fields.validate(today: today) { reader.fail(error.field, error.message) }

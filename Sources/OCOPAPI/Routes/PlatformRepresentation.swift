@@ -38,9 +38,7 @@ enum PlatformRepresentation {
         if let current {
             reader.readOnly(readOnly(current))
         } else {
-            for key in ["id", "created_at", "updated_at", "version"] where object[key] != nil {
-                reader.fail(key, "is read-only; the server assigns it")
-            }
+            FairReaders.rejectReadOnly(["id", "created_at", "updated_at", "version"], in: object, reader: &reader)
         }
         if reader.errors.isEmpty {
             for error in fields.validate() { reader.fail(error.field, error.message) }
