@@ -102,6 +102,20 @@ import Testing
         #expect(report.unlisted.count == 0 && report.unlisted.products.isEmpty)
     }
 
+    @Test func aListingCountsFromTheDayItWentUpAndAChangeFromTheDayItWasMade() throws {
+        func listed(_ day: String, _ code: String) throws -> Int {
+            try report(day).platforms.first { $0.code == code }?.listedProducts ?? -1
+        }
+        #expect(try listed("2024-01-04", "province_ocop") == 0)
+        #expect(try listed("2024-01-05", "province_ocop") == 4)   // A (A1 valid to 2024-01-10), B, C, F
+        #expect(try listed("2024-05-31", "voso") == 2)            // A and C
+        #expect(try listed("2024-06-01", "voso") == 1)            // C paused that day
+        #expect(try listed("2024-06-14", "voso") == 1)
+        #expect(try listed("2024-06-15", "voso") == 2)            // D listed that day
+        #expect(try listed("2024-02-09", "postmart") == 0)
+        #expect(try listed("2024-02-10", "postmart") == 1)
+    }
+
     @Test func theDenominatorIsTheProductsReportsCertifiedTotal() throws {
         for day in ["2023-06-01", "2024-01-10", "2024-01-11", "2024-02-01", "2024-03-01", "2024-05-01", "2024-06-30",
                     "2024-11-30", "2024-12-01", "2024-12-21"] {
