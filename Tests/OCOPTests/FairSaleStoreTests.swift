@@ -91,6 +91,42 @@ import Testing
         }
     }
 
+    @Test func aCorrectedDayTakesItsLinesAlongAndABoothChangeItsFigures() throws {
+        let sale = try database.write { db in
+            try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-04-27", 1_000,
+                       lines: [SaleLine(productID: products[0], units: 7, revenueVND: 600)])
+        }
+        func ranked(_ day: String) throws -> [Int64] {
+            try database.read { try FairReportStore.topProducts($0, from: F.day(day), to: F.day(day), limit: 10) }.map(\.units)
+        }
+        #expect(try ranked("2024-04-27") == [7])
+        _ = try database.write { db in
+            try FairSaleStore.replace(db, fairID: fair.id, boothID: booth.id, id: sale.id,
+                                      with: FairSaleFields(day: F.day("2024-04-29"), revenueVND: 1_000, lines: sale.fields.lines),
+                                      ifVersion: 1, actor: .system, now: testNow)
+        }
+        #expect(try ranked("2024-04-27").isEmpty)
+        #expect(try ranked("2024-04-29") == [7])
+        // The entry follows its booth when the booth turns out to be an outside exhibitor's.
+        func figures() throws -> (FairTotals, [Int64]) {
+            try database.read { db in
+                (try FairReportStore.totals(db, from: F.day("2024-04-01"), to: F.day("2024-05-31")),
+                 try FairReportStore.topProducers(db, from: F.day("2024-04-01"), to: F.day("2024-05-31"), limit: 5).map(\.producerID))
+            }
+        }
+        #expect(try figures().0.localRevenueVND == 1_000)
+        #expect(try figures().1 == [booth.fields.exhibitor.producerID ?? 0])
+        _ = try database.write { db in
+            try BoothStore.replace(db, fairID: fair.id, id: booth.id,
+                                   with: BoothFields(exhibitor: .outside(name: "HTX Chè", province: "Thái Nguyên"),
+                                                     productIDs: booth.fields.productIDs),
+                                   ifVersion: 1, actor: .system, now: testNow)
+        }
+        #expect(try figures().0.localRevenueVND == 0)
+        #expect(try figures().0.revenueVND == 1_000)
+        #expect(try figures().1.isEmpty)
+    }
+
     @Test func wrongParentsAreNotFound() throws {
         try database.write { db in
             let other = try F.fair(db, F.fields("Khác"))

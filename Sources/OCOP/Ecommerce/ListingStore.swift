@@ -56,7 +56,7 @@ public enum ListingStore {
         }
         let id = db.lastInsertRowID
         let history = ListingHistory(listedOn: fields.listedOn, state: fields.state)
-        try writeHistory(db, id: id, history)
+        try writeHistory(db, id: id, fields, history)
         try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "create",
                             changes: jsonObject(fields), at: now)
         return Listing(id: id, fields: fields, history: history, createdAt: now, updatedAt: now, version: 1)
@@ -88,7 +88,7 @@ public enum ListingStore {
                    listed_on = ?, updated_at = ?, version = version + 1
             WHERE id = ?
             """, bindings(fields) + [.text(now.description), .integer(id)])
-        if history != listing.history { try writeHistory(db, id: id, history) }
+        if history != listing.history { try writeHistory(db, id: id, fields, history) }
         listing.fields = fields
         listing.history = history
         listing.updatedAt = now
@@ -145,12 +145,20 @@ public enum ListingStore {
             """)
     }
 
-    private static func writeHistory(_ db: Connection, id: Int64, _ history: ListingHistory) throws {
+    /// The exclusive end of the current row: after any day a report is asked about.
+    static let openEnd = "9999-12-31"
+
+    /// Rewrites a listing's history rows (a handful), each with the day the next one starts.
+    private static func writeHistory(_ db: Connection, id: Int64, _ fields: ListingFields, _ history: ListingHistory) throws {
         try db.run("DELETE FROM listing_history WHERE listing_id = ?", [.integer(id)])
-        for entry in history.entries {
-            try db.run("INSERT INTO listing_history (listing_id, valid_from, status, accepts_non_cash) VALUES (?, ?, ?, ?)",
-                       [.integer(id), .text(entry.validFrom.description), .text(entry.state.status.rawValue),
-                        SQLiteValue(entry.state.acceptsNonCash)])
+        let entries = history.entries
+        for (index, entry) in entries.enumerated() {
+            let until = index + 1 < entries.count ? entries[index + 1].validFrom.description : openEnd
+            try db.run("""
+                INSERT INTO listing_history (listing_id, valid_from, valid_until, product_id, platform_id, status, accepts_non_cash)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(id), .text(entry.validFrom.description), .text(until), .integer(fields.productID),
+                      .integer(fields.platformID), .text(entry.state.status.rawValue), SQLiteValue(entry.state.acceptsNonCash)])
         }
     }
 

@@ -91,6 +91,11 @@ public enum BoothStore {
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateProducer(fairID, fields)
         }
+        if fields.exhibitor != booth.fields.exhibitor {
+            // Sales entries repeat the booth's locality and producer (see the schema): keep them true.
+            try db.run("UPDATE fair_sales SET is_local = ?, producer_id = ? WHERE booth_id = ?",
+                       [SQLiteValue(fields.exhibitor.isLocal), SQLiteValue(fields.exhibitor.producerID), .integer(id)])
+        }
         if fields.productIDs != booth.fields.productIDs {
             try replaceProducts(db, boothID: id, old: booth.fields.productIDs, new: fields.productIDs)
         }

@@ -64,16 +64,17 @@ public enum FairSaleStore {
         let (fair, booth) = try requireBooth(db, fairID: fairID, boothID: boothID)
         try check(fields, fair: fair, booth: booth)
         do {
+            // The booth's locality and producer are repeated on the entry for the reports (see the schema).
             try db.run("""
-                INSERT INTO fair_sales (fair_id, booth_id, day, revenue_vnd, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, 1)
-                """, [.integer(fairID), .integer(boothID), .text(fields.day.description), .integer(fields.revenueVND),
-                      .text(now.description), .text(now.description)])
+                INSERT INTO fair_sales (fair_id, booth_id, is_local, producer_id, day, revenue_vnd, created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+                """, [.integer(fairID), .integer(boothID), SQLiteValue(booth.isLocal), SQLiteValue(booth.fields.exhibitor.producerID),
+                      .text(fields.day.description), .integer(fields.revenueVND), .text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw try duplicateDay(db, boothID: boothID, day: fields.day)
         }
         let id = db.lastInsertRowID
-        try insertLines(db, saleID: id, boothID: boothID, fields.lines)
+        try insertLines(db, saleID: id, boothID: boothID, day: fields.day, fields.lines)
         try AuditLog.record(db, actor: actor, entity: "fair_sale", entityID: String(id), action: "create",
                             changes: jsonObject(boothID: boothID, fields), at: now)
         return FairSale(id: id, fairID: fairID, boothID: boothID, fields: fields, createdAt: now, updatedAt: now, version: 1)
@@ -99,7 +100,7 @@ public enum FairSaleStore {
         }
         if fields.lines != sale.fields.lines {
             try db.run("DELETE FROM fair_sale_units WHERE sale_id = ?", [.integer(id)])
-            try insertLines(db, saleID: id, boothID: boothID, fields.lines)
+            try insertLines(db, saleID: id, boothID: boothID, day: fields.day, fields.lines)
         }
         sale.fields = fields
         sale.updatedAt = now
@@ -172,13 +173,14 @@ public enum FairSaleStore {
             """)
     }
 
-    private static func insertLines(_ db: Connection, saleID: Int64, boothID: Int64, _ lines: [SaleLine]) throws {
+    /// Lines carry their entry's day (a foreign key keeps it equal; see the schema).
+    private static func insertLines(_ db: Connection, saleID: Int64, boothID: Int64, day: CivilDate, _ lines: [SaleLine]) throws {
         for (position, line) in lines.enumerated() {
             try db.run("""
-                INSERT INTO fair_sale_units (sale_id, booth_id, product_id, position, units, revenue_vnd)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, [.integer(saleID), .integer(boothID), .integer(line.productID), .integer(Int64(position + 1)),
-                      .integer(line.units), SQLiteValue(line.revenueVND)])
+                INSERT INTO fair_sale_units (sale_id, day, booth_id, product_id, position, units, revenue_vnd)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(saleID), .text(day.description), .integer(boothID), .integer(line.productID),
+                      .integer(Int64(position + 1)), .integer(line.units), SQLiteValue(line.revenueVND)])
         }
     }
 

@@ -4,87 +4,99 @@ import SQLite
 ///
 /// "Certified on D" is the products report's definition, reused as its SQL text
 /// (`ProductReportStore.validOn`, `laterValid`), so the two reports can never disagree on the
-/// denominator. "Active on D" is the listing history's latest entry on or before D.
+/// denominator. "Active on D" is the listing history row with `valid_from <= D < valid_until`.
+///
+/// Two scans and a join done here rather than in SQL: the certified products (one row each) go
+/// into a dictionary, then the history rows live on D are counted against it. SQLite would join
+/// them through an automatic index built on every request; at 100,000 products and 200,000
+/// listings that join cost twice the two scans, and the certified set serves the to-do list too.
 public enum EcommerceReportStore {
     /// The whole report, read from one snapshot.
     public static func report(_ db: Connection, _ query: EcommerceReportQuery) throws -> EcommerceReport {
         try db.savepoint("ecommerce_report") {
-            let (certified, platforms) = try coverage(db, asOf: query.asOf)
-            return EcommerceReport(asOf: query.asOf, certifiedProducts: certified, platforms: platforms,
-                                   unlisted: try unlisted(db, asOf: query.asOf, limit: query.unlistedLimit))
+            let certified = try certifiedCertificates(db, asOf: query.asOf)
+            let (platforms, listed) = try coverage(db, asOf: query.asOf, certified: certified)
+            let unlisted = try unlisted(db, certified.filter { !listed.contains($0.key) }, limit: query.unlistedLimit)
+            return EcommerceReport(asOf: query.asOf, certifiedProducts: certified.count, platforms: platforms, unlisted: unlisted)
         }
     }
 
-    /// One row per product certified on `?1`, under the certificate the products report counts it
-    /// by (its current one, or the most recently issued of those valid that day).
-    static let certified = """
-        certified(product_id, stars, expires_on) AS MATERIALIZED (
-            SELECT c.product_id, c.stars, c.expires_on
+    /// The number of certified products, and every platform's coverage of them, on `asOf`
+    /// (what a dashboard shows without the to-do list).
+    public static func coverage(_ db: Connection, asOf: CivilDate) throws -> (certified: Int, platforms: [PlatformCoverage]) {
+        try db.savepoint("ecommerce_coverage") {
+            let certified = try certifiedCertificates(db, asOf: asOf)
+            return (certified.count, try coverage(db, asOf: asOf, certified: certified).platforms)
+        }
+    }
+
+    /// Product id → the certificate it counts under on `asOf` (its current one, or the most
+    /// recently issued of those valid that day), exactly the products report's rows.
+    static func certifiedCertificates(_ db: Connection, asOf: CivilDate) throws -> [Int64: Int64] {
+        var certified: [Int64: Int64] = [:]
+        // NOT INDEXED: on a recent day most certificates are in range; see ProductReportStore.certified.
+        try db.query("""
+            SELECT c.product_id, c.id
             FROM certificates c NOT INDEXED LEFT JOIN certificates r ON r.id = c.renewed_by_id
                  JOIN products p ON p.id = c.product_id
             WHERE \(ProductReportStore.validOn)
-              AND (c.id = p.current_certificate_id OR NOT EXISTS (\(ProductReportStore.laterValid))))
-        """
+              AND (c.id = p.current_certificate_id OR NOT EXISTS (\(ProductReportStore.laterValid)))
+            """, [.text(asOf.description)]) { row in
+            certified[row.int64(0)] = row.int64(1)
+        }
+        return certified
+    }
 
-    /// Listing `l`'s history row in force on `?1`, as `h`: the latest that started by then.
-    static let stateOn = """
-        h.listing_id = l.id AND h.valid_from = (
-            SELECT max(x.valid_from) FROM listing_history x WHERE x.listing_id = l.id AND x.valid_from <= ?1)
-        """
-
-    /// The number of certified products, and every platform's coverage of them, on `asOf`.
-    public static func coverage(_ db: Connection, asOf: CivilDate) throws -> (certified: Int, platforms: [PlatformCoverage]) {
-        let day: [SQLiteValue] = [.text(asOf.description)]
-        var total: Int?
-        let platforms = try db.all("""
-            WITH \(certified),
-            live(platform_id, product_id, accepts_non_cash) AS (
-                SELECT l.platform_id, l.product_id, h.accepts_non_cash
-                FROM listings l JOIN listing_history h ON \(stateOn)
-                WHERE h.status = 'active')
-            SELECT pl.id, pl.code, pl.name, pl.kind, count(ce.product_id),
-                   coalesce(sum(CASE WHEN ce.product_id IS NOT NULL THEN lv.accepts_non_cash ELSE 0 END), 0),
-                   count(lv.product_id), (SELECT count(*) FROM certified)
-            FROM platforms pl LEFT JOIN live lv ON lv.platform_id = pl.id
-                 LEFT JOIN certified ce ON ce.product_id = lv.product_id
-            GROUP BY pl.id
-            ORDER BY pl.id
-            """, day) { row -> PlatformCoverage in
+    /// Per platform (all of them, id order) the live listings on `asOf`, and which certified
+    /// products are listed somewhere.
+    static func coverage(_ db: Connection, asOf: CivilDate,
+                         certified: [Int64: Int64]) throws -> (platforms: [PlatformCoverage], listed: Set<Int64>) {
+        var counts: [Int64: (active: Int, listed: Int, nonCash: Int)] = [:]
+        var listed = Set<Int64>()
+        try db.query("""
+            SELECT platform_id, product_id, accepts_non_cash FROM listing_history
+            WHERE valid_from <= ?1 AND valid_until > ?1 AND status = 'active'
+            """, [.text(asOf.description)]) { row in
+            let platform = row.int64(0), product = row.int64(1)
+            var count = counts[platform] ?? (0, 0, 0)
+            count.active += 1
+            if certified[product] != nil {
+                count.listed += 1
+                if row.bool(2) { count.nonCash += 1 }
+                listed.insert(product)
+            }
+            counts[platform] = count
+        }
+        let platforms = try db.all("SELECT id, code, name, kind FROM platforms ORDER BY id") { row -> PlatformCoverage in
             guard let kind = PlatformKind(rawValue: row.string(3)) else {
                 throw DomainError.conflict("platform \(row.int64(0)) has corrupt stored fields")
             }
-            total = row.int(7)
+            let count = counts[row.int64(0)] ?? (0, 0, 0)
             return PlatformCoverage(platformID: row.int64(0), code: row.string(1), name: row.string(2), kind: kind,
-                                    listedProducts: row.int(4), certifiedProducts: row.int(7), nonCashListings: row.int(5),
-                                    activeListings: row.int(6))
+                                    listedProducts: count.listed, certifiedProducts: certified.count,
+                                    nonCashListings: count.nonCash, activeListings: count.active)
         }
-        if let total { return (total, platforms) }
-        // No platform registered: the denominator still stands on its own.
-        let count = try db.scalarInt("WITH \(certified) SELECT count(*) FROM certified", day) ?? 0
-        return (Int(count), platforms)
+        return (platforms, listed)
     }
 
-    /// Certified products with no active listing on any platform on `asOf`, in Vietnamese name
-    /// order; at most `limit` of them (nil: all), with the full count.
-    public static func unlisted(_ db: Connection, asOf: CivilDate, limit: Int?) throws -> UnlistedProducts {
-        var count = 0
+    /// The unlisted certified products (product → certificate), the first `limit` in Vietnamese
+    /// name order (nil: all). The pairs travel as one JSON parameter, so the statement never varies.
+    static func unlisted(_ db: Connection, _ unlisted: [Int64: Int64], limit: Int?) throws -> UnlistedProducts {
+        guard !unlisted.isEmpty else { return UnlistedProducts(count: 0, products: []) }
+        let pairs = "[" + unlisted.map { "[\($0.key),\($0.value)]" }.joined(separator: ",") + "]"
         let products = try db.all("""
-            WITH \(certified)
-            SELECT ce.product_id, p.code, p.name, p.producer_id, pr.name, ce.stars, ce.expires_on, count(*) OVER ()
-            FROM certified ce JOIN products p ON p.id = ce.product_id JOIN producers pr ON pr.id = p.producer_id
-            WHERE NOT EXISTS (
-                SELECT 1 FROM listings l JOIN listing_history h ON \(stateOn)
-                WHERE l.product_id = ce.product_id AND h.status = 'active')
+            SELECT p.id, p.code, p.name, p.producer_id, pr.name, c.stars, c.expires_on
+            FROM json_each(?1) j CROSS JOIN products p ON p.id = json_extract(j.value, '$[0]')
+                 JOIN certificates c ON c.id = json_extract(j.value, '$[1]') JOIN producers pr ON pr.id = p.producer_id
             ORDER BY p.name_key, p.id
             LIMIT ?2
-            """, [.text(asOf.description), .integer(Int64(limit ?? -1))]) { row -> UnlistedProduct in
+            """, [.text(pairs), .integer(Int64(limit ?? -1))]) { row -> UnlistedProduct in
             guard let stars = StarRating(rawValue: row.int(5)), let expiresOn = CivilDate(row.string(6)) else {
                 throw DomainError.conflict("a certificate of product \(row.int64(0)) has corrupt stored fields")
             }
-            count = row.int(7)
             return UnlistedProduct(productID: row.int64(0), code: row.string(1), name: row.string(2),
                                    producerID: row.int64(3), producerName: row.string(4), stars: stars, expiresOn: expiresOn)
         }
-        return UnlistedProducts(count: count, products: products)
+        return UnlistedProducts(count: unlisted.count, products: products)
     }
 }

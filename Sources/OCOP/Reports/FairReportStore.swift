@@ -32,18 +32,16 @@ public enum FairReportStore {
     }
 
     /// Every fair with a day in `from … to`, earliest first, with its booths and its takings on
-    /// the days inside the period. `fair_sales_by_fair` serves each fair's sums.
+    /// the days inside the period: one pass over `fair_sales_by_fair`, which covers the sums.
     public static func figures(_ db: Connection, from: CivilDate, to: CivilDate) throws -> [FairFigures] {
         try db.all("""
             SELECT f.id, f.name, f.kind, f.starts_on, f.ends_on, f.province, f.visitors,
                    (SELECT count(*) FROM fair_booths b WHERE b.fair_id = f.id),
                    (SELECT count(*) FROM fair_booths b WHERE b.fair_id = f.id AND b.is_local = 1),
-                   (SELECT coalesce(sum(s.revenue_vnd), 0) FROM fair_sales s
-                    WHERE s.fair_id = f.id AND s.day >= ?1 AND s.day <= ?2),
-                   (SELECT coalesce(sum(s.revenue_vnd), 0) FROM fair_sales s JOIN fair_booths b ON b.id = s.booth_id
-                    WHERE s.fair_id = f.id AND s.day >= ?1 AND s.day <= ?2 AND b.is_local = 1)
-            FROM fairs f
+                   coalesce(sum(s.revenue_vnd), 0), coalesce(sum(CASE WHEN s.is_local = 1 THEN s.revenue_vnd END), 0)
+            FROM fairs f LEFT JOIN fair_sales s ON s.fair_id = f.id AND s.day >= ?1 AND s.day <= ?2
             WHERE f.starts_on <= ?2 AND f.ends_on >= ?1
+            GROUP BY f.id
             ORDER BY f.starts_on, f.id
             """, [.text(from.description), .text(to.description)]) { row in
             guard let kind = FairKind(rawValue: row.string(2)), let startsOn = CivilDate(row.string(3)),
@@ -56,15 +54,19 @@ public enum FairReportStore {
         }
     }
 
-    /// Our producers ranked by their booths' takings in `from … to` (ties by id).
+    /// Our producers ranked by their booths' takings in `from … to` (ties by id): a covering scan
+    /// of `fair_sales_by_producer`, then the names of the few ranked.
     public static func topProducers(_ db: Connection, from: CivilDate, to: CivilDate, limit: Int) throws -> [ProducerTakings] {
         try db.all("""
-            SELECT b.producer_id, pr.name, pr.kind, count(DISTINCT s.fair_id), sum(s.revenue_vnd) AS revenue
-            FROM fair_sales s JOIN fair_booths b ON b.id = s.booth_id JOIN producers pr ON pr.id = b.producer_id
-            WHERE s.day >= ?1 AND s.day <= ?2
-            GROUP BY b.producer_id
-            ORDER BY revenue DESC, b.producer_id
-            LIMIT ?3
+            SELECT t.producer_id, pr.name, pr.kind, t.fairs, t.revenue
+            FROM (SELECT s.producer_id, count(DISTINCT s.fair_id) AS fairs, sum(s.revenue_vnd) AS revenue
+                  FROM fair_sales s INDEXED BY fair_sales_by_producer
+                  WHERE s.day >= ?1 AND s.day <= ?2 AND s.producer_id IS NOT NULL
+                  GROUP BY s.producer_id
+                  ORDER BY revenue DESC, s.producer_id
+                  LIMIT ?3) t
+            JOIN producers pr ON pr.id = t.producer_id
+            ORDER BY t.revenue DESC, t.producer_id
             """, [.text(from.description), .text(to.description), .integer(Int64(limit))]) { row in
             guard let kind = ProducerKind(rawValue: row.string(2)) else {
                 throw DomainError.conflict("producer \(row.int64(0)) has corrupt stored fields")
@@ -74,16 +76,19 @@ public enum FairReportStore {
         }
     }
 
-    /// Products ranked by the revenue their sales lines carry in `from … to`, then by units (ties by id).
+    /// Products ranked by the revenue their sales lines carry in `from … to`, then by units (ties by
+    /// id): a covering scan of `fair_sale_units_by_day`, then the names of the few ranked.
     public static func topProducts(_ db: Connection, from: CivilDate, to: CivilDate, limit: Int) throws -> [ProductTakings] {
         try db.all("""
-            SELECT u.product_id, p.code, p.name, p.producer_id, sum(u.units) AS units,
-                   coalesce(sum(u.revenue_vnd), 0) AS revenue
-            FROM fair_sales s JOIN fair_sale_units u ON u.sale_id = s.id JOIN products p ON p.id = u.product_id
-            WHERE s.day >= ?1 AND s.day <= ?2
-            GROUP BY u.product_id
-            ORDER BY revenue DESC, units DESC, u.product_id
-            LIMIT ?3
+            SELECT t.product_id, p.code, p.name, p.producer_id, t.units, t.revenue
+            FROM (SELECT u.product_id, sum(u.units) AS units, coalesce(sum(u.revenue_vnd), 0) AS revenue
+                  FROM fair_sale_units u
+                  WHERE u.day >= ?1 AND u.day <= ?2
+                  GROUP BY u.product_id
+                  ORDER BY revenue DESC, units DESC, u.product_id
+                  LIMIT ?3) t
+            JOIN products p ON p.id = t.product_id
+            ORDER BY t.revenue DESC, t.units DESC, t.product_id
             """, [.text(from.description), .text(to.description), .integer(Int64(limit))]) { row in
             ProductTakings(productID: row.int64(0), code: row.string(1), name: row.string(2), producerID: row.int64(3),
                            units: row.int64(4), revenueVND: row.int64(5))
