@@ -3,17 +3,16 @@ import JSON
 /// JSON Schemas of the trade-promotion bodies (issue #5): fairs, booths, sales entries,
 /// platforms, listings and the two reports.
 extension Schemas {
-    static let vnd = type("integer", description: "Whole đồng (VND has no minor unit)")
-    static let date = type("string", format: "date")
-    static let ids = array(type("integer"))
-    static let amountShare = type("string", nullable: true,
+    static let tradeVND = type("integer", description: "Whole đồng (VND has no minor unit)")
+    static let tradeDate = type("string", format: "date")
+    static let tradeShare = type("string", nullable: true,
                                   description: "Percent with one decimal (\"48.0\"), integer arithmetic; null when the whole is 0")
 
     static let fairFields: [(String, JSONValue)] = [
         ("name", type("string", description: "Vietnamese name, NFC")),
         ("kind", type("string", enumValues: ["provincial_fair", "local_fair", "product_week", "domestic_programme",
                                              "international_programme"])),
-        ("starts_on", date),
+        ("starts_on", tradeDate),
         ("ends_on", type("string", format: "date", description: "Not before starts_on; within 366 days of it")),
         ("venue", type("string", nullable: true)),
         ("commune", type("string", nullable: true)),
@@ -68,11 +67,11 @@ extension Schemas {
         ("visitors", type("integer")),
         ("revenue_vnd", type("integer", description: "Takings recorded for days in the period")),
         ("local_revenue_vnd", type("integer", description: "Takings of local booths (our producers, or exhibitors from the home province)")),
-        ("local_share_percent", amountShare),
+        ("local_share_percent", tradeShare),
     ]
 
     static var tradePromotionSchemas: [(key: String, value: JSONValue)] {
-        let history = array(object([("valid_from", date), ("status", type("string")), ("accepts_non_cash", type("boolean"))]))
+        let history = array(object([("valid_from", tradeDate), ("status", type("string")), ("accepts_non_cash", type("boolean"))]))
         return [
             ("Fair", object([("id", type("integer"))] + fairFields
                             + [("in_province", type("boolean")),
@@ -98,28 +97,28 @@ extension Schemas {
             ("ListingInput", object(listingFields, required: ["product_id", "platform_id"])),
             ("ListingPatch", object(listingFields)),
             ("FairReport", object([
-                ("from", date), ("to", date),
+                ("from", tradeDate), ("to", tradeDate),
                 ("totals", object(fairTotals)),
                 ("by_kind", array(object([("kind", type("string"))] + fairTotals))),
                 ("fairs", array(object([
-                    ("fair_id", type("integer")), ("name", type("string")), ("kind", type("string")), ("starts_on", date),
-                    ("ends_on", date), ("province", type("string")), ("in_province", type("boolean")),
+                    ("fair_id", type("integer")), ("name", type("string")), ("kind", type("string")), ("starts_on", tradeDate),
+                    ("ends_on", tradeDate), ("province", type("string")), ("in_province", type("boolean")),
                     ("visitors", type("integer")), ("booths", type("integer")), ("local_booths", type("integer")),
-                    ("revenue_vnd", vnd), ("local_revenue_vnd", vnd), ("local_share_percent", amountShare),
+                    ("revenue_vnd", tradeVND), ("local_revenue_vnd", tradeVND), ("local_share_percent", tradeShare),
                 ]))),
                 ("top_producers", array(object([
                     ("producer_id", type("integer")), ("name", type("string")), ("kind", type("string")),
-                    ("fairs", type("integer")), ("revenue_vnd", vnd), ("share_percent", amountShare),
+                    ("fairs", type("integer")), ("revenue_vnd", tradeVND), ("share_percent", tradeShare),
                 ]))),
                 ("top_products", array(object([
                     ("product_id", type("integer")), ("code", type("string")), ("name", type("string")),
                     ("producer_id", type("integer")), ("units", type("integer")),
                     ("revenue_vnd", type("integer", description: "Sum of the sales lines' revenue_vnd")),
-                    ("share_percent", amountShare),
+                    ("share_percent", tradeShare),
                 ]))),
             ], required: ["from", "to", "totals", "by_kind", "fairs", "top_producers", "top_products"])),
             ("EcommerceReport", object([
-                ("as_of", date),
+                ("as_of", tradeDate),
                 ("certified_products", type("integer", description: "Products with a 3–5-star certificate valid on as_of")),
                 ("platforms", array(object([
                     ("platform_id", type("integer")), ("code", type("string")), ("name", type("string")), ("kind", type("string")),
@@ -136,7 +135,7 @@ extension Schemas {
                     ("products", array(object([
                         ("product_id", type("integer")), ("code", type("string")), ("name", type("string")),
                         ("producer_id", type("integer")), ("producer_name", type("string")), ("stars", type("integer")),
-                        ("expires_on", date),
+                        ("expires_on", tradeDate),
                     ]))),
                 ])),
             ], required: ["as_of", "certified_products", "platforms", "unlisted"])),
