@@ -11,6 +11,7 @@ public enum Schema {
         migrator.register("0006_quality_extra", createQualityExtra)
         // Registered after 0006 because 0006 shipped first: the list is append-only.
         migrator.register("0004_products_extra", addProductSearchPrefixes)
+        migrator.register("0008_points_of_sale", createPointsOfSale)
         return migrator
     }
 

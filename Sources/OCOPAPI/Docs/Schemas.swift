@@ -264,6 +264,6 @@ enum Schemas {
                                 ("errors", .object(JSONObject([("type", .string("array")),
                                                                ("items", object([("field", type("string")), ("message", type("string"))]))])))],
                                required: ["type", "title", "status"], additional: true)),
-        ] + qualitySchemas)
+        ] + qualitySchemas + pointOfSaleSchemas)
     }
 }
