@@ -37,6 +37,11 @@ public struct InventoryBatchResult: Sendable {
 public struct StockShortfall: Sendable, Equatable {
     public let productID: Int64
     public let level: Int64
+
+    public init(productID: Int64, level: Int64) {
+        self.productID = productID
+        self.level = level
+    }
 }
 
 /// Conflicts of a batch with the ledger; the batch changes nothing (API: 409 naming them).

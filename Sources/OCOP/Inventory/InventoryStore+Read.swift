@@ -55,6 +55,13 @@ extension InventoryStore {
         /// nil when the ledger has changes but no level row exists.
         public let stored: Int64?
         public let computed: Int64
+
+        public init(pointOfSaleID: Int64, productID: Int64, stored: Int64?, computed: Int64) {
+            self.pointOfSaleID = pointOfSaleID
+            self.productID = productID
+            self.stored = stored
+            self.computed = computed
+        }
     }
 
     /// Recomputes every level from the ledger by the rule's definition and lists the ones the

@@ -129,8 +129,8 @@ public enum InventoryStore {
         return result
     }
 
-    /// Sets a level by recording a physical count at server time (compare-and-set on the
-    /// level's version). `ifVersion` nil means "any existing level" (`If-Match: *`); a product
+    /// Sets a level by recording a physical count at server time, or just after the current
+    /// latest count if that is later (compare-and-set on the level's version). `ifVersion` nil means "any existing level" (`If-Match: *`); a product
     /// never stocked here has version 0.
     public static func setLevel(_ db: Connection, pointOfSaleID: Int64, productID: Int64, level: Int64,
                                 ifVersion: Int64?, actor: Actor, now: Timestamp) throws -> InventoryLevel {
@@ -140,13 +140,19 @@ public enum InventoryStore {
         guard try productLabel(db, id: productID) != nil else {
             throw DomainError.notFound(entity: "product", id: String(productID))
         }
-        let version = try levelRow(db, pointOfSaleID: pointOfSaleID, productID: productID)?.version ?? 0
+        let current = try levelRow(db, pointOfSaleID: pointOfSaleID, productID: productID)
+        let version = current?.version ?? 0
         if let ifVersion, ifVersion != version { throw DomainError.staleVersion(current: version) }
         if ifVersion == nil && version == 0 { throw DomainError.staleVersion(current: 0) }
         if level < 0 || level > InventoryChange.maximumQuantity {
             throw DomainError.invalid("level", "must be an integer from 0 to \(InventoryChange.maximumQuantity)")
         }
-        let change = InventoryChange(changeID: .random(), productID: productID, occurredAt: now, movement: .count(level))
+        // The count is recorded at server time, but never at or before the current anchor: two
+        // sets in one millisecond, or a device count stamped by a clock running ahead, would
+        // otherwise outrank it (ties go by random change id) and the set would silently not take effect.
+        let anchorMs = current?.state.lastCount?.occurredAtMs ?? Int64.min
+        let at = now.millisecondsSinceEpoch > anchorMs ? now : Timestamp(millisecondsSinceEpoch: anchorMs + 1)
+        let change = InventoryChange(changeID: .random(), productID: productID, occurredAt: at, movement: .count(level))
         let result = try apply(db, pointOfSaleID: pointOfSaleID, changes: [change], origin: .setLevel,
                                fieldPrefix: "level", actor: actor, now: now)
         guard let level = result.levels.first else { throw DomainError.notFound(entity: "product", id: String(productID)) }
