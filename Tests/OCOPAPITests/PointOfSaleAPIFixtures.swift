@@ -1,20 +1,36 @@
 import Foundation
 import JSON
 import OCOP
+import Synchronization
 import Testing
+
+/// The server's clock in these suites, which a test can move forward.
+final class PointOfSaleClock: Sendable {
+    private let instant: Mutex<Timestamp>
+
+    init(_ start: Timestamp) { instant = Mutex(start) }
+
+    func now() -> Timestamp { instant.withLock { $0 } }
+
+    func advance(minutes: Int) {
+        instant.withLock { $0 = Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + Int64(minutes) * 60_000) }
+    }
+}
 
 /// A running server with a point of sale, products and terminal tokens, and the requests a
 /// terminal makes — namespaced so other suites' helpers never collide.
 struct PointOfSaleAPI {
-    /// The server's clock in these suites: 2025-03-08 20:00 in Quảng Ninh. Device times are that morning.
+    /// Where the server's clock starts in these suites: 2025-03-08 20:00 in Quảng Ninh. Device times are that morning.
     static let serverNow = Timestamp(rfc3339: "2025-03-08T20:00:00+07:00")!
 
     let server: TestServer
     let client: TestClient
+    let clock = PointOfSaleClock(PointOfSaleAPI.serverNow)
     let admin = bearer(TestServer.adminToken)
 
     init() throws {
-        server = try TestServer(clock: { PointOfSaleAPI.serverNow })
+        let clock = self.clock
+        server = try TestServer(clock: { clock.now() })
         client = try server.client()
     }
 
