@@ -223,6 +223,17 @@ import Testing
         #expect(elapsed < .seconds(2))
         #expect(try F.level(database, point, many[0]) == 1000 - 19)
         #expect(try database.read { try InventoryStore.verifyLevels($0) }.isEmpty)
+
+        // Terminals' usual batch: 20 changes over 10 products, counted inside the writer.
+        var total = Duration.zero
+        for round in 0..<100 {
+            let batch = (0..<20).map { i in F.adjust(10_000 + round * 20 + i, many[(round + i) % 10], 1, .received, at: 2000) }
+            total += try database.write { db in
+                try clock.measure { _ = try InventoryStore.apply(db, pointOfSaleID: point, changes: batch, actor: .system, now: F.now) }
+            }
+        }
+        print("20-change batch: \(total / 100) of writer time on average")
+        #expect(total / 100 < .milliseconds(20))
     }
 
     /// Everything a batch can touch, to show a refused batch left no trace.

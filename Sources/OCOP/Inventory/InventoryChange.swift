@@ -75,8 +75,10 @@ public struct InventoryChange: Sendable, Equatable {
     }
 
     /// Rules beyond types, as `prefix.field` errors (`changes[3].adjust`). `now` is the server's clock.
-    public func validate(prefix: String, now: Timestamp) -> [FieldError] {
+    /// The prefix is built only when there is an error: batches of 1,000 are checked on the writer.
+    public func validate(prefix makePrefix: @autoclosure () -> String, now: Timestamp) -> [FieldError] {
         var errors: [FieldError] = []
+        var prefix: String { makePrefix() }
         if productID < 1 { errors.append(FieldError(prefix + ".product_id", "must be a positive id")) }
         if occurredAt.millisecondsSinceEpoch > now.millisecondsSinceEpoch + Self.maximumClockSkewMs {
             errors.append(FieldError(prefix + ".occurred_at", "is more than 24 hours after the server's clock (\(now)); check the device clock"))
