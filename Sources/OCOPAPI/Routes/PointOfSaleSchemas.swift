@@ -2,7 +2,7 @@ import JSON
 
 /// JSON Schemas of the points-of-sale, inventory and sales bodies (issue #4).
 extension Schemas {
-    static func array(_ items: JSONValue, description: String? = nil, maxItems: Int64? = nil) -> JSONValue {
+    static func listOf(_ items: JSONValue, description: String? = nil, maxItems: Int64? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [("type", .string("array")), ("items", items)]
         if let maxItems { members.append(("maxItems", .number(JSONNumber(maxItems)))) }
         if let description { members.append(("description", .string(description))) }
@@ -24,7 +24,7 @@ extension Schemas {
         ("has_ocop_sign", type("boolean", description: "Checklist: OCOP-logo sign; absent = false")),
         ("has_shelves", type("boolean", description: "Checklist: shelves for OCOP products; absent = false")),
         ("has_price_list", type("boolean", description: "Checklist: posted prices; absent = false")),
-        ("channels", array(object([("kind", type("string", enumValues: ["website", "facebook", "zalo", "tiktok", "other"])),
+        ("channels", listOf(object([("kind", type("string", enumValues: ["website", "facebook", "zalo", "tiktok", "other"])),
                                    ("url", type("string", format: "uri"))], required: ["kind", "url"]),
                            description: "Online channels; replaced whole by PUT and PATCH", maxItems: 20)),
     ]
@@ -68,30 +68,30 @@ extension Schemas {
                                    required: ["id", "code", "name", "kind", "compliant", "channels"])),
             ("PointOfSaleInput", object(pointOfSaleFields, required: ["code", "name", "kind"])),
             ("PointOfSalePatch", object(pointOfSaleFields)),
-            ("InventoryBatchInput", object([("changes", array(inventoryChange, maxItems: 1000))], required: ["changes"])),
+            ("InventoryBatchInput", object([("changes", listOf(inventoryChange, maxItems: 1000))], required: ["changes"])),
             ("InventoryBatchResult", object([
                 ("point_of_sale_id", type("integer")),
                 ("applied", type("integer")), ("duplicates", type("integer")),
-                ("results", array(object([("change_id", uuid), ("outcome", type("string", enumValues: ["applied", "duplicate"]))]),
+                ("results", listOf(object([("change_id", uuid), ("outcome", type("string", enumValues: ["applied", "duplicate"]))]),
                                   description: "One per change, in the order sent")),
-                ("levels", array(inventoryLevel, description: "The resulting level of every product the batch named")),
+                ("levels", listOf(inventoryLevel, description: "The resulting level of every product the batch named")),
             ])),
             ("InventoryLevel", inventoryLevel),
             ("InventoryLevelInput", object([("level", type("integer", description: "The counted stock, ≥ 0"))], required: ["level"])),
             ("InventoryFeed", object([
-                ("items", array(object([
+                ("items", listOf(object([
                     ("seq", type("integer")), ("product_id", type("integer")), ("level", type("integer")),
-                    ("version", type("integer")), ("change_ids", array(type("string", format: "uuid"))),
+                    ("version", type("integer")), ("change_ids", listOf(type("string", format: "uuid"))),
                     ("at", type("string", format: "date-time")),
                 ]))),
                 ("next_cursor", type("string", description: "Always present: pass it as ?after= next time, even when items is empty")),
                 ("has_more", type("boolean", description: "More entries are waiting: read again at once")),
             ], required: ["items", "next_cursor", "has_more"])),
-            ("SaleInput", object(saleFields + [("lines", array(saleLineInput, maxItems: 200))],
+            ("SaleInput", object(saleFields + [("lines", listOf(saleLineInput, maxItems: 200))],
                                  required: ["sale_id", "sold_at", "lines", "payment"])),
             ("Sale", object([("id", type("integer")), ("point_of_sale_id", type("integer"))] + saleFields + [
                 ("sold_on", type("string", format: "date", description: "Calendar day of sold_at in Asia/Ho_Chi_Minh")),
-                ("lines", array(object([("line", type("integer")), ("product_id", type("integer")), ("quantity", type("integer")),
+                ("lines", listOf(object([("line", type("integer")), ("product_id", type("integer")), ("quantity", type("integer")),
                                         ("unit_price_vnd", type("integer")), ("amount_vnd", type("integer"))]))),
                 ("units", type("integer")), ("total_vnd", type("integer", description: "Σ quantity × unit_price_vnd")),
             ] + serverOwned, required: ["id", "sale_id", "point_of_sale_id", "sold_at", "payment", "lines", "total_vnd"])),
