@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
         .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite"]),
         .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"]),
+        // Parser fuzz target; a normal build is its corpus replay driver (see its README).
+        .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP"], exclude: ["README.md", "corpus", "http.dict"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

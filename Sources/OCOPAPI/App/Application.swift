@@ -53,6 +53,7 @@ public final class Application: Sendable {
         routes += EvaluationRoundRoutes().routes() + EvaluationResultRoutes().routes() + CertificateRoutes().routes()
         routes += RawMaterialAreaRoutes().routes() + PackingFacilityRoutes().routes() + InspectionRoutes().routes()
         routes += ProductRoutes().routes()
+        routes += ReportRoutes().routes()
         routes += PointOfSaleRoutes().routes() + InventoryRoutes().routes() + SaleRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
