@@ -45,11 +45,15 @@ final class BenchServer {
 
     deinit { stop() }
 
-    /// Stops the server (SIGTERM, then SIGKILL) and removes its directory. Idempotent.
-    func stop() {
+    /// Stops the server (SIGTERM, then SIGKILL) and removes its directory unless asked to keep it. Idempotent.
+    func stop(keepDirectory: Bool = false) {
         guard !stopped else { return }
         stopped = true
         process.stop()
-        Files.removeDirectory(directory)
+        if keepDirectory {
+            print("kept the database: \(directory)/bench.sqlite (server log: \(directory)/server.log)")
+        } else {
+            Files.removeDirectory(directory)
+        }
     }
 }

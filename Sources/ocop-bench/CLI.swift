@@ -44,6 +44,8 @@ struct SuiteOptions: Sendable {
     var productProducers = 500
     /// Certificates the products suite issues, in percent of the products (at least 300).
     var certifiedPercent = 2
+    /// Keep the products suite's server directory (database and log) for EXPLAIN QUERY PLAN.
+    var keepDatabase = false
 }
 
 /// `run --suite`: the producers suite, the products suite, or both (each on its own fresh server).
@@ -191,6 +193,7 @@ struct CLI {
                 o.productCounts = Array(Set(list.compactMap { $0 })).sorted()
             case "--product-producers": o.productProducers = try int(flag, inline)
             case "--certified": o.certifiedPercent = try int(flag, inline, min: 0)
+            case "--keep-db": o.keepDatabase = true
             default: throw BenchError("unknown option '\(flag)' for run; see ocop-bench run --help")
             }
         }
@@ -277,5 +280,6 @@ struct CLI {
           --products L           catalogue sizes for the products suite, comma-separated (default 100000)
           --product-producers N  producers the products are spread over (default 500)
           --certified P          certificates in percent of products, at least 300 (default 2)
+          --keep-db              keep the products suite's database (path printed) to study query plans
         """
 }

@@ -21,11 +21,13 @@ enum ProductCatalogue {
         let subgroups: [(code: String, kinds: [Kind])]
     }
 
-    /// The districts and towns of Quảng Ninh before the 2025 merger, plus well-known places.
-    static let places = [
+    /// The 13 districts and towns of Quảng Ninh before the 2025 reorganisation (producers' addresses).
+    static let districts = [
         "Hạ Long", "Cẩm Phả", "Uông Bí", "Móng Cái", "Đông Triều", "Quảng Yên", "Vân Đồn", "Cô Tô",
-        "Bình Liêu", "Tiên Yên", "Đầm Hà", "Hải Hà", "Ba Chẽ", "Hoành Bồ", "Yên Tử", "Quan Lạn",
+        "Bình Liêu", "Tiên Yên", "Đầm Hà", "Hải Hà", "Ba Chẽ",
     ]
+    /// Places a product name may carry: the districts and a few well-known sites.
+    static let places = districts + ["Yên Tử", "Quan Lạn", "Minh Châu"]
     private static let communes = [
         "Đồn Đạc", "Hoành Mô", "Lục Hồn", "Đông Ngũ", "Quảng Đức", "Minh Châu", "Đồng Rui", "Thanh Lâm",
         "Hải Lạng", "Tràng Lương", "Bình Dân", "Quảng Tân", "Đại Dực", "Hà An", "Vạn Ninh", "Kỳ Thượng",
@@ -134,7 +136,7 @@ enum ProductCatalogue {
     /// (53 enterprises, 89 cooperatives, 74 households of 216), plus a few cooperative groups.
     static func producer(_ index: Int) -> Producer {
         var random = FastRandom(seed: 0x5EED_0000_0000 &+ UInt64(index) &* 0x9E37_79B9)
-        let district = places[index % places.count]
+        let district = districts[index % districts.count]
         let commune = communes[Int(random.next() % UInt64(communes.count))]
         let person = "\(pick(surnames, &random)) \(pick(given, &random))"
         let roll = Int(random.next() % 100)
@@ -165,7 +167,7 @@ enum ProductCatalogue {
         let place = random.next() % 10 < 7 ? producer.district : pick(places, &random)
         let name = kind.name + " " + place + pick(qualifiers, &random)
         let description = "\(kind.name) của \(producer.name), sản xuất tại xã \(producer.commune), "
-            + "\(producer.district) theo quy trình truyền thống; đóng gói \(kind.unit)."
+            + "\(producer.district) theo quy trình truyền thống; đơn vị bán: \(kind.unit)."
         // ±30 % around the typical price, in whole thousands of đồng as shops price.
         let price = kind.price * Int(70 + random.next() % 61) / 100 / 1000 * 1000
         // The tourism group is a service: no barcode (DOMAIN.md).

@@ -39,6 +39,20 @@ extension ProductSuite {
         return ([render(columns), rule] + body.map(render)).joined(separator: "\n")
     }
 
+    /// Issue #3's "done when" read off the rows: at the largest size and 64 connections, the filtered
+    /// page and the search each under 10 ms p50. Nil when no such rows were measured.
+    static func verdict(_ rows: [Row]) -> String? {
+        guard let largest = rows.map(\.products).max() else { return nil }
+        let checked = rows.filter { $0.products == largest && $0.result.connections == 64
+            && ($0.scenario == "product-group" || $0.scenario == "product-q") }
+        guard !checked.isEmpty else { return nil }
+        let parts = checked.map { row in
+            let p50 = row.result.stats.latency.value(atPercentile: 50)
+            return "\(row.scenario) p50 \(Report.duration(p50)) \(p50 < 10_000_000 ? "< 10 ms: met" : "≥ 10 ms: NOT met")"
+        }
+        return "issue #3 check at \(largest) products, 64 connections: " + parts.joined(separator: "; ")
+    }
+
     /// The results as a Markdown section for the README: how the data was made, the probes, the table.
     func markdown(_ rows: [Row], seedings: [Seeding]) -> String {
         var lines = [
@@ -80,6 +94,7 @@ extension ProductSuite {
             "|---:|---|" + String(repeating: "---:|", count: 5) + "---|---:|",
         ]
         for row in rows { lines.append("| " + Self.cells(row).joined(separator: " | ") + " |") }
+        if let verdict = Self.verdict(rows) { lines += ["", "- " + verdict] }
         return lines.joined(separator: "\n") + "\n"
     }
 }

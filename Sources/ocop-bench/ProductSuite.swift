@@ -82,7 +82,7 @@ struct ProductSuite {
     @discardableResult
     func run(appendToOut: Bool = false) throws(BenchError) -> String {
         let server = try BenchServer(executable: options.server, interrupt: interrupt)
-        defer { server.stop() }
+        defer { server.stop(keepDirectory: options.keepDatabase) }
         let client = BlockingClient(endpoint: server.endpoint)
         let seeder = ProductSeeder(client: client, token: server.token, today: .todayInVietnam(), interrupt: interrupt)
         let made = try seeder.seedProducers(options.productProducers)
@@ -109,6 +109,7 @@ struct ProductSuite {
         }
         print("")
         print(Self.table(rows))
+        if let verdict = Self.verdict(rows) { print(verdict) }
         let markdown = self.markdown(rows, seedings: seedings)
         if let out = options.out {
             if appendToOut, let existing = try? Files.readText(out) {
