@@ -36,6 +36,28 @@ struct SuiteOptions: Sendable {
     var seedConnections = 64
     /// Hard stop for seeding, in seconds.
     var seedTimeout = 600.0
+    /// Which suites `run` runs.
+    var suite = SuiteSelection.all
+    /// Catalogue sizes the products suite measures at, ascending (seeded incrementally).
+    var productCounts = [100_000]
+    /// Producers created for the products suite.
+    var productProducers = 500
+    /// Certificates the products suite issues, in percent of the products (at least 300).
+    var certifiedPercent = 2
+    /// Keep the products suite's server directory (database and log) for EXPLAIN QUERY PLAN.
+    var keepDatabase = false
+}
+
+/// `run --suite`: the producers suite, the products suite, or both (each on its own fresh server).
+enum SuiteSelection: String, Sendable {
+    case producers
+    case products
+    case all
+
+    /// Whether the producers suite runs.
+    var includesProducers: Bool { self != .products }
+    /// Whether the products suite runs.
+    var includesProducts: Bool { self != .producers }
 }
 
 /// What the command line asks for.
@@ -156,6 +178,22 @@ struct CLI {
             case "--threads", "-t": o.threads = try int(flag, inline)
             case "--seed-connections": o.seedConnections = try int(flag, inline)
             case "--seed-timeout": o.seedTimeout = try seconds(flag, inline)
+            case "--suite":
+                let text = try value(flag, inline)
+                guard let suite = SuiteSelection(rawValue: text) else {
+                    throw BenchError("--suite needs producers, products or all, got '\(text)'")
+                }
+                o.suite = suite
+            case "--products":
+                let text = try value(flag, inline)
+                let list = text.split(separator: ",").map { Int(String($0.filter { $0 != " " && $0 != "_" })) }
+                guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                    throw BenchError("--products needs a count or a list like 10000,100000, got '\(text)'")
+                }
+                o.productCounts = Array(Set(list.compactMap { $0 })).sorted()
+            case "--product-producers": o.productProducers = try int(flag, inline)
+            case "--certified": o.certifiedPercent = try int(flag, inline, min: 0)
+            case "--keep-db": o.keepDatabase = true
             default: throw BenchError("unknown option '\(flag)' for run; see ocop-bench run --help")
             }
         }
@@ -167,7 +205,7 @@ struct CLI {
 
         USAGE
           ocop-bench load --url URL [options]   drive one endpoint (see: ocop-bench load --help)
-          ocop-bench run [options]              start the server, seed it, run the suite (see: ocop-bench run --help)
+          ocop-bench run [options]              start a server, seed it, run the suites (see: ocop-bench run --help)
         """
 
     static let loadUsage = """
@@ -195,9 +233,11 @@ struct CLI {
         """
 
     static let runUsage = """
-        USAGE: ocop-bench run [--server PATH] [--connections 64,256] [--duration 10] [--rows 100000] [--out FILE]
+        USAGE: ocop-bench run [--suite producers|products|all] [--server PATH] [--connections 64,256]
+                              [--duration 10] [--rows 100000] [--products 10000,100000] [--out FILE]
 
-        The full suite. Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
+        PRODUCERS SUITE (--suite producers or all).
+        Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
         OCOP_ADMIN_TOKEN set to a random token, waits for GET /readyz → 200, seeds --rows
         producers with POST /api/v1/producers (reporting the seeding rate), then runs each
         scenario at each connection count for --duration seconds:
@@ -210,6 +250,23 @@ struct CLI {
         the peak is reset before each scenario (/proc/PID/clear_refs), so it is per scenario.
         Finally stops the server with SIGTERM and removes the temporary directory.
 
+        PRODUCTS SUITE (--suite products or all; issue #3: listing and search at scale).
+        Starts its own fresh server, creates --product-producers producers (POST /api/v1/producers),
+        then for each size in --products, ascending, tops the catalogue up to that size with
+        POST /api/v1/products/import (text/csv, <= 5,000 rows and <= 1 MB per request; Vietnamese
+        names over the six groups, valid GTINs except tourism) and issues certificates through
+        evaluation rounds, results and decisions (--certified percent of products, at least 300;
+        about 10 % already expired, the rest 3, 4 and 5 stars). It then probes each search term
+        (matches, unloaded first-page time) and runs at each connection count:
+          product-get     GET /api/v1/products/{rand:N}
+          product-group   GET /api/v1/products?group=food&limit=50          (filtered page)
+          product-q       GET /api/v1/products?q=TERM&limit=50              (TERM random per request)
+          product-q-name  GET /api/v1/products?q=TERM&sort=name&limit=50
+          product-stars   GET /api/v1/products?stars_min=4&limit=50
+        TERM is one of: mien+dong, Miến dong (percent-encoded), van+don, mat+ong, ba+kich, ha+long,
+        nuoc+mam, tinh+dau+que, che, binh+lieu, gom, tra+hoa+vang, sau+rieng (no match).
+        With --suite all and --out, the products section is appended after the producers one.
+
         OPTIONS
           --server PATH          the ocop executable (default: `ocop` beside ocop-bench)
           -c, --connections L    comma-separated connection counts (default 64,256)
@@ -219,5 +276,10 @@ struct CLI {
           -t, --threads N        load generator threads (default 1; server and bench share the cores)
           --seed-connections N   connections used for seeding (default 64)
           --seed-timeout S       hard stop for seeding (default 600)
+          --suite S              producers, products or all (default all)
+          --products L           catalogue sizes for the products suite, comma-separated (default 100000)
+          --product-producers N  producers the products are spread over (default 500)
+          --certified P          certificates in percent of products, at least 300 (default 2)
+          --keep-db              keep the products suite's database (path printed) to study query plans
         """
 }
