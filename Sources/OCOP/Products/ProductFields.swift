@@ -22,15 +22,14 @@ public struct ProductFields: Sendable, Equatable {
     public var priceVND: Int64?
     /// Checked barcode number, stored as 14 digits.
     public var gtin: GTIN?
-    /// Where it is made.
+    /// Where it is made. Products of other provinces are sold at our points of sale too;
+    /// the home province (`Province.home`) is the default.
     public var originProvince: String
     /// Raw-material areas it is made from, in order.
     public var rawMaterialAreaIDs: [Int64]
     /// http(s) image addresses, at most `maximumImages`.
     public var imageURLs: [String]
 
-    /// Products of other provinces are sold at our points of sale too; ours are the default.
-    public static let defaultOriginProvince = "Quảng Ninh"
     /// Images a product may list.
     public static let maximumImages = 10
     /// Raw-material areas a product may list.
@@ -41,7 +40,7 @@ public struct ProductFields: Sendable, Equatable {
     /// Fields as given; call `validate()` for the rules.
     public init(code: String, name: String, producerID: Int64, group: String, subgroup: String? = nil,
                 description: String? = nil, unit: String? = nil, priceVND: Int64? = nil, gtin: GTIN? = nil,
-                originProvince: String = ProductFields.defaultOriginProvince, rawMaterialAreaIDs: [Int64] = [],
+                originProvince: String = Province.home, rawMaterialAreaIDs: [Int64] = [],
                 imageURLs: [String] = []) {
         self.code = code
         self.name = name

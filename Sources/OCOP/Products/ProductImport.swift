@@ -200,6 +200,6 @@ private struct RowReader {
         return ProductFields(
             code: code ?? "", name: name ?? "", producerID: producerID ?? 0, group: group ?? "",
             subgroup: token("subgroup"), description: text("description"), unit: text("unit"), priceVND: price,
-            gtin: gtin, originProvince: text("origin_province") ?? ProductFields.defaultOriginProvince)
+            gtin: gtin, originProvince: text("origin_province") ?? Province.home)
     }
 }

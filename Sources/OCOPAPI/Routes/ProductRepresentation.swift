@@ -93,7 +93,7 @@ enum ProductRepresentation {
         let fields = ProductFields(
             code: code ?? "", name: name ?? "", producerID: producerID ?? 0, group: group ?? "", subgroup: subgroup,
             description: description, unit: unit, priceVND: price, gtin: gtin,
-            originProvince: origin ?? ProductFields.defaultOriginProvince, rawMaterialAreaIDs: areas, imageURLs: images)
+            originProvince: origin ?? Province.home, rawMaterialAreaIDs: areas, imageURLs: images)
         if let current {
             reader.readOnly(readOnly(current, today: today))
         } else {

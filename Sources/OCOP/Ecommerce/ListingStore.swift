@@ -1,0 +1,205 @@
+import JSON
+import SQLite
+
+/// Reads and writes e-commerce listings and their dated history. Every write also writes its
+/// audit entry, in the caller's transaction.
+public enum ListingStore {
+    static let columns = """
+        id, product_id, platform_id, url, price_vnd, status, accepts_non_cash, listed_on, created_at, updated_at, version
+        """
+
+    /// One listing with its history, or nil.
+    public static func get(_ db: Connection, id: Int64) throws -> Listing? {
+        guard let row = try db.first("SELECT \(columns) FROM listings WHERE id = ?", [.integer(id)], decode) else { return nil }
+        return try attachHistory(db, [row])[0]
+    }
+
+    /// A filtered page in id order, histories attached.
+    public static func list(_ db: Connection, _ query: ListingQuery) throws -> Page<Listing> {
+        var conditions: [String] = []
+        var params: [SQLiteValue] = []
+        if let productID = query.productID { conditions.append("product_id = ?"); params.append(.integer(productID)) }
+        if let platformID = query.platformID { conditions.append("platform_id = ?"); params.append(.integer(platformID)) }
+        if let status = query.status { conditions.append("status = ?"); params.append(.text(status.rawValue)) }
+        if let nonCash = query.acceptsNonCash { conditions.append("accepts_non_cash = ?"); params.append(SQLiteValue(nonCash)) }
+        if let cursor = query.cursor {
+            guard cursor.sort == "id", cursor.values.count == 1, let last = Int64(cursor.values[0]) else {
+                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+            }
+            conditions.append("id > ?")
+            params.append(.integer(last))
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        params.append(.integer(Int64(query.limit.value + 1)))
+        var rows = try db.all("SELECT \(columns) FROM listings \(whereClause) ORDER BY id LIMIT ?", params, decode)
+        var next: String?
+        if rows.count > query.limit.value {
+            rows.removeLast()
+            next = rows.last.map { Cursor(sort: "id", values: [String($0.id)]).encoded }
+        }
+        return Page(items: try attachHistory(db, rows), nextCursor: next)
+    }
+
+    /// Lists a product on a platform; its history starts on `listed_on`. A second listing of the
+    /// same product on the same platform is a conflict (change the existing one instead).
+    public static func create(_ db: Connection, _ fields: ListingFields, today: CivilDate, actor: Actor,
+                              now: Timestamp) throws -> Listing {
+        try check(db, fields, today: today)
+        do {
+            try db.run("""
+                INSERT INTO listings (product_id, platform_id, url, price_vnd, status, accepts_non_cash, listed_on,
+                                      created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                """, bindings(fields) + [.text(now.description), .text(now.description)])
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw try duplicate(db, fields)
+        }
+        let id = db.lastInsertRowID
+        let history = ListingHistory(listedOn: fields.listedOn, state: fields.state)
+        try writeHistory(db, id: id, history)
+        try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "create",
+                            changes: jsonObject(fields), at: now)
+        return Listing(id: id, fields: fields, history: history, createdAt: now, updatedAt: now, version: 1)
+    }
+
+    /// Replaces the writable fields. A new status or non-cash flag takes effect today (and is kept
+    /// in the history); a new `listed_on` moves the history's start. Product and platform are fixed:
+    /// a listing of another product is another listing.
+    public static func replace(_ db: Connection, id: Int64, with fields: ListingFields, ifVersion: Int64?,
+                               today: CivilDate, actor: Actor, now: Timestamp) throws -> Listing {
+        guard var listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
+        if let ifVersion, ifVersion != listing.version { throw DomainError.staleVersion(current: listing.version) }
+        var errors: [FieldError] = []
+        if fields.productID != listing.fields.productID {
+            errors.append(FieldError("product_id", "cannot change; create a listing for the other product"))
+        }
+        if fields.platformID != listing.fields.platformID {
+            errors.append(FieldError("platform_id", "cannot change; create a listing on the other platform"))
+        }
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+        try check(db, fields, today: today)
+        let changes = AuditLog.diff(jsonObject(listing.fields), jsonObject(fields))
+        guard changes.count > 0 else { return listing }   // nothing changed: no new version, no audit noise
+        var history = listing.history
+        history.relist(on: fields.listedOn)
+        if fields.state != history.current { history.record(fields.state, from: today) }
+        try db.run("""
+            UPDATE listings SET product_id = ?, platform_id = ?, url = ?, price_vnd = ?, status = ?, accepts_non_cash = ?,
+                   listed_on = ?, updated_at = ?, version = version + 1
+            WHERE id = ?
+            """, bindings(fields) + [.text(now.description), .integer(id)])
+        if history != listing.history { try writeHistory(db, id: id, history) }
+        listing.fields = fields
+        listing.history = history
+        listing.updatedAt = now
+        listing.version += 1
+        try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "update",
+                            changes: changes, at: now)
+        return listing
+    }
+
+    /// Erases a listing entered by mistake, with its history (the audit log keeps what it said).
+    /// A listing that really ends is set to `removed` instead, which keeps its past in reports.
+    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+        guard let listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
+        if let ifVersion, ifVersion != listing.version { throw DomainError.staleVersion(current: listing.version) }
+        try db.run("DELETE FROM listings WHERE id = ?", [.integer(id)])   // history cascades
+        try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "delete",
+                            changes: jsonObject(listing.fields), at: now)
+    }
+
+    /// The fields under their API names; what the audit log records.
+    public static func jsonObject(_ f: ListingFields) -> JSONObject {
+        JSONObject([
+            ("product_id", .number(JSONNumber(f.productID))),
+            ("platform_id", .number(JSONNumber(f.platformID))),
+            ("url", f.url.map(JSONValue.string) ?? .null),
+            ("price_vnd", f.priceVND.map { .number(JSONNumber($0)) } ?? .null),
+            ("status", .string(f.status.rawValue)),
+            ("accepts_non_cash", .bool(f.acceptsNonCash)),
+            ("listed_on", .string(f.listedOn.description)),
+        ])
+    }
+
+    // MARK: Helpers
+
+    /// Validation plus references: the product and the platform exist.
+    private static func check(_ db: Connection, _ fields: ListingFields, today: CivilDate) throws {
+        var errors = fields.validate(today: today)
+        if fields.productID > 0, try db.scalarInt("SELECT count(*) FROM products WHERE id = ?", [.integer(fields.productID)]) == 0 {
+            errors.append(FieldError("product_id", "names no product (\(fields.productID))"))
+        }
+        if fields.platformID > 0,
+           try db.scalarInt("SELECT count(*) FROM platforms WHERE id = ?", [.integer(fields.platformID)]) == 0 {
+            errors.append(FieldError("platform_id", "names no platform (\(fields.platformID)); see GET /api/v1/platforms"))
+        }
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+
+    private static func duplicate(_ db: Connection, _ fields: ListingFields) throws -> DomainError {
+        let other = try db.first("SELECT id FROM listings WHERE product_id = ? AND platform_id = ?",
+                                 [.integer(fields.productID), .integer(fields.platformID)]) { $0.int64(0) }
+        return .conflict("""
+            product \(fields.productID) is already listed on platform \(fields.platformID) (listing \
+            \(other.map(String.init) ?? "?")); one listing per product and platform: change that one
+            """)
+    }
+
+    private static func writeHistory(_ db: Connection, id: Int64, _ history: ListingHistory) throws {
+        try db.run("DELETE FROM listing_history WHERE listing_id = ?", [.integer(id)])
+        for entry in history.entries {
+            try db.run("INSERT INTO listing_history (listing_id, valid_from, status, accepts_non_cash) VALUES (?, ?, ?, ?)",
+                       [.integer(id), .text(entry.validFrom.description), .text(entry.state.status.rawValue),
+                        SQLiteValue(entry.state.acceptsNonCash)])
+        }
+    }
+
+    /// A stored row before its history is read.
+    struct Stored {
+        let id: Int64
+        let fields: ListingFields
+        let createdAt: Timestamp
+        let updatedAt: Timestamp
+        let version: Int64
+    }
+
+    /// Reads the histories of a page of listings in one query.
+    private static func attachHistory(_ db: Connection, _ rows: [Stored]) throws -> [Listing] {
+        guard !rows.isEmpty else { return [] }
+        let ids = SQLiteValue.text("[" + rows.map { String($0.id) }.joined(separator: ",") + "]")
+        var entries: [Int64: [ListingHistoryEntry]] = [:]
+        try db.query("""
+            SELECT listing_id, valid_from, status, accepts_non_cash FROM listing_history
+            WHERE listing_id IN (SELECT value FROM json_each(?)) ORDER BY listing_id, valid_from
+            """, [ids]) { row in
+            guard let day = CivilDate(row.string(1)), let status = ListingStatus(rawValue: row.string(2)) else {
+                throw DomainError.conflict("listing \(row.int64(0)) has a corrupt history entry")
+            }
+            entries[row.int64(0), default: []].append(
+                ListingHistoryEntry(validFrom: day, state: ListingState(status: status, acceptsNonCash: row.bool(3))))
+        }
+        return try rows.map { row in
+            guard let history = ListingHistory(entries: entries[row.id] ?? []) else {
+                throw DomainError.conflict("listing \(row.id) has a corrupt history")
+            }
+            return Listing(id: row.id, fields: row.fields, history: history, createdAt: row.createdAt,
+                           updatedAt: row.updatedAt, version: row.version)
+        }
+    }
+
+    private static func bindings(_ f: ListingFields) -> [SQLiteValue] {
+        [.integer(f.productID), .integer(f.platformID), SQLiteValue(f.url), SQLiteValue(f.priceVND), .text(f.status.rawValue),
+         SQLiteValue(f.acceptsNonCash), .text(f.listedOn.description)]
+    }
+
+    static func decode(_ row: Row) throws -> Stored {
+        guard let status = ListingStatus(rawValue: row.string(5)), let listedOn = CivilDate(row.string(7)),
+              let created = Timestamp(rfc3339: row.string(8)), let updated = Timestamp(rfc3339: row.string(9)) else {
+            throw DomainError.conflict("listing \(row.int64(0)) has corrupt stored fields")
+        }
+        let fields = ListingFields(productID: row.int64(1), platformID: row.int64(2), url: row.optionalString(3),
+                                   priceVND: row.optionalInt64(4), status: status, acceptsNonCash: row.bool(6),
+                                   listedOn: listedOn)
+        return Stored(id: row.int64(0), fields: fields, createdAt: created, updatedAt: updated, version: row.int64(10))
+    }
+}

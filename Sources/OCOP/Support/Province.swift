@@ -1,0 +1,16 @@
+/// The province this deployment serves, and how other places are compared with it.
+///
+/// One constant, used wherever "ours" matters: the default origin of a product, the default
+/// place of a fair, and whether a fair booth counts as local. Province names arrive typed by
+/// people ("Quảng Ninh", "Quang Ninh", "QUẢNG NINH"), so they are compared folded.
+public enum Province {
+    /// The home province (DOMAIN.md: the programme described is Quang Ninh's).
+    public static let home = "Quảng Ninh"
+
+    /// Whether `name` names the home province, ignoring case, diacritics and đ.
+    public static func isHome(_ name: String) -> Bool {
+        TextFolding.fold(name) == homeFolded
+    }
+
+    private static let homeFolded = TextFolding.fold(home)
+}

@@ -1,0 +1,48 @@
+import JSON
+import OCOP
+
+/// Typed readers the trade-promotion routes need beyond `BodyReader` and `QueryParameters`
+/// (id arrays, booleans, optional dates), each adding a field error on a bad value.
+enum FairReaders {
+    /// An optional array of integer ids: absent or null is empty.
+    static func integers(_ value: JSONValue?, _ key: String, reader: inout BodyReader) -> [Int64] {
+        guard let value, !value.isNull else { return [] }
+        guard let array = value.arrayValue else {
+            reader.fail(key, "must be an array of ids, not \(value.typeName)")
+            return []
+        }
+        var out: [Int64] = []
+        for (i, element) in array.enumerated() {
+            if let id = element.int64Value { out.append(id) } else { reader.fail("\(key)[\(i)]", "must be an integer id") }
+        }
+        return out
+    }
+
+    /// An optional boolean of `object` (absent or null: nil); the caller marks the key consumed.
+    static func bool(_ object: JSONObject, _ key: String, reader: inout BodyReader) -> Bool? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let bool = value.boolValue else {
+            reader.fail(key, "must be true or false, not \(value.typeName)")
+            return nil
+        }
+        return bool
+    }
+
+    /// An optional `YYYY-MM-DD` string field (absent or null: nil).
+    static func optionalDate(_ reader: inout BodyReader, _ key: String) -> CivilDate? {
+        guard let text = reader.optionalString(key, maxLength: 10) else { return nil }
+        guard let date = CivilDate(text) else {
+            reader.fail(key, "must be a date YYYY-MM-DD")
+            return nil
+        }
+        return date
+    }
+
+    /// On create, server-owned fields may not be sent: each is reported once, as read-only
+    /// (marked as known so it is not reported again as an unknown field).
+    static func rejectReadOnly(_ keys: [String], in object: JSONObject, reader: inout BodyReader) {
+        let sent = JSONObject(keys.compactMap { key in object[key].map { (key: key, value: $0) } })
+        reader.readOnly(sent)
+        for (key, _) in sent { reader.fail(key, "is read-only; the server derives or assigns it") }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import JSON
+import OCOP
+import Testing
+
+/// `/api/v1/fairs/{id}/booths/{bid}/sales` end to end: officers only, days within the fair,
+/// one entry per booth and day corrected in place, lines for shown products, idempotent retries.
+@Suite struct FairSaleAPITests {
+    let api: TradeAPI
+    let fair: Int64
+    let booth: Int64
+    let products: [Int64]
+
+    init() throws {
+        api = try TradeAPI()
+        fair = try api.fair("Hội chợ OCOP Quảng Ninh", from: "2024-04-26", to: "2024-05-02")
+        let producer = try api.producer("Hợp tác xã Miến dong Bình Liêu")
+        products = [try api.product("QN-1", producer: producer), try api.product("QN-2", producer: producer),
+                    try api.product("QN-3", producer: producer)]
+        booth = try api.booth(fair: fair, producer: producer, products: Array(products.prefix(2)))
+        api.today("2024-04-27")
+    }
+
+    var sales: String { "/api/v1/fairs/\(fair)/booths/\(booth)/sales" }
+
+    @Test func recordReadCorrectDelete() throws {
+        let created = try api.post(sales, #"""
+            {"day":"2024-04-26","revenue_vnd":25000000000,
+             "units":[{"product_id":\#(products[0]),"units":1200,"revenue_vnd":18000000000},{"product_id":\#(products[1]),"units":40}]}
+            """#)
+        #expect(created.status == 201, "\(created.text)")
+        let id = try #require(try created.json["id"]?.int64Value)
+        #expect(created.header("Location") == "\(sales)/\(id)")
+        let json = try created.json
+        #expect(json["revenue_vnd"]?.int64Value == 25_000_000_000)   // tens of billions: exact integers
+        #expect(json["booth_id"]?.int64Value == booth)
+        #expect(json["fair_id"]?.int64Value == fair)
+        let lines = try #require(json["units"]?.arrayValue)
+        #expect(lines.map { $0["units"]?.int64Value } == [1200, 40])
+        #expect(lines[1]["revenue_vnd"]?.isNull == true)
+        // One entry per booth and day: a second is a conflict, the first is corrected in place.
+        let again = try api.post(sales, #"{"day":"2024-04-26","revenue_vnd":1}"#)
+        #expect(again.status == 409)
+        let fixed = try api.patch("\(sales)/\(id)", #"{"revenue_vnd":25500000000}"#, ifMatch: "W/\"1\"")
+        #expect(fixed.status == 200, "\(fixed.text)")
+        #expect(try fixed.json["units"]?.arrayValue?.count == 2)   // merge patch keeps the lines
+        #expect(try api.patch("\(sales)/\(id)", #"{"revenue_vnd":26000000000}"#, ifMatch: "W/\"1\"").status == 412)
+        let replaced = try api.request("PUT", "\(sales)/\(id)", #"{"day":"2024-04-26","revenue_vnd":7000000}"#)
+        #expect(try replaced.json["units"]?.arrayValue?.isEmpty == true)
+        #expect(try api.get("\(sales)/\(id)", headers: [("If-None-Match", "W/\"3\"")]).status == 304)
+        #expect(try api.request("DELETE", "\(sales)/\(id)").status == 204)
+        #expect(try api.get("\(sales)/\(id)").status == 404)
+    }
+
+    @Test func rulesAre422s() throws {
+        let outside = try api.post(sales, #"{"day":"2024-05-03","revenue_vnd":1000}"#)
+        #expect(outside.status == 422)
+        #expect(try TradeAPI.errorFields(outside) == ["day"])
+        #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-25","revenue_vnd":1000}"#)) == ["day"])
+        #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-26"}"#)) == ["revenue_vnd"])
+        #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-26","revenue_vnd":-5}"#)) == ["revenue_vnd"])
+        #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-26","revenue_vnd":12.5}"#)) == ["revenue_vnd"])
+        let notShown = try api.post(sales, #"{"day":"2024-04-26","revenue_vnd":1000,"units":[{"product_id":\#(products[2]),"units":1}]}"#)
+        #expect(try TradeAPI.errorFields(notShown) == ["units[0].product_id"])
+        let tooMuch = try api.post(sales, #"""
+            {"day":"2024-04-26","revenue_vnd":1000,"units":[{"product_id":\#(products[0]),"units":1,"revenue_vnd":1001}]}
+            """#)
+        #expect(try TradeAPI.errorFields(tooMuch) == ["units"])
+        let badLines = try api.post(sales, #"{"day":"2024-04-26","revenue_vnd":1000,"units":[{"units":1},{"product_id":1,"units":1,"price":2},3]}"#)
+        #expect(try TradeAPI.errorFields(badLines) == ["units[0].product_id", "units[1].price", "units[2]"])
+        #expect(try api.post("/api/v1/fairs/\(fair)/booths/999/sales", #"{"day":"2024-04-26","revenue_vnd":1}"#).status == 404)
+    }
+
+    @Test func officersOnlyReadsIncluded() throws {
+        try api.sale(fair: fair, booth: booth, on: "2024-04-26", 1000)
+        #expect(try api.client.request("GET", sales).status == 401)
+        let pos = try api.server.token("pos", pointOfSale: 1)
+        #expect(try api.client.request("GET", sales, headers: [bearer(pos)]).status == 403)
+        #expect(try api.client.request("POST", sales, headers: [bearer(pos)], body: #"{"day":"2024-04-27","revenue_vnd":1}"#).status == 403)
+        #expect(try api.client.request("GET", sales, headers: [bearer(TestServer.adminToken)]).status == 200)
+    }
+
+    @Test func listInDayOrderRangeAndCSV() throws {
+        for (day, revenue) in [("2024-04-29", 3_000), ("2024-04-26", 1_000), ("2024-05-02", 4_000), ("2024-04-27", 2_000)] {
+            try api.sale(fair: fair, booth: booth, on: day, Int64(revenue))
+        }
+        let page = try api.get("\(sales)?limit=3")
+        let items = try #require(try page.json["items"]?.arrayValue)
+        #expect(items.compactMap { $0["day"]?.stringValue } == ["2024-04-26", "2024-04-27", "2024-04-29"])
+        let cursor = try #require(try page.json["next_cursor"]?.stringValue)
+        let rest = try api.get("\(sales)?limit=3&cursor=\(cursor)")
+        #expect(try rest.json["items"]?.arrayValue?.compactMap { $0["revenue_vnd"]?.int64Value } == [4_000])
+        let range = try api.get("\(sales)?from=2024-04-27&to=2024-04-29")
+        #expect(try range.json["items"]?.arrayValue?.count == 2)
+        let csv = try api.get(sales, headers: [("Accept", "text/csv")])
+        #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+        #expect(csv.text.split(separator: "\r\n").count == 5)
+    }
+
+    @Test func aRetriedPostIsRecordedOnce() throws {
+        let body = #"{"day":"2024-04-28","revenue_vnd":5000000}"#
+        let first = try api.post(sales, body, headers: [("Idempotency-Key", "booth-day-2024-04-28")])
+        let retry = try api.post(sales, body, headers: [("Idempotency-Key", "booth-day-2024-04-28")])
+        #expect(first.status == 201 && retry.status == 201)
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        #expect(try retry.json["id"]?.int64Value == first.json["id"]?.int64Value)
+        #expect(try api.ids(sales).count == 1)
+    }
+}

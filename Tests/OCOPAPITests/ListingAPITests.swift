@@ -1,0 +1,85 @@
+import Foundation
+import JSON
+import OCOP
+import Testing
+
+/// `/api/v1/listings` end to end: one per product and platform, fixed product and platform,
+/// history that follows the clock, filters, CSV and delete.
+@Suite struct ListingAPITests {
+    let api: TradeAPI
+    let products: [Int64]
+
+    init() throws {
+        api = try TradeAPI(now: "2024-01-10T09:00:00+07:00")
+        let producer = try api.producer("Hợp tác xã Miến dong Bình Liêu")
+        products = [try api.product("QN-1", producer: producer), try api.product("QN-2", producer: producer)]
+    }
+
+    @Test func createDefaultsAndOnePerProductAndPlatform() throws {
+        let created = try api.post("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":2,"url":"https://voso.vn/p/1","price_vnd":85000}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let json = try created.json
+        #expect(json["status"]?.stringValue == "active")
+        #expect(json["accepts_non_cash"]?.boolValue == false)
+        #expect(json["listed_on"]?.stringValue == "2024-01-10")   // today by default
+        #expect(json["history"]?.arrayValue?.count == 1)
+        #expect(try api.client.request("GET", "/api/v1/listings/\(json["id"]?.int64Value ?? 0)").status == 200)   // public
+        let second = try api.post("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":2}"#)
+        #expect(second.status == 409)
+        #expect(try api.post("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3}"#).status == 201)
+    }
+
+    @Test func rulesAre422s() throws {
+        let bad = try api.post("/api/v1/listings", #"{"platform_id":2,"status":"live","accepts_non_cash":"yes","listed_on":"2024-02-30"}"#)
+        #expect(try TradeAPI.errorFields(bad) == ["product_id", "status", "accepts_non_cash", "listed_on"])
+        let future = try api.post("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":2,"listed_on":"2024-01-11"}"#)
+        #expect(try TradeAPI.errorFields(future) == ["listed_on"])
+        let missing = try api.post("/api/v1/listings", #"{"product_id":999,"platform_id":99}"#)
+        #expect(try TradeAPI.errorFields(missing) == ["product_id", "platform_id"])
+        let readOnly = try api.post("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":2,"history":[]}"#)
+        #expect(try TradeAPI.errorFields(readOnly) == ["history"])
+    }
+
+    @Test func changesAreDatedByTheDayTheyAreMade() throws {
+        let id = try api.create("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":2,"listed_on":"2024-01-05"}"#)
+        let path = "/api/v1/listings/\(id)"
+        api.today("2024-03-01")
+        let paused = try api.patch(path, #"{"status":"paused"}"#, ifMatch: "W/\"1\"")
+        #expect(paused.status == 200, "\(paused.text)")
+        api.today("2024-05-20")
+        let back = try api.patch(path, #"{"status":"active","accepts_non_cash":true}"#)
+        let history = try #require(try back.json["history"]?.arrayValue)
+        #expect(history.compactMap { $0["valid_from"]?.stringValue } == ["2024-01-05", "2024-03-01", "2024-05-20"])
+        #expect(history.compactMap { $0["status"]?.stringValue } == ["active", "paused", "active"])
+        #expect(history.compactMap { $0["accepts_non_cash"]?.boolValue } == [false, false, true])
+        // Product and platform are fixed; history is read-only; a PUT must restate listed_on.
+        #expect(try TradeAPI.errorFields(api.patch(path, #"{"product_id":\#(products[1]),"platform_id":3}"#)) == ["product_id", "platform_id"])
+        #expect(try TradeAPI.errorFields(api.patch(path, #"{"history":[]}"#)) == ["history"])
+        let put = try api.request("PUT", path, #"{"product_id":\#(products[0]),"platform_id":2,"status":"active","accepts_non_cash":true}"#)
+        #expect(try TradeAPI.errorFields(put) == ["listed_on"])
+        // Echoing the GET back changes nothing.
+        let current = try api.get(path)
+        let same = try api.request("PUT", path, current.text)
+        #expect(same.status == 200, "\(same.text)")
+        #expect(try same.json["version"]?.int64Value == 3)
+    }
+
+    @Test func filtersCSVAndDelete() throws {
+        let a = try api.create("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":2,"accepts_non_cash":true}"#)
+        let b = try api.create("/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3,"status":"paused"}"#)
+        let c = try api.create("/api/v1/listings", #"{"product_id":\#(products[1]),"platform_id":1}"#)
+        #expect(try api.ids("/api/v1/listings") == [a, b, c])
+        #expect(try api.ids("/api/v1/listings?product_id=\(products[0])") == [a, b])
+        #expect(try api.ids("/api/v1/listings?platform_id=1") == [c])
+        #expect(try api.ids("/api/v1/listings?status=paused") == [b])
+        #expect(try api.ids("/api/v1/listings?accepts_non_cash=true") == [a])
+        #expect(try TradeAPI.errorFields(api.get("/api/v1/listings?status=gone&accepts_non_cash=1")) == ["status", "accepts_non_cash"])
+        let csv = try api.get("/api/v1/listings.csv?status=paused")
+        let lines = csv.text.split(separator: "\r\n")
+        #expect(lines.count == 2)
+        #expect(lines[1].hasPrefix("\(b),\(products[0]),3,,,paused,false,2024-01-10,"))
+        #expect(try api.request("DELETE", "/api/v1/listings/\(b)", headers: [("If-Match", "W/\"1\"")]).status == 204)
+        #expect(try api.ids("/api/v1/listings") == [a, c])
+        #expect(try api.client.request("DELETE", "/api/v1/listings/\(a)").status == 401)
+    }
+}
