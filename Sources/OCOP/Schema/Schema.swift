@@ -12,6 +12,7 @@ public enum Schema {
         // Registered after 0006 because 0006 shipped first: the list is append-only.
         migrator.register("0004_products_extra", addProductSearchPrefixes)
         migrator.register("0008_points_of_sale", createPointsOfSale)
+        migrator.register("0010_stock_thresholds", createStockThresholds)
         return migrator
     }
 

@@ -55,6 +55,7 @@ public final class Application: Sendable {
         routes += ProductRoutes().routes()
         routes += ReportRoutes().routes()
         routes += PointOfSaleRoutes().routes() + InventoryRoutes().routes() + SaleRoutes().routes()
+        routes += SalesReportRoutes().routes() + StockReportRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
