@@ -21,6 +21,11 @@ do {
         if options.suite.includesProducts {
             try ProductSuite(options: options, interrupt: interrupt).run(appendToOut: options.suite == .all)
         }
+        if options.suite.includesInventory {
+            try InventorySuite(options: options, interrupt: interrupt).run(appendToOut: options.suite == .all)
+        }
+    case .crash(let options):
+        try CrashCheck(options: options, interrupt: interrupt).run()
     }
 } catch {
     Files.writeStandardError("ocop-bench: \(error)\n")

@@ -13,6 +13,7 @@ public enum Schema {
         migrator.register("0004_products_extra", addProductSearchPrefixes)
         migrator.register("0008_points_of_sale", createPointsOfSale)
         migrator.register("0009_trade_promotion", createTradePromotion)
+        migrator.register("0010_stock_thresholds", createStockThresholds)
         return migrator
     }
 
