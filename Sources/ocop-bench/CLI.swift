@@ -36,12 +36,38 @@ struct SuiteOptions: Sendable {
     var seedConnections = 64
     /// Hard stop for seeding, in seconds.
     var seedTimeout = 600.0
+    /// Which suites `run` runs.
+    var suite = SuiteSelection.all
+    /// Catalogue sizes the products suite measures at, ascending (seeded incrementally).
+    var productCounts = [100_000]
+    /// Producers created for the products suite.
+    var productProducers = 500
+    /// Certificates the products suite issues, in percent of the products (at least 300).
+    var certifiedPercent = 2
+    /// Keep the products suite's server directory (database and log) for EXPLAIN QUERY PLAN.
+    var keepDatabase = false
+}
+
+/// `run --suite`: one suite, or all of them (each on its own fresh server).
+enum SuiteSelection: String, Sendable {
+    case producers
+    case products
+    case inventory
+    case all
+
+    /// Whether the producers suite runs.
+    var includesProducers: Bool { self == .producers || self == .all }
+    /// Whether the products suite runs.
+    var includesProducts: Bool { self == .products || self == .all }
+    /// Whether the inventory suite runs.
+    var includesInventory: Bool { self == .inventory || self == .all }
 }
 
 /// What the command line asks for.
 enum Command: Sendable {
     case load(LoadOptions)
     case run(SuiteOptions)
+    case crash(CrashOptions)
     /// Print this text and exit 0.
     case help(String)
 }
@@ -64,6 +90,7 @@ struct CLI {
         switch name {
         case "load": return try load()
         case "run": return try suite()
+        case "crash": return try crash()
         case "-h", "--help", "help": return .help(Self.usage)
         default: throw BenchError("unknown command '\(name)'; see ocop-bench --help")
         }
@@ -156,10 +183,43 @@ struct CLI {
             case "--threads", "-t": o.threads = try int(flag, inline)
             case "--seed-connections": o.seedConnections = try int(flag, inline)
             case "--seed-timeout": o.seedTimeout = try seconds(flag, inline)
+            case "--suite":
+                let text = try value(flag, inline)
+                guard let suite = SuiteSelection(rawValue: text) else {
+                    throw BenchError("--suite needs producers, products, inventory or all, got '\(text)'")
+                }
+                o.suite = suite
+            case "--products":
+                let text = try value(flag, inline)
+                let list = text.split(separator: ",").map { Int(String($0.filter { $0 != " " && $0 != "_" })) }
+                guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                    throw BenchError("--products needs a count or a list like 10000,100000, got '\(text)'")
+                }
+                o.productCounts = Array(Set(list.compactMap { $0 })).sorted()
+            case "--product-producers": o.productProducers = try int(flag, inline)
+            case "--certified": o.certifiedPercent = try int(flag, inline, min: 0)
+            case "--keep-db": o.keepDatabase = true
             default: throw BenchError("unknown option '\(flag)' for run; see ocop-bench run --help")
             }
         }
         return .run(o)
+    }
+
+    private mutating func crash() throws(BenchError) -> Command {
+        var o = CrashOptions()
+        while let (flag, inline) = try nextFlag() {
+            switch flag {
+            case "-h", "--help": return .help(Self.crashUsage)
+            case "--server": o.server = try value(flag, inline)
+            case "--duration", "-d": o.duration = try seconds(flag, inline)
+            case "--terminals": o.terminals = try int(flag, inline)
+            case "--kills": o.kills = try int(flag, inline, min: 0)
+            case "--products": o.products = try int(flag, inline)
+            case "--keep": o.keepDirectory = true
+            default: throw BenchError("unknown option '\(flag)' for crash; see ocop-bench crash --help")
+            }
+        }
+        return .crash(o)
     }
 
     static let usage = """
@@ -167,7 +227,34 @@ struct CLI {
 
         USAGE
           ocop-bench load --url URL [options]   drive one endpoint (see: ocop-bench load --help)
-          ocop-bench run [options]              start the server, seed it, run the suite (see: ocop-bench run --help)
+          ocop-bench run [options]              start a server, seed it, run the suites (see: ocop-bench run --help)
+          ocop-bench crash [options]            SIGKILL the server under inventory load, then check nothing was lost
+                                                or applied twice (see: ocop-bench crash --help)
+        """
+
+    static let crashUsage = """
+        USAGE: ocop-bench crash [--server PATH] [--duration 60] [--terminals 8] [--kills 10] [--products 10] [--keep]
+
+        Issue #4's crash test. Starts `ocop serve` on a fresh database (OCOP_ADMIN_TOKEN set to a random
+        token), makes one point of sale, --products products with an opening count and a pos token per
+        terminal, then each terminal (a thread) sends batches of 1-20 counts and adjustments and sales,
+        each with its own Idempotency-Key and change ids, retrying a lost answer with the same key half
+        the time. Meanwhile the server is killed with SIGKILL --kills times at random moments and
+        restarted on the same database. Afterwards, with the server up:
+          - every change of every acknowledged (2xx) batch is in the feed exactly once;
+          - every unacknowledged batch is wholly present or wholly absent, never half-applied;
+          - sent again under a fresh key, present batches come back all duplicate, absent ones all applied;
+          - every acknowledged sale is recorded; every level equals the level rule over what is present;
+        and after a graceful stop, `ocop verify` finds the levels equal to the ledger.
+        Prints a summary; exits 1 on any violation (keeping the database and logs), 0 otherwise.
+
+        OPTIONS
+          --server PATH     the ocop executable (default: `ocop` beside ocop-bench)
+          -d, --duration S  seconds of load, kills included (default 60)
+          --terminals N     terminals, one point of sale each (default 8)
+          --kills N         SIGKILLs during the load (default 10)
+          --products N      products each point of sale stocks (default 10)
+          --keep            keep the database and server logs even when the check passes
         """
 
     static let loadUsage = """
@@ -195,9 +282,11 @@ struct CLI {
         """
 
     static let runUsage = """
-        USAGE: ocop-bench run [--server PATH] [--connections 64,256] [--duration 10] [--rows 100000] [--out FILE]
+        USAGE: ocop-bench run [--suite producers|products|inventory|all] [--server PATH] [--connections 64,256]
+                              [--duration 10] [--rows 100000] [--products 10000,100000] [--out FILE]
 
-        The full suite. Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
+        PRODUCERS SUITE (--suite producers or all).
+        Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
         OCOP_ADMIN_TOKEN set to a random token, waits for GET /readyz → 200, seeds --rows
         producers with POST /api/v1/producers (reporting the seeding rate), then runs each
         scenario at each connection count for --duration seconds:
@@ -210,6 +299,32 @@ struct CLI {
         the peak is reset before each scenario (/proc/PID/clear_refs), so it is per scenario.
         Finally stops the server with SIGTERM and removes the temporary directory.
 
+        PRODUCTS SUITE (--suite products or all; issue #3: listing and search at scale).
+        Starts its own fresh server, creates --product-producers producers (POST /api/v1/producers),
+        then for each size in --products, ascending, tops the catalogue up to that size with
+        POST /api/v1/products/import (text/csv, <= 5,000 rows and <= 1 MB per request; Vietnamese
+        names over the six groups, valid GTINs except tourism) and issues certificates through
+        evaluation rounds, results and decisions (--certified percent of products, at least 300;
+        about 10 % already expired, the rest 3, 4 and 5 stars). It then probes each search term
+        (matches, unloaded first-page time) and runs at each connection count:
+          product-get     GET /api/v1/products/{rand:N}
+          product-group   GET /api/v1/products?group=food&limit=50          (filtered page)
+          product-q       GET /api/v1/products?q=TERM&limit=50              (TERM random per request)
+          product-q-name  GET /api/v1/products?q=TERM&sort=name&limit=50
+          product-stars   GET /api/v1/products?stars_min=4&limit=50
+        TERM is one of: mien+dong, Miến dong (percent-encoded), van+don, mat+ong, ba+kich, ha+long,
+        nuoc+mam, tinh+dau+que, che, binh+lieu, gom, tra+hoa+vang, sau+rieng (no match).
+        With --suite all and --out, the products section is appended after the producers one.
+
+        INVENTORY SUITE (--suite inventory or all; issue #4: terminals syncing stock).
+        Starts its own fresh server, makes 50 points of sale stocking the same 20 products, a pos token
+        and an opening count each, then 50 terminal threads (own token, own keep-alive connection) send
+        batches of 20 changes (2 recounts, 18 adjustments, fresh change ids and Idempotency-Key) in a
+        closed loop for --duration seconds after a 1 s warm-up: batches/s, p50, p99, max, errors, server
+        peak RSS, load average. Then, on the quiet server, five single 1,000-change batches over the 20
+        products and five over 1,000 products (one change each): median, min and max round trip.
+        Targets: >= 1,000 batches/s, and a 1,000-change batch under 100 ms.
+
         OPTIONS
           --server PATH          the ocop executable (default: `ocop` beside ocop-bench)
           -c, --connections L    comma-separated connection counts (default 64,256)
@@ -219,5 +334,10 @@ struct CLI {
           -t, --threads N        load generator threads (default 1; server and bench share the cores)
           --seed-connections N   connections used for seeding (default 64)
           --seed-timeout S       hard stop for seeding (default 600)
+          --suite S              producers, products, inventory or all (default all)
+          --products L           catalogue sizes for the products suite, comma-separated (default 100000)
+          --product-producers N  producers the products are spread over (default 500)
+          --certified P          certificates in percent of products, at least 300 (default 2)
+          --keep-db              keep the products suite's database (path printed) to study query plans
         """
 }

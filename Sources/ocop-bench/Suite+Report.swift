@@ -89,7 +89,7 @@ extension Suite {
     static func seconds(since start: UInt64) -> Double { Double(MonotonicClock.now() &- start) / 1e9 }
 
     /// The current UTC time as "YYYY-MM-DD HH:MM UTC".
-    private static func utcNow() -> String {
+    static func utcNow() -> String {
         var now = time(nil)
         var parts = tm()
         gmtime_r(&now, &parts)
@@ -99,7 +99,7 @@ extension Suite {
     }
 
     /// "2 CPUs, Linux 6.x" from sysconf and uname.
-    private static func machine() -> String {
+    static func machine() -> String {
         let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         var name = utsname()
         uname(&name)

@@ -16,7 +16,16 @@ do {
     case .load(let options):
         try LoadCommand.run(options, interrupt: interrupt)
     case .run(let options):
-        try Suite(options: options, interrupt: interrupt).run()
+        // Each suite starts its own server on a fresh database, so neither sees the other's rows.
+        if options.suite.includesProducers { try Suite(options: options, interrupt: interrupt).run() }
+        if options.suite.includesProducts {
+            try ProductSuite(options: options, interrupt: interrupt).run(appendToOut: options.suite == .all)
+        }
+        if options.suite.includesInventory {
+            try InventorySuite(options: options, interrupt: interrupt).run(appendToOut: options.suite == .all)
+        }
+    case .crash(let options):
+        try CrashCheck(options: options, interrupt: interrupt).run()
     }
 } catch {
     Files.writeStandardError("ocop-bench: \(error)\n")

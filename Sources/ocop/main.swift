@@ -17,6 +17,7 @@ do {
         case "migrate": status = try Commands.migrate(args, environment: environment)
         case "token": status = try Commands.token(args, environment: environment)
         case "backup": status = try Commands.backup(args, environment: environment)
+        case "verify": status = try Commands.verify(args, environment: environment)
         case "version", "--version": print("ocop \(Application.version)"); status = 0
         case "help", "--help", "-h": print(Commands.usage); status = 0
         default: throw UsageError(message: "unknown command \(command)")

@@ -34,8 +34,9 @@ final class TestServer {
 
     func client() throws -> TestClient { try TestClient(port: port) }
 
-    /// A new token of `role` made through the API.
+    /// A new token of `role` made through the API; for `pos`, the point of sale is registered first if missing.
     func token(_ role: String, pointOfSale: Int? = nil) throws -> String {
+        if let pointOfSale { try ensurePointOfSale(pointOfSale) }
         let client = try client()
         var body = #"{"name":"test \#(role)","role":"\#(role)""#
         if let pointOfSale { body += #","point_of_sale_id":\#(pointOfSale)"# }
@@ -45,6 +46,22 @@ final class TestServer {
             throw TestClientError.malformed("token create: \(response.status) \(response.text)")
         }
         return secret
+    }
+}
+
+extension TestServer {
+    /// Registers points of sale until one with `id` exists (ids are assigned 1, 2, 3…), because
+    /// a pos token must be bound to a registered point of sale.
+    func ensurePointOfSale(_ id: Int) throws {
+        let client = try client()
+        while try client.request("GET", "/api/v1/points-of-sale/\(id)").status == 404 {
+            let response = try client.request("POST", "/api/v1/points-of-sale", headers: [bearer(Self.adminToken)],
+                                              body: #"{"code":"TEST-\#(UUID().uuidString)","name":"Điểm bán thử","kind":"store"}"#)
+            guard response.status == 201, let made = try response.json["id"]?.int64Value else {
+                throw TestClientError.malformed("point of sale create: \(response.status) \(response.text)")
+            }
+            if made >= id { return }   // ids never go back: \(id) exists now or never will
+        }
     }
 }
 

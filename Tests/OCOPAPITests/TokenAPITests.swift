@@ -52,6 +52,10 @@ import Testing
         #expect(extra.status == 422)
         let badRole = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"X","role":"root"}"#)
         #expect(badRole.status == 422)
+        let unregistered = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos","point_of_sale_id":4}"#)
+        #expect(unregistered.status == 422)
+        #expect(try unregistered.json["errors"]?.arrayValue?.first?["field"]?.stringValue == "point_of_sale_id")
+        try server.ensurePointOfSale(4)
         let ok = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos","point_of_sale_id":4}"#)
         #expect(try ok.json["point_of_sale_id"]?.int64Value == 4)
     }

@@ -94,7 +94,7 @@ import Testing
             let c = try F.product(db, "QN-C", producer: producer)
             let booth = try F.booth(db, fair: fair.id, .producer(id: producer), products: [a, b])
             try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-04-27", 1_000_000,
-                       lines: [SaleLine(productID: a, units: 10, revenueVND: 600_000)])
+                       lines: [FairSaleLine(productID: a, units: 10, revenueVND: 600_000)])
             return (fair, booth, a, b, c)
         }
         func replace(_ products: [Int64], ifVersion: Int64?) throws -> Booth {

@@ -41,7 +41,7 @@ enum FairFixtures {
 
     @discardableResult
     static func sale(_ db: Connection, fair: Int64, booth: Int64, on day: String, _ revenue: Int64,
-                     lines: [SaleLine] = []) throws -> FairSale {
+                     lines: [FairSaleLine] = []) throws -> FairSale {
         try FairSaleStore.create(db, fairID: fair, boothID: booth,
                                  FairSaleFields(day: Self.day(day), revenueVND: revenue, lines: lines),
                                  actor: .system, now: testNow)

@@ -29,11 +29,11 @@ import Testing
             let outside = try F.booth(db, fair: provincial.id, .outside(name: "HTX Chè Tân Cương", province: "Thái Nguyên"))
             let local = try F.booth(db, fair: provincial.id, .outside(name: "Công ty Than Hạ Long", province: "quang ninh"))
             try F.sale(db, fair: provincial.id, booth: xA.id, on: "2024-04-26", 5_000_000_000,
-                       lines: [SaleLine(productID: a1, units: 100, revenueVND: 3_000_000_000),
-                               SaleLine(productID: a2, units: 50, revenueVND: 1_000_000_000)])
+                       lines: [FairSaleLine(productID: a1, units: 100, revenueVND: 3_000_000_000),
+                               FairSaleLine(productID: a2, units: 50, revenueVND: 1_000_000_000)])
             try F.sale(db, fair: provincial.id, booth: xA.id, on: "2024-04-27", 2_000_000_000)
             try F.sale(db, fair: provincial.id, booth: yA.id, on: "2024-04-26", 1_000_000_000,
-                       lines: [SaleLine(productID: b1, units: 300, revenueVND: 900_000_000)])
+                       lines: [FairSaleLine(productID: b1, units: 300, revenueVND: 900_000_000)])
             try F.sale(db, fair: provincial.id, booth: outside.id, on: "2024-04-26", 6_000_000_000)
             try F.sale(db, fair: provincial.id, booth: local.id, on: "2024-04-27", 500_000_000)
 
@@ -41,7 +41,7 @@ import Testing
                                                visitors: 3_000))
             let xB = try F.booth(db, fair: week.id, .producer(id: x), products: [a1])
             try F.sale(db, fair: week.id, booth: xB.id, on: "2024-06-29", 1_000_000_000,
-                       lines: [SaleLine(productID: a1, units: 10, revenueVND: 200_000_000)])
+                       lines: [FairSaleLine(productID: a1, units: 10, revenueVND: 200_000_000)])
             try F.sale(db, fair: week.id, booth: xB.id, on: "2024-07-01", 4_000_000_000)
 
             let hanoi = try F.fair(db, F.fields("Hội chợ OCOP Hà Nội", kind: .domesticProgramme, from: "2024-03-10", to: "2024-03-12",

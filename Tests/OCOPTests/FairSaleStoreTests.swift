@@ -29,13 +29,13 @@ import Testing
         #expect(FairSaleFields(day: day, revenueVND: 0).validate().isEmpty)
         #expect(FairSaleFields(day: day, revenueVND: -1).validate().map(\.field) == ["revenue_vnd"])
         #expect(FairSaleFields(day: day, revenueVND: FairSaleFields.maximumRevenueVND + 1).validate().map(\.field) == ["revenue_vnd"])
-        let lines = [SaleLine(productID: 1, units: 3, revenueVND: 600), SaleLine(productID: 1, units: -1),
-                     SaleLine(productID: 0, units: 1, revenueVND: -5)]
+        let lines = [FairSaleLine(productID: 1, units: 3, revenueVND: 600), FairSaleLine(productID: 1, units: -1),
+                     FairSaleLine(productID: 0, units: 1, revenueVND: -5)]
         #expect(FairSaleFields(day: day, revenueVND: 1000, lines: lines).validate().map(\.field)
                 == ["units[1].product_id", "units[1].units", "units[2].product_id", "units[2].revenue_vnd"])
-        let over = [SaleLine(productID: 1, units: 3, revenueVND: 600), SaleLine(productID: 2, units: 1, revenueVND: 401)]
+        let over = [FairSaleLine(productID: 1, units: 3, revenueVND: 600), FairSaleLine(productID: 2, units: 1, revenueVND: 401)]
         #expect(FairSaleFields(day: day, revenueVND: 1000, lines: over).validate().map(\.field) == ["units"])
-        let exact = [SaleLine(productID: 1, units: 3, revenueVND: 600), SaleLine(productID: 2, units: 1, revenueVND: 400)]
+        let exact = [FairSaleLine(productID: 1, units: 3, revenueVND: 600), FairSaleLine(productID: 2, units: 1, revenueVND: 400)]
         #expect(FairSaleFields(day: day, revenueVND: 1000, lines: exact).validate().isEmpty)
     }
 
@@ -54,7 +54,7 @@ import Testing
         let fixed = try database.write { db in
             try FairSaleStore.replace(db, fairID: fair.id, boothID: booth.id, id: sale.id,
                                       with: FairSaleFields(day: F.day("2024-04-27"), revenueVND: 12_500_000,
-                                                           lines: [SaleLine(productID: products[0], units: 50, revenueVND: 10_000_000)]),
+                                                           lines: [FairSaleLine(productID: products[0], units: 50, revenueVND: 10_000_000)]),
                                       ifVersion: 1, actor: .system, now: testNow)
         }
         #expect(fixed.version == 2)
@@ -83,10 +83,10 @@ import Testing
         try database.write { db in
             #expect(F.invalidFields {
                 try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-04-27", 1_000,
-                           lines: [SaleLine(productID: products[0], units: 1), SaleLine(productID: products[2], units: 1)])
+                           lines: [FairSaleLine(productID: products[0], units: 1), FairSaleLine(productID: products[2], units: 1)])
             } == ["units[1].product_id"])
             let sale = try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-04-27", 1_000,
-                                  lines: [SaleLine(productID: products[1], units: 4), SaleLine(productID: products[0], units: 1, revenueVND: 300)])
+                                  lines: [FairSaleLine(productID: products[1], units: 4), FairSaleLine(productID: products[0], units: 1, revenueVND: 300)])
             #expect(try FairSaleStore.get(db, fairID: fair.id, boothID: booth.id, id: sale.id)?.fields.lines == sale.fields.lines)
         }
     }
@@ -94,7 +94,7 @@ import Testing
     @Test func aCorrectedDayTakesItsLinesAlongAndABoothChangeItsFigures() throws {
         let sale = try database.write { db in
             try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-04-27", 1_000,
-                       lines: [SaleLine(productID: products[0], units: 7, revenueVND: 600)])
+                       lines: [FairSaleLine(productID: products[0], units: 7, revenueVND: 600)])
         }
         func ranked(_ day: String) throws -> [Int64] {
             try database.read { try FairReportStore.topProducts($0, from: F.day(day), to: F.day(day), limit: 10) }.map(\.units)

@@ -7,13 +7,17 @@ import Testing
     init() throws { database = try makeDatabase() }
 
     @Test func secretsAuthenticateUntilRevoked() throws {
+        let pointOfSale = try database.write {
+            try PointOfSaleStore.create($0, PointOfSaleFields(code: "QN-DB-01", name: "Điểm bán Hạ Long", kind: .store),
+                                        actor: .system, now: testNow).id
+        }
         let (record, secret) = try database.write {
-            try TokenStore.create($0, name: "Quầy Hạ Long", role: .pos, pointOfSaleID: 3, actor: .system, now: testNow)
+            try TokenStore.create($0, name: "Quầy Hạ Long", role: .pos, pointOfSaleID: pointOfSale, actor: .system, now: testNow)
         }
         #expect(secret.hasPrefix("ocop_"))
         #expect(record.hint.hasPrefix(String(secret.prefix(9))))
         let principal = try database.read { try TokenStore.authenticate($0, secret: secret) }
-        #expect(principal == Principal(tokenID: record.id, role: .pos, pointOfSaleID: 3))
+        #expect(principal == Principal(tokenID: record.id, role: .pos, pointOfSaleID: pointOfSale))
         #expect(try database.read { try TokenStore.authenticate($0, secret: secret + "x") } == nil)
         try database.write { try TokenStore.revoke($0, id: record.id, actor: .system, now: testNow) }
         #expect(try database.read { try TokenStore.authenticate($0, secret: secret) } == nil)
@@ -38,6 +42,10 @@ import Testing
         }
         #expect(throws: DomainError.self) {
             try database.write { try TokenStore.create($0, name: "A", role: .admin, pointOfSaleID: 1, actor: .system, now: testNow) }
+        }
+        // A pos token is bound to a registered point of sale.
+        #expect(throws: DomainError.invalid("point_of_sale_id", "names no registered point of sale (7)")) {
+            try database.write { try TokenStore.create($0, name: "A", role: .pos, pointOfSaleID: 7, actor: .system, now: testNow) }
         }
         #expect(try database.read { try TokenStore.hasActiveAdmin($0) } == false)
     }

@@ -47,6 +47,7 @@ struct DemoBuilder {
         try makeProducts()
         try certify()
         try inspect()
+        try makePointsOfSale()
     }
 
     /// A deterministic pick in `0..<count`.

@@ -3,7 +3,7 @@
 /// The day's `revenue_vnd` is the booth's takings; a line's `revenueVND` is the part of it one
 /// product earned, when the booth knows it. Products are ranked by those amounts in the fair
 /// report (units alone say nothing about money: a jar of honey and a box of tea differ).
-public struct SaleLine: Sendable, Equatable {
+public struct FairSaleLine: Sendable, Equatable {
     public var productID: Int64
     public var units: Int64
     public var revenueVND: Int64?
@@ -26,7 +26,7 @@ public struct FairSaleFields: Sendable, Equatable {
     /// The booth's takings that day, whole đồng.
     public var revenueVND: Int64
     /// Optional per-product breakdown; only products the booth shows.
-    public var lines: [SaleLine]
+    public var lines: [FairSaleLine]
 
     /// A ceiling that catches typing slips: a trillion đồng for one booth in one day, 40 times the
     /// article's whole half year, and small enough that sums over millions of entries fit Int64.
@@ -36,7 +36,7 @@ public struct FairSaleFields: Sendable, Equatable {
     /// Lines one entry may hold (a booth shows at most `BoothFields.maximumProducts`).
     public static let maximumLines = BoothFields.maximumProducts
 
-    public init(day: CivilDate, revenueVND: Int64, lines: [SaleLine] = []) {
+    public init(day: CivilDate, revenueVND: Int64, lines: [FairSaleLine] = []) {
         self.day = day
         self.revenueVND = revenueVND
         self.lines = lines

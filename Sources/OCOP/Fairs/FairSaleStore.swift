@@ -174,7 +174,8 @@ public enum FairSaleStore {
     }
 
     /// Lines carry their entry's day (a foreign key keeps it equal; see the schema).
-    private static func insertLines(_ db: Connection, saleID: Int64, boothID: Int64, day: CivilDate, _ lines: [SaleLine]) throws {
+    private static func insertLines(_ db: Connection, saleID: Int64, boothID: Int64, day: CivilDate,
+                                    _ lines: [FairSaleLine]) throws {
         for (position, line) in lines.enumerated() {
             try db.run("""
                 INSERT INTO fair_sale_units (sale_id, day, booth_id, product_id, position, units, revenue_vnd)
@@ -195,7 +196,7 @@ public enum FairSaleStore {
             WHERE sale_id IN (SELECT value FROM json_each(?)) ORDER BY sale_id, position
             """, [ids]) { row in
             if let i = index[row.int64(0)] {
-                sales[i].fields.lines.append(SaleLine(productID: row.int64(1), units: row.int64(2), revenueVND: row.optionalInt64(3)))
+                sales[i].fields.lines.append(FairSaleLine(productID: row.int64(1), units: row.int64(2), revenueVND: row.optionalInt64(3)))
             }
         }
     }

@@ -68,16 +68,21 @@ public enum ProductStore {
         return product
     }
 
-    /// Deletes a product that has no history; one with certificates, evaluations or inspections stays.
+    /// Deletes a product that has no history; one with certificates, evaluations, inspections,
+    /// stock at a point of sale or sales stays.
     public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
         guard let product = try get(db, id: id) else { throw DomainError.notFound(entity: "product", id: String(id)) }
         if let ifVersion, ifVersion != product.version { throw DomainError.staleVersion(current: product.version) }
         do {
             try db.run("DELETE FROM products WHERE id = ?", [.integer(id)])
         } catch let error as SQLiteError where error.isForeignKeyViolation {
-            // certificates, evaluation_results and inspections reference products ON DELETE RESTRICT:
-            // a product with a certification history is evidence and is never silently erased.
-            throw DomainError.conflict("product \(id) has certificates, evaluations or inspections; it cannot be deleted")
+            // certificates, evaluation_results, inspections, inventory_levels and sale_lines reference
+            // products ON DELETE RESTRICT: a product with a certification or trading history is evidence
+            // (and revenue) and is never silently erased.
+            throw DomainError.conflict("""
+                product \(id) has certificates, evaluations, inspections, stock at a point of sale or sales; \
+                it cannot be deleted
+                """)
         }
         try db.run("DELETE FROM products_search WHERE rowid = ?", [.integer(id)])
         try AuditLog.record(db, actor: actor, entity: "product", entityID: String(id), action: "delete",

@@ -8,21 +8,14 @@ extension Schema {
     ///   mixture unstorable. `is_local` is derived from the province when the booth is written
     ///   (our producers are always local) and stored so reports can sum by it without folding text.
     /// - A sales entry is one booth's takings on one day (UNIQUE): a second one for the same day is
-    ///   a conflict, corrected in place. It repeats three facts of its booth — `fair_id` (a booth
-    ///   never moves), `is_local` and `producer_id` (rewritten with the booth's exhibitor, in the same
-    ///   transaction) — so report sums are covering-index scans with no join: at 1,000 fairs and
-    ///   250,000 entries a year's figures take a third of the time the join did.
+    ///   a conflict, corrected in place. `fair_id` repeats the booth's fair (a booth never moves)
+    ///   so a period's takings are a range scan of `fair_sales_by_day` alone.
     /// - Per-product lines may only name products the booth shows: the composite foreign key to
     ///   `fair_booth_products` makes that structural, and stops a product being dropped from a
-    ///   booth while sales lines still name it. Lines repeat their entry's `day` through a foreign
-    ///   key that cascades a corrected day, so product rankings scan `fair_sale_units_by_day` alone.
-    /// - `listing_history` holds what a listing's status and non-cash acceptance were from
-    ///   `valid_from` up to the day before `valid_until` ('9999-12-31' while current); the first row
-    ///   starts on `listed_on`. So the state on D is the row with `valid_from <= D < valid_until`, a
-    ///   plain filter rather than a "latest row before D" subquery per listing. Rows repeat the
-    ///   listing's product and platform (fixed for a listing) so coverage reads this table alone.
-    ///   `listings.status`/`accepts_non_cash` repeat the current row, for list filters; reports
-    ///   "as of" a day read the history, never those columns.
+    ///   booth while sales lines still name it.
+    /// - `listing_history` holds what a listing's status and non-cash acceptance were from each
+    ///   day on; the first row is `listed_on`. `listings.status`/`accepts_non_cash` repeat the
+    ///   latest row, for list filters. Reports "as of" a day read the history, never those columns.
     static func createTradePromotion(_ db: Connection) throws {
         try db.execute("""
         CREATE TABLE fairs (
@@ -60,7 +53,7 @@ extension Schema {
             CHECK ((exhibitor_name IS NULL) = (province IS NULL)),
             CHECK (producer_id IS NULL OR is_local = 1)
         );
-        CREATE INDEX fair_booths_by_fair ON fair_booths(fair_id, is_local);
+        CREATE INDEX fair_booths_by_fair ON fair_booths(fair_id, id);
         CREATE UNIQUE INDEX fair_booths_one_per_producer ON fair_booths(fair_id, producer_id) WHERE producer_id IS NOT NULL;
         CREATE INDEX fair_booths_by_producer ON fair_booths(producer_id) WHERE producer_id IS NOT NULL;
         CREATE TABLE fair_booth_products (
@@ -74,33 +67,26 @@ extension Schema {
             id INTEGER PRIMARY KEY,
             fair_id INTEGER NOT NULL REFERENCES fairs(id) ON DELETE RESTRICT,
             booth_id INTEGER NOT NULL REFERENCES fair_booths(id) ON DELETE RESTRICT,
-            is_local INTEGER NOT NULL CHECK (is_local IN (0, 1)),
-            producer_id INTEGER REFERENCES producers(id) ON DELETE RESTRICT,
             day TEXT NOT NULL,
             revenue_vnd INTEGER NOT NULL CHECK (revenue_vnd >= 0),
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             version INTEGER NOT NULL DEFAULT 1,
-            UNIQUE (booth_id, day),
-            UNIQUE (id, day),
-            CHECK (producer_id IS NULL OR is_local = 1)
+            UNIQUE (booth_id, day)
         );
-        CREATE INDEX fair_sales_by_fair ON fair_sales(fair_id, day, is_local, revenue_vnd);
-        CREATE INDEX fair_sales_by_producer ON fair_sales(day, producer_id, fair_id, revenue_vnd) WHERE producer_id IS NOT NULL;
+        CREATE INDEX fair_sales_by_day ON fair_sales(day, booth_id, revenue_vnd);
+        CREATE INDEX fair_sales_by_fair ON fair_sales(fair_id, day);
         CREATE TABLE fair_sale_units (
-            sale_id INTEGER NOT NULL,
-            day TEXT NOT NULL,
+            sale_id INTEGER NOT NULL REFERENCES fair_sales(id) ON DELETE CASCADE,
             booth_id INTEGER NOT NULL,
             product_id INTEGER NOT NULL,
             position INTEGER NOT NULL,
             units INTEGER NOT NULL CHECK (units >= 0),
             revenue_vnd INTEGER CHECK (revenue_vnd >= 0),
             PRIMARY KEY (sale_id, product_id),
-            FOREIGN KEY (sale_id, day) REFERENCES fair_sales(id, day) ON DELETE CASCADE ON UPDATE CASCADE,
             FOREIGN KEY (booth_id, product_id) REFERENCES fair_booth_products(booth_id, product_id) ON DELETE RESTRICT
         ) WITHOUT ROWID;
         CREATE INDEX fair_sale_units_by_booth_product ON fair_sale_units(booth_id, product_id);
-        CREATE INDEX fair_sale_units_by_day ON fair_sale_units(day, product_id, units, revenue_vnd);
         CREATE TABLE platforms (
             id INTEGER PRIMARY KEY,
             code TEXT NOT NULL UNIQUE,
@@ -130,13 +116,9 @@ extension Schema {
         CREATE TABLE listing_history (
             listing_id INTEGER NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
             valid_from TEXT NOT NULL,
-            valid_until TEXT NOT NULL,
-            product_id INTEGER NOT NULL,
-            platform_id INTEGER NOT NULL,
             status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'removed')),
             accepts_non_cash INTEGER NOT NULL CHECK (accepts_non_cash IN (0, 1)),
-            PRIMARY KEY (listing_id, valid_from),
-            CHECK (valid_from < valid_until)
+            PRIMARY KEY (listing_id, valid_from)
         ) WITHOUT ROWID;
         """)
         // The province's own platform and the two national ones the programme reports on

@@ -11,7 +11,10 @@ public enum Schema {
         migrator.register("0006_quality_extra", createQualityExtra)
         // Registered after 0006 because 0006 shipped first: the list is append-only.
         migrator.register("0004_products_extra", addProductSearchPrefixes)
+        migrator.register("0008_points_of_sale", createPointsOfSale)
         migrator.register("0009_trade_promotion", createTradePromotion)
+        migrator.register("0010_stock_thresholds", createStockThresholds)
+        migrator.register("0011_trade_promotion_reports", reshapeTradePromotionForReports)
         return migrator
     }
 

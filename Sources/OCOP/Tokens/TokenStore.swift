@@ -42,6 +42,11 @@ public enum TokenStore {
             errors.append(FieldError("point_of_sale_id", "is only allowed for role pos"))
         }
         if let id = pointOfSaleID, id <= 0 { errors.append(FieldError("point_of_sale_id", "must be a positive id")) }
+        // A pos token is bound to a registered point of sale (migration 0008): one bound to
+        // nothing could never be used, and would silently gain a point registered later.
+        if let id = pointOfSaleID, id > 0, role == .pos, try !PointOfSaleStore.exists(db, id: id) {
+            errors.append(FieldError("point_of_sale_id", "names no registered point of sale (\(id))"))
+        }
         if secret.utf8.count < 16 { errors.append(FieldError("token", "must be at least 16 characters")) }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
         let hint = String(secret.prefix(secret.hasPrefix(secretPrefix) ? secretPrefix.count + 4 : 4)) + "…"

@@ -14,7 +14,8 @@ public final class Application: Sendable {
     public let services: Services
     public let routes: [Route]
     private let server: HTTPServer
-    private let pool: BlockingPool
+    private let readPool: BlockingPool
+    private let writePool: BlockingPool
     private let maintenance: PeriodicTask
     private let statusSweep: PeriodicTask
 
@@ -42,8 +43,10 @@ public final class Application: Sendable {
 
         let services = Services(database: database, clock: clock)
         self.services = services
-        let pool = BlockingPool(threads: configuration.blockingThreads, name: "ocop-handler")
-        self.pool = pool
+        let readPool = BlockingPool(threads: configuration.databaseReaders, name: "ocop-read")
+        let writePool = BlockingPool(threads: configuration.blockingThreads, name: "ocop-write")
+        self.readPool = readPool
+        self.writePool = writePool
 
         let documentBox = OpenAPIBox()
         var routes = HealthRoutes(services: services, openAPIDocument: { documentBox.bytes }).routes()
@@ -54,11 +57,13 @@ public final class Application: Sendable {
         routes += RawMaterialAreaRoutes().routes() + PackingFacilityRoutes().routes() + InspectionRoutes().routes()
         routes += ProductRoutes().routes()
         routes += ReportRoutes().routes()
+        routes += PointOfSaleRoutes().routes() + InventoryRoutes().routes() + SaleRoutes().routes()
         routes += FairRoutes().routes() + FairBoothRoutes().routes() + FairSaleRoutes().routes() + PlatformRoutes().routes() + ListingRoutes().routes() + FairReportRoutes().routes() + EcommerceReportRoutes().routes()
+        routes += SalesReportRoutes().routes() + StockReportRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
-        let responder = APIResponder(services: services, routes: routes, pool: pool,
+        let responder = APIResponder(services: services, routes: routes, readPool: readPool, writePool: writePool,
                                      cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
                                      accessLog: AccessLog(enabled: configuration.accessLog))
         var serverConfig = ServerConfiguration()
@@ -81,7 +86,7 @@ public final class Application: Sendable {
             Double(server.openConnections)
         }
         services.gauges.register("ocop_handler_queue", help: "Requests waiting for a handler thread.") {
-            Double(pool.queued)
+            Double(readPool.queued + writePool.queued)
         }
 
         // Idempotency keys are promised for 24 hours; older ones are purged hourly.
@@ -108,7 +113,8 @@ public final class Application: Sendable {
         server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
         maintenance.stop()
         statusSweep.stop()
-        pool.shutdown()
+        readPool.shutdown()
+        writePool.shutdown()
         services.database.close()
     }
 }

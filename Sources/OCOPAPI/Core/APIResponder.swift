@@ -10,20 +10,26 @@ public final class APIResponder: HTTPResponder {
     public let services: Services
     public let routes: [Route]
     private let router: Router<Route>
-    private let pool: BlockingPool
+    private let readPool: BlockingPool
+    private let writePool: BlockingPool
     private let cors: CORSPolicy
     private let log: AccessLog
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
     static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
 
-    public init(services: Services, routes: [Route], pool: BlockingPool, cors: CORSPolicy, accessLog: AccessLog) {
+    /// Reads (GET/HEAD) run on `readPool`, sized to the database's reader connections so a handler
+    /// never waits for one and requests are served in arrival order; writes run on `writePool`, whose
+    /// many threads are what lets concurrent writes share a group commit.
+    public init(services: Services, routes: [Route], readPool: BlockingPool, writePool: BlockingPool,
+                cors: CORSPolicy, accessLog: AccessLog) {
         var router = Router<Route>()
         for route in routes { router.add(route.method, route.pattern, route) }
         self.router = router
         self.routes = routes
         self.services = services
-        self.pool = pool
+        self.readPool = readPool
+        self.writePool = writePool
         self.cors = cors
         self.log = accessLog
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
@@ -89,7 +95,13 @@ public final class APIResponder: HTTPResponder {
                                                  wantsCSV: wantsCSV && route.doc.csv, path: path)
                 finish(response, pattern, tokenID)
             }
-            if route.runsInline { run() } else { pool.submit(run) }
+            if route.runsInline {
+                run()
+            } else if request.method == .get || request.method == .head {
+                readPool.submit(run)
+            } else {
+                writePool.submit(run)
+            }
         }
     }
 

@@ -35,8 +35,9 @@ public enum OpenAPIDocument {
             .split(separator: "/").map { $0.hasPrefix("{") ? "By" + $0.dropFirst().dropLast().capitalized : $0.capitalized }
             .joined().filter { $0.isLetter || $0.isNumber })
         var parameters: [JSONValue] = route.pattern.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
-            .object(JSONObject([("name", .string(String(segment.dropFirst().dropLast()))), ("in", .string("path")),
-                                ("required", .bool(true)), ("schema", Schemas.type("integer"))]))
+            let name = String(segment.dropFirst().dropLast())
+            return .object(JSONObject([("name", .string(name)), ("in", .string("path")),
+                                       ("required", .bool(true)), ("schema", pathParameterSchema(name))]))
         }
         parameters += doc.queryParameters.map { name in
             .object(JSONObject([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)),
@@ -69,6 +70,21 @@ public enum OpenAPIDocument {
                                                                    .object(JSONObject([("schema", ref("Problem"))])))])))])
         op["responses"] = .object(JSONObject([(String(doc.successStatus), .object(success)), ("default", .object(problem))]))
         return op
+    }
+
+    /// Keys a client made itself that appear in paths, by parameter name: not server ids.
+    /// `sale_id` is the terminal's own UUID for a sale (`GET …/sales/{sale_id}`), RFC 9562 text.
+    static let clientKeyParameters: [String: JSONValue] = [
+        "sale_id": Schemas.type("string", format: "uuid", description: "The device's UUID for the sale"),
+    ]
+
+    /// The type of a path parameter, by the routes' naming rule: a client-made key listed in
+    /// `clientKeyParameters` has its own schema; any other name ending in `id` (`id`, `product_id`,
+    /// `rid`) is an id the server assigned — a positive integer, as `RequestContext.id` reads it;
+    /// anything else (a code) is a string. A route that adds a client-made key adds it to the table.
+    static func pathParameterSchema(_ name: String) -> JSONValue {
+        if let schema = clientKeyParameters[name] { return schema }
+        return Schemas.type(name.hasSuffix("id") ? "integer" : "string")
     }
 
     static func ref(_ name: String) -> JSONValue {

@@ -17,7 +17,7 @@ enum FairSaleRepresentation {
         writer.endObject()
     }
 
-    static func lines(_ lines: [SaleLine]) -> JSONValue {
+    static func lines(_ lines: [FairSaleLine]) -> JSONValue {
         .array(lines.map { line in
             .object(JSONObject([
                 ("product_id", .number(JSONNumber(line.productID))),
@@ -74,13 +74,13 @@ enum FairSaleRepresentation {
     }
 
     /// `units`: an optional array of `{product_id, units, revenue_vnd?}` (absent or null: none).
-    private static func lines(_ value: JSONValue?, reader: inout BodyReader) -> [SaleLine] {
+    private static func lines(_ value: JSONValue?, reader: inout BodyReader) -> [FairSaleLine] {
         guard let value, !value.isNull else { return [] }
         guard let array = value.arrayValue else {
             reader.fail("units", "must be an array of {product_id, units, revenue_vnd}, not \(value.typeName)")
             return []
         }
-        var out: [SaleLine] = []
+        var out: [FairSaleLine] = []
         for (i, element) in array.enumerated() {
             let prefix = "units[\(i)]"
             guard let object = element.objectValue else {
@@ -94,7 +94,7 @@ enum FairSaleRepresentation {
             let revenue = line.optionalInt("revenue_vnd", in: 0...FairSaleFields.maximumRevenueVND)
             do {
                 try line.finish()
-                if let productID, let units { out.append(SaleLine(productID: productID, units: units, revenueVND: revenue)) }
+                if let productID, let units { out.append(FairSaleLine(productID: productID, units: units, revenueVND: revenue)) }
             } catch {
                 for fieldError in error.errors { reader.fail("\(prefix).\(fieldError.field)", fieldError.message) }
             }

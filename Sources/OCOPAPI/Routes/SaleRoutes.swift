@@ -1,0 +1,79 @@
+import HTTP
+import JSON
+import OCOP
+
+/// `/api/v1/points-of-sale/{id}/sales`: sales recorded by terminals, exactly once per device
+/// `sale_id`, each moving stock in the same transaction. A `pos` token sees and writes its own
+/// point of sale only; officers and admins any; anonymous callers nothing.
+public struct SaleRoutes: RouteCollection {
+    public init() {}
+
+    static let listParameters: Set<String> = ["from", "to", "payment", "limit", "cursor"]
+
+    public func routes() -> [Route] {
+        let tag = "sales"
+        let base = "/api/v1/points-of-sale/{id}/sales"
+        return [
+            Route(.post, base, access: PointOfSaleAccess.terminals,
+                  doc: RouteDoc("Record a sale and move its stock (a retry of the same sale_id is answered 200, replayed)",
+                                tag: tag, request: "SaleInput", response: "Sale", status: 201), handler: create),
+            Route(.get, base, access: PointOfSaleAccess.terminals,
+                  doc: RouteDoc("Sales, newest first; from/to are calendar days in Asia/Ho_Chi_Minh, inclusive", tag: tag,
+                                response: "Sale", isList: true, query: Self.listParameters.sorted(), csv: true), handler: list),
+            Route(.get, base + "/{sale_id}", access: PointOfSaleAccess.terminals,
+                  doc: RouteDoc("One sale by its device sale_id (a UUID)", tag: tag, response: "Sale"), handler: get),
+        ]
+    }
+
+    func create(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let id = try PointOfSaleAccess.pointOfSale(context)
+        let input = try SaleRepresentation.input(from: context.jsonObject())
+        let actor = context.actor, now = context.now
+        do {
+            return try context.write { db in
+                let (sale, replayed) = try SaleStore.record(db, pointOfSaleID: id, input, actor: actor, now: now)
+                var response = Responses.item(context, status: replayed ? .ok : .created, version: sale.version,
+                                              location: "/api/v1/points-of-sale/\(id)/sales/\(sale.input.saleID.text)") {
+                    SaleRepresentation.write(sale, to: &$0)
+                }
+                // The terminal retried a sale the server already has: same answer, nothing moved again.
+                if replayed { response.headers.set("Idempotent-Replayed", "true") }
+                return response
+            }
+        } catch let error as InventoryError {
+            throw InventoryRepresentation.problem(error, productIDs: input.lines.map(\.productID), prefix: "lines")
+        }
+    }
+
+    func list(_ context: RequestContext) throws -> HTTPResponse {
+        let parameters = try context.query()
+        try parameters.check(allowed: Self.listParameters)
+        let id = try PointOfSaleAccess.existingPointOfSale(context)
+        var errors: [FieldError] = []
+        var query = SaleQuery(pointOfSaleID: id)
+        query.from = CertificationReaders.date(parameters, "from", errors: &errors)
+        query.to = CertificationReaders.date(parameters, "to", errors: &errors)
+        if let from = query.from, let to = query.to, to < from { errors.append(FieldError("to", "must not be before from")) }
+        query.payment = parameters.oneOf("payment", PaymentMethod.self, errors: &errors)
+        query.limit = parameters.pageSize(errors: &errors)
+        query.cursor = parameters.cursor(errors: &errors)
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        let page = try context.database.read { try SaleStore.list($0, query) }
+        return Responses.list(context, page: page, query: parameters, csv: SaleRepresentation.csv) { writer, sale in
+            SaleRepresentation.write(sale, to: &writer)
+        }
+    }
+
+    func get(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let id = try PointOfSaleAccess.existingPointOfSale(context)
+        let text = context.parameters["sale_id"] ?? ""
+        guard let saleID = ClientUUID(text),
+              let sale = try context.database.read({ try SaleStore.get($0, saleID: saleID) }),
+              sale.pointOfSaleID == id else {
+            throw DomainError.notFound(entity: "sale", id: text)
+        }
+        return Responses.item(context, version: sale.version) { SaleRepresentation.write(sale, to: &$0) }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import OCOP
+import SQLite
+
+extension Commands {
+    /// `ocop verify --db PATH`: checks a database file an operator (or the crash check) holds —
+    /// SQLite's own `quick_check`, then every materialized inventory level recomputed from the
+    /// ledger by the level rule (`InventoryStore.verifyLevels`). Reads only; safe beside a running
+    /// server (WAL readers see one consistent snapshot). Exit 0 when all agree, 1 otherwise.
+    static func verify(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
+        // Opening a path that does not exist would create an empty database and "verify" it.
+        guard FileManager.default.fileExists(atPath: config.database) else {
+            throw UsageError(message: "no database at \(config.database)")
+        }
+        let database = try Database(path: config.database)
+        defer { database.close() }
+        let (check, mismatches, levels, changes) = try database.read { db in
+            (try db.all("PRAGMA quick_check") { $0.string(0) },
+             try InventoryStore.verifyLevels(db),
+             try db.scalarInt("SELECT count(*) FROM inventory_levels") ?? 0,
+             try db.scalarInt("SELECT count(*) FROM inventory_changes") ?? 0)
+        }
+        var failed = false
+        if check == ["ok"] {
+            print("sqlite quick_check: ok")
+        } else {
+            failed = true
+            print("sqlite quick_check: \(check.count) problem(s)")
+            for line in check.prefix(20) { print("  \(line)") }
+        }
+        if mismatches.isEmpty {
+            print("inventory: \(levels) levels agree with the ledger of \(changes) changes")
+        } else {
+            failed = true
+            print("inventory: \(mismatches.count) of \(levels) levels disagree with the ledger of \(changes) changes")
+            for m in mismatches.prefix(50) {
+                print("  point of sale \(m.pointOfSaleID), product \(m.productID): stored \(m.stored.map(String.init) ?? "none"), ledger says \(m.computed)")
+            }
+        }
+        return failed ? 1 : 0
+    }
+}
