@@ -10,9 +10,11 @@ extension Connection {
         // IMMEDIATE takes the write lock now: a deferred BEGIN that later upgrades
         // can fail with SQLITE_BUSY mid-transaction without waiting (lang_transaction.html).
         try run("BEGIN IMMEDIATE")
+        discardCommitActions()
         let result: T
         do {
             result = try body()
+            try runCommitActions()
             try run("COMMIT")
         } catch {
             rollbackIfOpen()
@@ -45,6 +47,8 @@ extension Connection {
     /// better than the error that led to it.
     func rollbackIfOpen() {
         if !isAutocommit { try? run("ROLLBACK") }
+        // What was queued for the commit belonged to the transaction just undone.
+        discardCommitActions()
     }
 
     /// `name` as a double-quoted SQL identifier (embedded quotes doubled).

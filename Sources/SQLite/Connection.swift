@@ -8,9 +8,12 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
     /// Bound on the cache so SQL built at run time (IN lists of varying length) cannot grow it forever.
     static let cacheLimit = 512
+    /// Work queued by `beforeCommit` for the open transaction, in registration order (see Connection+BeforeCommit).
+    var commitActions: [(key: String, action: (Connection) throws -> Void)] = []
 
     /// Opens `path` (":memory:" for a private in-memory database).
     public init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 5000) throws {
+        _ = Self.configureLibrary
         // NOMUTEX: each connection is used by one thread at a time (the pool's
         // checkout or the writer thread), so SQLite's per-connection mutex is pure cost.
         // EXRESCODE: every call returns extended codes (2067, not 19), which errors carry.
@@ -32,6 +35,12 @@ public final class Connection {
     }
 
     deinit { close() }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens
+    /// (a lazily initialised static runs exactly once, thread-safely).
+    private static let configureLibrary: Void = {
+        _ = csqlite_disable_memstatus()
+    }()
 
     /// Finalizes cached statements and closes the handle; later calls throw SQLITE_MISUSE.
     func close() {

@@ -5,6 +5,7 @@ import Synchronization
 public final class Database: Sendable {
     private let writer: Writer
     private let readers: ReaderPool
+    private let checkpointer: Checkpointer?
     /// Held for the whole of `close()`, so a second caller waits for the first to finish.
     private let isClosed = Mutex(false)
 
@@ -34,9 +35,26 @@ public final class Database: Sendable {
             try Self.tune(reader, configuration)
             readerConnections.append(reader)
         }
-        writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch)
+        var checkpointer: Checkpointer?
+        let pages = configuration.checkpointPages
+        if !inMemory && pages > 0 {
+            let connection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
+            // A checkpoint copies WAL frames to the file directly, not through the page cache.
+            try connection.execute("PRAGMA cache_size = -256")
+            checkpointer = Checkpointer(connection: connection, tail: max(64, pages / 4))
+        }
+        self.checkpointer = checkpointer
+        let policy = CheckpointPolicy(threshold: pages, tail: max(64, pages / 4), hardLimit: pages * 8)
+        writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
+                        checkpointer: checkpointer, policy: policy)
         readers = ReaderPool(readerConnections)
-        try writer.start()
+        try checkpointer?.start()
+        do {
+            try writer.start()
+        } catch {
+            checkpointer?.stop()
+            throw error
+        }
     }
 
     deinit { close() }
@@ -45,6 +63,10 @@ public final class Database: Sendable {
         // A negative cache_size is in KiB rather than pages (pragma.html#pragma_cache_size).
         try connection.execute("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
         try connection.execute("PRAGMA mmap_size = \(max(0, configuration.mmapSizeBytes))")
+        // Savepoint (statement) journals and sorter spills stay in memory: by default a
+        // sub-journal past 64 KiB spills to a temp file, and the writer's per-job SAVEPOINT
+        // then costs a pwrite per page touched (tempfiles.html §2.5, pragma.html#pragma_temp_store).
+        try connection.execute("PRAGMA temp_store = MEMORY")
     }
 
     /// Runs `body` on a reader connection (blocks the caller until one is free).
@@ -108,6 +130,7 @@ public final class Database: Sendable {
             closed = true
             precondition(!writer.isCurrentThread, "Database.close() called from inside a write body")
             writer.stop()
+            checkpointer?.stop()
             readers.close()
             // Last: the final connection to close checkpoints the WAL into the main file.
             writer.connection.close()

@@ -26,6 +26,11 @@ public struct DatabaseConfiguration: Sendable {
     public var mmapSizeBytes: Int = 0
     /// Most write jobs per group commit.
     public var maxBatch: Int = 256
+    /// WAL pages (frames) past which a background thread checkpoints them into the
+    /// database file, off the writer's path (`Checkpointer`); 0 leaves checkpoints to
+    /// SQLite, inside COMMIT every 1000 pages. Bigger means fewer, larger checkpoints
+    /// (a page rewritten often is copied once per checkpoint) and a bigger `-wal` file.
+    public var checkpointPages: Int = 2000
 
     /// The defaults above.
     public init() {}

@@ -38,6 +38,15 @@ extension Writer {
             job.finish(ok ? SQLiteError.misuse("exclusive body left a transaction open; it was rolled back") : nil)
             return
         }
+        // `beforeCommit` work queued in a transaction the body committed with its own
+        // COMMIT: late is better than never (it only drains what was committed).
+        do {
+            try connection.runCommitActions()
+        } catch {
+            connection.discardCommitActions()
+            job.finish(ok ? error : nil)
+            return
+        }
         job.finish()
     }
 
@@ -56,6 +65,7 @@ extension Writer {
                 for job in batch[index...] { job.finish(error) }
                 return
             }
+            connection.discardCommitActions()
             var pending: [WriteJob] = []
             var lost = false
             while index < batch.endIndex, !lost {
@@ -85,6 +95,8 @@ extension Writer {
 
     private func commit(_ pending: [WriteJob]) {
         do {
+            // Once per batch, outside the jobs' savepoints (Connection.beforeCommit).
+            try connection.runCommitActions()
             try connection.run("COMMIT")
         } catch {
             // A failed COMMIT may leave the transaction open (SQLITE_BUSY, a

@@ -27,9 +27,21 @@ final class Writer: @unchecked Sendable {
     /// `write` jobs run.
     let jobsRun = Atomic<Int>(0)
 
-    init(connection: Connection, maxBatch: Int) {
+    // WAL upkeep (Writer+Checkpoint), writer thread only.
+    let checkpointer: Checkpointer?
+    let checkpointPolicy: CheckpointPolicy
+    /// Frames in the WAL after the last commit, as the WAL hook reported.
+    var walFrames = 0
+    /// Counts WAL restarts (seen as the frame count dropping), so a checkpoint report
+    /// about an earlier WAL is never taken for one about the current one.
+    var walGeneration = 0
+
+    init(connection: Connection, maxBatch: Int, checkpointer: Checkpointer?, policy: CheckpointPolicy) {
         self.connection = connection
         self.maxBatch = max(1, maxBatch)
+        self.checkpointer = checkpointer
+        self.checkpointPolicy = policy
+        if checkpointer != nil { installWALHook() }
     }
 
     /// Starts the writer thread: a real pthread, never the Swift cooperative
@@ -85,6 +97,8 @@ final class Writer: @unchecked Sendable {
         threadID.store(UInt(pthread_self()), ordering: .relaxed)
         while let batch = nextBatch() {
             execute(batch)
+            // Between batches, after the callers were woken: nobody waits on this.
+            maintainWAL()
         }
     }
 

@@ -21,6 +21,9 @@ import Testing
         shipped.register("0008_points_of_sale", Schema.createPointsOfSale)
         shipped.register("0009_trade_promotion", Schema.createTradePromotion)
         shipped.register("0010_stock_thresholds", Schema.createStockThresholds)
+        // Today's stores write producers through 0012's search queue, so it is applied here too;
+        // 0012 touches neither fairs nor listings.
+        shipped.register("0012_cheaper_writes", Schema.cheaperWrites)
         try database.migrate(shipped)
         // Rows as 0009's stores wrote them.
         let (fair, ours, outside, product) = try database.write { db in

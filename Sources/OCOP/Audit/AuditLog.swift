@@ -19,12 +19,20 @@ public struct AuditEntry: Sendable, Equatable {
 public enum AuditLog {
     public static func record(_ db: Connection, actor: Actor, entity: String, entityID: String,
                               action: String, changes: JSONObject, at: Timestamp) throws {
+        try record(db, actor: actor, entity: entity, entityID: entityID, action: action,
+                   serializedChanges: JSONValue.object(changes).serializedString(), at: at.description)
+    }
+
+    /// `changes` already serialised (a JSON object) and `at` already formatted (RFC 3339),
+    /// so callers can do that work before entering the writer.
+    public static func record(_ db: Connection, actor: Actor, entity: String, entityID: String,
+                              action: String, serializedChanges: String, at: String) throws {
         try db.run("""
             INSERT INTO audit_log (at, token_id, entity, entity_id, action, changes, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(at.description), SQLiteValue(actor.tokenID), .text(entity), .text(entityID),
-             .text(action), .text(JSONValue.object(changes).serializedString()), SQLiteValue(actor.requestID)])
+            [.text(at), SQLiteValue(actor.tokenID), .text(entity), .text(entityID),
+             .text(action), .text(serializedChanges), SQLiteValue(actor.requestID)])
     }
 
     /// The changed fields between two representations, as `{"field": {"from": a, "to": b}}`.

@@ -53,8 +53,14 @@ public enum ProducerStore {
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         params.append(.integer(Int64(query.limit.value + 1)))
+        // Sorted by name, walk the name index (it covers kind, so other kinds are skipped
+        // inside it) and stop after one page. Left to itself the planner, guessing that
+        // `kind = ?` is selective, reads every row of the kind and sorts them. A text search
+        // is different: its matches are few, and sorting them beats walking the index.
+        let byName = (query.sort == .name || query.sort == .nameDescending) && query.text == nil
+        let source = byName ? "producers INDEXED BY producers_by_name" : "producers"
         var keys: [[UInt8]] = []
-        var items = try db.all("SELECT \(columns) FROM producers \(whereClause) ORDER BY \(order) LIMIT ?", params) { row in
+        var items = try db.all("SELECT \(columns) FROM \(source) \(whereClause) ORDER BY \(order) LIMIT ?", params) { row in
             keys.append(row.blob(13))
             return try decode(row)
         }
@@ -74,22 +80,27 @@ public enum ProducerStore {
     }
 
     public static func create(_ db: Connection, _ fields: ProducerFields, actor: Actor, now: Timestamp) throws -> Producer {
-        try check(fields)
+        try create(db, ProducerDraft(fields), actor: actor, now: now)
+    }
+
+    /// Inserts a draft built beforehand (off the writer thread: see `ProducerDraft`).
+    public static func create(_ db: Connection, _ draft: ProducerDraft, actor: Actor, now: Timestamp) throws -> Producer {
+        let fields = draft.fields
+        let stamp = now.description
         do {
             try db.run("""
                 INSERT INTO producers (name, name_key, kind, tax_code, commune, district, address, phone, email,
                                        representative, created_at, updated_at, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                """, bindings(fields) + [.text(now.description), .text(now.description)])
+                """, bindings(fields, nameKey: draft.nameKey) + [.text(stamp), .text(stamp)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateTaxCode(fields)
         }
         let id = db.lastInsertRowID
-        try db.run("INSERT INTO producers_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
-        let producer = Producer(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
+        try queueSearch(db, id: id, folded: draft.searchText)
         try AuditLog.record(db, actor: actor, entity: "producer", entityID: String(id), action: "create",
-                            changes: fields.jsonObject, at: now)
-        return producer
+                            serializedChanges: draft.auditChanges, at: stamp)
+        return Producer(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
 
     /// Replaces every writable field. `ifVersion` is the client's `If-Match` (nil: unconditional).
@@ -105,12 +116,11 @@ public enum ProducerStore {
                 UPDATE producers SET name = ?, name_key = ?, kind = ?, tax_code = ?, commune = ?, district = ?,
                        address = ?, phone = ?, email = ?, representative = ?, updated_at = ?, version = version + 1
                 WHERE id = ?
-                """, bindings(fields) + [.text(now.description), .integer(id)])
+                """, bindings(fields, nameKey: VietnameseCollation.sortKey(fields.name)) + [.text(now.description), .integer(id)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateTaxCode(fields)
         }
-        try db.run("DELETE FROM producers_search WHERE rowid = ?", [.integer(id)])
-        try db.run("INSERT INTO producers_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
+        try queueSearch(db, id: id, folded: fields.searchText)
         // Product search text includes the producer's name: a rename would leave it stale.
         if fields.name != producer.fields.name { try ProductStore.refreshSearch(db, producerID: id) }
         producer.fields = fields
@@ -132,9 +142,31 @@ public enum ProducerStore {
             // ON DELETE RESTRICT, so the rule "a producer that still owns products stays" is structural.
             throw DomainError.conflict("producer \(id) still owns products or other records; remove or reassign them first")
         }
-        try db.run("DELETE FROM producers_search WHERE rowid = ?", [.integer(id)])
+        try queueSearch(db, id: id, folded: nil)
         try AuditLog.record(db, actor: actor, entity: "producer", entityID: String(id), action: "delete",
                             changes: producer.fields.jsonObject, at: now)
+    }
+
+    /// Queues the producer's search text (nil: remove it) for `flushSearch` at commit;
+    /// the last change of a transaction wins.
+    private static func queueSearch(_ db: Connection, id: Int64, folded: String?) throws {
+        try db.run("""
+            INSERT INTO producers_search_queue (id, folded) VALUES (?, ?)
+            ON CONFLICT (id) DO UPDATE SET folded = excluded.folded
+            """, [.integer(id), SQLiteValue(folded)])
+        try db.beforeCommit("producers_search", flushSearch)
+    }
+
+    /// Moves the queued search text into FTS5 once per transaction, just before COMMIT:
+    /// any older entry of a queued id is removed, the new text indexed, the queue emptied.
+    /// (A search inside the writing transaction does not see its changes yet.)
+    static func flushSearch(_ db: Connection) throws {
+        try db.run("DELETE FROM producers_search WHERE rowid IN (SELECT id FROM producers_search_queue)")
+        try db.run("""
+            INSERT INTO producers_search (rowid, folded)
+            SELECT id, folded FROM producers_search_queue WHERE folded IS NOT NULL
+            """)
+        try db.run("DELETE FROM producers_search_queue")
     }
 
     private static func check(_ fields: ProducerFields) throws {
@@ -148,8 +180,8 @@ public enum ProducerStore {
 
     private static var badCursor: DomainError { .invalid("cursor", "is not a cursor this list gave out") }
 
-    private static func bindings(_ f: ProducerFields) -> [SQLiteValue] {
-        [.text(f.name), .blob(VietnameseCollation.sortKey(f.name)), .text(f.kind.rawValue), SQLiteValue(f.taxCode),
+    private static func bindings(_ f: ProducerFields, nameKey: [UInt8]) -> [SQLiteValue] {
+        [.text(f.name), .blob(nameKey), .text(f.kind.rawValue), SQLiteValue(f.taxCode),
          SQLiteValue(f.commune), SQLiteValue(f.district), SQLiteValue(f.address), SQLiteValue(f.phone),
          SQLiteValue(f.email), SQLiteValue(f.representative)]
     }

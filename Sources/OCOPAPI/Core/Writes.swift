@@ -21,22 +21,45 @@ extension RequestContext {
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
         }
         defer { services.idempotency.end(gateKey) }
+        // The lookup runs on a reader, not in the writer's transaction: while this process
+        // holds the key in the gate nobody here can store it, and an earlier request that
+        // stored it committed before releasing the gate, so a fresh read sees it. Only
+        // another process could store it in between; the primary key catches that below.
+        if let replay = try storedResponse(scope: scope, key: key, hash: hash) { return replay }
         let now = self.now
-        return try database.write { db in
-            if let earlier = try IdempotencyStore.lookup(db, scope: scope, key: key) {
-                guard earlier.requestHash == hash else {
-                    throw Problem.validation([FieldError("Idempotency-Key", "was already used with a different request")])
+        do {
+            return try database.write { db in
+                let response = try body(db)
+                let stored = StoredResponse(status: response.status.code,
+                                            headers: response.headers.map { .init(name: $0.name, value: $0.value) },
+                                            body: response.body)
+                do {
+                    try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: stored, now: now)
+                } catch let error as SQLiteError where error.isUniqueViolation {
+                    throw StoredMeanwhile()   // undoes this job's writes: the stored answer wins
                 }
-                var headers = HTTPHeaders(earlier.response.headers.map { (name: $0.name, value: $0.value) })
-                headers.set("Idempotent-Replayed", "true")
-                return HTTPResponse(status: HTTPStatus(code: earlier.response.status), headers: headers, body: earlier.response.body)
+                return response
             }
-            let response = try body(db)
-            let stored = StoredResponse(status: response.status.code,
-                                        headers: response.headers.map { .init(name: $0.name, value: $0.value) },
-                                        body: response.body)
-            try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: stored, now: now)
-            return response
+        } catch is StoredMeanwhile {
+            if let replay = try storedResponse(scope: scope, key: key, hash: hash) { return replay }
+            throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
         }
     }
+
+    /// The answer stored for this key, marked as replayed; nil when none is stored.
+    /// A key used with a different request is a validation error.
+    private func storedResponse(scope: String, key: String, hash: [UInt8]) throws -> HTTPResponse? {
+        guard let earlier = try database.read({ try IdempotencyStore.lookup($0, scope: scope, key: key) }) else {
+            return nil
+        }
+        guard earlier.requestHash == hash else {
+            throw Problem.validation([FieldError("Idempotency-Key", "was already used with a different request")])
+        }
+        var headers = HTTPHeaders(earlier.response.headers.map { (name: $0.name, value: $0.value) })
+        headers.set("Idempotent-Replayed", "true")
+        return HTTPResponse(status: HTTPStatus(code: earlier.response.status), headers: headers, body: earlier.response.body)
+    }
 }
+
+/// Another process stored the same idempotency key while this request ran (see `write`).
+private struct StoredMeanwhile: Error {}

@@ -1,0 +1,129 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Copies WAL frames back into the database file on its own thread and connection, so
+/// the writer (and every caller waiting on its group commit) stops stalling on checkpoints.
+///
+/// SQLite's default runs a checkpoint inside COMMIT on the writing connection whenever the
+/// WAL holds 1000 pages: reading them back, writing them to the database and fsyncing it
+/// held up the writer for milliseconds every few batches. Instead the writer turns that
+/// off (its WAL hook only records the WAL's length) and, between batches, asks this thread
+/// for a PASSIVE checkpoint once the WAL is past `threshold` pages; a passive checkpoint
+/// never blocks the writer (wal.html#ckpt, c3ref/wal_checkpoint_v2.html).
+///
+/// Only the writer can restart the WAL from its beginning (at its next transaction, once
+/// every frame is copied), and frames keep arriving while this thread copies. So when a
+/// pass reports that just a short tail is left, the writer copies that tail itself between
+/// batches. If this thread falls behind (readers pinning old snapshots, a slow disk), the
+/// writer checkpoints inline at `hardLimit`, which bounds the WAL as SQLite's own scheme does.
+///
+/// `@unchecked Sendable`: the connection is used only on this object's thread (and closed
+/// by `stop` after joining it); `requested`, `report` and `closed` live in the `Monitor`.
+final class Checkpointer: @unchecked Sendable {
+    /// What the last pass found: frames in the WAL and frames copied, in the WAL
+    /// "generation" (restart count as the writer counts them) it was asked about.
+    struct Report: Equatable {
+        let generation: Int
+        let logFrames: Int
+        let copiedFrames: Int
+    }
+
+    private struct State {
+        var requested: Int?
+        var running = false
+        var report: Report?
+        var closed = false
+        var thread: pthread_t?
+    }
+
+    private let connection: Connection
+    private let state = Monitor(State())
+    /// A pass stops once no more than this many frames are left uncopied.
+    let tail: Int
+
+    init(connection: Connection, tail: Int) {
+        self.connection = connection
+        self.tail = max(1, tail)
+    }
+
+    func start() throws {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(raw).takeRetainedValue()
+            checkpointer.run()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<Checkpointer>.fromOpaque(context).release()
+            throw SQLiteError(extendedCode: SQLITE_ERROR,
+                              message: "cannot start checkpoint thread: " + String(cString: strerror(rc)))
+        }
+        state.withLock { $0.thread = thread }
+    }
+
+    /// Writer side: asks for a pass over WAL `generation`; a no-op while one is running.
+    func request(generation: Int) {
+        let wake = state.withLock { state -> Bool in
+            guard !state.running, !state.closed else { return false }
+            state.requested = generation
+            return true
+        }
+        if wake { state.signal() }
+    }
+
+    /// The last pass's findings, and whether a pass is running now.
+    var status: (report: Report?, running: Bool) {
+        state.withLock { ($0.report, $0.running || $0.requested != nil) }
+    }
+
+    /// Ends the thread (after the pass in progress) and closes the connection.
+    func stop() {
+        let thread: pthread_t? = state.withLock { state in
+            state.closed = true
+            defer { state.thread = nil }
+            return state.thread
+        }
+        state.signal()
+        if let thread { pthread_join(thread, nil) }
+        connection.close()
+    }
+
+    private func run() {
+        while let generation = nextRequest() {
+            let report = pass(generation: generation)
+            state.withLock { state in
+                state.running = false
+                if let report { state.report = report }
+            }
+        }
+    }
+
+    private func nextRequest() -> Int? {
+        state.wait(until: { $0.closed || $0.requested != nil }) { state in
+            guard !state.closed, let generation = state.requested else { return nil }
+            state.requested = nil
+            state.running = true
+            return generation
+        }
+    }
+
+    /// Checkpoints until at most `tail` frames are left or a round copies nothing new
+    /// (a reader holds an old snapshot, or the writer is copying the tail itself: BUSY).
+    private func pass(generation: Int) -> Report? {
+        guard let db = connection.handle else { return nil }
+        var report: Report?
+        while true {
+            var log: Int32 = 0
+            var copied: Int32 = 0
+            let rc = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+            guard rc == SQLITE_OK, log >= 0 else { return report }
+            let progressed = report.map { Int(copied) > $0.copiedFrames } ?? true
+            report = Report(generation: generation, logFrames: Int(log), copiedFrames: Int(copied))
+            if Int(log - copied) <= tail || !progressed { return report }
+        }
+    }
+}

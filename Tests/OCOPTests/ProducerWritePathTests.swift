@@ -1,0 +1,128 @@
+import Foundation
+import JSON
+@testable import OCOP
+import SQLite
+import Testing
+
+/// The cheap write path (`0003_cheaper_writes`): search text indexed once per commit
+/// through a queue, the covering name index, the rowid idempotency table.
+@Suite struct ProducerWritePathTests {
+    let database: Database
+    init() throws { database = try makeDatabase() }
+
+    private func search(_ text: String) throws -> [String] {
+        var query = ProducerQuery()
+        query.text = text
+        return try database.read { try ProducerStore.list($0, query) }.items.map(\.fields.name)
+    }
+
+    private func queued() throws -> Int64? {
+        try database.read { try $0.scalarInt("SELECT count(*) FROM producers_search_queue") }
+    }
+
+    @Test func searchFollowsCreateReplaceAndDeleteInOneTransaction() throws {
+        let kept = try database.write { db -> Producer in
+            let kept = try ProducerStore.create(db, makeFields("Trà Đầm Hà"), actor: .system, now: testNow)
+            let gone = try ProducerStore.create(db, makeFields("Mực Cô Tô"), actor: .system, now: testNow)
+            var renamed = kept.fields
+            renamed.name = "Trà hoa vàng Ba Chẽ"
+            _ = try ProducerStore.replace(db, id: kept.id, with: renamed, ifVersion: nil, actor: .system, now: testNow)
+            try ProducerStore.delete(db, id: gone.id, ifVersion: nil, actor: .system, now: testNow)
+            return kept
+        }
+        #expect(try search("hoa vang") == ["Trà hoa vàng Ba Chẽ"])
+        #expect(try search("dam ha").isEmpty)   // the old name left the index with the rename
+        #expect(try search("co to").isEmpty)
+        #expect(try queued() == 0)
+        // A rename in a later transaction replaces the committed entry.
+        var fields = kept.fields
+        fields.name = "Miến dong Bình Liêu"
+        _ = try database.write { try ProducerStore.replace($0, id: kept.id, with: fields, ifVersion: nil, actor: .system, now: testNow) }
+        #expect(try search("hoa vang").isEmpty)
+        #expect(try search("mien dong") == ["Miến dong Bình Liêu"])
+    }
+
+    @Test func aRolledBackCreateLeavesNoSearchEntry() throws {
+        struct Undo: Error {}
+        #expect(throws: Undo.self) {
+            try database.write { db in
+                _ = try ProducerStore.create(db, makeFields("Nước mắm Cái Rồng"), actor: .system, now: testNow)
+                throw Undo()
+            }
+        }
+        _ = try database.write { try ProducerStore.create($0, makeFields("Chả mực Hạ Long"), actor: .system, now: testNow) }
+        #expect(try search("cai rong").isEmpty)
+        #expect(try search("cha muc") == ["Chả mực Hạ Long"])
+        #expect(try queued() == 0)
+    }
+
+    @Test func concurrentCreatesAreAllSearchable() throws {
+        let threads = 40
+        let group = DispatchGroup()
+        for i in 0..<threads {
+            group.enter()
+            Thread {
+                _ = try? database.write { try ProducerStore.create($0, makeFields("Sản phẩm số \(i)x"), actor: .system, now: testNow) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        for i in 0..<threads { #expect(try search("so \(i)x") == ["Sản phẩm số \(i)x"]) }
+    }
+
+    @Test func aKindFilterSortedByNameWalksTheNameIndex() throws {
+        let plan = try database.read { db in
+            try db.all("EXPLAIN QUERY PLAN SELECT id FROM producers INDEXED BY producers_by_name WHERE kind = ? ORDER BY name_key, id LIMIT 5",
+                       [.text("household")]) { $0.string(3) }
+        }
+        #expect(plan.contains { $0.contains("producers_by_name") })
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") })
+        try database.write { db in
+            for (name, kind) in [("Ơ", ProducerKind.household), ("A", .enterprise), ("Ă", .household), ("B", .household)] {
+                _ = try ProducerStore.create(db, makeFields(name, kind: kind), actor: .system, now: testNow)
+            }
+        }
+        var query = ProducerQuery()
+        query.kind = .household
+        query.sort = .name
+        query.limit = PageSize(2)!
+        let first = try database.read { try ProducerStore.list($0, query) }
+        #expect(first.items.map(\.fields.name) == ["Ă", "B"])
+        query.cursor = first.nextCursor.flatMap { Cursor(encoded: $0) }
+        #expect(try database.read { try ProducerStore.list($0, query) }.items.map(\.fields.name) == ["Ơ"])
+    }
+
+    /// A database made before 0003 keeps its stored idempotent responses through the table rebuild.
+    @Test func migrationKeepsStoredResponses() throws {
+        let path = NSTemporaryDirectory() + "ocop-migrate-" + UUID().uuidString + "/ocop.sqlite"
+        let old = try Database(path: path)
+        var before = Migrator()
+        before.register("0001_core", Schema.createCore)
+        before.register("0002_producers", Schema.createProducers)
+        try old.migrate(before)
+        let response = StoredResponse(status: 201, headers: [.init(name: "Location", value: "/x/1")], body: Array("{}".utf8))
+        try old.write { try IdempotencyStore.save($0, scope: "token:1", key: "k1", requestHash: [1, 2, 3], response: response, now: testNow) }
+        try old.write { db in   // as the code before 0003 wrote it: straight into FTS5
+            try db.run("""
+                INSERT INTO producers (id, name, name_key, kind, created_at, updated_at)
+                VALUES (7, 'Trà', x'01', 'household', '2024-12-12T08:00:00Z', '2024-12-12T08:00:00Z')
+                """)
+            try db.run("INSERT INTO producers_search (rowid, folded) VALUES (7, 'tra')")
+        }
+        old.close()
+
+        let migrated = try Database(path: path)
+        defer { migrated.close() }
+        try migrated.migrate(Schema.migrator)
+        let entry = try migrated.read { try IdempotencyStore.lookup($0, scope: "token:1", key: "k1") }
+        #expect(entry?.requestHash == [1, 2, 3])
+        #expect(entry?.response == response)
+        #expect(throws: SQLiteError.self) {
+            try migrated.write { try IdempotencyStore.save($0, scope: "token:1", key: "k1", requestHash: [], response: response, now: testNow) }
+        }
+        // Rows indexed before the migration stay searchable.
+        var query = ProducerQuery()
+        query.text = "tra"
+        #expect(try migrated.read { try ProducerStore.list($0, query) }.items.count == 1)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import SQLite
+
+/// The WAL is checkpointed off the writer (`Checkpointer`), stays bounded, is reused
+/// from its beginning, and loses nothing.
+@Suite struct CheckpointTests {
+    private static let frameBytes = 4096 + 24
+
+    private func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+    }
+
+    /// Commits `count` rows of 3 KiB one by one (each commit adds frames to the WAL),
+    /// calling `each` after every commit.
+    private func fill(_ db: Database, _ count: Int, each: () -> Void = {}) throws {
+        for i in 0..<count {
+            try db.write { try $0.run("INSERT INTO blob (n, data) VALUES (?, zeroblob(3072))", [.integer(Int64(i))]) }
+            each()
+        }
+    }
+
+    @Test func theWALIsCheckpointedInTheBackgroundAndReusedFromItsStart() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 100 }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        let initialDB = size(dir.file("c.db"))
+        var largestWAL = 0
+        try fill(db, 1500) { largestWAL = max(largestWAL, size(dir.file("c.db-wal"))) }
+        // 1500 commits of at least one 4 KiB page: well over 1500 frames were written.
+        // Reused from its start after checkpoints, the WAL never came near that; the hard
+        // limit (8 × 100 frames, then the writer checkpoints itself) bounds it in any case.
+        #expect(largestWAL > 0)
+        #expect(largestWAL <= (8 * 100 + 50) * Self.frameBytes)
+        #expect(largestWAL < 1500 * Self.frameBytes / 2)
+        // Checkpoints moved pages into the database file while it was open.
+        #expect(size(dir.file("c.db")) > initialDB + 1000 * 3072)
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 1500)
+    }
+
+    /// What is on disk when `write` returns (database file and WAL, mid-checkpoints,
+    /// no clean close) is what a restart after a crash finds: everything committed.
+    @Test func everyCommittedRowSurvivesACrashBetweenCheckpoints() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 64 }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        try fill(db, 700)
+        // Copy the WAL first: a checkpoint in between may move frames into the database
+        // file, which holds their content then too; the reverse order could miss frames.
+        let crash = dir.file("crash")
+        try FileManager.default.createDirectory(atPath: crash, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir.file("c.db-wal"), toPath: crash + "/c.db-wal")
+        try FileManager.default.copyItem(atPath: dir.file("c.db"), toPath: crash + "/c.db")
+        let conn = try Connection(path: crash + "/c.db")
+        #expect(try conn.scalarInt("SELECT count(*) FROM blob") == 700)
+        #expect(try conn.first("PRAGMA integrity_check") { $0.string(0) } == "ok")
+    }
+
+    @Test func withCheckpointPagesZeroSQLiteCheckpointsAsUsual() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 0 }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        var largestWAL = 0
+        try fill(db, 1500) { largestWAL = max(largestWAL, size(dir.file("c.db-wal"))) }
+        // SQLite's own checkpoint at 1000 frames, inside COMMIT.
+        #expect(largestWAL <= 1100 * Self.frameBytes)
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 1500)
+    }
+}
