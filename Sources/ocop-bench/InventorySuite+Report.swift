@@ -57,7 +57,7 @@ extension InventorySuite {
                 + "| \(Report.duration(h.value(atPercentile: 99))) | \(Report.duration(h.max)) | \(row.errors) "
                 + "| \(row.memory.map { Report.memory($0.peakKiB) } ?? "n/a") |",
             "",
-            "| one batch, quiet server, round trip | median | min | max |",
+            "| one batch at a time, no terminal load, round trip | median | min | max |",
             "|---|---:|---:|---:|",
         ]
         for batch in big {
