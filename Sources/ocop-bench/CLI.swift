@@ -44,7 +44,7 @@ struct SuiteOptions: Sendable {
     var productProducers = 500
     /// Certificates the products suite issues, in percent of the products (at least 300).
     var certifiedPercent = 2
-    /// Keep the products suite's server directory (database and log) for EXPLAIN QUERY PLAN.
+    /// Keep the products and inventory suites' server directories (database and log) to study them.
     var keepDatabase = false
 }
 
@@ -338,6 +338,6 @@ struct CLI {
           --products L           catalogue sizes for the products suite, comma-separated (default 100000)
           --product-producers N  producers the products are spread over (default 500)
           --certified P          certificates in percent of products, at least 300 (default 2)
-          --keep-db              keep the products suite's database (path printed) to study query plans
+          --keep-db              keep the products and inventory suites' databases (path printed) to study them
         """
 }

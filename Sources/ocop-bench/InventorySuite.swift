@@ -26,8 +26,19 @@ struct InventorySuite {
         let memory: ProcessMemory?
         let loadBefore: String
         let loadAfter: String
+        /// CPU seconds over the run: the whole server, its busiest thread (the SQLite writer, which
+        /// every batch passes through one at a time), and this bench process.
+        let serverCPU: Double?
+        let busiest: (name: String, seconds: Double)?
+        let benchCPU: Double
 
         var batchesPerSecond: Double { seconds > 0 ? Double(acknowledged) / seconds : 0 }
+
+        /// Milliseconds of CPU per acknowledged batch.
+        func perBatch(_ seconds: Double?) -> Double? {
+            guard let seconds, acknowledged > 0 else { return nil }
+            return seconds * 1000 / Double(acknowledged)
+        }
     }
 
     /// One kind of big batch, timed a few times.
@@ -48,7 +59,7 @@ struct InventorySuite {
     @discardableResult
     func run(appendToOut: Bool = false) throws(BenchError) -> String {
         let server = try BenchServer(executable: options.server, interrupt: interrupt)
-        defer { server.stop() }
+        defer { server.stop(keepDirectory: options.keepDatabase) }
         let admin = BlockingClient(endpoint: server.endpoint)
         let setUp = MonotonicClock.now()
         let (terminals, _) = try TerminalFleet.make(client: admin, adminToken: server.token, terminals: Self.terminalCount,
@@ -97,6 +108,7 @@ struct InventorySuite {
     private func measure(_ terminals: [Terminal], seconds: Double, server: BenchServer) -> LoadRow {
         let before = Self.loadAverage()
         ProcessMemory.resetPeak(pid: server.process.pid)
+        let serverBefore = InventoryCPU.read(pid: server.process.pid), benchBefore = InventoryCPU.own()
         let runs = terminals.map { InventoryRun(terminal: $0) }
         let start = MonotonicClock.now()
         let deadline = start &+ UInt64(seconds * 1e9)
@@ -104,12 +116,16 @@ struct InventorySuite {
         let threads = runs.map { run in WorkerThread { run.loop(endpoint: endpoint, batchSize: Self.batchSize, until: deadline) } }
         for thread in threads { thread.join() }
         let elapsed = Double(MonotonicClock.now() &- start) / 1e9
+        let serverAfter = InventoryCPU.read(pid: server.process.pid), benchAfter = InventoryCPU.own()
         var latency = LatencyHistogram()
         for run in runs { latency.merge(run.latency) }
         return LoadRow(terminals: terminals.count, batchSize: Self.batchSize, seconds: elapsed,
                        acknowledged: runs.reduce(0) { $0 + $1.acknowledged }, latency: latency,
                        errors: runs.reduce(0) { $0 + $1.errors }, firstError: runs.lazy.compactMap(\.firstError).first,
-                       memory: ProcessMemory.read(pid: server.process.pid), loadBefore: before, loadAfter: Self.loadAverage())
+                       memory: ProcessMemory.read(pid: server.process.pid), loadBefore: before, loadAfter: Self.loadAverage(),
+                       serverCPU: serverBefore.flatMap { b in serverAfter.map { $0.process - b.process } },
+                       busiest: serverBefore.flatMap { b in serverAfter?.busiestThread(since: b) },
+                       benchCPU: benchAfter - benchBefore)
     }
 
     /// A terminal at the first point of sale over 1,000 fresh products, opened with one big count.

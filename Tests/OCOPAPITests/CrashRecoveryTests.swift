@@ -28,6 +28,8 @@ import Testing
     }
 
     @Test func nothingAcknowledgedIsLostAndNothingIsHalfApplied() throws {
+        // Every server is stopped (or killed) before this runs; the file and its logs go with the test.
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         var server = try serve()
         let port = Mutex(server.port)
         let setup = try TestClient(port: server.port)
