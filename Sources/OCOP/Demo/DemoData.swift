@@ -48,6 +48,7 @@ struct DemoBuilder {
         try certify()
         try inspect()
         try makePointsOfSale()
+        try makeTrade()
     }
 
     /// A deterministic pick in `0..<count`.

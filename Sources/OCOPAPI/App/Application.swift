@@ -60,6 +60,7 @@ public final class Application: Sendable {
         routes += PointOfSaleRoutes().routes() + InventoryRoutes().routes() + SaleRoutes().routes()
         routes += FairRoutes().routes() + FairBoothRoutes().routes() + FairSaleRoutes().routes() + PlatformRoutes().routes() + ListingRoutes().routes() + FairReportRoutes().routes() + EcommerceReportRoutes().routes()
         routes += SalesReportRoutes().routes() + StockReportRoutes().routes()
+        routes += OverviewReportRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 

@@ -324,6 +324,6 @@ enum Schemas {
                                 ("errors", .object(JSONObject([("type", .string("array")),
                                                                ("items", object([("field", type("string")), ("message", type("string"))]))])))],
                                required: ["type", "title", "status"], additional: true)),
-        ] + qualitySchemas + reportSchemas + pointOfSaleSchemas + tradePromotionSchemas + salesReportSchemas + stockReportSchemas)
+        ] + qualitySchemas + reportSchemas + pointOfSaleSchemas + tradePromotionSchemas + salesReportSchemas + stockReportSchemas + overviewReportSchemas)
     }
 }
