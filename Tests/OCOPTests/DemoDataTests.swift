@@ -123,12 +123,11 @@ import Testing
         #expect(try first.read { try ProducerStore.count($0) } == 228)
     }
 
-    @Test func loadsInOneQuickTransaction() throws {
+    /// All or nothing: the demo is one write transaction (its speed is measured, not asserted).
+    @Test func loadsInOneTransaction() throws {
         let database = try makeDatabase()
-        let start = ContinuousClock.now
+        let before = database.stats.commits
         try DemoData.load(into: database, now: try Self.instant(Self.days[0]))
-        let elapsed = ContinuousClock.now - start
-        // The target is under 2 s on a release build; a debug build on a shared machine gets slack.
-        #expect(elapsed < .seconds(10), "demo load took \(elapsed)")
+        #expect(database.stats.commits - before == 1)
     }
 }

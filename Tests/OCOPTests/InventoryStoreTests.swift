@@ -207,7 +207,7 @@ import Testing
         try database.write { try ProductStore.delete($0, id: products[2], ifVersion: nil, actor: .system, now: F.now) }
     }
 
-    /// A 1,000-change batch over 50 products, timed (the target is < 100 ms in a release build).
+    /// A 1,000-change batch over 50 products applies whole (its speed is measured by `ocop-bench run --suite inventory`).
     @Test func aThousandChangeBatch() throws {
         let extra = try database.write { db -> [Int64] in
             let producer = try ProductFixtures.producer(db, "Hợp tác xã Thử")
@@ -217,23 +217,18 @@ import Testing
         let batch = (1...1000).map { n in
             n <= 50 ? F.count(n, many[n - 1], 1000, at: 0) : F.adjust(n, many[n % 50], -1, .sold, at: n)
         }
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure { _ = try F.apply(database, point, batch) }
-        print("1,000-change batch applied in \(elapsed)")
-        #expect(elapsed < .seconds(2))
+        _ = try F.apply(database, point, batch)
         #expect(try F.level(database, point, many[0]) == 1000 - 19)
         #expect(try database.read { try InventoryStore.verifyLevels($0) }.isEmpty)
 
-        // Terminals' usual batch: 20 changes over 10 products, counted inside the writer.
-        var total = Duration.zero
+        // Terminals' usual batch: 20 changes over 10 products, 100 times; every change lands once.
         for round in 0..<100 {
             let batch = (0..<20).map { i in F.adjust(10_000 + round * 20 + i, many[(round + i) % 10], 1, .received, at: 2000) }
-            total += try database.write { db in
-                try clock.measure { _ = try InventoryStore.apply(db, pointOfSaleID: point, changes: batch, actor: .system, now: F.now) }
+            _ = try database.write { db in
+                try InventoryStore.apply(db, pointOfSaleID: point, changes: batch, actor: .system, now: F.now)
             }
         }
-        print("20-change batch: \(total / 100) of writer time on average")
-        #expect(total / 100 < .milliseconds(20))
+        #expect(try database.read { try InventoryStore.verifyLevels($0) }.isEmpty)
     }
 
     /// Everything a batch can touch, to show a refused batch left no trace.

@@ -8,7 +8,7 @@ extension Schemas {
         let counted: [(String, JSONValue)] = [("products", count), ("share_percent", share)]
         return [
             ("OverviewReport", object([
-                ("as_of", date),
+                ("as_of", tradeDate),
                 ("certified_products", object([
                     ("total", count), ("producers", count),
                     ("by_stars", array(object([("stars", count)] + counted))),
@@ -23,12 +23,12 @@ extension Schemas {
                     ]))),
                 ])),
                 ("expiring_certificates", object([
-                    ("within_days", count), ("through", date), ("count", count),
+                    ("within_days", count), ("through", tradeDate), ("count", count),
                     ("truncated", type("boolean", description: "More than the 10 items listed; CSV table=expiring has all")),
                     ("certificates", array(object([
                         ("certificate_id", count), ("number", type("string")), ("product_id", count),
                         ("product_code", type("string")), ("product_name", type("string")), ("stars", count),
-                        ("expires_on", date), ("days_left", count),
+                        ("expires_on", tradeDate), ("days_left", count),
                     ]))),
                 ])),
                 ("points_of_sale", object([
@@ -37,9 +37,9 @@ extension Schemas {
                     ("compliant_share_percent", share),
                 ])),
                 ("fairs", object([
-                    ("from", type("string", format: "date", description: "1 January of as_of's year")), ("to", date),
-                    ("fairs", count), ("in_province", count), ("visitors", type("integer")), ("revenue_vnd", vnd),
-                    ("local_revenue_vnd", vnd), ("local_share_percent", share),
+                    ("from", type("string", format: "date", description: "1 January of as_of's year")), ("to", tradeDate),
+                    ("fairs", count), ("in_province", count), ("visitors", type("integer")), ("revenue_vnd", tradeVND),
+                    ("local_revenue_vnd", tradeVND), ("local_share_percent", share),
                 ])),
                 ("ecommerce", object([
                     ("certified_products", count),
@@ -50,8 +50,8 @@ extension Schemas {
                     ]))),
                 ])),
                 ("sales", object([
-                    ("from", type("string", format: "date", description: "29 days before as_of")), ("to", date),
-                    ("revenue_vnd", vnd), ("units", type("integer")), ("sales", type("integer")), ("non_cash_vnd", vnd),
+                    ("from", type("string", format: "date", description: "29 days before as_of")), ("to", tradeDate),
+                    ("revenue_vnd", tradeVND), ("units", type("integer")), ("sales", type("integer")), ("non_cash_vnd", tradeVND),
                     ("non_cash_share_percent", share),
                 ])),
             ], required: ["as_of", "certified_products", "producers", "expiring_certificates", "points_of_sale", "fairs",
