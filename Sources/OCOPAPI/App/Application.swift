@@ -27,6 +27,7 @@ public final class Application: Sendable {
         var dbConfig = DatabaseConfiguration()
         dbConfig.readers = configuration.databaseReaders
         dbConfig.synchronous = DatabaseConfiguration.Synchronous(rawValue: configuration.databaseSynchronous) ?? .full
+        dbConfig.cacheSizeKiB = configuration.databaseCacheKiB
         let database = try Database(path: configuration.database, configuration: dbConfig)
         try database.migrate(Schema.migrator)
         let now = clock()

@@ -13,6 +13,8 @@ public struct Configuration: Sendable, Equatable {
     public var blockingThreads = 64
     public var databaseReaders = 4
     public var databaseSynchronous = "full"
+    /// SQLite page cache per connection (the writer and each reader), in KiB: most of the server's RSS.
+    public var databaseCacheKiB = 2048
     public var maxRequestLineBytes = 8192
     public var maxHeaderBytes = 32768
     public var maxHeaderCount = 100
@@ -69,6 +71,7 @@ public struct Configuration: Sendable, Equatable {
         int("blocking_threads", 1...1024, \.blockingThreads),
         int("database_readers", 1...64, \.databaseReaders),
         string("database_synchronous", \.databaseSynchronous, allowed: ["off", "normal", "full"]),
+        int("database_cache_kib", 256...1_048_576, \.databaseCacheKiB),
         int("max_request_line_bytes", 256...1_048_576, \.maxRequestLineBytes),
         int("max_header_bytes", 1024...1_048_576, \.maxHeaderBytes),
         int("max_header_count", 8...10_000, \.maxHeaderCount),
@@ -160,6 +163,7 @@ public struct Configuration: Sendable, Equatable {
           "blocking_threads": \(c.blockingThreads),
           "database_readers": \(c.databaseReaders),
           "database_synchronous": "\(c.databaseSynchronous)",
+          "database_cache_kib": \(c.databaseCacheKiB),
           "max_request_line_bytes": \(c.maxRequestLineBytes),
           "max_header_bytes": \(c.maxHeaderBytes),
           "max_header_count": \(c.maxHeaderCount),
