@@ -145,3 +145,12 @@ import Testing
         #expect(policy.preflight(request, methods: [.get, .post]).headers["Access-Control-Allow-Origin"] == nil)
     }
 }
+
+@Suite struct MergePatchOntoItemTests {
+    @Test func patchesWritableFieldsAndKeepsReadOnlyOnesForTheCheck() throws {
+        let writable = JSONObject([("name", "A"), ("phone", "0912"), ("email", .null)])
+        let readOnly = JSONObject([("id", 7), ("version", 3)])
+        let merged = MergePatch.apply(JSONObject([("phone", .null), ("email", "a@b.vn")]), to: writable, readOnly: readOnly)
+        #expect(merged == JSONObject([("name", "A"), ("email", "a@b.vn"), ("id", 7), ("version", 3)]))
+    }
+}

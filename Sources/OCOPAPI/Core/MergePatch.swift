@@ -16,4 +16,15 @@ public enum MergePatch {
         }
         return .object(result)
     }
+
+    /// A PATCH body applied to an item's current representation: its writable fields plus the
+    /// read-only ones (so a client echoing them back unchanged passes the read-only check).
+    /// Callers read `writable` in the same transaction as the write, so no concurrent change is lost.
+    /// An object patch always merges into an object (RFC 7396 §2).
+    public static func apply(_ patch: JSONObject, to writable: JSONObject, readOnly: JSONObject) -> JSONObject {
+        var base = writable
+        for (key, value) in readOnly { base[key] = value }
+        guard case .object(let merged) = apply(.object(patch), to: .object(base)) else { return base }
+        return merged
+    }
 }

@@ -74,11 +74,7 @@ public struct EvaluationRoundRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "evaluation_round", id: String(id))
             }
             // Applied to the representation read in the writing transaction: no lost update.
-            var base = EvaluationRoundRepresentation.writable(current.fields)
-            for (key, value) in EvaluationRoundRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: EvaluationRoundRepresentation.writable(current.fields), readOnly: EvaluationRoundRepresentation.readOnly(current))
             let fields = try EvaluationRoundRepresentation.fields(from: merged, current: current)
             let round = try EvaluationRoundStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, round)

@@ -90,11 +90,7 @@ public struct FairBoothRoutes: RouteCollection {
         return try context.write { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
             // Applied to the representation read in the same transaction as the write.
-            var base = FairBoothRepresentation.writable(current)
-            for (key, value) in FairBoothRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: FairBoothRepresentation.writable(current), readOnly: FairBoothRepresentation.readOnly(current))
             let fields = try FairBoothRepresentation.fields(from: merged, current: current)
             let booth = try BoothStore.replace(db, fairID: fairID, id: id, with: fields, ifVersion: ifVersion,
                                                actor: actor, now: now)

@@ -104,11 +104,7 @@ public struct FairRoutes: RouteCollection {
             guard let current = try FairStore.get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
             // The patch applies to the current representation, read in the same transaction
             // as the write, so a concurrent change cannot be lost between the two.
-            var base = current.fields.jsonObject
-            for (key, value) in FairRepresentation.readOnly(current, today: today) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: FairRepresentation.readOnly(current, today: today))
             let fields = try FairRepresentation.fields(from: merged, current: current, today: today)
             let fair = try FairStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, fair)

@@ -96,11 +96,7 @@ public struct FairSaleRoutes: RouteCollection {
         return try context.write { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
             // Applied to the representation read in the same transaction as the write.
-            var base = FairSaleRepresentation.writable(current)
-            for (key, value) in FairSaleRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: FairSaleRepresentation.writable(current), readOnly: FairSaleRepresentation.readOnly(current))
             let fields = try FairSaleRepresentation.fields(from: merged, current: current)
             let sale = try FairSaleStore.replace(db, fairID: fairID, boothID: boothID, id: id, with: fields,
                                                  ifVersion: ifVersion, actor: actor, now: now)

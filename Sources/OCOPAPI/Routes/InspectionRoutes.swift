@@ -141,11 +141,7 @@ public struct InspectionRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "inspection", id: String(id))
             }
             // Applied to the representation read in the writing transaction, so no concurrent change is lost.
-            var base = current.fields.jsonObject
-            for (key, value) in InspectionRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: InspectionRepresentation.readOnly(current))
             let fields = try InspectionRepresentation.fields(from: merged, current: current, today: CivilDate.today(at: now))
             let inspection = try InspectionStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, inspection)

@@ -101,11 +101,7 @@ public struct ListingRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "listing", id: String(id))
             }
             // Applied to the representation read in the same transaction as the write.
-            var base = ListingStore.jsonObject(current.fields)
-            for (key, value) in ListingRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: ListingStore.jsonObject(current.fields), readOnly: ListingRepresentation.readOnly(current))
             let fields = try ListingRepresentation.fields(from: merged, current: current, today: today)
             let listing = try ListingStore.replace(db, id: id, with: fields, ifVersion: ifVersion, today: today,
                                                    actor: actor, now: now)

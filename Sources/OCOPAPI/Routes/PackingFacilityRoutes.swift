@@ -98,11 +98,7 @@ public struct PackingFacilityRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "packing_facility", id: String(id))
             }
             // Applied to the representation read in the writing transaction, so no concurrent change is lost.
-            var base = current.fields.jsonObject
-            for (key, value) in PackingFacilityRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: PackingFacilityRepresentation.readOnly(current))
             let fields = try PackingFacilityRepresentation.fields(from: merged, current: current)
             let facility = try PackingFacilityStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, facility)

@@ -92,11 +92,7 @@ public struct PlatformRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "platform", id: String(id))
             }
             // Applied to the representation read in the same transaction as the write.
-            var base = PlatformStore.jsonObject(current.fields)
-            for (key, value) in PlatformRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: PlatformStore.jsonObject(current.fields), readOnly: PlatformRepresentation.readOnly(current))
             let fields = try PlatformRepresentation.fields(from: merged, current: current)
             let platform = try PlatformStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, platform)

@@ -99,11 +99,7 @@ public struct PointOfSaleRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "point_of_sale", id: String(id))
             }
             // The patch applies to the representation read in the same transaction as the write.
-            var base = current.fields.jsonObject
-            for (key, value) in PointOfSaleRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: PointOfSaleRepresentation.readOnly(current))
             let fields = try PointOfSaleRepresentation.fields(from: merged, current: current)
             let point = try PointOfSaleStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, point)

@@ -97,11 +97,7 @@ public struct ProducerRoutes: RouteCollection {
             }
             // The patch applies to the current representation, read in the same transaction
             // as the write, so a concurrent change cannot be lost between the two.
-            var base = current.fields.jsonObject
-            for (key, value) in ProducerRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: ProducerRepresentation.readOnly(current))
             let fields = try ProducerRepresentation.fields(from: merged, current: current)
             let producer = try ProducerStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, producer)

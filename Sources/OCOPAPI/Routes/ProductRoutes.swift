@@ -145,11 +145,7 @@ public struct ProductRoutes: RouteCollection {
             }
             // The patch applies to the current representation, read in the same transaction
             // as the write, so a concurrent change cannot be lost between the two.
-            var base = current.fields.jsonObject
-            for (key, value) in ProductRepresentation.readOnly(current, today: today) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: ProductRepresentation.readOnly(current, today: today))
             let fields = try ProductRepresentation.fields(from: merged, current: current, today: today)
             let product = try ProductStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, product)

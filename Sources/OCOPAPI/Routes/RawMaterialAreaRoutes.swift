@@ -102,11 +102,7 @@ public struct RawMaterialAreaRoutes: RouteCollection {
             }
             // Applied to the representation read in the writing transaction, so no concurrent
             // change is lost; an array in the patch replaces the certification list (RFC 7396 §2).
-            var base = current.fields.jsonObject
-            for (key, value) in RawMaterialAreaRepresentation.readOnly(current) { base[key] = value }
-            guard case .object(let merged) = MergePatch.apply(.object(patch), to: .object(base)) else {
-                throw Problem.validation([FieldError("", "the patch must be a JSON object")])
-            }
+            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: RawMaterialAreaRepresentation.readOnly(current))
             let fields = try RawMaterialAreaRepresentation.fields(from: merged, current: current)
             let area = try RawMaterialAreaStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, area)
