@@ -14,8 +14,9 @@ public final class Application: Sendable {
     public let services: Services
     public let routes: [Route]
     private let server: HTTPServer
-    private let pool: BlockingPool
+    private let pools: HandlerPools
     private let maintenance: PeriodicTask
+    private let accessLog: AccessLog
 
     /// Opens (creating and migrating) the database and prepares the server without binding.
     /// `adminToken` (from `OCOP_ADMIN_TOKEN`) becomes the first admin token when there is none.
@@ -40,8 +41,9 @@ public final class Application: Sendable {
 
         let services = Services(database: database, clock: clock)
         self.services = services
-        let pool = BlockingPool(threads: configuration.blockingThreads, name: "ocop-handler")
-        self.pool = pool
+        let pools = HandlerPools(readThreads: configuration.effectiveReadThreads,
+                                 writeThreads: configuration.blockingThreads)
+        self.pools = pools
 
         let documentBox = OpenAPIBox()
         var routes = HealthRoutes(services: services, openAPIDocument: { documentBox.bytes }).routes()
@@ -51,9 +53,11 @@ public final class Application: Sendable {
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
-        let responder = APIResponder(services: services, routes: routes, pool: pool,
+        let accessLog = AccessLog(enabled: configuration.accessLog)
+        self.accessLog = accessLog
+        let responder = APIResponder(services: services, routes: routes, pools: pools,
                                      cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
-                                     accessLog: AccessLog(enabled: configuration.accessLog))
+                                     accessLog: accessLog)
         var serverConfig = ServerConfiguration()
         serverConfig.host = configuration.host
         serverConfig.port = configuration.port
@@ -74,7 +78,7 @@ public final class Application: Sendable {
             Double(server.openConnections)
         }
         services.gauges.register("ocop_handler_queue", help: "Requests waiting for a handler thread.") {
-            Double(pool.queued)
+            Double(pools.queued)
         }
 
         // Idempotency keys are promised for 24 hours; older ones are purged hourly.
@@ -95,7 +99,9 @@ public final class Application: Sendable {
     public func shutdown() {
         server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
         maintenance.stop()
-        pool.shutdown()
+        pools.shutdown()
+        // Every request has finished: the last buffered access-log lines go out now.
+        accessLog.close()
         services.database.close()
     }
 }

@@ -9,8 +9,12 @@ public struct Configuration: Sendable, Equatable {
     public var database = "./data/ocop.sqlite"
     /// 0 means one per core.
     public var eventLoops = 0
-    /// Threads that run handlers (database work); also bounds concurrent writes per group commit.
+    /// Threads that run handlers of requests that may write (POST, PUT, PATCH, DELETE):
+    /// they mostly wait for their group commit, and bound how many writes one commit holds.
     public var blockingThreads = 64
+    /// Threads that run handlers of GET and HEAD; 0 means two per core (reads are CPU-bound:
+    /// more threads only add context switches, see `HandlerPools`).
+    public var readThreads = 0
     public var databaseReaders = 4
     public var databaseSynchronous = "full"
     public var maxRequestLineBytes = 8192
@@ -28,6 +32,11 @@ public struct Configuration: Sendable, Equatable {
     public var demo = false
 
     public init() {}
+
+    /// `readThreads`, with 0 resolved to two per online core.
+    public var effectiveReadThreads: Int {
+        readThreads > 0 ? readThreads : 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
 
     /// A setting's JSON key, environment variable and how to apply a textual value.
     struct Key: Sendable {
@@ -67,6 +76,7 @@ public struct Configuration: Sendable, Equatable {
         string("database", \.database),
         int("event_loops", 0...256, \.eventLoops),
         int("blocking_threads", 1...1024, \.blockingThreads),
+        int("read_threads", 0...1024, \.readThreads),
         int("database_readers", 1...64, \.databaseReaders),
         string("database_synchronous", \.databaseSynchronous, allowed: ["off", "normal", "full"]),
         int("max_request_line_bytes", 256...1_048_576, \.maxRequestLineBytes),
@@ -158,6 +168,7 @@ public struct Configuration: Sendable, Equatable {
           "database": "\(c.database)",
           "event_loops": \(c.eventLoops),
           "blocking_threads": \(c.blockingThreads),
+          "read_threads": \(c.readThreads),
           "database_readers": \(c.databaseReaders),
           "database_synchronous": "\(c.databaseSynchronous)",
           "max_request_line_bytes": \(c.maxRequestLineBytes),

@@ -10,19 +10,19 @@ public final class APIResponder: HTTPResponder {
     public let services: Services
     public let routes: [Route]
     private let router: Router<Route>
-    private let pool: BlockingPool
+    private let pools: HandlerPools
     private let cors: CORSPolicy
     private let log: AccessLog
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
 
-    public init(services: Services, routes: [Route], pool: BlockingPool, cors: CORSPolicy, accessLog: AccessLog) {
+    public init(services: Services, routes: [Route], pools: HandlerPools, cors: CORSPolicy, accessLog: AccessLog) {
         var router = Router<Route>()
         for route in routes { router.add(route.method, route.pattern, route) }
         self.router = router
         self.routes = routes
         self.services = services
-        self.pool = pool
+        self.pools = pools
         self.cors = cors
         self.log = accessLog
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
@@ -82,7 +82,7 @@ public final class APIResponder: HTTPResponder {
                                                  wantsCSV: wantsCSV && route.doc.csv, path: path)
                 finish(response, pattern, tokenID)
             }
-            if route.runsInline { run() } else { pool.submit(run) }
+            if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
         }
     }
 
@@ -120,10 +120,16 @@ public final class APIResponder: HTTPResponder {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
         }
         let secret = parts[1].trimmingASCIIWhitespace()
-        guard !secret.isEmpty, secret.utf8.count <= 256,
-              let principal = try services.database.read({ try TokenStore.authenticate($0, secret: secret) }) else {
+        guard !secret.isEmpty, secret.utf8.count <= 256 else {
             throw Problem.unauthorized("the token is unknown or revoked")
         }
+        let hash = SHA256.hash(secret)
+        if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
+        let epoch = services.tokens.epoch
+        guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
+            throw Problem.unauthorized("the token is unknown or revoked")
+        }
+        services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
         return principal
     }
 
