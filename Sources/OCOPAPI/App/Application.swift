@@ -1,9 +1,9 @@
 import Dispatch
-import Foundation
 import HTTP
 import JSON
 import OCOP
 import SQLite
+import Synchronization
 
 /// The whole server wired together: database, routes, transport. `ocop serve`
 /// runs one; end-to-end tests run one on port 0 against a temporary file.
@@ -114,10 +114,8 @@ final class OpenAPIBox: @unchecked Sendable {
 
 /// Runs a job now and then every `interval` seconds on a utility queue, until stopped.
 final class PeriodicTask: @unchecked Sendable {
-    // The timer is created in start() and cancelled in stop(); both are called from the
-    // thread that owns the Application, never concurrently, and the lock makes that explicit.
-    private let lock = NSLock()
-    private var timer: DispatchSourceTimer?
+    // `@unchecked`: the timer is only created, read and cancelled inside `timer.withLock`.
+    private let timer = Mutex<DispatchSourceTimer?>(nil)
     private let interval: Double
     private let job: @Sendable () -> Void
 
@@ -127,18 +125,20 @@ final class PeriodicTask: @unchecked Sendable {
     }
 
     func start() {
-        lock.lock(); defer { lock.unlock() }
-        guard timer == nil else { return }
-        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + 1, repeating: interval)
-        timer.setEventHandler(handler: job)
-        timer.resume()
-        self.timer = timer
+        timer.withLock { timer in
+            guard timer == nil else { return }
+            let source = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+            source.schedule(deadline: .now() + 1, repeating: interval)
+            source.setEventHandler(handler: job)
+            source.resume()
+            timer = source
+        }
     }
 
     func stop() {
-        lock.lock(); defer { lock.unlock() }
-        timer?.cancel()
-        timer = nil
+        timer.withLock { timer in
+            timer?.cancel()
+            timer = nil
+        }
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import HTTP
 import JSON
 
 /// Every setting of the server, with its default in `config/ocop.json`,
@@ -35,7 +36,7 @@ public struct Configuration: Sendable, Equatable {
 
     /// `readThreads`, with 0 resolved to two per online core.
     public var effectiveReadThreads: Int {
-        readThreads > 0 ? readThreads : 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        readThreads > 0 ? readThreads : 2 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     /// A setting's JSON key, environment variable and how to apply a textual value.
@@ -91,7 +92,7 @@ public struct Configuration: Sendable, Equatable {
         int("drain_timeout_ms", 0...3_600_000, \.drainTimeoutMs),
         Key(name: "cors_origins") { config, value in
             if let s = value.stringValue {   // environment form: comma-separated
-                config.corsOrigins = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                config.corsOrigins = s.split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
                 return true
             }
             guard let items = value.arrayValue else { return false }
@@ -141,7 +142,7 @@ public struct Configuration: Sendable, Equatable {
 
     /// Applies one `--name value` flag (dashes or underscores).
     public mutating func apply(flag: String, value text: String) throws(Invalid) {
-        let name = flag.replacingOccurrences(of: "-", with: "_")
+        let name = String(flag.map { $0 == "-" ? "_" : $0 })
         let canonical = name == "db" ? "database" : name
         guard let key = Self.keys.first(where: { $0.name == canonical }) else {
             throw Invalid(description: "unknown option --\(flag)")
