@@ -204,6 +204,16 @@ extension JSONWriter {
         var i = 0
         let n = p.count
         while i < n {
+            // Eight bytes at a time while none of them needs a look (most text): SWAR tests
+            // for a byte below 0x20 and for bytes equal to '"', '\' or 0xE2 (Hacker's
+            // Delight "has zero byte"), on an unaligned little-endian load.
+            if i + 8 <= n, let base = p.baseAddress {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                if !Self.mayNeedEscape(word) {
+                    i += 8
+                    continue
+                }
+            }
             let b = p[i]
             // One range check rejects almost every byte: only controls, '"', '\' and 0xE2 need a look.
             if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0xE2 {
@@ -237,6 +247,18 @@ extension JSONWriter {
             runStart = i
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<n]))
+    }
+
+    /// Whether any of the eight bytes is a control (< 0x20), '"', '\' or 0xE2. May say yes
+    /// for a byte next to one that matches (then the byte loop decides), never wrongly no.
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+            || hasZeroByte(word ^ (ones &* 0xE2))
     }
 
     @inline(__always)

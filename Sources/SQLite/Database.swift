@@ -15,7 +15,7 @@ public final class Database: Sendable {
         let inMemory = path == ":memory:"
         if !inMemory { try FileSystem.createParentDirectory(of: path) }
         let writerConnection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
-        try Self.tune(writerConnection, configuration)
+        try Self.tune(writerConnection, configuration, cacheKiB: configuration.cacheSizeKiB)
         if !inMemory {
             // journal_mode answers with the mode now in force; it can silently stay
             // "delete" (e.g. on a filesystem without shared memory), so check it took.
@@ -32,7 +32,7 @@ public final class Database: Sendable {
         for _ in 0..<readerCount {
             // Read-only: a write through `read` fails instead of bypassing the writer.
             let reader = try Connection(path: path, readOnly: true, busyTimeoutMs: configuration.busyTimeoutMs)
-            try Self.tune(reader, configuration)
+            try Self.tune(reader, configuration, cacheKiB: configuration.readerCacheSizeKiB)
             readerConnections.append(reader)
         }
         var checkpointer: Checkpointer?
@@ -59,9 +59,9 @@ public final class Database: Sendable {
 
     deinit { close() }
 
-    private static func tune(_ connection: Connection, _ configuration: DatabaseConfiguration) throws {
+    private static func tune(_ connection: Connection, _ configuration: DatabaseConfiguration, cacheKiB: Int) throws {
         // A negative cache_size is in KiB rather than pages (pragma.html#pragma_cache_size).
-        try connection.execute("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
+        try connection.execute("PRAGMA cache_size = -\(max(0, cacheKiB))")
         try connection.execute("PRAGMA mmap_size = \(max(0, configuration.mmapSizeBytes))")
         // Savepoint (statement) journals and sorter spills stay in memory: by default a
         // sub-journal past 64 KiB spills to a temp file, and the writer's per-job SAVEPOINT

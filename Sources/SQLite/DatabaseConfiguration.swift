@@ -20,8 +20,15 @@ public struct DatabaseConfiguration: Sendable {
     /// `.full` by default: a commit answered 2xx must survive power loss too;
     /// group commit amortises the fsync over every job in the batch.
     public var synchronous: Synchronous = .full
-    /// Page cache per connection.
+    /// Page cache of the writer connection. Its hit rate decides how many index pages
+    /// each insert must read back from the OS (random keys touch pages all over).
     public var cacheSizeKiB: Int = 8192
+    /// Page cache of each reader connection. Kept small: SQLite empties a reader's cache
+    /// whenever another connection committed since its last read (WAL mode re-reads
+    /// instead of revalidating), so under writes a large one is refilled, not reused,
+    /// while it counts fully towards the process's memory when reads run alone.
+    /// Misses are served from the OS page cache.
+    public var readerCacheSizeKiB: Int = 2048
     /// Memory-mapped I/O size per connection (0 = off).
     public var mmapSizeBytes: Int = 0
     /// Most write jobs per group commit.

@@ -1,4 +1,3 @@
-import Foundation
 import OCOP
 import SQLite
 
@@ -10,7 +9,7 @@ extension Commands {
     static func verify(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
         // Opening a path that does not exist would create an empty database and "verify" it.
-        guard FileManager.default.fileExists(atPath: config.database) else {
+        guard System.exists(config.database) else {
             throw UsageError(message: "no database at \(config.database)")
         }
         let database = try Database(path: config.database)

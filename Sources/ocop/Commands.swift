@@ -1,4 +1,3 @@
-import Foundation
 import HTTP
 import OCOP
 import OCOPAPI
@@ -30,8 +29,8 @@ enum Commands {
         var config = Configuration()
         let explicit = args.value("config") ?? environment["OCOP_CONFIG"]
         let path = explicit ?? "config/ocop.json"
-        if let data = FileManager.default.contents(atPath: path) {
-            try config.apply(file: Array(data), path: path)
+        if let data = System.contents(of: path) {
+            try config.apply(file: data, path: path)
         } else if explicit != nil {
             throw Configuration.Invalid(description: "cannot read config file \(path)")
         }
@@ -96,13 +95,13 @@ enum Commands {
 
     static func backup(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         guard let target = args.value("to") else { throw UsageError(message: "usage: ocop backup --to FILE") }
-        guard !FileManager.default.fileExists(atPath: target) else {
+        guard !System.exists(target) else {
             throw UsageError(message: "\(target) exists; backups never overwrite")
         }
         var rest = args
         rest.remove(["to"])
         let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"])
-        guard FileManager.default.fileExists(atPath: config.database) else {
+        guard System.exists(config.database) else {
             throw UsageError(message: "no database at \(config.database)")
         }
         let database = try Database(path: config.database)
@@ -113,6 +112,6 @@ enum Commands {
     }
 
     static func log(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        System.printError(message)
     }
 }

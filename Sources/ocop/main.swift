@@ -1,9 +1,9 @@
-import Foundation
+import Glibc
 import OCOPAPI
 
 /// Entry point: dispatch the subcommand, turn errors into a message and an exit status.
 let arguments = CommandLine.arguments.dropFirst()
-let environment = ProcessInfo.processInfo.environment
+let environment = System.environment
 let status: Int32
 do {
     let command = arguments.first ?? "help"

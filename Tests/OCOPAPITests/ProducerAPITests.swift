@@ -278,6 +278,23 @@ import Testing
         #expect(fixed.status == 422)   // failures store nothing; the retry is evaluated afresh
     }
 
+    /// The retry of a create now meets the create's own effect (its tax code is taken):
+    /// the stored 201 is still what it gets, and nothing more is written.
+    @Test func aRetryThatWouldNowFailStillReplays() throws {
+        let body = #"{"name":"Công ty Mực Cô Tô","kind":"enterprise","tax_code":"5700000002"}"#
+        let first = try create(body, key: "key-tax")
+        #expect(first.status == 201)
+        let retry = try create(body, key: "key-tax")
+        #expect(retry.status == 201)
+        #expect(retry.body == first.body)
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        let other = try create(#"{"name":"Khác","kind":"enterprise","tax_code":"5700000002"}"#, key: "key-tax")
+        #expect(other.status == 422)   // same key, different request: not the tax code's 409
+        #expect(try count() == 1)
+        let audit = try client.request("GET", "/api/v1/audit?entity=producer", headers: [admin])
+        #expect(try audit.json["items"]?.arrayValue?.count == 1)
+    }
+
     @Test func everyWriteIsAudited() throws {
         let id = try createID("Cơ sở kiểm tra")
         _ = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"district":"Cô Tô"}"#)

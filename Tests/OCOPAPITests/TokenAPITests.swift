@@ -38,6 +38,9 @@ import Testing
         let secret = try server.token("officer")
         let list = try client.request("GET", "/api/v1/tokens", headers: [admin]).json
         let id = try #require(list["items"]?.arrayValue?.last?["id"]?.int64Value)
+        // Used first, so the server has it in its authentication cache when it is revoked.
+        let before = try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"Y","kind":"household"}"#)
+        #expect(before.status == 201)
         #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin]).status == 204)
         let after = try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"X","kind":"household"}"#)
         #expect(after.status == 401)

@@ -1,13 +1,16 @@
-import Foundation
+// The standard library's own normalization (what Foundation's
+// `decomposedStringWithCanonicalMapping` uses on Linux), published as SPI: the
+// server does not link Foundation, whose libraries alone were ~10 MB of its memory.
+@_spi(_Unicode) import Swift
 
 /// Canonical decomposition (NFD) of text, scalar by scalar, for the search
 /// folding and the collation.
 ///
 /// Every Vietnamese letter, precomposed or not, lies in the blocks tabulated
-/// here, so names and search queries never reach Foundation after the table
-/// is built; the table itself is taken from Foundation once (the Unicode data
-/// stays authoritative, no hand-typed mappings). Other scalars (Greek, Hangul,
-/// compatibility ideographs...) are decomposed by Foundation one at a time.
+/// here, so names and search queries never take the general path after the
+/// table is built; the table itself is taken from the standard library's NFD
+/// once (the Unicode data stays authoritative, no hand-typed mappings). Other
+/// scalars (Greek, Hangul, compatibility ideographs...) are decomposed one at a time.
 ///
 /// Marks come out in each source scalar's own order and are *not* canonically
 /// reordered across scalars, so consumers must not depend on the order of
@@ -35,7 +38,7 @@ enum CanonicalDecomposition {
 
     private static func pack(_ value: UInt32) -> UInt64 {
         guard let scalar = Unicode.Scalar(value) else { return UInt64(value) }
-        let decomposed = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
+        let decomposed = Array(String(Character(scalar))._nfd)
         guard decomposed.count <= 3 else { return fallback }
         var packed: UInt64 = 0
         for (i, part) in decomposed.enumerated() {
@@ -60,12 +63,12 @@ enum CanonicalDecomposition {
             } else if highRange.contains(value) {
                 index = lowRange.count + Int(value - highRange.lowerBound)
             } else {
-                decomposeWithFoundation(scalar, body)
+                decomposeGenerally(scalar, body)
                 continue
             }
             let packed = table[index]
             if packed == fallback {
-                decomposeWithFoundation(scalar, body)
+                decomposeGenerally(scalar, body)
                 continue
             }
             var rest = packed
@@ -77,8 +80,8 @@ enum CanonicalDecomposition {
         }
     }
 
-    private static func decomposeWithFoundation(_ scalar: Unicode.Scalar, _ body: (Unicode.Scalar) -> Void) {
-        for part in String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars {
+    private static func decomposeGenerally(_ scalar: Unicode.Scalar, _ body: (Unicode.Scalar) -> Void) {
+        for part in String(Character(scalar))._nfd {
             body(part)
         }
     }

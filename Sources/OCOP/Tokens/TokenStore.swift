@@ -70,7 +70,11 @@ public enum TokenStore {
 
     /// The principal a presented secret stands for, or nil if unknown or revoked.
     public static func authenticate(_ db: Connection, secret: String) throws -> Principal? {
-        let hash = SHA256.hash(secret)
+        try authenticate(db, secretHash: SHA256.hash(secret))
+    }
+
+    /// `authenticate` for a secret already hashed (`SHA256.hash(secret)`).
+    public static func authenticate(_ db: Connection, secretHash hash: [UInt8]) throws -> Principal? {
         // The lookup is by hash, so timing reveals nothing about the secret; the
         // constant-time compare is belt and braces against an index returning a near miss.
         return try db.first("""

@@ -1,9 +1,9 @@
 import Dispatch
-import Foundation
 import HTTP
 import JSON
 import OCOP
 import SQLite
+import Synchronization
 
 /// The whole server wired together: database, routes, transport. `ocop serve`
 /// runs one; end-to-end tests run one on port 0 against a temporary file.
@@ -14,10 +14,10 @@ public final class Application: Sendable {
     public let services: Services
     public let routes: [Route]
     private let server: HTTPServer
-    private let readPool: BlockingPool
-    private let writePool: BlockingPool
+    private let pools: HandlerPools
     private let maintenance: PeriodicTask
     private let statusSweep: PeriodicTask
+    private let accessLog: AccessLog
 
     /// Opens (creating and migrating) the database and prepares the server without binding.
     /// `adminToken` (from `OCOP_ADMIN_TOKEN`) becomes the first admin token when there is none.
@@ -44,10 +44,10 @@ public final class Application: Sendable {
 
         let services = Services(database: database, clock: clock)
         self.services = services
-        let readPool = BlockingPool(threads: configuration.databaseReaders, name: "ocop-read")
-        let writePool = BlockingPool(threads: configuration.blockingThreads, name: "ocop-write")
-        self.readPool = readPool
-        self.writePool = writePool
+        // Reads get one thread per reader connection, so a read handler never waits for a connection.
+        let pools = HandlerPools(readThreads: configuration.databaseReaders,
+                                 writeThreads: configuration.blockingThreads)
+        self.pools = pools
 
         let documentBox = OpenAPIBox()
         var routes = HealthRoutes(services: services, openAPIDocument: { documentBox.bytes }).routes()
@@ -65,9 +65,11 @@ public final class Application: Sendable {
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
-        let responder = APIResponder(services: services, routes: routes, readPool: readPool, writePool: writePool,
+        let accessLog = AccessLog(enabled: configuration.accessLog)
+        self.accessLog = accessLog
+        let responder = APIResponder(services: services, routes: routes, pools: pools,
                                      cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
-                                     accessLog: AccessLog(enabled: configuration.accessLog))
+                                     accessLog: accessLog)
         var serverConfig = ServerConfiguration()
         serverConfig.host = configuration.host
         serverConfig.port = configuration.port
@@ -88,7 +90,7 @@ public final class Application: Sendable {
             Double(server.openConnections)
         }
         services.gauges.register("ocop_handler_queue", help: "Requests waiting for a handler thread.") {
-            Double(readPool.queued + writePool.queued)
+            Double(pools.queued)
         }
 
         // Idempotency keys are promised for 24 hours; older ones are purged hourly.
@@ -115,8 +117,9 @@ public final class Application: Sendable {
         server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
         maintenance.stop()
         statusSweep.stop()
-        readPool.shutdown()
-        writePool.shutdown()
+        pools.shutdown()
+        // Every request has finished: the last buffered access-log lines go out now.
+        accessLog.close()
         services.database.close()
     }
 }
@@ -129,10 +132,8 @@ final class OpenAPIBox: @unchecked Sendable {
 
 /// Runs a job now and then every `interval` seconds on a utility queue, until stopped.
 final class PeriodicTask: @unchecked Sendable {
-    // The timer is created in start() and cancelled in stop(); both are called from the
-    // thread that owns the Application, never concurrently, and the lock makes that explicit.
-    private let lock = NSLock()
-    private var timer: DispatchSourceTimer?
+    // `@unchecked`: the timer is only created, read and cancelled inside `timer.withLock`.
+    private let timer = Mutex<DispatchSourceTimer?>(nil)
     private let interval: Double
     private let job: @Sendable () -> Void
 
@@ -142,18 +143,20 @@ final class PeriodicTask: @unchecked Sendable {
     }
 
     func start() {
-        lock.lock(); defer { lock.unlock() }
-        guard timer == nil else { return }
-        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + 1, repeating: interval)
-        timer.setEventHandler(handler: job)
-        timer.resume()
-        self.timer = timer
+        timer.withLock { timer in
+            guard timer == nil else { return }
+            let source = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+            source.schedule(deadline: .now() + 1, repeating: interval)
+            source.setEventHandler(handler: job)
+            source.resume()
+            timer = source
+        }
     }
 
     func stop() {
-        lock.lock(); defer { lock.unlock() }
-        timer?.cancel()
-        timer = nil
+        timer.withLock { timer in
+            timer?.cancel()
+            timer = nil
+        }
     }
 }

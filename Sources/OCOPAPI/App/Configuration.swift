@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import HTTP
 import JSON
 
 /// Every setting of the server, with its default in `config/ocop.json`,
@@ -9,8 +10,11 @@ public struct Configuration: Sendable, Equatable {
     public var database = "./data/ocop.sqlite"
     /// 0 means one per core.
     public var eventLoops = 0
-    /// Threads that run handlers (database work); also bounds concurrent writes per group commit.
+    /// Threads that run handlers of requests that may write (POST, PUT, PATCH, DELETE):
+    /// they mostly wait for their group commit, and bound how many writes one commit holds.
     public var blockingThreads = 64
+    /// Reader connections, and as many threads running GET and HEAD handlers (reads are
+    /// CPU-bound: more threads only add context switches, see `HandlerPools`).
     public var databaseReaders = 4
     public var databaseSynchronous = "full"
     /// SQLite page cache per connection (the writer and each reader), in KiB: most of the server's RSS.
@@ -84,7 +88,7 @@ public struct Configuration: Sendable, Equatable {
         int("drain_timeout_ms", 0...3_600_000, \.drainTimeoutMs),
         Key(name: "cors_origins") { config, value in
             if let s = value.stringValue {   // environment form: comma-separated
-                config.corsOrigins = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                config.corsOrigins = s.split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
                 return true
             }
             guard let items = value.arrayValue else { return false }
@@ -134,7 +138,7 @@ public struct Configuration: Sendable, Equatable {
 
     /// Applies one `--name value` flag (dashes or underscores).
     public mutating func apply(flag: String, value text: String) throws(Invalid) {
-        let name = flag.replacingOccurrences(of: "-", with: "_")
+        let name = String(flag.map { $0 == "-" ? "_" : $0 })
         let canonical = name == "db" ? "database" : name
         guard let key = Self.keys.first(where: { $0.name == canonical }) else {
             throw Invalid(description: "unknown option --\(flag)")

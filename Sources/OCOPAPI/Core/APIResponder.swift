@@ -10,26 +10,21 @@ public final class APIResponder: HTTPResponder {
     public let services: Services
     public let routes: [Route]
     private let router: Router<Route>
-    private let readPool: BlockingPool
-    private let writePool: BlockingPool
+    private let pools: HandlerPools
     private let cors: CORSPolicy
     private let log: AccessLog
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
     static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
 
-    /// Reads (GET/HEAD) run on `readPool`, sized to the database's reader connections so a handler
-    /// never waits for one and requests are served in arrival order; writes run on `writePool`, whose
-    /// many threads are what lets concurrent writes share a group commit.
-    public init(services: Services, routes: [Route], readPool: BlockingPool, writePool: BlockingPool,
-                cors: CORSPolicy, accessLog: AccessLog) {
+    /// Reads (GET/HEAD) and writes run on separate pools: see `HandlerPools` for why.
+    public init(services: Services, routes: [Route], pools: HandlerPools, cors: CORSPolicy, accessLog: AccessLog) {
         var router = Router<Route>()
         for route in routes { router.add(route.method, route.pattern, route) }
         self.router = router
         self.routes = routes
         self.services = services
-        self.readPool = readPool
-        self.writePool = writePool
+        self.pools = pools
         self.cors = cors
         self.log = accessLog
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
@@ -95,13 +90,7 @@ public final class APIResponder: HTTPResponder {
                                                  wantsCSV: wantsCSV && route.doc.csv, path: path)
                 finish(response, pattern, tokenID)
             }
-            if route.runsInline {
-                run()
-            } else if request.method == .get || request.method == .head {
-                readPool.submit(run)
-            } else {
-                writePool.submit(run)
-            }
+            if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
         }
     }
 
@@ -139,10 +128,16 @@ public final class APIResponder: HTTPResponder {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
         }
         let secret = parts[1].trimmingASCIIWhitespace()
-        guard !secret.isEmpty, secret.utf8.count <= 256,
-              let principal = try services.database.read({ try TokenStore.authenticate($0, secret: secret) }) else {
+        guard !secret.isEmpty, secret.utf8.count <= 256 else {
             throw Problem.unauthorized("the token is unknown or revoked")
         }
+        let hash = SHA256.hash(secret)
+        if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
+        let epoch = services.tokens.epoch
+        guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
+            throw Problem.unauthorized("the token is unknown or revoked")
+        }
+        services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
         return principal
     }
 

@@ -21,11 +21,12 @@ extension RequestContext {
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
         }
         defer { services.idempotency.end(gateKey) }
-        // The lookup runs on a reader, not in the writer's transaction: while this process
-        // holds the key in the gate nobody here can store it, and an earlier request that
-        // stored it committed before releasing the gate, so a fresh read sees it. Only
-        // another process could store it in between; the primary key catches that below.
-        if let replay = try storedResponse(scope: scope, key: key, hash: hash) { return replay }
+        // No lookup first: the stored responses' primary key (scope, key) is the lookup.
+        // A new key (the common case) costs nothing extra. When the key was used before,
+        // either its INSERT below fails, or the body fails first (a retried create may now
+        // meet its own earlier effect, e.g. a duplicate tax code); in both cases this job
+        // is rolled back and the stored response decides the answer. The gate above keeps
+        // two requests of this process from using one key at once.
         let now = self.now
         do {
             return try database.write { db in
@@ -36,13 +37,25 @@ extension RequestContext {
                 do {
                     try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: stored, now: now)
                 } catch let error as SQLiteError where error.isUniqueViolation {
-                    throw StoredMeanwhile()   // undoes this job's writes: the stored answer wins
+                    throw KeyAlreadyStored()   // undoes this job's writes: the stored answer wins
                 }
                 return response
             }
-        } catch is StoredMeanwhile {
-            if let replay = try storedResponse(scope: scope, key: key, hash: hash) { return replay }
-            throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
+        } catch let failure {
+            let replay: HTTPResponse?
+            do {
+                replay = try storedResponse(scope: scope, key: key, hash: hash)
+            } catch let mismatch as Problem {
+                throw mismatch      // the key was used with a different request
+            } catch {
+                throw failure       // the lookup failed too: report what went wrong first
+            }
+            if let replay { return replay }
+            if failure is KeyAlreadyStored {
+                // Stored, yet gone by the time we looked: purged in between. Let the client retry.
+                throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
+            }
+            throw failure
         }
     }
 
@@ -61,5 +74,5 @@ extension RequestContext {
     }
 }
 
-/// Another process stored the same idempotency key while this request ran (see `write`).
-private struct StoredMeanwhile: Error {}
+/// The idempotency key already has a stored response (see `write`).
+private struct KeyAlreadyStored: Error {}

@@ -1,4 +1,3 @@
-import Foundation
 import JSON
 
 /// Builds the OpenAPI 3.1 document from the registered routes, so it cannot drift from them.
@@ -28,11 +27,23 @@ public enum OpenAPIDocument {
         ]))
     }
 
+    /// Each word's first letter upper-case, the rest lower-case, words being runs of letters
+    /// and digits ("openapi.json" → "Openapi.Json"), as Foundation's `capitalized` gave.
+    static func capitalized(_ text: Substring) -> String {
+        var out = ""
+        var inWord = false
+        for c in text {
+            out += inWord ? c.lowercased() : c.uppercased()
+            inWord = c.isLetter || c.isNumber
+        }
+        return out
+    }
+
     static func operation(_ route: Route) -> JSONObject {
         let doc = route.doc
         var op = JSONObject([("summary", .string(doc.summary)), ("tags", .array([.string(doc.tag)]))])
         op["operationId"] = .string(route.method.rawValue.lowercased() + route.pattern
-            .split(separator: "/").map { $0.hasPrefix("{") ? "By" + $0.dropFirst().dropLast().capitalized : $0.capitalized }
+            .split(separator: "/").map { $0.hasPrefix("{") ? "By" + capitalized($0.dropFirst().dropLast()) : capitalized($0) }
             .joined().filter { $0.isLetter || $0.isNumber })
         var parameters: [JSONValue] = route.pattern.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
             let name = String(segment.dropFirst().dropLast())

@@ -15,6 +15,12 @@ public final class Metrics: Sendable {
         var buckets = [UInt64](repeating: 0, count: Metrics.bounds.count)
         var count: UInt64 = 0
         var sum: Double = 0
+
+        mutating func record(_ seconds: Double, bucket: Int?) {
+            count += 1
+            sum += seconds
+            if let bucket { buckets[bucket] += 1 }
+        }
     }
 
     private struct State {
@@ -29,13 +35,13 @@ public final class Metrics: Sendable {
     /// Records one finished request. `route` is the pattern, never the raw path,
     /// so ids do not explode the number of series.
     public func record(method: String, route: String, status: Int, seconds: Double) {
+        let bucket = Metrics.bounds.firstIndex(where: { seconds <= $0 })
+        let key = Key(method: method, route: route, status: status)
         state.withLock { state in
-            state.requests[Key(method: method, route: route, status: status), default: 0] += 1
-            var latency = state.latency[route] ?? Latency()
-            latency.count += 1
-            latency.sum += seconds
-            if let index = Metrics.bounds.firstIndex(where: { seconds <= $0 }) { latency.buckets[index] += 1 }
-            state.latency[route] = latency
+            state.requests[key, default: 0] += 1
+            // Mutated in place through the dictionary (a copy out and back in made the
+            // buckets array non-unique, so every request reallocated it under the lock).
+            state.latency[route, default: Latency()].record(seconds, bucket: bucket)
         }
     }
 

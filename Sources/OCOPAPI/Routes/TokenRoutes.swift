@@ -73,6 +73,8 @@ public struct TokenRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let actor = context.actor, now = context.now
+        // After the revocation committed (or failed): no cached entry may outlive it.
+        defer { context.services.tokens.invalidateAll() }
         return try context.write { db in
             try TokenStore.revoke(db, id: id, actor: actor, now: now)
             return Responses.noContent()
