@@ -25,8 +25,11 @@ public final class Database: Sendable {
                                   message: "journal_mode=WAL was not applied (got \(mode ?? "nothing")) for \(path)")
             }
         }
-        // Only the writer commits, so only its synchronous setting matters.
-        try writerConnection.execute("PRAGMA synchronous = \(configuration.synchronous.rawValue.uppercased())")
+        // Only the writer commits, so only its synchronous setting matters. FULL is kept by
+        // flushing the WAL on the syncer's thread after each commit (`WALSyncer`), not inside it.
+        let syncer = !inMemory && configuration.synchronous == .full ? WALSyncer(databasePath: path) : nil
+        let connectionSynchronous: Synchronous = syncer == nil ? configuration.synchronous : .normal
+        try writerConnection.execute("PRAGMA synchronous = \(connectionSynchronous.rawValue.uppercased())")
         var readerConnections: [Connection] = []
         let readerCount = inMemory ? 0 : max(0, configuration.readers)
         for _ in 0..<readerCount {
@@ -46,12 +49,14 @@ public final class Database: Sendable {
         self.checkpointer = checkpointer
         let policy = CheckpointPolicy(threshold: pages, tail: max(64, pages / 4), hardLimit: pages * 8)
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
-                        checkpointer: checkpointer, policy: policy)
+                        checkpointer: checkpointer, policy: policy, syncer: syncer)
         readers = ReaderPool(readerConnections)
         try checkpointer?.start()
         do {
+            try syncer?.start()
             try writer.start()
         } catch {
+            syncer?.stop()
             checkpointer?.stop()
             throw error
         }
@@ -112,6 +117,11 @@ public final class Database: Sendable {
         try FileSystem.rename(partial, to: path)
     }
 
+    /// Changes whenever a write commits through this pool (see `Writer.generation`): equal values
+    /// read before two read transactions mean both saw the same data. Writes made by another
+    /// process on the same file are not counted.
+    public var writeGeneration: Int { writer.generation.load(ordering: .acquiring) }
+
     /// Current pool counters.
     public var stats: DatabaseStats {
         DatabaseStats(
@@ -119,6 +129,7 @@ public final class Database: Sendable {
             readersInUse: readers.inUse,
             writesQueued: writer.queuedCount,
             commits: writer.commits.load(ordering: .relaxed),
+            walFlushes: writer.syncer?.flushes.load(ordering: .relaxed) ?? 0,
             writeJobs: writer.jobsRun.load(ordering: .relaxed))
     }
 

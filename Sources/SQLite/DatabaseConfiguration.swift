@@ -18,7 +18,8 @@ public struct DatabaseConfiguration: Sendable {
     /// How long a connection waits on another's lock before SQLITE_BUSY.
     public var busyTimeoutMs: Int32 = 5000
     /// `.full` by default: a commit answered 2xx must survive power loss too;
-    /// group commit amortises the fsync over every job in the batch.
+    /// group commit amortises the fsync over every job in the batch, and the flush runs
+    /// beside the next batch rather than inside COMMIT (`WALSyncer`).
     public var synchronous: Synchronous = .full
     /// Page cache of the writer connection. Its hit rate decides how many index pages
     /// each insert must read back from the OS (random keys touch pages all over).
@@ -53,15 +54,19 @@ public struct DatabaseStats: Sendable, Equatable {
     public var writesQueued: Int
     /// Group COMMITs that succeeded.
     public var commits: Int
+    /// WAL flushes made after commits (`synchronous = full`; one may cover several commits).
+    public var walFlushes: Int
     /// `write` jobs the writer has run (`exclusive` ones not counted).
     public var writeJobs: Int
 
     /// Makes a snapshot.
-    public init(readersTotal: Int, readersInUse: Int, writesQueued: Int, commits: Int, writeJobs: Int) {
+    public init(readersTotal: Int, readersInUse: Int, writesQueued: Int, commits: Int, walFlushes: Int = 0,
+                writeJobs: Int) {
         self.readersTotal = readersTotal
         self.readersInUse = readersInUse
         self.writesQueued = writesQueued
         self.commits = commits
+        self.walFlushes = walFlushes
         self.writeJobs = writeJobs
     }
 }

@@ -31,6 +31,25 @@ enum FileSystem {
         unlink(path)
     }
 
+    /// The directory holding `path` ("." for a bare file name).
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+
+    /// fsync of a directory, so the names created in it survive a power loss (fsync(2)).
+    static func syncDirectory(_ directory: String) throws {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw error("cannot open directory \(directory)") }
+        defer { close(fd) }
+        while fsync(fd) != 0 {
+            // Some filesystems cannot fsync a directory at all (EINVAL): nothing more to do there.
+            if errno == EINVAL { return }
+            guard errno == EINTR else { throw error("cannot sync directory \(directory)") }
+        }
+    }
+
     private static func error(_ what: String) -> SQLiteError {
         SQLiteError(extendedCode: SQLITE_CANTOPEN, message: what + ": " + String(cString: strerror(errno)))
     }

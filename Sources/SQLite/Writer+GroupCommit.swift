@@ -32,6 +32,8 @@ extension Writer {
     /// Runs a job outside any transaction (migrations, VACUUM, PRAGMAs).
     private func runExclusive(_ job: WriteJob) {
         let ok = job.perform(on: connection)
+        // Whatever the body did (even if it threw or left a transaction) may have changed the data.
+        defer { generation.add(1, ordering: .releasing) }
         // A transaction left open would make every later BEGIN fail: end it here.
         if !connection.isAutocommit {
             connection.rollbackIfOpen()
@@ -47,7 +49,8 @@ extension Writer {
             job.finish(ok ? error : nil)
             return
         }
-        job.finish()
+        // Even a body that threw may have committed something (a migration's earlier steps).
+        complete([job])
     }
 
     /// BEGIN IMMEDIATE; for each job SAVEPOINT, run, RELEASE (or ROLLBACK TO); COMMIT;
@@ -106,7 +109,8 @@ extension Writer {
             return
         }
         commits.add(1, ordering: .relaxed)
-        for job in pending { job.finish() }
+        generation.add(1, ordering: .releasing)
+        complete(pending)
     }
 
     private func runInSavepoint(_ job: WriteJob) -> JobOutcome {

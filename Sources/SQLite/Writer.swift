@@ -18,12 +18,17 @@ final class Writer: @unchecked Sendable {
     }
 
     let connection: Connection
+    /// Present when commits must be durable before callers are woken (`synchronous = FULL`).
+    let syncer: WALSyncer?
     private let queue = Monitor(Queue())
     private let maxBatch: Int
     /// pthread_self() of the writer thread, 0 before it starts: lets callers detect re-entry.
     private let threadID = Atomic<UInt>(0)
     /// Successful group COMMITs.
     let commits = Atomic<Int>(0)
+    /// Moves after every COMMIT and every exclusive job, before their callers are woken:
+    /// a value read before a read transaction begins is stale once anything was written since.
+    let generation = Atomic<Int>(0)
     /// `write` jobs run.
     let jobsRun = Atomic<Int>(0)
 
@@ -36,8 +41,10 @@ final class Writer: @unchecked Sendable {
     /// about an earlier WAL is never taken for one about the current one.
     var walGeneration = 0
 
-    init(connection: Connection, maxBatch: Int, checkpointer: Checkpointer?, policy: CheckpointPolicy) {
+    init(connection: Connection, maxBatch: Int, checkpointer: Checkpointer?, policy: CheckpointPolicy,
+         syncer: WALSyncer? = nil) {
         self.connection = connection
+        self.syncer = syncer
         self.maxBatch = max(1, maxBatch)
         self.checkpointer = checkpointer
         self.checkpointPolicy = policy
@@ -91,6 +98,17 @@ final class Writer: @unchecked Sendable {
         }
         queue.signal()
         if let thread { pthread_join(thread, nil) }
+        // After the writer: its last batches are handed over before the syncer drains.
+        syncer?.stop()
+    }
+
+    /// Wakes the callers of jobs whose work is committed: at once, or after the WAL flush.
+    func complete(_ jobs: [WriteJob]) {
+        if let syncer {
+            syncer.enqueue(jobs)
+        } else {
+            for job in jobs { job.finish() }
+        }
     }
 
     private func run() {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SQLite
 
@@ -22,9 +23,57 @@ import Testing
         defer { db.close() }
         #expect(FileManager.default.fileExists(atPath: dir.file("nested/deeper/ocop.db")))
         #expect(try db.read { try $0.first("PRAGMA journal_mode") { $0.string(0) } } == "wal")
-        #expect(try db.exclusive { try $0.scalarInt("PRAGMA synchronous") } == 2)  // FULL
+        // FULL is kept by the WALSyncer flushing after each commit; the connection itself runs NORMAL.
+        #expect(try db.exclusive { try $0.scalarInt("PRAGMA synchronous") } == 1)
         #expect(try db.read { try $0.scalarInt("PRAGMA foreign_keys") } == 1)
         #expect(db.stats.readersTotal == 4)
+    }
+
+    @Test func fullSynchronousAnswersAWriteOnlyAfterTheWALIsFlushed() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        for n in 1...20 {
+            let before = db.stats.walFlushes
+            try db.write { try $0.run("INSERT INTO item (n) VALUES (?)", [.integer(Int64(n))]) }
+            // The flush counter moves before the callers are woken: a write answered first would see it unchanged.
+            #expect(db.stats.walFlushes > before)
+        }
+        #expect(db.stats.walFlushes <= db.stats.commits + 1)  // + the CREATE TABLE's exclusive job
+        #expect(try count(db) == 20)
+    }
+
+    @Test func concurrentWritersAllLandWithAtMostOneFlushEach() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 400) { n in
+            do {
+                try db.write { try $0.run("INSERT INTO item (n) VALUES (?)", [.integer(Int64(n))]) }
+            } catch {
+                failures.withLock { $0 += 1 }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(db.stats.walFlushes >= 1)
+        #expect(db.stats.walFlushes <= db.stats.writeJobs + 1)  // + the CREATE TABLE's exclusive job
+        db.close()
+        // Reopened from the file: every answered write is there.
+        let again = try makeDatabase(dir)
+        defer { again.close() }
+        #expect(try count(again) == 400)
+    }
+
+    @Test func normalSynchronousNeverWaitsForAFlush() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir) { $0.synchronous = .normal }
+        defer { db.close() }
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        #expect(try db.exclusive { try $0.scalarInt("PRAGMA synchronous") } == 1)
+        #expect(db.stats.walFlushes == 0)
     }
 
     @Test func writeReturnsTheResultAndReadSeesIt() throws {

@@ -42,7 +42,8 @@ public final class Application: Sendable {
         if configuration.demo { try DemoData.load(into: database, now: now) }
         try CertificateStatusSweep.run(database, now: now)
 
-        let services = Services(database: database, clock: clock)
+        let services = Services(database: database, clock: clock,
+                                responseCacheBytes: configuration.responseCacheKiB * 1024)
         self.services = services
         // Reads get one thread per reader connection, so a read handler never waits for a connection.
         let pools = HandlerPools(readThreads: configuration.databaseReaders,

@@ -19,6 +19,8 @@ public struct Configuration: Sendable, Equatable {
     public var databaseSynchronous = "full"
     /// SQLite page cache per connection (the writer and each reader), in KiB: most of the server's RSS.
     public var databaseCacheKiB = 2048
+    /// Rendered catalogue pages kept until the next write (`ResponseCache`), KiB of bodies; 0 turns it off.
+    public var responseCacheKiB = 4096
     public var maxRequestLineBytes = 8192
     public var maxHeaderBytes = 32768
     public var maxHeaderCount = 100
@@ -76,6 +78,7 @@ public struct Configuration: Sendable, Equatable {
         int("database_readers", 1...64, \.databaseReaders),
         string("database_synchronous", \.databaseSynchronous, allowed: ["off", "normal", "full"]),
         int("database_cache_kib", 256...1_048_576, \.databaseCacheKiB),
+        int("response_cache_kib", 0...1_048_576, \.responseCacheKiB),
         int("max_request_line_bytes", 256...1_048_576, \.maxRequestLineBytes),
         int("max_header_bytes", 1024...1_048_576, \.maxHeaderBytes),
         int("max_header_count", 8...10_000, \.maxHeaderCount),
@@ -168,6 +171,7 @@ public struct Configuration: Sendable, Equatable {
           "database_readers": \(c.databaseReaders),
           "database_synchronous": "\(c.databaseSynchronous)",
           "database_cache_kib": \(c.databaseCacheKiB),
+          "response_cache_kib": \(c.responseCacheKiB),
           "max_request_line_bytes": \(c.maxRequestLineBytes),
           "max_header_bytes": \(c.maxHeaderBytes),
           "max_header_count": \(c.maxHeaderCount),

@@ -103,7 +103,19 @@ public final class APIResponder: HTTPResponder {
             try authorize(route.access, principal)
             let context = RequestContext(request: request, parameters: parameters, principal: principal,
                                          requestID: requestID, services: services, wantsCSV: wantsCSV, path: path)
-            return (try route.handler(context), principal?.tokenID)
+            guard route.cacheable, services.responses.isEnabled, !Self.isConditional(request) else {
+                return (try route.handler(context), principal?.tokenID)
+            }
+            let key = ResponseCache.Key(target: request.target, csv: wantsCSV, tokenID: principal?.tokenID,
+                                        day: CivilDate.today(at: context.now).description)
+            // Read before the handler's read transaction starts: see `ResponseCache`.
+            let generation = services.database.writeGeneration
+            if let cached = services.responses.response(for: key, generation: generation) {
+                return (cached, principal?.tokenID)
+            }
+            let response = try route.handler(context)
+            services.responses.store(response, for: key, generation: generation)
+            return (response, principal?.tokenID)
         } catch let problem as Problem {
             return (problem.response, principal?.tokenID)
         } catch let error as DomainError {
@@ -119,6 +131,13 @@ public final class APIResponder: HTTPResponder {
             AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
             return (Problem.internalError.response, principal?.tokenID)
         }
+    }
+
+    /// Requests whose answer depends on validators they carry (RFC 9110 §13.1): the handler
+    /// evaluates those itself, so they bypass the response cache.
+    private static func isConditional(_ request: HTTPRequest) -> Bool {
+        request.headers["If-None-Match"] != nil || request.headers["If-Modified-Since"] != nil
+            || request.headers["If-Match"] != nil || request.headers["If-Unmodified-Since"] != nil
     }
 
     private func authenticate(_ request: HTTPRequest) throws -> Principal? {

@@ -49,15 +49,19 @@ public struct Route: Sendable {
     /// Runs on the event loop instead of the blocking pool: only for handlers
     /// that never touch the database or do more than trivial work (health checks).
     public let runsInline: Bool
+    /// Its `200` answers may be reused until the next write (`ResponseCache`): only for reads
+    /// whose representation depends on nothing but the data, the target, the caller and the day.
+    public let cacheable: Bool
     public let doc: RouteDoc
     public let handler: Handler
 
     public init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
-                doc: RouteDoc, handler: @escaping Handler) {
+                cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
         self.method = method
         self.pattern = pattern
         self.access = access
         self.runsInline = inline
+        self.cacheable = cacheable && method == .get
         self.doc = doc
         self.handler = handler
     }

@@ -11,9 +11,13 @@ public final class Services: Sendable {
     public let tokens = TokenCache()
     public let metrics = Metrics()
     public let gauges = GaugeRegistry()
+    /// Rendered catalogue pages, valid until the next write.
+    public let responses: ResponseCache
 
-    public init(database: Database, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+    public init(database: Database, clock: @escaping @Sendable () -> Timestamp = Timestamp.now,
+                responseCacheBytes: Int = 0) {
         self.database = database
         self.clock = clock
+        self.responses = ResponseCache(capacityBytes: responseCacheBytes)
     }
 }

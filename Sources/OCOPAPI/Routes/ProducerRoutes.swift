@@ -10,7 +10,7 @@ public struct ProducerRoutes: RouteCollection {
 
     public func routes() -> [Route] {
         [
-            Route(.get, "/api/v1/producers", access: .anyone,
+            Route(.get, "/api/v1/producers", access: .anyone, cacheable: true,
                   doc: RouteDoc("List producers", tag: "producers", response: "Producer", isList: true,
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
             Route(.post, "/api/v1/producers", access: .officers,

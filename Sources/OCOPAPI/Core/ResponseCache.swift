@@ -1,0 +1,111 @@
+import HTTP
+import Synchronization
+
+/// Rendered `200` responses of catalogue reads, reused until anything is written.
+///
+/// Why: a page of the product catalogue costs a search, fifty rows, their certificates and
+/// their areas, and rendering tens of kilobytes of JSON — about half a millisecond of CPU —
+/// while the dashboards and shoppers' phones ask for the same few pages over and over, and
+/// the catalogue changes a few times a day. An entry is only ever served while the
+/// database's write generation still equals the one read before the page was built (see
+/// `Database.writeGeneration`), so a reader never sees a page older than the last write
+/// this server committed. Only routes that opt in (`Route.cacheable`) use it, and the key
+/// holds everything else a representation depends on: the exact target, CSV or JSON, the
+/// caller, and the province's calendar day (statuses are computed for "today").
+///
+/// Bounded by the bytes of the bodies it holds; when a new entry does not fit, entries of
+/// older generations go first, then everything (a write makes them all useless anyway).
+public final class ResponseCache: Sendable {
+    /// Everything a cacheable representation depends on besides the data.
+    public struct Key: Hashable, Sendable {
+        let target: String
+        let csv: Bool
+        /// The token (or nil for anonymous callers): the cheap way to never show one caller another's view.
+        let tokenID: Int64?
+        let day: String
+
+        public init(target: String, csv: Bool, tokenID: Int64?, day: String) {
+            self.target = target
+            self.csv = csv
+            self.tokenID = tokenID
+            self.day = day
+        }
+    }
+
+    private struct Entry {
+        let generation: Int
+        let response: HTTPResponse
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+    /// Most body bytes held; 0 turns the cache off.
+    public let capacityBytes: Int
+    private let hitCount = Atomic<Int>(0)
+    private let missCount = Atomic<Int>(0)
+
+    /// A cache holding at most `capacityBytes` of response bodies (0: off).
+    public init(capacityBytes: Int) {
+        self.capacityBytes = max(0, capacityBytes)
+    }
+
+    public var isEnabled: Bool { capacityBytes > 0 }
+    /// Lookups answered from the cache, and ones that were not.
+    public var hits: Int { hitCount.load(ordering: .relaxed) }
+    public var misses: Int { missCount.load(ordering: .relaxed) }
+
+    /// The response stored under `key` for exactly `generation`, if any.
+    public func response(for key: Key, generation: Int) -> HTTPResponse? {
+        guard isEnabled else { return nil }
+        let found = state.withLock { state -> HTTPResponse? in
+            guard let entry = state.entries[key] else { return nil }
+            guard entry.generation == generation else {
+                // Stale for good: generations only move forward.
+                state.entries[key] = nil
+                state.bytes -= entry.response.body.count
+                return nil
+            }
+            return entry.response
+        }
+        if found == nil {
+            missCount.add(1, ordering: .relaxed)
+        } else {
+            hitCount.add(1, ordering: .relaxed)
+        }
+        return found
+    }
+
+    /// Keeps a `200` response built from data read after `generation` was taken.
+    public func store(_ response: HTTPResponse, for key: Key, generation: Int) {
+        guard isEnabled, response.status == .ok else { return }
+        let size = response.body.count
+        // One page may not take more than an eighth of the cache.
+        guard size <= capacityBytes / 8 else { return }
+        state.withLock { state in
+            if let old = state.entries[key] {
+                guard old.generation < generation else { return }
+                state.bytes -= old.response.body.count
+                state.entries[key] = nil
+            }
+            if state.bytes + size > capacityBytes {
+                state.entries = state.entries.filter { $0.value.generation >= generation }
+                state.bytes = state.entries.values.reduce(0) { $0 + $1.response.body.count }
+            }
+            if state.bytes + size > capacityBytes {
+                state.entries.removeAll(keepingCapacity: true)
+                state.bytes = 0
+            }
+            state.entries[key] = Entry(generation: generation, response: response)
+            state.bytes += size
+        }
+    }
+
+    /// Entries and body bytes held now.
+    public var usage: (entries: Int, bytes: Int) {
+        state.withLock { ($0.entries.count, $0.bytes) }
+    }
+}
