@@ -132,7 +132,8 @@ final class OverviewSeeder {
                 + #""venue":"Trung tâm hội chợ","organizer":"Sở Công Thương","visitors":\#(500 + random.oneThrough(20_000))}"#)
             var used = Set<Int64>()
             for b in 0..<boothsPerFair {
-                let ours = b % 3 != 2
+                // One booth per producer per fair (the server's rule): outside exhibitors once all are used.
+                let ours = b % 3 != 2 && used.count < producers.count
                 var shown: [Int64] = []
                 let body: String
                 if ours {
