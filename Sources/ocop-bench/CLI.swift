@@ -44,8 +44,14 @@ struct SuiteOptions: Sendable {
     var productProducers = 500
     /// Certificates the products suite issues, in percent of the products (at least 300).
     var certifiedPercent = 2
-    /// Keep the products and inventory suites' server directories (database and log) to study them.
+    /// Keep the products, inventory and overview suites' server directories (database and log) to study them.
     var keepDatabase = false
+    /// Connection counts the overview suite measures at (a dashboard is opened by few people at once).
+    var overviewConnections = [1, 8]
+    /// Fairs the overview suite's large phase records.
+    var overviewFairs = 1000
+    /// Booths per fair in the overview suite's large phase.
+    var overviewBooths = 5
 }
 
 /// `run --suite`: one suite, or all of them (each on its own fresh server).
@@ -53,6 +59,7 @@ enum SuiteSelection: String, Sendable {
     case producers
     case products
     case inventory
+    case overview
     case all
 
     /// Whether the producers suite runs.
@@ -61,6 +68,8 @@ enum SuiteSelection: String, Sendable {
     var includesProducts: Bool { self == .products || self == .all }
     /// Whether the inventory suite runs.
     var includesInventory: Bool { self == .inventory || self == .all }
+    /// Whether the overview suite runs.
+    var includesOverview: Bool { self == .overview || self == .all }
 }
 
 /// What the command line asks for.
@@ -186,7 +195,7 @@ struct CLI {
             case "--suite":
                 let text = try value(flag, inline)
                 guard let suite = SuiteSelection(rawValue: text) else {
-                    throw BenchError("--suite needs producers, products, inventory or all, got '\(text)'")
+                    throw BenchError("--suite needs producers, products, inventory, overview or all, got '\(text)'")
                 }
                 o.suite = suite
             case "--products":
@@ -199,6 +208,15 @@ struct CLI {
             case "--product-producers": o.productProducers = try int(flag, inline)
             case "--certified": o.certifiedPercent = try int(flag, inline, min: 0)
             case "--keep-db": o.keepDatabase = true
+            case "--overview-connections":
+                let text = try value(flag, inline)
+                let list = text.split(separator: ",").map { Int(String($0.filter { $0 != " " })) }
+                guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                    throw BenchError("--overview-connections needs a list like 1,8, got '\(text)'")
+                }
+                o.overviewConnections = list.compactMap { $0 }
+            case "--fairs": o.overviewFairs = try int(flag, inline)
+            case "--booths": o.overviewBooths = try int(flag, inline)
             default: throw BenchError("unknown option '\(flag)' for run; see ocop-bench run --help")
             }
         }
@@ -282,8 +300,8 @@ struct CLI {
         """
 
     static let runUsage = """
-        USAGE: ocop-bench run [--suite producers|products|inventory|all] [--server PATH] [--connections 64,256]
-                              [--duration 10] [--rows 100000] [--products 10000,100000] [--out FILE]
+        USAGE: ocop-bench run [--suite producers|products|inventory|overview|all] [--server PATH] [--connections 64,256]
+                              [--duration 10] [--rows 100000] [--products 10000,100000] [--fairs 1000] [--out FILE]
 
         PRODUCERS SUITE (--suite producers or all).
         Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
@@ -325,6 +343,20 @@ struct CLI {
         products and five over 1,000 products (one change each): median, min and max round trip.
         Targets: >= 1,000 batches/s, and a 1,000-change batch under 100 ms.
 
+        OVERVIEW SUITE (--suite overview or all; issue #5: the dashboard's first call).
+        Measures GET /api/v1/reports/overview?as_of=TODAY (admin token) on two fresh servers, each first
+        probed with 7 single requests (headline figures printed, median time), then in a closed loop at each
+        --overview-connections count (default 1,8) for --duration seconds: req/s, p50, p99, max, errors,
+        server peak RSS, load average.
+          demo   `ocop serve --demo` (the demo province). Target p50 < 50 ms.
+          large  the products suite's catalogue at the largest --products size (--product-producers
+                 producers, CSV import, --certified percent certified), plus through the API: certificates
+                 expiring within 90 days, 20 points of sale (half compliant) with 50 sales each, --fairs fairs
+                 over the last 540 days (a fifth outside the province) with --booths booths each (two thirds
+                 our producers showing their products, the rest outside exhibitors) and takings for every
+                 day up to today, and listings of the certified products on every platform. Seeding rates
+                 are printed. Target p50 < 200 ms with 100,000 products and 1,000 fairs.
+
         OPTIONS
           --server PATH          the ocop executable (default: `ocop` beside ocop-bench)
           -c, --connections L    comma-separated connection counts (default 64,256)
@@ -334,10 +366,14 @@ struct CLI {
           -t, --threads N        load generator threads (default 1; server and bench share the cores)
           --seed-connections N   connections used for seeding (default 64)
           --seed-timeout S       hard stop for seeding (default 600)
-          --suite S              producers, products, inventory or all (default all)
-          --products L           catalogue sizes for the products suite, comma-separated (default 100000)
+          --suite S              producers, products, inventory, overview or all (default all)
+          --products L           catalogue sizes for the products suite, comma-separated (default 100000);
+                                 the overview suite seeds the largest
           --product-producers N  producers the products are spread over (default 500)
           --certified P          certificates in percent of products, at least 300 (default 2)
-          --keep-db              keep the products and inventory suites' databases (path printed) to study them
+          --fairs N              fairs in the overview suite's large phase (default 1000)
+          --booths N             booths per fair in the overview suite's large phase (default 5)
+          --overview-connections L  connection counts of the overview suite (default 1,8)
+          --keep-db              keep the products, inventory and overview suites' databases (path printed) to study them
         """
 }

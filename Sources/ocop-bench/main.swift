@@ -24,6 +24,9 @@ do {
         if options.suite.includesInventory {
             try InventorySuite(options: options, interrupt: interrupt).run(appendToOut: options.suite == .all)
         }
+        if options.suite.includesOverview {
+            try OverviewSuite(options: options, interrupt: interrupt).run(appendToOut: options.suite == .all)
+        }
     case .crash(let options):
         try CrashCheck(options: options, interrupt: interrupt).run()
     }
