@@ -49,19 +49,7 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     func start() throws {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(raw).takeRetainedValue()
-            checkpointer.run()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<Checkpointer>.fromOpaque(context).release()
-            throw SQLiteError(extendedCode: SQLITE_ERROR,
-                              message: "cannot start checkpoint thread: " + String(cString: strerror(rc)))
-        }
+        let thread = try PThread.spawn("checkpoint") { self.run() }
         state.withLock { $0.thread = thread }
     }
 

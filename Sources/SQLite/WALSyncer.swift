@@ -47,19 +47,7 @@ final class WALSyncer: @unchecked Sendable {
     }
 
     func start() throws {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let syncer = Unmanaged<WALSyncer>.fromOpaque(raw).takeRetainedValue()
-            syncer.run()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<WALSyncer>.fromOpaque(context).release()
-            throw SQLiteError(extendedCode: SQLITE_ERROR,
-                              message: "cannot start WAL sync thread: " + String(cString: strerror(rc)))
-        }
+        let thread = try PThread.spawn("WAL sync") { self.run() }
         queue.withLock { $0.thread = thread }
     }
 

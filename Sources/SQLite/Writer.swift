@@ -54,19 +54,7 @@ final class Writer: @unchecked Sendable {
     /// Starts the writer thread: a real pthread, never the Swift cooperative
     /// pool, because it blocks in fsync and on its queue.
     func start() throws {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let writer = Unmanaged<Writer>.fromOpaque(raw).takeRetainedValue()
-            writer.run()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<Writer>.fromOpaque(context).release()
-            throw SQLiteError(extendedCode: SQLITE_ERROR,
-                              message: "cannot start writer thread: " + String(cString: strerror(rc)))
-        }
+        let thread = try PThread.spawn("writer") { self.run() }
         queue.withLock { $0.thread = thread }
     }
 

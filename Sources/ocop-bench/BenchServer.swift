@@ -1,6 +1,6 @@
 /// A freshly started `ocop serve` on an empty database in its own temporary directory,
-/// with a random admin token: what every suite measures against. `stop()` (or deinit)
-/// stops the server and removes the directory.
+/// with a random admin token: what every suite measures against (the overview suite also
+/// starts one with `--demo`). `stop()` (or deinit) stops the server and removes the directory.
 final class BenchServer {
     /// The child process.
     let process: ServerProcess
@@ -12,8 +12,9 @@ final class BenchServer {
     let directory: String
     private var stopped = false
 
-    /// Starts `executable` (default: `ocop` beside this binary) and waits for /readyz.
-    init(executable: String?, interrupt: Interrupt?) throws(BenchError) {
+    /// Starts `executable` (default: `ocop` beside this binary) and waits for /readyz. With
+    /// `demo`, the demo data is written before the server listens, so start-up gets a minute.
+    init(executable: String?, demo: Bool = false, interrupt: Interrupt?) throws(BenchError) {
         let path = executable ?? Suite.defaultServerPath()
         guard Files.isExecutable(path) else {
             throw BenchError("no server executable at \(path) (build it with `swift build -c release`, or pass --server)")
@@ -24,19 +25,20 @@ final class BenchServer {
             let port = try ServerProcess.freePort()
             process = try ServerProcess(
                 executable: path,
-                arguments: ["serve", "--db", "\(directory)/bench.sqlite", "--port", String(port)],
+                arguments: ["serve", "--db", "\(directory)/bench.sqlite", "--port", String(port)] + (demo ? ["--demo"] : []),
                 environment: ["OCOP_ADMIN_TOKEN": token],
                 logPath: "\(directory)/server.log")
             let base = "http://127.0.0.1:\(port)"
             endpoint = try Endpoint(url: base)
             let started = MonotonicClock.now()
             do throws(BenchError) {
-                try process.waitUntilReady(url: base + "/readyz", timeout: 30, interrupt: interrupt)
+                try process.waitUntilReady(url: base + "/readyz", timeout: demo ? 60 : 30, interrupt: interrupt)
             } catch {
                 process.stop()
                 throw error
             }
-            print("server \(path) (pid \(process.pid)) ready on port \(port) in \(Report.fixed(Suite.seconds(since: started), 2)) s")
+            print("server \(path)\(demo ? " --demo" : "") (pid \(process.pid)) ready on port \(port) "
+                + "in \(Report.fixed(Suite.seconds(since: started), 2)) s")
         } catch {
             Files.removeDirectory(directory)
             throw error

@@ -56,12 +56,12 @@ struct OverviewSuite {
     func run(appendToOut: Bool = false) throws(BenchError) -> String {
         var rows: [Row] = [], probes: [Probe] = [], seeded: [Seeded] = []
         do {
-            let server = try OverviewServer(executable: options.server, demo: true, interrupt: interrupt)
+            let server = try BenchServer(executable: options.server, demo: true, interrupt: interrupt)
             defer { server.stop(keepDirectory: options.keepDatabase) }
             try measurePhase("demo", server: server, rows: &rows, probes: &probes)
         }
         do {
-            let server = try OverviewServer(executable: options.server, demo: false, interrupt: interrupt)
+            let server = try BenchServer(executable: options.server, demo: false, interrupt: interrupt)
             defer { server.stop(keepDirectory: options.keepDatabase) }
             seeded = try seedLarge(server)
             try measurePhase("large", server: server, rows: &rows, probes: &probes)
@@ -82,7 +82,7 @@ struct OverviewSuite {
     }
 
     /// The large province, printing each step's rate as it ends.
-    private func seedLarge(_ server: OverviewServer) throws(BenchError) -> [Seeded] {
+    private func seedLarge(_ server: BenchServer) throws(BenchError) -> [Seeded] {
         let client = BlockingClient(endpoint: server.endpoint)
         let today = CalendarDay.todayInVietnam()
         let catalogue = ProductSeeder(client: client, token: server.token, today: today, interrupt: interrupt)
@@ -110,7 +110,7 @@ struct OverviewSuite {
     }
 
     /// The unloaded probe, then the closed loop at each connection count.
-    private func measurePhase(_ phase: String, server: OverviewServer, rows: inout [Row], probes: inout [Probe]) throws(BenchError) {
+    private func measurePhase(_ phase: String, server: BenchServer, rows: inout [Row], probes: inout [Probe]) throws(BenchError) {
         let target = "/api/v1/reports/overview?as_of=\(asOf)"
         let probe = try self.probe(phase, target: target, server: server)
         print("\(phase): \(probe.figures); \(probe.bytes) bytes, unloaded median \(Report.duration(probe.unloaded))")
@@ -138,7 +138,7 @@ struct OverviewSuite {
 
     /// A few single requests: the response must be a 200 overview; its headline figures show the
     /// data is really there, and the median time is the overview's cost without queueing.
-    private func probe(_ phase: String, target: String, server: OverviewServer) throws(BenchError) -> Probe {
+    private func probe(_ phase: String, target: String, server: BenchServer) throws(BenchError) -> Probe {
         let client = BlockingClient(endpoint: server.endpoint)
         defer { client.disconnect() }
         var times: [UInt64] = []

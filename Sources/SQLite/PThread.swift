@@ -1,0 +1,29 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The database's own threads (writer, checkpointer, WAL syncer): real pthreads, never the
+/// Swift cooperative pool, because they block in fsync and on their queues.
+enum PThread {
+    /// Starts a joinable thread running `body`; `role` names it in the error if it cannot start.
+    static func spawn(_ role: String, _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
+        final class Box: @unchecked Sendable {  // handed over once, to the new thread only
+            let body: @Sendable () -> Void
+            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        }
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            throw SQLiteError(extendedCode: SQLITE_ERROR,
+                              message: "cannot start the \(role) thread: " + String(cString: strerror(rc)))
+        }
+        return thread
+    }
+}
