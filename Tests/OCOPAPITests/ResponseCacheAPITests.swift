@@ -92,6 +92,24 @@ import Testing
         #expect(try status() == "expired")
     }
 
+    @Test func theOverviewIsCachedPerOfficerUntilAWrite() throws {
+        let f = try ProductAPIFixtures()
+        let cache = f.server.app.services.responses
+        let first = try f.client.request("GET", "/api/v1/reports/overview?as_of=2026-11-29", headers: [f.admin])
+        #expect(first.status == 200)
+        let hits = cache.hits
+        let again = try f.client.request("GET", "/api/v1/reports/overview?as_of=2026-11-29", headers: [f.admin])
+        #expect(cache.hits == hits + 1)
+        #expect(again.body == first.body)
+        // Registering a producer changes the producers-by-kind figures: the next overview is rebuilt.
+        _ = try f.producer()
+        let after = try f.client.request("GET", "/api/v1/reports/overview?as_of=2026-11-29", headers: [f.admin])
+        #expect(cache.hits == hits + 1)
+        #expect(after.body != first.body)
+        // Anonymous callers are still refused: access is checked before the cache.
+        #expect(try f.client.request("GET", "/api/v1/reports/overview?as_of=2026-11-29").status == 401)
+    }
+
     @Test func aZeroSizedCacheIsOff() throws {
         let server = try TestServer(configure: { $0.responseCacheKiB = 0 })
         let client = try server.client()

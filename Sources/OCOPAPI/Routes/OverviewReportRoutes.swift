@@ -11,7 +11,7 @@ public struct OverviewReportRoutes: RouteCollection {
 
     public func routes() -> [Route] {
         [
-            Route(.get, "/api/v1/reports/overview", access: .officers,
+            Route(.get, "/api/v1/reports/overview", access: .officers, cacheable: true,
                   doc: RouteDoc("""
                       Overview as of a day (default today, Asia/Ho_Chi_Minh): certified products by stars and group; \
                       producers by kind (registered, holding certified products); certificates expiring in the 90 days \
