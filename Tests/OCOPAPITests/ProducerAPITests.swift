@@ -208,6 +208,13 @@ import Testing
         let stale = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
                                        body: #"{"phone":null}"#)
         #expect(stale.status == 412)
+        // The precondition is evaluated before the content (RFC 9110 §13.2.2): stale and invalid is still 412.
+        let staleAndInvalid = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
+                                                 body: #"{"phone":"not a phone","kind":"bad"}"#)
+        #expect(staleAndInvalid.status == 412)
+        let staleReplace = try client.request("PUT", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
+                                              body: #"{"kind":"bad"}"#)
+        #expect(staleReplace.status == 412)
         let unchanged = try client.request("GET", "/api/v1/producers/\(id)")
         #expect(try unchanged.json["phone"]?.stringValue == "0912345678")
 

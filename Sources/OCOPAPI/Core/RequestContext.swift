@@ -92,3 +92,12 @@ public enum ETag {
         }
     }
 }
+
+/// Conditional writes (RFC 9110 §13.2.2): preconditions are evaluated before the request
+/// content is processed, so a stale `If-Match` is a 412 even when the body is invalid too.
+enum Precondition {
+    /// Throws `staleVersion` when the client's `If-Match` version is not the current one (nil: unconditional).
+    static func ifMatch(_ ifVersion: Int64?, current version: Int64) throws {
+        if let ifVersion, ifVersion != version { throw DomainError.staleVersion(current: version) }
+    }
+}

@@ -87,6 +87,7 @@ public struct FairRoutes: RouteCollection {
         let today = CivilDate.today(at: now)
         return try context.write { db in
             guard let current = try FairStore.get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try FairRepresentation.fields(from: body, current: current, today: today)
             let fair = try FairStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, fair)
@@ -104,6 +105,7 @@ public struct FairRoutes: RouteCollection {
             guard let current = try FairStore.get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
             // The patch applies to the current representation, read in the same transaction
             // as the write, so a concurrent change cannot be lost between the two.
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: FairRepresentation.readOnly(current, today: today))
             let fields = try FairRepresentation.fields(from: merged, current: current, today: today)
             let fair = try FairStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

@@ -81,6 +81,7 @@ public struct PackingFacilityRoutes: RouteCollection {
             guard let current = try PackingFacilityStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "packing_facility", id: String(id))
             }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try PackingFacilityRepresentation.fields(from: body, current: current)
             let facility = try PackingFacilityStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, facility)
@@ -98,6 +99,7 @@ public struct PackingFacilityRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "packing_facility", id: String(id))
             }
             // Applied to the representation read in the writing transaction, so no concurrent change is lost.
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: PackingFacilityRepresentation.readOnly(current))
             let fields = try PackingFacilityRepresentation.fields(from: merged, current: current)
             let facility = try PackingFacilityStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

@@ -75,6 +75,7 @@ public struct PlatformRoutes: RouteCollection {
             guard let current = try PlatformStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "platform", id: String(id))
             }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try PlatformRepresentation.fields(from: body, current: current)
             let platform = try PlatformStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, platform)
@@ -92,6 +93,7 @@ public struct PlatformRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "platform", id: String(id))
             }
             // Applied to the representation read in the same transaction as the write.
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: PlatformStore.jsonObject(current.fields), readOnly: PlatformRepresentation.readOnly(current))
             let fields = try PlatformRepresentation.fields(from: merged, current: current)
             let platform = try PlatformStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

@@ -82,6 +82,7 @@ public struct PointOfSaleRoutes: RouteCollection {
             guard let current = try PointOfSaleStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "point_of_sale", id: String(id))
             }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try PointOfSaleRepresentation.fields(from: body, current: current)
             let point = try PointOfSaleStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, point)
@@ -99,6 +100,7 @@ public struct PointOfSaleRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "point_of_sale", id: String(id))
             }
             // The patch applies to the representation read in the same transaction as the write.
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: PointOfSaleRepresentation.readOnly(current))
             let fields = try PointOfSaleRepresentation.fields(from: merged, current: current)
             let point = try PointOfSaleStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

@@ -79,6 +79,7 @@ public struct ProducerRoutes: RouteCollection {
             guard let current = try ProducerStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "producer", id: String(id))
             }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try ProducerRepresentation.fields(from: body, current: current)
             let producer = try ProducerStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, producer)
@@ -97,6 +98,7 @@ public struct ProducerRoutes: RouteCollection {
             }
             // The patch applies to the current representation, read in the same transaction
             // as the write, so a concurrent change cannot be lost between the two.
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: ProducerRepresentation.readOnly(current))
             let fields = try ProducerRepresentation.fields(from: merged, current: current)
             let producer = try ProducerStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

@@ -126,6 +126,7 @@ public struct ProductRoutes: RouteCollection {
             guard let current = try ProductStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "product", id: String(id))
             }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try ProductRepresentation.fields(from: body, current: current, today: today)
             let product = try ProductStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, product)
@@ -145,6 +146,7 @@ public struct ProductRoutes: RouteCollection {
             }
             // The patch applies to the current representation, read in the same transaction
             // as the write, so a concurrent change cannot be lost between the two.
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: ProductRepresentation.readOnly(current, today: today))
             let fields = try ProductRepresentation.fields(from: merged, current: current, today: today)
             let product = try ProductStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

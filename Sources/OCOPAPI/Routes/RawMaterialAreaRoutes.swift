@@ -84,6 +84,7 @@ public struct RawMaterialAreaRoutes: RouteCollection {
             guard let current = try RawMaterialAreaStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "raw_material_area", id: String(id))
             }
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let fields = try RawMaterialAreaRepresentation.fields(from: body, current: current)
             let area = try RawMaterialAreaStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, area)
@@ -102,6 +103,7 @@ public struct RawMaterialAreaRoutes: RouteCollection {
             }
             // Applied to the representation read in the writing transaction, so no concurrent
             // change is lost; an array in the patch replaces the certification list (RFC 7396 §2).
+            try Precondition.ifMatch(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: RawMaterialAreaRepresentation.readOnly(current))
             let fields = try RawMaterialAreaRepresentation.fields(from: merged, current: current)
             let area = try RawMaterialAreaStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
