@@ -236,9 +236,9 @@ public enum InventoryStore {
     }
 
     /// The sum of the product's adjustments after `key` in ledger order (`LedgerKey`): the
-    /// level rule's one ledger query. The by-product index holds no change id, so this is a
-    /// covering range scan for later milliseconds plus table reads only for the anchor's own
-    /// millisecond, where the id breaks the tie.
+    /// level rule's one ledger query. `inventory_changes_by_time` holds no change id, so this
+    /// is an index-only range scan of the point's later milliseconds plus table reads only for
+    /// the count's own millisecond, where the id breaks the tie.
     static func adjustments(_ db: Connection, pointOfSaleID: Int64, productID: Int64, after key: LedgerKey) throws -> Int64 {
         // `key` comes from a change's ClientUUID or a level row this store wrote from one.
         guard let anchor = ClientUUID(key.changeID) else {
@@ -275,14 +275,15 @@ public enum InventoryStore {
         ON CONFLICT (change_uuid) DO NOTHING
         """
 
-    /// The two halves of `adjustments(after:)`: later milliseconds (index only), then the
-    /// anchor's millisecond with a greater id (`change_uuid` bytes sort as the id text does).
+    /// The two halves of `adjustments(after:)`: later milliseconds (index only; other products'
+    /// entries in the range are skipped inside the index), then the count's millisecond with a
+    /// greater id (`change_uuid` bytes sort as the id text does).
     static let sumAfter = """
         SELECT
             (SELECT coalesce(sum(quantity), 0) FROM inventory_changes
-             WHERE point_of_sale_id = ?1 AND product_id = ?2 AND kind = 'adjust' AND occurred_at_ms > ?3),
+             WHERE point_of_sale_id = ?1 AND occurred_at_ms > ?3 AND product_id = ?2 AND kind = 'adjust'),
             (SELECT coalesce(sum(quantity), 0) FROM inventory_changes
-             WHERE point_of_sale_id = ?1 AND product_id = ?2 AND kind = 'adjust' AND occurred_at_ms = ?3 AND change_uuid > ?4)
+             WHERE point_of_sale_id = ?1 AND occurred_at_ms = ?3 AND product_id = ?2 AND kind = 'adjust' AND change_uuid > ?4)
         """
 
     static let insertFeed = """
