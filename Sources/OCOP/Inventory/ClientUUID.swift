@@ -55,6 +55,26 @@ public struct ClientUUID: Sendable, Hashable, Comparable, CustomStringConvertibl
         return ClientUUID(bytes: bytes)
     }
 
+    /// The 16 bytes the text spells (RFC 9562 §4), as the ledger stores them. Their byte order
+    /// is the order of the lower-case text, so sorting either way agrees.
+    public var bytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 16)
+        var i = 0, high = true
+        for b in text.utf8 where b != UInt8(ascii: "-") {
+            // `text` is canonical: only 0-9 and a-f remain once hyphens are skipped.
+            let nibble = b <= UInt8(ascii: "9") ? b &- UInt8(ascii: "0") : b &- UInt8(ascii: "a") &+ 10
+            if high { out[i] = nibble << 4 } else { out[i] |= nibble; i += 1 }
+            high.toggle()
+        }
+        return out
+    }
+
+    /// The UUID of 16 stored bytes; nil when there are not 16.
+    public init?(stored bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        self.init(bytes: bytes)
+    }
+
     public var description: String { text }
 
     public static func < (lhs: ClientUUID, rhs: ClientUUID) -> Bool { lhs.text < rhs.text }

@@ -70,9 +70,9 @@ extension InventoryStore {
     public static func verifyLevels(_ db: Connection) throws -> [LevelMismatch] {
         var ledger: [[Int64]: [InventoryChange]] = [:]
         try db.query("""
-            SELECT point_of_sale_id, product_id, change_id, occurred_at_ms, kind, quantity, reason FROM inventory_changes
+            SELECT point_of_sale_id, product_id, change_uuid, occurred_at_ms, kind, quantity, reason FROM inventory_changes
             """) { row in
-            guard let id = ClientUUID(row.string(2)) else { return }
+            guard let id = ClientUUID(stored: row.blob(2)) else { return }
             let movement: StockMovement = row.string(4) == "count"
                 ? .count(row.int64(5)) : .adjust(row.int64(5), AdjustReason(rawValue: row.string(6)) ?? .received)
             ledger[[row.int64(0), row.int64(1)], default: []].append(InventoryChange(

@@ -5,8 +5,9 @@ import SQLite
 /// keeps the materialized level of each (point of sale, product) and appends to the pull feed,
 /// all in the caller's transaction (`Database.write`), with the audit entry.
 ///
-/// Cost per batch: one insert per change (the duplicate check is the insert's own conflict),
-/// and per product named: one existence read, one level read, one level write, one feed
+/// Cost per batch: one insert per change (the duplicate check is the insert's own conflict,
+/// on the 16-byte `change_uuid` index; the row itself is appended in arrival order), and per
+/// product named: one read of its label and level together, one level write, one feed
 /// append — plus one indexed range sum only when a new count becomes the anchor. No step
 /// looks at more than the changes sent, except that sum over the adjustments after a count.
 public enum InventoryStore {
@@ -44,13 +45,17 @@ public enum InventoryStore {
                 firstIndex[change.changeID] = i
             }
         }
-        // Products, in id order, each checked once.
-        var products: [Int64: (code: String, name: String)] = [:]
+        // Products, each checked once, with their level here: inserting changes does not touch
+        // `inventory_levels`, so the level read now is the one the changes move.
+        var products: [Int64: (label: (code: String, name: String), current: LevelRow?)] = [:]
         var missing = Set<Int64>()
         for change in changes where change.productID > 0 && products[change.productID] == nil
             && !missing.contains(change.productID) {
-            if let product = try productLabel(db, id: change.productID) { products[change.productID] = product }
-            else { missing.insert(change.productID) }
+            if let product = try productAndLevel(db, pointOfSaleID: pointOfSaleID, productID: change.productID) {
+                products[change.productID] = product
+            } else {
+                missing.insert(change.productID)
+            }
         }
         for (i, change) in changes.enumerated() where missing.contains(change.productID) {
             errors.append(FieldError("\(fieldPrefix)[\(i)].product_id", "names no product (\(change.productID))"))
@@ -84,8 +89,7 @@ public enum InventoryStore {
         var levels: [InventoryLevel] = []
         var moved = JSONObject()
         for productID in products.keys.sorted() {
-            guard let product = products[productID] else { continue }
-            let current = try levelRow(db, pointOfSaleID: pointOfSaleID, productID: productID)
+            guard let (product, current) = products[productID] else { continue }
             guard let newChanges = arrivals[productID] else {
                 levels.append(level(pointOfSaleID, productID, product, current))
                 continue
@@ -95,8 +99,7 @@ public enum InventoryStore {
             case .state(let next):
                 state = next
             case .recount(let key, let count):
-                let after = try db.scalarInt(sumAfter, [.integer(pointOfSaleID), .integer(productID),
-                                                        .integer(key.occurredAtMs), .text(key.changeID)]) ?? 0
+                let after = try adjustments(db, pointOfSaleID: pointOfSaleID, productID: productID, after: key)
                 state = InventoryLevelRule.recounted(from: key, count: count, adjustmentsAfter: after)
             }
             if state.level < 0 {
@@ -214,12 +217,45 @@ public enum InventoryStore {
         try db.first("SELECT code, name FROM products WHERE id = ?", [.integer(id)]) { ($0.string(0), $0.string(1)) }
     }
 
+    /// A product's label and its level row here, in one statement (nil when no such product).
+    static func productAndLevel(_ db: Connection, pointOfSaleID: Int64,
+                                productID: Int64) throws -> (label: (code: String, name: String), current: LevelRow?)? {
+        try db.first("""
+            SELECT p.code, p.name, l.level, l.last_count_at_ms, l.last_count_change_id, l.version, l.created_at, l.updated_at
+            FROM products p LEFT JOIN inventory_levels l ON l.point_of_sale_id = ? AND l.product_id = p.id
+            WHERE p.id = ?
+            """, [.integer(pointOfSaleID), .integer(productID)]) { row in
+            var current: LevelRow?
+            if !row.isNull(5) {
+                let anchor = row.isNull(3) ? nil : LedgerKey(occurredAtMs: row.int64(3), changeID: row.string(4))
+                current = LevelRow(state: StockState(level: row.int64(2), lastCount: anchor), version: row.int64(5),
+                                   createdAt: row.string(6), updatedAt: row.string(7))
+            }
+            return ((row.string(0), row.string(1)), current)
+        }
+    }
+
+    /// The sum of the product's adjustments after `key` in ledger order (`LedgerKey`): the
+    /// level rule's one ledger query. `inventory_changes_by_time` holds no change id, so this
+    /// is an index-only range scan of the point's later milliseconds plus table reads only for
+    /// the count's own millisecond, where the id breaks the tie.
+    static func adjustments(_ db: Connection, pointOfSaleID: Int64, productID: Int64, after key: LedgerKey) throws -> Int64 {
+        // `key` comes from a change's ClientUUID or a level row this store wrote from one.
+        guard let anchor = ClientUUID(key.changeID) else {
+            throw DomainError.invalid("change_id", "is not a UUID: \(key.changeID)")
+        }
+        return try db.first(sumAfter, [.integer(pointOfSaleID), .integer(productID), .integer(key.occurredAtMs),
+                                       .blob(anchor.bytes)]) { row in
+            InventoryLevelRule.add(row.int64(0), row.int64(1))
+        } ?? 0
+    }
+
     /// A change already in the ledger, and the point of sale it belongs to.
     static func stored(_ db: Connection, _ id: ClientUUID) throws -> (pointOfSaleID: Int64, change: InventoryChange)? {
         try db.first("""
             SELECT point_of_sale_id, product_id, occurred_at_ms, kind, quantity, reason
-            FROM inventory_changes WHERE change_id = ?
-            """, [.text(id.text)]) { row -> (Int64, InventoryChange)? in
+            FROM inventory_changes WHERE change_uuid = ?
+            """, [.blob(id.bytes)]) { row -> (Int64, InventoryChange)? in
             let movement: StockMovement
             if row.string(3) == "count" {
                 movement = .count(row.int64(4))
@@ -233,17 +269,21 @@ public enum InventoryStore {
     }
 
     static let insertChange = """
-        INSERT INTO inventory_changes (change_id, point_of_sale_id, product_id, occurred_at, occurred_at_ms, kind, quantity,
+        INSERT INTO inventory_changes (change_uuid, point_of_sale_id, product_id, occurred_at, occurred_at_ms, kind, quantity,
                                        reason, sale_id, recorded_at, token_id)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (change_id) DO NOTHING
+        ON CONFLICT (change_uuid) DO NOTHING
         """
 
-    /// The level rule's one ledger query: the product's adjustments after a count, read from
-    /// the covering index `inventory_changes_by_product` (a range scan, no table access).
+    /// The two halves of `adjustments(after:)`: later milliseconds (index only; other products'
+    /// entries in the range are skipped inside the index), then the count's millisecond with a
+    /// greater id (`change_uuid` bytes sort as the id text does).
     static let sumAfter = """
-        SELECT coalesce(sum(quantity), 0) FROM inventory_changes
-        WHERE point_of_sale_id = ? AND product_id = ? AND kind = 'adjust' AND (occurred_at_ms, change_id) > (?, ?)
+        SELECT
+            (SELECT coalesce(sum(quantity), 0) FROM inventory_changes
+             WHERE point_of_sale_id = ?1 AND occurred_at_ms > ?3 AND product_id = ?2 AND kind = 'adjust'),
+            (SELECT coalesce(sum(quantity), 0) FROM inventory_changes
+             WHERE point_of_sale_id = ?1 AND occurred_at_ms = ?3 AND product_id = ?2 AND kind = 'adjust' AND change_uuid > ?4)
         """
 
     static let insertFeed = """
@@ -259,7 +299,7 @@ public enum InventoryStore {
         }
         // The device's own text (with its offset) is kept for the record; order uses the instant.
         let occurredAt = change.occurredAt.rfc3339(utcOffsetSeconds: change.occurredAt.utcOffsetSeconds ?? 0)
-        return [.text(change.changeID.text), .integer(pointOfSaleID), .integer(change.productID), .text(occurredAt),
+        return [.blob(change.changeID.bytes), .integer(pointOfSaleID), .integer(change.productID), .text(occurredAt),
                 .integer(change.occurredAt.millisecondsSinceEpoch), .text(kind), .integer(quantity), SQLiteValue(reason),
                 SQLiteValue(saleRowID), .text(recordedAt), SQLiteValue(tokenID)]
     }

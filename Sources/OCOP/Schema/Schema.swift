@@ -16,6 +16,7 @@ public enum Schema {
         migrator.register("0010_stock_thresholds", createStockThresholds)
         migrator.register("0011_trade_promotion_reports", reshapeTradePromotionForReports)
         migrator.register("0012_cheaper_writes", cheaperWrites)
+        migrator.register("0013_ledger_in_arrival_order", ledgerInArrivalOrder)
         return migrator
     }
 
