@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
-        .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite"]),
+        .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite", "CLinux"]),
         .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"]),
         // Parser fuzz target; a normal build is its corpus replay driver (see its README).
         .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP"], exclude: ["README.md", "corpus", "http.dict"]),

@@ -47,6 +47,7 @@ enum Commands {
     static func serve(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         // Before any thread starts, so every thread inherits the blocked mask and only sigwait sees them.
         ProcessSignals.blockShutdownSignals()
+        System.limitMallocArenas(environment: environment)
         let config = try configuration(args, environment: environment)
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()

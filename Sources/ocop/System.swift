@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The few operating-system services the command line needs, straight from libc:
@@ -35,6 +36,17 @@ enum System {
                 return nil
             }
         }
+    }
+
+    /// One malloc arena per core instead of glibc's eight per core: each of the ~70 handler
+    /// threads otherwise grows an arena of its own and keeps what it freed, so bursts of large
+    /// requests (CSV imports, pages of 500) left the process at 80–110 MiB resident; with this,
+    /// 40 MiB, at the same throughput (measured with ocop-bench, products suite at 100,000).
+    /// An operator's own `MALLOC_ARENA_MAX` wins. Call before other threads start.
+    static func limitMallocArenas(environment: [String: String]) {
+        guard environment["MALLOC_ARENA_MAX"] == nil else { return }
+        let cores = max(2, Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        _ = clinux_limit_malloc_arenas(cores)
     }
 
     /// Whether anything exists at `path`.

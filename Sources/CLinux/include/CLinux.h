@@ -41,5 +41,7 @@ int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 /// Names the calling thread (visible in top/gdb); names are cut to 15 bytes.
 void clinux_set_thread_name(const char *name);
+/* glibc's mallopt(M_ARENA_MAX, arenas) (malloc.h is not in Swift's Glibc module); 1 on success. */
+int clinux_limit_malloc_arenas(int arenas);
 
 #endif
