@@ -18,18 +18,18 @@ public struct PointOfSaleRoutes: RouteCollection {
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
             Route(.post, "/api/v1/points-of-sale", access: .officers,
                   doc: RouteDoc("Register a point of sale", tag: tag, request: "PointOfSaleInput",
-                                response: "PointOfSale", status: 201), handler: create),
+                                response: "PointOfSale", status: 201), handler: PointOfSaleRepresentation.create),
             Route(.get, "/api/v1/points-of-sale/{id}", access: .anyone,
-                  doc: RouteDoc("One point of sale", tag: tag, response: "PointOfSale"), handler: get),
+                  doc: RouteDoc("One point of sale", tag: tag, response: "PointOfSale"), handler: PointOfSaleRepresentation.get),
             Route(.put, "/api/v1/points-of-sale/{id}", access: .officers,
                   doc: RouteDoc("Replace a point of sale", tag: tag, request: "PointOfSaleInput",
-                                response: "PointOfSale"), handler: replace),
+                                response: "PointOfSale"), handler: PointOfSaleRepresentation.replace),
             Route(.patch, "/api/v1/points-of-sale/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch; channels are replaced whole)", tag: tag,
-                                request: "PointOfSalePatch", response: "PointOfSale"), handler: patch),
+                                request: "PointOfSalePatch", response: "PointOfSale"), handler: PointOfSaleRepresentation.patch),
             Route(.delete, "/api/v1/points-of-sale/{id}", access: .officers,
                   doc: RouteDoc("Delete a point of sale with no inventory, sales or active tokens", tag: tag,
-                                status: 204), handler: delete),
+                                status: 204), handler: PointOfSaleRepresentation.delete),
         ]
     }
 
@@ -52,77 +52,14 @@ public struct PointOfSaleRoutes: RouteCollection {
             PointOfSaleRepresentation.write(point, to: &writer)
         }
     }
+}
 
-    func get(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        guard let point = try context.database.read({ try PointOfSaleStore.get($0, id: id) }) else {
-            throw DomainError.notFound(entity: "point_of_sale", id: String(id))
-        }
-        return respond(context, point)
-    }
+extension PointOfSaleStore: ItemStore {}
+extension PointOfSale: StoredItem {}
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let fields = try PointOfSaleRepresentation.fields(from: context.jsonObject(), current: nil)
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            let point = try PointOfSaleStore.create(db, fields, actor: actor, now: now)
-            return respond(context, point, status: .created, location: "/api/v1/points-of-sale/\(point.id)")
-        }
-    }
-
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            guard let current = try PointOfSaleStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "point_of_sale", id: String(id))
-            }
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let fields = try PointOfSaleRepresentation.fields(from: body, current: current)
-            let point = try PointOfSaleStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, point)
-        }
-    }
-
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            guard let current = try PointOfSaleStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "point_of_sale", id: String(id))
-            }
-            // The patch applies to the representation read in the same transaction as the write.
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: PointOfSaleRepresentation.readOnly(current))
-            let fields = try PointOfSaleRepresentation.fields(from: merged, current: current)
-            let point = try PointOfSaleStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, point)
-        }
-    }
-
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            try PointOfSaleStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
-            return Responses.noContent()
-        }
-    }
-
-    private func respond(_ context: RequestContext, _ point: PointOfSale, status: HTTPStatus = .ok,
-                         location: String? = nil) -> HTTPResponse {
-        Responses.item(context, status: status, version: point.version, location: location) { writer in
-            PointOfSaleRepresentation.write(point, to: &writer)
-        }
-    }
+extension PointOfSaleRepresentation: ItemResource {
+    typealias Store = PointOfSaleStore
+    static let entity = "point_of_sale"
+    static let collectionPath = "/api/v1/points-of-sale"
+    static func writable(_ point: PointOfSale) -> JSONObject { point.fields.jsonObject }
 }

@@ -17,15 +17,15 @@ public struct ProducerRoutes: RouteCollection {
                   doc: RouteDoc("Register a producer", tag: "producers", request: "ProducerInput",
                                 response: "Producer", status: 201), handler: create),
             Route(.get, "/api/v1/producers/{id}", access: .anyone,
-                  doc: RouteDoc("One producer", tag: "producers", response: "Producer"), handler: get),
+                  doc: RouteDoc("One producer", tag: "producers", response: "Producer"), handler: ProducerRepresentation.get),
             Route(.put, "/api/v1/producers/{id}", access: .officers,
                   doc: RouteDoc("Replace a producer", tag: "producers", request: "ProducerInput", response: "Producer"),
-                  handler: replace),
+                  handler: ProducerRepresentation.replace),
             Route(.patch, "/api/v1/producers/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: "producers", request: "ProducerPatch",
-                                response: "Producer"), handler: patch),
+                                response: "Producer"), handler: ProducerRepresentation.patch),
             Route(.delete, "/api/v1/producers/{id}", access: .officers,
-                  doc: RouteDoc("Delete a producer that owns nothing", tag: "producers", status: 204), handler: delete),
+                  doc: RouteDoc("Delete a producer that owns nothing", tag: "producers", status: 204), handler: ProducerRepresentation.delete),
         ]
     }
 
@@ -48,15 +48,6 @@ public struct ProducerRoutes: RouteCollection {
         }
     }
 
-    func get(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        guard let producer = try context.database.read({ try ProducerStore.get($0, id: id) }) else {
-            throw DomainError.notFound(entity: "producer", id: String(id))
-        }
-        return respond(context, producer)
-    }
-
     func create(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let fields = try ProducerRepresentation.fields(from: context.jsonObject(), current: nil)
@@ -65,62 +56,17 @@ public struct ProducerRoutes: RouteCollection {
         let actor = context.actor, now = context.now
         return try context.write { db in
             let producer = try ProducerStore.create(db, draft, actor: actor, now: now)
-            return respond(context, producer, status: .created, location: "/api/v1/producers/\(producer.id)")
+            return ProducerRepresentation.respond(context, producer, status: .created, location: "/api/v1/producers/\(producer.id)")
         }
     }
+}
 
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            guard let current = try ProducerStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "producer", id: String(id))
-            }
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let fields = try ProducerRepresentation.fields(from: body, current: current)
-            let producer = try ProducerStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, producer)
-        }
-    }
+extension ProducerStore: ItemStore {}
+extension Producer: StoredItem {}
 
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            guard let current = try ProducerStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "producer", id: String(id))
-            }
-            // The patch applies to the current representation, read in the same transaction
-            // as the write, so a concurrent change cannot be lost between the two.
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: ProducerRepresentation.readOnly(current))
-            let fields = try ProducerRepresentation.fields(from: merged, current: current)
-            let producer = try ProducerStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, producer)
-        }
-    }
-
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            try ProducerStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
-            return Responses.noContent()
-        }
-    }
-
-    private func respond(_ context: RequestContext, _ producer: Producer, status: HTTPStatus = .ok,
-                         location: String? = nil) -> HTTPResponse {
-        Responses.item(context, status: status, version: producer.version, location: location) { writer in
-            ProducerRepresentation.write(producer, to: &writer)
-        }
-    }
+extension ProducerRepresentation: ItemResource {
+    typealias Store = ProducerStore
+    static let entity = "producer"
+    static let collectionPath = "/api/v1/producers"
+    static func writable(_ producer: Producer) -> JSONObject { producer.fields.jsonObject }
 }

@@ -1,0 +1,119 @@
+import HTTP
+import JSON
+import OCOP
+import SQLite
+
+/// A registry resource whose single items are read, created, replaced, merge-patched and
+/// deleted the same way everywhere (API.md "Writes"): the five handlers are written once here,
+/// over the resource's store and representation, instead of once per resource.
+///
+/// The write handlers read the current item in the writing transaction, check `If-Match` before
+/// looking at the body (RFC 9110 §13.2.2), and merge a patch into the item's current
+/// representation (RFC 7396), so no concurrent change is lost between the read and the write.
+protocol ItemResource {
+    /// Where the items are kept.
+    associatedtype Store: ItemStore
+
+    /// The entity's name in problems and the audit log (`packing_facility`).
+    static var entity: String { get }
+    /// The collection's path; an item lives at `collectionPath/{id}`.
+    static var collectionPath: String { get }
+
+    /// A request body as fields, with every broken rule as a field error; `current` for replacements.
+    static func fields(from object: JSONObject, current: Store.Item?) throws -> Store.Fields
+    /// The fields a client may write, as the item has them now (the base a patch merges into).
+    static func writable(_ item: Store.Item) -> JSONObject
+    /// The server's fields, which a client may echo back unchanged.
+    static func readOnly(_ item: Store.Item) -> JSONObject
+    static func write(_ item: Store.Item, to writer: inout JSONWriter)
+}
+
+/// An item with a server-assigned id and a version that grows by one on every change.
+protocol StoredItem: Sendable {
+    var id: Int64 { get }
+    var version: Int64 { get }
+}
+
+/// A domain store's single-item operations, each writing its audit entry in the caller's transaction.
+protocol ItemStore {
+    associatedtype Item: StoredItem
+    associatedtype Fields: Sendable
+    static func get(_ db: Connection, id: Int64) throws -> Item?
+    static func create(_ db: Connection, _ fields: Fields, actor: Actor, now: Timestamp) throws -> Item
+    static func replace(_ db: Connection, id: Int64, with fields: Fields, ifVersion: Int64?,
+                        actor: Actor, now: Timestamp) throws -> Item
+    static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws
+}
+
+extension ItemResource {
+    static func get(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let id = try context.id()
+        guard let item = try context.database.read({ try Store.get($0, id: id) }) else {
+            throw DomainError.notFound(entity: entity, id: String(id))
+        }
+        return respond(context, item)
+    }
+
+    static func create(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let fields = try fields(from: context.jsonObject(), current: nil)
+        let actor = context.actor, now = context.now
+        return try context.write { db in
+            let item = try Store.create(db, fields, actor: actor, now: now)
+            return respond(context, item, status: .created, location: "\(collectionPath)/\(item.id)")
+        }
+    }
+
+    static func replace(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let id = try context.id()
+        let body = try context.jsonObject()
+        let ifVersion = try context.ifMatchVersion()
+        let actor = context.actor, now = context.now
+        return try context.write { db in
+            let current = try existing(db, id: id)
+            try Precondition.ifMatch(ifVersion, current: current.version)
+            let fields = try fields(from: body, current: current)
+            return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
+        }
+    }
+
+    static func patch(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let id = try context.id()
+        let patch = try context.jsonObject(allowMergePatch: true)
+        let ifVersion = try context.ifMatchVersion()
+        let actor = context.actor, now = context.now
+        return try context.write { db in
+            let current = try existing(db, id: id)
+            try Precondition.ifMatch(ifVersion, current: current.version)
+            let merged = MergePatch.apply(patch, to: writable(current), readOnly: readOnly(current))
+            let fields = try fields(from: merged, current: current)
+            return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
+        }
+    }
+
+    static func delete(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let id = try context.id()
+        let ifVersion = try context.ifMatchVersion()
+        let actor = context.actor, now = context.now
+        return try context.write { db in
+            try Store.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
+            return Responses.noContent()
+        }
+    }
+
+    static func respond(_ context: RequestContext, _ item: Store.Item, status: HTTPStatus = .ok,
+                        location: String? = nil) -> HTTPResponse {
+        Responses.item(context, status: status, version: item.version, location: location) { writer in
+            write(item, to: &writer)
+        }
+    }
+
+    private static func existing(_ db: Connection, id: Int64) throws -> Store.Item {
+        guard let item = try Store.get(db, id: id) else { throw DomainError.notFound(entity: entity, id: String(id)) }
+        return item
+    }
+}
