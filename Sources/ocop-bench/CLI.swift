@@ -303,6 +303,11 @@ struct CLI {
         USAGE: ocop-bench run [--suite producers|products|inventory|overview|all] [--server PATH] [--connections 64,256]
                               [--duration 10] [--rows 100000] [--products 10000,100000] [--fairs 1000] [--out FILE]
 
+        RESPONSE CACHE. The server keeps rendered list pages and the overview until the next write
+        (response_cache_kib). After each scenario line the suites print the share of its requests the
+        cache answered; to measure building every page, run with OCOP_RESPONSE_CACHE_KIB=0 in the
+        environment (the suites' servers inherit it).
+
         PRODUCERS SUITE (--suite producers or all).
         Starts `ocop serve --db <tmp>/bench.sqlite --port <free port>` with
         OCOP_ADMIN_TOKEN set to a random token, waits for GET /readyz → 200, seeds --rows

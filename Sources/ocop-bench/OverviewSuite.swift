@@ -124,12 +124,14 @@ struct OverviewSuite {
             }
             let before = InventorySuite.loadAverage()
             ProcessMemory.resetPeak(pid: server.process.pid)
+            let cacheBefore = ResponseCacheUse.read(server.endpoint)
             let result = LoadGenerator.run(LoadConfig(
                 endpoint: server.endpoint, requests: [request], connections: connections,
                 threads: options.threads, duration: options.duration, interrupt: interrupt))
             let row = Row(phase: phase, result: result, memory: ProcessMemory.read(pid: server.process.pid),
                           loadBefore: before, loadAfter: InventorySuite.loadAverage())
             print(Self.line(row))
+            print("      " + ResponseCacheUse.summary(from: cacheBefore, to: ResponseCacheUse.read(server.endpoint)))
             rows.append(row)
             // Let the server retire the old connections before the next run starts.
             usleep(300_000)

@@ -134,12 +134,14 @@ struct ProductSuite {
                                                 headers: [], body: nil))
         }
         ProcessMemory.resetPeak(pid: server.process.pid)
+        let cacheBefore = ResponseCacheUse.read(server.endpoint)
         let result = LoadGenerator.run(LoadConfig(
             endpoint: server.endpoint, requests: requests, connections: connections,
             threads: options.threads, duration: options.duration, interrupt: interrupt))
         let row = Row(products: products, scenario: scenario.name, result: result,
                       memory: ProcessMemory.read(pid: server.process.pid))
         print(Self.line(row))
+        print("                " + ResponseCacheUse.summary(from: cacheBefore, to: ResponseCacheUse.read(server.endpoint)))
         // Let the server retire the old connections before the next run starts.
         usleep(300_000)
         return row

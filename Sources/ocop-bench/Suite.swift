@@ -70,12 +70,14 @@ struct Suite {
                     throw BenchError("the server died before \(scenario.name); its log ends with:\n\(server.logTail())")
                 }
                 ProcessMemory.resetPeak(pid: server.pid)
+                let cacheBefore = ResponseCacheUse.read(endpoint)
                 let result = LoadGenerator.run(LoadConfig(
                     endpoint: endpoint, requests: scenario.requests, connections: connections,
                     threads: options.threads, duration: options.duration, interrupt: interrupt))
                 let row = Row(scenario: scenario.name, result: result, memory: ProcessMemory.read(pid: server.pid))
                 results.append(row)
                 print(Self.line(row))
+                print("               " + ResponseCacheUse.summary(from: cacheBefore, to: ResponseCacheUse.read(endpoint)))
                 // Let the server retire the old connections before the next scenario starts.
                 usleep(300_000)
             }
