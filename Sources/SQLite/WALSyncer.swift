@@ -62,7 +62,9 @@ final class WALSyncer: @unchecked Sendable {
         if accepted {
             queue.signal()
         } else {
+            // The thread is joined, so this caller is the only one touching the descriptor.
             let error = flush()
+            closeWAL()
             for job in jobs { job.finish(error) }
         }
     }
@@ -76,6 +78,10 @@ final class WALSyncer: @unchecked Sendable {
         }
         queue.signal()
         if let thread { pthread_join(thread, nil) }
+        closeWAL()
+    }
+
+    private func closeWAL() {
         if descriptor >= 0 {
             close(descriptor)
             descriptor = -1
