@@ -25,6 +25,13 @@ import Testing
         #expect(cache.misses == 2)
     }
 
+    @Test func aLookupWithAnOlderGenerationLeavesANewerEntry() {
+        let cache = ResponseCache(capacityBytes: 1 << 20)
+        cache.store(page(10), for: key("/a"), generation: 8)
+        #expect(cache.response(for: key("/a"), generation: 7) == nil)
+        #expect(cache.response(for: key("/a"), generation: 8) != nil)
+    }
+
     @Test func everyPartOfTheKeyCounts() {
         let cache = ResponseCache(capacityBytes: 1 << 20)
         cache.store(page(1), for: key("/a"), generation: 1)

@@ -64,9 +64,13 @@ public final class ResponseCache: Sendable {
         let found = state.withLock { state -> HTTPResponse? in
             guard let entry = state.entries[key] else { return nil }
             guard entry.generation == generation else {
-                // Stale for good: generations only move forward.
-                state.entries[key] = nil
-                state.bytes -= entry.response.body.count
+                // Older than the caller's generation: stale for good (generations only move
+                // forward). Newer: the caller read its generation before a write landed; the
+                // entry stays for those who come after.
+                if entry.generation < generation {
+                    state.entries[key] = nil
+                    state.bytes -= entry.response.body.count
+                }
                 return nil
             }
             return entry.response
