@@ -19,13 +19,38 @@ protocol ItemResource {
     /// The collection's path; an item lives at `collectionPath/{id}`.
     static var collectionPath: String { get }
 
-    /// A request body as fields, with every broken rule as a field error; `current` for replacements.
-    static func fields(from object: JSONObject, current: Store.Item?) throws -> Store.Fields
+    /// A request body as fields, with every broken rule as a field error; `current` for
+    /// replacements; `today` (Asia/Ho_Chi_Minh) for rules about dates.
+    static func fields(from object: JSONObject, current: Store.Item?, today: CivilDate) throws -> Store.Fields
     /// The fields a client may write, as the item has them now (the base a patch merges into).
     static func writable(_ item: Store.Item) -> JSONObject
     /// The server's fields, which a client may echo back unchanged.
+    static func readOnly(_ item: Store.Item, today: CivilDate) -> JSONObject
+    static func write(_ item: Store.Item, today: CivilDate, to writer: inout JSONWriter)
+    /// Whether what the representation derives from `today` (a status, a validity) differs from
+    /// what it was when the item's version was written; then a conditional GET is never a 304.
+    static func derivedStateChanged(_ item: Store.Item, today: CivilDate) -> Bool
+}
+
+extension ItemResource {
+    /// Most items show nothing derived from the calendar.
+    static func derivedStateChanged(_ item: Store.Item, today: CivilDate) -> Bool { false }
+}
+
+/// An item resource whose representation does not depend on the day: its own functions
+/// without `today` serve the requirements.
+protocol UndatedItemResource: ItemResource {
+    static func fields(from object: JSONObject, current: Store.Item?) throws -> Store.Fields
     static func readOnly(_ item: Store.Item) -> JSONObject
     static func write(_ item: Store.Item, to writer: inout JSONWriter)
+}
+
+extension UndatedItemResource {
+    static func fields(from object: JSONObject, current: Store.Item?, today: CivilDate) throws -> Store.Fields {
+        try fields(from: object, current: current)
+    }
+    static func readOnly(_ item: Store.Item, today: CivilDate) -> JSONObject { readOnly(item) }
+    static func write(_ item: Store.Item, today: CivilDate, to writer: inout JSONWriter) { write(item, to: &writer) }
 }
 
 /// An item with a server-assigned id and a version that grows by one on every change.
@@ -57,8 +82,8 @@ extension ItemResource {
 
     static func create(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        let fields = try fields(from: context.jsonObject(), current: nil)
         let actor = context.actor, now = context.now
+        let fields = try fields(from: context.jsonObject(), current: nil, today: CivilDate.today(at: now))
         return try context.write { db in
             let item = try Store.create(db, fields, actor: actor, now: now)
             return respond(context, item, status: .created, location: "\(collectionPath)/\(item.id)")
@@ -74,7 +99,7 @@ extension ItemResource {
         return try context.write { db in
             let current = try existing(db, id: id)
             try Precondition.ifMatch(ifVersion, current: current.version)
-            let fields = try fields(from: body, current: current)
+            let fields = try fields(from: body, current: current, today: CivilDate.today(at: now))
             return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
         }
     }
@@ -88,8 +113,9 @@ extension ItemResource {
         return try context.write { db in
             let current = try existing(db, id: id)
             try Precondition.ifMatch(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: writable(current), readOnly: readOnly(current))
-            let fields = try fields(from: merged, current: current)
+            let today = CivilDate.today(at: now)
+            let merged = MergePatch.apply(patch, to: writable(current), readOnly: readOnly(current, today: today))
+            let fields = try fields(from: merged, current: current, today: today)
             return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
         }
     }
@@ -107,8 +133,10 @@ extension ItemResource {
 
     static func respond(_ context: RequestContext, _ item: Store.Item, status: HTTPStatus = .ok,
                         location: String? = nil) -> HTTPResponse {
-        Responses.item(context, status: status, version: item.version, location: location) { writer in
-            write(item, to: &writer)
+        let today = CivilDate.today(at: context.now)
+        return Responses.item(context, status: status, version: item.version, location: location,
+                              versionValidates: !derivedStateChanged(item, today: today)) { writer in
+            write(item, today: today, to: &writer)
         }
     }
 

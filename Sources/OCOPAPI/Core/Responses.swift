@@ -12,13 +12,17 @@ public enum Responses {
         return HTTPResponse(status: status, headers: headers, body: body)
     }
 
-    /// One item with its `ETag`; a GET whose `If-None-Match` already has this version gets 304.
+    /// One item with its `ETag`; a GET whose `If-None-Match` already has this version gets 304,
+    /// unless `versionValidates` is false: the representation also shows state derived from the
+    /// calendar (a status that turned `expired` overnight) that changed since this version was
+    /// written, so the version alone cannot say the client's copy is current.
     public static func item(_ context: RequestContext, status: HTTPStatus = .ok, version: Int64,
-                            location: String? = nil, _ write: (inout JSONWriter) -> Void) -> HTTPResponse {
+                            location: String? = nil, versionValidates: Bool = true,
+                            _ write: (inout JSONWriter) -> Void) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.set("ETag", ETag.of(version: version))
         if let location { headers.set("Location", location) }
-        if context.request.method == .get || context.request.method == .head,
+        if versionValidates, context.request.method == .get || context.request.method == .head,
            let condition = context.request.headers["If-None-Match"],
            ETag.matches(ifNoneMatch: condition, version: version) {
             return HTTPResponse(status: .notModified, headers: headers)

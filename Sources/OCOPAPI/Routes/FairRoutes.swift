@@ -21,16 +21,16 @@ public struct FairRoutes: RouteCollection {
                   handler: list),
             Route(.post, "/api/v1/fairs", access: .officers,
                   doc: RouteDoc("Register a fair", tag: tag, request: "FairInput", response: "Fair", status: 201),
-                  handler: create),
+                  handler: FairRepresentation.create),
             Route(.get, "/api/v1/fairs/{id}", access: .anyone,
-                  doc: RouteDoc("One fair", tag: tag, response: "Fair"), handler: get),
+                  doc: RouteDoc("One fair", tag: tag, response: "Fair"), handler: FairRepresentation.get),
             Route(.put, "/api/v1/fairs/{id}", access: .officers,
-                  doc: RouteDoc("Replace a fair", tag: tag, request: "FairInput", response: "Fair"), handler: replace),
+                  doc: RouteDoc("Replace a fair", tag: tag, request: "FairInput", response: "Fair"), handler: FairRepresentation.replace),
             Route(.patch, "/api/v1/fairs/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch), e.g. the visitor count", tag: tag,
-                                request: "FairPatch", response: "Fair"), handler: patch),
+                                request: "FairPatch", response: "Fair"), handler: FairRepresentation.patch),
             Route(.delete, "/api/v1/fairs/{id}", access: .officers,
-                  doc: RouteDoc("Delete a fair without booths", tag: tag, status: 204), handler: delete),
+                  doc: RouteDoc("Delete a fair without booths", tag: tag, status: 204), handler: FairRepresentation.delete),
         ]
     }
 
@@ -57,85 +57,17 @@ public struct FairRoutes: RouteCollection {
             FairRepresentation.write(fair, today: today, to: &writer)
         }
     }
+}
 
-    func get(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        guard let fair = try context.database.read({ try FairStore.get($0, id: id) }) else {
-            throw DomainError.notFound(entity: "fair", id: String(id))
-        }
-        return respond(context, fair)
-    }
+extension FairStore: ItemStore {}
+extension Fair: StoredItem {}
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let now = context.now
-        let fields = try FairRepresentation.fields(from: context.jsonObject(), current: nil, today: CivilDate.today(at: now))
-        let actor = context.actor
-        return try context.write { db in
-            let fair = try FairStore.create(db, fields, actor: actor, now: now)
-            return respond(context, fair, status: .created, location: "/api/v1/fairs/\(fair.id)")
-        }
-    }
-
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        let today = CivilDate.today(at: now)
-        return try context.write { db in
-            guard let current = try FairStore.get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let fields = try FairRepresentation.fields(from: body, current: current, today: today)
-            let fair = try FairStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, fair)
-        }
-    }
-
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        let today = CivilDate.today(at: now)
-        return try context.write { db in
-            guard let current = try FairStore.get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
-            // The patch applies to the current representation, read in the same transaction
-            // as the write, so a concurrent change cannot be lost between the two.
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: FairRepresentation.readOnly(current, today: today))
-            let fields = try FairRepresentation.fields(from: merged, current: current, today: today)
-            let fair = try FairStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, fair)
-        }
-    }
-
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            try FairStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
-            return Responses.noContent()
-        }
-    }
-
-    /// The item with its ETag. A conditional GET gets 304 only when the status cannot have moved
-    /// with the calendar since this version was written (`Fair.derivedStateChangedSinceUpdate`).
-    private func respond(_ context: RequestContext, _ fair: Fair, status: HTTPStatus = .ok,
-                         location: String? = nil) -> HTTPResponse {
-        let today = CivilDate.today(at: context.now)
-        let write: (inout JSONWriter) -> Void = { FairRepresentation.write(fair, today: today, to: &$0) }
-        guard fair.derivedStateChangedSinceUpdate(today: today),
-              context.request.method == .get || context.request.method == .head else {
-            return Responses.item(context, status: status, version: fair.version, location: location, write)
-        }
-        var writer = JSONWriter(capacity: 512)
-        write(&writer)
-        return Responses.json(status, writer.bytes, headers: ["ETag": ETag.of(version: fair.version)])
+extension FairRepresentation: ItemResource {
+    typealias Store = FairStore
+    static let entity = "fair"
+    static let collectionPath = "/api/v1/fairs"
+    static func writable(_ fair: Fair) -> JSONObject { fair.fields.jsonObject }
+    static func derivedStateChanged(_ fair: Fair, today: CivilDate) -> Bool {
+        fair.derivedStateChangedSinceUpdate(today: today)
     }
 }

@@ -56,7 +56,7 @@ public struct PackingFacilityRoutes: RouteCollection {
 extension PackingFacilityStore: ItemStore {}
 extension PackingFacility: StoredItem {}
 
-extension PackingFacilityRepresentation: ItemResource {
+extension PackingFacilityRepresentation: UndatedItemResource {
     typealias Store = PackingFacilityStore
     static let entity = "packing_facility"
     static let collectionPath = "/api/v1/packing-facilities"

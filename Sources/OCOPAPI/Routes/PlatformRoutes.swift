@@ -50,7 +50,7 @@ public struct PlatformRoutes: RouteCollection {
 extension PlatformStore: ItemStore {}
 extension Platform: StoredItem {}
 
-extension PlatformRepresentation: ItemResource {
+extension PlatformRepresentation: UndatedItemResource {
     typealias Store = PlatformStore
     static let entity = "platform"
     static let collectionPath = "/api/v1/platforms"

@@ -57,7 +57,7 @@ public struct PointOfSaleRoutes: RouteCollection {
 extension PointOfSaleStore: ItemStore {}
 extension PointOfSale: StoredItem {}
 
-extension PointOfSaleRepresentation: ItemResource {
+extension PointOfSaleRepresentation: UndatedItemResource {
     typealias Store = PointOfSaleStore
     static let entity = "point_of_sale"
     static let collectionPath = "/api/v1/points-of-sale"

@@ -64,7 +64,7 @@ public struct ProducerRoutes: RouteCollection {
 extension ProducerStore: ItemStore {}
 extension Producer: StoredItem {}
 
-extension ProducerRepresentation: ItemResource {
+extension ProducerRepresentation: UndatedItemResource {
     typealias Store = ProducerStore
     static let entity = "producer"
     static let collectionPath = "/api/v1/producers"

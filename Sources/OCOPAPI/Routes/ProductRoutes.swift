@@ -24,23 +24,23 @@ public struct ProductRoutes: RouteCollection {
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
             Route(.post, "/api/v1/products", access: .officers,
                   doc: RouteDoc("Register a product", tag: "products", request: "ProductInput",
-                                response: "Product", status: 201), handler: create),
+                                response: "Product", status: 201), handler: ProductRepresentation.create),
             Route(.post, "/api/v1/products/import", access: .officers,
                   doc: RouteDoc("Import products from a text/csv body (UTF-8, header row of field names: "
                                 + ProductImport.columns.joined(separator: ",") + "), all or nothing; max "
                                 + "\(ProductImport.maximumRows) rows", tag: "products",
                                 response: "ProductImportResult", status: 201), handler: importCSV),
             Route(.get, "/api/v1/products/{id}", access: .anyone,
-                  doc: RouteDoc("One product", tag: "products", response: "Product"), handler: get),
+                  doc: RouteDoc("One product", tag: "products", response: "Product"), handler: ProductRepresentation.get),
             Route(.put, "/api/v1/products/{id}", access: .officers,
                   doc: RouteDoc("Replace a product", tag: "products", request: "ProductInput", response: "Product"),
-                  handler: replace),
+                  handler: ProductRepresentation.replace),
             Route(.patch, "/api/v1/products/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: "products", request: "ProductPatch",
-                                response: "Product"), handler: patch),
+                                response: "Product"), handler: ProductRepresentation.patch),
             Route(.delete, "/api/v1/products/{id}", access: .officers,
                   doc: RouteDoc("Delete a product with no certification history", tag: "products", status: 204),
-                  handler: delete),
+                  handler: ProductRepresentation.delete),
         ]
     }
 
@@ -94,91 +94,18 @@ public struct ProductRoutes: RouteCollection {
             ProductRepresentation.write(product, today: today, to: &writer)
         }
     }
+}
 
-    func get(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        guard let product = try context.database.read({ try ProductStore.get($0, id: id) }) else {
-            throw DomainError.notFound(entity: "product", id: String(id))
-        }
-        return respond(context, product)
-    }
+extension ProductStore: ItemStore {}
+extension Product: StoredItem {}
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let today = CivilDate.today(at: context.now)
-        let fields = try ProductRepresentation.fields(from: context.jsonObject(), current: nil, today: today)
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            let product = try ProductStore.create(db, fields, actor: actor, now: now)
-            return respond(context, product, status: .created, location: "/api/v1/products/\(product.id)")
-        }
-    }
-
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        let today = CivilDate.today(at: now)
-        return try context.write { db in
-            guard let current = try ProductStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "product", id: String(id))
-            }
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let fields = try ProductRepresentation.fields(from: body, current: current, today: today)
-            let product = try ProductStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, product)
-        }
-    }
-
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        let today = CivilDate.today(at: now)
-        return try context.write { db in
-            guard let current = try ProductStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "product", id: String(id))
-            }
-            // The patch applies to the current representation, read in the same transaction
-            // as the write, so a concurrent change cannot be lost between the two.
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: ProductRepresentation.readOnly(current, today: today))
-            let fields = try ProductRepresentation.fields(from: merged, current: current, today: today)
-            let product = try ProductStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, product)
-        }
-    }
-
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            try ProductStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
-            return Responses.noContent()
-        }
-    }
-
-    /// The item with its ETag. A conditional GET gets 304 only when nothing derived from the
-    /// calendar or the certificate changed since this version was written (see
-    /// `Product.derivedStateChangedSinceUpdate`): the version alone cannot tell that `status` turned
-    /// `expired` overnight.
-    private func respond(_ context: RequestContext, _ product: Product, status: HTTPStatus = .ok,
-                         location: String? = nil) -> HTTPResponse {
-        let today = CivilDate.today(at: context.now)
-        let write: (inout JSONWriter) -> Void = { ProductRepresentation.write(product, today: today, to: &$0) }
-        guard product.derivedStateChangedSinceUpdate(today: today),
-              context.request.method == .get || context.request.method == .head else {
-            return Responses.item(context, status: status, version: product.version, location: location, write)
-        }
-        var writer = JSONWriter(capacity: 768)
-        write(&writer)
-        return Responses.json(status, writer.bytes, headers: ["ETag": ETag.of(version: product.version)])
+extension ProductRepresentation: ItemResource {
+    typealias Store = ProductStore
+    static let entity = "product"
+    static let collectionPath = "/api/v1/products"
+    static func writable(_ product: Product) -> JSONObject { product.fields.jsonObject }
+    /// `status` can turn `expired` overnight while the version stays (`Product.derivedStateChangedSinceUpdate`).
+    static func derivedStateChanged(_ product: Product, today: CivilDate) -> Bool {
+        product.derivedStateChangedSinceUpdate(today: today)
     }
 }

@@ -18,17 +18,17 @@ public struct RawMaterialAreaRoutes: RouteCollection {
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
             Route(.post, "/api/v1/raw-material-areas", access: .officers,
                   doc: RouteDoc("Register a raw-material area", tag: tag, request: "RawMaterialAreaInput",
-                                response: "RawMaterialArea", status: 201), handler: create),
+                                response: "RawMaterialArea", status: 201), handler: RawMaterialAreaRepresentation.create),
             Route(.get, "/api/v1/raw-material-areas/{id}", access: .anyone,
-                  doc: RouteDoc("One raw-material area", tag: tag, response: "RawMaterialArea"), handler: get),
+                  doc: RouteDoc("One raw-material area", tag: tag, response: "RawMaterialArea"), handler: RawMaterialAreaRepresentation.get),
             Route(.put, "/api/v1/raw-material-areas/{id}", access: .officers,
                   doc: RouteDoc("Replace a raw-material area (certifications as a whole)", tag: tag,
-                                request: "RawMaterialAreaInput", response: "RawMaterialArea"), handler: replace),
+                                request: "RawMaterialAreaInput", response: "RawMaterialArea"), handler: RawMaterialAreaRepresentation.replace),
             Route(.patch, "/api/v1/raw-material-areas/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch; a certifications array replaces the list)", tag: tag,
-                                request: "RawMaterialAreaPatch", response: "RawMaterialArea"), handler: patch),
+                                request: "RawMaterialAreaPatch", response: "RawMaterialArea"), handler: RawMaterialAreaRepresentation.patch),
             Route(.delete, "/api/v1/raw-material-areas/{id}", access: .officers,
-                  doc: RouteDoc("Delete an area no product is made from", tag: tag, status: 204), handler: delete),
+                  doc: RouteDoc("Delete an area no product is made from", tag: tag, status: 204), handler: RawMaterialAreaRepresentation.delete),
         ]
     }
 
@@ -54,88 +54,22 @@ public struct RawMaterialAreaRoutes: RouteCollection {
             writer, area in RawMaterialAreaRepresentation.write(area, today: today, to: &writer)
         }
     }
+}
 
-    func get(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        guard let area = try context.database.read({ try RawMaterialAreaStore.get($0, id: id) }) else {
-            throw DomainError.notFound(entity: "raw_material_area", id: String(id))
-        }
-        return respond(context, area)
+extension RawMaterialAreaStore: ItemStore {}
+extension RawMaterialArea: StoredItem {}
+
+extension RawMaterialAreaRepresentation: ItemResource {
+    typealias Store = RawMaterialAreaStore
+    static let entity = "raw_material_area"
+    static let collectionPath = "/api/v1/raw-material-areas"
+    static func writable(_ area: RawMaterialArea) -> JSONObject { area.fields.jsonObject }
+    /// Certifications are shown `valid` for today; the rules about them do not depend on the day.
+    static func fields(from object: JSONObject, current: RawMaterialArea?, today: CivilDate) throws -> RawMaterialAreaFields {
+        try fields(from: object, current: current)
     }
-
-    func create(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let fields = try RawMaterialAreaRepresentation.fields(from: context.jsonObject(), current: nil)
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            let area = try RawMaterialAreaStore.create(db, fields, actor: actor, now: now)
-            return respond(context, area, status: .created, location: "/api/v1/raw-material-areas/\(area.id)")
-        }
-    }
-
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            guard let current = try RawMaterialAreaStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "raw_material_area", id: String(id))
-            }
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let fields = try RawMaterialAreaRepresentation.fields(from: body, current: current)
-            let area = try RawMaterialAreaStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, area)
-        }
-    }
-
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            guard let current = try RawMaterialAreaStore.get(db, id: id) else {
-                throw DomainError.notFound(entity: "raw_material_area", id: String(id))
-            }
-            // Applied to the representation read in the writing transaction, so no concurrent
-            // change is lost; an array in the patch replaces the certification list (RFC 7396 §2).
-            try Precondition.ifMatch(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: RawMaterialAreaRepresentation.readOnly(current))
-            let fields = try RawMaterialAreaRepresentation.fields(from: merged, current: current)
-            let area = try RawMaterialAreaStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
-            return respond(context, area)
-        }
-    }
-
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
-        try context.query().check(allowed: [])
-        let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
-        return try context.write { db in
-            try RawMaterialAreaStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
-            return Responses.noContent()
-        }
-    }
-
-    /// The item with its ETag. A conditional GET gets 304 only when no certification's `valid`
-    /// changed with the calendar since this version was written (the version cannot see midnight).
-    private func respond(_ context: RequestContext, _ area: RawMaterialArea, status: HTTPStatus = .ok,
-                         location: String? = nil) -> HTTPResponse {
-        let today = CivilDate.today(at: context.now)
-        let write: (inout JSONWriter) -> Void = { RawMaterialAreaRepresentation.write(area, today: today, to: &$0) }
-        guard area.validityChangedSinceUpdate(today: today) else {
-            return Responses.item(context, status: status, version: area.version, location: location, write)
-        }
-        var writer = JSONWriter(capacity: 768)
-        write(&writer)
-        var headers = HTTPHeaders()
-        headers.set("ETag", ETag.of(version: area.version))
-        if let location { headers.set("Location", location) }
-        return Responses.json(status, writer.bytes, headers: headers)
+    static func readOnly(_ area: RawMaterialArea, today: CivilDate) -> JSONObject { readOnly(area) }
+    static func derivedStateChanged(_ area: RawMaterialArea, today: CivilDate) -> Bool {
+        area.validityChangedSinceUpdate(today: today)
     }
 }
