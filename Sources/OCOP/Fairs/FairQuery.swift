@@ -5,6 +5,15 @@ public enum FairSort: String, CaseIterable, Sendable {
     case startsOn = "starts_on"
     case id = "id"
     case idDescending = "-id"
+
+    var keyset: Keyset {
+        switch self {
+        case .startsOnDescending: Keyset(sort: rawValue, column: "starts_on", descending: true)
+        case .startsOn: Keyset(sort: rawValue, column: "starts_on", descending: false)
+        case .id: Keyset(sort: rawValue, column: nil, descending: false)
+        case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
+        }
+    }
 }
 
 /// Filters and paging for `GET /api/v1/fairs`.

@@ -37,44 +37,12 @@ public enum FairStore {
             conditions.append("id IN (SELECT rowid FROM fairs_search WHERE fairs_search MATCH ?)")
             params.append(.text(match))
         }
-        let order: String
-        switch query.sort {
-        case .startsOn: order = "starts_on, id"
-        case .startsOnDescending: order = "starts_on DESC, id DESC"
-        case .id: order = "id"
-        case .idDescending: order = "id DESC"
-        }
-        if let cursor = query.cursor {
-            guard cursor.sort == query.sort.rawValue else {
-                throw DomainError.invalid("cursor", "belongs to a list sorted differently; start again without it")
-            }
-            switch query.sort {
-            case .id, .idDescending:
-                guard cursor.values.count == 1, let last = Int64(cursor.values[0]) else { throw badCursor }
-                conditions.append(query.sort == .id ? "id > ?" : "id < ?")
-                params.append(.integer(last))
-            case .startsOn, .startsOnDescending:
-                guard cursor.values.count == 2, let day = CivilDate(cursor.values[0]), let last = Int64(cursor.values[1])
-                else { throw badCursor }
-                conditions.append(query.sort == .startsOn ? "(starts_on, id) > (?, ?)" : "(starts_on, id) < (?, ?)")
-                params += [.text(day.description), .integer(last)]
-            }
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let keyset = query.sort.keyset
+        try keyset.restrict(after: query.cursor, &conditions, &params)
         params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("SELECT \(columns) FROM fairs \(whereClause) ORDER BY \(order) LIMIT ?", params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            if let last = items.last {
-                switch query.sort {
-                case .id, .idDescending:
-                    next = Cursor(sort: query.sort.rawValue, values: [String(last.id)]).encoded
-                case .startsOn, .startsOnDescending:
-                    next = Cursor(sort: query.sort.rawValue, values: [last.fields.startsOn.description, String(last.id)]).encoded
-                }
-            }
-        }
+        var items = try db.all("SELECT \(columns) FROM fairs \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
+                               params, decode)
+        let next = keyset.page(&items, limit: query.limit) { ($0.fields.startsOn, $0.id) }
         return Page(items: items, nextCursor: next)
     }
 
@@ -147,8 +115,6 @@ public enum FairStore {
         let errors = fields.validate()
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
-
-    private static var badCursor: DomainError { .invalid("cursor", "is not a cursor this list gave out") }
 
     private static func bindings(_ f: FairFields) -> [SQLiteValue] {
         [.text(f.name), .text(f.kind.rawValue), .text(f.startsOn.description), .text(f.endsOn.description),

@@ -1,6 +1,6 @@
 import SQLite
 
-/// Keyset paging over `(column, id)` or `id` alone, shared by the certification lists.
+/// Keyset paging over `(date column, id)` or `id` alone, shared by the certification and fair lists.
 /// Page N costs what page 1 costs (API.md "Lists"); the cursor remembers its sort.
 struct Keyset {
     /// The API's sort value, e.g. "-expires_on"; a cursor made for another sort is refused.
