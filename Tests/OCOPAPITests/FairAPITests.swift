@@ -101,6 +101,12 @@ import Testing
         let page = try api.get("/api/v1/fairs?limit=2&sort=starts_on")
         let link = try #require(page.header("Link"))
         #expect(link.contains("rel=\"next\""))
+        // Following the cursor continues each order where the page ended; a cursor of one order is refused by another.
+        let ascending = try #require(try page.json["next_cursor"]?.stringValue)
+        #expect(try api.ids("/api/v1/fairs?limit=2&sort=starts_on&cursor=\(ascending)") == [hanoi])
+        let newest = try #require(try api.get("/api/v1/fairs?limit=2").json["next_cursor"]?.stringValue)
+        #expect(try api.ids("/api/v1/fairs?limit=2&cursor=\(newest)") == [provincial])
+        #expect(try api.get("/api/v1/fairs?limit=2&sort=id&cursor=\(newest)").status == 422)
         let bad = try api.get("/api/v1/fairs?status=soon&from=2024-13-01&colour=red")
         #expect(bad.status == 422)
         #expect(Set(try TradeAPI.errorFields(bad)) == ["colour"])   // unknown parameters are reported first
