@@ -42,7 +42,7 @@ import Testing
         return try database.read { try AuditLog.list($0, query) }.items.reversed()
     }
 
-    func revoke(_ id: Int64, _ reason: RevocationReason = .violation, note: String? = nil, ifVersion: Int64? = nil,
+    func revoke(_ id: Int64, _ reason: RevocationReason = .violation, note: String? = nil, ifVersion: VersionMatch? = nil,
                 today: String) throws -> Certificate {
         try database.write {
             try CertificateStore.revoke($0, id: id, reason: reason, note: note, ifVersion: ifVersion, today: F.date(today),

@@ -97,7 +97,7 @@ import Testing
                        lines: [FairSaleLine(productID: a, units: 10, revenueVND: 600_000)])
             return (fair, booth, a, b, c)
         }
-        func replace(_ products: [Int64], ifVersion: Int64?) throws -> Booth {
+        func replace(_ products: [Int64], ifVersion: VersionMatch?) throws -> Booth {
             try database.write { db in
                 try BoothStore.replace(db, fairID: fair.id, id: booth.id, with: BoothFields(exhibitor: booth.fields.exhibitor, productIDs: products),
                                        ifVersion: ifVersion, actor: .system, now: testNow)

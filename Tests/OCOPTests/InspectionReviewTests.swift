@@ -21,7 +21,7 @@ import Testing
         _ = try database.write { try InspectionStore.create($0, productID: productID, failed, actor: .system, now: testNow) }
     }
 
-    func decide(_ decision: ReviewDecision, note: String? = nil, ifVersion: Int64? = nil,
+    func decide(_ decision: ReviewDecision, note: String? = nil, ifVersion: VersionMatch? = nil,
                 now: Timestamp = testNow) throws -> ReviewOutcome {
         try database.write {
             try ProductReviewStore.decide($0, productID: productID, ProductReview(decision: decision, note: note),

@@ -161,7 +161,7 @@ import Testing
 
     @Test func setLevelIsCompareAndSet() throws {
         let p = products[0]
-        func set(_ level: Int64, ifVersion: Int64?) throws -> InventoryLevel {
+        func set(_ level: Int64, ifVersion: VersionMatch?) throws -> InventoryLevel {
             try database.write {
                 try InventoryStore.setLevel($0, pointOfSaleID: point, productID: p, level: level, ifVersion: ifVersion,
                                             actor: .system, now: F.now)

@@ -25,7 +25,7 @@ import Testing
         try database.write { try ListingStore.create($0, fields, today: F.day(today), actor: .system, now: F.noon(today)) }
     }
 
-    func replace(_ id: Int64, _ fields: ListingFields, on today: String, ifVersion: Int64? = nil) throws -> Listing {
+    func replace(_ id: Int64, _ fields: ListingFields, on today: String, ifVersion: VersionMatch? = nil) throws -> Listing {
         try database.write {
             try ListingStore.replace($0, id: id, with: fields, ifVersion: ifVersion, today: F.day(today), actor: .system, now: F.noon(today))
         }

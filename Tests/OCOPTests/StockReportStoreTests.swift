@@ -35,7 +35,7 @@ import Testing
         return "\(point) \(alert.productCode) \(alert.level)/\(alert.threshold) \(alert.status.rawValue)"
     }
 
-    func setThreshold(_ product: Int, _ value: Int64?, ifVersion: Int64? = nil) throws -> StockThreshold {
+    func setThreshold(_ product: Int, _ value: Int64?, ifVersion: VersionMatch? = nil) throws -> StockThreshold {
         try database.write {
             try StockThresholdStore.set($0, productID: products[product], value: value, ifVersion: ifVersion, actor: .system,
                                         now: F.now)

@@ -67,12 +67,12 @@ public enum CertificateStore {
 
     /// Withdraws a certificate before its time. Revoked or renewed ones cannot be revoked (conflict);
     /// an expired one can (`not_reapplied` is exactly that case). `revoked_on` is `today`.
-    public static func revoke(_ db: Connection, id: Int64, reason: RevocationReason, note: String?, ifVersion: Int64?,
+    public static func revoke(_ db: Connection, id: Int64, reason: RevocationReason, note: String?, ifVersion: VersionMatch?,
                               today: CivilDate, actor: Actor, now: Timestamp) throws -> Certificate {
         guard let found = try get(db, id: id) else { throw DomainError.notFound(entity: "certificate", id: String(id)) }
         // A calendar change not yet in the audit log goes in first, so the log reads in order.
         let current = try CertificateStatusSweeper.record(db, found, today: today, now: now)
-        if let ifVersion, ifVersion != current.storedVersion { throw DomainError.staleVersion(current: current.storedVersion) }
+        try VersionMatch.require(ifVersion, current: current.storedVersion)
         let before = current.status(on: today)
         switch before {
         case .revoked:

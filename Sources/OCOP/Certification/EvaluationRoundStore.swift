@@ -46,10 +46,10 @@ public enum EvaluationRoundStore {
 
     /// Replaces the writable fields. The level, date and sheet decide how results were scored,
     /// so they are frozen once the round has results; the name and decision stay editable.
-    public static func replace(_ db: Connection, id: Int64, with fields: EvaluationRoundFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: EvaluationRoundFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> EvaluationRound {
         guard var round = try get(db, id: id) else { throw DomainError.notFound(entity: "evaluation_round", id: String(id)) }
-        if let ifVersion, ifVersion != round.version { throw DomainError.staleVersion(current: round.version) }
+        try VersionMatch.require(ifVersion, current: round.version)
         try check(fields)
         let changes = AuditLog.diff(jsonObject(round.fields), jsonObject(fields))
         guard changes.count > 0 else { return round }

@@ -65,10 +65,10 @@ public enum ListingStore {
     /// Replaces the writable fields. A new status or non-cash flag takes effect today (and is kept
     /// in the history); a new `listed_on` moves the history's start. Product and platform are fixed:
     /// a listing of another product is another listing.
-    public static func replace(_ db: Connection, id: Int64, with fields: ListingFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: ListingFields, ifVersion: VersionMatch?,
                                today: CivilDate, actor: Actor, now: Timestamp) throws -> Listing {
         guard var listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
-        if let ifVersion, ifVersion != listing.version { throw DomainError.staleVersion(current: listing.version) }
+        try VersionMatch.require(ifVersion, current: listing.version)
         var errors: [FieldError] = []
         if fields.productID != listing.fields.productID {
             errors.append(FieldError("product_id", "cannot change; create a listing for the other product"))
@@ -100,9 +100,9 @@ public enum ListingStore {
 
     /// Erases a listing entered by mistake, with its history (the audit log keeps what it said).
     /// A listing that really ends is set to `removed` instead, which keeps its past in reports.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
-        if let ifVersion, ifVersion != listing.version { throw DomainError.staleVersion(current: listing.version) }
+        try VersionMatch.require(ifVersion, current: listing.version)
         try db.run("DELETE FROM listings WHERE id = ?", [.integer(id)])   // history cascades
         try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "delete",
                             changes: jsonObject(listing.fields), at: now)

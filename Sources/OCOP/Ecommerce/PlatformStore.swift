@@ -64,10 +64,10 @@ public enum PlatformStore {
     }
 
     /// Replaces every writable field.
-    public static func replace(_ db: Connection, id: Int64, with fields: PlatformFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: PlatformFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Platform {
         guard var platform = try get(db, id: id) else { throw DomainError.notFound(entity: "platform", id: String(id)) }
-        if let ifVersion, ifVersion != platform.version { throw DomainError.staleVersion(current: platform.version) }
+        try VersionMatch.require(ifVersion, current: platform.version)
         try check(fields)
         let changes = AuditLog.diff(jsonObject(platform.fields), jsonObject(fields))
         guard changes.count > 0 else { return platform }   // nothing changed: no new version, no audit noise
@@ -87,9 +87,9 @@ public enum PlatformStore {
     }
 
     /// Deletes a platform nothing is listed on (409 otherwise: its listings are report history).
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let platform = try get(db, id: id) else { throw DomainError.notFound(entity: "platform", id: String(id)) }
-        if let ifVersion, ifVersion != platform.version { throw DomainError.staleVersion(current: platform.version) }
+        try VersionMatch.require(ifVersion, current: platform.version)
         let listings = try db.scalarInt("SELECT count(*) FROM listings WHERE platform_id = ?", [.integer(id)]) ?? 0
         if listings > 0 {
             throw DomainError.conflict("platform \(id) has \(listings) listings; they are the history of its coverage")

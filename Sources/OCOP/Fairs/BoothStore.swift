@@ -75,10 +75,10 @@ public enum BoothStore {
 
     /// Replaces every writable field. A product that sales lines of the booth still name cannot be
     /// dropped from it (409): those lines are what the report's product figures are made of.
-    public static func replace(_ db: Connection, fairID: Int64, id: Int64, with fields: BoothFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, fairID: Int64, id: Int64, with fields: BoothFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Booth {
         guard var booth = try get(db, fairID: fairID, id: id) else { throw DomainError.notFound(entity: "fair_booth", id: String(id)) }
-        if let ifVersion, ifVersion != booth.version { throw DomainError.staleVersion(current: booth.version) }
+        try VersionMatch.require(ifVersion, current: booth.version)
         try check(db, fields)
         let changes = AuditLog.diff(jsonObject(fairID: fairID, booth.fields), jsonObject(fairID: fairID, fields))
         guard changes.count > 0 else { return booth }   // nothing changed: no new version, no audit noise
@@ -108,10 +108,10 @@ public enum BoothStore {
     }
 
     /// Deletes a booth without sales entries (409 otherwise: delete the entries first).
-    public static func delete(_ db: Connection, fairID: Int64, id: Int64, ifVersion: Int64?, actor: Actor,
+    public static func delete(_ db: Connection, fairID: Int64, id: Int64, ifVersion: VersionMatch?, actor: Actor,
                               now: Timestamp) throws {
         guard let booth = try get(db, fairID: fairID, id: id) else { throw DomainError.notFound(entity: "fair_booth", id: String(id)) }
-        if let ifVersion, ifVersion != booth.version { throw DomainError.staleVersion(current: booth.version) }
+        try VersionMatch.require(ifVersion, current: booth.version)
         let sales = try db.scalarInt("SELECT count(*) FROM fair_sales WHERE booth_id = ?", [.integer(id)]) ?? 0
         if sales > 0 { throw DomainError.conflict("booth \(id) has \(sales) sales entries; delete them first") }
         try db.run("DELETE FROM fair_booths WHERE id = ?", [.integer(id)])

@@ -82,11 +82,11 @@ public enum FairSaleStore {
 
     /// Corrects an entry: every writable field, the lines as a whole.
     public static func replace(_ db: Connection, fairID: Int64, boothID: Int64, id: Int64, with fields: FairSaleFields,
-                               ifVersion: Int64?, actor: Actor, now: Timestamp) throws -> FairSale {
+                               ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws -> FairSale {
         guard var sale = try get(db, fairID: fairID, boothID: boothID, id: id) else {
             throw DomainError.notFound(entity: "fair_sale", id: String(id))
         }
-        if let ifVersion, ifVersion != sale.version { throw DomainError.staleVersion(current: sale.version) }
+        try VersionMatch.require(ifVersion, current: sale.version)
         let (fair, booth) = try requireBooth(db, fairID: fairID, boothID: boothID)
         try check(fields, fair: fair, booth: booth)
         let changes = AuditLog.diff(jsonObject(boothID: boothID, sale.fields), jsonObject(boothID: boothID, fields))
@@ -111,12 +111,12 @@ public enum FairSaleStore {
     }
 
     /// Deletes an entry recorded by mistake; the audit log keeps what it said.
-    public static func delete(_ db: Connection, fairID: Int64, boothID: Int64, id: Int64, ifVersion: Int64?, actor: Actor,
+    public static func delete(_ db: Connection, fairID: Int64, boothID: Int64, id: Int64, ifVersion: VersionMatch?, actor: Actor,
                               now: Timestamp) throws {
         guard let sale = try get(db, fairID: fairID, boothID: boothID, id: id) else {
             throw DomainError.notFound(entity: "fair_sale", id: String(id))
         }
-        if let ifVersion, ifVersion != sale.version { throw DomainError.staleVersion(current: sale.version) }
+        try VersionMatch.require(ifVersion, current: sale.version)
         try db.run("DELETE FROM fair_sales WHERE id = ?", [.integer(id)])   // lines cascade
         try AuditLog.record(db, actor: actor, entity: "fair_sale", entityID: String(id), action: "delete",
                             changes: jsonObject(boothID: boothID, sale.fields), at: now)

@@ -63,10 +63,10 @@ public enum FairStore {
 
     /// Replaces every writable field. New dates must still hold every sales day recorded for the
     /// fair (409 otherwise: sales are facts; move or delete them first).
-    public static func replace(_ db: Connection, id: Int64, with fields: FairFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: FairFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Fair {
         guard var fair = try get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
-        if let ifVersion, ifVersion != fair.version { throw DomainError.staleVersion(current: fair.version) }
+        try VersionMatch.require(ifVersion, current: fair.version)
         try check(fields)
         let changes = AuditLog.diff(fair.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return fair }   // nothing changed: no new version, no audit noise
@@ -98,9 +98,9 @@ public enum FairStore {
     }
 
     /// Deletes a fair without booths; one with booths keeps its record (409).
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let fair = try get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
-        if let ifVersion, ifVersion != fair.version { throw DomainError.staleVersion(current: fair.version) }
+        try VersionMatch.require(ifVersion, current: fair.version)
         let booths = try db.scalarInt("SELECT count(*) FROM fair_booths WHERE fair_id = ?", [.integer(id)]) ?? 0
         if booths > 0 {
             throw DomainError.conflict("fair \(id) has \(booths) booths; delete them (and their sales) first")

@@ -133,10 +133,10 @@ public enum InventoryStore {
     }
 
     /// Sets a level by recording a physical count at server time, or just after the current
-    /// latest count if that is later (compare-and-set on the level's version). `ifVersion` nil means "any existing level" (`If-Match: *`); a product
-    /// never stocked here has version 0.
+    /// latest count if that is later (compare-and-set on the level's version). `ifVersion` `.any` (`If-Match: *`) or nil means
+    /// "any existing level": a product never stocked here has version 0 and matches neither.
     public static func setLevel(_ db: Connection, pointOfSaleID: Int64, productID: Int64, level: Int64,
-                                ifVersion: Int64?, actor: Actor, now: Timestamp) throws -> InventoryLevel {
+                                ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws -> InventoryLevel {
         guard try PointOfSaleStore.exists(db, id: pointOfSaleID) else {
             throw DomainError.notFound(entity: "point_of_sale", id: String(pointOfSaleID))
         }
@@ -145,8 +145,8 @@ public enum InventoryStore {
         }
         let current = try levelRow(db, pointOfSaleID: pointOfSaleID, productID: productID)
         let version = current?.version ?? 0
-        if let ifVersion, ifVersion != version { throw DomainError.staleVersion(current: version) }
-        if ifVersion == nil && version == 0 { throw DomainError.staleVersion(current: 0) }
+        try VersionMatch.require(ifVersion, current: version)
+        if version == 0 && (ifVersion == nil || ifVersion == .any) { throw DomainError.staleVersion(current: 0) }
         if level < 0 || level > InventoryChange.maximumQuantity {
             throw DomainError.invalid("level", "must be an integer from 0 to \(InventoryChange.maximumQuantity)")
         }

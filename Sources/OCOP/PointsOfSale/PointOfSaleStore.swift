@@ -71,10 +71,10 @@ public enum PointOfSaleStore {
     }
 
     /// Replaces every writable field. `ifVersion` is the client's `If-Match` (nil: unconditional).
-    public static func replace(_ db: Connection, id: Int64, with fields: PointOfSaleFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: PointOfSaleFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> PointOfSale {
         guard var point = try get(db, id: id) else { throw DomainError.notFound(entity: "point_of_sale", id: String(id)) }
-        if let ifVersion, ifVersion != point.version { throw DomainError.staleVersion(current: point.version) }
+        try VersionMatch.require(ifVersion, current: point.version)
         try check(fields)
         let changes = AuditLog.diff(point.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return point }   // nothing changed: no new version, no audit noise
@@ -100,9 +100,9 @@ public enum PointOfSaleStore {
     /// Deletes a point of sale that has no history. One with inventory, sales or an active
     /// `pos` token is a conflict: its ledger is evidence, and a live token must not be left
     /// bound to nothing. (Revoke the tokens first; points with history stay in the registry.)
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let point = try get(db, id: id) else { throw DomainError.notFound(entity: "point_of_sale", id: String(id)) }
-        if let ifVersion, ifVersion != point.version { throw DomainError.staleVersion(current: point.version) }
+        try VersionMatch.require(ifVersion, current: point.version)
         // tokens.point_of_sale_id predates this table (0001) and has no FOREIGN KEY, so this is checked here.
         let tokens = try db.scalarInt("SELECT count(*) FROM tokens WHERE point_of_sale_id = ? AND revoked_at IS NULL",
                                       [.integer(id)]) ?? 0

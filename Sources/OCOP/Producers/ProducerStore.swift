@@ -104,10 +104,10 @@ public enum ProducerStore {
     }
 
     /// Replaces every writable field. `ifVersion` is the client's `If-Match` (nil: unconditional).
-    public static func replace(_ db: Connection, id: Int64, with fields: ProducerFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: ProducerFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Producer {
         guard var producer = try get(db, id: id) else { throw DomainError.notFound(entity: "producer", id: String(id)) }
-        if let ifVersion, ifVersion != producer.version { throw DomainError.staleVersion(current: producer.version) }
+        try VersionMatch.require(ifVersion, current: producer.version)
         try check(fields)
         let changes = AuditLog.diff(producer.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return producer }   // nothing changed: no new version, no audit noise
@@ -132,9 +132,9 @@ public enum ProducerStore {
     }
 
     /// Deletes a producer that nothing references; one that still owns products is a conflict.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let producer = try get(db, id: id) else { throw DomainError.notFound(entity: "producer", id: String(id)) }
-        if let ifVersion, ifVersion != producer.version { throw DomainError.staleVersion(current: producer.version) }
+        try VersionMatch.require(ifVersion, current: producer.version)
         do {
             try db.run("DELETE FROM producers WHERE id = ?", [.integer(id)])
         } catch let error as SQLiteError where error.isForeignKeyViolation {

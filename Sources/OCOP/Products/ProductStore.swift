@@ -39,10 +39,10 @@ public enum ProductStore {
     }
 
     /// Replaces every writable field. `ifVersion` is the client's `If-Match` (nil: unconditional).
-    public static func replace(_ db: Connection, id: Int64, with fields: ProductFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: ProductFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Product {
         guard var product = try get(db, id: id) else { throw DomainError.notFound(entity: "product", id: String(id)) }
-        if let ifVersion, ifVersion != product.version { throw DomainError.staleVersion(current: product.version) }
+        try VersionMatch.require(ifVersion, current: product.version)
         var references = try ProductReferences(db)
         try check(fields, references: &references, in: db, excluding: id)
         let changes = AuditLog.diff(product.fields.jsonObject, fields.jsonObject)
@@ -70,9 +70,9 @@ public enum ProductStore {
 
     /// Deletes a product that has no history; one with certificates, evaluations, inspections,
     /// stock at a point of sale or sales stays.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let product = try get(db, id: id) else { throw DomainError.notFound(entity: "product", id: String(id)) }
-        if let ifVersion, ifVersion != product.version { throw DomainError.staleVersion(current: product.version) }
+        try VersionMatch.require(ifVersion, current: product.version)
         do {
             try db.run("DELETE FROM products WHERE id = ?", [.integer(id)])
         } catch let error as SQLiteError where error.isForeignKeyViolation {

@@ -70,10 +70,10 @@ public enum InspectionStore {
 
     /// Replaces every writable field. Turning an inspection into a failed food-safety one flags the
     /// product; the reverse does not lower the flag — only an officer's review does.
-    public static func replace(_ db: Connection, id: Int64, with fields: InspectionFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: InspectionFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Inspection {
         guard var inspection = try get(db, id: id) else { throw DomainError.notFound(entity: "inspection", id: String(id)) }
-        if let ifVersion, ifVersion != inspection.version { throw DomainError.staleVersion(current: inspection.version) }
+        try VersionMatch.require(ifVersion, current: inspection.version)
         try check(fields, now: now)
         let changes = AuditLog.diff(inspection.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return inspection }   // nothing changed: no new version, no audit noise
@@ -95,9 +95,9 @@ public enum InspectionStore {
 
     /// Deletes an inspection record (a mistaken entry). A flag it raised stays until reviewed:
     /// the review, not the paperwork, decides what happens to the product.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let inspection = try get(db, id: id) else { throw DomainError.notFound(entity: "inspection", id: String(id)) }
-        if let ifVersion, ifVersion != inspection.version { throw DomainError.staleVersion(current: inspection.version) }
+        try VersionMatch.require(ifVersion, current: inspection.version)
         try db.run("DELETE FROM inspections WHERE id = ?", [.integer(id)])
         var changes = inspection.fields.jsonObject
         changes["product_id"] = .number(JSONNumber(inspection.productID))

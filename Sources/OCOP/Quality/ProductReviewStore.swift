@@ -30,7 +30,7 @@ public enum ProductReviewStore {
     /// Records an officer's decision on a product under review. `ifVersion` is the product's
     /// version from `If-Match` (nil: unconditional). No pending flag, or nothing valid to
     /// revoke, is a conflict and changes nothing.
-    public static func decide(_ db: Connection, productID: Int64, _ review: ProductReview, ifVersion: Int64?,
+    public static func decide(_ db: Connection, productID: Int64, _ review: ProductReview, ifVersion: VersionMatch?,
                               actor: Actor, now: Timestamp) throws -> ReviewOutcome {
         let errors = review.validate()
         if !errors.isEmpty { throw DomainError.invalid(errors) }
@@ -38,7 +38,7 @@ public enum ProductReviewStore {
             SELECT under_review, version, current_certificate_id FROM products WHERE id = ?
             """, [.integer(productID)], { (underReview: $0.bool(0), version: $0.int64(1), certificateID: $0.optionalInt64(2)) })
         else { throw DomainError.notFound(entity: "product", id: String(productID)) }
-        if let ifVersion, ifVersion != product.version { throw DomainError.staleVersion(current: product.version) }
+        try VersionMatch.require(ifVersion, current: product.version)
         guard product.underReview else {
             throw DomainError.conflict("product \(productID) is not under review; there is nothing to decide")
         }

@@ -58,10 +58,10 @@ public enum PackingFacilityStore {
     }
 
     /// Replaces every writable field. `ifVersion` is the client's `If-Match` (nil: unconditional).
-    public static func replace(_ db: Connection, id: Int64, with fields: PackingFacilityFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: PackingFacilityFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> PackingFacility {
         guard var facility = try get(db, id: id) else { throw DomainError.notFound(entity: "packing_facility", id: String(id)) }
-        if let ifVersion, ifVersion != facility.version { throw DomainError.staleVersion(current: facility.version) }
+        try VersionMatch.require(ifVersion, current: facility.version)
         try check(db, fields)
         let changes = AuditLog.diff(facility.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return facility }   // nothing changed: no new version, no audit noise
@@ -86,9 +86,9 @@ public enum PackingFacilityStore {
 
     /// Deletes a facility. Nothing references facilities yet; should a later table do so
     /// (ON DELETE RESTRICT), the delete becomes a conflict rather than a 500.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let facility = try get(db, id: id) else { throw DomainError.notFound(entity: "packing_facility", id: String(id)) }
-        if let ifVersion, ifVersion != facility.version { throw DomainError.staleVersion(current: facility.version) }
+        try VersionMatch.require(ifVersion, current: facility.version)
         do {
             try db.run("DELETE FROM packing_facilities WHERE id = ?", [.integer(id)])
         } catch let error as SQLiteError where error.isForeignKeyViolation {

@@ -71,10 +71,10 @@ public enum RawMaterialAreaStore {
 
     /// Replaces every writable field, the certification list as a whole (RFC 7396 replaces arrays).
     /// `ifVersion` is the client's `If-Match` (nil: unconditional).
-    public static func replace(_ db: Connection, id: Int64, with fields: RawMaterialAreaFields, ifVersion: Int64?,
+    public static func replace(_ db: Connection, id: Int64, with fields: RawMaterialAreaFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> RawMaterialArea {
         guard var area = try get(db, id: id) else { throw DomainError.notFound(entity: "raw_material_area", id: String(id)) }
-        if let ifVersion, ifVersion != area.version { throw DomainError.staleVersion(current: area.version) }
+        try VersionMatch.require(ifVersion, current: area.version)
         try check(db, fields)
         let changes = AuditLog.diff(area.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return area }   // nothing changed: no new version, no audit noise
@@ -102,9 +102,9 @@ public enum RawMaterialAreaStore {
     }
 
     /// Deletes an area no product is made from; its certifications go with it.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws {
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let area = try get(db, id: id) else { throw DomainError.notFound(entity: "raw_material_area", id: String(id)) }
-        if let ifVersion, ifVersion != area.version { throw DomainError.staleVersion(current: area.version) }
+        try VersionMatch.require(ifVersion, current: area.version)
         // product_areas references areas ON DELETE RESTRICT; checking first gives the officer the product ids.
         if !area.productIDs.isEmpty {
             throw inUse(id, area.productIDs)

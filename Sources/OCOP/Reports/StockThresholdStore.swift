@@ -21,12 +21,12 @@ public enum StockThresholdStore {
     /// Sets the threshold (`value`), or puts the product back on the default (`nil`).
     /// `ifVersion` is the threshold's version from `If-Match` (0: never set); nil writes
     /// unconditionally. Asking for what is already in force changes nothing and audits nothing.
-    public static func set(_ db: Connection, productID: Int64, value: Int64?, ifVersion: Int64?,
+    public static func set(_ db: Connection, productID: Int64, value: Int64?, ifVersion: VersionMatch?,
                            actor: Actor, now: Timestamp) throws -> StockThreshold {
         guard let current = try get(db, productID: productID) else {
             throw DomainError.notFound(entity: "product", id: String(productID))
         }
-        if let ifVersion, ifVersion != current.version { throw DomainError.staleVersion(current: current.version) }
+        try VersionMatch.require(ifVersion, current: current.version)
         if let value, let error = StockThreshold.validate(value) { throw DomainError.invalid([error]) }
         if current.isDefault == (value == nil) && (value == nil || value == current.value) { return current }
         try db.run("""

@@ -65,9 +65,9 @@ protocol ItemStore {
     associatedtype Fields: Sendable
     static func get(_ db: Connection, id: Int64) throws -> Item?
     static func create(_ db: Connection, _ fields: Fields, actor: Actor, now: Timestamp) throws -> Item
-    static func replace(_ db: Connection, id: Int64, with fields: Fields, ifVersion: Int64?,
+    static func replace(_ db: Connection, id: Int64, with fields: Fields, ifVersion: VersionMatch?,
                         actor: Actor, now: Timestamp) throws -> Item
-    static func delete(_ db: Connection, id: Int64, ifVersion: Int64?, actor: Actor, now: Timestamp) throws
+    static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws
 }
 
 extension ItemResource {
@@ -98,7 +98,7 @@ extension ItemResource {
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try existing(db, id: id)
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let fields = try fields(from: body, current: current, today: CivilDate.today(at: now))
             return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
         }
@@ -112,7 +112,7 @@ extension ItemResource {
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try existing(db, id: id)
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let today = CivilDate.today(at: now)
             let merged = MergePatch.apply(patch, to: writable(current), readOnly: readOnly(current, today: today))
             let fields = try fields(from: merged, current: current, today: today)

@@ -56,15 +56,19 @@ public struct RequestContext: Sendable {
         return object
     }
 
-    /// The version named by `If-Match` (`W/"3"`, `"3"`), `nil` when absent or `*`.
-    /// A tag that is not one of ours can match nothing: 412.
-    public func ifMatchVersion() throws(Problem) -> Int64? {
+    /// What `If-Match` asks for: `nil` when absent, `.any` for `*`, else every version its
+    /// tags name (`W/"3"`, `"3"`; any one matching is enough, RFC 9110 §13.1.1).
+    /// A header naming no version of ours can match nothing: 412.
+    ///
+    /// Callers check it against the stored version before reading the body, because
+    /// preconditions are evaluated before the request content (RFC 9110 §13.2.2): a stale
+    /// `If-Match` is a 412 even when the body is invalid too.
+    public func ifMatchVersion() throws(Problem) -> VersionMatch? {
         guard let header = request.headers["If-Match"] else { return nil }
         let tags = header.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
-        if tags.contains("*") { return nil }
-        for tag in tags {
-            if let version = ETag.version(tag) { return version }
-        }
+        if tags.contains("*") { return .any }
+        let versions = tags.compactMap { ETag.version($0) }
+        if !versions.isEmpty { return .oneOf(versions) }
         throw Problem.preconditionFailed("If-Match \(header) names no version of this resource")
     }
 }
@@ -90,14 +94,5 @@ public enum ETag {
             let t = tag.trimmingASCIIWhitespace()
             return t == "*" || ETag.version(t) == version
         }
-    }
-}
-
-/// Conditional writes (RFC 9110 §13.2.2): preconditions are evaluated before the request
-/// content is processed, so a stale `If-Match` is a 412 even when the body is invalid too.
-enum Precondition {
-    /// Throws `staleVersion` when the client's `If-Match` version is not the current one (nil: unconditional).
-    static func ifMatch(_ ifVersion: Int64?, current version: Int64) throws {
-        if let ifVersion, ifVersion != version { throw DomainError.staleVersion(current: version) }
     }
 }

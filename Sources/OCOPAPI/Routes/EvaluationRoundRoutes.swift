@@ -74,7 +74,7 @@ public struct EvaluationRoundRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "evaluation_round", id: String(id))
             }
             // Applied to the representation read in the writing transaction: no lost update.
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: EvaluationRoundRepresentation.writable(current.fields), readOnly: EvaluationRoundRepresentation.readOnly(current))
             let fields = try EvaluationRoundRepresentation.fields(from: merged, current: current)
             let round = try EvaluationRoundStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

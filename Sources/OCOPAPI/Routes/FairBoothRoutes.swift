@@ -74,7 +74,7 @@ public struct FairBoothRoutes: RouteCollection {
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let fields = try FairBoothRepresentation.fields(from: body, current: current)
             let booth = try BoothStore.replace(db, fairID: fairID, id: id, with: fields, ifVersion: ifVersion,
                                                actor: actor, now: now)
@@ -91,7 +91,7 @@ public struct FairBoothRoutes: RouteCollection {
         return try context.write { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
             // Applied to the representation read in the same transaction as the write.
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: FairBoothRepresentation.writable(current), readOnly: FairBoothRepresentation.readOnly(current))
             let fields = try FairBoothRepresentation.fields(from: merged, current: current)
             let booth = try BoothStore.replace(db, fairID: fairID, id: id, with: fields, ifVersion: ifVersion,

@@ -80,7 +80,7 @@ public struct FairSaleRoutes: RouteCollection {
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let fields = try FairSaleRepresentation.fields(from: body, current: current)
             let sale = try FairSaleStore.replace(db, fairID: fairID, boothID: boothID, id: id, with: fields,
                                                  ifVersion: ifVersion, actor: actor, now: now)
@@ -97,7 +97,7 @@ public struct FairSaleRoutes: RouteCollection {
         return try context.write { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
             // Applied to the representation read in the same transaction as the write.
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: FairSaleRepresentation.writable(current), readOnly: FairSaleRepresentation.readOnly(current))
             let fields = try FairSaleRepresentation.fields(from: merged, current: current)
             let sale = try FairSaleStore.replace(db, fairID: fairID, boothID: boothID, id: id, with: fields,

@@ -124,7 +124,7 @@ public struct InspectionRoutes: RouteCollection {
             guard let current = try InspectionStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "inspection", id: String(id))
             }
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let fields = try InspectionRepresentation.fields(from: body, current: current, today: CivilDate.today(at: now))
             let inspection = try InspectionStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, inspection)
@@ -142,7 +142,7 @@ public struct InspectionRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "inspection", id: String(id))
             }
             // Applied to the representation read in the writing transaction, so no concurrent change is lost.
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: current.fields.jsonObject, readOnly: InspectionRepresentation.readOnly(current))
             let fields = try InspectionRepresentation.fields(from: merged, current: current, today: CivilDate.today(at: now))
             let inspection = try InspectionStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)

@@ -83,7 +83,7 @@ public struct ListingRoutes: RouteCollection {
             guard let current = try ListingStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "listing", id: String(id))
             }
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let fields = try ListingRepresentation.fields(from: body, current: current, today: today)
             let listing = try ListingStore.replace(db, id: id, with: fields, ifVersion: ifVersion, today: today,
                                                    actor: actor, now: now)
@@ -102,7 +102,7 @@ public struct ListingRoutes: RouteCollection {
                 throw DomainError.notFound(entity: "listing", id: String(id))
             }
             // Applied to the representation read in the same transaction as the write.
-            try Precondition.ifMatch(ifVersion, current: current.version)
+            try VersionMatch.require(ifVersion, current: current.version)
             let merged = MergePatch.apply(patch, to: ListingStore.jsonObject(current.fields), readOnly: ListingRepresentation.readOnly(current))
             let fields = try ListingRepresentation.fields(from: merged, current: current, today: today)
             let listing = try ListingStore.replace(db, id: id, with: fields, ifVersion: ifVersion, today: today,
