@@ -63,18 +63,18 @@ public enum CertificateSort: String, CaseIterable, Sendable {
         switch self {
         case .id: Keyset(sort: rawValue, column: nil, descending: false)
         case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
-        case .expiresOn: Keyset(sort: rawValue, column: "expires_on", descending: false)
-        case .expiresOnDescending: Keyset(sort: rawValue, column: "expires_on", descending: true)
-        case .decidedOn: Keyset(sort: rawValue, column: "decided_on", descending: false)
-        case .decidedOnDescending: Keyset(sort: rawValue, column: "decided_on", descending: true)
+        case .expiresOn: Keyset(sort: rawValue, column: .date("expires_on"), descending: false)
+        case .expiresOnDescending: Keyset(sort: rawValue, column: .date("expires_on"), descending: true)
+        case .decidedOn: Keyset(sort: rawValue, column: .date("decided_on"), descending: false)
+        case .decidedOnDescending: Keyset(sort: rawValue, column: .date("decided_on"), descending: true)
         }
     }
 
-    func key(_ c: Certificate) -> (date: CivilDate?, id: Int64) {
+    func key(_ c: Certificate) -> (value: Keyset.Value?, id: Int64) {
         switch self {
         case .id, .idDescending: (nil, c.id)
-        case .expiresOn, .expiresOnDescending: (c.expiresOn, c.id)
-        case .decidedOn, .decidedOnDescending: (c.decidedOn, c.id)
+        case .expiresOn, .expiresOnDescending: (.date(c.expiresOn), c.id)
+        case .decidedOn, .decidedOnDescending: (.date(c.decidedOn), c.id)
         }
     }
 }

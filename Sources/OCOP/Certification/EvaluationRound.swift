@@ -63,8 +63,8 @@ public enum EvaluationRoundSort: String, CaseIterable, Sendable {
         switch self {
         case .id: Keyset(sort: rawValue, column: nil, descending: false)
         case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
-        case .heldOn: Keyset(sort: rawValue, column: "held_on", descending: false)
-        case .heldOnDescending: Keyset(sort: rawValue, column: "held_on", descending: true)
+        case .heldOn: Keyset(sort: rawValue, column: .date("held_on"), descending: false)
+        case .heldOnDescending: Keyset(sort: rawValue, column: .date("held_on"), descending: true)
         }
     }
 }

@@ -24,7 +24,7 @@ public enum EvaluationRoundStore {
         var items = try db.all("""
             SELECT \(columns) FROM evaluation_rounds \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?
             """, params, decode)
-        let next = keyset.page(&items, limit: query.limit) { ($0.fields.heldOn, $0.id) }
+        let next = keyset.page(&items, limit: query.limit) { (.date($0.fields.heldOn), $0.id) }
         return Page(items: items, nextCursor: next)
     }
 

@@ -8,8 +8,8 @@ public enum FairSort: String, CaseIterable, Sendable {
 
     var keyset: Keyset {
         switch self {
-        case .startsOnDescending: Keyset(sort: rawValue, column: "starts_on", descending: true)
-        case .startsOn: Keyset(sort: rawValue, column: "starts_on", descending: false)
+        case .startsOnDescending: Keyset(sort: rawValue, column: .date("starts_on"), descending: true)
+        case .startsOn: Keyset(sort: rawValue, column: .date("starts_on"), descending: false)
         case .id: Keyset(sort: rawValue, column: nil, descending: false)
         case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
         }

@@ -42,7 +42,7 @@ public enum FairStore {
         params.append(.integer(Int64(query.limit.value + 1)))
         var items = try db.all("SELECT \(columns) FROM fairs \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
                                params, decode)
-        let next = keyset.page(&items, limit: query.limit) { ($0.fields.startsOn, $0.id) }
+        let next = keyset.page(&items, limit: query.limit) { (.date($0.fields.startsOn), $0.id) }
         return Page(items: items, nextCursor: next)
     }
 

@@ -4,6 +4,15 @@ public enum ProducerSort: String, CaseIterable, Sendable {
     case idDescending = "-id"
     case name = "name"
     case nameDescending = "-name"
+
+    var keyset: Keyset {
+        switch self {
+        case .id: Keyset(sort: rawValue, column: nil, descending: false)
+        case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
+        case .name: Keyset(sort: rawValue, column: .sortKey("name_key"), descending: false)
+        case .nameDescending: Keyset(sort: rawValue, column: .sortKey("name_key"), descending: true)
+        }
+    }
 }
 
 /// Filters and paging for `GET /api/v1/producers`.

@@ -28,54 +28,18 @@ public enum ProducerStore {
             conditions.append("id IN (SELECT rowid FROM producers_search WHERE producers_search MATCH ?)")
             params.append(.text(match))
         }
-        let order: String
-        switch query.sort {
-        case .id: order = "id"
-        case .idDescending: order = "id DESC"
-        case .name: order = "name_key, id"
-        case .nameDescending: order = "name_key DESC, id DESC"
-        }
-        if let cursor = query.cursor {
-            guard cursor.sort == query.sort.rawValue else {
-                throw DomainError.invalid("cursor", "belongs to a list sorted differently; start again without it")
-            }
-            switch query.sort {
-            case .id, .idDescending:
-                guard cursor.values.count == 1, let last = Int64(cursor.values[0]) else { throw badCursor }
-                conditions.append(query.sort == .id ? "id > ?" : "id < ?")
-                params.append(.integer(last))
-            case .name, .nameDescending:
-                guard cursor.values.count == 2, let key = Hex.decode(cursor.values[0]),
-                      let last = Int64(cursor.values[1]) else { throw badCursor }
-                conditions.append(query.sort == .name ? "(name_key, id) > (?, ?)" : "(name_key, id) < (?, ?)")
-                params += [.blob(key), .integer(last)]
-            }
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let keyset = query.sort.keyset
+        try keyset.restrict(after: query.cursor, &conditions, &params)
         params.append(.integer(Int64(query.limit.value + 1)))
         // Sorted by name, walk the name index (it covers kind, so other kinds are skipped
         // inside it) and stop after one page. Left to itself the planner, guessing that
         // `kind = ?` is selective, reads every row of the kind and sorts them. A text search
         // is different: its matches are few, and sorting them beats walking the index.
-        let byName = (query.sort == .name || query.sort == .nameDescending) && query.text == nil
-        let source = byName ? "producers INDEXED BY producers_by_name" : "producers"
-        var keys: [[UInt8]] = []
-        var items = try db.all("SELECT \(columns) FROM \(source) \(whereClause) ORDER BY \(order) LIMIT ?", params) { row in
-            keys.append(row.blob(13))
-            return try decode(row)
-        }
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            if let last = items.last {
-                switch query.sort {
-                case .id, .idDescending:
-                    next = Cursor(sort: query.sort.rawValue, values: [String(last.id)]).encoded
-                case .name, .nameDescending:
-                    next = Cursor(sort: query.sort.rawValue, values: [Hex.encode(keys[items.count - 1]), String(last.id)]).encoded
-                }
-            }
-        }
+        let source = keyset.column != nil && query.text == nil ? "producers INDEXED BY producers_by_name" : "producers"
+        var rows = try db.all("SELECT \(columns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
+                              params) { row in (producer: try decode(row), nameKey: row.blob(13)) }
+        let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.producer.id) }
+        let items = rows.map(\.producer)
         return Page(items: items, nextCursor: next)
     }
 
@@ -178,7 +142,6 @@ public enum ProducerStore {
         .conflict("a producer with tax_code \(fields.taxCode ?? "") already exists")
     }
 
-    private static var badCursor: DomainError { .invalid("cursor", "is not a cursor this list gave out") }
 
     private static func bindings(_ f: ProducerFields, nameKey: [UInt8]) -> [SQLiteValue] {
         [.text(f.name), .blob(nameKey), .text(f.kind.rawValue), SQLiteValue(f.taxCode),

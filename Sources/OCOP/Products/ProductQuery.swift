@@ -5,6 +5,15 @@ public enum ProductSort: String, CaseIterable, Sendable {
     /// Vietnamese collation (`name_key`): "Ấn" after "Ân" after "An", "Đ" after "D".
     case name = "name"
     case nameDescending = "-name"
+
+    var keyset: Keyset {
+        switch self {
+        case .id: Keyset(sort: rawValue, column: nil, descending: false)
+        case .idDescending: Keyset(sort: rawValue, column: nil, descending: true)
+        case .name: Keyset(sort: rawValue, column: .sortKey("p.name_key"), descending: false)
+        case .nameDescending: Keyset(sort: rawValue, column: .sortKey("p.name_key"), descending: true)
+        }
+    }
 }
 
 /// Filters and paging for `GET /api/v1/products`. Certification filters are about the

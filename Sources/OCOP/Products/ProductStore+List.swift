@@ -61,43 +61,15 @@ extension ProductStore {
             }
         }
 
-        let order: String
-        switch query.sort {
-        case .id: order = idColumn
-        case .idDescending: order = idColumn + " DESC"
-        case .name: order = "p.name_key, p.id"
-        case .nameDescending: order = "p.name_key DESC, p.id DESC"
+        var keyset = query.sort.keyset
+        keyset.idColumn = idColumn
+        if let (sql, values) = try keyset.condition(after: query.cursor) { filter.add(sql, values) }
+        var rows = try db.all("\(columns) FROM \(from) \(filter.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
+                              filter.params + [.integer(Int64(query.limit.value + 1))]) { row in
+            (product: try decode(row), nameKey: keyset.column == nil ? [] : row.blob(nameKeyColumn))
         }
-        if let cursor = query.cursor {
-            guard cursor.sort == query.sort.rawValue else {
-                throw DomainError.invalid("cursor", "belongs to a list sorted differently; start again without it")
-            }
-            switch query.sort {
-            case .id, .idDescending:
-                guard cursor.values.count == 1, let last = Int64(cursor.values[0]) else { throw badCursor }
-                filter.add(idColumn + (query.sort == .id ? " > ?" : " < ?"), .integer(last))
-            case .name, .nameDescending:
-                guard cursor.values.count == 2, let key = Hex.decode(cursor.values[0]),
-                      let last = Int64(cursor.values[1]) else { throw badCursor }
-                filter.add(query.sort == .name ? "(p.name_key, p.id) > (?, ?)" : "(p.name_key, p.id) < (?, ?)",
-                           .blob(key), .integer(last))
-            }
-        }
-        let byName = query.sort == .name || query.sort == .nameDescending
-        var keys: [[UInt8]] = []
-        var items = try db.all("\(columns) FROM \(from) \(filter.whereClause) ORDER BY \(order) LIMIT ?",
-                               filter.params + [.integer(Int64(query.limit.value + 1))]) { row in
-            if byName { keys.append(row.blob(nameKeyColumn)) }
-            return try decode(row)
-        }
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            if let last = items.last {
-                let values = byName ? [Hex.encode(keys[items.count - 1]), String(last.id)] : [String(last.id)]
-                next = Cursor(sort: query.sort.rawValue, values: values).encoded
-            }
-        }
+        let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.product.id) }
+        var items = rows.map(\.product)
         try attachAreas(db, to: &items)
         return Page(items: items, nextCursor: next)
     }
@@ -147,7 +119,6 @@ extension ProductStore {
         Int(try db.scalarInt("SELECT count(*) FROM (\(sql) LIMIT \(walkThreshold + 1))", params) ?? 0)
     }
 
-    private static var badCursor: DomainError { .invalid("cursor", "is not a cursor this list gave out") }
 }
 
 /// WHERE terms joined by AND, with their parameters in order.
@@ -156,6 +127,10 @@ struct SQLFilter {
     private(set) var params: [SQLiteValue] = []
 
     mutating func add(_ condition: String, _ values: SQLiteValue...) {
+        add(condition, values)
+    }
+
+    mutating func add(_ condition: String, _ values: [SQLiteValue]) {
         conditions.append("(\(condition))")
         params += values
     }
