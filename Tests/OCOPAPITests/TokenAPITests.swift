@@ -1,4 +1,5 @@
 import JSON
+import SQLite
 import Testing
 
 @Suite struct TokenAPITests {
@@ -32,6 +33,37 @@ import Testing
         let officer = bearer(secret)
         #expect(try client.request("GET", "/api/v1/tokens", headers: [officer]).status == 403)
         #expect(try client.request("POST", "/api/v1/producers", headers: [officer], body: #"{"name":"X","kind":"household"}"#).status == 201)
+    }
+
+    /// The secret is shown once and stored only as a hash (API.md), so a retried creation
+    /// cannot replay it: the retry hears which token was made, and the secret is nowhere on disk.
+    @Test func retriedCreationDoesNotReplayTheSecret() throws {
+        let headers = [admin, ("Idempotency-Key", "create-officer-1")]
+        let body = #"{"name":"Cán bộ huyện","role":"officer"}"#
+        let created = try client.request("POST", "/api/v1/tokens", headers: headers, body: body)
+        #expect(created.status == 201)
+        let secret = try #require(try created.json["token"]?.stringValue)
+        let location = try #require(created.header("Location"))
+
+        let retried = try client.request("POST", "/api/v1/tokens", headers: headers, body: body)
+        #expect(retried.status == 409)
+        #expect(retried.header("Content-Type") == "application/problem+json")
+        #expect(retried.header("Idempotent-Replayed") == "true")
+        #expect(retried.header("Location") == location)
+        #expect(!retried.text.contains(secret))
+        #expect(retried.text.contains("revoke"))
+        // Still one token made, and it works.
+        let list = try client.request("GET", "/api/v1/tokens", headers: [admin])
+        #expect(list.text.components(separatedBy: "Cán bộ huyện").count == 2)
+        #expect(try client.request("GET", "/api/v1/tokens", headers: [bearer(secret)]).status == 403)
+
+        let file = try Database(path: server.databasePath)
+        defer { file.close() }
+        let stored = try file.read { db in
+            try db.all("SELECT body FROM idempotency_keys") { String(decoding: $0.blob(0), as: UTF8.self) }
+        }
+        #expect(!stored.isEmpty)
+        #expect(!stored.contains { $0.contains(secret) })
     }
 
     @Test func revokedTokensStopWorking() throws {

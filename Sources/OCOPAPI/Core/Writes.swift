@@ -7,7 +7,11 @@ extension RequestContext {
     /// `Idempotency-Key`, the stored response of an earlier identical request is
     /// replayed, and the new response is stored in the same transaction as the
     /// write itself — a retry after a crash finds both or neither.
-    public func write(_ body: @escaping (Connection) throws -> HTTPResponse) throws -> HTTPResponse {
+    ///
+    /// `stored` turns the response into the one kept for replays, for a response that must
+    /// not be kept as sent (a secret shown once); by default it is kept as it is.
+    public func write(_ body: @escaping (Connection) throws -> HTTPResponse,
+                      stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> HTTPResponse {
         guard request.method == .post, let key = request.headers["Idempotency-Key"] else {
             return try database.write(body)
         }
@@ -31,11 +35,12 @@ extension RequestContext {
         do {
             return try database.write { db in
                 let response = try body(db)
-                let stored = StoredResponse(status: response.status.code,
-                                            headers: response.headers.map { .init(name: $0.name, value: $0.value) },
-                                            body: response.body)
+                let kept = stored(response)
+                let storedResponse = StoredResponse(status: kept.status.code,
+                                                    headers: kept.headers.map { .init(name: $0.name, value: $0.value) },
+                                                    body: kept.body)
                 do {
-                    try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: stored, now: now)
+                    try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: storedResponse, now: now)
                 } catch let error as SQLiteError where error.isUniqueViolation {
                     throw KeyAlreadyStored()   // undoes this job's writes: the stored answer wins
                 }

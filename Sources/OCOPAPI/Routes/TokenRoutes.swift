@@ -57,7 +57,7 @@ public struct TokenRoutes: RouteCollection {
         try reader.finish()
         guard let name, let role else { throw Problem.validation(reader.errors) }
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return try context.write({ db in
             let (token, secret) = try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSaleID,
                                                         actor: actor, now: now)
             var headers = HTTPHeaders()
@@ -66,7 +66,19 @@ public struct TokenRoutes: RouteCollection {
             var writer = JSONWriter()
             Self.write(token, to: &writer, secret: secret)
             return Responses.json(.created, writer.bytes, headers: headers)
-        }
+        }, stored: Self.secretNotKept)
+    }
+
+    /// What an `Idempotency-Key` retry of a creation gets: the secret is shown once and stored
+    /// only as a hash (API.md), so it cannot be replayed; the retry learns which token was
+    /// made and what to do, instead of a 201 without its secret.
+    @Sendable private static func secretNotKept(_ created: HTTPResponse) -> HTTPResponse {
+        let location = created.headers["Location"] ?? "/api/v1/tokens"
+        var response = Problem.conflict("this Idempotency-Key already created token \(location); its secret was shown "
+            + "once and is not stored, so it cannot be shown again: revoke it (DELETE \(location)) and create another").response
+        response.headers.set("Location", location)
+        response.headers.set("Cache-Control", "no-store")
+        return response
     }
 
     func revoke(_ context: RequestContext) throws -> HTTPResponse {
