@@ -316,5 +316,9 @@ import Testing
         #expect(entries[1]["changes"]?["district"]?["from"]?.isNull == true)
         #expect(entries[0]["token_id"]?.int64Value == 1)
         #expect(entries[2]["request_id"]?.stringValue?.isEmpty == false)
+        // An entity the log never speaks of is a mistake in the filter, not an empty list.
+        let unknown = try client.request("GET", "/api/v1/audit?entity=producers", headers: [admin])
+        #expect(unknown.status == 422)
+        #expect(unknown.text.contains("entity"))
     }
 }

@@ -37,7 +37,7 @@ import Testing
 
     func audit(_ id: Int64) throws -> [AuditEntry] {
         var query = AuditLog.Query()
-        query.entity = "certificate"
+        query.entity = .certificate
         query.entityID = String(id)
         return try database.read { try AuditLog.list($0, query) }.items.reversed()
     }
@@ -156,7 +156,7 @@ import Testing
         // The product's stars lapse with it: its version moves and its log says why.
         #expect(try database.read { try F.productState($0, id: productID) }.version == 2)
         var query = AuditLog.Query()
-        query.entity = "product"
+        query.entity = .product
         #expect(try database.read { try AuditLog.list($0, query) }.items.map(\.action) == ["certificate_revoked"])
     }
 

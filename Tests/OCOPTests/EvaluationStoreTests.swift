@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    func audit(_ entity: String, _ id: Int64) throws -> [AuditEntry] {
+    func audit(_ entity: AuditEntity, _ id: Int64) throws -> [AuditEntry] {
         var query = AuditLog.Query()
         query.entity = entity
         query.entityID = String(id)
@@ -76,7 +76,7 @@ import Testing
         #expect(early.fields.sheetVersion == .v2019)
         #expect(early.legalBasis.contains("1048/QĐ-TTg"))
         #expect(try database.read { try EvaluationRoundStore.get($0, id: round.id) } == round)
-        let entries = try audit("evaluation_round", round.id)
+        let entries = try audit(.evaluationRound, round.id)
         #expect(entries.map(\.action) == ["create"])
         #expect(entries[0].changes["council_level"]?.stringValue == "province")
     }
@@ -107,7 +107,7 @@ import Testing
         fields.decisionRef = nil
         let renamed = try database.write { try EvaluationRoundStore.replace($0, id: round.id, with: fields, ifVersion: 2, actor: .system, now: now) }
         #expect(renamed.version == 3)
-        #expect(try audit("evaluation_round", round.id).map(\.action) == ["create", "update", "update"])
+        #expect(try audit(.evaluationRound, round.id).map(\.action) == ["create", "update", "update"])
     }
 
     @Test func roundsListByLevelAndDateWithPaging() throws {
@@ -151,7 +151,7 @@ import Testing
         #expect(result.previousCertificateID == nil)
         #expect(try database.read { try EvaluationResultStore.get($0, roundID: round.id, id: result.id) } == result)
         #expect(try database.read { try EvaluationResultStore.get($0, roundID: round.id + 1, id: result.id) } == nil)
-        let entries = try audit("evaluation_result", result.id)
+        let entries = try audit(.evaluationResult, result.id)
         #expect(entries.map(\.action) == ["create"])
         #expect(entries[0].changes["average_score"]?.stringValue == "85.33")
     }
@@ -233,9 +233,9 @@ import Testing
         let decided = try #require(try database.read { try EvaluationResultStore.get($0, roundID: round.id, id: result.id) })
         #expect(decided.certificateID == certificate.id)
         #expect(decided.version == 2)
-        #expect(try audit("certificate", certificate.id).map(\.action) == ["create"])
-        #expect(try audit("product", productID).map(\.action) == ["update"])
-        #expect(try audit("evaluation_result", result.id).map(\.action) == ["create", "decide"])
+        #expect(try audit(.certificate, certificate.id).map(\.action) == ["create"])
+        #expect(try audit(.product, productID).map(\.action) == ["update"])
+        #expect(try audit(.evaluationResult, result.id).map(\.action) == ["create", "decide"])
         expectConflict(containing: "already decided") { _ = try decide(round, result, number: "1235/QĐ-UBND") }
     }
 
@@ -260,7 +260,7 @@ import Testing
         #expect(oldNow.status(on: later) == .renewed)
         #expect(oldNow.statusRecorded == .renewed)
         // The calendar's change (→ expired) is logged before the renewal.
-        let entries = try audit("certificate", old.id)
+        let entries = try audit(.certificate, old.id)
         #expect(entries.map(\.action) == ["create", "status_changed", "renew"])
         #expect(entries[1].changes["status"]?["to"]?.stringValue == "expired")
         #expect(entries[2].changes["status"]?["from"]?.stringValue == "expired")
@@ -291,7 +291,7 @@ import Testing
         let decided = try #require(try database.read { try EvaluationResultStore.get($0, roundID: a.id, id: inA.id) })
         #expect(decided.outcome == .upgraded)
         #expect(decided.previousCertificateID == fromB.id)
-        let entry = try #require(try audit("evaluation_result", inA.id).last)
+        let entry = try #require(try audit(.evaluationResult, inA.id).last)
         #expect(entry.changes["outcome"]?["from"]?.stringValue == "new")
         #expect(entry.changes["outcome"]?["to"]?.stringValue == "upgraded")
     }

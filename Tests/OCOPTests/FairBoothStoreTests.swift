@@ -127,7 +127,7 @@ import Testing
             #expect(changed.fields.exhibitor == .producer(id: producer))
             #expect(try BoothStore.get(db, fairID: fair.id, id: booth.id)?.fields.exhibitor == .producer(id: producer))
             var query = AuditLog.Query()
-            query.entity = "fair_booth"
+            query.entity = .fairBooth
             let audit = try AuditLog.list(db, query)
             #expect(audit.items.map(\.action) == ["update", "create"])
             #expect(audit.items[0].changes["producer_id"]?["to"]?.int64Value == producer)

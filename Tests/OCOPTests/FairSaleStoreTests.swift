@@ -73,7 +73,7 @@ import Testing
             try FairSaleStore.delete(db, fairID: fair.id, boothID: booth.id, id: other.id, ifVersion: 1, actor: .system, now: testNow)
         }
         var query = AuditLog.Query()
-        query.entity = "fair_sale"
+        query.entity = .fairSale
         let audit = try database.read { try AuditLog.list($0, query) }
         #expect(audit.items.map(\.action) == ["delete", "create", "update", "create"])
         #expect(audit.items[2].changes["revenue_vnd"]?["to"]?.int64Value == 12_500_000)

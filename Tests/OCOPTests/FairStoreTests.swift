@@ -67,7 +67,7 @@ import Testing
         try database.write { try FairStore.delete($0, id: fair.id, ifVersion: 2, actor: .system, now: testNow) }
         #expect(try database.read { try FairStore.get($0, id: fair.id) } == nil)
         var query = AuditLog.Query()
-        query.entity = "fair"
+        query.entity = .fair
         let audit = try database.read { try AuditLog.list($0, query) }
         #expect(audit.items.map(\.action) == ["delete", "update", "create"])
         #expect(audit.items[1].changes["visitors"]?["to"]?.int64Value == 12_000)

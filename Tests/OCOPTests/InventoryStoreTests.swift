@@ -28,7 +28,7 @@ import Testing
         #expect(try F.level(database, point, products[2]) == 0)   // never stocked: level 0, version 0
         #expect(try database.read { try InventoryStore.level($0, pointOfSaleID: point, productID: products[2]) }?.version == 0)
         #expect(try database.read { try InventoryStore.level($0, pointOfSaleID: point, productID: 999) } == nil)
-        let audit = try database.read { try AuditLog.list($0, { var q = AuditLog.Query(); q.entity = "inventory"; return q }()) }
+        let audit = try database.read { try AuditLog.list($0, { var q = AuditLog.Query(); q.entity = .inventory; return q }()) }
         #expect(audit.items.count == 1)
         #expect(audit.items.first?.changes["applied"]?.int64Value == 3)
     }

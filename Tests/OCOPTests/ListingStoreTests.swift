@@ -75,7 +75,7 @@ import Testing
         #expect(relisted.history.entries.map(\.validFrom.description) == ["2024-04-01", "2024-05-20"])
         #expect(relisted.history.state(on: F.day("2024-04-01"))?.status == .paused)
         var query = AuditLog.Query()
-        query.entity = "listing"
+        query.entity = .listing
         let audit = try database.read { try AuditLog.list($0, query) }
         #expect(audit.items.map(\.action) == ["update", "update", "update", "update", "create"])
         #expect(audit.items[3].changes["status"]?["to"]?.stringValue == "paused")

@@ -47,7 +47,7 @@ import Testing
         renamed.code = "shopee_mall"
         #expect(try database.write { try PlatformStore.replace($0, id: shopee.id, with: renamed, ifVersion: 1, actor: .system, now: testNow) }.version == 2)
         var query = AuditLog.Query()
-        query.entity = "platform"
+        query.entity = .platform
         #expect(try database.read { try AuditLog.list($0, query) }.items.map(\.action) == ["update", "create"])
     }
 

@@ -85,7 +85,7 @@ import Testing
         let same = try database.write { try PointOfSaleStore.replace($0, id: point.id, with: changed, ifVersion: nil, actor: .system, now: F.now) }
         #expect(same.version == 2)   // nothing changed: no new version
         var q = AuditLog.Query()
-        q.entity = "point_of_sale"
+        q.entity = .pointOfSale
         let entries = try database.read { try AuditLog.list($0, q) }.items
         #expect(entries.map(\.action) == ["update", "create"])
         #expect(entries[0].changes["has_price_list"]?["to"]?.boolValue == false)

@@ -57,7 +57,7 @@ import Testing
         #expect(products[1].fields.priceVND == nil)
         #expect(products[2].fields.priceVND == 0)
         var audit = AuditLog.Query()
-        audit.entity = "product"
+        audit.entity = .product
         #expect(try database.read { try AuditLog.list($0, audit) }.items.count == 3)
         var search = ProductQuery(today: F.today)
         search.text = "ruou ba kich dam ha"

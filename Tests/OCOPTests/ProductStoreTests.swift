@@ -84,7 +84,7 @@ import Testing
             try database.write { try ProductStore.replace($0, id: product.id, with: product.fields, ifVersion: 1, actor: .system, now: testNow) }
         }
         var query = AuditLog.Query()
-        query.entity = "product"
+        query.entity = .product
         let audit = try database.read { try AuditLog.list($0, query) }
         #expect(audit.items.map(\.action) == ["update", "create"])
         #expect(audit.items[0].changes["price_vnd"]?["to"]?.int64Value == 90_000)

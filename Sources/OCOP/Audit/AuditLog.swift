@@ -17,7 +17,7 @@ public struct AuditEntry: Sendable, Equatable {
 /// The append-only audit log. Entries are written in the same transaction as
 /// the change they describe, so one never exists without the other.
 public enum AuditLog {
-    public static func record(_ db: Connection, actor: Actor, entity: String, entityID: String,
+    public static func record(_ db: Connection, actor: Actor, entity: AuditEntity, entityID: String,
                               action: String, changes: JSONObject, at: Timestamp) throws {
         try record(db, actor: actor, entity: entity, entityID: entityID, action: action,
                    serializedChanges: JSONValue.object(changes).serializedString(), at: at.description)
@@ -25,13 +25,13 @@ public enum AuditLog {
 
     /// `changes` already serialised (a JSON object) and `at` already formatted (RFC 3339),
     /// so callers can do that work before entering the writer.
-    public static func record(_ db: Connection, actor: Actor, entity: String, entityID: String,
+    public static func record(_ db: Connection, actor: Actor, entity: AuditEntity, entityID: String,
                               action: String, serializedChanges: String, at: String) throws {
         try db.run("""
             INSERT INTO audit_log (at, token_id, entity, entity_id, action, changes, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(at), SQLiteValue(actor.tokenID), .text(entity), .text(entityID),
+            [.text(at), SQLiteValue(actor.tokenID), .text(entity.rawValue), .text(entityID),
              .text(action), .text(serializedChanges), SQLiteValue(actor.requestID)])
     }
 
@@ -46,7 +46,7 @@ public enum AuditLog {
 
     /// Filters for `GET /api/v1/audit`.
     public struct Query: Sendable {
-        public var entity: String?
+        public var entity: AuditEntity?
         public var entityID: String?
         public var tokenID: Int64?
         public var limit = PageSize.default
@@ -59,7 +59,7 @@ public enum AuditLog {
     public static func list(_ db: Connection, _ query: Query) throws -> Page<AuditEntry> {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
-        if let entity = query.entity { conditions.append("entity = ?"); params.append(.text(entity)) }
+        if let entity = query.entity { conditions.append("entity = ?"); params.append(.text(entity.rawValue)) }
         if let entityID = query.entityID { conditions.append("entity_id = ?"); params.append(.text(entityID)) }
         if let tokenID = query.tokenID { conditions.append("token_id = ?"); params.append(.integer(tokenID)) }
         if let after = query.after { conditions.append("id < ?"); params.append(.integer(after)) }

@@ -57,7 +57,7 @@ public enum ListingStore {
         let id = db.lastInsertRowID
         let history = ListingHistory(listedOn: fields.listedOn, state: fields.state)
         try writeHistory(db, id: id, fields, history)
-        try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "create",
                             changes: jsonObject(fields), at: now)
         return Listing(id: id, fields: fields, history: history, createdAt: now, updatedAt: now, version: 1)
     }
@@ -93,7 +93,7 @@ public enum ListingStore {
         listing.history = history
         listing.updatedAt = now
         listing.version += 1
-        try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "update",
                             changes: changes, at: now)
         return listing
     }
@@ -104,7 +104,7 @@ public enum ListingStore {
         guard let listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
         try VersionMatch.require(ifVersion, current: listing.version)
         try db.run("DELETE FROM listings WHERE id = ?", [.integer(id)])   // history cascades
-        try AuditLog.record(db, actor: actor, entity: "listing", entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "delete",
                             changes: jsonObject(listing.fields), at: now)
     }
 

@@ -15,6 +15,7 @@ extension ProductStore {
     /// count says so), the matches are fetched by index and sorted. A text search sorted by
     /// id walks the FTS5 index itself, which yields rowids in order.
     public static func list(_ db: Connection, _ query: ProductQuery) throws -> Page<Product> {
+        try checkTaxonomy(query, in: db)
         var filter = SQLFilter()
         let searchDrives = query.text != nil && (query.sort == .id || query.sort == .idDescending)
         // The column rows are ordered and paged by: the FTS rowid is the product id.
@@ -122,6 +123,25 @@ extension ProductStore {
 }
 
 /// WHERE terms joined by AND, with their parameters in order.
+extension ProductStore {
+    /// A group or sub-group filter must name one in the taxonomy (API.md: a malformed value
+    /// is a 422, not ignored): `group=textiles`, an obsolete group, would otherwise look like
+    /// a group with no products. The taxonomy is data (`product_groups`), so it is read here.
+    static func checkTaxonomy(_ query: ProductQuery, in db: Connection) throws {
+        var errors: [FieldError] = []
+        if let group = query.group,
+           try db.scalarInt("SELECT count(*) FROM product_groups WHERE code = ?", [.text(group)]) == 0 {
+            let groups = try db.all("SELECT code FROM product_groups ORDER BY code") { $0.string(0) }
+            errors.append(FieldError("group", "must be one of \(groups.joined(separator: ", "))"))
+        }
+        if let subgroup = query.subgroup,
+           try db.scalarInt("SELECT count(*) FROM product_subgroups WHERE code = ?", [.text(subgroup)]) == 0 {
+            errors.append(FieldError("subgroup", "is not a sub-group code; see GET /api/v1/product-groups"))
+        }
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+}
+
 struct SQLFilter {
     private(set) var conditions: [String] = []
     private(set) var params: [SQLiteValue] = []

@@ -21,7 +21,7 @@ public struct AuditRoutes: RouteCollection {
         try parameters.check(allowed: Self.parameters)
         var errors: [FieldError] = []
         var query = AuditLog.Query()
-        query.entity = parameters.text("entity", maxLength: 64, errors: &errors)
+        query.entity = parameters.oneOf("entity", AuditEntity.self, errors: &errors)
         query.entityID = parameters.text("entity_id", maxLength: 64, errors: &errors)
         query.tokenID = parameters.int("token_id", in: 1...Int64.max, errors: &errors)
         query.limit = parameters.pageSize(errors: &errors)
