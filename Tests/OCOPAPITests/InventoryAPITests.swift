@@ -253,7 +253,16 @@ import Testing
                     for id in item["change_ids"]?.arrayValue ?? [] { seenChanges.insert(id.stringValue ?? "") }
                 }
                 cursor = try #require(json["next_cursor"]?.stringValue)
-                if json["has_more"]?.boolValue != true { break }
+                // The next page is also linked, as on every list (API.md), with the same cursor.
+                guard json["has_more"]?.boolValue == true else {
+                    #expect(page.header("Link") == nil)
+                    break
+                }
+                let link = try #require(page.header("Link"))
+                #expect(link.hasPrefix("<\(feedPath)?"))
+                #expect(link.hasSuffix(">; rel=\"next\""))
+                #expect(link.contains("after=\(cursor)"))
+                #expect(link.contains("limit=\(limit)"))
             }
         }
         try pull(a, limit: 50)

@@ -81,11 +81,16 @@ public struct InventoryRoutes: RouteCollection {
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         let page = try context.database.read { try InventoryStore.feed($0, pointOfSaleID: id, afterSeq: after, limit: Int(limit)) }
+        let next = InventoryRepresentation.feedCursor(pointOfSaleID: id, seq: page.lastSeq)
         var writer = JSONWriter(capacity: 128 + page.entries.count * 160)
-        InventoryRepresentation.write(page, nextCursor: InventoryRepresentation.feedCursor(pointOfSaleID: id, seq: page.lastSeq),
-                                      to: &writer)
+        InventoryRepresentation.write(page, nextCursor: next, to: &writer)
         // A feed answer is only true now: no caching between the terminal and the server.
-        return Responses.json(.ok, writer.bytes, headers: ["Cache-Control": "no-store"])
+        var headers: HTTPHeaders = ["Cache-Control": "no-store"]
+        // Like every list (API.md, RFC 8288), but the feed pages with `after`, not `cursor`.
+        if page.hasMore {
+            headers.add("Link", "<\(context.path)?\(parameters.replacing("after", with: next))>; rel=\"next\"")
+        }
+        return Responses.json(.ok, writer.bytes, headers: headers)
     }
 
     func get(_ context: RequestContext) throws -> HTTPResponse {
