@@ -138,6 +138,13 @@ import Testing
         let lines = csv.text.split(separator: "\r\n")
         #expect(lines.count == 4)
         #expect(lines[3] == "3,postmart,Postmart.vn,national,108,393,27.5,54,50.0,108")
+
+        // Taking Voso listings down (DELETE archives) changes today's figure, not mid-year's.
+        for listing in vosoListings[0..<10] {
+            #expect(try api.request("DELETE", "/api/v1/listings/\(listing)").status == 204)
+        }
+        #expect(try figures(report("?as_of=2024-06-30")) == figures(midYear))
+        #expect(try figures(report(""))["voso"]?.first == "150")
     }
 
     @Test func accessAndParameters() throws {

@@ -100,8 +100,23 @@ import Testing
         let first = try database.read { try ListingStore.list($0, query) }
         query.cursor = first.nextCursor.flatMap(Cursor.init(encoded:))
         #expect(try database.read { try ListingStore.list($0, query) }.items.map(\.id) == [c.id])
-        try database.write { try ListingStore.delete($0, id: b.id, ifVersion: 1, actor: .system, now: testNow) }
-        #expect(try ids { _ in } == [a.id, c.id])
-        #expect(try database.read { try $0.scalarInt("SELECT count(*) FROM listing_history WHERE listing_id = ?", [.integer(b.id)]) } == 0)
+        let historyBefore = try database.read {
+            try $0.scalarInt("SELECT count(*) FROM listing_history WHERE listing_id = ?", [.integer(b.id)])
+        }
+        let removed = try database.write {
+            try ListingStore.remove($0, id: b.id, ifVersion: 1, today: F.day("2024-06-01"), actor: .system, now: testNow)
+        }
+        #expect(removed.fields.status == .removed)
+        #expect(removed.version == 2)
+        // Archived, not erased: still listed, and its past is still there (one more state, from today).
+        #expect(try ids { _ in } == [a.id, b.id, c.id])
+        #expect(try ids { $0.status = .removed } == [b.id])
+        #expect(try database.read {
+            try $0.scalarInt("SELECT count(*) FROM listing_history WHERE listing_id = ?", [.integer(b.id)])
+        } == (historyBefore ?? 0) + 1)
+        // Removing it again changes nothing.
+        #expect(try database.write {
+            try ListingStore.remove($0, id: b.id, ifVersion: nil, today: F.day("2024-06-02"), actor: .system, now: testNow)
+        }.version == 2)
     }
 }

@@ -98,14 +98,18 @@ public enum ListingStore {
         return listing
     }
 
-    /// Erases a listing entered by mistake, with its history (the audit log keeps what it said).
-    /// A listing that really ends is set to `removed` instead, which keeps its past in reports.
-    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
+    /// Takes a listing down from `today` (DELETE archives it, API.md "Writes"): its status
+    /// becomes `removed` and its history keeps what it was before, so a report as of an earlier
+    /// day says what it said ("last year's figure stays what it was", issue 5). Erasing the row
+    /// would rewrite that past. A listing already removed is left as it is.
+    public static func remove(_ db: Connection, id: Int64, ifVersion: VersionMatch?, today: CivilDate,
+                              actor: Actor, now: Timestamp) throws -> Listing {
         guard let listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
         try VersionMatch.require(ifVersion, current: listing.version)
-        try db.run("DELETE FROM listings WHERE id = ?", [.integer(id)])   // history cascades
-        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "delete",
-                            changes: jsonObject(listing.fields), at: now)
+        guard listing.fields.status != .removed else { return listing }
+        var fields = listing.fields
+        fields.status = .removed
+        return try replace(db, id: id, with: fields, ifVersion: nil, today: today, actor: actor, now: now)
     }
 
     /// The fields under their API names; what the audit log records.

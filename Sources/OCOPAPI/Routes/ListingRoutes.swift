@@ -30,7 +30,7 @@ public struct ListingRoutes: RouteCollection {
                   doc: RouteDoc("Change some fields (JSON merge patch), e.g. status", tag: tag, request: "ListingPatch",
                                 response: "Listing"), handler: patch),
             Route(.delete, "/api/v1/listings/{id}", access: .officers,
-                  doc: RouteDoc("Erase a listing entered by mistake (set status removed to end a real one)", tag: tag,
+                  doc: RouteDoc("Take a listing down from today (status removed; its history, and so past reports, stay)", tag: tag,
                                 status: 204), handler: delete),
         ]
     }
@@ -115,9 +115,9 @@ public struct ListingRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let ifVersion = try context.ifMatchVersion()
-        let actor = context.actor, now = context.now
+        let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return try context.write { db in
-            try ListingStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
+            _ = try ListingStore.remove(db, id: id, ifVersion: ifVersion, today: today, actor: actor, now: now)
             return Responses.noContent()
         }
     }
