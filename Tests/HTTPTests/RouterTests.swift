@@ -37,6 +37,15 @@ import Testing
         #expect(handler(r.match(.get, path: "/")) == "root")
     }
 
+    /// A literal branch that only prefixes longer routes gives way to a parameter that matches.
+    @Test func aPrefixOfALongerRouteBacktracks() {
+        var r = Router<String>()
+        r.add(.get, "/a/{x}", "param")
+        r.add(.get, "/a/b/c", "long")
+        #expect(handler(r.match(.get, path: "/a/b")) == "param")
+        #expect(handler(r.match(.get, path: "/a/b/c")) == "long")
+    }
+
     @Test func headFallsBackToGet() {
         #expect(handler(router().match(.head, path: "/api/v1/producers/1")) == "get")
     }
@@ -51,6 +60,41 @@ import Testing
     @Test func unknownPathsAndMalformedEscapes() {
         let r = router()
         for path in ["/api/v1", "/api/v1/producers/1/extra", "/api/v1/producers/", "api/v1/producers", "/api/v1/%zz", "//api/v1/producers"] {
+            if case .notFound = r.match(.get, path: Substring(path)) { continue }
+            Issue.record("\(path) should not match")
+        }
+    }
+
+    /// A `{name...}` catch-all takes what no literal or parameter route does, as sent.
+    @Test func catchAllTakesTheRestAsSent() {
+        var r = Router<String>()
+        r.add(.get, "/01/{gtin}", "key")
+        r.add(.get, "/01/{gtin}/10/{lot}", "lot")
+        r.add(.get, "/01/{gtin}/{rest...}", "other")
+        r.add(.post, "/01/{gtin}/{rest...}", "other-post")
+        #expect(handler(r.match(.get, path: "/01/123")) == "key")
+        guard case .found(let h, let params, let pattern) = r.match(.get, path: "/01/123/10/A%2FB") else {
+            Issue.record("no lot match"); return
+        }
+        #expect(h == "lot" && params["lot"] == "A/B" && pattern == "/01/{gtin}/10/{lot}")
+        for (path, rest) in [("/01/123/21/x/10/y", "21/x/10/y"), ("/01/123/10", "10"), ("/01/123/10/", "10/"),
+                             ("/01/123/", ""), ("/01/123/10/%zz", "10/%zz"), ("/01/123/10/a/b", "10/a/b"),
+                             ("/01/123//x", "/x")] {
+            guard case .found(let h, let params, _) = r.match(.get, path: Substring(path)) else {
+                Issue.record("\(path) not caught"); continue
+            }
+            #expect(h == "other", "\(path)")
+            #expect(params["gtin"] == "123")
+            #expect(params["rest"] == rest, "\(path)")
+        }
+        #expect(handler(r.match(.head, path: "/01/123/x")) == "other")
+        #expect(handler(r.match(.post, path: "/01/123/x")) == "other-post")
+        guard case .methodNotAllowed(let allowed) = r.match(.delete, path: "/01/123/x") else {
+            Issue.record("expected 405"); return
+        }
+        #expect(allowed.map(\.rawValue) == ["GET", "HEAD", "POST", "OPTIONS"])
+        // Before the catch-all's parent: nothing to catch.
+        for path in ["/01", "/01/", "/01/%zz/x", "/02/123/x"] {
             if case .notFound = r.match(.get, path: Substring(path)) { continue }
             Issue.record("\(path) should not match")
         }

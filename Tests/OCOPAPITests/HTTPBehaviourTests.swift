@@ -91,14 +91,14 @@ import Testing
         #expect(document["openapi"]?.stringValue == "3.1.0")
         let paths = try #require(document["paths"]?.objectValue)
         for route in server.app.routes {
-            let operation = paths[route.pattern]?[route.method.rawValue.lowercased()]
+            let operation = paths[OpenAPIDocument.documentedPath(route.pattern)]?[route.method.rawValue.lowercased()]
             #expect(operation != nil, "\(route.method) \(route.pattern) missing from openapi.json")
             #expect(operation?["responses"] != nil)
         }
         // Every schema a route names exists.
         let schemas = try #require(document["components"]?["schemas"]?.objectValue)
         for route in server.app.routes {
-            for name in [route.doc.requestSchema, route.doc.responseSchema].compactMap({ $0 }) {
+            for name in [route.doc.requestSchema, route.doc.responseSchema].compactMap({ $0 }) + route.doc.otherResponses.map(\.schema) {
                 #expect(schemas[name] != nil, "schema \(name) missing")
             }
         }

@@ -1,6 +1,11 @@
 /// Routes requests by method and path pattern (`/api/v1/producers/{id}`).
 /// Routes are registered while building, then the router is used read-only:
 /// it is a value type, so a copy handed to the server can never change.
+///
+/// A last segment `{name...}` is a catch-all: it takes the rest of the path (one or more
+/// segments, empty ones too) when no literal or `{name}` route matches, for handlers whose
+/// own grammar decides what a path means and what is malformed (the GS1 Digital Link resolver
+/// answers 400, not 404, to `/01/{gtin}/21/x/10/y`).
 public struct Router<Handler: Sendable>: Sendable {
     private var root = RouteNode<Handler>()
     /// Every registered (method, pattern), in registration order (for OpenAPI and tests).
@@ -23,13 +28,13 @@ public struct Router<Handler: Sendable>: Sendable {
     public func match(_ method: HTTPMethod, path: Substring) -> RouteMatch<Handler> {
         guard path.first == "/" else { return .notFound }
         var parameters = RouteParameters()
-        var segments: [Substring] = []
-        for raw in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let decoded = PercentDecoding.decode(raw) else { return .notFound }
-            segments.append(decoded)
+        // A segment with a malformed escape matches no literal and no `{name}`; only a catch-all,
+        // which gets the text as sent, can take it.
+        var segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+            PathSegment(raw: $0, decoded: PercentDecoding.decode($0))
         }
         // A trailing slash names a different resource; "/" itself has no segments.
-        if segments == [""] { segments = [] }
+        if segments.count == 1 && segments[0].raw.isEmpty { segments = [] }
         guard let node = root.find(segments[...], parameters: &parameters) else { return .notFound }
         if let entry = node.handlers[method] {
             return .found(entry.handler, parameters, pattern: entry.pattern)
@@ -50,7 +55,9 @@ public enum RouteMatch<Handler: Sendable>: Sendable {
     case notFound
 }
 
-/// Path parameters captured by `{name}` segments, percent-decoded.
+/// Path parameters captured by `{name}` segments, percent-decoded; a `{name...}` catch-all
+/// holds the rest of the path as sent (still percent-encoded, slashes included), because
+/// only its handler knows whether `%2F` and `/` mean the same there.
 public struct RouteParameters: Sendable {
     private var values: [(name: String, value: String)] = []
 
@@ -67,7 +74,13 @@ public struct RouteParameters: Sendable {
     mutating func removeLast() { values.removeLast() }
 }
 
-/// One node of the routing trie: literal children first, then one parameter child.
+/// One segment of a request path: as sent, and percent-decoded (nil when malformed).
+struct PathSegment {
+    let raw: Substring
+    let decoded: Substring?
+}
+
+/// One node of the routing trie: literal children first, then one parameter child, then one catch-all.
 struct RouteNode<Handler: Sendable>: Sendable {
     struct Entry: Sendable {
         let handler: Handler
@@ -77,7 +90,15 @@ struct RouteNode<Handler: Sendable>: Sendable {
     var literals: [String: RouteNode] = [:]
     var parameterName: String?
     var parameterChild: [RouteNode] = []   // zero or one; an array because structs cannot nest themselves
+    var catchAllName: String?
+    var catchAllChild: [RouteNode] = []    // zero or one, a leaf
     var handlers: [HTTPMethod: Entry] = [:]
+
+    /// `{name...}`: the name, else nil.
+    static func catchAllName(_ segment: Substring) -> String? {
+        guard segment.hasPrefix("{") && segment.hasSuffix("...}") else { return nil }
+        return String(segment.dropFirst().dropLast(4))
+    }
 
     static func segments(of pattern: String) -> [Substring] {
         precondition(pattern.first == "/", "route pattern must start with /: \(pattern)")
@@ -99,7 +120,13 @@ struct RouteNode<Handler: Sendable>: Sendable {
             return
         }
         let rest = segments.dropFirst()
-        if first.hasPrefix("{") && first.hasSuffix("}") {
+        if let name = Self.catchAllName(first) {
+            precondition(rest.isEmpty, "a catch-all {name...} must be the last segment: \(pattern)")
+            precondition(catchAllName == nil || catchAllName == name, "conflicting catch-all names at \(pattern)")
+            catchAllName = name
+            if catchAllChild.isEmpty { catchAllChild.append(RouteNode()) }
+            catchAllChild[0].handlers[method] = Entry(handler: handler, pattern: pattern)
+        } else if first.hasPrefix("{") && first.hasSuffix("}") {
             let name = String(first.dropFirst().dropLast())
             precondition(parameterName == nil || parameterName == name,
                          "conflicting parameter names at \(pattern)")
@@ -114,7 +141,10 @@ struct RouteNode<Handler: Sendable>: Sendable {
     func lookupPattern(_ segments: [Substring]) -> RouteNode? {
         var node = self
         for segment in segments {
-            if segment.hasPrefix("{") {
+            if Self.catchAllName(segment) != nil {
+                guard let child = node.catchAllChild.first else { return nil }
+                node = child
+            } else if segment.hasPrefix("{") {
                 guard let child = node.parameterChild.first else { return nil }
                 node = child
             } else {
@@ -125,17 +155,26 @@ struct RouteNode<Handler: Sendable>: Sendable {
         return node
     }
 
-    /// Literal segments win over parameters; backtracks if a literal branch dead-ends.
-    func find(_ segments: ArraySlice<Substring>, parameters: inout RouteParameters) -> RouteNode? {
-        guard let first = segments.first else { return self }
+    /// Literal segments win over parameters, parameters over a catch-all; backtracks if a branch
+    /// dead-ends, including at a node that is only a prefix of longer routes (`/01/{gtin}/10`).
+    func find(_ segments: ArraySlice<PathSegment>, parameters: inout RouteParameters) -> RouteNode? {
+        guard let first = segments.first else { return handlers.isEmpty ? nil : self }
         let rest = segments.dropFirst()
-        if let child = literals[String(first)], let found = child.find(rest, parameters: &parameters) {
-            return found
+        if let decoded = first.decoded {
+            if let child = literals[String(decoded)], let found = child.find(rest, parameters: &parameters) {
+                return found
+            }
+            if let name = parameterName, let child = parameterChild.first, !decoded.isEmpty {
+                parameters.append(name, decoded)
+                if let found = child.find(rest, parameters: &parameters) { return found }
+                parameters.removeLast()
+            }
         }
-        if let name = parameterName, let child = parameterChild.first, !first.isEmpty {
-            parameters.append(name, first)
-            if let found = child.find(rest, parameters: &parameters) { return found }
-            parameters.removeLast()
+        if let name = catchAllName, let child = catchAllChild.first, let last = segments.last {
+            // The segments are slices of one path: the rest is the text from the first to the last.
+            let base = first.raw.base
+            parameters.append(name, base[first.raw.startIndex..<last.raw.endIndex])
+            return child
         }
         return nil
     }

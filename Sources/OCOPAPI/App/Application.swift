@@ -63,6 +63,7 @@ public final class Application: Sendable {
         routes += FairRoutes().routes() + FairBoothRoutes().routes() + FairSaleRoutes().routes() + PlatformRoutes().routes() + ListingRoutes().routes() + FairReportRoutes().routes() + EcommerceReportRoutes().routes()
         routes += SalesReportRoutes().routes() + StockReportRoutes().routes()
         routes += OverviewReportRoutes().routes()
+        routes += ResolverRoutes().routes()
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 

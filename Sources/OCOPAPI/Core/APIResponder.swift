@@ -36,7 +36,9 @@ public final class APIResponder: HTTPResponder {
         let requestID = requestID(for: request)
         var path = String(request.path)
         var wantsCSV = request.headers["Accept"]?.contains("text/csv") ?? false
-        let csvSuffix = path.hasSuffix(".csv")
+        // The `.csv` suffix is a convention of the JSON API's lists (API.md "Lists"); outside
+        // `/api/v1/` it is data: a lot `/01/…/10/B7.csv` or a product code `/t/QN-1.csv`.
+        let csvSuffix = path.hasPrefix("/api/v1/") && path.hasSuffix(".csv")
         if csvSuffix {
             path.removeLast(4)
             wantsCSV = true

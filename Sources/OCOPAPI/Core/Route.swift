@@ -25,9 +25,12 @@ public struct RouteDoc: Sendable {
     public var queryParameters: [String] = []
     /// Whether the response can also be `text/csv`.
     public var csv = false
+    /// Answers besides the success status and problems (a resolver's linkset beside its redirect).
+    public var otherResponses: [DocResponse] = []
 
     public init(_ summary: String, tag: String, request: String? = nil, response: String? = nil,
-                isList: Bool = false, status: Int = 200, query: [String] = [], csv: Bool = false) {
+                isList: Bool = false, status: Int = 200, query: [String] = [], csv: Bool = false,
+                also otherResponses: [DocResponse] = []) {
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
@@ -36,6 +39,23 @@ public struct RouteDoc: Sendable {
         self.successStatus = status
         self.queryParameters = query
         self.csv = csv
+        self.otherResponses = otherResponses
+    }
+}
+
+/// One more response a route documents: its status, when it is given, and its body.
+public struct DocResponse: Sendable {
+    public var status: Int
+    public var description: String
+    public var mediaType: String
+    /// Name of the body schema in `components.schemas`.
+    public var schema: String
+
+    public init(_ status: Int, _ description: String, mediaType: String = "application/json", schema: String) {
+        self.status = status
+        self.description = description
+        self.mediaType = mediaType
+        self.schema = schema
     }
 }
 

@@ -5,7 +5,7 @@ public enum OpenAPIDocument {
     public static func build(routes: [Route], version: String) -> JSONValue {
         var paths = JSONObject()
         for route in routes {
-            let path = route.pattern
+            let path = documentedPath(route.pattern)
             var item = paths[path]?.objectValue ?? JSONObject()
             item[route.method.rawValue.lowercased()] = .object(operation(route))
             paths[path] = .object(item)
@@ -27,6 +27,14 @@ public enum OpenAPIDocument {
         ]))
     }
 
+    /// The OpenAPI path of a route pattern: a catch-all `{name...}` is written `{name}`, since
+    /// OpenAPI path templates have no multi-segment form (its parameter says it may hold `/`).
+    public static func documentedPath(_ pattern: String) -> String {
+        pattern.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("...}") ? "{" + segment.dropFirst().dropLast(4) + "}" : String(segment)
+        }.joined(separator: "/")
+    }
+
     /// Each word's first letter upper-case, the rest lower-case, words being runs of letters
     /// and digits ("openapi.json" → "Openapi.Json"), as Foundation's `capitalized` gave.
     static func capitalized(_ text: Substring) -> String {
@@ -46,9 +54,13 @@ public enum OpenAPIDocument {
             .split(separator: "/").map { $0.hasPrefix("{") ? "By" + capitalized($0.dropFirst().dropLast()) : capitalized($0) }
             .joined().filter { $0.isLetter || $0.isNumber })
         var parameters: [JSONValue] = route.pattern.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
-            let name = String(segment.dropFirst().dropLast())
+            let catchAll = segment.hasSuffix("...}")
+            let name = String(segment.dropFirst().dropLast(catchAll ? 4 : 1))
+            let schema = catchAll
+                ? Schemas.type("string", description: "The rest of the path, slashes included")
+                : pathParameterSchema(name)
             return .object(JSONObject([("name", .string(name)), ("in", .string("path")),
-                                       ("required", .bool(true)), ("schema", pathParameterSchema(name))]))
+                                       ("required", .bool(true)), ("schema", schema)]))
         }
         parameters += doc.queryParameters.map { name in
             .object(JSONObject([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)),
@@ -79,7 +91,15 @@ public enum OpenAPIDocument {
         let problem = JSONObject([("description", .string("Problem details (RFC 9457)")),
                                   ("content", .object(JSONObject([("application/problem+json",
                                                                    .object(JSONObject([("schema", ref("Problem"))])))])))])
-        op["responses"] = .object(JSONObject([(String(doc.successStatus), .object(success)), ("default", .object(problem))]))
+        var responses = JSONObject([(String(doc.successStatus), .object(success))])
+        for other in doc.otherResponses {
+            responses[String(other.status)] = .object(JSONObject([
+                ("description", .string(other.description)),
+                ("content", .object(JSONObject([(other.mediaType, .object(JSONObject([("schema", ref(other.schema))])))]))),
+            ]))
+        }
+        responses["default"] = .object(problem)
+        op["responses"] = .object(responses)
         return op
     }
 

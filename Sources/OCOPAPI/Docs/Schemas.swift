@@ -324,6 +324,7 @@ enum Schemas {
                                 ("errors", .object(JSONObject([("type", .string("array")),
                                                                ("items", object([("field", type("string")), ("message", type("string"))]))])))],
                                required: ["type", "title", "status"], additional: true)),
-        ] + qualitySchemas + reportSchemas + pointOfSaleSchemas + tradePromotionSchemas + salesReportSchemas + stockReportSchemas + overviewReportSchemas)
+        ] + qualitySchemas + reportSchemas + pointOfSaleSchemas + tradePromotionSchemas + salesReportSchemas + stockReportSchemas + overviewReportSchemas
+                   + resolverSchemas)
     }
 }

@@ -1,0 +1,198 @@
+import HTTP
+import OCOP
+
+/// The public traceability resolver (DOMAIN.md "Codes and traceability"): what a phone reaches
+/// when it scans a product's QR code. `/01/{gtin}[/10/{lot}][/21/{serial}]` is a GS1 Digital
+/// Link; `/t/{code}` names the product by its human code. Anonymous; GET and HEAD.
+///
+/// - By default: 307 to the default link, the public product record.
+/// - `Accept` preferring `application/linkset+json`, or `?linkType=all`: 200 with the RFC 9264
+///   linkset of every public record the product links to.
+/// - `?linkType=gs1:certificationInfo` (or the type's URI): 307 to that link; 404 when the
+///   product has none.
+/// - A malformed URI — GTIN, qualifier order, lot or serial, an unknown query parameter — is a
+///   400 naming what is wrong (GS1 resolvers answer 400 to a URI they cannot parse, so here even
+///   an unknown parameter is 400 rather than the JSON API's 422).
+///
+/// Lots and serials are checked and echoed in the linkset's anchor, but lots are not modelled
+/// yet (no lot or event records exist), so they change no target: every lot and serial of a GTIN
+/// resolves to the product's links. A lot model would narrow them here.
+public struct ResolverRoutes: RouteCollection {
+    public init() {}
+
+    /// The one query parameter a GS1 resolver request takes here.
+    static let queryParameter = "linkType"
+    /// Phones and CDNs may reuse an answer for five minutes: links change rarely, and a stale
+    /// redirect still lands on the live product record.
+    static let cacheControl = "public, max-age=300"
+
+    public func routes() -> [Route] {
+        let tag = "traceability"
+        let linkset = [DocResponse(200, "The linkset, when Accept prefers application/linkset+json or ?linkType=all",
+                                   mediaType: LinksetRepresentation.mediaType, schema: "Linkset")]
+        func doc(_ summary: String) -> RouteDoc {
+            RouteDoc(summary + ": 307 to the default link (the product record); the linkset on request; "
+                     + "?linkType=gs1:{type} redirects to that link (404 if the product has none)",
+                     tag: tag, status: 307, query: [Self.queryParameter], also: linkset)
+        }
+        return [
+            Route(.get, "/01/{gtin}", access: .anyone,
+                  doc: doc("GS1 Digital Link of a GTIN (8, 12, 13 or 14 digits, normalised to 14)"), handler: digitalLink),
+            Route(.get, "/01/{gtin}/10/{lot}", access: .anyone,
+                  doc: doc("GS1 Digital Link of a lot (1-20 characters of GS1 set 82; lots do not narrow the links yet)"),
+                  handler: digitalLink),
+            Route(.get, "/01/{gtin}/21/{serial}", access: .anyone,
+                  doc: doc("GS1 Digital Link of a serial number (1-20 characters of GS1 set 82)"), handler: digitalLink),
+            Route(.get, "/01/{gtin}/10/{lot}/21/{serial}", access: .anyone,
+                  doc: doc("GS1 Digital Link of a serial number within a lot"), handler: digitalLink),
+            Route(.get, "/01/{gtin}/{qualifiers...}", access: .anyone,
+                  doc: RouteDoc("Any other path after a GTIN (qualifiers out of order, repeated, unknown or empty) "
+                                + "is a malformed Digital Link: 400 naming what is wrong", tag: tag, status: 400),
+                  handler: digitalLink),
+            Route(.get, "/t/{code}", access: .anyone,
+                  doc: doc("A product by its code, e.g. /t/QN-TP-0001 (a / in a code is sent as %2F)"), handler: code),
+        ]
+    }
+
+    /// Every `/01/…` route: the path is parsed whole from the request, so a malformed one gets the
+    /// same precise 400 whichever route caught it, and `%2F` inside a lot stays part of the lot.
+    func digitalLink(_ context: RequestContext) throws -> HTTPResponse {
+        var segments: [String] = []
+        for raw in context.request.path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            guard let segment = PercentDecoding.decodeToString(raw) else {
+                throw Self.malformed([FieldError("path", "has a malformed percent-escape or bytes that are not UTF-8")])
+            }
+            segments.append(segment)
+        }
+        let link: DigitalLink
+        do {
+            link = try DigitalLink.parse(segments: segments)
+        } catch {
+            throw Self.malformed([FieldError(error.field, error.message)])
+        }
+        return try resolve(context, key: .gtin(link.gtin), anchor: link.path)
+    }
+
+    func code(_ context: RequestContext) throws -> HTTPResponse {
+        let text = context.parameters["code"] ?? ""
+        let key: ProductKey
+        do {
+            key = try ProductKey.code(parsing: text)
+        } catch {
+            throw Self.malformed([FieldError(error.field, error.message)])
+        }
+        return try resolve(context, key: key, anchor: "/t/" + DigitalLink.encode(text))
+    }
+
+    /// What the request asks for, then one read: the product's id alone for the default redirect
+    /// (the QR-scan path), its links for a linkset or a link type.
+    func resolve(_ context: RequestContext, key: ProductKey, anchor: String) throws -> HTTPResponse {
+        let wanted = try Self.wanted(context)
+        if case .defaultLink = wanted {
+            guard let id = try context.database.read({ try TraceabilityStore.productID($0, key) }) else {
+                throw Self.unknown(key)
+            }
+            return Self.redirect(to: "/api/v1/products/\(id)", anchor: anchor)
+        }
+        guard let trace = try context.database.read({ try TraceabilityStore.trace($0, key) }) else {
+            throw Self.unknown(key)
+        }
+        let links = LinksetRepresentation.links(for: trace)
+        if case .linkType(let linkType) = wanted {
+            guard let term = LinksetRepresentation.term(of: linkType),
+                  let link = links.first(where: { $0.type == term })?.links.first else {
+                throw Problem.notFound("product \(trace.code) has no link of type \(linkType); ?linkType=all lists the ones it has")
+            }
+            return Self.redirect(to: link.href, anchor: anchor)
+        }
+        var headers = Self.cacheHeaders
+        headers.set("Content-Type", LinksetRepresentation.mediaType)
+        return HTTPResponse(status: .ok, headers: headers, body: LinksetRepresentation.render(anchor: anchor, links))
+    }
+
+    // MARK: The request
+
+    enum Wanted: Equatable {
+        case defaultLink
+        case linkset
+        /// `?linkType=` as given (`gs1:pip`, `https://gs1.org/voc/pip`, …).
+        case linkType(String)
+    }
+
+    /// `?linkType=` wins over `Accept` (it names exactly one answer); without it, `Accept` chooses.
+    static func wanted(_ context: RequestContext) throws(Problem) -> Wanted {
+        let query = try context.query()
+        var errors: [FieldError] = []
+        var seen = Set<String>()
+        for name in query.names {
+            if name != queryParameter {
+                errors.append(FieldError(name, "is not a parameter of the resolver; the only one is \(queryParameter)"))
+            } else if !seen.insert(name).inserted {
+                errors.append(FieldError(name, "is given more than once"))
+            }
+        }
+        if !errors.isEmpty { throw malformed(errors) }
+        if let linkType = query[queryParameter] {
+            if linkType == "all" { return .linkset }
+            guard !linkType.isEmpty else {
+                throw malformed([FieldError(queryParameter, "must be all, gs1:{type} or a link type URI")])
+            }
+            return .linkType(linkType)
+        }
+        return prefersLinkset(context.request.headers["Accept"]) ? .linkset : .defaultLink
+    }
+
+    /// Whether `Accept` names the linkset with a weight no other range beats (RFC 9110 §12.5.1).
+    /// `*/*` alone, a browser's `text/html,…` or `application/json` get the redirect; ties go to
+    /// the linkset, which the client named explicitly.
+    static func prefersLinkset(_ accept: String?) -> Bool {
+        guard let accept else { return false }
+        var linkset: Double?
+        var others = 0.0
+        for range in accept.split(separator: ",") {
+            let parts = range.split(separator: ";")
+            let media = (parts.first ?? "").trimmingASCIIWhitespace().lowercasedASCII()
+            guard !media.isEmpty else { continue }
+            var weight = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1)
+                if pair.count == 2, pair[0].trimmingASCIIWhitespace().lowercasedASCII() == "q" {
+                    weight = min(max(Double(pair[1].trimmingASCIIWhitespace()) ?? 0, 0), 1)
+                }
+            }
+            if media == LinksetRepresentation.mediaType {
+                linkset = max(linkset ?? 0, weight)
+            } else {
+                others = max(others, weight)
+            }
+        }
+        guard let linkset else { return false }
+        return linkset > 0 && linkset >= others
+    }
+
+    // MARK: Responses
+
+    /// The answer depends on `Accept`, so shared caches must key on it too.
+    static var cacheHeaders: HTTPHeaders { ["Cache-Control": cacheControl, "Vary": "Accept"] }
+
+    /// 307 keeps the method (a HEAD stays a HEAD); `Link` tells a client where the full list is
+    /// (RFC 9264 §6: the `linkset` relation).
+    static func redirect(to target: String, anchor: String) -> HTTPResponse {
+        var headers = cacheHeaders
+        headers.set("Location", target)
+        headers.add("Link", "<\(anchor)?\(queryParameter)=all>; rel=\"linkset\"; type=\"\(LinksetRepresentation.mediaType)\"")
+        return HTTPResponse(status: .temporaryRedirect, headers: headers)
+    }
+
+    static func malformed(_ errors: [FieldError]) -> Problem {
+        Problem(.badRequest, type: "malformed-request", title: "Malformed resolver request",
+                detail: errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "), errors: errors)
+    }
+
+    static func unknown(_ key: ProductKey) -> Problem {
+        switch key {
+        case .gtin(let gtin): return .notFound("no product has GTIN \(gtin.digits)")
+        case .code(let code): return .notFound("no product has code \(code)")
+        }
+    }
+}
