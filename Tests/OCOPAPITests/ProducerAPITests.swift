@@ -302,6 +302,18 @@ import Testing
         #expect(try audit.json["items"]?.arrayValue?.count == 1)
     }
 
+    /// An id names one producer for ever: after the newest is deleted, the next one gets a new id,
+    /// so a kept ETag or audit trail never speaks of a stranger.
+    @Test func idsAreNotReusedAfterADelete() throws {
+        let old = try createID("HTX Cũ")
+        #expect(try client.request("DELETE", "/api/v1/producers/\(old)", headers: [admin]).status == 204)
+        let new = try createID("HTX Mới")
+        #expect(new == old + 1)
+        #expect(try client.request("GET", "/api/v1/producers/\(old)").status == 404)
+        let audit = try client.request("GET", "/api/v1/audit?entity=producer&entity_id=\(old)", headers: [admin])
+        #expect(try audit.json["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } == ["delete", "create"])
+    }
+
     @Test func everyWriteIsAudited() throws {
         let id = try createID("Cơ sở kiểm tra")
         _ = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"district":"Cô Tô"}"#)

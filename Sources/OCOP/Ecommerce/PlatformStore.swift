@@ -52,7 +52,7 @@ public enum PlatformStore {
         try check(fields)
         do {
             try db.run("""
-                INSERT INTO platforms (code, name, url, kind, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO platforms (id, code, name, url, kind, created_at, updated_at, version) VALUES (\(RetiredIDs.nextID("platforms")), ?, ?, ?, ?, ?, ?, 1)
                 """, bindings(fields) + [.text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateCode(fields.code)

@@ -60,8 +60,8 @@ public enum BoothStore {
         try check(db, fields)
         do {
             try db.run("""
-                INSERT INTO fair_booths (fair_id, producer_id, exhibitor_name, province, is_local, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO fair_booths (id, fair_id, producer_id, exhibitor_name, province, is_local, created_at, updated_at, version)
+                VALUES (\(RetiredIDs.nextID("fair_booths")), ?, ?, ?, ?, ?, ?, ?, 1)
                 """, [.integer(fairID)] + bindings(fields) + [.text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateProducer(fairID, fields)

@@ -66,8 +66,8 @@ public enum FairSaleStore {
         do {
             // The booth's locality and producer are repeated on the entry for the reports (see the schema).
             try db.run("""
-                INSERT INTO fair_sales (fair_id, booth_id, is_local, producer_id, day, revenue_vnd, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO fair_sales (id, fair_id, booth_id, is_local, producer_id, day, revenue_vnd, created_at, updated_at, version)
+                VALUES (\(RetiredIDs.nextID("fair_sales")), ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, [.integer(fairID), .integer(boothID), SQLiteValue(booth.isLocal), SQLiteValue(booth.fields.exhibitor.producerID),
                       .text(fields.day.description), .integer(fields.revenueVND), .text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {

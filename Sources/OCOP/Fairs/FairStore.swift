@@ -50,9 +50,9 @@ public enum FairStore {
     public static func create(_ db: Connection, _ fields: FairFields, actor: Actor, now: Timestamp) throws -> Fair {
         try check(fields)
         try db.run("""
-            INSERT INTO fairs (name, kind, starts_on, ends_on, venue, commune, district, province, organizer, visitors,
+            INSERT INTO fairs (id, name, kind, starts_on, ends_on, venue, commune, district, province, organizer, visitors,
                                created_at, updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            VALUES (\(RetiredIDs.nextID("fairs")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """, bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
         try db.run("INSERT INTO fairs_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])

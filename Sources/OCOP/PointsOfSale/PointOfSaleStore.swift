@@ -55,10 +55,10 @@ public enum PointOfSaleStore {
         try check(fields)
         do {
             try db.run("""
-                INSERT INTO points_of_sale (code, name, kind, commune, district, address, opened_on, manager, phone,
+                INSERT INTO points_of_sale (id, code, name, kind, commune, district, address, opened_on, manager, phone,
                                             has_ocop_sign, has_shelves, has_price_list, channels,
                                             created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                VALUES (\(RetiredIDs.nextID("points_of_sale")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, bindings(fields) + [.text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateCode(fields.code)

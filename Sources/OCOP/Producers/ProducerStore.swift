@@ -53,9 +53,9 @@ public enum ProducerStore {
         let stamp = now.description
         do {
             try db.run("""
-                INSERT INTO producers (name, name_key, kind, tax_code, commune, district, address, phone, email,
+                INSERT INTO producers (id, name, name_key, kind, tax_code, commune, district, address, phone, email,
                                        representative, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                VALUES (\(RetiredIDs.nextID("producers")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, bindings(fields, nameKey: draft.nameKey) + [.text(stamp), .text(stamp)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateTaxCode(fields)

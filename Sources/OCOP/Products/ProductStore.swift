@@ -131,9 +131,9 @@ public enum ProductStore {
     /// Inserts a checked product with its area links and search row; returns its id.
     static func insert(_ db: Connection, _ fields: ProductFields, producerName: String, now: Timestamp) throws -> Int64 {
         try db.run("""
-            INSERT INTO products (code, name, name_key, producer_id, group_code, subgroup_code, description, unit,
+            INSERT INTO products (id, code, name, name_key, producer_id, group_code, subgroup_code, description, unit,
                                   price_vnd, gtin, origin_province, image_urls, created_at, updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            VALUES (\(RetiredIDs.nextID("products")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """, bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
         try insertAreas(db, productID: id, fields.rawMaterialAreaIDs)

@@ -53,8 +53,8 @@ public enum InspectionStore {
         }
         try check(fields, now: now)
         try db.run("""
-            INSERT INTO inspections (product_id, inspected_on, agency, kind, result, findings, created_at, updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+            INSERT INTO inspections (id, product_id, inspected_on, agency, kind, result, findings, created_at, updated_at, version)
+            VALUES (\(RetiredIDs.nextID("inspections")), ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """, [.integer(productID)] + bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
         var changes = fields.jsonObject

@@ -43,9 +43,9 @@ public enum PackingFacilityStore {
         try check(db, fields)
         do {
             try db.run("""
-                INSERT INTO packing_facilities (code, name, commune, district, address, producer_id, market,
+                INSERT INTO packing_facilities (id, code, name, commune, district, address, producer_id, market,
                                                 created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                VALUES (\(RetiredIDs.nextID("packing_facilities")), ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, bindings(fields) + [.text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateCode(fields.code)

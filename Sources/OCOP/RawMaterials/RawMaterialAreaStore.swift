@@ -54,9 +54,9 @@ public enum RawMaterialAreaStore {
         try check(db, fields)
         do {
             try db.run("""
-                INSERT INTO raw_material_areas (code, name, kind, area_m2, commune, district, producer_id, market,
+                INSERT INTO raw_material_areas (id, code, name, kind, area_m2, commune, district, producer_id, market,
                                                 created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                VALUES (\(RetiredIDs.nextID("raw_material_areas")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, bindings(fields) + [.text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateCode(fields.code)

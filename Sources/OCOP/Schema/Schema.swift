@@ -17,6 +17,7 @@ public enum Schema {
         migrator.register("0011_trade_promotion_reports", reshapeTradePromotionForReports)
         migrator.register("0012_cheaper_writes", cheaperWrites)
         migrator.register("0013_ledger_in_arrival_order", ledgerInArrivalOrder)
+        migrator.register("0014_ids_never_reused", retireDeletedIDs)
         return migrator
     }
 
