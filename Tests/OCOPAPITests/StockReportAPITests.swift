@@ -91,6 +91,18 @@ import Testing
                                        body: #"{"low_stock_threshold":null}"#)
         #expect(reset.status == 200)
         #expect(try reset.json["is_default"]?.boolValue == true && reset.json["version"]?.int64Value == 2)
+
+        // GET, edit, PUT: what GET showed may come back, the read-only fields unchanged.
+        let shown = try client.request("GET", threshold(products[2]), headers: [api.admin]).text
+        let edited = shown.replacingOccurrences(of: #""low_stock_threshold":5"#, with: #""low_stock_threshold":4"#)
+        #expect(edited != shown)
+        let put = try client.request("PUT", threshold(products[2]), headers: [api.admin], body: edited)
+        #expect(put.status == 200, "\(put.text)")
+        #expect(try put.json["low_stock_threshold"]?.int64Value == 4)
+        // The same copy again: it says "is_default": true, no longer what the server holds.
+        let refused = try client.request("PUT", threshold(products[2]), headers: [api.admin], body: edited)
+        #expect(refused.status == 422)
+        #expect(refused.text.contains("is_default"))
         #expect(try lines(report("?point_of_sale_id=\(a)")).count == 2)
 
         let audit = try client.request("GET", "/api/v1/audit?entity=product&entity_id=\(products[2])", headers: [api.admin]).json

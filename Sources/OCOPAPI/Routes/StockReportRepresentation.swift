@@ -18,6 +18,15 @@ enum StockReportRepresentation {
         writer.endObject()
     }
 
+    /// The fields of a threshold a client cannot set, as GET shows them.
+    static func readOnly(_ threshold: StockThreshold) -> JSONObject {
+        var writer = JSONWriter(capacity: 256)
+        write(threshold, to: &writer)
+        guard case .object(var fields)? = try? JSONValue.parse(writer.bytes) else { return JSONObject() }
+        fields["low_stock_threshold"] = nil
+        return fields
+    }
+
     static func write(_ threshold: StockThreshold, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("product_id", threshold.productID)

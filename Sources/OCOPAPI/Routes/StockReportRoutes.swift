@@ -73,6 +73,11 @@ public struct StockReportRoutes: RouteCollection {
         if object["low_stock_threshold"] == nil {
             reader.fail("low_stock_threshold", "is required: an integer ≥ 0, or null for the default (\(StockThreshold.defaultValue))")
         }
+        // What GET showed may come back (GET, edit, PUT), the read-only fields unchanged.
+        let readOnlyKeys = object.keys.filter { $0 != "low_stock_threshold" }
+        if !readOnlyKeys.isEmpty, let current = try context.database.read({ try StockThresholdStore.get($0, productID: id) }) {
+            reader.readOnly(StockReportRepresentation.readOnly(current))
+        }
         try reader.finish()
         let actor = context.actor, now = context.now
         return try context.write { db in
