@@ -10,8 +10,10 @@ public struct BodyReader {
 
     public init(_ object: JSONObject) { self.object = object }
 
+    /// A field with an error is a field we know: it is not reported again as unknown.
     public mutating func fail(_ field: String, _ message: String) {
         errors.append(FieldError(field, message))
+        consumed.insert(field)
     }
 
     /// A required string; NFC-normalised (API: text is stored as NFC).
