@@ -95,6 +95,12 @@ import Testing
         #expect(wrongType.status == 422)
         let readOnly = try create(#"{"name":"X","kind":"household","id":99}"#)
         #expect(readOnly.status == 422)
+        // NUL and an ANSI escape are nobody's text; a line break in an address is.
+        for control in [#"A\u0000B"#, #"\u001b[31mĐỏ"#, #"x\u0085y"#] {
+            let response = try create(#"{"name":"\#(control)","kind":"household"}"#)
+            #expect(response.status == 422, "\(control)")
+            #expect(try ProducerAPITests.errorFields(response) == ["name"])
+        }
 
         let syntax = try create(#"{"name":"X","kind":"household""#)
         #expect(syntax.status == 400)
@@ -108,6 +114,12 @@ import Testing
                                             body: #"{"name":"X","kind":"household"}"#, contentType: "text/plain")
         #expect(wrongMedia.status == 415)
         #expect(try count() == 0)
+        let multiLine = try create(#"{"name":"X","kind":"household","address":"Thôn 3\nHải Hòa\tMóng Cái"}"#)
+        #expect(multiLine.status == 201)
+    }
+
+    static func errorFields(_ response: WireResponse) throws -> [String] {
+        try #require(try response.json["errors"]?.arrayValue).compactMap { $0["field"]?.stringValue }
     }
 
     @Test func pagesWithCursorAndLink() throws {
