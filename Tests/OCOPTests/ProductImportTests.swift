@@ -105,6 +105,18 @@ import Testing
         #expect(try database.read { try $0.scalarInt("SELECT count(*) FROM products_search") } == 1)
     }
 
+    /// A cell with NUL or an escape sequence is refused like any other bad cell.
+    @Test func controlCharactersInACellAreAnError() throws {
+        let csv = "code,name,producer_id,group,description\n"
+            + "QN-1,Miến\u{0}dong,\(producer),food,Sợi dai\n"
+            + "QN-2,Chả mực,\(producer),food,\"Dòng một\nDòng hai\"\n"
+            + "QN-3,Ba kích,\(producer),food,\u{1B}[2Jxoá màn hình\n"
+        let (ids, errors) = try run(csv)
+        #expect(ids == nil)
+        #expect(errors.map(\.field) == ["rows[2].name", "rows[4].description"], "\(errors)")
+        #expect(errors.first?.message == TextNormalization.controlCharactersMessage)
+    }
+
     @Test func headerProblemsStopEverything() {
         #expect(failure("code,name,producer_id,colour\n") == .invalid([
             FieldError("rows[1].colour", "is not a column the import knows; known: code, name, producer_id, group, subgroup, description, unit, price_vnd, gtin, origin_province"),

@@ -172,6 +172,9 @@ private struct RowReader {
     }
 
     mutating func fields() -> ProductFields {
+        for column in cells.keys.sorted() where TextNormalization.containsControlCharacters(cells[column] ?? "") {
+            fail(column, TextNormalization.controlCharactersMessage)
+        }
         let code = token("code")
         if code == nil { fail("code", "is required") }
         let name = required("name")

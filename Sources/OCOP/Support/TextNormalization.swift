@@ -4,6 +4,22 @@
 /// keyboards emit NFD); storing one form keeps byte-wise equality, UNIQUE
 /// constraints and LIKE queries honest.
 public enum TextNormalization {
+    /// Whether `text` holds a C0 or C1 control character other than tab, LF and CR: no text
+    /// people write holds them, and stored they reach CSV exports, logs and terminals (NUL,
+    /// ESC sequences), so every text a client writes is refused with them.
+    public static func containsControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: false
+            case 0x00...0x1F, 0x7F...0x9F: true
+            default: false
+            }
+        }
+    }
+
+    /// The field error for text with control characters.
+    public static let controlCharactersMessage = "must not contain control characters (tab and line breaks are allowed)"
+
     /// The NFC form of `s` (UAX #15).
     public static func nfc(_ s: String) -> String {
         // The standard library's NFC (what Foundation's `precomposedStringWithCanonicalMapping`

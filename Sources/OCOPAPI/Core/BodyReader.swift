@@ -42,22 +42,13 @@ public struct BodyReader {
             fail(key, "must be at most \(maxLength) characters")
             return nil
         }
-        guard !text.unicodeScalars.contains(where: Self.isForbiddenControl) else {
-            fail(key, "must not contain control characters (tab and line breaks are allowed)")
+        guard !TextNormalization.containsControlCharacters(text) else {
+            fail(key, TextNormalization.controlCharactersMessage)
             return nil
         }
         return TextNormalization.nfc(text)
     }
 
-    /// C0 and C1 control characters other than tab, LF and CR: no text people write holds them,
-    /// and stored they reach CSV exports, logs and terminals (NUL, ESC sequences).
-    private static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09, 0x0A, 0x0D: false
-        case 0x00...0x1F, 0x7F...0x9F: true
-        default: false
-        }
-    }
 
     public mutating func requiredEnum<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E?
     where E.RawValue == String {
