@@ -22,6 +22,24 @@ import Testing
         #expect(subgroups.first?["name"]?.stringValue == "Du lịch cộng đồng")
         #expect(try response.json["next_cursor"]?.isNull == true)
         #expect(try client.request("GET", "/api/v1/product-groups?group=food").status == 422)
+
+        // Paged like every list (API.md): limit, an opaque cursor, Link to the next page.
+        var codes: [String] = []
+        var target = "/api/v1/product-groups?limit=4"
+        while true {
+            let page = try client.request("GET", target)
+            #expect(page.status == 200)
+            codes += try #require(try page.json["items"]?.arrayValue).compactMap { $0["code"]?.stringValue }
+            guard let next = try page.json["next_cursor"]?.stringValue else {
+                #expect(page.header("Link") == nil)
+                break
+            }
+            #expect(page.header("Link")?.contains("cursor=\(next)") == true)
+            target = "/api/v1/product-groups?limit=4&cursor=\(next)"
+        }
+        #expect(codes == ["food", "beverage", "herbal", "handicraft", "ornamental", "tourism"])
+        #expect(try client.request("GET", "/api/v1/product-groups?limit=0").status == 422)
+        #expect(try client.request("GET", "/api/v1/product-groups?cursor=bm9wZQ").status == 422)
     }
 
     @Test func createThenReadBackExactly() throws {

@@ -46,9 +46,25 @@ public struct ProductRoutes: RouteCollection {
 
     func groups(_ context: RequestContext) throws -> HTTPResponse {
         let parameters = try context.query()
-        try parameters.check(allowed: [])
+        try parameters.check(allowed: ["limit", "cursor"])
+        var errors: [FieldError] = []
+        let limit = parameters.pageSize(errors: &errors)
+        let cursor = parameters.cursor(errors: &errors)
         let groups = try context.database.read { try ProductGroup.all($0) }
-        return Responses.list(context, page: Page(items: groups, nextCursor: nil), query: parameters) { writer, group in
+        // Six groups in their legal order: a cursor names the last group shown, like any list's.
+        var start = groups.startIndex
+        if let cursor {
+            guard cursor.sort == "position", cursor.values.count == 1,
+                  let last = groups.firstIndex(where: { $0.code == cursor.values[0] }) else {
+                throw Problem.validation(errors + [FieldError("cursor", "is not a cursor this list gave out")])
+            }
+            start = last + 1
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        let end = min(groups.endIndex, start + limit.value)
+        let shown = Array(groups[start..<end])
+        let next = end < groups.endIndex ? shown.last.map { Cursor(sort: "position", values: [$0.code]).encoded } : nil
+        return Responses.list(context, page: Page(items: shown, nextCursor: next), query: parameters) { writer, group in
             writer.beginObject()
             writer.field("code", group.code)
             writer.field("name", group.name)
