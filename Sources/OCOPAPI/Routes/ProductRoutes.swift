@@ -18,7 +18,7 @@ public struct ProductRoutes: RouteCollection {
         [
             Route(.get, "/api/v1/product-groups", access: .anyone,
                   doc: RouteDoc("The product groups of Decision 148 with their sub-groups", tag: "products",
-                                response: "ProductGroup", isList: true), handler: groups),
+                                response: "ProductGroup", isList: true, query: ["cursor", "limit"]), handler: groups),
             Route(.get, "/api/v1/products", access: .anyone, cacheable: true,
                   doc: RouteDoc("List products", tag: "products", response: "Product", isList: true,
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
