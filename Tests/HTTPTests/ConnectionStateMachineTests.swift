@@ -12,12 +12,12 @@ import Testing
 
     func make() -> ConnectionStateMachine { ConnectionStateMachine(timeouts: timeouts, now: t0) }
 
-    @Test func freshConnectionIsIdleAndClosesSilentlyAtIdleDeadline() {
+    @Test func freshConnectionIsIdleAndClosesSilentlyAtTheHeaderDeadline() {
         var m = make()
         #expect(m.phase == .idle)
-        #expect(m.timedOut(now: t0 + .seconds(60) - tick) == .none)
+        #expect(m.timedOut(now: t0 + .seconds(10) - tick) == .none)
         #expect(m.phase == .idle)
-        #expect(m.timedOut(now: t0 + .seconds(60)) == .close)
+        #expect(m.timedOut(now: t0 + .seconds(10)) == .close)
         #expect(m.phase == .closed)
     }
 
@@ -110,7 +110,7 @@ import Testing
         m.writeProgressed(now: progress)
         // Idle is suspended while we write: t0+60s passes without a close.
         #expect(m.timedOut(now: progress + .seconds(15) - tick) == .none)
-        #expect(m.timedOut(now: progress + .seconds(15)) == .close)
+        #expect(m.timedOut(now: progress + .seconds(15)) == .reset)
         #expect(m.phase == .closed)
     }
 

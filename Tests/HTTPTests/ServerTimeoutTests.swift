@@ -37,6 +37,24 @@ import Testing
         }
     }
 
+    /// A client that connects owes a request head: silent, it is closed at the header timeout,
+    /// not held for the (longer) keep-alive idle timeout, or silent sockets could fill
+    /// `max_connections` for a minute each.
+    @Test func aSilentNewConnectionIsClosedAtTheHeaderTimeout() throws {
+        try withServer(ClosureResponder.echo, configure: {
+            $0.headerReadTimeout = .milliseconds(300)
+            $0.idleTimeout = .seconds(30)
+        }) { server, port in
+            let start = ContinuousClock.now
+            let client = try TestClient(port: port)
+            #expect(client.isClosedByPeer())  // no bytes, just EOF
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= .milliseconds(250))
+            #expect(elapsed < .seconds(5))
+            #expect(eventually { server.openConnections == 0 })
+        }
+    }
+
     @Test func idleKeepAliveConnectionIsClosedSilently() throws {
         try withServer(ClosureResponder.echo, configure: { $0.idleTimeout = .milliseconds(300) }) { server, port in
             let client = try TestClient(port: port)
@@ -114,6 +132,7 @@ import Testing
             let rejected = try second.readResponse()
             #expect(rejected.status == 503)
             #expect(rejected.header("Connection") == "close")
+            #expect(rejected.header("Retry-After") == "1")
 
             // The first connection is still served.
             try first.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -47,8 +47,12 @@ struct ConnectionStateMachine: Sendable {
     /// What the owner must do when a deadline passes.
     enum TimeoutAction: Equatable, Sendable {
         case none
-        /// Close without a response (idle keep-alive, stalled writes, lingering).
+        /// Close without a response (idle keep-alive, lingering).
         case close
+        /// The peer stopped reading (a stalled write): close and drop what it never took, rather
+        /// than leave the kernel holding megabytes of unsent output for minutes (nginx's
+        /// `reset_timedout_connection`).
+        case reset
         /// Queue this error response with `Connection: close`; the machine is now `finishing`.
         case respond(HTTPStatus, String)
     }
@@ -63,10 +67,13 @@ struct ConnectionStateMachine: Sendable {
     private(set) var closeRequested = false
     private var requestCount: UInt64 = 0
 
-    /// A fresh connection counts as idle: it has no request in progress.
+    /// A fresh connection counts as idle: it has no request in progress. But it has not earned
+    /// the keep-alive allowance yet: a client that connects owes a request head, so a silent one
+    /// is closed at the header timeout, not held for the idle one (connections that never send a
+    /// byte would otherwise keep `max_connections` full for a minute each).
     init(timeouts: Timeouts, now: ContinuousClock.Instant) {
         self.timeouts = timeouts
-        phaseDeadline = now + timeouts.idle
+        phaseDeadline = now + min(timeouts.header, timeouts.idle)
     }
 
     /// Whether output is waiting for the peer to read.
@@ -223,7 +230,7 @@ struct ConnectionStateMachine: Sendable {
         if let w = writeDeadline {
             if now >= w {
                 close()
-                return .close
+                return .reset
             }
             // Blocked output suspends every timer but the handler's.
             guard case .handling = phase else { return .none }

@@ -79,6 +79,9 @@ final class HTTPConnection {
             break
         case .close:
             close()
+        case .reset:
+            Socket.resetOnClose(fd)
+            close()
         case .respond(let status, let reason):
             // The request in progress is abandoned; its unread bytes are worthless now.
             discardInput()

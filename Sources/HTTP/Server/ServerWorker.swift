@@ -203,8 +203,10 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     private func reject(_ fd: Int32) {
         _ = Socket.discardInput(fd, scratch: readBuffer)
         var output = OutboundBuffer()
-        ResponseSerializer.write(configuration.errorRenderer(.serviceUnavailable, "too many connections"),
-                                 isHead: false, connection: .close, dateLine: date.line, into: &output)
+        var response = configuration.errorRenderer(.serviceUnavailable, "too many connections")
+        // Slots free as connections finish or time out (RFC 9110 §10.2.3: when to try again).
+        response.headers.set("Retry-After", "1")
+        ResponseSerializer.write(response, isHead: false, connection: .close, dateLine: date.line, into: &output)
         _ = try? output.write(to: fd)
         Socket.shutdownWrite(fd)
         Syscall.close(fd)

@@ -67,6 +67,13 @@ enum Socket {
         return (Int32(fd), SocketAddress.describe(&storage))
     }
 
+    /// Makes the next close send a reset and discard unsent output (SO_LINGER on, 0 s), so a peer
+    /// that stopped reading does not keep the kernel's send buffer alive after we gave up on it.
+    static func resetOnClose(_ fd: Int32) {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     /// Reads into `buffer`; nil when nothing is available, 0 at end of input.
     @inline(__always)
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int? {
