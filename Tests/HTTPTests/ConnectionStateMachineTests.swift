@@ -72,6 +72,21 @@ import Testing
         #expect(m.timedOut(now: answered + .seconds(60)) == .close)
     }
 
+    @Test func onlyAConnectionKeptAliveAfterAResponseIsIdleKeepAlive() throws {
+        var m = make()
+        #expect(!m.isIdleKeepAlive)   // fresh: it owes a request
+        m.bytesArrived(now: t0)
+        #expect(!m.isIdleKeepAlive)
+        let nReceived = m.requestReceived(keepAlive: true, now: t0)
+        let n = try #require(nReceived)
+        #expect(!m.isIdleKeepAlive)
+        #expect(m.responseQueued(for: n, now: t0) == true)
+        #expect(m.outputFlushed(now: t0) == false)
+        #expect(m.isIdleKeepAlive)
+        m.bytesArrived(now: t0)
+        #expect(!m.isIdleKeepAlive)
+    }
+
     @Test func doneTwiceIsIgnored() throws {
         var m = make()
         m.bytesArrived(now: t0)

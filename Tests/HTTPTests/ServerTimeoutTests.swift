@@ -123,9 +123,10 @@ import Testing
 
     @Test func connectionsOverTheLimitGet503() throws {
         try withServer(ClosureResponder.echo, loops: 1, configure: { $0.maxConnections = 1 }) { server, port in
+            // The first is busy (half a request head): nothing can make room.
             let first = try TestClient(port: port)
-            try first.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(try first.readResponse().status == 200)
+            try first.send("GET / HTTP/1.1\r\nHost: t\r\n")
+            #expect(eventually { server.openConnections == 1 })
 
             let second = try TestClient(port: port)
             try? second.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -135,8 +136,26 @@ import Testing
             #expect(rejected.header("Retry-After") == "1")
 
             // The first connection is still served.
+            try first.send("\r\n")
+            #expect(try first.readResponse().status == 200)
             try first.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try first.readResponse().text == "GET /again ")
+            #expect(server.openConnections == 1)
+        }
+    }
+
+    /// At the limit an idle keep-alive connection makes room for a newcomer: its client loses
+    /// only a reconnect, where a refused newcomer would lose its request.
+    @Test func atTheLimitAnIdleKeepAliveConnectionMakesRoom() throws {
+        try withServer(ClosureResponder.echo, loops: 1, configure: { $0.maxConnections = 1 }) { server, port in
+            let idle = try TestClient(port: port)
+            try idle.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try idle.readResponse().status == 200)
+
+            let newcomer = try TestClient(port: port)
+            try newcomer.send("GET /new HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try newcomer.readResponse().text == "GET /new ")
+            #expect(idle.isClosedByPeer())
             #expect(server.openConnections == 1)
         }
     }

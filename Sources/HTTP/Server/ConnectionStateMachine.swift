@@ -79,6 +79,10 @@ struct ConnectionStateMachine: Sendable {
     /// Whether output is waiting for the peer to read.
     var outputBlocked: Bool { writeDeadline != nil }
 
+    /// Kept alive after a response, with nothing in progress and nothing to send: closing it now
+    /// costs its client only a reconnect, so it is the one to give up when slots run out.
+    var isIdleKeepAlive: Bool { phase == .idle && requestCount > 0 && writeDeadline == nil }
+
     /// Whether a new request may be parsed and dispatched now.
     var acceptsRequests: Bool {
         switch phase {

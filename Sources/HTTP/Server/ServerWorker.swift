@@ -35,6 +35,8 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     private var freeSlots: [Int] = []
     private var live = 0
     private var accepted: UInt64 = 0
+    /// Where the search for an idle keep-alive connection to close resumes.
+    private var evictionCursor = 0
     private var drainDeadline: ContinuousClock.Instant?
     private(set) var date = HTTPDateCache()
     /// Scratch for every read on this loop: leftovers are copied out, so one
@@ -166,11 +168,32 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
             let count = counters.open.wrappingAdd(1, ordering: .relaxed).newValue
             if count > configuration.maxConnections {
                 counters.open.wrappingSubtract(1, ordering: .relaxed)
-                reject(accepted.fd)
+                // Full: an idle keep-alive connection makes room (as nginx reuses its
+                // keep-alive connections); only when none is idle is the newcomer refused.
+                if closeAnIdleKeepAlive() {
+                    counters.open.wrappingAdd(1, ordering: .relaxed)
+                    register(fd: accepted.fd, peer: accepted.peer)
+                } else {
+                    reject(accepted.fd)
+                }
             } else {
                 register(fd: accepted.fd, peer: accepted.peer)
             }
         }
+    }
+
+    /// Closes one idle keep-alive connection of this loop, looking at a bounded number of slots
+    /// from where the last search stopped (so a full server does not scan 10,000 per accept).
+    private func closeAnIdleKeepAlive() -> Bool {
+        guard !connections.isEmpty else { return false }
+        for _ in 0..<min(connections.count, 256) {
+            evictionCursor = (evictionCursor + 1) % connections.count
+            if let connection = connections[evictionCursor], connection.machine.isIdleKeepAlive {
+                connection.close()
+                return true
+            }
+        }
+        return false
     }
 
     private func register(fd: Int32, peer: String) {
