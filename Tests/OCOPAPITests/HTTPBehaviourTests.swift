@@ -83,6 +83,20 @@ import Testing
         #expect(metrics.text.contains("ocop_db_readers_total"))
     }
 
+    /// What the engine answers by itself (bad framing, limits) never reaches a route, yet an
+    /// operator must be able to see a flood of it.
+    @Test func metricsCountWhatTheServerRefusedBeforeRouting() throws {
+        let bad = try TestClient(port: server.port)
+        bad.send("GET /healthz HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n")
+        #expect(try bad.readResponse().status == 400)
+        let long = try TestClient(port: server.port)
+        long.send("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try long.readResponse().status == 414)
+        let metrics = try client.request("GET", "/metrics")
+        #expect(metrics.text.contains(#"ocop_http_rejected_total{status="400"} 1"#))
+        #expect(metrics.text.contains(#"ocop_http_rejected_total{status="414"} 1"#))
+    }
+
     /// The document is built from the router, and this test fails if a route is missing from it.
     @Test func openAPIDocumentsEveryRoute() throws {
         let response = try client.request("GET", "/openapi.json")

@@ -80,6 +80,18 @@ import Testing
         #expect(try lines(path).dropLast().count == 8 * 500 + 1)
     }
 
+    @Test func aRefusalIsALineWithItsStatusAndReason() throws {
+        let (path, fd) = temporaryFile()
+        defer { close(fd); unlink(path) }
+        let log = AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30))
+        log.recordRejection(status: 408, reason: "request head not received in time", at: "2024-12-12T08:00:00Z")
+        log.close()
+        let line = try JSONValue.parse(Array(try #require(try lines(path).first).utf8))
+        #expect(line["event"]?.stringValue == "rejected")
+        #expect(line["status"]?.int64Value == 408)
+        #expect(line["reason"]?.stringValue == "request head not received in time")
+    }
+
     @Test func linesAreFlushedWithinTheIntervalWithoutClose() throws {
         let (path, fd) = temporaryFile()
         defer { close(fd); unlink(path) }

@@ -85,7 +85,13 @@ public final class Application: Sendable {
         serverConfig.bodyReadTimeout = .milliseconds(configuration.bodyTimeoutMs)
         serverConfig.idleTimeout = .milliseconds(configuration.idleTimeoutMs)
         serverConfig.handlerTimeout = .milliseconds(configuration.handlerTimeoutMs)
-        serverConfig.errorRenderer = { status, reason in Problem.transport(status, reason).response }
+        let metrics = services.metrics
+        serverConfig.errorRenderer = { status, reason in
+            // Every answer the engine gives by itself passes here: count and log it.
+            metrics.recordRejection(status: status.code)
+            accessLog.recordRejection(status: status.code, reason: reason, at: clock().description)
+            return Problem.transport(status, reason).response
+        }
         let server = HTTPServer(configuration: serverConfig, responder: responder)
         self.server = server
         services.gauges.register("ocop_http_open_connections", help: "Client connections open now.") {

@@ -63,6 +63,20 @@ public final class AccessLog: Sendable {
         append(writer.bytes)
     }
 
+    /// A line for an answer the HTTP engine gave by itself (no route, no request id): its
+    /// status and why, so refused and timed-out requests show in the log too.
+    public func recordRejection(status: Int, reason: String, at: String) {
+        guard enabled else { return }
+        var writer = JSONWriter(capacity: 128)
+        writer.beginObject()
+        writer.field("at", at)
+        writer.field("event", "rejected")
+        writer.field("status", Int64(status))
+        writer.field("reason", reason)
+        writer.endObject()
+        append(writer.bytes)
+    }
+
     /// Writes every line recorded so far and stops the periodic flush; later lines are
     /// written at once. Call after the server stopped handling requests. Idempotent.
     public func close() {

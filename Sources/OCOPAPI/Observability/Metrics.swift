@@ -26,6 +26,7 @@ public final class Metrics: Sendable {
     private struct State {
         var requests: [Key: UInt64] = [:]
         var latency: [String: Latency] = [:]
+        var rejected: [Int: UInt64] = [:]
     }
 
     private let state = Mutex(State())
@@ -43,6 +44,13 @@ public final class Metrics: Sendable {
             // buckets array non-unique, so every request reallocated it under the lock).
             state.latency[route, default: Latency()].record(seconds, bucket: bucket)
         }
+    }
+
+    /// Records an answer the HTTP engine gave by itself, before any route: malformed or
+    /// oversized requests, timeouts, too many connections. These never reach a handler, so
+    /// without this a flood or a slowloris would leave no trace.
+    public func recordRejection(status: Int) {
+        state.withLock { $0.rejected[status, default: 0] += 1 }
     }
 
     /// Prometheus text exposition format 0.0.4.
@@ -64,6 +72,11 @@ public final class Metrics: Sendable {
             out += "ocop_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"+Inf\"} \(latency.count)\n"
             out += "ocop_http_request_duration_seconds_sum{route=\"\(escape(route))\"} \(latency.sum)\n"
             out += "ocop_http_request_duration_seconds_count{route=\"\(escape(route))\"} \(latency.count)\n"
+        }
+        out += "# HELP ocop_http_rejected_total Requests and connections the server answered itself (bad framing, limits, timeouts, too many connections), by status.\n"
+        out += "# TYPE ocop_http_rejected_total counter\n"
+        for (status, count) in snapshot.rejected.sorted(by: { $0.key < $1.key }) {
+            out += "ocop_http_rejected_total{status=\"\(status)\"} \(count)\n"
         }
         for gauge in gauges {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
