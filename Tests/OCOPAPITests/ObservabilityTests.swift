@@ -26,6 +26,16 @@ import Testing
         #expect(cache.principal(forSecretHash: hash) == nil)
     }
 
+    /// Entries are found by the first 8 bytes of the hash but must match it whole.
+    @Test func aHashSharingTheFirstBytesIsNotTakenForAnother() {
+        let cache = TokenCache()
+        cache.store(principal, forSecretHash: hash, epoch: cache.epoch)
+        var other = hash
+        other[31] = 0xCD
+        #expect(cache.principal(forSecretHash: other) == nil)
+        #expect(cache.principal(forSecretHash: hash) == principal)
+    }
+
     @Test func entriesExpire() throws {
         let cache = TokenCache(lifetime: .milliseconds(30))
         cache.store(principal, forSecretHash: hash, epoch: cache.epoch)

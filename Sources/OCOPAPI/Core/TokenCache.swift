@@ -13,14 +13,22 @@ import Synchronization
 /// entry expires, `lifetime` after it was stored.
 public final class TokenCache: Sendable {
     private struct Entry {
+        let hash: [UInt8]
         let principal: Principal
         let epoch: UInt64
         let expires: ContinuousClock.Instant
     }
 
+    /// Entries are found by the hash's first 8 bytes (SHA-256 output is uniform, so they spread
+    /// like any hash) and then checked whole: hashing one integer under the lock instead of
+    /// 32 bytes keeps the lock short, which matters with hundreds of handler threads.
     private struct State {
-        var entries: [[UInt8]: Entry] = [:]
+        var entries: [UInt64: Entry] = [:]
         var epoch: UInt64 = 0
+    }
+
+    private static func slot(_ hash: [UInt8]) -> UInt64 {
+        hash.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     private let state = Mutex(State())
@@ -38,10 +46,11 @@ public final class TokenCache: Sendable {
     /// The cached principal for a secret's hash, if fresh and not invalidated since.
     public func principal(forSecretHash hash: [UInt8]) -> Principal? {
         let now = ContinuousClock.now
+        let slot = Self.slot(hash)
         return state.withLock { state in
-            guard let entry = state.entries[hash] else { return nil }
+            guard let entry = state.entries[slot], entry.hash == hash else { return nil }
             guard entry.epoch == state.epoch, entry.expires > now else {
-                state.entries[hash] = nil
+                state.entries[slot] = nil
                 return nil
             }
             return entry.principal
@@ -51,11 +60,12 @@ public final class TokenCache: Sendable {
     /// Remembers a principal read from the database by a lookup that began at `epoch`.
     public func store(_ principal: Principal, forSecretHash hash: [UInt8], epoch: UInt64) {
         let expires = ContinuousClock.now + lifetime
+        let slot = Self.slot(hash)
         state.withLock { state in
             guard epoch == state.epoch else { return }   // invalidated while it was being read
             // Full: start over rather than track recency; real deployments hold a few dozen tokens.
             if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[hash] = Entry(principal: principal, epoch: epoch, expires: expires)
+            state.entries[slot] = Entry(hash: hash, principal: principal, epoch: epoch, expires: expires)
         }
     }
 
