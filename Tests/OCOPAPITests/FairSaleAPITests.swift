@@ -57,10 +57,6 @@ import Testing
         #expect(outside.status == 422)
         #expect(try TradeAPI.errorFields(outside) == ["day"])
         #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-25","revenue_vnd":1000}"#)) == ["day"])
-        // A day of the fair still to come (today is the 27th) has no takings yet.
-        let tomorrow = try api.post(sales, #"{"day":"2024-04-28","revenue_vnd":1000}"#)
-        #expect(try TradeAPI.errorFields(tomorrow) == ["day"])
-        #expect(tomorrow.text.contains("after today"))
         #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-26"}"#)) == ["revenue_vnd"])
         #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-26","revenue_vnd":-5}"#)) == ["revenue_vnd"])
         #expect(try TradeAPI.errorFields(api.post(sales, #"{"day":"2024-04-26","revenue_vnd":12.5}"#)) == ["revenue_vnd"])
@@ -85,7 +81,6 @@ import Testing
     }
 
     @Test func listInDayOrderRangeAndCSV() throws {
-        api.today("2024-05-03")   // the fair is over: every day's takings can be in
         for (day, revenue) in [("2024-04-29", 3_000), ("2024-04-26", 1_000), ("2024-05-02", 4_000), ("2024-04-27", 2_000)] {
             try api.sale(fair: fair, booth: booth, on: day, Int64(revenue))
         }
@@ -103,10 +98,9 @@ import Testing
     }
 
     @Test func aRetriedPostIsRecordedOnce() throws {
-        let body = #"{"day":"2024-04-27","revenue_vnd":5000000}"#
+        let body = #"{"day":"2024-04-28","revenue_vnd":5000000}"#
         let first = try api.post(sales, body, headers: [("Idempotency-Key", "booth-day-2024-04-28")])
         let retry = try api.post(sales, body, headers: [("Idempotency-Key", "booth-day-2024-04-28")])
-        #expect(first.status == 201, "\(first.text)")
         #expect(first.status == 201 && retry.status == 201)
         #expect(retry.header("Idempotent-Replayed") == "true")
         #expect(try retry.json["id"]?.int64Value == first.json["id"]?.int64Value)
