@@ -41,10 +41,10 @@ struct CertificationAPI {
         let now = server.app.services.clock().description
         return try server.app.services.database.write { db in
             try db.run("""
-                INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, gtin, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'food', 'Quảng Ninh', ?, ?, ?)
+                INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'food', 'Quảng Ninh', ?, ?)
                 """, [.text(code), .text(name), .blob(VietnameseCollation.sortKey(name)), .integer(producerID),
-                      .text(fixtureGTIN(code).digits), .text(now), .text(now)])
+                      .text(now), .text(now)])
             return db.lastInsertRowID
         }
     }

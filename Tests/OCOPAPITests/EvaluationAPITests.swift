@@ -14,28 +14,6 @@ import Testing
         api = try CertificationAPI(server: server)
     }
 
-    /// Decision 148: an OCOP product carries a barcode (tourism services excepted), so a product
-    /// registered without one can be scored but not certified until its GTIN is set.
-    @Test func noCertificateWithoutTheBarcodeItsGroupNeeds() throws {
-        let product = try api.product(code: "QN-2024-0077")
-        let officer = api.officer
-        let cleared = try api.client.request("PATCH", "/api/v1/products/\(product)", headers: [officer],
-                                             body: #"{"gtin":null}"#, contentType: "application/merge-patch+json")
-        #expect(cleared.status == 200, "\(cleared.text)")
-        let round = try api.round()
-        let recorded = try api.record(round: round, product: product, [["35", "20", "30"]])
-        #expect(recorded.status == 201, "\(recorded.text)")
-        let result = try #require(try recorded.json["id"]?.int64Value)
-        let refused = try api.decide(round: round, result: result)
-        #expect(refused.status == 409)
-        #expect(refused.text.contains("GTIN"))
-        let gtin = fixtureGTIN("QN-2024-0077").digits
-        let patched = try api.client.request("PATCH", "/api/v1/products/\(product)", headers: [officer],
-                                             body: #"{"gtin":"\#(gtin)"}"#, contentType: "application/merge-patch+json")
-        #expect(patched.status == 200, "\(patched.text)")
-        #expect(try api.decide(round: round, result: result).status == 201)
-    }
-
     @Test func theWholeFlowFromRoundToExpiringCertificate() throws {
         let product = try api.product(code: "QN-2024-0012")
         // Create a round.

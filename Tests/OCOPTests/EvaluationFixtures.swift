@@ -10,10 +10,10 @@ enum CertificationFixture {
 
     static func product(_ db: Connection, code: String, producerID: Int64, name: String = "Miến dong Bình Liêu") throws -> Int64 {
         try db.run("""
-            INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, gtin, created_at, updated_at)
-            VALUES (?, ?, ?, ?, 'food', 'Quảng Ninh', ?, ?, ?)
+            INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at)
+            VALUES (?, ?, ?, ?, 'food', 'Quảng Ninh', ?, ?)
             """, [.text(code), .text(name), .blob(VietnameseCollation.sortKey(name)), .integer(producerID),
-                  .text(fixtureGTIN(code).digits), .text(testNow.description), .text(testNow.description)])
+                  .text(testNow.description), .text(testNow.description)])
         return db.lastInsertRowID
     }
 

@@ -63,8 +63,7 @@ struct ReportProvince {
                                         ("D", "P2", "herbal"), ("E", "P3", "handicraft"), ("F", "P4", "tourism"),
                                         ("G", "P5", "food"), ("H", "P3", "food")] {
                 products[key] = try ProductStore.create(
-                    db, ProductFields(code: "QN-\(key)", name: "Sản phẩm \(key)", producerID: producers[owner] ?? 0, group: group,
-                                      gtin: group == "tourism" ? nil : fixtureGTIN("QN-\(key)")),
+                    db, ProductFields(code: "QN-\(key)", name: "Sản phẩm \(key)", producerID: producers[owner] ?? 0, group: group),
                     actor: .system, now: now).id
             }
             func round(_ level: CouncilLevel, _ heldOn: String) throws -> Int64 {

@@ -24,25 +24,8 @@ public enum EvaluationDecision {
         "\(decision)/\(productCode)"
     }
 
-    /// Decision 148: every OCOP product carries a barcode, except tourism services (its group's
-    /// `gtin_required`). A product may be registered before its GTIN is licensed, so the rule
-    /// binds here, where it becomes an OCOP product, rather than at registration.
-    static func requireBarcode(_ db: Connection, productID: Int64, code: String) throws {
-        let missing = try db.first("""
-            SELECT p.group_code FROM products p JOIN product_groups g ON g.code = p.group_code
-            WHERE p.id = ? AND g.gtin_required = 1 AND p.gtin IS NULL
-            """, [.integer(productID)]) { $0.string(0) }
-        if let group = missing {
-            throw DomainError.conflict("""
-                product \(code) has no GTIN, and products of group \(group) must carry one to be certified \
-                (see GET /api/v1/product-groups): set its gtin, then decide
-                """)
-        }
-    }
-
     /// Issues the certificate for result `resultID` of round `roundID`.
-    /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify);
-    ///   a product of a group that needs a GTIN has none.
+    /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify).
     /// - Invalid: a blank decision number, a date before the round or after `today`.
     /// The outcome is re-derived against the product's current certificate as it is now: if another
     /// certificate was issued since the result was recorded, the result is updated (and audited).
@@ -76,7 +59,6 @@ public enum EvaluationDecision {
         guard let product = try ProductCertificateLink.find(db, productID: result.productID) else {
             throw DomainError.notFound(entity: "product", id: String(result.productID))
         }
-        try requireBarcode(db, productID: product.id, code: product.code)
         var previous = try product.comparableCertificate(db, today: today)
         if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
 

@@ -2,7 +2,7 @@
 ///
 /// `gtin` is a `GTIN`, so an unchecked barcode cannot reach the store. A GTIN is optional
 /// even in groups whose `gtin_required` is set: a product is often registered before its
-/// barcode is licensed; the requirement binds when it is certified (`EvaluationDecision`).
+/// barcode is licensed, and the requirement is reported, not enforced, until certification.
 public struct ProductFields: Sendable, Equatable {
     /// Human code, unique, e.g. QN-2024-0012.
     public var code: String
