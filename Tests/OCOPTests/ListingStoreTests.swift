@@ -103,20 +103,24 @@ import Testing
         let historyBefore = try database.read {
             try $0.scalarInt("SELECT count(*) FROM listing_history WHERE listing_id = ?", [.integer(b.id)])
         }
-        let removed = try database.write {
-            try ListingStore.remove($0, id: b.id, ifVersion: 1, today: F.day("2024-06-01"), actor: .system, now: testNow)
+        try database.write {
+            try ListingStore.delete($0, id: b.id, ifVersion: 1, today: F.day("2024-06-01"), actor: .system, now: testNow)
         }
-        #expect(removed.fields.status == .removed)
-        #expect(removed.version == 2)
-        // Archived, not erased: still listed, and its past is still there (one more state, from today).
-        #expect(try ids { _ in } == [a.id, b.id, c.id])
-        #expect(try ids { $0.status = .removed } == [b.id])
+        // Gone for the API, kept for the reports: its past stays, plus "removed" from that day.
+        #expect(try ids { _ in } == [a.id, c.id])
+        #expect(try database.read { try ListingStore.get($0, id: b.id) } == nil)
         #expect(try database.read {
             try $0.scalarInt("SELECT count(*) FROM listing_history WHERE listing_id = ?", [.integer(b.id)])
         } == (historyBefore ?? 0) + 1)
-        // Removing it again changes nothing.
-        #expect(try database.write {
-            try ListingStore.remove($0, id: b.id, ifVersion: nil, today: F.day("2024-06-02"), actor: .system, now: testNow)
-        }.version == 2)
+        #expect(throws: DomainError.notFound(entity: "listing", id: String(b.id))) {
+            try database.write {
+                try ListingStore.delete($0, id: b.id, ifVersion: nil, today: F.day("2024-06-02"), actor: .system, now: testNow)
+            }
+        }
+        // The same product cannot be listed on that platform again: its deleted listing's history holds the place.
+        let again = ListingFields(productID: b.fields.productID, platformID: b.fields.platformID, listedOn: F.day("2024-06-01"))
+        #expect(throws: DomainError.self) {
+            try database.write { try ListingStore.create($0, again, today: F.day("2024-06-01"), actor: .system, now: testNow) }
+        }
     }
 }

@@ -10,13 +10,14 @@ public enum ListingStore {
 
     /// One listing with its history, or nil.
     public static func get(_ db: Connection, id: Int64) throws -> Listing? {
-        guard let row = try db.first("SELECT \(columns) FROM listings WHERE id = ?", [.integer(id)], decode) else { return nil }
+        guard let row = try db.first("SELECT \(columns) FROM listings WHERE id = ? AND deleted_at IS NULL",
+                                     [.integer(id)], decode) else { return nil }
         return try attachHistory(db, [row])[0]
     }
 
     /// A filtered page in id order, histories attached.
     public static func list(_ db: Connection, _ query: ListingQuery) throws -> Page<Listing> {
-        var conditions: [String] = []
+        var conditions = ["deleted_at IS NULL"]
         var params: [SQLiteValue] = []
         if let productID = query.productID { conditions.append("product_id = ?"); params.append(.integer(productID)) }
         if let platformID = query.platformID { conditions.append("platform_id = ?"); params.append(.integer(platformID)) }
@@ -98,18 +99,23 @@ public enum ListingStore {
         return listing
     }
 
-    /// Takes a listing down from `today` (DELETE archives it, API.md "Writes"): its status
-    /// becomes `removed` and its history keeps what it was before, so a report as of an earlier
-    /// day says what it said ("last year's figure stays what it was", issue 5). Erasing the row
-    /// would rewrite that past. A listing already removed is left as it is.
-    public static func remove(_ db: Connection, id: Int64, ifVersion: VersionMatch?, today: CivilDate,
-                              actor: Actor, now: Timestamp) throws -> Listing {
+    /// Deletes a listing for the API (it is gone: 404, out of every list) but archives it for the
+    /// reports (API.md "DELETE removes or archives where history must stay"): it is `removed`
+    /// from `today` in its history and the row stays, so a report as of an earlier day says what
+    /// it said ("last year's figure stays what it was", issue 5). Erasing it rewrote that past.
+    public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, today: CivilDate,
+                              actor: Actor, now: Timestamp) throws {
         guard let listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
         try VersionMatch.require(ifVersion, current: listing.version)
-        guard listing.fields.status != .removed else { return listing }
-        var fields = listing.fields
-        fields.status = .removed
-        return try replace(db, id: id, with: fields, ifVersion: nil, today: today, actor: actor, now: now)
+        if listing.fields.status != .removed {
+            var fields = listing.fields
+            fields.status = .removed
+            _ = try replace(db, id: id, with: fields, ifVersion: nil, today: today, actor: actor, now: now)
+        }
+        try db.run("UPDATE listings SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                   [.text(now.description), .text(now.description), .integer(id)])
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "delete",
+                            changes: jsonObject(listing.fields), at: now)
     }
 
     /// The fields under their API names; what the audit log records.
@@ -141,11 +147,18 @@ public enum ListingStore {
     }
 
     private static func duplicate(_ db: Connection, _ fields: ListingFields) throws -> DomainError {
-        let other = try db.first("SELECT id FROM listings WHERE product_id = ? AND platform_id = ?",
-                                 [.integer(fields.productID), .integer(fields.platformID)]) { $0.int64(0) }
+        let other = try db.first("SELECT id, deleted_at IS NOT NULL FROM listings WHERE product_id = ? AND platform_id = ?",
+                                 [.integer(fields.productID), .integer(fields.platformID)]) { ($0.int64(0), $0.bool(1)) }
+        if let (id, deleted) = other, deleted {
+            return .conflict("""
+                product \(fields.productID) was listed on platform \(fields.platformID) before (listing \(id), deleted; \
+                its history stays for the reports); one listing per product and platform, so it cannot be listed there again
+                """)
+        }
+        let otherID = other?.0
         return .conflict("""
             product \(fields.productID) is already listed on platform \(fields.platformID) (listing \
-            \(other.map(String.init) ?? "?")); one listing per product and platform: change that one
+            \(otherID.map(String.init) ?? "?")); one listing per product and platform: change that one
             """)
     }
 

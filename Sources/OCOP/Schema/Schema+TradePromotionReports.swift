@@ -73,3 +73,11 @@ extension Schema {
         """)
     }
 }
+
+extension Schema {
+    /// Migration 0015_listings_deleted: a deleted listing keeps its row and history for the
+    /// reports ("as of" a past day must not change) but is gone from the API (`ListingStore.delete`).
+    static func keepDeletedListings(_ db: Connection) throws {
+        try db.execute("ALTER TABLE listings ADD COLUMN deleted_at TEXT")
+    }
+}

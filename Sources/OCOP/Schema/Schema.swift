@@ -18,6 +18,7 @@ public enum Schema {
         migrator.register("0012_cheaper_writes", cheaperWrites)
         migrator.register("0013_ledger_in_arrival_order", ledgerInArrivalOrder)
         migrator.register("0014_ids_never_reused", retireDeletedIDs)
+        migrator.register("0015_listings_deleted", keepDeletedListings)
         return migrator
     }
 

@@ -30,7 +30,7 @@ public struct ListingRoutes: RouteCollection {
                   doc: RouteDoc("Change some fields (JSON merge patch), e.g. status", tag: tag, request: "ListingPatch",
                                 response: "Listing"), handler: patch),
             Route(.delete, "/api/v1/listings/{id}", access: .officers,
-                  doc: RouteDoc("Take a listing down from today (status removed; its history, and so past reports, stay)", tag: tag,
+                  doc: RouteDoc("Delete a listing: gone from the API, removed from today in its history, which past reports keep", tag: tag,
                                 status: 204), handler: delete),
         ]
     }
@@ -117,7 +117,7 @@ public struct ListingRoutes: RouteCollection {
         let ifVersion = try context.ifMatchVersion()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return try context.write { db in
-            _ = try ListingStore.remove(db, id: id, ifVersion: ifVersion, today: today, actor: actor, now: now)
+            try ListingStore.delete(db, id: id, ifVersion: ifVersion, today: today, actor: actor, now: now)
             return Responses.noContent()
         }
     }
