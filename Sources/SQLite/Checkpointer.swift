@@ -30,7 +30,7 @@ final class Checkpointer: @unchecked Sendable {
         let copiedFrames: Int
     }
 
-    private struct State {
+    private struct State: ServedUntilClosed {
         var requested: Int?
         var running = false
         var report: Report?
@@ -49,8 +49,7 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     func start() throws {
-        let thread = try PThread.spawn("checkpoint") { self.run() }
-        state.withLock { $0.thread = thread }
+        state.started(try PThread.spawn("checkpoint") { self.run() })
     }
 
     /// Writer side: asks for a pass over WAL `generation`; a no-op while one is running.
@@ -70,13 +69,7 @@ final class Checkpointer: @unchecked Sendable {
 
     /// Ends the thread (after the pass in progress) and closes the connection.
     func stop() {
-        let thread: pthread_t? = state.withLock { state in
-            state.closed = true
-            defer { state.thread = nil }
-            return state.thread
-        }
-        state.signal()
-        if let thread { pthread_join(thread, nil) }
+        state.closeAndJoin()
         connection.close()
     }
 

@@ -27,3 +27,28 @@ enum PThread {
         return thread
     }
 }
+
+/// The state of a database thread that serves its queue until closed: what `stop` needs.
+protocol ServedUntilClosed {
+    var closed: Bool { get set }
+    var thread: pthread_t? { get set }
+}
+
+extension Monitor where State: ServedUntilClosed {
+    /// Remembers the started thread, so `closeAndJoin` can wait for it.
+    func started(_ thread: pthread_t) {
+        withLock { $0.thread = thread }
+    }
+
+    /// Refuses new work, wakes the thread (it finishes what it holds, then sees `closed`) and
+    /// joins it. Safe to call twice: the second call finds no thread to join.
+    func closeAndJoin() {
+        let thread: pthread_t? = withLock { state in
+            state.closed = true
+            defer { state.thread = nil }
+            return state.thread
+        }
+        signal()
+        if let thread { pthread_join(thread, nil) }
+    }
+}

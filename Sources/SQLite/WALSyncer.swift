@@ -26,7 +26,7 @@ import Glibc
 /// `@unchecked Sendable`: `descriptor` and `inode` are touched only on this object's
 /// thread (and by `stop` after joining it); the queue lives in the `Monitor`.
 final class WALSyncer: @unchecked Sendable {
-    private struct Queue {
+    private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
         var closed = false
         var thread: pthread_t?
@@ -47,8 +47,7 @@ final class WALSyncer: @unchecked Sendable {
     }
 
     func start() throws {
-        let thread = try PThread.spawn("WAL sync") { self.run() }
-        queue.withLock { $0.thread = thread }
+        queue.started(try PThread.spawn("WAL sync") { self.run() })
     }
 
     /// Writer side: these jobs are committed; wake their callers once the WAL is flushed.
@@ -71,13 +70,7 @@ final class WALSyncer: @unchecked Sendable {
 
     /// Flushes what is queued, wakes those callers, and joins the thread.
     func stop() {
-        let thread: pthread_t? = queue.withLock { state in
-            state.closed = true
-            defer { state.thread = nil }
-            return state.thread
-        }
-        queue.signal()
-        if let thread { pthread_join(thread, nil) }
+        queue.closeAndJoin()
         closeWAL()
     }
 

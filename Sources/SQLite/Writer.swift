@@ -11,7 +11,7 @@ import Glibc
 /// it runs, and by `Database.close` after `stop()` has joined that thread
 /// (pthread_join orders the two). The queue lives in a `Monitor`; counters are atomics.
 final class Writer: @unchecked Sendable {
-    private struct Queue {
+    private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
         var closed = false
         var thread: pthread_t?
@@ -54,8 +54,7 @@ final class Writer: @unchecked Sendable {
     /// Starts the writer thread: a real pthread, never the Swift cooperative
     /// pool, because it blocks in fsync and on its queue.
     func start() throws {
-        let thread = try PThread.spawn("writer") { self.run() }
-        queue.withLock { $0.thread = thread }
+        queue.started(try PThread.spawn("writer") { self.run() })
     }
 
     /// True on the writer thread (inside a write body), where waiting for the writer would deadlock.
@@ -79,13 +78,7 @@ final class Writer: @unchecked Sendable {
 
     /// Refuses new jobs, lets the thread finish the queued ones, and joins it.
     func stop() {
-        let thread: pthread_t? = queue.withLock { state in
-            state.closed = true
-            defer { state.thread = nil }
-            return state.thread
-        }
-        queue.signal()
-        if let thread { pthread_join(thread, nil) }
+        queue.closeAndJoin()
         // After the writer: its last batches are handed over before the syncer drains.
         syncer?.stop()
     }

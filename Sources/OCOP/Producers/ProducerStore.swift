@@ -47,16 +47,19 @@ public enum ProducerStore {
         try create(db, ProducerDraft(fields), actor: actor, now: now)
     }
 
+    /// Built once: inserts are the hot write, and the statement cache finds it by its text.
+    private static let insertSQL = """
+        INSERT INTO producers (id, name, name_key, kind, tax_code, commune, district, address, phone, email,
+                               representative, created_at, updated_at, version)
+        VALUES (\(RetiredIDs.nextID("producers")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+        """
+
     /// Inserts a draft built beforehand (off the writer thread: see `ProducerDraft`).
     public static func create(_ db: Connection, _ draft: ProducerDraft, actor: Actor, now: Timestamp) throws -> Producer {
         let fields = draft.fields
         let stamp = now.description
         do {
-            try db.run("""
-                INSERT INTO producers (id, name, name_key, kind, tax_code, commune, district, address, phone, email,
-                                       representative, created_at, updated_at, version)
-                VALUES (\(RetiredIDs.nextID("producers")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                """, bindings(fields, nameKey: draft.nameKey) + [.text(stamp), .text(stamp)])
+            try db.run(insertSQL, bindings(fields, nameKey: draft.nameKey) + [.text(stamp), .text(stamp)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateTaxCode(fields)
         }

@@ -128,13 +128,16 @@ public enum ProductStore {
         try db.first("SELECT id FROM products WHERE gtin = ?", [.text(gtin.digits)]) { $0.int64(0) }
     }
 
+    /// Built once: a CSV import runs it per row, and the statement cache finds it by its text.
+    private static let insertSQL = """
+        INSERT INTO products (id, code, name, name_key, producer_id, group_code, subgroup_code, description, unit,
+                              price_vnd, gtin, origin_province, image_urls, created_at, updated_at, version)
+        VALUES (\(RetiredIDs.nextID("products")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+        """
+
     /// Inserts a checked product with its area links and search row; returns its id.
     static func insert(_ db: Connection, _ fields: ProductFields, producerName: String, now: Timestamp) throws -> Int64 {
-        try db.run("""
-            INSERT INTO products (id, code, name, name_key, producer_id, group_code, subgroup_code, description, unit,
-                                  price_vnd, gtin, origin_province, image_urls, created_at, updated_at, version)
-            VALUES (\(RetiredIDs.nextID("products")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-            """, bindings(fields) + [.text(now.description), .text(now.description)])
+        try db.run(insertSQL, bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
         try insertAreas(db, productID: id, fields.rawMaterialAreaIDs)
         try db.run("INSERT INTO products_search (rowid, folded) VALUES (?, ?)",

@@ -34,13 +34,20 @@ public enum Responses {
 
     public static func noContent() -> HTTPResponse { HTTPResponse(status: .noContent) }
 
+    /// `Link` to the next page (RFC 8288): this query with its cursor parameter (`cursor`, or the
+    /// inventory feed's `after`) set to `value`.
+    public static func nextLink(_ path: String, _ query: QueryParameters, cursor value: String,
+                                parameter: String = "cursor") -> String {
+        "<\(path)?\(query.replacing(parameter, with: value))>; rel=\"next\""
+    }
+
     /// A page as `{"items": [...], "next_cursor": ...}` with `Link: rel="next"`, or as CSV when asked.
     public static func list<Item>(_ context: RequestContext, page: Page<Item>, query: QueryParameters,
                                   csv: CSVTable<Item>? = nil, _ write: (inout JSONWriter, Item) -> Void) -> HTTPResponse {
         var headers = HTTPHeaders()
         if let next = page.nextCursor {
             let suffix = context.wantsCSV && context.request.path.hasSuffix(".csv") ? ".csv" : ""
-            headers.add("Link", "<\(context.path)\(suffix)?\(query.replacing("cursor", with: next))>; rel=\"next\"")
+            headers.add("Link", nextLink(context.path + suffix, query, cursor: next))
         }
         if context.wantsCSV, let csv {
             headers.set("Content-Type", "text/csv; charset=utf-8")

@@ -88,7 +88,7 @@ public struct InventoryRoutes: RouteCollection {
         var headers: HTTPHeaders = ["Cache-Control": "no-store"]
         // Like every list (API.md, RFC 8288), but the feed pages with `after`, not `cursor`.
         if page.hasMore {
-            headers.add("Link", "<\(context.path)?\(parameters.replacing("after", with: next))>; rel=\"next\"")
+            headers.add("Link", Responses.nextLink(context.path, parameters, cursor: next, parameter: "after"))
         }
         return Responses.json(.ok, writer.bytes, headers: headers)
     }
