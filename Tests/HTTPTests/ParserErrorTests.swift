@@ -108,6 +108,8 @@ private let headCases: [RejectionCase] = [
     .init("non-token method", "G@T / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid method"),
     .init("space in target", "GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid HTTP version"),
     .init("DEL in target", "GET /a\u{7F} HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid request-target"),
+    .init("fragment in origin-form", "GET /healthz#top HTTP/1.1\r\nHost: a\r\n\r\n", 400, "a request-target has no fragment (#)"),
+    .init("fragment in absolute-form", "GET http://a/x?q=1#f HTTP/1.1\r\nHost: a\r\n\r\n", 400, "a request-target has no fragment (#)"),
     .init("asterisk for GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400, "asterisk-form is only for OPTIONS"),
     .init("authority-form for GET", "GET ocop.example:80 HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid request-target"),
     .init("absolute-form ftp", "GET ftp://ocop.example/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid request-target"),
