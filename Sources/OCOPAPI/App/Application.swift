@@ -71,7 +71,9 @@ public final class Application: Sendable {
         self.accessLog = accessLog
         let responder = APIResponder(services: services, routes: routes, pools: pools,
                                      cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
-                                     accessLog: accessLog)
+                                     accessLog: accessLog,
+                                     authFailures: AuthFailureLimiter(perMinute: configuration.authFailuresPerMinute),
+                                     trustForwardedFor: configuration.trustForwardedFor)
         var serverConfig = ServerConfiguration()
         serverConfig.host = configuration.host
         serverConfig.port = configuration.port

@@ -33,6 +33,11 @@ public struct Configuration: Sendable, Equatable {
     public var drainTimeoutMs = 10_000
     public var corsOrigins: [String] = []
     public var accessLog = true
+    /// Failed authentications an address may make per minute before its token-bearing
+    /// requests get 429 (`AuthFailureLimiter`); 0 turns the limit off.
+    public var authFailuresPerMinute = 300
+    /// Take the client address from `X-Forwarded-For` (set when a proxy is the only way in).
+    public var trustForwardedFor = false
     public var demo = false
 
     public init() {}
@@ -101,6 +106,8 @@ public struct Configuration: Sendable, Equatable {
             return true
         },
         bool("access_log", \.accessLog),
+        int("auth_failures_per_minute", 0...1_000_000, \.authFailuresPerMinute),
+        bool("trust_forwarded_for", \.trustForwardedFor),
         bool("demo", \.demo),
     ]
 
@@ -184,6 +191,8 @@ public struct Configuration: Sendable, Equatable {
           "drain_timeout_ms": \(c.drainTimeoutMs),
           "cors_origins": [],
           "access_log": \(c.accessLog),
+          "auth_failures_per_minute": \(c.authFailuresPerMinute),
+          "trust_forwarded_for": \(c.trustForwardedFor),
           "demo": \(c.demo)
         }
 

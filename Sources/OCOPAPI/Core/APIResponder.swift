@@ -13,12 +13,15 @@ public final class APIResponder: HTTPResponder {
     private let pools: HandlerPools
     private let cors: CORSPolicy
     private let log: AccessLog
+    private let authFailures: AuthFailureLimiter
+    private let trustForwardedFor: Bool
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
     static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
 
     /// Reads (GET/HEAD) and writes run on separate pools: see `HandlerPools` for why.
-    public init(services: Services, routes: [Route], pools: HandlerPools, cors: CORSPolicy, accessLog: AccessLog) {
+    public init(services: Services, routes: [Route], pools: HandlerPools, cors: CORSPolicy, accessLog: AccessLog,
+                authFailures: AuthFailureLimiter, trustForwardedFor: Bool) {
         var router = Router<Route>()
         for route in routes { router.add(route.method, route.pattern, route) }
         self.router = router
@@ -27,6 +30,8 @@ public final class APIResponder: HTTPResponder {
         self.pools = pools
         self.cors = cors
         self.log = accessLog
+        self.authFailures = authFailures
+        self.trustForwardedFor = trustForwardedFor
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
     }
 
@@ -34,6 +39,7 @@ public final class APIResponder: HTTPResponder {
                         done: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
         let requestID = requestID(for: request)
+        let client = ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
         var path = String(request.path)
         var wantsCSV = request.headers["Accept"]?.contains("text/csv") ?? false
         // The `.csv` suffix is a convention of the JSON API's lists (API.md "Lists"); outside
@@ -52,7 +58,7 @@ public final class APIResponder: HTTPResponder {
             services.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
             log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
                        status: response.status.code, milliseconds: seconds * 1000, bytes: response.body.count,
-                       remote: connection.remoteAddress, tokenID: tokenID, at: services.clock().description)
+                       remote: client, tokenID: tokenID, at: services.clock().description)
             done(response)
         }
 
@@ -89,7 +95,7 @@ public final class APIResponder: HTTPResponder {
             let (path, wantsCSV) = (path, wantsCSV)
             let run: @Sendable () -> Void = { [self] in
                 let (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
-                                                 wantsCSV: wantsCSV && route.doc.csv, path: path)
+                                                 wantsCSV: wantsCSV && route.doc.csv, path: path, client: client)
                 finish(response, pattern, tokenID)
             }
             if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
@@ -98,10 +104,10 @@ public final class APIResponder: HTTPResponder {
 
     /// Authentication, access rules, the handler, and the one place errors become problems.
     private func handle(_ route: Route, request: HTTPRequest, parameters: RouteParameters, requestID: String,
-                        wantsCSV: Bool, path: String) -> (HTTPResponse, Int64?) {
+                        wantsCSV: Bool, path: String, client: String) -> (HTTPResponse, Int64?) {
         var principal: Principal?
         do {
-            principal = try authenticate(request)
+            principal = try authenticate(request, client: client)
             try authorize(route.access, principal)
             let context = RequestContext(request: request, parameters: parameters, principal: principal,
                                          requestID: requestID, services: services, wantsCSV: wantsCSV, path: path)
@@ -142,8 +148,24 @@ public final class APIResponder: HTTPResponder {
             || request.headers["If-Match"] != nil || request.headers["If-Unmodified-Since"] != nil
     }
 
-    private func authenticate(_ request: HTTPRequest) throws -> Principal? {
+    /// The caller named by the bearer token; nil for anonymous. Every failure is counted
+    /// against the client address, and an address over its allowance is refused first.
+    private func authenticate(_ request: HTTPRequest, client: String) throws -> Principal? {
         guard let header = request.headers["Authorization"] else { return nil }
+        if let seconds = authFailures.retryAfter(client) {
+            throw Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests",
+                          detail: "too many failed authentications from this address; retry in \(seconds) s",
+                          headers: ["Retry-After": String(seconds)])
+        }
+        do {
+            return try principal(authorization: header)
+        } catch let problem as Problem where problem.status == .unauthorized {
+            authFailures.recordFailure(client)
+            throw problem
+        }
+    }
+
+    private func principal(authorization header: String) throws -> Principal {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
             throw Problem.unauthorized("use Authorization: Bearer <token>")

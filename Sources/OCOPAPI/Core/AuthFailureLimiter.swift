@@ -1,0 +1,78 @@
+import Synchronization
+
+/// Slows down token guessing: each client address may fail authentication a limited
+/// number of times per minute; past that, every request of that address that carries
+/// a token is a 429 until the allowance refills, whether its token is good or not
+/// (answering a good token normally would tell a guesser which guess was right).
+///
+/// A token bucket per address: `perMinute` failures at once, refilled at `perMinute`
+/// per minute. Only failures are counted, so clients with valid tokens, however busy,
+/// and anonymous readers are never limited. Tokens from `ocop token create` carry
+/// 256 random bits and cannot be guessed at any rate; the limit protects the ones an
+/// operator chose by hand (`OCOP_ADMIN_TOKEN`) and keeps guessers out of the logs' way.
+///
+/// Memory is bounded: at `capacity` addresses, the ones whose allowance has refilled
+/// (they carry no information) are dropped, and if that frees nothing, all are. An
+/// attacker with that many addresses is not slowed by per-address limits anyway.
+public final class AuthFailureLimiter: Sendable {
+    private struct Bucket {
+        var allowance: Double
+        var updated: Double
+    }
+
+    private let buckets = Mutex<[String: Bucket]>([:])
+    /// Addresses tracked, read without the lock: the common case (nobody failing) costs one atomic load.
+    private let tracked = Atomic<Int>(0)
+    private let perMinute: Double
+    private let capacity: Int
+    /// Seconds on a monotonic clock; tests pass their own.
+    private let clock: @Sendable () -> Double
+
+    /// `perMinute` 0 turns the limit off.
+    public init(perMinute: Int, capacity: Int = 10_000,
+                clock: @escaping @Sendable () -> Double = AuthFailureLimiter.monotonicSeconds) {
+        self.perMinute = Double(max(0, perMinute))
+        self.capacity = max(1, capacity)
+        self.clock = clock
+    }
+
+    public var isEnabled: Bool { perMinute > 0 }
+
+    /// Seconds until `address` may try again (at least 1), or nil when it may now.
+    public func retryAfter(_ address: String) -> Int? {
+        guard isEnabled, tracked.load(ordering: .relaxed) > 0 else { return nil }
+        let now = clock()
+        return buckets.withLock { buckets -> Int? in
+            guard let bucket = buckets[address] else { return nil }
+            let allowance = refilled(bucket, now: now)
+            guard allowance < 1 else { return nil }
+            return max(1, Int(((1 - allowance) * 60 / perMinute).rounded(.up)))
+        }
+    }
+
+    /// Counts one failed authentication of `address`.
+    public func recordFailure(_ address: String) {
+        guard isEnabled else { return }
+        let now = clock()
+        buckets.withLock { buckets in
+            if buckets[address] == nil, buckets.count >= capacity {
+                buckets = buckets.filter { refilled($0.value, now: now) < perMinute }
+                if buckets.count >= capacity { buckets.removeAll() }
+            }
+            let start = buckets[address].map { refilled($0, now: now) } ?? perMinute
+            buckets[address] = Bucket(allowance: max(0, start - 1), updated: now)
+            tracked.store(buckets.count, ordering: .relaxed)
+        }
+    }
+
+    private func refilled(_ bucket: Bucket, now: Double) -> Double {
+        min(perMinute, bucket.allowance + max(0, now - bucket.updated) * perMinute / 60)
+    }
+
+    @Sendable public static func monotonicSeconds() -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    private static let start = ContinuousClock.now
+}
