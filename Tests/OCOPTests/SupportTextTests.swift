@@ -113,4 +113,15 @@ struct SupportTextTests {
             }
         }
     }
+
+    @Test func characterLimitsCountWhatAPersonSeesNotBytes() {
+        #expect(!String(repeating: "a", count: 200).hasMoreCharacters(than: 200))
+        #expect(String(repeating: "a", count: 201).hasMoreCharacters(than: 200))
+        // "ễ" is 3 bytes precomposed and 3 scalars decomposed; either way one character.
+        #expect(!String(repeating: "ễ", count: 200).hasMoreCharacters(than: 200))
+        #expect(String(repeating: "ễ", count: 201).hasMoreCharacters(than: 200))
+        #expect(!String(repeating: "e\u{302}\u{303}", count: 200).hasMoreCharacters(than: 200))
+        #expect(String(repeating: "e\u{302}\u{303}", count: 201).hasMoreCharacters(than: 200))
+        #expect(!"".hasMoreCharacters(than: 0))
+    }
 }

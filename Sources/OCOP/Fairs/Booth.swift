@@ -49,7 +49,7 @@ public struct BoothFields: Sendable, Equatable {
         case .outside(let name, let province):
             for (field, value, max) in [("exhibitor_name", name, 200), ("province", province, 100)] {
                 if value.trimmingWhitespace().isEmpty { errors.append(FieldError(field, "must not be empty")) }
-                else if value.count > max { errors.append(FieldError(field, "must be at most \(max) characters")) }
+                else if value.hasMoreCharacters(than: max) { errors.append(FieldError(field, "must be at most \(max) characters")) }
             }
         }
         if productIDs.count > Self.maximumProducts {

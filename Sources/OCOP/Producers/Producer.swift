@@ -48,7 +48,7 @@ public struct ProducerFields: Sendable, Equatable {
             guard let value else { return }
             let trimmed = value.trimmingWhitespace()
             if trimmed.isEmpty { errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it")) }
-            else if value.count > max { errors.append(FieldError(field, "must be at most \(max) characters")) }
+            else if value.hasMoreCharacters(than: max) { errors.append(FieldError(field, "must be at most \(max) characters")) }
         }
         check("name", name, max: 200, required: true)
         check("commune", commune, max: 100)

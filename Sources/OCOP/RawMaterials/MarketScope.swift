@@ -38,7 +38,7 @@ enum SiteCode {
         guard let value else { return }
         if value.trimmingWhitespace().isEmpty {
             errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it"))
-        } else if value.count > max {
+        } else if value.hasMoreCharacters(than: max) {
             errors.append(FieldError(field, "must be at most \(max) characters"))
         }
     }

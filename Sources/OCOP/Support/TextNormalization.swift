@@ -41,3 +41,13 @@ public enum TextNormalization {
         return true
     }
 }
+
+extension StringProtocol {
+    /// Whether the text has more than `limit` characters (grapheme clusters, what a person
+    /// counts). Counting them walks every grapheme boundary, so text that has no more
+    /// UTF-8 bytes than the limit (nearly every field) is answered from its byte count:
+    /// a character is at least one byte.
+    public func hasMoreCharacters(than limit: Int) -> Bool {
+        utf8.count > limit && count > limit
+    }
+}

@@ -38,7 +38,7 @@ public struct BodyReader {
             fail(key, "must be a string, not \(value.typeName)")
             return nil
         }
-        guard text.count <= maxLength else {
+        guard !text.hasMoreCharacters(than: maxLength) else {
             fail(key, "must be at most \(maxLength) characters")
             return nil
         }

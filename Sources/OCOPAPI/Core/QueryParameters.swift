@@ -79,7 +79,7 @@ public struct QueryParameters: Sendable {
 
     public func text(_ name: String, maxLength: Int = 200, errors: inout [FieldError]) -> String? {
         guard let text = self[name] else { return nil }
-        guard !text.isEmpty, text.count <= maxLength else {
+        guard !text.isEmpty, !text.hasMoreCharacters(than: maxLength) else {
             errors.append(FieldError(name, "must be 1 to \(maxLength) characters"))
             return nil
         }
