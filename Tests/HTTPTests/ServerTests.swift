@@ -250,4 +250,19 @@ import Testing
         let server = HTTPServer(configuration: configuration, responder: ClosureResponder.echo)
         #expect(throws: SocketError(call: "bind", errno: EADDRINUSE)) { _ = try server.start() }
     }
+
+    @Test func aSecondServerOnABusyPortFailsInsteadOfSharingIt() throws {
+        // Both would set SO_REUSEPORT; without the check the kernel would split connections between them.
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        let running = HTTPServer(configuration: configuration, responder: ClosureResponder.echo)
+        let port = try running.start()
+        defer { running.shutdown(drainTimeout: .seconds(1)) }
+        var second = ServerConfiguration()
+        second.port = port
+        let intruder = HTTPServer(configuration: second, responder: ClosureResponder.echo)
+        #expect(throws: SocketError(call: "bind", errno: EADDRINUSE)) { _ = try intruder.start() }
+        // The running server still answers.
+        #expect(running.port == port)
+    }
 }

@@ -54,6 +54,28 @@ import Testing
         #expect((try? TestClient(port: server.port)) == nil)   // the port no longer accepts
     }
 
+    /// One server per database file and per port: a second one exits instead of sharing them.
+    @Test func aSecondServerOnTheSameDatabaseOrPortRefusesToStart() throws {
+        let first = try serve()
+        let sameFile = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/ocop.sqlite"])
+        let (fileStatus, fileLog) = sameFile.waitForExit()
+        #expect(fileStatus == 1)
+        #expect(fileLog.contains("is already being served by process"), "\(fileLog)")
+
+        let samePort = try ServerProcess(arguments: ["serve", "--port", String(first.port), "--db", directory + "/other.sqlite"])
+        let (portStatus, portLog) = samePort.waitForExit()
+        #expect(portStatus == 1)
+        #expect(portLog.contains("EADDRINUSE") || portLog.contains("in use"), "\(portLog)")
+
+        // The first server was not disturbed, and once it stops the file can be served again.
+        #expect(try TestClient(port: first.port).request("GET", "/readyz").status == 200)
+        first.signal(SIGTERM)
+        #expect(first.waitForExit().status == 0)
+        let again = try serve()
+        again.signal(SIGTERM)
+        #expect(again.waitForExit().status == 0)
+    }
+
     @Test func demoDataLoadsOnce() throws {
         let server = try serve(["--demo"])
         let client = try TestClient(port: server.port)

@@ -80,6 +80,7 @@ public final class HTTPServer: Sendable {
         var listeners: [Int32] = []
         var workers: [ServerWorker] = []
         do throws(SocketError) {
+            if configuration.port != 0 { try Socket.checkUnused(address) }
             let first = try Socket.listen(on: address, backlog: 4096)
             listeners.append(first)
             // With port 0 the first bind picks the port; the others share it.

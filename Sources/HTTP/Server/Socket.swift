@@ -29,6 +29,24 @@ enum Socket {
         }
     }
 
+    /// Throws EADDRINUSE when anything listens on `address` already, another process's
+    /// SO_REUSEPORT listeners included: ours would otherwise join their group and the kernel
+    /// would split connections between two servers (and two databases). A socket without
+    /// SO_REUSEPORT conflicts with every listener on the port, so binding one tells.
+    static func checkUnused(_ address: SocketAddress) throws(SocketError) {
+        let fd = Int32(try Syscall.checked("socket") {
+            Int(socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0))
+        })
+        defer { Syscall.close(fd) }
+        // SO_REUSEADDR as the real listeners have it, so connections in TIME_WAIT do not count.
+        _ = try Syscall.checked("setsockopt(SO_REUSEADDR)") {
+            Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
+        }
+        _ = try Syscall.checked("bind") {
+            Int(address.withSockAddr { bind(fd, $0, $1) })
+        }
+    }
+
     /// The port a socket is bound to (the real one after binding port 0).
     static func boundPort(_ fd: Int32) throws(SocketError) -> Int {
         var storage = sockaddr_storage()

@@ -18,12 +18,15 @@ public final class Application: Sendable {
     private let maintenance: PeriodicTask
     private let statusSweep: PeriodicTask
     private let accessLog: AccessLog
+    private let servingLock: ServingLock
 
     /// Opens (creating and migrating) the database and prepares the server without binding.
     /// `adminToken` (from `OCOP_ADMIN_TOKEN`) becomes the first admin token when there is none.
     public init(configuration: Configuration, adminToken: String? = nil,
                 clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
         self.configuration = configuration
+        // First, so a second server on the same file stops before touching it (migrations, demo data).
+        servingLock = try ServingLock(databasePath: configuration.database)
         var dbConfig = DatabaseConfiguration()
         dbConfig.readers = configuration.databaseReaders
         dbConfig.synchronous = DatabaseConfiguration.Synchronous(rawValue: configuration.databaseSynchronous) ?? .full
@@ -131,6 +134,7 @@ public final class Application: Sendable {
         // Every request has finished: the last buffered access-log lines go out now.
         accessLog.close()
         services.database.close()
+        servingLock.release()
     }
 }
 
