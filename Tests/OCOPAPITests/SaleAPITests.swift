@@ -96,6 +96,8 @@ import Testing
         // Σ quantity × unit_price_vnd beyond a 64-bit integer.
         let huge = Array(repeating: (p, 1_000_000, Int64(1_000_000_000_000)), count: 10)
         #expect(try fields(Self.sale(1, huge)) == ["lines"])
+        // Within 64 bits but over one sale's ceiling (10^12 đồng), so reports' sums always fit.
+        #expect(try fields(Self.sale(1, [(p, 9_000_000, Int64(1_000_000_000_000))])) == ["lines"])
         #expect(try fields(Self.sale(1, [(p, 1, 1)], at: 36 * 60)) == ["sold_at"])
         #expect(try client.request("GET", path, headers: [terminal]).json["items"]?.arrayValue?.isEmpty == true)
     }

@@ -89,8 +89,13 @@ import Testing
         let huge = SaleLine(productID: products[0], quantity: 1_000_000, unitPriceVND: ProductFields.maximumPriceVND)
         #expect(huge.amountVND == 1_000_000_000_000_000_000)
         #expect(fields(sale(1, lines: Array(repeating: huge, count: 10))) == ["lines"])
+        // Within Int64 but over the ceiling that keeps report sums in range: 10^12 + 1 đồng.
+        let atCeiling = SaleLine(productID: products[0], quantity: 1, unitPriceVND: SaleInput.maximumTotalVND)
+        let justOver = [atCeiling, SaleLine(productID: products[1], quantity: 1, unitPriceVND: 1)]
+        #expect(fields(sale(1, lines: justOver)) == ["lines"])
+        #expect(fields(sale(2, lines: [atCeiling])) == [], "a total of exactly the ceiling is a sale")
         #expect(fields(sale(1, at: 36 * 60)) == ["sold_at"])   // 21:00 the next day: over a day after the server's clock
-        #expect(try F.rows(database, "sales") == 0)
+        #expect(try F.rows(database, "sales") == 1)
         #expect(throws: DomainError.notFound(entity: "point_of_sale", id: "77")) { _ = try record(sale(1), at: 77) }
     }
 

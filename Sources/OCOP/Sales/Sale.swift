@@ -35,6 +35,11 @@ public struct SaleInput: Sendable, Equatable {
 
     /// Lines one sale may carry.
     public static let maximumLines = 200
+    /// A ceiling on one sale's total that catches typing slips: a trillion đồng, far above any
+    /// one OCOP sale, and small enough that reports summing millions of sales fit Int64.
+    /// Without it, two sales near Int64's limit from one terminal made every sales report and
+    /// the overview covering that day unanswerable (outside audit).
+    public static let maximumTotalVND: Int64 = 1_000_000_000_000
 
     public init(saleID: ClientUUID, soldAt: Timestamp, lines: [SaleLine], payment: PaymentMethod) {
         self.saleID = saleID
@@ -94,8 +99,8 @@ public struct SaleInput: Sendable, Equatable {
                 errors.append(FieldError("lines[\(i)].unit_price_vnd", "must be whole đồng from 0 to \(ProductFields.maximumPriceVND)"))
             }
         }
-        if errors.isEmpty && totals == nil {
-            errors.append(FieldError("lines", "the total overflows: Σ quantity × unit_price_vnd must fit in a 64-bit integer"))
+        if errors.isEmpty, (totals?.totalVND ?? .max) > Self.maximumTotalVND {
+            errors.append(FieldError("lines", "the sale's total (Σ quantity × unit_price_vnd) must be at most \(Self.maximumTotalVND) đồng"))
         }
         return errors
     }
