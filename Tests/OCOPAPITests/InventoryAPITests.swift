@@ -198,6 +198,14 @@ import Testing
         #expect(fresh.status == 200)
         #expect(try fresh.json["level"]?.int64Value == 30)
         #expect(try fresh.json["last_count_at"]?.stringValue == "2025-03-08T13:15:00Z")
+        // A terminal whose clock runs an hour ahead sells 4 at "21:30": the next set is still exactly the level asked.
+        #expect(try api.postChanges(point, [P.adjust(2, products[0], -4, "sold", at: 12 * 60 + 30)], as: terminal).status == 200)
+        let ahead = try client.request("GET", path, headers: [admin])
+        #expect(try ahead.json["level"]?.int64Value == 26)
+        let exact = try client.request("PUT", path, headers: [admin, ("If-Match", ahead.header("ETag") ?? "")], body: #"{"level":20}"#)
+        #expect(exact.status == 200)
+        #expect(try exact.json["level"]?.int64Value == 20)
+        #expect(try client.request("GET", path, headers: [admin]).json["level"]?.int64Value == 20)
         for body in [#"{"level":-1}"#, #"{"level":"5"}"#, #"{}"#, #"{"level":5,"note":"x"}"#] {
             #expect(try client.request("PUT", path, headers: [admin, ("If-Match", "*")], body: body).status == 422, "\(body)")
         }

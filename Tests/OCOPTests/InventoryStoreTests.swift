@@ -182,13 +182,19 @@ import Testing
         // A device count ahead of the server's clock does not make a set silently ineffective.
         _ = try F.apply(database, point, [F.count(2, p, 30, at: 12 * 60)])   // 21:00, an hour after the server's "now"
         #expect(try set(5, ifVersion: 5).level == 5)
+        // Nor does an adjustment stamped ahead of it: the set is the level, not the level plus
+        // what the device dated later (a PUT of 20 once answered 16).
+        _ = try F.apply(database, point, [F.adjust(3, p, -4, .sold, at: 13 * 60)])   // 22:00
+        #expect(try F.level(database, point, p) == 1)
+        #expect(try set(20, ifVersion: 7).level == 20)
+        #expect(try F.level(database, point, p) == 20)
         #expect(try database.read { try InventoryStore.verifyLevels($0) }.isEmpty)
         #expect(throws: DomainError.notFound(entity: "product", id: "999")) {
             _ = try database.write { try InventoryStore.setLevel($0, pointOfSaleID: point, productID: 999, level: 1,
                                                                  ifVersion: 0, actor: .system, now: F.now) }
         }
         let count = try database.read { try $0.scalarInt("SELECT count(*) FROM inventory_changes WHERE kind = 'count'") }
-        #expect(count == 5)
+        #expect(count == 6)
     }
 
     @Test func verifyLevelsFindsADriftedLevel() throws {

@@ -150,16 +150,30 @@ public enum InventoryStore {
         if level < 0 || level > InventoryChange.maximumQuantity {
             throw DomainError.invalid("level", "must be an integer from 0 to \(InventoryChange.maximumQuantity)")
         }
-        // The count is recorded at server time, but never at or before the current anchor: two
-        // sets in one millisecond, or a device count stamped by a clock running ahead, would
-        // otherwise outrank it (ties go by random change id) and the set would silently not take effect.
-        let anchorMs = current?.state.lastCount?.occurredAtMs ?? Int64.min
+        // The count is recorded at server time, but never at or before the product's latest change:
+        // two sets in one millisecond, or a device count stamped by a clock running ahead, would
+        // otherwise outrank it (ties go by random change id) and the set would silently not take
+        // effect; an adjustment stamped ahead of the server's clock would be added on top of the
+        // count, and a PUT of 20 would answer 16 (outside audit).
+        let anchorMs = max(current?.state.lastCount?.occurredAtMs ?? Int64.min,
+                           try latestChangeMs(db, pointOfSaleID: pointOfSaleID, productID: productID,
+                                              after: now.millisecondsSinceEpoch) ?? Int64.min)
         let at = now.millisecondsSinceEpoch > anchorMs ? now : Timestamp(millisecondsSinceEpoch: anchorMs + 1)
         let change = InventoryChange(changeID: .random(), productID: productID, occurredAt: at, movement: .count(level))
         let result = try apply(db, pointOfSaleID: pointOfSaleID, changes: [change], origin: .setLevel,
                                fieldPrefix: "level", actor: actor, now: now)
         guard let level = result.levels.first else { throw DomainError.notFound(entity: "product", id: String(productID)) }
         return level
+    }
+
+    /// When the product's latest change at the point of sale occurred, if later than `after`
+    /// (device time; only clocks running ahead of the server's put one there).
+    private static func latestChangeMs(_ db: Connection, pointOfSaleID: Int64, productID: Int64,
+                                       after: Int64) throws -> Int64? {
+        try db.first("""
+            SELECT max(occurred_at_ms) FROM inventory_changes
+            WHERE point_of_sale_id = ? AND occurred_at_ms > ? AND product_id = ?
+            """, [.integer(pointOfSaleID), .integer(after), .integer(productID)]) { $0.optionalInt64(0) } ?? nil
     }
 
     // MARK: Rows
