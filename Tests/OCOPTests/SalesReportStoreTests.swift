@@ -150,13 +150,22 @@ import Testing
     }
 
     @Test func sumsBeyondInt64AreAConflictNotACrash() throws {
-        // Two sales of 5 × 10^18 đồng each: each fits, their sum does not.
+        // Two sales of 5 × 10^18 đồng each: each fits, their sum does not. The API caps a sale at
+        // 10^12 đồng since (`SaleInput.maximumTotalVND`), so they are written as a database from
+        // before the cap could hold them.
         _ = try F.apply(database, c, [F.count(800, products[0], 20_000_000, at: 0)])
         for n in [901, 902] {
             let input = SaleInput(saleID: F.id(n), soldAt: F.at(60),
-                                  lines: [SaleLine(productID: products[0], quantity: 5_000_000, unitPriceVND: 1_000_000_000_000)],
+                                  lines: [SaleLine(productID: products[0], quantity: 5_000_000, unitPriceVND: 200_000)],
                                   payment: .card)
             _ = try database.write { try SaleStore.record($0, pointOfSaleID: c, input, actor: .system, now: F.now) }
+        }
+        try database.write { db in
+            try db.run("""
+                UPDATE sale_lines SET unit_price_vnd = 1000000000000, amount_vnd = 5000000000000000000
+                WHERE sale_id IN (SELECT id FROM sales WHERE point_of_sale_id = ?)
+                """, [.integer(c)])
+            try db.run("UPDATE sales SET total_vnd = 5000000000000000000 WHERE point_of_sale_id = ?", [.integer(c)])
         }
         do {
             _ = try report(.pointOfSale)
