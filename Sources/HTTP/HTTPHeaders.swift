@@ -19,10 +19,16 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     public func makeIterator() -> IndexingIterator<[Element]> { fields.makeIterator() }
 
-    /// The first value of the named field, if present.
+    /// The named field's value: its lines joined with ", " in order (RFC 9110 §5.3), so two
+    /// `If-None-Match` or `Accept` lines mean what one line listing both means. A field that
+    /// allows one value (Authorization, Content-Type) sent twice joins into a value that no
+    /// check accepts, rather than the first line silently winning.
     public subscript(name: String) -> String? {
-        for field in fields where field.name.equalsIgnoringASCIICase(name) { return field.value }
-        return nil
+        var combined: String?
+        for field in fields where field.name.equalsIgnoringASCIICase(name) {
+            combined = combined.map { $0 + ", " + field.value } ?? field.value
+        }
+        return combined
     }
 
     /// Every value of the named field, in order.
@@ -30,7 +36,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.compactMap { $0.name.equalsIgnoringASCIICase(name) ? $0.value : nil }
     }
 
-    public func contains(_ name: String) -> Bool { self[name] != nil }
+    public func contains(_ name: String) -> Bool { fields.contains { $0.name.equalsIgnoringASCIICase(name) } }
 
     /// Appends a field, keeping any existing ones of the same name.
     public mutating func add(_ name: String, _ value: String) {

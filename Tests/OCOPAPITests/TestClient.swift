@@ -12,6 +12,11 @@ struct WireResponse {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
+    /// Every line of a header, in order (Vary may come on several).
+    func headerValues(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+
     var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The body as JSON; a test that expects JSON fails when it is not.

@@ -41,7 +41,9 @@ public final class APIResponder: HTTPResponder {
         let requestID = requestID(for: request)
         let client = ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
         var path = String(request.path)
-        var wantsCSV = request.headers["Accept"]?.contains("text/csv") ?? false
+        var wantsCSV = request.headers["Accept"].map {
+            AcceptHeader($0).prefers("text/csv", over: "application/json")
+        } ?? false
         // The `.csv` suffix is a convention of the JSON API's lists (API.md "Lists"); outside
         // `/api/v1/` it is data: a lot `/01/…/10/B7.csv` or a product code `/t/QN-1.csv`.
         let csvSuffix = path.hasPrefix("/api/v1/") && path.hasSuffix(".csv")
@@ -86,7 +88,10 @@ public final class APIResponder: HTTPResponder {
                     finish(response, "options", nil)
                 }
             } else {
-                finish(Problem.methodNotAllowed(request.method, allowed: allowed).response, "unmatched", nil)
+                // HEAD announces the Content-Length GET's answer would have (RFC 9110 §8.6), so its
+                // problem is GET's: the detail names the method.
+                let named = request.method == .head ? HTTPMethod.get : request.method
+                finish(Problem.methodNotAllowed(named, allowed: allowed).response, "unmatched", nil)
             }
         case .found(let route, let parameters, let pattern):
             if csvSuffix && !route.doc.csv {
@@ -94,8 +99,10 @@ public final class APIResponder: HTTPResponder {
             }
             let (path, wantsCSV) = (path, wantsCSV)
             let run: @Sendable () -> Void = { [self] in
-                let (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
+                var (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
                                                  wantsCSV: wantsCSV && route.doc.csv, path: path, client: client)
+                // JSON or CSV by `Accept`: caches must keep the two apart (RFC 9110 §12.5.5).
+                if route.doc.csv { response.headers.add("Vary", "Accept") }
                 finish(response, pattern, tokenID)
             }
             if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
@@ -109,6 +116,7 @@ public final class APIResponder: HTTPResponder {
         do {
             principal = try authenticate(request, client: client)
             try authorize(route.access, principal)
+            try Self.refuseContentCoding(request)
             let context = RequestContext(request: request, parameters: parameters, principal: principal,
                                          requestID: requestID, services: services, wantsCSV: wantsCSV, path: path)
             guard route.cacheable, services.responses.isEnabled, !Self.isConditional(request) else {
@@ -138,6 +146,18 @@ public final class APIResponder: HTTPResponder {
             // Bugs only: log everything for the operator, send nothing internal to the client.
             AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
             return (Problem.internalError.response, principal?.tokenID)
+        }
+    }
+
+    /// A body we would have to decode first (gzip, br…) is refused rather than read as it is:
+    /// ignoring the label would parse compressed bytes as JSON, or accept a body mislabelled.
+    private static func refuseContentCoding(_ request: HTTPRequest) throws(Problem) {
+        guard !request.body.isEmpty, let coding = request.headers["Content-Encoding"] else { return }
+        let codings = coding.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
+        guard codings.allSatisfy({ $0 == "identity" }) else {
+            throw Problem(.unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the body without Content-Encoding (got \(coding)); only identity is accepted",
+                          headers: ["Accept-Encoding": "identity"])
         }
     }
 

@@ -8,7 +8,13 @@ public struct CORSPolicy: Sendable {
                                  "x-request-id", "accept"]
     static let exposedHeaders = "ETag, Location, Link, Retry-After, X-Request-Id, Idempotent-Replayed"
 
-    public init(allowedOrigins: [String]) { self.allowedOrigins = Set(allowedOrigins) }
+    /// Whether any origin is named (not only `*`): then answers differ by `Origin`.
+    private let namesOrigins: Bool
+
+    public init(allowedOrigins: [String]) {
+        self.allowedOrigins = Set(allowedOrigins)
+        namesOrigins = allowedOrigins.contains { $0 != "*" }
+    }
 
     /// A preflight is an OPTIONS request naming the method the browser wants to send.
     public static func isPreflight(_ request: HTTPRequest) -> Bool {
@@ -16,14 +22,19 @@ public struct CORSPolicy: Sendable {
             && request.headers.contains("Access-Control-Request-Method")
     }
 
-    /// Adds the response headers for an actual (non-preflight) request from an allowed origin.
+    /// Adds the CORS response headers to an actual (non-preflight) response.
+    ///
+    /// Shared caches keep one copy per URL unless told otherwise (Fetch §3.2.5, "CORS protocol
+    /// and HTTP caches"): with named origins the answer depends on `Origin`, so every response
+    /// says `Vary: Origin`, even one to a request without it, or a cached copy made for a page
+    /// load would later be handed to the dashboard without its `Access-Control-Allow-Origin`.
+    /// With `*` alone the answer is the same for everyone, so it is sent always, without `Vary`.
     public func decorate(_ response: inout HTTPResponse, origin: String?) {
-        guard let origin else { return }
-        if allowedOrigins.contains(origin) {
+        if namesOrigins { response.headers.add("Vary", "Origin") }
+        if let origin, allowedOrigins.contains(origin) {
             // An explicit origin may send credentials; `*` never reflects them (Fetch §3.2.5).
             response.headers.set("Access-Control-Allow-Origin", origin)
             response.headers.set("Access-Control-Allow-Credentials", "true")
-            response.headers.add("Vary", "Origin")
         } else if allowedOrigins.contains("*") {
             response.headers.set("Access-Control-Allow-Origin", "*")
         } else {

@@ -146,27 +146,11 @@ public struct ResolverRoutes: RouteCollection {
     /// `*/*` alone, a browser's `text/html,…` or `application/json` get the redirect; ties go to
     /// the linkset, which the client named explicitly.
     static func prefersLinkset(_ accept: String?) -> Bool {
-        guard let accept else { return false }
-        var linkset: Double?
-        var others = 0.0
-        for range in accept.split(separator: ",") {
-            let parts = range.split(separator: ";")
-            let media = (parts.first ?? "").trimmingASCIIWhitespace().lowercasedASCII()
-            guard !media.isEmpty else { continue }
-            var weight = 1.0
-            for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0].trimmingASCIIWhitespace().lowercasedASCII() == "q" {
-                    weight = min(max(Double(pair[1].trimmingASCIIWhitespace()) ?? 0, 0), 1)
-                }
-            }
-            if media == LinksetRepresentation.mediaType {
-                linkset = max(linkset ?? 0, weight)
-            } else {
-                others = max(others, weight)
-            }
+        let ranges = AcceptHeader(accept).ranges
+        guard let linkset = ranges.filter({ $0.mediaType == LinksetRepresentation.mediaType }).map(\.weight).max() else {
+            return false
         }
-        guard let linkset else { return false }
+        let others = ranges.filter { $0.mediaType != LinksetRepresentation.mediaType }.map(\.weight).max() ?? 0
         return linkset > 0 && linkset >= others
     }
 

@@ -1,0 +1,117 @@
+import JSON
+@testable import OCOPAPI
+import Testing
+
+/// Field semantics above the wire (RFC 9110 §5.3, §8.4, §12, §15.5.16; RFC 5789; Fetch's CORS
+/// and caches), from an outside conformance audit, through a real socket.
+@Suite struct HTTPSemanticsAPITests {
+    let server: TestServer
+    let client: TestClient
+    let admin = bearer(TestServer.adminToken)
+
+    init() throws {
+        server = try TestServer(configure: { $0.corsOrigins = ["https://dashboard.ocop.example"] })
+        client = try server.client()
+        let made = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                      body: #"{"name":"Hợp tác xã Miến dong Bình Liêu","kind":"cooperative"}"#)
+        #expect(made.status == 201)
+    }
+
+    @Test func repeatedFieldLinesMeanWhatOneLineMeans() throws {
+        let item = try client.request("GET", "/api/v1/producers/1")
+        let etag = try #require(item.header("ETag"))
+        let oneLine = try client.request("GET", "/api/v1/producers/1", headers: [("If-None-Match", "W/\"0\", \(etag)")])
+        let twoLines = try client.request("GET", "/api/v1/producers/1", headers: [("If-None-Match", "W/\"0\""), ("If-None-Match", etag)])
+        #expect(oneLine.status == 304 && twoLines.status == 304)
+        let csv = try client.request("GET", "/api/v1/producers", headers: [("Accept", "application/json;q=0.1"), ("Accept", "text/csv")])
+        #expect(csv.header("Content-Type")?.hasPrefix("text/csv") == true)
+        let patch = try client.request("PATCH", "/api/v1/producers/1", headers: [admin, ("If-Match", "W/\"9\""), ("If-Match", etag)],
+                                       body: #"{"commune":"Lục Hồn"}"#, contentType: "application/merge-patch+json")
+        #expect(patch.status == 200, "the second line names the current version")
+        // A token sent twice is no token: the first line does not silently win.
+        let twice = try client.request("GET", "/api/v1/tokens", headers: [admin, ("Authorization", "Bearer junk")])
+        #expect(twice.status == 401)
+    }
+
+    @Test func csvIsChosenByWeightNotBySubstring() throws {
+        func type(_ accept: String, _ path: String = "/api/v1/producers") throws -> String {
+            let response = try client.request("GET", path, headers: [admin, ("Accept", accept)])
+            #expect(response.status == 200, "\(accept) on \(path): \(response.status) \(response.text)")
+            return response.header("Content-Type") ?? ""
+        }
+        for json in ["text/csv;q=0", "text/csv;q=0, application/json", "application/json, text/csv;q=0.1",
+                     "text/csvx", "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"] {
+            #expect(try type(json).hasPrefix("application/json"), "\(json)")
+            #expect(try type(json, "/api/v1/reports/overview").hasPrefix("application/json"), "\(json) on the overview")
+        }
+        for csv in ["text/csv", "TEXT/CSV", "application/json;q=0.5, text/csv", "text/*"] {
+            #expect(try type(csv).hasPrefix("text/csv"), "\(csv)")
+        }
+    }
+
+    @Test func answersThatDependOnAcceptOrOriginSaySo() throws {
+        let list = try client.request("GET", "/api/v1/producers")
+        #expect(list.headerValues("Vary").contains("Accept"))
+        #expect(list.headerValues("Vary").contains("Origin"), "named origins: every answer varies by Origin")
+        let etag = try #require(try client.request("GET", "/api/v1/producers/1").header("ETag"))
+        let refused = try client.request("GET", "/api/v1/producers/1", headers: [("Origin", "https://evil.example")])
+        #expect(refused.header("Access-Control-Allow-Origin") == nil)
+        #expect(refused.headerValues("Vary") == ["Origin"], "an item has no CSV form")
+        let same = try client.request("GET", "/api/v1/producers/1", headers: [("If-None-Match", etag)])
+        #expect(same.status == 304)
+        #expect(same.headerValues("Vary").contains("Origin"))
+    }
+
+    @Test func anyOriginIsSentToEveryoneWithoutVary() throws {
+        let open = try TestServer(configure: { $0.corsOrigins = ["*"] })
+        let response = try open.client().request("GET", "/api/v1/producers/1")
+        #expect(response.header("Access-Control-Allow-Origin") == "*")
+        #expect(!response.headerValues("Vary").contains("Origin"))
+        #expect(response.header("Access-Control-Allow-Credentials") == nil)
+    }
+
+    @Test func anEncodedBodyIsRefusedNotReadAsJSON() throws {
+        let body = #"{"name":"Cơ sở ghi nhãn gzip","kind":"household"}"#
+        let refused = try client.request("POST", "/api/v1/producers", headers: [admin, ("Content-Encoding", "gzip")], body: body)
+        #expect(refused.status == 415)
+        #expect(refused.header("Accept-Encoding") == "identity")
+        #expect(refused.header("Content-Type") == "application/problem+json")
+        #expect(try client.request("GET", "/api/v1/producers/2").status == 404, "nothing was created")
+        let identity = try client.request("POST", "/api/v1/producers", headers: [admin, ("Content-Encoding", "identity")], body: body)
+        #expect(identity.status == 201)
+    }
+
+    @Test func aPatchInAnotherFormatNamesTheOnesTaken() throws {
+        let refused = try client.request("PATCH", "/api/v1/producers/1", headers: [admin], body: "[]",
+                                         contentType: "application/json-patch+json")
+        #expect(refused.status == 415)
+        #expect(refused.header("Accept-Patch") == "application/json, application/merge-patch+json"
+                || refused.header("Accept-Patch") == "application/merge-patch+json, application/json")
+    }
+
+    @Test func headOfA405AnnouncesGETsLength() throws {
+        let get = try client.request("GET", "/api/v1/products/import")
+        let head = try client.request("HEAD", "/api/v1/products/import")
+        #expect(get.status == 405 && head.status == 405)
+        #expect(head.header("Content-Length") == get.header("Content-Length"))
+        #expect(head.header("Content-Length") == String(get.body.count))
+    }
+}
+
+@Suite struct AcceptHeaderTests {
+    @Test func theMostSpecificRangeGivesTheWeight() {
+        let accept = AcceptHeader("text/*;q=0.3, text/csv;q=0.7, */*;q=0.1, application/json;q=0")
+        #expect(accept.weight(of: "text/csv") == 0.7)
+        #expect(accept.weight(of: "text/plain") == 0.3)
+        #expect(accept.weight(of: "image/png") == 0.1)
+        #expect(accept.weight(of: "application/json") == 0)
+        #expect(AcceptHeader("text/csv").weight(of: "application/json") == nil)
+    }
+
+    @Test func aTieKeepsTheDefault() {
+        #expect(!AcceptHeader("*/*").prefers("text/csv", over: "application/json"))
+        #expect(!AcceptHeader("text/csv;q=0.5, application/json;q=0.5").prefers("text/csv", over: "application/json"))
+        #expect(AcceptHeader("Text/CSV").prefers("text/csv", over: "application/json"))
+        #expect(!AcceptHeader("nonsense, ;q=1").prefers("text/csv", over: "application/json"))
+    }
+}
