@@ -122,6 +122,13 @@ import Testing
         #expect(events.map { $0.request?.method } == ["GET", "OPTIONS", "GET", "GET", "PURGE"])
     }
 
+    @Test func everyWellFormedAuthorityIsAccepted() throws {
+        let hosts = ["ocop.example", "ocop.example:8080", "127.0.0.1:80", "[::1]", "[::1]:8080",
+                     "[2001:db8::7]", "xn--qung-ninh-m0a.vn", "a:", ""]
+        let events = verifyParse(bytes(hosts.map { "GET http://\($0.isEmpty ? "x" : $0)/ HTTP/1.1\r\nHost: \($0)\r\n\r\n" }.joined()))
+        #expect(events.compactMap { $0.request?.headers } == hosts.map { ["Host: \($0)"] })
+    }
+
     @Test func fieldValuesAreTrimmedAndKeepObsText() throws {
         let events = verifyParse(bytes(
             "GET / HTTP/1.1\r\nhost: [::1]:8080\r\nX-Place: \t Đà Nẵng \t\r\nX-Empty:\r\nX-Tab: a\tb\r\n"

@@ -80,6 +80,9 @@ struct FramingFacts {
         for i in start..<end where !ByteClass.isHost(b[i]) {
             throw .badRequest("invalid Host")
         }
+        if start < end, let problem = Authority.problem(b, start, end, allowsEmptyHost: true) {
+            throw .badRequest("invalid Host: \(problem)")
+        }
     }
 
     private mutating func noteExpect(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) {

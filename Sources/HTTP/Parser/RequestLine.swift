@@ -81,6 +81,14 @@ struct RequestLine {
             let isHTTP = end - start > 7 && b.equalsLowercase(start, start + 7, "http://")
             let isHTTPS = end - start > 8 && b.equalsLowercase(start, start + 8, "https://")
             guard isHTTP || isHTTPS else { throw .badRequest("invalid request-target") }
+            // The authority runs to the path, query or end; an http(s) URI must name a host
+            // (RFC 9110 §4.2.1) and carries no userinfo (§4.2.4).
+            let authorityStart = start + (isHTTP ? 7 : 8)
+            var authorityEnd = authorityStart
+            while authorityEnd < end, b[authorityEnd] != 0x2F, b[authorityEnd] != 0x3F { authorityEnd += 1 }
+            if let problem = Authority.problem(b, authorityStart, authorityEnd, allowsEmptyHost: false) {
+                throw .badRequest("invalid request-target: \(problem)")
+            }
         }
     }
 
