@@ -119,9 +119,9 @@ import Testing
         #expect(ETag.version("W/\"12\"") == 12)
         #expect(ETag.version("\"12\"") == 12)
         #expect(ETag.version("12") == nil)
-        #expect(ETag.matches(ifNoneMatch: "W/\"1\", W/\"2\"", version: 2))
-        #expect(ETag.matches(ifNoneMatch: "*", version: 9))
-        #expect(!ETag.matches(ifNoneMatch: "W/\"1\"", version: 2))
+        #expect(ETag.matches(field: "W/\"1\", W/\"2\"", version: 2))
+        #expect(ETag.matches(field: "*", version: 9))
+        #expect(!ETag.matches(field: "W/\"1\"", version: 2))
     }
 
     @Test func csvEscapesAndDefusesFormulas() {

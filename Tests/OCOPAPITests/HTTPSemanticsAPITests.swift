@@ -33,6 +33,32 @@ import Testing
         #expect(twice.status == 401)
     }
 
+    @Test func everyPreconditionIsEvaluatedOnEveryMethod() throws {
+        let path = "/api/v1/producers/1"
+        let etag = try #require(try client.request("GET", path).header("ETag"))
+        let patch = #"{"commune":"Lục Hồn"}"#
+        func patched(_ field: String, _ value: String) throws -> Int {
+            try client.request("PATCH", path, headers: [admin, (field, value)], body: patch,
+                               contentType: "application/merge-patch+json").status
+        }
+        #expect(try patched("If-None-Match", "*") == 412, "only if there is none: there is one")
+        #expect(try patched("If-None-Match", etag) == 412, "only if changed since: it was not")
+        let put = try client.request("PUT", path, headers: [admin, ("If-None-Match", etag)],
+                                     body: #"{"name":"Tên khác","kind":"household"}"#)
+        #expect(put.status == 412)
+        #expect(try client.request("DELETE", path, headers: [admin, ("If-None-Match", "*")]).status == 412)
+        let unchanged = try client.request("GET", path)
+        #expect(unchanged.status == 200 && unchanged.header("ETag") == etag, "nothing was changed or deleted")
+        #expect(try patched("If-None-Match", "W/\"0\"") == 200, "a version it no longer is")
+
+        let current = try #require(try client.request("GET", path).header("ETag"))
+        let staleRead = try client.request("GET", path, headers: [("If-Match", "W/\"999\"")])
+        #expect(staleRead.status == 412)
+        #expect(staleRead.header("Content-Type") == "application/problem+json")
+        #expect(try client.request("GET", path, headers: [("If-Match", current)]).status == 200)
+        #expect(try client.request("HEAD", path, headers: [("If-Match", "W/\"999\"")]).status == 412)
+    }
+
     @Test func csvIsChosenByWeightNotBySubstring() throws {
         func type(_ accept: String, _ path: String = "/api/v1/producers") throws -> String {
             let response = try client.request("GET", path, headers: [admin, ("Accept", accept)])

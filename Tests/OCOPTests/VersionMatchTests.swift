@@ -17,4 +17,19 @@ import Testing
         try VersionMatch.require(.oneOf([2, 9]), current: 9)
         #expect(throws: DomainError.staleVersion(current: 9)) { try VersionMatch.require(.oneOf([2, 8]), current: 9) }
     }
+
+    @Test func ifNoneMatchRefusesTheVersionsItNames() throws {
+        #expect(throws: DomainError.staleVersion(current: 9)) {
+            try VersionMatch.require(VersionMatch(ifNoneMatch: .any), current: 9)   // "only if there is none"
+        }
+        #expect(throws: DomainError.staleVersion(current: 9)) {
+            try VersionMatch.require(VersionMatch(ifNoneMatch: .oneOf([8, 9])), current: 9)
+        }
+        try VersionMatch.require(VersionMatch(ifNoneMatch: .oneOf([8])), current: 9)
+        // Both fields: each must hold.
+        try VersionMatch.require(VersionMatch(ifMatch: .oneOf([9]), ifNoneMatch: .oneOf([8])), current: 9)
+        #expect(!VersionMatch(ifMatch: .any, ifNoneMatch: .oneOf([9])).admits(9))
+        #expect(VersionMatch.oneOf([1]).namesVersions && !VersionMatch.any.namesVersions)
+        #expect(!VersionMatch(ifNoneMatch: .oneOf([1])).namesVersions)
+    }
 }

@@ -1,25 +1,59 @@
-/// What a client's `If-Match` asks of an item's current version (RFC 9110 §13.1.1): that it
-/// be one of the versions the client lists, or (`*`) that the item exist at all.
+/// What a client's preconditions ask of an item's current version (RFC 9110 §13.1): with
+/// `If-Match`, that it be one of the versions listed, or (`*`) that the item exist; with
+/// `If-None-Match`, that it be none of them, or (`*`) that there be no item. A write whose
+/// preconditions fail is a 412 and changes nothing.
 ///
-/// A list is kept whole because a client may send several tags (`If-Match: W/"4", W/"5"`)
+/// Lists are kept whole because a client may send several tags (`If-Match: W/"4", W/"5"`)
 /// and any one of them matching is enough. `nil` where a `VersionMatch?` is taken means the
-/// request had no `If-Match`: the write is unconditional.
-public enum VersionMatch: Sendable, Equatable, ExpressibleByIntegerLiteral {
-    /// `If-Match: *`.
-    case any
-    /// The versions named by the tags.
-    case oneOf([Int64])
+/// request had neither field: the write is unconditional.
+public struct VersionMatch: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    /// The tags one field lists.
+    public enum Tags: Sendable, Equatable {
+        /// `*`: any current version.
+        case any
+        /// The versions named by the tags.
+        case oneOf([Int64])
 
-    public init(integerLiteral version: Int64) {
-        self = .oneOf([version])
+        func matches(_ version: Int64) -> Bool {
+            switch self {
+            case .any: return true
+            case .oneOf(let versions): return versions.contains(version)
+            }
+        }
     }
 
-    /// Whether an item now at `version` meets this precondition.
+    /// `If-Match`, when sent.
+    public var ifMatch: Tags?
+    /// `If-None-Match`, when sent.
+    public var ifNoneMatch: Tags?
+
+    public init(ifMatch: Tags? = nil, ifNoneMatch: Tags? = nil) {
+        self.ifMatch = ifMatch
+        self.ifNoneMatch = ifNoneMatch
+    }
+
+    /// `If-Match: *`.
+    public static let any = VersionMatch(ifMatch: .any)
+
+    /// `If-Match` listing `versions`.
+    public static func oneOf(_ versions: [Int64]) -> VersionMatch { VersionMatch(ifMatch: .oneOf(versions)) }
+
+    public init(integerLiteral version: Int64) {
+        self.init(ifMatch: .oneOf([version]))
+    }
+
+    /// Whether `If-Match` names particular versions (not absent, not `*`).
+    public var namesVersions: Bool {
+        if case .oneOf = ifMatch { return true }
+        return false
+    }
+
+    /// Whether an item now at `version` meets these preconditions (RFC 9110 §13.2.2: If-Match,
+    /// then If-None-Match).
     public func admits(_ version: Int64) -> Bool {
-        switch self {
-        case .any: return true
-        case .oneOf(let versions): return versions.contains(version)
-        }
+        if let ifMatch, !ifMatch.matches(version) { return false }
+        if let ifNoneMatch, ifNoneMatch.matches(version) { return false }
+        return true
     }
 
     /// Throws `staleVersion` unless `expected` (nil: no precondition) admits `current`.

@@ -146,7 +146,7 @@ public enum InventoryStore {
         let current = try levelRow(db, pointOfSaleID: pointOfSaleID, productID: productID)
         let version = current?.version ?? 0
         try VersionMatch.require(ifVersion, current: version)
-        if version == 0 && (ifVersion == nil || ifVersion == .any) { throw DomainError.staleVersion(current: 0) }
+        if version == 0 && !(ifVersion?.namesVersions ?? false) { throw DomainError.staleVersion(current: 0) }
         if level < 0 || level > InventoryChange.maximumQuantity {
             throw DomainError.invalid("level", "must be an integer from 0 to \(InventoryChange.maximumQuantity)")
         }

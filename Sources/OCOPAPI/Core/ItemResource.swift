@@ -94,7 +94,7 @@ extension ItemResource {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try existing(db, id: id)
@@ -108,7 +108,7 @@ extension ItemResource {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try existing(db, id: id)
@@ -123,7 +123,7 @@ extension ItemResource {
     static func delete(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             try Store.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)

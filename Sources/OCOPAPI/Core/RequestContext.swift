@@ -59,20 +59,35 @@ public struct RequestContext: Sendable {
         return object
     }
 
-    /// What `If-Match` asks for: `nil` when absent, `.any` for `*`, else every version its
-    /// tags name (`W/"3"`, `"3"`; any one matching is enough, RFC 9110 §13.1.1).
-    /// A header naming no version of ours can match nothing: 412.
+    /// What `If-Match` and `If-None-Match` ask of the item's version: `nil` when neither is
+    /// sent; `*` or every version the tags name (`W/"3"`, `"3"`; any one is enough, RFC 9110
+    /// §13.1). An `If-Match` naming no version of ours can match nothing: 412. Tags of ours
+    /// are all the versions an item ever has, so an `If-None-Match` naming none of them
+    /// excludes nothing.
     ///
     /// Callers check it against the stored version before reading the body, because
     /// preconditions are evaluated before the request content (RFC 9110 §13.2.2): a stale
     /// `If-Match` is a 412 even when the body is invalid too.
-    public func ifMatchVersion() throws(Problem) -> VersionMatch? {
-        guard let header = request.headers["If-Match"] else { return nil }
+    public func versionPrecondition() throws(Problem) -> VersionMatch? {
+        var match = VersionMatch()
+        if let header = request.headers["If-Match"] {
+            guard let tags = Self.tags(header) else {
+                throw Problem.preconditionFailed("If-Match \(header) names no version of this resource")
+            }
+            match.ifMatch = tags
+        }
+        if let header = request.headers["If-None-Match"] {
+            match.ifNoneMatch = Self.tags(header) ?? .oneOf([])
+        }
+        return match.ifMatch == nil && match.ifNoneMatch == nil ? nil : match
+    }
+
+    /// `*`, or the versions a list of entity tags names; nil when it names none.
+    private static func tags(_ header: String) -> VersionMatch.Tags? {
         let tags = header.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
         if tags.contains("*") { return .any }
         let versions = tags.compactMap { ETag.version($0) }
-        if !versions.isEmpty { return .oneOf(versions) }
-        throw Problem.preconditionFailed("If-Match \(header) names no version of this resource")
+        return versions.isEmpty ? nil : .oneOf(versions)
     }
 }
 
@@ -91,8 +106,9 @@ public enum ETag {
         return Int64(text.dropFirst().dropLast())
     }
 
-    /// `If-None-Match` matches when it lists the current tag (weak comparison, RFC 9110 §13.1.2) or `*`.
-    public static func matches(ifNoneMatch header: String, version: Int64) -> Bool {
+    /// Whether an `If-Match` or `If-None-Match` field lists the current tag (weak comparison,
+    /// RFC 9110 §13.1.2; API.md's tags are all weak) or `*`.
+    public static func matches(field header: String, version: Int64) -> Bool {
         header.split(separator: ",").contains { tag in
             let t = tag.trimmingASCIIWhitespace()
             return t == "*" || ETag.version(t) == version

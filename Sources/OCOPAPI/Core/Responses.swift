@@ -22,9 +22,15 @@ public enum Responses {
         var headers = HTTPHeaders()
         headers.set("ETag", ETag.of(version: version))
         if let location { headers.set("Location", location) }
-        if versionValidates, context.request.method == .get || context.request.method == .head,
-           let condition = context.request.headers["If-None-Match"],
-           ETag.matches(ifNoneMatch: condition, version: version) {
+        let isRead = context.request.method == .get || context.request.method == .head
+        // A read's If-Match (RFC 9110 §13.1.1: "only this version") is evaluated like a write's;
+        // a write's was, against the version before it, by its store.
+        if isRead, let condition = context.request.headers["If-Match"],
+           !ETag.matches(field: condition, version: version) {
+            return Problem.preconditionFailed("If-Match does not match the current version (\(ETag.of(version: version)))").response
+        }
+        if versionValidates, isRead, let condition = context.request.headers["If-None-Match"],
+           ETag.matches(field: condition, version: version) {
             return HTTPResponse(status: .notModified, headers: headers)
         }
         var writer = JSONWriter(capacity: 512)

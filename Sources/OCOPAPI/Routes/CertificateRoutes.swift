@@ -89,7 +89,7 @@ public struct CertificateRoutes: RouteCollection {
         let note = reader.optionalString("note", maxLength: 1000)
         try reader.finish()
         guard let reason else { throw Problem.validation(reader.errors) }
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
         return try context.write { db in

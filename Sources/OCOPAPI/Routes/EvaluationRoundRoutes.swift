@@ -67,7 +67,7 @@ public struct EvaluationRoundRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             guard let current = try EvaluationRoundStore.get(db, id: id) else {

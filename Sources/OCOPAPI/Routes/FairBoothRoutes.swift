@@ -70,7 +70,7 @@ public struct FairBoothRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
@@ -86,7 +86,7 @@ public struct FairBoothRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
@@ -103,7 +103,7 @@ public struct FairBoothRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             try BoothStore.delete(db, fairID: fairID, id: id, ifVersion: ifVersion, actor: actor, now: now)

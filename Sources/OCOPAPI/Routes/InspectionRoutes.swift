@@ -118,7 +118,7 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             guard let current = try InspectionStore.get(db, id: id) else {
@@ -135,7 +135,7 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             guard let current = try InspectionStore.get(db, id: id) else {
@@ -153,7 +153,7 @@ public struct InspectionRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             try InspectionStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
@@ -166,7 +166,7 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let productID = try context.id()
         let review = try ProductReviewRepresentation.review(from: context.jsonObject())
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
             let outcome = try ProductReviewStore.decide(db, productID: productID, review, ifVersion: ifVersion,

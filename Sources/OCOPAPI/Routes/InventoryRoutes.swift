@@ -114,7 +114,7 @@ public struct InventoryRoutes: RouteCollection {
             throw Problem(.preconditionRequired, type: "precondition-required", title: "Precondition required",
                           detail: "send If-Match with the level's ETag (W/\"0\" for a product never stocked here)")
         }
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         var reader = BodyReader(try context.jsonObject())
         let level = reader.optionalInt("level", in: 0...InventoryChange.maximumQuantity)
         if level == nil && reader.errors.isEmpty { reader.fail("level", "is required: the counted stock, 0 or more") }

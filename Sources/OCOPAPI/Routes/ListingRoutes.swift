@@ -77,7 +77,7 @@ public struct ListingRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return try context.write { db in
             guard let current = try ListingStore.get(db, id: id) else {
@@ -95,7 +95,7 @@ public struct ListingRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return try context.write { db in
             guard let current = try ListingStore.get(db, id: id) else {
@@ -114,7 +114,7 @@ public struct ListingRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return try context.write { db in
             try ListingStore.delete(db, id: id, ifVersion: ifVersion, today: today, actor: actor, now: now)

@@ -66,7 +66,7 @@ public struct StockReportRoutes: RouteCollection {
     func putThreshold(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.ifMatchVersion()
+        let ifVersion = try context.versionPrecondition()
         let object = try context.jsonObject()
         var reader = BodyReader(object)
         let value = reader.optionalInt("low_stock_threshold", in: 0...StockThreshold.maximumValue)
