@@ -115,6 +115,16 @@ import Testing
                 || refused.header("Accept-Patch") == "application/merge-patch+json, application/json")
     }
 
+    @Test func aFloodOfBadParametersGetsABoundedAnswer() throws {
+        let query = (0..<600).map { "p\($0)=1" }.joined(separator: "&")
+        let refused = try client.request("GET", "/api/v1/producers?" + query)
+        #expect(refused.status == 422)
+        #expect(try refused.json["detail"]?.stringValue == "600 fields are invalid")
+        let errors = try #require(try refused.json["errors"]?.arrayValue)
+        #expect(errors.count == 101)
+        #expect(errors.last?["message"]?.stringValue == "and 500 more errors, not listed")
+    }
+
     @Test func headOfA405AnnouncesGETsLength() throws {
         let get = try client.request("GET", "/api/v1/products/import")
         let head = try client.request("HEAD", "/api/v1/products/import")

@@ -55,9 +55,17 @@ public struct Problem: Error, Sendable {
         Problem(.badRequest, type: "malformed-request", title: "Malformed request", detail: detail)
     }
 
+    /// At most this many field errors are listed: a request with thousands of bad parameters
+    /// would otherwise get an answer many times its own size.
+    static let maximumListedErrors = 100
+
     public static func validation(_ errors: [FieldError]) -> Problem {
         let detail = errors.count == 1 ? "1 field is invalid" : "\(errors.count) fields are invalid"
-        return Problem(.unprocessableContent, type: "validation", title: "Invalid request", detail: detail, errors: errors)
+        var listed = Array(errors.prefix(maximumListedErrors))
+        if errors.count > listed.count {
+            listed.append(FieldError("", "and \(errors.count - listed.count) more errors, not listed"))
+        }
+        return Problem(.unprocessableContent, type: "validation", title: "Invalid request", detail: detail, errors: listed)
     }
 
     public static func unauthorized(_ detail: String) -> Problem {
