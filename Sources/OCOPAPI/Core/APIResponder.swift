@@ -39,7 +39,6 @@ public final class APIResponder: HTTPResponder {
                         done: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
         let requestID = requestID(for: request)
-        let client = ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
         var path = String(request.path)
         var wantsCSV = request.headers["Accept"].map {
             AcceptHeader($0).prefers("text/csv", over: "application/json")
@@ -60,7 +59,8 @@ public final class APIResponder: HTTPResponder {
             services.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
             log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
                        status: response.status.code, milliseconds: seconds * 1000, bytes: response.body.count,
-                       remote: client, tokenID: tokenID, at: services.clock().description)
+                       remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
+                       tokenID: tokenID, at: services.clock().description)
             done(response)
         }
 
@@ -100,7 +100,7 @@ public final class APIResponder: HTTPResponder {
             let (path, wantsCSV) = (path, wantsCSV)
             let run: @Sendable () -> Void = { [self] in
                 var (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
-                                                 wantsCSV: wantsCSV && route.doc.csv, path: path, client: client)
+                                                 wantsCSV: wantsCSV && route.doc.csv, path: path, connection: connection)
                 // JSON or CSV by `Accept`: caches must keep the two apart (RFC 9110 §12.5.5).
                 if route.doc.csv { response.headers.add("Vary", "Accept") }
                 finish(response, pattern, tokenID)
@@ -111,10 +111,10 @@ public final class APIResponder: HTTPResponder {
 
     /// Authentication, access rules, the handler, and the one place errors become problems.
     private func handle(_ route: Route, request: HTTPRequest, parameters: RouteParameters, requestID: String,
-                        wantsCSV: Bool, path: String, client: String) -> (HTTPResponse, Int64?) {
+                        wantsCSV: Bool, path: String, connection: ConnectionInfo) -> (HTTPResponse, Int64?) {
         var principal: Principal?
         do {
-            principal = try authenticate(request, client: client)
+            principal = try authenticate(request, connection: connection)
             try authorize(route.access, principal)
             try Self.refuseContentCoding(request)
             let context = RequestContext(request: request, parameters: parameters, principal: principal,
@@ -170,9 +170,9 @@ public final class APIResponder: HTTPResponder {
 
     /// The caller named by the bearer token; nil for anonymous. Every failure is counted
     /// against the client address, and an address over its allowance is refused first.
-    private func authenticate(_ request: HTTPRequest, client: String) throws -> Principal? {
+    private func authenticate(_ request: HTTPRequest, connection: ConnectionInfo) throws -> Principal? {
         guard let header = request.headers["Authorization"] else { return nil }
-        if let seconds = authFailures.retryAfter(client) {
+        if authFailures.isCounting, let seconds = authFailures.retryAfter(client(request, connection)) {
             throw Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests",
                           detail: "too many failed authentications from this address; retry in \(seconds) s",
                           headers: ["Retry-After": String(seconds)])
@@ -180,7 +180,7 @@ public final class APIResponder: HTTPResponder {
         do {
             return try principal(authorization: header)
         } catch let problem as Problem where problem.status == .unauthorized {
-            authFailures.recordFailure(client)
+            authFailures.recordFailure(client(request, connection))
             throw problem
         }
     }
@@ -210,6 +210,12 @@ public final class APIResponder: HTTPResponder {
         guard roles.contains(principal.role) else {
             throw Problem.forbidden("a \(principal.role.rawValue) token may not do this")
         }
+    }
+
+    /// The caller's address, worked out only where it is used (the failure limit, and the access
+    /// log behind a trusted proxy): most requests need neither, and it costs string work.
+    private func client(_ request: HTTPRequest, _ connection: ConnectionInfo) -> String {
+        ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
     }
 
     /// The client's `X-Request-Id` when it is a sane token, else a fresh one.

@@ -38,6 +38,10 @@ public final class AuthFailureLimiter: Sendable {
 
     public var isEnabled: Bool { perMinute > 0 }
 
+    /// Whether any address is being counted now; when none is, no request can be limited and
+    /// callers need not work out the client's address.
+    public var isCounting: Bool { isEnabled && tracked.load(ordering: .relaxed) > 0 }
+
     /// Seconds until `address` may try again (at least 1), or nil when it may now.
     public func retryAfter(_ address: String) -> Int? {
         guard isEnabled, tracked.load(ordering: .relaxed) > 0 else { return nil }
