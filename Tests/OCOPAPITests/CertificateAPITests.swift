@@ -136,4 +136,21 @@ import Testing
         let certificate = try api.client.request("GET", "/api/v1/certificates/\(id)")
         #expect(certificate.header("ETag") == "W/\"2\"")
     }
+
+    @Test func aRunningServerLogsTheCalendarsChangeSoonAfterMidnight() throws {
+        let id = try #require(try api.certify(code: "QN-1")["id"]?.int64Value)
+        #expect(try audit(id).allSatisfy { $0["action"]?.stringValue != "status_changed" })
+        // Midnight in Hà Nội on the notice date passes while the server runs; the day check
+        // (every `CertificateStatusSweep.checkSeconds`) sweeps without any request touching it.
+        clock.set("2027-11-20T00:00:05+07:00")
+        let deadline = Date().addingTimeInterval(30)
+        var changed: JSONValue?
+        while changed == nil, Date() < deadline {
+            changed = try audit(id).first { $0["action"]?.stringValue == "status_changed" }
+            if changed == nil { Thread.sleep(forTimeInterval: 0.5) }
+        }
+        let entry = try #require(changed, "no status_changed entry within 30 s")
+        #expect(entry["changes"]?["status"]?["to"]?.stringValue == "expiring")
+        #expect(try audit(id).filter { $0["action"]?.stringValue == "status_changed" }.count == 1, "once")
+    }
 }

@@ -43,7 +43,8 @@ public final class Application: Sendable {
             }
         }
         if configuration.demo { try DemoData.load(into: database, now: now) }
-        try CertificateStatusSweep.run(database, now: now)
+        let certificateSweep = CertificateStatusSweep(database: database)
+        try certificateSweep.tick(now: now)
 
         let services = Services(database: database, clock: clock,
                                 responseCacheBytes: configuration.responseCacheKiB * 1024)
@@ -110,8 +111,8 @@ public final class Application: Sendable {
         maintenance = PeriodicTask(every: 3600) {
             _ = try? database.write { try IdempotencyStore.purge($0, now: clock()) }
         }
-        statusSweep = PeriodicTask(every: CertificateStatusSweep.intervalSeconds) {
-            do { try CertificateStatusSweep.run(database, now: clock()) }
+        statusSweep = PeriodicTask(every: CertificateStatusSweep.checkSeconds) {
+            do { try certificateSweep.tick(now: clock()) }
             catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
         }
     }

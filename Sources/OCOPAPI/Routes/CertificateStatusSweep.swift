@@ -1,14 +1,35 @@
 import OCOP
 import SQLite
+import Synchronization
 
-/// Runs `CertificateStatusSweeper` for the application: at start-up and every few minutes, so a
-/// calendar change (active → expiring → expired) reaches the audit log minutes after midnight.
-enum CertificateStatusSweep {
-    static let intervalSeconds: Double = 300
+/// Runs `CertificateStatusSweeper` for the application: at start-up, and then whenever the
+/// calendar day in Asia/Ho_Chi_Minh has changed since the last sweep, so a calendar change
+/// (active → expiring → expired) reaches the audit log seconds after midnight.
+///
+/// Why by day: a certificate's status depends only on the day (writes that change it record
+/// the change themselves), so a sweep on the same day would find nothing. Checking the day
+/// costs no database work; `checkSeconds` only bounds how late after midnight the sweep runs.
+final class CertificateStatusSweep: Sendable {
+    static let checkSeconds: Double = 10
+
+    private let database: Database
+    /// The day of the last sweep that finished; nil before the first.
+    private let sweptDay = Mutex<CivilDate?>(nil)
+
+    init(database: Database) {
+        self.database = database
+    }
+
+    /// Sweeps when the day at `now` has not been swept yet.
+    func tick(now: Timestamp) throws {
+        let today = CivilDate.today(at: now)
+        guard sweptDay.withLock({ $0 }) != today else { return }
+        try Self.run(database, today: today, now: now)
+        sweptDay.withLock { $0 = today }
+    }
 
     /// Looks on a reader first and takes the writer only when something changed.
-    static func run(_ database: Database, now: Timestamp) throws {
-        let today = CivilDate.today(at: now)
+    private static func run(_ database: Database, today: CivilDate, now: Timestamp) throws {
         guard try database.read({ try CertificateStatusSweeper.hasPending($0, today: today) }) else { return }
         try database.write { _ = try CertificateStatusSweeper.sweep($0, today: today, now: now) }
     }
