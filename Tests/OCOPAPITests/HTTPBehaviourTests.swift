@@ -83,6 +83,16 @@ import Testing
         #expect(metrics.text.contains("ocop_db_readers_total"))
     }
 
+    /// A client may invent methods freely; each must not become a series of its own.
+    @Test func madeUpMethodsShareOneSeries() throws {
+        for n in 0..<20 {
+            #expect(try client.request("FROB\(n)", "/api/v1/producers").status == 501)
+        }
+        let metrics = try client.request("GET", "/metrics").text
+        #expect(metrics.contains(#"ocop_http_requests_total{method="other",route="unmatched",status="501"} 20"#))
+        #expect(!metrics.contains("FROB"))
+    }
+
     /// What the engine answers by itself (bad framing, limits) never reaches a route, yet an
     /// operator must be able to see a flood of it.
     @Test func metricsCountWhatTheServerRefusedBeforeRouting() throws {

@@ -104,6 +104,30 @@ import Testing
         #expect(flagLog.contains("max-body-bytes"))
     }
 
+    /// The bootstrap admin revoked through the API: the same OCOP_ADMIN_TOKEN at the next start
+    /// does not bring it back, and does not stop the server either.
+    @Test func aRevokedBootstrapTokenStaysRevokedAndTheServerStillStarts() throws {
+        let first = try serve()
+        let client = try TestClient(port: first.port)
+        #expect(try client.request("DELETE", "/api/v1/tokens/1", headers: [bearer(TestServer.adminToken)]).status == 204)
+        first.signal(SIGTERM)
+        #expect(first.waitForExit().status == 0)
+
+        let second = try serve()
+        #expect(second.startupLog.contains("OCOP_ADMIN_TOKEN names a token that was revoked"), "\(second.startupLog)")
+        let after = try TestClient(port: second.port)
+        #expect(try after.request("GET", "/api/v1/tokens", headers: [bearer(TestServer.adminToken)]).status == 401)
+        #expect(try after.request("GET", "/api/v1/producers").status == 200, "the public side serves")
+        second.signal(SIGTERM)
+        #expect(second.waitForExit().status == 0)
+
+        let short = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/short.sqlite"],
+                                      environment: ["OCOP_ADMIN_TOKEN": "admin123"])
+        let (status, log) = short.waitForExit()
+        #expect(status == 78)
+        #expect(log.contains("OCOP_ADMIN_TOKEN must be at least 16 characters"), "\(log)")
+    }
+
     @Test func tokenCreateAndBackupCommands() throws {
         let db = directory + "/cli.sqlite"
         let token = try ServerProcess(arguments: ["token", "create", "--role", "officer", "--name", "Cán bộ", "--db", db])

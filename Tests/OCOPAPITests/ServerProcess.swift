@@ -31,6 +31,9 @@ final class ServerProcess {
         try process.run()
     }
 
+    /// What the server wrote to stderr up to its "listening" line.
+    private(set) var startupLog = ""
+
     /// Waits for the "listening on host:port" line and remembers the port.
     func waitUntilListening(timeout: TimeInterval = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
@@ -39,6 +42,7 @@ final class ServerProcess {
             let data = stderr.fileHandleForReading.availableData
             if data.isEmpty { break }
             seen += String(decoding: data, as: UTF8.self)
+            startupLog = seen
             if let range = seen.range(of: #"listening on [^ ]+:(\d+)"#, options: .regularExpression) {
                 let match = seen[range]
                 if let colon = match.lastIndex(of: ":"), let p = Int(match[match.index(after: colon)...]) {

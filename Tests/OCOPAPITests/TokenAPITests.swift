@@ -73,7 +73,13 @@ import Testing
         // Used first, so the server has it in its authentication cache when it is revoked.
         let before = try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"Y","kind":"household"}"#)
         #expect(before.status == 201)
-        #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin]).status == 204)
+        // A revocation is a DELETE like any other: its preconditions hold (API.md "Writes").
+        let current = try #require(try client.request("GET", "/api/v1/tokens/\(id)", headers: [admin]).header("ETag"))
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin, ("If-Match", "W/\"99\"")]).status == 412)
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin, ("If-None-Match", "*")]).status == 412)
+        #expect(try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"Z","kind":"household"}"#).status == 201,
+                "a refused revocation revokes nothing")
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin, ("If-Match", current)]).status == 204)
         let after = try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"X","kind":"household"}"#)
         #expect(after.status == 401)
         let record = try client.request("GET", "/api/v1/tokens/\(id)", headers: [admin]).json

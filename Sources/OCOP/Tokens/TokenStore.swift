@@ -18,6 +18,8 @@ public struct TokenRecord: Sendable, Equatable {
 public enum TokenStore {
     /// Secrets look like `ocop_<43 base64url chars>`: 256 random bits, recognisable in logs and secret scanners.
     public static let secretPrefix = "ocop_"
+    /// The shortest secret accepted for a token (one an operator chose: ours are 48 characters).
+    public static let minimumSecretLength = 16
 
     static let columns = "id, name, role, point_of_sale_id, hint, created_at, updated_at, revoked_at, version"
 
@@ -47,7 +49,9 @@ public enum TokenStore {
         if let id = pointOfSaleID, id > 0, role == .pos, try !PointOfSaleStore.exists(db, id: id) {
             errors.append(FieldError("point_of_sale_id", "names no registered point of sale (\(id))"))
         }
-        if secret.utf8.count < 16 { errors.append(FieldError("token", "must be at least 16 characters")) }
+        if secret.utf8.count < minimumSecretLength {
+            errors.append(FieldError("token", "must be at least \(minimumSecretLength) characters"))
+        }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
         let hint = String(secret.prefix(secret.hasPrefix(secretPrefix) ? secretPrefix.count + 4 : 4)) + "…"
         do {
@@ -103,8 +107,10 @@ public enum TokenStore {
     }
 
     /// Revokes a token; revoking twice is harmless. The row stays so audit entries keep their author.
-    public static func revoke(_ db: Connection, id: Int64, actor: Actor, now: Timestamp) throws {
+    /// Revokes a token (a repeat is a no-op); `ifVersion` is the client's precondition, as for any DELETE.
+    public static func revoke(_ db: Connection, id: Int64, ifVersion: VersionMatch? = nil, actor: Actor, now: Timestamp) throws {
         guard let record = try get(db, id: id) else { throw DomainError.notFound(entity: "token", id: String(id)) }
+        try VersionMatch.require(ifVersion, current: record.version)
         guard record.revokedAt == nil else { return }
         try db.run("UPDATE tokens SET revoked_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    [.text(now.description), .text(now.description), .integer(id)])

@@ -35,12 +35,7 @@ public final class Application: Sendable {
         try database.migrate(Schema.migrator)
         let now = clock()
         if let adminToken, !adminToken.isEmpty {
-            try database.write { db in
-                if try !TokenStore.hasActiveAdmin(db) {
-                    _ = try TokenStore.insert(db, secret: adminToken, name: "bootstrap admin (OCOP_ADMIN_TOKEN)",
-                                              role: .admin, pointOfSaleID: nil, actor: .system, now: now)
-                }
-            }
+            try Self.bootstrapAdmin(adminToken, database: database, now: now)
         }
         if configuration.demo { try DemoData.load(into: database, now: now) }
         let certificateSweep = CertificateStatusSweep(database: database)
@@ -114,6 +109,29 @@ public final class Application: Sendable {
         statusSweep = PeriodicTask(every: CertificateStatusSweep.checkSeconds) {
             do { try certificateSweep.tick(now: clock()) }
             catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
+        }
+    }
+
+    /// Makes `OCOP_ADMIN_TOKEN` the admin token when the database has no active admin.
+    ///
+    /// A value that was a token before and has been revoked is not brought back (a revoked
+    /// secret stays dead, whoever holds it): the server starts without an admin and says
+    /// how to make one, rather than refusing to start and taking the catalogue and the
+    /// points of sale down with it. A value too short to be a token is a configuration error.
+    private static func bootstrapAdmin(_ secret: String, database: Database, now: Timestamp) throws {
+        guard secret.utf8.count >= TokenStore.minimumSecretLength else {
+            throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at least \(TokenStore.minimumSecretLength) characters (use 32 random ones or more)")
+        }
+        do {
+            try database.write { db in
+                if try !TokenStore.hasActiveAdmin(db) {
+                    _ = try TokenStore.insert(db, secret: secret, name: "bootstrap admin (OCOP_ADMIN_TOKEN)",
+                                              role: .admin, pointOfSaleID: nil, actor: .system, now: now)
+                }
+            }
+        } catch DomainError.conflict {
+            AccessLog.error("OCOP_ADMIN_TOKEN names a token that was revoked; it stays revoked and the server runs "
+                            + "without an admin. Set a new OCOP_ADMIN_TOKEN, or run `ocop token create --role admin --name NAME`.")
         }
     }
 

@@ -35,9 +35,13 @@ public final class Metrics: Sendable {
 
     /// Records one finished request. `route` is the pattern, never the raw path,
     /// so ids do not explode the number of series.
+    /// Methods kept as their own label; any other (a client may invent them freely) counts as
+    /// `other`, or each made-up name would add a series that lives as long as the process.
+    static let labelledMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
     public func record(method: String, route: String, status: Int, seconds: Double) {
         let bucket = Metrics.bounds.firstIndex(where: { seconds <= $0 })
-        let key = Key(method: method, route: route, status: status)
+        let key = Key(method: Metrics.labelledMethods.contains(method) ? method : "other", route: route, status: status)
         state.withLock { state in
             state.requests[key, default: 0] += 1
             // Mutated in place through the dictionary (a copy out and back in made the

@@ -84,11 +84,12 @@ public struct TokenRoutes: RouteCollection {
     func revoke(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
+        let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         // After the revocation committed (or failed): no cached entry may outlive it.
         defer { context.services.tokens.invalidateAll() }
         return try context.write { db in
-            try TokenStore.revoke(db, id: id, actor: actor, now: now)
+            try TokenStore.revoke(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
             return Responses.noContent()
         }
     }
