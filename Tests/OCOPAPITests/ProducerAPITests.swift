@@ -232,6 +232,12 @@ import Testing
 
         let removeRequired = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"name":null}"#)
         #expect(removeRequired.status == 422)
+        // A misspelt field is unknown whatever its value, null included (it cleared nothing).
+        let misspelt = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"emial":null}"#)
+        #expect(misspelt.status == 422)
+        #expect(try ProducerAPITests.errorFields(misspelt) == ["emial"])
+        // A known field that is already empty may be cleared again.
+        #expect(try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"email":null}"#).status == 200)
         let missing = try client.request("PATCH", "/api/v1/producers/999999", headers: [admin], body: #"{"phone":null}"#)
         #expect(missing.status == 404)
     }

@@ -21,10 +21,16 @@ public enum MergePatch {
     /// read-only ones (so a client echoing them back unchanged passes the read-only check).
     /// Callers read `writable` in the same transaction as the write, so no concurrent change is lost.
     /// An object patch always merges into an object (RFC 7396 §2).
+    ///
+    /// A `null` for a member the item does not have is kept as `null` rather than dropped: the
+    /// field reader then sees the name, so a misspelt field (`"emial": null`) is a 422 as it is
+    /// with any other value, instead of a 200 that cleared nothing. For a known optional field
+    /// `null` and absent read the same.
     public static func apply(_ patch: JSONObject, to writable: JSONObject, readOnly: JSONObject) -> JSONObject {
         var base = writable
         for (key, value) in readOnly { base[key] = value }
-        guard case .object(let merged) = apply(.object(patch), to: .object(base)) else { return base }
+        guard case .object(var merged) = apply(.object(patch), to: .object(base)) else { return base }
+        for (key, value) in patch where value.isNull && base[key] == nil { merged[key] = .null }
         return merged
     }
 }
