@@ -24,8 +24,13 @@ enum Commands {
     """
 
     /// Defaults, then the config file, then the environment, then flags; the first bad value stops start-up.
+    /// `positionals`: how many bare words the command takes (`token create` one); more is a mistake
+    /// the user should hear about (`serve --demo maybe`), not a word silently ignored.
     static func configuration(_ args: CommandLineArguments, environment: [String: String],
-                              allowed: Set<String>? = nil) throws -> Configuration {
+                              allowed: Set<String>? = nil, positionals: Int = 0) throws -> Configuration {
+        if args.positional.count > positionals {
+            throw UsageError(message: "unexpected argument \(args.positional[positionals])")
+        }
         var config = Configuration()
         let explicit = args.value("config") ?? environment["OCOP_CONFIG"]
         let path = explicit ?? "config/ocop.json"
@@ -82,7 +87,7 @@ enum Commands {
         }
         var rest = args
         rest.remove(["role", "name", "point-of-sale"])
-        let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"])
+        let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"], positionals: 1)
         let database = try Database(path: config.database)
         defer { database.close() }
         try database.migrate(Schema.migrator)

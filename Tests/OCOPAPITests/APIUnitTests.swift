@@ -22,7 +22,7 @@ import Testing
         #expect(config.maxBodyBytes == 2048)
     }
 
-    @Test func badValuesNameTheKey() {
+    @Test func badValuesNameTheKey() throws {
         var config = Configuration()
         #expect(throws: Configuration.Invalid(description: "environment OCOP_PORT=abc is not a valid port")) {
             try config.apply(environment: ["OCOP_PORT": "abc"])
@@ -31,6 +31,17 @@ import Testing
         #expect(throws: Configuration.Invalid.self) { try config.apply(file: Array(#"{"port": 70000}"#.utf8), path: "x") }
         #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "database-synchronous", value: "sometimes") }
         #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "nope", value: "1") }
+        #expect(throws: Configuration.Invalid(description: "environment OCOP_HOST=999.1.1.1 is not a valid host")) {
+            try config.apply(environment: ["OCOP_HOST": "999.1.1.1"])
+        }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "host", value: "nonexistent.invalid") }
+        for good in ["0.0.0.0", "::", "[::1]", "localhost", "10.0.0.7"] { #expect(throws: Never.self) { try config.apply(flag: "host", value: good) } }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "cors-origins", value: "notaurl") }
+        #expect(throws: Configuration.Invalid.self) {
+            try config.apply(file: Array(#"{"cors_origins": ["https://a.example/"]}"#.utf8), path: "x")
+        }
+        try config.apply(flag: "cors-origins", value: "https://dashboard.ocop.example, http://localhost:5173")
+        #expect(config.corsOrigins == ["https://dashboard.ocop.example", "http://localhost:5173"])
     }
 
     /// config/ocop.json is the documented source of defaults: it must say exactly what the code does.

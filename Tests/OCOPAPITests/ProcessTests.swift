@@ -102,6 +102,15 @@ import Testing
         let (flagStatus, flagLog) = flag.waitForExit()
         #expect(flagStatus == 78)
         #expect(flagLog.contains("max-body-bytes"))
+        let host = try ServerProcess(arguments: ["serve", "--host", "999.1.1.1", "--db", directory + "/x.sqlite"])
+        let (hostStatus, hostLog) = host.waitForExit()
+        #expect(hostStatus == 78)
+        #expect(hostLog.contains("--host"), "\(hostLog)")
+        // A word the command does not take is a usage error, not silently ignored.
+        let stray = try ServerProcess(arguments: ["serve", "--demo", "maybe", "--db", directory + "/x.sqlite"])
+        let (strayStatus, strayLog) = stray.waitForExit()
+        #expect(strayStatus == 2)
+        #expect(strayLog.contains("unexpected argument maybe"), "\(strayLog)")
     }
 
     /// The bootstrap admin revoked through the API: the same OCOP_ADMIN_TOKEN at the next start

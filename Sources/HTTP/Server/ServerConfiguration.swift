@@ -52,4 +52,10 @@ public struct ServerConfiguration: Sendable {
             ?? .milliseconds(250)
         return max(.milliseconds(10), min(.milliseconds(250), shortest / 4))
     }
+
+    /// Whether `host` is something the server can listen on: an IPv4 or IPv6 address (bare or
+    /// in brackets) or `localhost`. Host names are not resolved, so a typo fails at start-up.
+    public static func isListenableHost(_ host: String) -> Bool {
+        (try? SocketAddress(host: host, port: 0)) != nil
+    }
 }

@@ -75,7 +75,11 @@ public struct Configuration: Sendable, Equatable {
     }
 
     static let keys: [Key] = [
-        string("host", \.host),
+        Key(name: "host") { config, value in
+            guard let host = value.stringValue, ServerConfiguration.isListenableHost(host) else { return false }
+            config.host = host
+            return true
+        },
         int("port", 0...65535, \.port),
         string("database", \.database),
         int("event_loops", 0...256, \.eventLoops),
@@ -96,12 +100,14 @@ public struct Configuration: Sendable, Equatable {
         int("drain_timeout_ms", 0...3_600_000, \.drainTimeoutMs),
         Key(name: "cors_origins") { config, value in
             if let s = value.stringValue {   // environment form: comma-separated
-                config.corsOrigins = s.split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
+                let origins = s.split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
+                guard origins.allSatisfy(Self.isOrigin) else { return false }
+                config.corsOrigins = origins
                 return true
             }
             guard let items = value.arrayValue else { return false }
             let origins = items.compactMap(\.stringValue)
-            guard origins.count == items.count else { return false }
+            guard origins.count == items.count, origins.allSatisfy(Self.isOrigin) else { return false }
             config.corsOrigins = origins
             return true
         },
@@ -110,6 +116,17 @@ public struct Configuration: Sendable, Equatable {
         bool("trust_forwarded_for", \.trustForwardedFor),
         bool("demo", \.demo),
     ]
+
+    /// `*`, or an origin as browsers send it (RFC 6454 §6.1): `http(s)://host[:port]`, with no
+    /// path, no trailing slash, no space. Anything else could never match an `Origin` header.
+    static func isOrigin(_ text: String) -> Bool {
+        if text == "*" { return true }
+        let rest: Substring
+        if text.hasPrefix("https://") { rest = text.dropFirst(8) }
+        else if text.hasPrefix("http://") { rest = text.dropFirst(7) }
+        else { return false }
+        return !rest.isEmpty && !rest.contains { $0 == "/" || $0 == " " || $0 == "?" || $0 == "#" || $0 == "@" }
+    }
 
     /// A setting that could not be used; start-up stops with this message.
     public struct Invalid: Error, CustomStringConvertible, Equatable {
