@@ -29,6 +29,8 @@ import Testing
         #expect(options.status == 204)
         #expect(options.header("Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
         #expect(options.header("Date") != nil)
+        // The CSV form of a list can only be read.
+        #expect(try client.request("OPTIONS", "/api/v1/producers.csv").header("Allow") == "GET, HEAD, OPTIONS")
     }
 
     @Test func corsForConfiguredOriginsOnly() throws {

@@ -78,7 +78,9 @@ public final class APIResponder: HTTPResponder {
         switch router.match(request.method, path: Substring(path)) {
         case .notFound:
             finish(Problem.notFound("no resource at \(path)").response, "unmatched", nil)
-        case .methodNotAllowed(let allowed):
+        case .methodNotAllowed(var allowed):
+            // A `.csv` address is a read-only view of its list.
+            if csvSuffix { allowed = allowed.filter { $0 == .get || $0 == .head || $0 == .options } }
             if request.method == .options {
                 if CORSPolicy.isPreflight(request) {
                     finish(cors.preflight(request, methods: allowed), "preflight", nil)
@@ -208,7 +210,7 @@ public final class APIResponder: HTTPResponder {
         guard case .roles(let roles) = access else { return }
         guard let principal else { throw Problem.unauthorized("this resource needs a bearer token") }
         guard roles.contains(principal.role) else {
-            throw Problem.forbidden("a \(principal.role.rawValue) token may not do this")
+            throw Problem.forbidden("\(principal.role == .officer || principal.role == .admin ? "an" : "a") \(principal.role.rawValue) token may not do this")
         }
     }
 

@@ -57,8 +57,10 @@ public final class Metrics: Sendable {
         state.withLock { $0.rejected[status, default: 0] += 1 }
     }
 
-    /// Prometheus text exposition format 0.0.4.
-    public func render(gauges: [(name: String, help: String, value: Double)]) -> String {
+    /// Prometheus text exposition format 0.0.4. `counters` only ever grow (since start);
+    /// `gauges` go up and down.
+    public func render(gauges: [(name: String, help: String, value: Double)],
+                       counters: [(name: String, help: String, value: Double)] = []) -> String {
         let snapshot = state.withLock { $0 }
         var out = "# HELP ocop_http_requests_total Requests answered, by method, route and status.\n"
         out += "# TYPE ocop_http_requests_total counter\n"
@@ -84,6 +86,9 @@ public final class Metrics: Sendable {
         }
         for gauge in gauges {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
+        }
+        for counter in counters {
+            out += "# HELP \(counter.name) \(counter.help)\n# TYPE \(counter.name) counter\n\(counter.name) \(counter.value)\n"
         }
         return out
     }

@@ -35,18 +35,20 @@ public struct HealthRoutes: RouteCollection {
                     ("ocop_db_readers_total", "Reader connections in the pool.", Double(db.readersTotal)),
                     ("ocop_db_readers_in_use", "Reader connections checked out now.", Double(db.readersInUse)),
                     ("ocop_db_writes_queued", "Write jobs waiting for the writer.", Double(db.writesQueued)),
+                    ("ocop_response_cache_bytes", "Body bytes held by the response cache.",
+                     Double(services.responses.usage.bytes)),
+                ]
+                let counters: [(name: String, help: String, value: Double)] = [
                     ("ocop_db_commits", "Group commits since start.", Double(db.commits)),
                     ("ocop_db_wal_flushes", "WAL fdatasyncs after commits since start (one may cover several).",
                      Double(db.walFlushes)),
+                    ("ocop_db_write_jobs", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
                     ("ocop_response_cache_hits", "Catalogue pages answered from the response cache.",
                      Double(services.responses.hits)),
                     ("ocop_response_cache_misses", "Cacheable pages that had to be built.", Double(services.responses.misses)),
-                    ("ocop_response_cache_bytes", "Body bytes held by the response cache.",
-                     Double(services.responses.usage.bytes)),
-                    ("ocop_db_write_jobs", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
                 ]
                 return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                                    body: Array(services.metrics.render(gauges: gauges).utf8))
+                                    body: Array(services.metrics.render(gauges: gauges, counters: counters).utf8))
             },
             Route(.get, "/openapi.json", access: .anyone, inline: true,
                   doc: RouteDoc("This API's OpenAPI 3.1 document", tag: "operations")) { [openAPIDocument] _ in
