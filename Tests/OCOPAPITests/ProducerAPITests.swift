@@ -346,6 +346,11 @@ import Testing
         #expect(entries[1]["changes"]?["district"]?["from"]?.isNull == true)
         #expect(entries[0]["token_id"]?.int64Value == 1)
         #expect(entries[2]["request_id"]?.stringValue?.isEmpty == false)
+        // Ids are integers (API.md), the entity's too.
+        #expect(entries.allSatisfy { $0["entity_id"] == .number(JSONNumber(id)) })
+        let notAnID = try client.request("GET", "/api/v1/audit?entity=producer&entity_id=abc", headers: [admin])
+        #expect(notAnID.status == 422)
+        #expect(notAnID.text.contains("entity_id"))
         // An entity the log never speaks of is a mistake in the filter, not an empty list.
         let unknown = try client.request("GET", "/api/v1/audit?entity=producers", headers: [admin])
         #expect(unknown.status == 422)

@@ -38,7 +38,7 @@ import Testing
     func audit(_ id: Int64) throws -> [AuditEntry] {
         var query = AuditLog.Query()
         query.entity = .certificate
-        query.entityID = String(id)
+        query.entityID = id
         return try database.read { try AuditLog.list($0, query) }.items.reversed()
     }
 

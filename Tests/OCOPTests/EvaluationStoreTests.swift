@@ -21,7 +21,7 @@ import Testing
     func audit(_ entity: AuditEntity, _ id: Int64) throws -> [AuditEntry] {
         var query = AuditLog.Query()
         query.entity = entity
-        query.entityID = String(id)
+        query.entityID = id
         return try database.read { try AuditLog.list($0, query) }.items.reversed()
     }
 

@@ -32,7 +32,7 @@ import Testing
         let audit = try database.read { try AuditLog.list($0, AuditLog.Query()) }
         let entry = try #require(audit.items.first { $0.entity == "product" })
         #expect(entry.action == "create")
-        #expect(entry.entityID == String(product.id))
+        #expect(entry.entityID == product.id)
         #expect(entry.changes["gtin"]?.stringValue == "08931234567897")
     }
 

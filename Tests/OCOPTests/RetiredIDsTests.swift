@@ -64,11 +64,11 @@ import Testing
                     INSERT INTO producers (id, name, name_key, kind, created_at, updated_at)
                     VALUES (?, 'HTX', x'00', 'household', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
                     """, [.integer(id)])
-                try AuditLog.record(db, actor: .system, entity: .producer, entityID: String(id), action: "create",
+                try AuditLog.record(db, actor: .system, entity: .producer, entityID: id, action: "create",
                                     serializedChanges: "{}", at: "2026-01-01T00:00:00Z")
             }
             try db.run("DELETE FROM producers WHERE id = ?", [.integer(second)])
-            try AuditLog.record(db, actor: .system, entity: .producer, entityID: String(second), action: "delete",
+            try AuditLog.record(db, actor: .system, entity: .producer, entityID: second, action: "delete",
                                 serializedChanges: "{}", at: "2026-01-01T00:00:00Z")
         }
 

@@ -7,7 +7,8 @@ public struct AuditEntry: Sendable, Equatable {
     public let at: Timestamp
     public let tokenID: Int64?
     public let entity: String
-    public let entityID: String
+    /// The id of the item changed (stored as text, as the audit table always has).
+    public let entityID: Int64
     public let action: String
     /// For creates and deletes the whole item; for updates `{"field": {"from": x, "to": y}}`.
     public let changes: JSONValue
@@ -17,7 +18,7 @@ public struct AuditEntry: Sendable, Equatable {
 /// The append-only audit log. Entries are written in the same transaction as
 /// the change they describe, so one never exists without the other.
 public enum AuditLog {
-    public static func record(_ db: Connection, actor: Actor, entity: AuditEntity, entityID: String,
+    public static func record(_ db: Connection, actor: Actor, entity: AuditEntity, entityID: Int64,
                               action: String, changes: JSONObject, at: Timestamp) throws {
         try record(db, actor: actor, entity: entity, entityID: entityID, action: action,
                    serializedChanges: JSONValue.object(changes).serializedString(), at: at.description)
@@ -25,13 +26,13 @@ public enum AuditLog {
 
     /// `changes` already serialised (a JSON object) and `at` already formatted (RFC 3339),
     /// so callers can do that work before entering the writer.
-    public static func record(_ db: Connection, actor: Actor, entity: AuditEntity, entityID: String,
+    public static func record(_ db: Connection, actor: Actor, entity: AuditEntity, entityID: Int64,
                               action: String, serializedChanges: String, at: String) throws {
         try db.run("""
             INSERT INTO audit_log (at, token_id, entity, entity_id, action, changes, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(at), SQLiteValue(actor.tokenID), .text(entity.rawValue), .text(entityID),
+            [.text(at), SQLiteValue(actor.tokenID), .text(entity.rawValue), .text(String(entityID)),
              .text(action), .text(serializedChanges), SQLiteValue(actor.requestID)])
     }
 
@@ -47,7 +48,7 @@ public enum AuditLog {
     /// Filters for `GET /api/v1/audit`.
     public struct Query: Sendable {
         public var entity: AuditEntity?
-        public var entityID: String?
+        public var entityID: Int64?
         public var tokenID: Int64?
         public var limit = PageSize.default
         public var after: Int64?
@@ -60,7 +61,7 @@ public enum AuditLog {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
         if let entity = query.entity { conditions.append("entity = ?"); params.append(.text(entity.rawValue)) }
-        if let entityID = query.entityID { conditions.append("entity_id = ?"); params.append(.text(entityID)) }
+        if let entityID = query.entityID { conditions.append("entity_id = ?"); params.append(.text(String(entityID))) }
         if let tokenID = query.tokenID { conditions.append("token_id = ?"); params.append(.integer(tokenID)) }
         if let after = query.after { conditions.append("id < ?"); params.append(.integer(after)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -71,7 +72,7 @@ public enum AuditLog {
             """, params) { row in
             AuditEntry(id: row.int64(0),
                        at: Timestamp(rfc3339: row.string(1)) ?? Timestamp(millisecondsSinceEpoch: 0),
-                       tokenID: row.optionalInt64(2), entity: row.string(3), entityID: row.string(4),
+                       tokenID: row.optionalInt64(2), entity: row.string(3), entityID: Int64(row.string(4)) ?? 0,
                        action: row.string(5),
                        changes: (try? JSONValue.parse(row.string(6))) ?? .null,
                        requestID: row.optionalString(7))

@@ -55,7 +55,7 @@ public enum CertificateStatusSweeper {
     private static func apply(_ db: Connection, _ change: Change, now: Timestamp) throws {
         try db.run("UPDATE certificates SET status_recorded = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    [.text(change.to.rawValue), .text(now.description), .integer(change.certificateID)])
-        try AuditLog.record(db, actor: .system, entity: .certificate, entityID: String(change.certificateID),
+        try AuditLog.record(db, actor: .system, entity: .certificate, entityID: change.certificateID,
                             action: "status_changed",
                             changes: JSONObject([("status", AuditLog.change(change.from.rawValue, change.to.rawValue))]),
                             at: now)

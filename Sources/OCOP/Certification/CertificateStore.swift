@@ -91,7 +91,7 @@ public enum CertificateStore {
                    updated_at = ?, version = version + 1
             WHERE id = ?
             """, [.text(today.description), .text(reason.rawValue), SQLiteValue(note), .text(now.description), .integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .certificate, entityID: String(id), action: "revoke", changes: JSONObject([
+        try AuditLog.record(db, actor: actor, entity: .certificate, entityID: id, action: "revoke", changes: JSONObject([
             ("status", AuditLog.change(before.rawValue, CertificateStatus.revoked.rawValue)),
             ("revoked_on", .string(today.description)),
             ("revocation_reason", .string(reason.rawValue)),
@@ -99,7 +99,7 @@ public enum CertificateStore {
         ]), at: now)
         // The product's stars lapse with its current certificate: its representation changes, so its version does.
         if try touchProduct(db, currentCertificate: id, now: now) {
-            try AuditLog.record(db, actor: actor, entity: .product, entityID: String(current.productID),
+            try AuditLog.record(db, actor: actor, entity: .product, entityID: current.productID,
                                 action: "certificate_revoked", changes: JSONObject([
                                     ("certificate_id", .number(JSONNumber(id))),
                                     ("revocation_reason", .string(reason.rawValue)),

@@ -82,7 +82,7 @@ public enum EvaluationDecision {
         guard let certificate = try CertificateStore.get(db, id: certificateID) else {
             throw DomainError.notFound(entity: "certificate", id: String(certificateID))
         }
-        try AuditLog.record(db, actor: actor, entity: .certificate, entityID: String(certificateID), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .certificate, entityID: certificateID, action: "create",
                             changes: CertificateStore.jsonObject(certificate, status: status), at: now)
 
         // Renew the previous certificate.
@@ -92,7 +92,7 @@ public enum EvaluationDecision {
                 UPDATE certificates SET renewed_by_id = ?, status_recorded = 'renewed', updated_at = ?, version = version + 1
                 WHERE id = ?
                 """, [.integer(certificateID), .text(now.description), .integer(previous.id)])
-            try AuditLog.record(db, actor: actor, entity: .certificate, entityID: String(previous.id), action: "renew",
+            try AuditLog.record(db, actor: actor, entity: .certificate, entityID: previous.id, action: "renew",
                                 changes: JSONObject([
                                     ("status", AuditLog.change(before.rawValue, CertificateStatus.renewed.rawValue)),
                                     ("renewed_by_id", .object(JSONObject([
@@ -104,7 +104,7 @@ public enum EvaluationDecision {
         // The product's current certificate.
         try db.run("UPDATE products SET current_certificate_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    [.integer(certificateID), .text(now.description), .integer(product.id)])
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(product.id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: product.id, action: "update",
                             changes: JSONObject([("current_certificate_id", .object(JSONObject([
                                 ("from", product.currentCertificateID.map { .number(JSONNumber($0)) } ?? .null),
                                 ("to", .number(JSONNumber(certificateID))),
@@ -122,7 +122,7 @@ public enum EvaluationDecision {
             WHERE id = ?
             """, [.integer(certificateID), .text(outcome.rawValue), SQLiteValue(previous?.id), .text(now.description),
                   .integer(resultID)])
-        try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: String(resultID), action: "decide",
+        try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: resultID, action: "decide",
                             changes: AuditLog.diff(EvaluationResultStore.jsonObject(result),
                                                    EvaluationResultStore.jsonObject(decided)), at: now)
         return certificate

@@ -75,7 +75,7 @@ public enum EvaluationResultStore {
             starsEarned: verdict.starsEarned, starsAwarded: verdict.starsAwarded,
             proposedToNextLevel: verdict.proposedToNextLevel, outcome: verdict.outcome,
             previousCertificateID: previous?.id, certificateID: nil, createdAt: now, updatedAt: now, version: 1)
-        try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: String(result.id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: result.id, action: "create",
                             changes: jsonObject(result), at: now)
         return result
     }

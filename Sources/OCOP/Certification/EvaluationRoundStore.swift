@@ -39,7 +39,7 @@ public enum EvaluationRoundStore {
             """, bindings(fields) + [.text(now.description), .text(now.description)])
         let round = EvaluationRound(id: db.lastInsertRowID, fields: fields, legalBasis: fields.legalBasis,
                                     createdAt: now, updatedAt: now, version: 1)
-        try AuditLog.record(db, actor: actor, entity: .evaluationRound, entityID: String(round.id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .evaluationRound, entityID: round.id, action: "create",
                             changes: jsonObject(fields), at: now)
         return round
     }
@@ -71,7 +71,7 @@ public enum EvaluationRoundStore {
         round.legalBasis = fields.legalBasis
         round.updatedAt = now
         round.version += 1
-        try AuditLog.record(db, actor: actor, entity: .evaluationRound, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .evaluationRound, entityID: id, action: "update",
                             changes: changes, at: now)
         return round
     }

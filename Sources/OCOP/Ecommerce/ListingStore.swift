@@ -58,7 +58,7 @@ public enum ListingStore {
         let id = db.lastInsertRowID
         let history = ListingHistory(listedOn: fields.listedOn, state: fields.state)
         try writeHistory(db, id: id, fields, history)
-        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: id, action: "create",
                             changes: jsonObject(fields), at: now)
         return Listing(id: id, fields: fields, history: history, createdAt: now, updatedAt: now, version: 1)
     }
@@ -94,7 +94,7 @@ public enum ListingStore {
         listing.history = history
         listing.updatedAt = now
         listing.version += 1
-        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: id, action: "update",
                             changes: changes, at: now)
         return listing
     }
@@ -114,7 +114,7 @@ public enum ListingStore {
         }
         try db.run("UPDATE listings SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    [.text(now.description), .text(now.description), .integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .listing, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .listing, entityID: id, action: "delete",
                             changes: jsonObject(listing.fields), at: now)
     }
 

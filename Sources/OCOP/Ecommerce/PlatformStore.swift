@@ -58,7 +58,7 @@ public enum PlatformStore {
             throw duplicateCode(fields.code)
         }
         let id = db.lastInsertRowID
-        try AuditLog.record(db, actor: actor, entity: .platform, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .platform, entityID: id, action: "create",
                             changes: jsonObject(fields), at: now)
         return Platform(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -81,7 +81,7 @@ public enum PlatformStore {
         platform.fields = fields
         platform.updatedAt = now
         platform.version += 1
-        try AuditLog.record(db, actor: actor, entity: .platform, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .platform, entityID: id, action: "update",
                             changes: changes, at: now)
         return platform
     }
@@ -95,7 +95,7 @@ public enum PlatformStore {
             throw DomainError.conflict("platform \(id) has \(listings) listings; they are the history of its coverage")
         }
         try db.run("DELETE FROM platforms WHERE id = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .platform, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .platform, entityID: id, action: "delete",
                             changes: jsonObject(platform.fields), at: now)
     }
 

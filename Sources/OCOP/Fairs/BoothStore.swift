@@ -68,7 +68,7 @@ public enum BoothStore {
         }
         let id = db.lastInsertRowID
         try insertProducts(db, boothID: id, fields.productIDs, from: 0)
-        try AuditLog.record(db, actor: actor, entity: .fairBooth, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .fairBooth, entityID: id, action: "create",
                             changes: jsonObject(fairID: fairID, fields), at: now)
         return Booth(id: id, fairID: fairID, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -102,7 +102,7 @@ public enum BoothStore {
         booth.fields = fields
         booth.updatedAt = now
         booth.version += 1
-        try AuditLog.record(db, actor: actor, entity: .fairBooth, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .fairBooth, entityID: id, action: "update",
                             changes: changes, at: now)
         return booth
     }
@@ -115,7 +115,7 @@ public enum BoothStore {
         let sales = try db.scalarInt("SELECT count(*) FROM fair_sales WHERE booth_id = ?", [.integer(id)]) ?? 0
         if sales > 0 { throw DomainError.conflict("booth \(id) has \(sales) sales entries; delete them first") }
         try db.run("DELETE FROM fair_booths WHERE id = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .fairBooth, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .fairBooth, entityID: id, action: "delete",
                             changes: jsonObject(fairID: fairID, booth.fields), at: now)
     }
 

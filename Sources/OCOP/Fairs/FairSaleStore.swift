@@ -75,7 +75,7 @@ public enum FairSaleStore {
         }
         let id = db.lastInsertRowID
         try insertLines(db, saleID: id, boothID: boothID, day: fields.day, fields.lines)
-        try AuditLog.record(db, actor: actor, entity: .fairSale, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .fairSale, entityID: id, action: "create",
                             changes: jsonObject(boothID: boothID, fields), at: now)
         return FairSale(id: id, fairID: fairID, boothID: boothID, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -105,7 +105,7 @@ public enum FairSaleStore {
         sale.fields = fields
         sale.updatedAt = now
         sale.version += 1
-        try AuditLog.record(db, actor: actor, entity: .fairSale, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .fairSale, entityID: id, action: "update",
                             changes: changes, at: now)
         return sale
     }
@@ -118,7 +118,7 @@ public enum FairSaleStore {
         }
         try VersionMatch.require(ifVersion, current: sale.version)
         try db.run("DELETE FROM fair_sales WHERE id = ?", [.integer(id)])   // lines cascade
-        try AuditLog.record(db, actor: actor, entity: .fairSale, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .fairSale, entityID: id, action: "delete",
                             changes: jsonObject(boothID: boothID, sale.fields), at: now)
     }
 

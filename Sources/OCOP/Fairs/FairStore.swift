@@ -56,7 +56,7 @@ public enum FairStore {
             """, bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
         try db.run("INSERT INTO fairs_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
-        try AuditLog.record(db, actor: actor, entity: .fair, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .fair, entityID: id, action: "create",
                             changes: fields.jsonObject, at: now)
         return Fair(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -92,7 +92,7 @@ public enum FairStore {
         fair.fields = fields
         fair.updatedAt = now
         fair.version += 1
-        try AuditLog.record(db, actor: actor, entity: .fair, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .fair, entityID: id, action: "update",
                             changes: changes, at: now)
         return fair
     }
@@ -107,7 +107,7 @@ public enum FairStore {
         }
         try db.run("DELETE FROM fairs WHERE id = ?", [.integer(id)])
         try db.run("DELETE FROM fairs_search WHERE rowid = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .fair, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .fair, entityID: id, action: "delete",
                             changes: fair.fields.jsonObject, at: now)
     }
 

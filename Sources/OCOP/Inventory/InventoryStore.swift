@@ -126,7 +126,7 @@ public enum InventoryStore {
                                     ("duplicates", .number(JSONNumber(Int64(result.duplicateCount))))])
             if let saleRowID { audit["sale"] = .number(JSONNumber(saleRowID)) }
             audit["levels"] = .object(moved)
-            try AuditLog.record(db, actor: actor, entity: .inventory, entityID: String(pointOfSaleID), action: action,
+            try AuditLog.record(db, actor: actor, entity: .inventory, entityID: pointOfSaleID, action: action,
                                 changes: audit, at: now)
         }
         return result

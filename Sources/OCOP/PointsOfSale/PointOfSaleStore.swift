@@ -65,7 +65,7 @@ public enum PointOfSaleStore {
         }
         let id = db.lastInsertRowID
         try db.run("INSERT INTO points_of_sale_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
-        try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: id, action: "create",
                             changes: fields.jsonObject, at: now)
         return PointOfSale(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -92,7 +92,7 @@ public enum PointOfSaleStore {
         point.fields = fields
         point.updatedAt = now
         point.version += 1
-        try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: id, action: "update",
                             changes: changes, at: now)
         return point
     }
@@ -116,7 +116,7 @@ public enum PointOfSaleStore {
             throw DomainError.conflict("point of sale \(id) has inventory or sales; its history cannot be deleted")
         }
         try db.run("DELETE FROM points_of_sale_search WHERE rowid = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: id, action: "delete",
                             changes: point.fields.jsonObject, at: now)
     }
 

@@ -65,7 +65,7 @@ public enum ProducerStore {
         }
         let id = db.lastInsertRowID
         try queueSearch(db, id: id, folded: draft.searchText)
-        try AuditLog.record(db, actor: actor, entity: .producer, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .producer, entityID: id, action: "create",
                             serializedChanges: draft.auditChanges, at: stamp)
         return Producer(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -93,7 +93,7 @@ public enum ProducerStore {
         producer.fields = fields
         producer.updatedAt = now
         producer.version += 1
-        try AuditLog.record(db, actor: actor, entity: .producer, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .producer, entityID: id, action: "update",
                             changes: changes, at: now)
         return producer
     }
@@ -110,7 +110,7 @@ public enum ProducerStore {
             throw DomainError.conflict("producer \(id) still owns products or other records; remove or reassign them first")
         }
         try queueSearch(db, id: id, folded: nil)
-        try AuditLog.record(db, actor: actor, entity: .producer, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .producer, entityID: id, action: "delete",
                             changes: producer.fields.jsonObject, at: now)
     }
 

@@ -120,7 +120,7 @@ public struct ProductImport: Sendable {
         for line in lines {
             let producerName = try references.producerName(line.fields.producerID, in: db) ?? ""
             let id = try ProductStore.insert(db, line.fields, producerName: producerName, now: now)
-            try AuditLog.record(db, actor: actor, entity: .product, entityID: String(id), action: "create",
+            try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "create",
                                 changes: line.fields.jsonObject, at: now)
             ids.append(id)
         }

@@ -33,7 +33,7 @@ public enum ProductStore {
         try check(fields, references: &references, in: db, excluding: nil)
         let producerName = try references.producerName(fields.producerID, in: db) ?? ""
         let id = try insert(db, fields, producerName: producerName, now: now)
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "create",
                             changes: fields.jsonObject, at: now)
         return Product(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -63,7 +63,7 @@ public enum ProductStore {
         product.fields = fields
         product.updatedAt = now
         product.version += 1
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "update",
                             changes: changes, at: now)
         return product
     }
@@ -85,7 +85,7 @@ public enum ProductStore {
                 """)
         }
         try db.run("DELETE FROM products_search WHERE rowid = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "delete",
                             changes: product.fields.jsonObject, at: now)
     }
 

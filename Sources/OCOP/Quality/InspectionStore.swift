@@ -59,7 +59,7 @@ public enum InspectionStore {
         let id = db.lastInsertRowID
         var changes = fields.jsonObject
         changes["product_id"] = .number(JSONNumber(productID))
-        try AuditLog.record(db, actor: actor, entity: .inspection, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .inspection, entityID: id, action: "create",
                             changes: changes, at: now)
         if fields.flagsProductForReview {
             try ProductReviewStore.flag(db, productID: productID, inspectionID: id, actor: actor, now: now)
@@ -82,7 +82,7 @@ public enum InspectionStore {
                    version = version + 1
             WHERE id = ?
             """, bindings(fields) + [.text(now.description), .integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .inspection, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .inspection, entityID: id, action: "update",
                             changes: changes, at: now)
         if fields.flagsProductForReview && !inspection.fields.flagsProductForReview {
             try ProductReviewStore.flag(db, productID: inspection.productID, inspectionID: id, actor: actor, now: now)
@@ -101,7 +101,7 @@ public enum InspectionStore {
         try db.run("DELETE FROM inspections WHERE id = ?", [.integer(id)])
         var changes = inspection.fields.jsonObject
         changes["product_id"] = .number(JSONNumber(inspection.productID))
-        try AuditLog.record(db, actor: actor, entity: .inspection, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .inspection, entityID: id, action: "delete",
                             changes: changes, at: now)
     }
 

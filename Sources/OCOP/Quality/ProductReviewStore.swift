@@ -19,7 +19,7 @@ public enum ProductReviewStore {
             WHERE id = ? AND under_review = 0
             """, [.text(now.description), .integer(productID)])
         guard db.changes == 1 else { return false }
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(productID), action: "flag_under_review",
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: productID, action: "flag_under_review",
                             changes: JSONObject([
                                 ("under_review", .object(JSONObject([("from", .bool(false)), ("to", .bool(true))]))),
                                 ("inspection_id", .number(JSONNumber(inspectionID))),
@@ -51,7 +51,7 @@ public enum ProductReviewStore {
         // One decision is one new version of the product: a revocation has already bumped it.
         try db.run("UPDATE products SET under_review = 0, updated_at = ?, version = version + ? WHERE id = ?",
                    [.text(now.description), .integer(revoked == nil ? 1 : 0), .integer(productID)])
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(productID), action: "review",
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: productID, action: "review",
                             changes: JSONObject([
                                 ("under_review", .object(JSONObject([("from", .bool(true)), ("to", .bool(false))]))),
                                 ("decision", .string(review.decision.name)),

@@ -52,7 +52,7 @@ public enum PackingFacilityStore {
         }
         let id = db.lastInsertRowID
         try db.run("INSERT INTO packing_facilities_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
-        try AuditLog.record(db, actor: actor, entity: .packingFacility, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .packingFacility, entityID: id, action: "create",
                             changes: fields.jsonObject, at: now)
         return PackingFacility(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
     }
@@ -79,7 +79,7 @@ public enum PackingFacilityStore {
         facility.fields = fields
         facility.updatedAt = now
         facility.version += 1
-        try AuditLog.record(db, actor: actor, entity: .packingFacility, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .packingFacility, entityID: id, action: "update",
                             changes: changes, at: now)
         return facility
     }
@@ -95,7 +95,7 @@ public enum PackingFacilityStore {
             throw DomainError.conflict("packing facility \(id) is still referenced; remove those records first")
         }
         try db.run("DELETE FROM packing_facilities_search WHERE rowid = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .packingFacility, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .packingFacility, entityID: id, action: "delete",
                             changes: facility.fields.jsonObject, at: now)
     }
 

@@ -64,7 +64,7 @@ public enum RawMaterialAreaStore {
         let id = db.lastInsertRowID
         try insertCertifications(db, areaID: id, fields.certifications)
         try db.run("INSERT INTO raw_material_areas_search (rowid, folded) VALUES (?, ?)", [.integer(id), .text(fields.searchText)])
-        try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: String(id), action: "create",
+        try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: id, action: "create",
                             changes: fields.jsonObject, at: now)
         return RawMaterialArea(id: id, fields: fields, productIDs: [], createdAt: now, updatedAt: now, version: 1)
     }
@@ -96,7 +96,7 @@ public enum RawMaterialAreaStore {
         area.fields = fields
         area.updatedAt = now
         area.version += 1
-        try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: String(id), action: "update",
+        try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: id, action: "update",
                             changes: changes, at: now)
         return area
     }
@@ -115,7 +115,7 @@ public enum RawMaterialAreaStore {
             throw inUse(id, [])
         }
         try db.run("DELETE FROM raw_material_areas_search WHERE rowid = ?", [.integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: String(id), action: "delete",
+        try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: id, action: "delete",
                             changes: area.fields.jsonObject, at: now)
     }
 

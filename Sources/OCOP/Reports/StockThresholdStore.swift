@@ -36,7 +36,7 @@ public enum StockThresholdStore {
                 updated_at = excluded.updated_at, version = version + 1
             """, [.integer(productID), SQLiteValue(value), .text(now.description), .text(now.description)])
         let new = try get(db, productID: productID) ?? current
-        try AuditLog.record(db, actor: actor, entity: .product, entityID: String(productID),
+        try AuditLog.record(db, actor: actor, entity: .product, entityID: productID,
                             action: value == nil ? "reset_low_stock_threshold" : "set_low_stock_threshold",
                             changes: JSONObject([
                                 ("low_stock_threshold", .object(JSONObject([("from", describe(current)), ("to", describe(new))]))),

@@ -48,7 +48,7 @@ public enum SaleStore {
         }
         _ = try InventoryStore.apply(db, pointOfSaleID: pointOfSaleID, changes: input.stockChanges, origin: .sale(id),
                                      fieldPrefix: "lines", actor: actor, now: now)
-        try AuditLog.record(db, actor: actor, entity: .sale, entityID: String(id), action: "create", changes: JSONObject([
+        try AuditLog.record(db, actor: actor, entity: .sale, entityID: id, action: "create", changes: JSONObject([
             ("sale_id", .string(input.saleID.text)), ("point_of_sale_id", .number(JSONNumber(pointOfSaleID))),
             ("sold_at", .string(input.soldAt.description)), ("payment", .string(input.payment.rawValue)),
             ("units", .number(JSONNumber(totals.units))), ("total_vnd", .number(JSONNumber(totals.totalVND))),

@@ -68,7 +68,7 @@ public enum TokenStore {
                                  createdAt: now, updatedAt: now, revokedAt: nil, version: 1)
         var changes = JSONObject([("name", .string(name)), ("role", .string(role.rawValue))])
         changes["point_of_sale_id"] = pointOfSaleID.map { .number(JSONNumber($0)) } ?? .null
-        try AuditLog.record(db, actor: actor, entity: .token, entityID: String(id), action: "create", changes: changes, at: now)
+        try AuditLog.record(db, actor: actor, entity: .token, entityID: id, action: "create", changes: changes, at: now)
         return record
     }
 
@@ -114,7 +114,7 @@ public enum TokenStore {
         guard record.revokedAt == nil else { return }
         try db.run("UPDATE tokens SET revoked_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    [.text(now.description), .text(now.description), .integer(id)])
-        try AuditLog.record(db, actor: actor, entity: .token, entityID: String(id), action: "revoke",
+        try AuditLog.record(db, actor: actor, entity: .token, entityID: id, action: "revoke",
                             changes: JSONObject([("revoked_at", .string(now.description))]), at: now)
     }
 

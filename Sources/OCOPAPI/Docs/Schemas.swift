@@ -316,7 +316,7 @@ enum Schemas {
                                    ("point_of_sale_id", type("integer", nullable: true))], required: ["name", "role"])),
             ("AuditEntry", object([("id", type("integer")), ("at", type("string", format: "date-time")),
                                    ("token_id", type("integer", nullable: true)), ("entity", type("string")),
-                                   ("entity_id", type("string")), ("action", type("string")),
+                                   ("entity_id", type("integer")), ("action", type("string")),
                                    ("changes", type("object")), ("request_id", type("string", nullable: true))])),
             ("Health", object([("status", type("string"))])),
             ("Problem", object([("type", type("string", format: "uri")), ("title", type("string")),

@@ -22,7 +22,7 @@ public struct AuditRoutes: RouteCollection {
         var errors: [FieldError] = []
         var query = AuditLog.Query()
         query.entity = parameters.oneOf("entity", AuditEntity.self, errors: &errors)
-        query.entityID = parameters.text("entity_id", maxLength: 64, errors: &errors)
+        query.entityID = parameters.int("entity_id", in: 1...Int64.max, errors: &errors)
         query.tokenID = parameters.int("token_id", in: 1...Int64.max, errors: &errors)
         query.limit = parameters.pageSize(errors: &errors)
         if let cursor = parameters.cursor(errors: &errors) {
@@ -51,7 +51,7 @@ public struct AuditRoutes: RouteCollection {
         ("at", { $0.at.description }),
         ("token_id", { $0.tokenID.map { String($0) } }),
         ("entity", { $0.entity }),
-        ("entity_id", { $0.entityID }),
+        ("entity_id", { String($0.entityID) }),
         ("action", { $0.action }),
         ("changes", { $0.changes.serializedString() }),
         ("request_id", { $0.requestID }),
