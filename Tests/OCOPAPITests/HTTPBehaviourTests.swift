@@ -22,6 +22,9 @@ import Testing
         #expect(wrongMethod.header("Allow") == "GET, HEAD, POST, OPTIONS")
         let notAnID = try client.request("GET", "/api/v1/producers/abc")
         #expect(notAnID.status == 404)
+        for alias in ["01", "+1", "1.0", "0x1"] {
+            #expect(try client.request("GET", "/api/v1/producers/\(alias)").status == 404, "\(alias)")
+        }
     }
 
     @Test func optionsListsMethods() throws {

@@ -23,9 +23,11 @@ public struct RequestContext: Sendable {
     /// The decoded query string.
     public func query() throws(Problem) -> QueryParameters { try QueryParameters(request.query) }
 
-    /// A path parameter that must be a positive integer id; anything else names no resource (404).
+    /// A path parameter that must be a positive integer id in its canonical form; anything else
+    /// names no resource (404).
     public func id(_ name: String = "id") throws(Problem) -> Int64 {
-        guard let text = parameters[name], let id = Int64(text), id > 0 else {
+        // Only the id's own spelling names it: `01` or `+1` would be a second address for item 1.
+        guard let text = parameters[name], let id = Int64(text), id > 0, String(id) == text else {
             throw Problem.notFound("\(parameters[name] ?? "") is not an id of this collection")
         }
         return id
