@@ -157,9 +157,8 @@ public final class APIResponder: HTTPResponder {
         guard !request.body.isEmpty, let coding = request.headers["Content-Encoding"] else { return }
         let codings = coding.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
         guard codings.allSatisfy({ $0 == "identity" }) else {
-            throw Problem(.unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "send the body without Content-Encoding (got \(coding)); only identity is accepted",
-                          headers: ["Accept-Encoding": "identity"])
+            throw Problem.unsupportedMediaType("send the body without Content-Encoding (got \(coding)); only identity is accepted",
+                                               headers: ["Accept-Encoding": "identity"])
         }
     }
 

@@ -95,8 +95,10 @@ public struct Problem: Error, Sendable {
         Problem(.preconditionFailed, type: "precondition-failed", title: "Precondition failed", detail: detail)
     }
 
-    public static func unsupportedMediaType(_ detail: String) -> Problem {
-        Problem(.unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type", detail: detail)
+    /// `headers` name what would be accepted (`Accept-Patch`, `Accept-Encoding`).
+    public static func unsupportedMediaType(_ detail: String, headers: HTTPHeaders = HTTPHeaders()) -> Problem {
+        Problem(.unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type", detail: detail,
+                headers: headers)
     }
 
     public static func notAcceptable(_ detail: String) -> Problem {

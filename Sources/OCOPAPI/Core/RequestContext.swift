@@ -41,8 +41,7 @@ public struct RequestContext: Sendable {
         guard accepted.contains(mediaType) else {
             let detail = "send the body as \(accepted.joined(separator: " or ")); got \(mediaType.isEmpty ? "no Content-Type" : mediaType)"
             // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2).
-            throw Problem(.unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type", detail: detail,
-                          headers: allowMergePatch ? ["Accept-Patch": accepted.joined(separator: ", ")] : [:])
+            throw Problem.unsupportedMediaType(detail, headers: allowMergePatch ? ["Accept-Patch": accepted.joined(separator: ", ")] : [:])
         }
         if let charset = contentType.split(separator: ";").dropFirst().first(where: { $0.contains("charset") }),
            !charset.replacingSpaces().hasSuffix("=utf-8") {
