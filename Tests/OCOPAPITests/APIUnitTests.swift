@@ -24,14 +24,14 @@ import Testing
 
     @Test func badValuesNameTheKey() throws {
         var config = Configuration()
-        #expect(throws: Configuration.Invalid(description: "environment OCOP_PORT=abc is not a valid port")) {
+        #expect(throws: Configuration.Invalid(description: "environment OCOP_PORT=abc is not a valid port (expected an integer from 0 to 65535)")) {
             try config.apply(environment: ["OCOP_PORT": "abc"])
         }
         #expect(throws: Configuration.Invalid.self) { try config.apply(file: Array(#"{"prot": 1}"#.utf8), path: "x") }
         #expect(throws: Configuration.Invalid.self) { try config.apply(file: Array(#"{"port": 70000}"#.utf8), path: "x") }
         #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "database-synchronous", value: "sometimes") }
         #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "nope", value: "1") }
-        #expect(throws: Configuration.Invalid(description: "environment OCOP_HOST=999.1.1.1 is not a valid host")) {
+        #expect(throws: Configuration.Invalid(description: "environment OCOP_HOST=999.1.1.1 is not a valid host (expected an IPv4 or IPv6 address, or localhost)")) {
             try config.apply(environment: ["OCOP_HOST": "999.1.1.1"])
         }
         #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "host", value: "nonexistent.invalid") }

@@ -143,6 +143,11 @@ import Testing
         let (status, log) = token.waitForExit()
         #expect(status == 0, "\(log)")
         #expect(log.contains("created token"))
+        // A rule the token breaks reads as the rule, not as a Swift value.
+        let bad = try ServerProcess(arguments: ["token", "create", "--role", "pos", "--name", "Quầy", "--db", db])
+        let (badStatus, badLog) = bad.waitForExit()
+        #expect(badStatus == 1)
+        #expect(badLog.contains("ocop: point_of_sale_id: is required for role pos"), "\(badLog)")
 
         let server = try serve(["--db", db])
         let client = try TestClient(port: server.port)

@@ -141,6 +141,8 @@ import Testing
         #expect(hrefs["traceability"] == ["/api/v1/raw-material-areas/\(areaID)"])
         #expect(hrefs["hasRetailers"] == ["/api/v1/listings?product_id=\(id)&status=active", "/api/v1/points-of-sale/1"])
         #expect(set.links["traceability"]?.first?["title"]?.stringValue == "Vùng nguyên liệu Vùng trồng dong riềng Đồng Văn")
+        let certificateTitle = try #require(set.links["certificationInfo"]?.last?["title"]?.stringValue)
+        #expect(certificateTitle.hasPrefix("Giấy chứng nhận OCOP ") && certificateTitle.hasSuffix(" (4 sao)"), "\(certificateTitle)")
         // Every target is a public read that answers without a token.
         for href in Set(hrefs.values.joined()) {
             let target = try client.request("GET", href)
@@ -159,6 +161,12 @@ import Testing
                 == "/api/v1/raw-material-areas/\(areaID)")
         #expect(try client.request("GET", "/01/9506000134352?linkType=gs1:defaultLink").header("Location")
                 == "/api/v1/products/\(id)")
+        // A shopper reads the link's title, not the record: a revoked certificate says so.
+        let revoked = try client.request("POST", "/api/v1/certificates/\(certificate)/revoke", headers: [admin],
+                                         body: #"{"reason":"violation"}"#)
+        #expect(revoked.status == 200, "\(revoked.text)")
+        let after = try linkset(client.request("GET", "/01/09506000134352?linkType=all"))
+        #expect(after.links["certificationInfo"]?.last?["title"]?.stringValue?.hasSuffix(" (4 sao, đã bị thu hồi)") == true)
     }
 
     @Test func aLinkTypeTheProductLacksIs404() throws {

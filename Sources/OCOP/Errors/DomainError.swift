@@ -27,3 +27,17 @@ public enum DomainError: Error, Equatable, Sendable {
         .invalid([FieldError(field, message)])
     }
 }
+
+extension DomainError: CustomStringConvertible {
+    /// What a person at a terminal reads (`ocop token create` prints it): the rule broken, not
+    /// the enum.
+    public var description: String {
+        switch self {
+        case .invalid(let errors): return errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        case .notFound(let entity, let id): return "\(entity) \(id) does not exist"
+        case .conflict(let detail): return detail
+        case .staleVersion(let current): return "the item changed meanwhile (now version \(current))"
+        case .forbidden(let detail): return detail
+        }
+    }
+}

@@ -33,6 +33,14 @@ public struct ProductTrace: Sendable, Equatable {
         public let id: Int64
         public let number: String
         public let stars: StarRating
+        public let expiresOn: CivilDate
+        public let renewed: Bool
+        public let revoked: Bool
+
+        /// Where it stands on `today`, by the same rule as `OCOP.Certificate.status(on:)`.
+        public func status(on today: CivilDate) -> CertificateStatus {
+            CertificateStatus.on(today, expiresOn: expiresOn, renewed: renewed, revoked: revoked)
+        }
     }
 
     public let productID: Int64

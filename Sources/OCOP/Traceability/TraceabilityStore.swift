@@ -42,7 +42,8 @@ public enum TraceabilityStore {
         """
         SELECT p.id, p.code, p.name, p.gtin, p.producer_id, pr.name, c.id, c.number, c.stars,
                EXISTS (SELECT 1 FROM certificates h WHERE h.product_id = p.id),
-               EXISTS (SELECT 1 FROM listings l WHERE l.product_id = p.id AND l.status = 'active')
+               EXISTS (SELECT 1 FROM listings l WHERE l.product_id = p.id AND l.status = 'active'),
+               c.expires_on, c.renewed_by_id, c.revoked_on
         FROM products p
         JOIN producers pr ON pr.id = p.producer_id
         LEFT JOIN certificates c ON c.id = p.current_certificate_id
@@ -83,10 +84,11 @@ public enum TraceabilityStore {
         let id = row.int64(0)
         var certificate: ProductTrace.Certificate?
         if let certificateID = row.optionalInt64(6) {
-            guard let stars = StarRating(rawValue: row.int(8)) else {
+            guard let stars = StarRating(rawValue: row.int(8)), let expiresOn = CivilDate(row.string(11)) else {
                 throw DomainError.conflict("certificate \(certificateID) has corrupt stored fields")
             }
-            certificate = ProductTrace.Certificate(id: certificateID, number: row.string(7), stars: stars)
+            certificate = ProductTrace.Certificate(id: certificateID, number: row.string(7), stars: stars, expiresOn: expiresOn,
+                                                   renewed: !row.isNull(12), revoked: !row.isNull(13))
         }
         return Head(productID: id, code: row.string(1), name: row.string(2), gtin: row.optionalString(3).flatMap(GTIN.init),
                     producer: ProductTrace.Entry(id: row.int64(4), name: row.string(5)), certificate: certificate,

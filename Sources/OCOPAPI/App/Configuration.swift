@@ -45,13 +45,15 @@ public struct Configuration: Sendable, Equatable {
     /// A setting's JSON key, environment variable and how to apply a textual value.
     struct Key: Sendable {
         let name: String
+        /// What a valid value looks like, for the message that refuses one.
+        let expected: String
         let apply: @Sendable (inout Configuration, JSONValue) -> Bool
 
         var environmentName: String { "OCOP_" + name.uppercased() }
     }
 
     static func int(_ name: String, _ range: ClosedRange<Int>, _ path: WritableKeyPath<Configuration, Int> & Sendable) -> Key {
-        Key(name: name) { config, value in
+        Key(name: name, expected: "an integer from \(range.lowerBound) to \(range.upperBound)") { config, value in
             guard let n = value.int64Value, range.contains(Int(n)) else { return false }
             config[keyPath: path] = Int(n)
             return true
@@ -59,7 +61,7 @@ public struct Configuration: Sendable, Equatable {
     }
 
     static func string(_ name: String, _ path: WritableKeyPath<Configuration, String> & Sendable, allowed: Set<String>? = nil) -> Key {
-        Key(name: name) { config, value in
+        Key(name: name, expected: allowed.map { "one of \($0.sorted().joined(separator: ", "))" } ?? "a non-empty text") { config, value in
             guard let s = value.stringValue, !s.isEmpty, allowed?.contains(s) ?? true else { return false }
             config[keyPath: path] = s
             return true
@@ -67,7 +69,7 @@ public struct Configuration: Sendable, Equatable {
     }
 
     static func bool(_ name: String, _ path: WritableKeyPath<Configuration, Bool> & Sendable) -> Key {
-        Key(name: name) { config, value in
+        Key(name: name, expected: "true or false") { config, value in
             guard let b = value.boolValue else { return false }
             config[keyPath: path] = b
             return true
@@ -75,7 +77,7 @@ public struct Configuration: Sendable, Equatable {
     }
 
     static let keys: [Key] = [
-        Key(name: "host") { config, value in
+        Key(name: "host", expected: "an IPv4 or IPv6 address, or localhost") { config, value in
             guard let host = value.stringValue, ServerConfiguration.isListenableHost(host) else { return false }
             config.host = host
             return true
@@ -98,7 +100,7 @@ public struct Configuration: Sendable, Equatable {
         int("idle_timeout_ms", 100...3_600_000, \.idleTimeoutMs),
         int("handler_timeout_ms", 100...3_600_000, \.handlerTimeoutMs),
         int("drain_timeout_ms", 0...3_600_000, \.drainTimeoutMs),
-        Key(name: "cors_origins") { config, value in
+        Key(name: "cors_origins", expected: "origins as browsers send them (https://host[:port]) or *") { config, value in
             if let s = value.stringValue {   // environment form: comma-separated
                 let origins = s.split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
                 guard origins.allSatisfy(Self.isOrigin) else { return false }
@@ -147,7 +149,7 @@ public struct Configuration: Sendable, Equatable {
                 throw Invalid(description: "\(path): unknown setting \"\(name)\"")
             }
             guard key.apply(&self, member) else {
-                throw Invalid(description: "\(path): invalid value \(member.serializedString()) for \"\(name)\"")
+                throw Invalid(description: "\(path): invalid value \(member.serializedString()) for \"\(name)\" (expected \(key.expected))")
             }
         }
     }
@@ -158,7 +160,7 @@ public struct Configuration: Sendable, Equatable {
         for key in Self.keys {
             guard let text = environment[key.environmentName] else { continue }
             guard key.apply(&self, Self.value(text)) else {
-                throw Invalid(description: "environment \(key.environmentName)=\(text) is not a valid \(key.name)")
+                throw Invalid(description: "environment \(key.environmentName)=\(text) is not a valid \(key.name) (expected \(key.expected))")
             }
         }
     }
@@ -171,7 +173,7 @@ public struct Configuration: Sendable, Equatable {
             throw Invalid(description: "unknown option --\(flag)")
         }
         guard key.apply(&self, Self.value(text)) else {
-            throw Invalid(description: "invalid value \"\(text)\" for --\(flag)")
+            throw Invalid(description: "invalid value \"\(text)\" for --\(flag) (expected \(key.expected))")
         }
     }
 

@@ -19,7 +19,18 @@ enum LinksetRepresentation {
 
     /// Every link type with a target for this product, in the linkset's order, with its targets
     /// (the first is the one `?linkType=` redirects to).
-    static func links(for trace: ProductTrace) -> [(type: String, links: [Link])] {
+    /// How a certificate that is not simply valid is named in a link title, in Vietnamese.
+    static func standing(_ status: CertificateStatus) -> String? {
+        switch status {
+        case .active: return nil
+        case .expiring: return "sắp hết hạn"
+        case .expired: return "đã hết hạn"
+        case .renewed: return "đã được thay bằng giấy chứng nhận mới"
+        case .revoked: return "đã bị thu hồi"
+        }
+    }
+
+    static func links(for trace: ProductTrace, today: CivilDate) -> [(type: String, links: [Link])] {
         let product = "/api/v1/products/\(trace.productID)"
         var out: [(type: String, links: [Link])] = [
             // The public product record is both the default and the product information page.
@@ -31,8 +42,10 @@ enum LinksetRepresentation {
             certification.append(Link(href: product + "/certificates", title: "Lịch sử chứng nhận OCOP của \(trace.name)"))
         }
         if let certificate = trace.currentCertificate {
+            // A shopper reads the title, not the record: a certificate that no longer holds says so.
+            let standing = Self.standing(certificate.status(on: today)).map { ", \($0)" } ?? ""
             certification.append(Link(href: "/api/v1/certificates/\(certificate.id)",
-                                      title: "Giấy chứng nhận OCOP \(certificate.number) (\(certificate.stars.rawValue) sao)"))
+                                      title: "Giấy chứng nhận OCOP \(certificate.number) (\(certificate.stars.rawValue) sao\(standing))"))
         }
         if !certification.isEmpty { out.append(("certificationInfo", certification)) }
         // The producer's record stands for the brand owner's homepage.

@@ -97,7 +97,7 @@ public struct ResolverRoutes: RouteCollection {
         guard let trace = try context.database.read({ try TraceabilityStore.trace($0, key) }) else {
             throw Self.unknown(key)
         }
-        let links = LinksetRepresentation.links(for: trace)
+        let links = LinksetRepresentation.links(for: trace, today: CivilDate.today(at: context.now))
         if case .linkType(let linkType) = wanted {
             guard let term = LinksetRepresentation.term(of: linkType),
                   let link = links.first(where: { $0.type == term })?.links.first else {
