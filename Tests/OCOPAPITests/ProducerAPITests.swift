@@ -83,7 +83,7 @@ import Testing
         #expect(missing.status == 422)
         let errors = try #require(try missing.json["errors"]?.arrayValue)
         let fields = Set(errors.compactMap { $0["field"]?.stringValue })
-        #expect(fields == ["name", "colour"])   // rule checks wait until types are right
+        #expect(fields == ["name", "colour", "email"])   // type and rule errors in one answer
         #expect(try missing.json["type"]?.stringValue == "https://ocop.example/problems/validation")
         #expect(try missing.json["status"]?.int64Value == 422)
 
@@ -95,6 +95,12 @@ import Testing
         #expect(wrongType.status == 422)
         let readOnly = try create(#"{"name":"X","kind":"household","id":99}"#)
         #expect(readOnly.status == 422)
+        // Every broken field at once, type errors and rule errors together; each field once.
+        let several = try create(#"{"name":"","kind":"farm","email":"x","phone":7}"#)
+        #expect(several.status == 422)
+        #expect(Set(try ProducerAPITests.errorFields(several)) == ["name", "kind", "email", "phone"])
+        #expect(try ProducerAPITests.errorFields(several).count == 4)
+        #expect(try several.json["detail"]?.stringValue == "4 fields are invalid")
         // NUL and an ANSI escape are nobody's text; a line break in an address is.
         for control in [#"A\u0000B"#, #"\u001b[31mĐỏ"#, #"x\u0085y"#] {
             let response = try create(#"{"name":"\#(control)","kind":"household"}"#)

@@ -16,6 +16,15 @@ public struct BodyReader {
         consumed.insert(field)
     }
 
+    /// Adds rule errors (a domain `validate()`) for fields that have no error yet: a field already
+    /// refused for its type or form is not judged again on the placeholder it was read as.
+    /// Only for rules that each concern one field; a rule across fields could blame a good field
+    /// for a placeholder in another.
+    public mutating func failRules(_ ruleErrors: [FieldError]) {
+        let failed = Set(errors.map(\.field))
+        for error in ruleErrors where !failed.contains(error.field) { fail(error.field, error.message) }
+    }
+
     /// A required string; NFC-normalised (API: text is stored as NFC).
     public mutating func requiredString(_ key: String, maxLength: Int = 500) -> String? {
         consumed.insert(key)

@@ -53,10 +53,9 @@ enum ProducerRepresentation {
                 reader.fail(key, "is read-only; the server assigns it")
             }
         }
-        // Rule checks run only on well-typed input, so one mistake is reported once.
-        if reader.errors.isEmpty {
-            for error in fields.validate() { reader.fail(error.field, error.message) }
-        }
+        // A producer's rules each concern one field, so they are checked beside the type errors
+        // (a form is fixed in one round trip), and never on a field already refused.
+        reader.failRules(fields.validate())
         try reader.finish()
         return fields
     }
