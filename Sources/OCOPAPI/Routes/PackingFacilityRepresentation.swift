@@ -50,10 +50,8 @@ enum PackingFacilityRepresentation {
                 reader.fail(key, "is read-only; the server assigns it")
             }
         }
-        // Rule checks run only on well-typed input, so one mistake is reported once.
-        if reader.errors.isEmpty {
-            for error in fields.validate() { reader.fail(error.field, error.message) }
-        }
+        // A facility's rules each concern one field: checked beside the type errors, never on a field already refused.
+        reader.failRules(fields.validate())
         try reader.finish()
         return fields
     }

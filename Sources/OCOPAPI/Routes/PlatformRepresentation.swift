@@ -40,9 +40,8 @@ enum PlatformRepresentation {
         } else {
             FairReaders.rejectReadOnly(["id", "created_at", "updated_at", "version"], in: object, reader: &reader)
         }
-        if reader.errors.isEmpty {
-            for error in fields.validate() { reader.fail(error.field, error.message) }
-        }
+        // A platform's rules each concern one field: checked beside the type errors, never on a field already refused.
+        reader.failRules(fields.validate())
         try reader.finish()
         return fields
     }
