@@ -90,15 +90,6 @@ import Testing
     }
 
     func runVerify() throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = ["verify", "--db", database]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try ServerProcess.run(["verify", "--db", database])
     }
 }

@@ -166,35 +166,21 @@ import Testing
         _ = restored.waitForExit()
     }
 
-    /// Runs `ocop` with `arguments` to its end: exit status and everything it printed.
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
     /// The subcommands an operator starts with: help names every one, version answers,
     /// migrate creates and migrates a database file without serving, and a second run is a no-op.
     @Test func helpVersionAndMigrate() throws {
-        let help = try run(["--help"])
+        let help = try ServerProcess.run(["--help"])
         #expect(help.status == 0)
         for command in ["ocop serve", "ocop migrate", "ocop token create", "ocop backup", "ocop verify", "ocop version"] {
             #expect(help.output.contains(command), "\(command) missing from --help")
         }
-        let version = try run(["version"])
+        let version = try ServerProcess.run(["version"])
         #expect(version.status == 0)
         #expect(version.output.hasPrefix("ocop "))
 
         let db = directory + "/fresh/ocop.sqlite"
-        #expect(try run(["migrate", "--db", db]).status == 0)
-        #expect(try run(["migrate", "--db", db]).status == 0)
+        #expect(try ServerProcess.run(["migrate", "--db", db]).status == 0)
+        #expect(try ServerProcess.run(["migrate", "--db", db]).status == 0)
         let file = try Database(path: db)
         defer { file.close() }
         let applied = try file.read { try Migrator.appliedMigrations($0) }

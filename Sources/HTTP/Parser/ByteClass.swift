@@ -73,7 +73,8 @@ enum ByteClass {
     }
 
     /// The index of the first byte in `b[start..<end]` that cannot be in a request-target
-    /// (SP, a CTL or DEL), or `end`. Eight bytes per step, like `firstNonFieldValue`.
+    /// (SP, a CTL, DEL, or `#`: no form of target carries a fragment, RFC 9112 §3.2), or `end`.
+    /// Eight bytes per step, like `firstNonFieldValue`, so the fragment costs no second pass.
     static func endOfTarget(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
@@ -83,10 +84,12 @@ enum ByteClass {
             let low = (word &- ones &* 0x21) & ~word & highs
             let del = word ^ (ones &* 0x7F)
             let hasDel = (del &- ones) & ~del & highs
-            if low | hasDel != 0 { break }
+            let hash = word ^ (ones &* 0x23)
+            let hasHash = (hash &- ones) & ~hash & highs
+            if low | hasDel | hasHash != 0 { break }
             i += 8
         }
-        while i < end, b[i] > space, b[i] != 0x7F { i += 1 }
+        while i < end, b[i] > space, b[i] != 0x7F, b[i] != 0x23 { i += 1 }
         return i
     }
 

@@ -20,6 +20,11 @@ struct RequestLine {
         i = ByteClass.endOfTarget(b, i, end)
         guard i > targetStart else { throw .badRequest("empty request-target") }
         guard i < end, b[i] == ByteClass.space else {
+            if i < end, b[i] == 0x23 {
+                // A client strips the fragment before sending; one that sends it would have a
+                // lenient hop and us disagree on the path, so it is refused rather than routed.
+                throw .badRequest("a request-target has no fragment (#)")
+            }
             throw .badRequest(i < end && b[i] == ByteClass.cr ? "bare CR" : "invalid request-target")
         }
         let targetEnd = i
@@ -64,14 +69,6 @@ struct RequestLine {
 
     /// The four request-target forms (RFC 9112 §3.2).
     private static func checkForm(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, isOptions: Bool) throws(HTTPParseError) {
-        // No form has a fragment (§3.2: absolute-URI and origin-form end at the query).
-        // A client strips it before sending; one that sends it would have a lenient
-        // hop and us disagree on the path, so it is refused rather than routed.
-        var i = start
-        while i < end {
-            if b[i] == 0x23 { throw .badRequest("a request-target has no fragment (#)") }
-            i += 1
-        }
         switch b[start] {
         case 0x2F: // origin-form (§3.2.1): absolute-path [ "?" query ]
             return

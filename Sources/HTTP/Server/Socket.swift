@@ -7,20 +7,8 @@ enum Socket {
     /// lets every event loop bind its own listener to the same port, so the
     /// kernel spreads connections across loops without a shared accept lock.
     static func listen(on address: SocketAddress, backlog: Int32) throws(SocketError) -> Int32 {
-        let fd = Int32(try Syscall.checked("socket") {
-            Int(socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0))
-        })
+        let fd = try bound(to: address, reusePort: true)
         do {
-            // SO_REUSEADDR: a restart may bind while old connections sit in TIME_WAIT.
-            _ = try Syscall.checked("setsockopt(SO_REUSEADDR)") {
-                Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
-            }
-            _ = try Syscall.checked("setsockopt(SO_REUSEPORT)") {
-                Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEPORT, 1))
-            }
-            _ = try Syscall.checked("bind") {
-                Int(address.withSockAddr { bind(fd, $0, $1) })
-            }
             _ = try Syscall.checked("listen") { Int(Glibc.listen(fd, backlog)) }
             return fd
         } catch {
@@ -34,16 +22,31 @@ enum Socket {
     /// would split connections between two servers (and two databases). A socket without
     /// SO_REUSEPORT conflicts with every listener on the port, so binding one tells.
     static func checkUnused(_ address: SocketAddress) throws(SocketError) {
+        Syscall.close(try bound(to: address, reusePort: false))
+    }
+
+    /// A non-blocking CLOEXEC socket bound to `address`. SO_REUSEADDR always: a restart may bind
+    /// while old connections sit in TIME_WAIT.
+    private static func bound(to address: SocketAddress, reusePort: Bool) throws(SocketError) -> Int32 {
         let fd = Int32(try Syscall.checked("socket") {
-            Int(socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0))
+            Int(socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0))
         })
-        defer { Syscall.close(fd) }
-        // SO_REUSEADDR as the real listeners have it, so connections in TIME_WAIT do not count.
-        _ = try Syscall.checked("setsockopt(SO_REUSEADDR)") {
-            Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
-        }
-        _ = try Syscall.checked("bind") {
-            Int(address.withSockAddr { bind(fd, $0, $1) })
+        do {
+            _ = try Syscall.checked("setsockopt(SO_REUSEADDR)") {
+                Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
+            }
+            if reusePort {
+                _ = try Syscall.checked("setsockopt(SO_REUSEPORT)") {
+                    Int(clinux_setsockopt_int(fd, SOL_SOCKET, SO_REUSEPORT, 1))
+                }
+            }
+            _ = try Syscall.checked("bind") {
+                Int(address.withSockAddr { bind(fd, $0, $1) })
+            }
+            return fd
+        } catch {
+            Syscall.close(fd)
+            throw error
         }
     }
 

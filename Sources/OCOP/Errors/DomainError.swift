@@ -41,3 +41,16 @@ extension DomainError: CustomStringConvertible {
         }
     }
 }
+
+extension FieldError {
+    /// Checks a free-text field that may be absent but, when given, is not blank and not too
+    /// long (in characters, what a person counts); the one rule every text field of the API shares.
+    static func checkText(_ field: String, _ value: String?, max: Int, required: Bool = false, into errors: inout [FieldError]) {
+        guard let value else { return }
+        if value.trimmingWhitespace().isEmpty {
+            errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it"))
+        } else if value.hasMoreCharacters(than: max) {
+            errors.append(FieldError(field, "must be at most \(max) characters"))
+        }
+    }
+}

@@ -14,7 +14,7 @@ public struct VersionMatch: Sendable, Equatable, ExpressibleByIntegerLiteral {
         /// The versions named by the tags.
         case oneOf([Int64])
 
-        func matches(_ version: Int64) -> Bool {
+        public func matches(_ version: Int64) -> Bool {
             switch self {
             case .any: return true
             case .oneOf(let versions): return versions.contains(version)

@@ -47,10 +47,8 @@ public struct BoothFields: Sendable, Equatable {
         case .producer(let id):
             if id <= 0 { errors.append(FieldError("producer_id", "must be a positive id")) }
         case .outside(let name, let province):
-            for (field, value, max) in [("exhibitor_name", name, 200), ("province", province, 100)] {
-                if value.trimmingWhitespace().isEmpty { errors.append(FieldError(field, "must not be empty")) }
-                else if value.hasMoreCharacters(than: max) { errors.append(FieldError(field, "must be at most \(max) characters")) }
-            }
+            FieldError.checkText("exhibitor_name", name, max: 200, required: true, into: &errors)
+            FieldError.checkText("province", province, max: 100, required: true, into: &errors)
         }
         if productIDs.count > Self.maximumProducts {
             errors.append(FieldError("product_ids", "may list at most \(Self.maximumProducts) products"))

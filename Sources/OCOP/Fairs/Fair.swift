@@ -107,20 +107,12 @@ public struct FairFields: Sendable, Equatable {
     /// Rules that need no database: lengths, the date order and span, the visitor range.
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
-        func check(_ field: String, _ value: String?, max: Int, required: Bool = false) {
-            guard let value else { return }
-            if value.trimmingWhitespace().isEmpty {
-                errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it"))
-            } else if value.hasMoreCharacters(than: max) {
-                errors.append(FieldError(field, "must be at most \(max) characters"))
-            }
-        }
-        check("name", name, max: 200, required: true)
-        check("venue", venue, max: 300)
-        check("commune", commune, max: 100)
-        check("district", district, max: 100)
-        check("province", province, max: 100, required: true)
-        check("organizer", organizer, max: 200)
+        FieldError.checkText("name", name, max: 200, required: true, into: &errors)
+        FieldError.checkText("venue", venue, max: 300, into: &errors)
+        FieldError.checkText("commune", commune, max: 100, into: &errors)
+        FieldError.checkText("district", district, max: 100, into: &errors)
+        FieldError.checkText("province", province, max: 100, required: true, into: &errors)
+        FieldError.checkText("organizer", organizer, max: 200, into: &errors)
         if endsOn < startsOn {
             errors.append(FieldError("ends_on", "must not be before starts_on (\(startsOn))"))
         } else if startsOn.days(until: endsOn) >= Self.maximumDays {

@@ -83,11 +83,11 @@ public struct PointOfSaleFields: Sendable, Equatable {
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if let error = SiteCode.validate(code) { errors.append(error) }
-        SiteCode.checkText("name", name, max: 200, required: true, into: &errors)
-        SiteCode.checkText("commune", commune, max: 100, into: &errors)
-        SiteCode.checkText("district", district, max: 100, into: &errors)
-        SiteCode.checkText("address", address, max: 300, into: &errors)
-        SiteCode.checkText("manager", manager, max: 120, into: &errors)
+        FieldError.checkText("name", name, max: 200, required: true, into: &errors)
+        FieldError.checkText("commune", commune, max: 100, into: &errors)
+        FieldError.checkText("district", district, max: 100, into: &errors)
+        FieldError.checkText("address", address, max: 300, into: &errors)
+        FieldError.checkText("manager", manager, max: 120, into: &errors)
         if let phone, !ProducerFields.isPhone(phone) {
             errors.append(FieldError("phone", "must be 8 to 15 digits, optionally starting with + and grouped by spaces, dots or dashes"))
         }

@@ -44,17 +44,11 @@ public struct ProducerFields: Sendable, Equatable {
     /// Rules beyond types: lengths and formats. Returns every broken rule at once.
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
-        func check(_ field: String, _ value: String?, max: Int, required: Bool = false) {
-            guard let value else { return }
-            let trimmed = value.trimmingWhitespace()
-            if trimmed.isEmpty { errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it")) }
-            else if value.hasMoreCharacters(than: max) { errors.append(FieldError(field, "must be at most \(max) characters")) }
-        }
-        check("name", name, max: 200, required: true)
-        check("commune", commune, max: 100)
-        check("district", district, max: 100)
-        check("address", address, max: 300)
-        check("representative", representative, max: 120)
+        FieldError.checkText("name", name, max: 200, required: true, into: &errors)
+        FieldError.checkText("commune", commune, max: 100, into: &errors)
+        FieldError.checkText("district", district, max: 100, into: &errors)
+        FieldError.checkText("address", address, max: 300, into: &errors)
+        FieldError.checkText("representative", representative, max: 120, into: &errors)
         if let taxCode, !Self.isTaxCode(taxCode) {
             errors.append(FieldError("tax_code", "must be 10 digits, or 10 digits, '-' and 3 digits (branch)"))
         }

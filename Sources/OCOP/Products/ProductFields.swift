@@ -63,21 +63,13 @@ public struct ProductFields: Sendable, Equatable {
     /// References (producer, group, sub-group, areas) and uniqueness are the store's to check.
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
-        func check(_ field: String, _ value: String?, max: Int, required: Bool = false) {
-            guard let value else { return }
-            if value.trimmingWhitespace().isEmpty {
-                errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it"))
-            } else if value.hasMoreCharacters(than: max) {
-                errors.append(FieldError(field, "must be at most \(max) characters"))
-            }
-        }
         if !Self.isCode(code) {
             errors.append(FieldError("code", "must be 1 to 40 characters: letters A–Z, digits and - _ . / (e.g. QN-2024-0012)"))
         }
-        check("name", name, max: 200, required: true)
-        check("description", description, max: 5000)
-        check("unit", unit, max: 50)
-        check("origin_province", originProvince, max: 100, required: true)
+        FieldError.checkText("name", name, max: 200, required: true, into: &errors)
+        FieldError.checkText("description", description, max: 5000, into: &errors)
+        FieldError.checkText("unit", unit, max: 50, into: &errors)
+        FieldError.checkText("origin_province", originProvince, max: 100, required: true, into: &errors)
         if producerID <= 0 { errors.append(FieldError("producer_id", "must be a positive id")) }
         if let priceVND, !(0...Self.maximumPriceVND).contains(priceVND) {
             errors.append(FieldError("price_vnd", "must be an integer number of đồng from 0 to \(Self.maximumPriceVND)"))

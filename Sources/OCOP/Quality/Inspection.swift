@@ -63,8 +63,8 @@ public struct InspectionFields: Sendable, Equatable {
         if inspectedOn > today {
             errors.append(FieldError("inspected_on", "must not be after today (\(today), Asia/Ho_Chi_Minh)"))
         }
-        SiteCode.checkText("agency", agency, max: 200, required: true, into: &errors)
-        SiteCode.checkText("findings", findings, max: 4000, into: &errors)
+        FieldError.checkText("agency", agency, max: 200, required: true, into: &errors)
+        FieldError.checkText("findings", findings, max: 4000, into: &errors)
         if result == .fail && findings == nil {
             errors.append(FieldError("findings", "is required when the result is fail: say what failed"))
         }

@@ -45,7 +45,7 @@ public struct ProductReview: Sendable, Equatable {
     /// Rules beyond types.
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
-        SiteCode.checkText("note", note, max: 2000, into: &errors)
+        FieldError.checkText("note", note, max: 2000, into: &errors)
         return errors
     }
 }

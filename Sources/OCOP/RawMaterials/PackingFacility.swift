@@ -35,10 +35,10 @@ public struct PackingFacilityFields: Sendable, Equatable {
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if let error = SiteCode.validate(code) { errors.append(error) }
-        SiteCode.checkText("name", name, max: 200, required: true, into: &errors)
-        SiteCode.checkText("commune", commune, max: 100, into: &errors)
-        SiteCode.checkText("district", district, max: 100, into: &errors)
-        SiteCode.checkText("address", address, max: 300, into: &errors)
+        FieldError.checkText("name", name, max: 200, required: true, into: &errors)
+        FieldError.checkText("commune", commune, max: 100, into: &errors)
+        FieldError.checkText("district", district, max: 100, into: &errors)
+        FieldError.checkText("address", address, max: 300, into: &errors)
         if let producerID, producerID < 1 { errors.append(FieldError("producer_id", "must be a positive id")) }
         return errors
     }

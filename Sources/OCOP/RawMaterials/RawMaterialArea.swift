@@ -97,9 +97,9 @@ public struct RawMaterialAreaFields: Sendable, Equatable {
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if let error = SiteCode.validate(code) { errors.append(error) }
-        SiteCode.checkText("name", name, max: 200, into: &errors)
-        SiteCode.checkText("commune", commune, max: 100, into: &errors)
-        SiteCode.checkText("district", district, max: 100, into: &errors)
+        FieldError.checkText("name", name, max: 200, into: &errors)
+        FieldError.checkText("commune", commune, max: 100, into: &errors)
+        FieldError.checkText("district", district, max: 100, into: &errors)
         if !(1...Self.maxAreaM2).contains(areaM2) {
             errors.append(FieldError("area_m2", "must be a whole number of square metres from 1 to \(Self.maxAreaM2)"))
         }
@@ -110,7 +110,7 @@ public struct RawMaterialAreaFields: Sendable, Equatable {
         var seen = Set<String>()
         for (i, certification) in certifications.enumerated() {
             let prefix = "certifications[\(i)]."
-            SiteCode.checkText(prefix + "number", certification.number, max: 100, required: true, into: &errors)
+            FieldError.checkText(prefix + "number", certification.number, max: 100, required: true, into: &errors)
             if certification.validFrom > certification.validUntil {
                 errors.append(FieldError(prefix + "valid_until", "must not be before valid_from (\(certification.validFrom))"))
             }

@@ -56,7 +56,10 @@ public final class APIResponder: HTTPResponder {
             if !CORSPolicy.isPreflight(request) { cors.decorate(&response, origin: request.headers["Origin"]) }
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            services.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+            // A client may invent methods freely (they get a 501): they share one label, or each
+            // made-up name would add a series that lives as long as the process.
+            let method = APIResponder.knownMethods.contains(request.method) ? request.method.rawValue : "other"
+            services.metrics.record(method: method, route: route, status: response.status.code, seconds: seconds)
             log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
                        status: response.status.code, milliseconds: seconds * 1000, bytes: response.body.count,
                        remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
@@ -209,7 +212,7 @@ public final class APIResponder: HTTPResponder {
         guard case .roles(let roles) = access else { return }
         guard let principal else { throw Problem.unauthorized("this resource needs a bearer token") }
         guard roles.contains(principal.role) else {
-            throw Problem.forbidden("\(principal.role == .officer || principal.role == .admin ? "an" : "a") \(principal.role.rawValue) token may not do this")
+            throw Problem.forbidden("the \(principal.role.rawValue) role may not do this")
         }
     }
 

@@ -44,7 +44,7 @@ public final class AuthFailureLimiter: Sendable {
 
     /// Seconds until `address` may try again (at least 1), or nil when it may now.
     public func retryAfter(_ address: String) -> Int? {
-        guard isEnabled, tracked.load(ordering: .relaxed) > 0 else { return nil }
+        guard isCounting else { return nil }
         let now = clock()
         return buckets.withLock { buckets -> Int? in
             guard let bucket = buckets[address] else { return nil }

@@ -72,24 +72,17 @@ public struct RequestContext: Sendable {
     public func versionPrecondition() throws(Problem) -> VersionMatch? {
         var match = VersionMatch()
         if let header = request.headers["If-Match"] {
-            guard let tags = Self.tags(header) else {
+            guard let tags = ETag.tags(header) else {
                 throw Problem.preconditionFailed("If-Match \(header) names no version of this resource")
             }
             match.ifMatch = tags
         }
         if let header = request.headers["If-None-Match"] {
-            match.ifNoneMatch = Self.tags(header) ?? .oneOf([])
+            match.ifNoneMatch = ETag.tags(header) ?? .oneOf([])
         }
         return match.ifMatch == nil && match.ifNoneMatch == nil ? nil : match
     }
 
-    /// `*`, or the versions a list of entity tags names; nil when it names none.
-    private static func tags(_ header: String) -> VersionMatch.Tags? {
-        let tags = header.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
-        if tags.contains("*") { return .any }
-        let versions = tags.compactMap { ETag.version($0) }
-        return versions.isEmpty ? nil : .oneOf(versions)
-    }
 }
 
 extension StringProtocol {
@@ -107,12 +100,18 @@ public enum ETag {
         return Int64(text.dropFirst().dropLast())
     }
 
+    /// `*`, or the versions a list of entity tags (an `If-Match` or `If-None-Match` field) names;
+    /// nil when it names none of ours.
+    public static func tags(_ header: String) -> VersionMatch.Tags? {
+        let tags = header.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
+        if tags.contains("*") { return .any }
+        let versions = tags.compactMap { ETag.version($0) }
+        return versions.isEmpty ? nil : .oneOf(versions)
+    }
+
     /// Whether an `If-Match` or `If-None-Match` field lists the current tag (weak comparison,
     /// RFC 9110 §13.1.2; API.md's tags are all weak) or `*`.
     public static func matches(field header: String, version: Int64) -> Bool {
-        header.split(separator: ",").contains { tag in
-            let t = tag.trimmingASCIIWhitespace()
-            return t == "*" || ETag.version(t) == version
-        }
+        tags(header)?.matches(version) ?? false
     }
 }

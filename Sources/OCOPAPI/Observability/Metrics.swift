@@ -35,13 +35,9 @@ public final class Metrics: Sendable {
 
     /// Records one finished request. `route` is the pattern, never the raw path,
     /// so ids do not explode the number of series.
-    /// Methods kept as their own label; any other (a client may invent them freely) counts as
-    /// `other`, or each made-up name would add a series that lives as long as the process.
-    static let labelledMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
-
     public func record(method: String, route: String, status: Int, seconds: Double) {
         let bucket = Metrics.bounds.firstIndex(where: { seconds <= $0 })
-        let key = Key(method: Metrics.labelledMethods.contains(method) ? method : "other", route: route, status: status)
+        let key = Key(method: method, route: route, status: status)
         state.withLock { state in
             state.requests[key, default: 0] += 1
             // Mutated in place through the dictionary (a copy out and back in made the
@@ -84,11 +80,10 @@ public final class Metrics: Sendable {
         for (status, count) in snapshot.rejected.sorted(by: { $0.key < $1.key }) {
             out += "ocop_http_rejected_total{status=\"\(status)\"} \(count)\n"
         }
-        for gauge in gauges {
-            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
-        }
-        for counter in counters {
-            out += "# HELP \(counter.name) \(counter.help)\n# TYPE \(counter.name) counter\n\(counter.name) \(counter.value)\n"
+        for (samples, type) in [(gauges, "gauge"), (counters, "counter")] {
+            for sample in samples {
+                out += "# HELP \(sample.name) \(sample.help)\n# TYPE \(sample.name) \(type)\n\(sample.name) \(sample.value)\n"
+            }
         }
         return out
     }
