@@ -90,6 +90,24 @@ import Testing
         #expect(!parser.isIdle, "failed")
     }
 
+    @Test func isHeadFollowsTheMethodTokenEvenOfARefusedRequest() {
+        var parser = RequestParser(limits: smallLimits(body: 4))
+        func parse(_ text: String) -> ParseResult {
+            bytes(text).withUnsafeBytes { parser.parse($0).result }
+        }
+        _ = parse("HEAD / HTTP/1.1\r\nHost: a\r\n")
+        #expect(parser.isHead, "inside the head of a HEAD")
+        _ = parse("\r\n")
+        #expect(!parser.isHead, "done: the next request is not known yet")
+        _ = parse("HEADER / HTTP/1.1\r\nHost: a\r\n")
+        #expect(!parser.isHead, "another method that starts alike")
+        var refused = RequestParser(limits: smallLimits(body: 4))
+        let result = bytes("HEAD / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\n").withUnsafeBytes { refused.parse($0).result }
+        guard case .failure(let error) = result else { Issue.record("expected a refusal"); return }
+        #expect(error.status == .contentTooLarge)
+        #expect(refused.isHead, "the refusal answers a HEAD")
+    }
+
     @Test func wholeRequestParsesInOneCall() {
         var parser = RequestParser()
         let input = bytes("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")

@@ -96,6 +96,44 @@ import Testing
         }
     }
 
+    /// RFC 9110 §9.3.2: no content in a response to HEAD, refusals made by the engine included
+    /// (a client that pipelined behind the HEAD would read the content as the next response).
+    @Test(arguments: [
+        (400, "HEAD / HTTP/1.1\r\n\r\n"),
+        (400, "HEAD / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        (413, "HEAD / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n"),
+        (414, "HEAD /" + String(repeating: "a", count: 200) + " HTTP/1.1\r\nHost: t\r\n\r\n"),
+        (417, "HEAD / HTTP/1.1\r\nHost: t\r\nExpect: something\r\n\r\n"),
+        (431, "HEAD / HTTP/1.1\r\nHost: t\r\n" + String(repeating: "X: 1\r\n", count: 20) + "\r\n"),
+        (501, "HEAD / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+        (505, "HEAD / HTTP/2.0\r\nHost: t\r\n\r\n"),
+    ])
+    func engineRefusalOfAHeadRequestHasNoContent(status: Int, request: String) throws {
+        try withServer(ClosureResponder.echo, configure: {
+            $0.limits.maxBodyBytes = 10
+            $0.limits.maxRequestLineBytes = 100
+            $0.limits.maxHeaderCount = 10
+        }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send(request)
+            let response = try client.readResponse(head: true)
+            #expect(response.status == status)
+            #expect(response.header("Content-Length").flatMap { Int($0) } ?? 0 > 0)
+            #expect(client.isClosedByPeer())   // the head, then the close: no content between
+        }
+    }
+
+    @Test func engineRefusalOfAnotherMethodKeepsItsContent() throws {
+        try withServer(ClosureResponder.echo, configure: { $0.limits.maxBodyBytes = 10 }) { _, port in
+            let client = try TestClient(port: port)
+            // A method that merely starts like HEAD is not HEAD.
+            try client.send("HEADER / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 413)
+            #expect(!response.body.isEmpty)
+        }
+    }
+
     @Test func bodyOverTheLimitGets413() throws {
         try withServer(ClosureResponder.echo, configure: { $0.limits.maxBodyBytes = 10 }) { _, port in
             let client = try TestClient(port: port)

@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    @Test func bodyTimeoutOfAHeadRequestIsAnsweredWithoutContent() throws {
+        try withServer(ClosureResponder.echo, configure: {
+            $0.headerReadTimeout = .seconds(5)
+            $0.bodyReadTimeout = .milliseconds(300)
+        }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("HEAD / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345")
+            let response = try client.readResponse(head: true)
+            #expect(response.status == 408)
+            #expect(response.header("Content-Length") != nil)
+            #expect(client.isClosedByPeer())   // nothing after the head: the content was left out
+        }
+    }
+
     /// A client that connects owes a request head: silent, it is closed at the header timeout,
     /// not held for the (longer) keep-alive idle timeout, or silent sockets could fill
     /// `max_connections` for a minute each.

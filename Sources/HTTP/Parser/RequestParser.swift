@@ -64,6 +64,10 @@ public struct RequestParser: Sendable {
     var body: [UInt8] = []
     /// The head asked for `100 Continue` and it has not been returned yet.
     var expectPending = false
+    /// Whether the request in progress (or the one refused) is a HEAD, known from its method
+    /// token even when the rest of its request line is bad or too long: the refusal must then
+    /// carry no content (RFC 9110 §9.3.2).
+    public private(set) var isHead = false
 
     /// Makes a parser enforcing `limits`.
     public init(limits: HTTPLimits = HTTPLimits()) {
@@ -109,6 +113,7 @@ public struct RequestParser: Sendable {
     private mutating func step(_ b: UnsafeRawBufferPointer, _ index: inout Int) throws(HTTPParseError) -> Step {
         switch state {
         case .requestLine:
+            isHead = Self.startsWithHEAD(b, index)
             guard let end = try findLine(b, from: index, limit: limits.maxRequestLineBytes, .requestLine) else {
                 return .needMore
             }
@@ -265,6 +270,13 @@ public struct RequestParser: Sendable {
         extensionBytes = 0
         framing = FramingFacts()
         expectPending = false
+        isHead = false
         return request
+    }
+
+    private static func startsWithHEAD(_ b: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        guard b.count - index >= 5 else { return false }
+        return b[index] == UInt8(ascii: "H") && b[index + 1] == UInt8(ascii: "E") && b[index + 2] == UInt8(ascii: "A")
+            && b[index + 3] == UInt8(ascii: "D") && b[index + 4] == UInt8(ascii: " ")
     }
 }

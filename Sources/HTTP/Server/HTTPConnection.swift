@@ -85,7 +85,8 @@ final class HTTPConnection {
         case .respond(let status, let reason):
             // The request in progress is abandoned; its unread bytes are worthless now.
             discardInput()
-            let isHead = status == .serviceUnavailable && currentIsHead
+            // A 503 answers the request being handled; a 408 the one still being read.
+            let isHead = status == .serviceUnavailable ? currentIsHead : parser.isHead
             ResponseSerializer.write(worker.configuration.errorRenderer(status, reason), isHead: isHead,
                                      connection: .close, dateLine: worker.date.line, into: &output)
             drive()
@@ -232,7 +233,7 @@ final class HTTPConnection {
             case .failure(let error):
                 machine.requestFailed()
                 ResponseSerializer.write(worker.configuration.errorRenderer(error.status, error.reason),
-                                         isHead: false, connection: .close, dateLine: worker.date.line,
+                                         isHead: parser.isHead, connection: .close, dateLine: worker.date.line,
                                          into: &output)
                 return bytes.count
             }
