@@ -111,6 +111,12 @@ import Testing
         let old = try api.post("/api/v1/evaluation-rounds", #"{"name":"x","council_level":"province","held_on":"2022-05-01"}"#)
         #expect(try old.json["sheet_version"]?.stringValue == "2019")
         #expect(try old.json["legal_basis"]?.stringValue?.contains("1048/QĐ-TTg") == true)
+        // The 2023 sheet (35 → 40 for part A) did not exist when a 2022 council sat.
+        let anachronism = try api.post("/api/v1/evaluation-rounds",
+                                       #"{"name":"x","council_level":"province","held_on":"2022-03-01","sheet_version":"2023"}"#)
+        #expect(anachronism.status == 422)
+        #expect(try CertificationAPI.fields(anachronism) == ["sheet_version"])
+        #expect(try anachronism.json["errors"]?.arrayValue?.first?["message"]?.stringValue?.contains("2023-02-24") == true)
     }
 
     @Test func patchingARound() throws {
@@ -226,6 +232,30 @@ import Testing
         let twice = try api.decide(round: round, result: goodID, number: "1235/QĐ-UBND")
         #expect(twice.status == 409)
         #expect(try api.decide(round: round + 1, result: goodID).status == 404)
+    }
+
+    /// An office that types in an older council's decision after a newer one must not bury the
+    /// product's valid certificate under it: 409, and the product reads as before.
+    @Test func aDecisionOlderThanTheCurrentCertificateIsAConflict() throws {
+        let certificate = try api.certify(code: "QN-OLD", heldOn: "2024-11-20", decidedOn: "2024-12-13")
+        let product = try #require(try certificate["product_id"]?.int64Value)
+        let before = try api.get("/api/v1/products/\(product)")
+        let earlier = try api.round(heldOn: "2024-06-01")
+        let result = try api.record(round: earlier, product: product, [["25", "15", "20"]])
+        #expect(result.status == 201)
+        // The June council re-evaluated nothing yet: the December certificate is not its basis.
+        #expect(try result.json["outcome"]?.stringValue == "new")
+        #expect(try result.json["previous_certificate_id"] == .null)
+        let resultID = try #require(try result.json["id"]?.int64Value)
+        let late = try api.decide(round: earlier, result: resultID, number: "900/QĐ-UBND", on: "2024-06-15")
+        #expect(late.status == 409)
+        #expect(late.header("Content-Type") == "application/problem+json")
+        #expect(try late.json["detail"]?.stringValue?.contains("2024-12-13") == true)
+        let after = try api.get("/api/v1/products/\(product)")
+        #expect(after.body == before.body)
+        #expect(after.header("ETag") == before.header("ETag"))
+        let history = try api.get("/api/v1/products/\(product)/certificates")
+        #expect(try history.json["items"]?.arrayValue?.count == 1)
     }
 
     @Test func openAPIDocumentsTheCertificationRoutes() throws {

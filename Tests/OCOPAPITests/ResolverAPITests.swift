@@ -223,6 +223,9 @@ import Testing
             ("/01/8931234567897/10/A%20B", "lot"),                // space is not in set 82
             ("/01/8931234567897/21/%C4%90", "serial"),            // neither is Đ
             ("/01/8931234567897/10/A%ZZ", "path"),                // a malformed escape
+            ("/01/", "gtin"),                                     // no GTIN at all
+            ("/01//", "gtin"),
+            ("/01//10/L1", "gtin"),
             ("/01/8931234567897?foo=1", "foo"),                   // unknown parameter
             ("/01/8931234567897?linkType=all&linkType=all", "linkType"),
             ("/01/8931234567897?linkType=", "linkType"),
@@ -252,6 +255,7 @@ import Testing
         let other = try #require(paths["/01/{gtin}/{qualifiers}"]?["get"])
         #expect(other["responses"]?["400"] != nil)
         #expect(other["parameters"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["gtin", "qualifiers"])
+        #expect(try #require(paths["/01/{path}"]?["get"])["responses"]?["400"] != nil)
     }
 
     @Test func onlyGetAndHeadAndAnyoneMayCall() throws {

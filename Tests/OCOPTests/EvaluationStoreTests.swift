@@ -86,6 +86,17 @@ import Testing
         _ = try database.write { try F.round($0, level: .district, heldOn: "2025-07-05") }
     }
 
+    @Test func aSheetAdoptedAfterTheRoundWasHeldIsInvalid() throws {
+        expectInvalid(["sheet_version"]) {
+            _ = try database.write { try F.round($0, heldOn: "2023-02-23", sheet: .v2023) }
+        }
+        #expect(try database.write { try F.round($0, heldOn: "2023-02-24", sheet: .v2023) }.fields.sheetVersion == .v2023)
+        // Older rules for products that applied under them stay allowed.
+        #expect(try database.write { try F.round($0, heldOn: "2024-03-01", sheet: .v2019) }.fields.sheetVersion == .v2019)
+        // Before the first sheet we know, that sheet is the one in force.
+        #expect(try database.write { try F.round($0, heldOn: "2019-01-10") }.fields.sheetVersion == .v2019)
+    }
+
     @Test func levelDateAndSheetFreezeOnceScored() throws {
         let round = try database.write { try F.round($0) }
         var fields = round.fields
@@ -294,6 +305,49 @@ import Testing
         let entry = try #require(try audit(.evaluationResult, inA.id).last)
         #expect(entry.changes["outcome"]?["from"]?.stringValue == "new")
         #expect(entry.changes["outcome"]?["to"]?.stringValue == "upgraded")
+    }
+
+    @Test func aDecisionOlderThanTheCurrentCertificateIsRefusedAndChangesNothing() throws {
+        let december = try database.write { try F.round($0, heldOn: "2023-11-01") }
+        let current = try decide(december, try record(december, F.scores(35, 20, 30)), number: "3000/QĐ-UBND",
+                                 on: "2023-12-30")
+        // A June council's decision, typed in afterwards.
+        let june = try database.write { try F.round($0, heldOn: "2023-06-01") }
+        let late = try record(june, F.scores(25, 15, 20))
+        let before = try database.read { try F.productState($0, id: productID) }
+        expectConflict(containing: "decided on 2023-12-30") {
+            _ = try decide(june, late, number: "1200/QĐ-UBND", on: "2023-06-15")
+        }
+        let after = try database.read { try F.productState($0, id: productID) }
+        #expect(after.current == current.id)
+        #expect(after.version == before.version)
+        let unchanged = try #require(try database.read { try CertificateStore.get($0, id: current.id) })
+        #expect(unchanged.renewedByID == nil)
+        #expect(unchanged.status(on: today) == .active)
+        #expect(try database.read { try EvaluationResultStore.get($0, roundID: june.id, id: late.id) }?.certificateID == nil)
+        // The same day as the current certificate's decision is not older: it renews it.
+        let sameDay = try database.write { try F.round($0, heldOn: "2023-12-01") }
+        let renewal = try decide(sameDay, try record(sameDay, F.scores(35, 20, 30)), number: "3001/QĐ-UBND",
+                                 on: "2023-12-30")
+        #expect(renewal.previousID == current.id)
+    }
+
+    @Test func aCouncilThatSatBeforeTheCurrentCertificateComparesWithTheOneItReEvaluated() throws {
+        let first = try database.write { try F.round($0, heldOn: "2021-11-01") }
+        let three = try decide(first, try record(first, F.scores(25, 15, 20)), number: "88/QĐ-UBND", on: "2021-11-20")
+        let second = try database.write { try F.round($0, heldOn: "2024-11-01") }
+        let four = try decide(second, try record(second, F.scores(35, 20, 30)), number: "301/QĐ-UBND", on: "2024-11-25")
+        // Scores of a 2023 council, recorded now: its basis was the 3-star certificate, not the later 4-star one.
+        let between = try database.write { try F.round($0, heldOn: "2023-05-01") }
+        let result = try record(between, F.scores(25, 15, 20))
+        #expect(result.previousCertificateID == three.id)
+        #expect(result.outcome == .reissued)
+        // Before any certificate: nothing to compare with.
+        let earliest = try database.write { try F.round($0, heldOn: "2021-06-01") }
+        let firstEver = try record(earliest, F.scores(35, 20, 30))
+        #expect(firstEver.previousCertificateID == nil)
+        #expect(firstEver.outcome == .new)
+        #expect(try database.read { try F.productState($0, id: productID) }.current == four.id)
     }
 
     @Test func aRevokedCertificateIsNotRenewedAndTheProductStartsOver() throws {

@@ -27,6 +27,7 @@ public enum EvaluationDecision {
     /// Issues the certificate for result `resultID` of round `roundID`.
     /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify).
     /// - Invalid: a blank decision number, a date before the round or after `today`.
+    /// - Conflict: the product's current certificate was decided after `decidedOn`.
     /// The outcome is re-derived against the product's current certificate as it is now: if another
     /// certificate was issued since the result was recorded, the result is updated (and audited).
     public static func decide(_ db: Connection, roundID: Int64, resultID: Int64, _ input: Input, today: CivilDate,
@@ -59,7 +60,15 @@ public enum EvaluationDecision {
         guard let product = try ProductCertificateLink.find(db, productID: result.productID) else {
             throw DomainError.notFound(entity: "product", id: String(result.productID))
         }
-        var previous = try product.comparableCertificate(db, today: today)
+        // The history reads in decision order: a decision older than the product's current
+        // certificate cannot take its place (typed in late, it would bury a valid certificate).
+        if let current = try product.currentCertificate(db), current.decidedOn > input.decidedOn {
+            throw DomainError.conflict("""
+                product \(product.id) holds certificate \(current.id) decided on \(current.decidedOn), after this \
+                decision (\(input.decidedOn)); a decision older than the product's current certificate cannot replace it
+                """)
+        }
+        var previous = try product.comparableCertificate(db, decidedBy: input.decidedOn, today: today)
         if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
 
         // Issue.

@@ -49,7 +49,7 @@ public enum EvaluationResultStore {
         guard let product = try ProductCertificateLink.find(db, productID: input.productID) else {
             throw DomainError.invalid("product_id", "no product has id \(input.productID)")
         }
-        let previous = try product.comparableCertificate(db, today: today)
+        let previous = try product.comparableCertificate(db, decidedBy: round.fields.heldOn, today: today)
         let verdict = try EvaluationRules.evaluate(
             input.memberScores, sheet: round.sheet, mandatoryCriteriaMet: input.mandatoryCriteriaMet,
             level: round.fields.councilLevel, heldOn: round.fields.heldOn, previousStars: previous?.stars)
@@ -152,9 +152,22 @@ struct ProductCertificateLink {
         }
     }
 
-    /// The current certificate when a new evaluation compares with it (`EvaluationRules.isComparable`).
-    func comparableCertificate(_ db: Connection, today: CivilDate) throws -> Certificate? {
-        guard let id = currentCertificateID, let certificate = try CertificateStore.get(db, id: id) else { return nil }
-        return EvaluationRules.isComparable(certificate.status(on: today)) ? certificate : nil
+    /// The certificate an evaluation of `date` compares with: the product's latest decided on or
+    /// before that day, unless it is revoked (`EvaluationRules.isComparable`). For an evaluation
+    /// of today that is the current certificate; for a council that sat before the current
+    /// certificate was decided, it is the one the council re-evaluated, not a later one.
+    func comparableCertificate(_ db: Connection, decidedBy date: CivilDate, today: CivilDate) throws -> Certificate? {
+        let latest = try db.first("""
+            SELECT \(CertificateStore.columns) FROM certificates WHERE product_id = ? AND decided_on <= ?
+            ORDER BY decided_on DESC, id DESC LIMIT 1
+            """, [.integer(id), .text(date.description)], CertificateStore.decode)
+        guard let latest, EvaluationRules.isComparable(latest.status(on: today)) else { return nil }
+        return latest
+    }
+
+    /// The product's current certificate, whatever its status.
+    func currentCertificate(_ db: Connection) throws -> Certificate? {
+        guard let id = currentCertificateID else { return nil }
+        return try CertificateStore.get(db, id: id)
     }
 }

@@ -40,7 +40,9 @@ public struct EvaluationRoundFields: Sendable, Equatable {
         return "\(regime.legalBasis); score sheet \(sheetVersion.rawValue): \(sheet.legalBasis)"
     }
 
-    /// Every broken rule: blank name, a council level that does not exist on that day.
+    /// Every broken rule: blank name, a council level that does not exist on that day, a sheet
+    /// adopted after the council sat. (An older sheet than the one in force is allowed: products
+    /// that applied under the old rules may be scored under them.)
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if name.trimmingWhitespace().isEmpty { errors.append(FieldError("name", "must not be empty")) }
@@ -48,6 +50,13 @@ public struct EvaluationRoundFields: Sendable, Equatable {
             errors.append(FieldError("decision_ref", "must not be blank; use null to clear it"))
         }
         if let error = EvaluationRules.councilError(councilLevel, heldOn: heldOn) { errors.append(error) }
+        let sheet = ScoreSheet.sheet(sheetVersion)
+        if sheet.inForceFrom > ScoreSheet.inForce(on: heldOn).inForceFrom {
+            errors.append(FieldError("sheet_version", """
+                the \(sheetVersion.rawValue) sheet is in force from \(sheet.inForceFrom), after the round was held \
+                (\(heldOn)); use \(ScoreSheet.inForce(on: heldOn).version.rawValue)
+                """))
+        }
         return errors
     }
 }

@@ -49,6 +49,10 @@ public struct ResolverRoutes: RouteCollection {
                   doc: RouteDoc("Any other path after a GTIN (qualifiers out of order, repeated, unknown or empty) "
                                 + "is a malformed Digital Link: 400 naming what is wrong", tag: tag, status: 400),
                   handler: digitalLink),
+            Route(.get, "/01/{path...}", access: .anyone,
+                  doc: RouteDoc("A path with no GTIN after /01/ (/01/, /01//10/x) is a malformed Digital Link: 400",
+                                tag: tag, status: 400),
+                  handler: digitalLink),
             Route(.get, "/t/{code}", access: .anyone,
                   doc: doc("A product by its code, e.g. /t/QN-TP-0001 (a / in a code is sent as %2F)"), handler: code),
         ]
