@@ -74,7 +74,9 @@ public final class Database: Sendable {
         try connection.execute("PRAGMA temp_store = MEMORY")
     }
 
-    /// Runs `body` on a reader connection (blocks the caller until one is free).
+    /// Runs `body` on a reader connection (blocks the caller until one is free), inside one
+    /// read transaction: every statement of the body sees the same snapshot, so a report's
+    /// totals and breakdowns, or a ledger and the levels derived from it, always agree.
     /// Do not nest reads: with every reader checked out, an inner read waits forever.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         guard readers.total > 0 else {
@@ -82,7 +84,12 @@ public final class Database: Sendable {
             if writer.isCurrentThread { return try body(writer.connection) }
             return try exclusive(body)
         }
-        return try readers.withReader(body)
+        return try readers.withReader { connection in
+            // Deferred: the snapshot is taken by the first read. Checking the reader back in
+            // ends the transaction (`ReaderPool.checkIn`).
+            try connection.run("BEGIN")
+            return try body(connection)
+        }
     }
 
     /// Runs `body` on the writer inside a transaction shared with other concurrent writers

@@ -23,6 +23,9 @@ enum Commands {
 
     """
 
+    /// A configuration file is a few hundred bytes; anything near this is not one.
+    static let maxConfigBytes = 1 << 20
+
     /// Defaults, then the config file, then the environment, then flags; the first bad value stops start-up.
     /// `positionals`: how many bare words the command takes (`token create` one); more is a mistake
     /// the user should hear about (`serve --demo maybe`), not a word silently ignored.
@@ -34,10 +37,13 @@ enum Commands {
         var config = Configuration()
         let explicit = args.value("config") ?? environment["OCOP_CONFIG"]
         let path = explicit ?? "config/ocop.json"
-        if let data = System.contents(of: path) {
+        switch System.smallFile(at: path, limit: Self.maxConfigBytes) {
+        case .contents(let data):
             try config.apply(file: data, path: path)
-        } else if explicit != nil {
-            throw Configuration.Invalid(description: "cannot read config file \(path)")
+        case .missing:
+            if explicit != nil { throw Configuration.Invalid(description: "cannot read config file \(path): no such file") }
+        case .refused(let reason):
+            throw Configuration.Invalid(description: "cannot read config file \(path): \(reason)")
         }
         try config.apply(environment: environment)
         for (name, value) in args.options where name != "config" {

@@ -19,21 +19,39 @@ enum System {
         return result
     }
 
-    /// The whole content of a regular file, or nil when it cannot be opened or read.
-    static func contents(of path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+    /// What reading a small file gave.
+    enum SmallFile {
+        case contents([UInt8])
+        case missing
+        /// Could not be opened or read, is not a regular file, or is over the limit: why.
+        case refused(String)
+    }
+
+    /// The whole content of a regular file of at most `limit` bytes. Opened non-blocking and
+    /// checked with fstat before reading, so a FIFO or a device (`/dev/zero`) named by mistake
+    /// is refused at once instead of blocking start-up or reading without end.
+    static func smallFile(at path: String, limit: Int) -> SmallFile {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            return errno == ENOENT ? .missing : .refused(String(cString: strerror(errno)).lowercased())
+        }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .refused(String(cString: strerror(errno)).lowercased()) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .refused("not a regular file") }
+        guard info.st_size <= limit else { return .refused("larger than \(limit) bytes") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 bytes.append(contentsOf: chunk[0..<n])
+                // It may have grown since fstat.
+                if bytes.count > limit { return .refused("larger than \(limit) bytes") }
             } else if n == 0 {
-                return bytes
+                return .contents(bytes)
             } else if errno != EINTR {
-                return nil
+                return .refused(String(cString: strerror(errno)).lowercased())
             }
         }
     }

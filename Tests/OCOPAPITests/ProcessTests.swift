@@ -113,6 +113,23 @@ import Testing
         #expect(strayLog.contains("unexpected argument maybe"), "\(strayLog)")
     }
 
+    /// A config path that names a device or a FIFO by mistake: refused at once (exit 78), not
+    /// read without end (`/dev/zero` aborted on allocation) or waited on forever (a FIFO).
+    @Test func aConfigThatIsNotARegularFileIsRefused() throws {
+        let fifo = directory + "/config.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in ["/dev/zero", fifo, directory] {
+            let server = try ServerProcess(arguments: ["serve", "--config", path, "--db", directory + "/x.sqlite"])
+            let (status, log) = server.waitForExit()
+            #expect(status == 78, "\(path)")
+            #expect(log.contains("cannot read config file \(path): not a regular file"), "\(log)")
+        }
+        let missing = try ServerProcess(arguments: ["serve", "--config", directory + "/none.json", "--db", directory + "/x.sqlite"])
+        let (status, log) = missing.waitForExit()
+        #expect(status == 78)
+        #expect(log.contains("no such file"), "\(log)")
+    }
+
     /// The bootstrap admin revoked through the API: the same OCOP_ADMIN_TOKEN at the next start
     /// does not bring it back, and does not stop the server either.
     @Test func aRevokedBootstrapTokenStaysRevokedAndTheServerStillStarts() throws {

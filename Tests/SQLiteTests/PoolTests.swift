@@ -88,6 +88,28 @@ import Testing
         #expect(eventually { db.stats.readersInUse == 0 })
     }
 
+    /// A report's statements must agree with each other even while writes commit between them
+    /// (`ocop verify` read a ledger and its levels a commit apart, and reported corruption).
+    @Test func everyStatementOfAReadSeesOneSnapshot() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir) { $0.readers = 1; $0.synchronous = .normal }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        try db.write { try $0.run("INSERT INTO t VALUES (1)") }
+        let (before, after) = try db.read { connection in
+            let before = try connection.scalarInt("SELECT count(*) FROM t")
+            try db.write { try $0.run("INSERT INTO t VALUES (2)") }   // committed in between
+            let after = try connection.scalarInt("SELECT count(*) FROM t")
+            return (before, after)
+        }
+        #expect(before == 1)
+        #expect(after == 1)
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 2)
+        #expect(try db.read { $0.isAutocommit == false })
+        #expect(eventually { db.stats.readersInUse == 0 })
+    }
+
     @Test func closeWaitsForReadsInFlight() throws {
         let dir = try TempDir()
         defer { dir.remove() }
