@@ -53,6 +53,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let serviceUnavailable = HTTPStatus(503, "Service Unavailable")
     public static let gatewayTimeout = HTTPStatus(504, "Gateway Timeout")
     public static let httpVersionNotSupported = HTTPStatus(505, "HTTP Version Not Supported")
+    /// RFC 4918 §11.5: the server cannot store what the request needs stored.
+    public static let insufficientStorage = HTTPStatus(507, "Insufficient Storage")
 
     private static let reasons: [Int: String] = {
         let all: [HTTPStatus] = [
@@ -62,7 +64,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
             .gone, .lengthRequired, .preconditionFailed, .contentTooLarge, .uriTooLong,
             .unsupportedMediaType, .expectationFailed, .unprocessableContent, .preconditionRequired,
             .tooManyRequests, .requestHeaderFieldsTooLarge, .internalServerError, .notImplemented,
-            .serviceUnavailable, .gatewayTimeout, .httpVersionNotSupported,
+            .serviceUnavailable, .gatewayTimeout, .httpVersionNotSupported, .insufficientStorage,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0.reason) })
     }()

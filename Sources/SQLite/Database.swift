@@ -15,6 +15,13 @@ public final class Database: Sendable {
         let inMemory = path == ":memory:"
         if !inMemory { try FileSystem.createParentDirectory(of: path) }
         let writerConnection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
+        // SQLite opens a file it may not write read-only without a word (c3ref/open.html); every
+        // write would then fail. A pool whose writer cannot write is refused here instead.
+        if !inMemory, let handle = writerConnection.handle, sqlite3_db_readonly(handle, "main") == 1 {
+            writerConnection.close()
+            throw SQLiteError(extendedCode: SQLITE_READONLY,
+                              message: "\(path) can only be read by this user; the server needs to write it")
+        }
         try Self.tune(writerConnection, configuration, cacheKiB: configuration.cacheSizeKiB)
         if !inMemory {
             // journal_mode answers with the mode now in force; it can silently stay

@@ -61,6 +61,17 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The database was locked by another connection past the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY }
 
+    /// The disk (or the file size limit) is full: nothing more can be written until room is made.
+    public var isStorageFull: Bool { code == SQLITE_FULL }
+
+    /// The storage under the database failed or cannot be written: read-only file or
+    /// filesystem, I/O error, a file that cannot be opened or is damaged. An operator's
+    /// problem, not a bug in the request or in the server.
+    public var isStorageFailure: Bool {
+        [SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PERM, SQLITE_NOLFS]
+            .contains(code)
+    }
+
     /// One line for logs: codes, message, then the statement.
     public var description: String {
         var s = "SQLite error \(extendedCode)"

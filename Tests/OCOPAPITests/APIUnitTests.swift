@@ -1,6 +1,7 @@
 import HTTP
 import JSON
 import OCOP
+import SQLite
 @testable import OCOPAPI
 import Testing
 
@@ -163,5 +164,22 @@ import Testing
         let readOnly = JSONObject([("id", 7), ("version", 3)])
         let merged = MergePatch.apply(JSONObject([("phone", .null), ("email", "a@b.vn")]), to: writable, readOnly: readOnly)
         #expect(merged == JSONObject([("name", "A"), ("email", "a@b.vn"), ("id", 7), ("version", 3)]))
+    }
+}
+
+@Suite struct StorageProblemTests {
+    @Test func aFullDiskIs507AndOtherStorageFailures503AndNeitherLeaksSQLite() {
+        let full = Problem.storage(SQLiteError(extendedCode: 13, message: "database or disk is full"))
+        #expect(full.status.code == 507)
+        #expect(full.type.hasSuffix("insufficient-storage"))
+        for code: Int32 in [8, 10 | (3 << 8), 14, 11, 26, 3] {   // READONLY, IOERR_WRITE, CANTOPEN, CORRUPT, NOTADB, PERM
+            let error = SQLiteError(extendedCode: code, message: "secret detail")
+            #expect(error.isStorageFailure, "\(code)")
+            let problem = Problem.storage(error)
+            #expect(problem.status.code == 503)
+            #expect(problem.detail?.contains("secret") == false)
+        }
+        #expect(!SQLiteError(extendedCode: 2067, message: "UNIQUE").isStorageFailure)
+        #expect(!SQLiteError(extendedCode: 5, message: "busy").isStorageFailure)
     }
 }

@@ -147,6 +147,11 @@ public final class APIResponder: HTTPResponder {
             problem = Problem(problem.status, type: problem.type, title: problem.title, detail: problem.detail,
                               headers: ["Retry-After": "1"])
             return (problem.response, principal?.tokenID)
+        } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {
+            // Not a bug but the operator's to fix: say so in the log, and to the client that
+            // nothing was written (the write's transaction or savepoint was rolled back).
+            AccessLog.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
+            return (Problem.storage(error).response, principal?.tokenID)
         } catch {
             // Bugs only: log everything for the operator, send nothing internal to the client.
             AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")

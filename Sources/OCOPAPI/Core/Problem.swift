@@ -1,5 +1,6 @@
 import HTTP
 import JSON
+import SQLite
 import OCOP
 
 /// An RFC 9457 problem: the one error shape every 4xx/5xx body takes.
@@ -103,6 +104,17 @@ public struct Problem: Error, Sendable {
 
     public static func notAcceptable(_ detail: String) -> Problem {
         Problem(.notAcceptable, type: "not-acceptable", title: "Not acceptable", detail: detail)
+    }
+
+    /// The storage refused a write (or a read): 507 when the disk is full, 503 otherwise.
+    public static func storage(_ error: SQLiteError) -> Problem {
+        if error.isStorageFull {
+            return Problem(.insufficientStorage, type: "insufficient-storage", title: "Insufficient storage",
+                           detail: "The server's disk is full, so nothing was written; retry once room has been made.")
+        }
+        return Problem(.serviceUnavailable, type: "storage-unavailable", title: "Storage unavailable",
+                       detail: "The server cannot use its database storage, so nothing was written; "
+                           + "the failure has been logged for the operator.")
     }
 
     public static let internalError = Problem(

@@ -1,0 +1,60 @@
+import JSON
+import OCOPAPI
+import SQLite
+import Testing
+
+/// A database that cannot grow (SQLite's `max_page_count` plays a full disk, SQLITE_FULL as a
+/// real one gives it): writes are a 507 that says nothing was written, not a 500 "bug", and the
+/// server carries on and recovers once there is room.
+@Suite struct StorageFailureAPITests {
+    let server: TestServer
+    let client: TestClient
+    let admin = bearer(TestServer.adminToken)
+
+    init() throws {
+        server = try TestServer()
+        client = try server.client()
+    }
+
+    /// Caps the file at its current size on the writer connection (the only one that writes).
+    private func capDatabase(extraPages: Int64) throws {
+        try server.app.services.database.exclusive { db in
+            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+            try db.execute("PRAGMA max_page_count = \(Int64(pages) + extraPages)")
+        }
+    }
+
+    private func producerCount() throws -> Int {
+        try client.request("GET", "/api/v1/producers?limit=500").json["items"]?.arrayValue?.count ?? -1
+    }
+
+    @Test func aFullDiskIs507AndChangesNothing() throws {
+        try capDatabase(extraPages: 0)
+        let before = try producerCount()
+        var full: (response: WireResponse, body: String)?
+        // The first inserts may still fit in free pages; a few hundred cannot.
+        for i in 0..<500 {
+            let body = #"{"name":"Hợp tác xã số \#(i) \#(String(repeating: "x", count: 100))","kind":"cooperative"}"#
+            let response = try client.request("POST", "/api/v1/producers", headers: [admin], body: body)
+            if response.status != 201 { full = (response, body); break }
+        }
+        let (refused, refusedBody) = try #require(full)
+        #expect(refused.status == 507)
+        #expect(refused.header("Content-Type") == "application/problem+json")
+        #expect(try refused.json["type"]?.stringValue?.hasSuffix("insufficient-storage") == true)
+        #expect(try refused.json["detail"]?.stringValue?.contains("nothing was written") == true)
+        let after = try producerCount()
+        #expect(after >= before)
+        // The refused one is not there: every stored producer was answered 201.
+        let again = try client.request("POST", "/api/v1/producers", headers: [admin], body: refusedBody)
+        #expect(again.status == 507)
+        #expect(try producerCount() == after)
+        // Reads carry on, and so does the rest of the server.
+        #expect(try client.request("GET", "/readyz").status == 200)
+        // Room again: writes succeed without a restart.
+        try capDatabase(extraPages: 10_000)
+        #expect(try client.request("POST", "/api/v1/producers", headers: [admin],
+                                   body: #"{"name":"Sau khi dọn đĩa","kind":"household"}"#).status == 201)
+        #expect(try producerCount() == after + 1)
+    }
+}
