@@ -16,6 +16,9 @@ public struct HTTPMethod: Hashable, Sendable, CustomStringConvertible {
     public static let connect = HTTPMethod("CONNECT")
 
     public var description: String { rawValue }
+
+    /// Read-only by definition (RFC 9110 §9.2.1): abandoning one part-way changes nothing.
+    public var isSafe: Bool { self == .get || self == .head || self == .options || self == .trace }
 }
 
 /// The protocol version of a request line (RFC 9112 §2.3). Only 1.0 and 1.1 are served.

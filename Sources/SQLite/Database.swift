@@ -103,8 +103,17 @@ public final class Database: Sendable {
     /// (each job in its own SAVEPOINT: a job that throws is rolled back alone and its error rethrown to
     /// its caller; the others commit). Blocks the caller until the shared COMMIT is done (durable), then returns the result. If COMMIT fails, every job of that batch gets the error.
     /// The body must not COMMIT or ROLLBACK itself (use `savepoint` for nested undo).
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try submit(.batched, body)
+    ///
+    /// With a `deadline`, a job that has not started by then is not started at all: the call throws
+    /// `WriteNotStarted` and nothing of it is written. A job that started runs to its end.
+    public func write<T>(deadline: ContinuousClock.Instant? = nil, _ body: (Connection) throws -> T) throws -> T {
+        try submit(.batched, deadline: deadline, body)
+    }
+
+    /// Stops taking writes: every queued and later `write`/`exclusive` throws `WriteNotStarted`
+    /// (the batch being run still commits). For a shutdown past its drain deadline.
+    public func refuseWrites() {
+        writer.refuseWrites()
     }
 
     /// Runs `body` on the writer connection OUTSIDE any transaction (for migrations, VACUUM, PRAGMAs); still serialised with writes.
@@ -163,16 +172,18 @@ public final class Database: Sendable {
     }
 
     /// Hands `body` to the writer thread and blocks until its outcome is known.
-    private func submit<T>(_ mode: WriteJob.Mode, _ body: (Connection) throws -> T) throws -> T {
+    private func submit<T>(_ mode: WriteJob.Mode, deadline: ContinuousClock.Instant? = nil,
+                           _ body: (Connection) throws -> T) throws -> T {
         guard !writer.isCurrentThread else {
             throw SQLiteError.misuse(
                 "Database.write/exclusive called from inside a write body would wait for itself forever; use the Connection you were given")
         }
+        if let deadline, ContinuousClock.now > deadline { throw WriteNotStarted(reason: .deadlinePassed) }
         // The body crosses to the writer thread but never outlives this call:
         // the job drops it before waking us (withoutActuallyEscaping checks that).
         return try withoutActuallyEscaping(body) { body in
             let slot = ResultSlot<T>()
-            let job = WriteJob(mode: mode) { connection in
+            let job = WriteJob(mode: mode, deadline: deadline) { connection in
                 do {
                     slot.result = .success(try body(connection))
                     return true

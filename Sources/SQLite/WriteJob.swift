@@ -11,6 +11,8 @@ final class WriteJob: @unchecked Sendable {
     enum Mode { case batched, exclusive }
 
     let mode: Mode
+    /// Past this instant the job is no longer worth starting: its caller gets `WriteNotStarted`.
+    let deadline: ContinuousClock.Instant?
     /// Runs the caller's body on the writer connection; false when the body threw
     /// (its error is already stored where the caller will look).
     private var work: ((Connection) -> Bool)?
@@ -18,8 +20,9 @@ final class WriteJob: @unchecked Sendable {
     private(set) var failure: (any Error)?
     private let done = DispatchSemaphore(value: 0)
 
-    init(mode: Mode, work: @escaping (Connection) -> Bool) {
+    init(mode: Mode, deadline: ContinuousClock.Instant? = nil, work: @escaping (Connection) -> Bool) {
         self.mode = mode
+        self.deadline = deadline
         self.work = work
     }
 
@@ -48,4 +51,23 @@ final class WriteJob: @unchecked Sendable {
 /// read by the caller after `WriteJob.wait` returns (see `WriteJob`).
 final class ResultSlot<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
+}
+
+/// A write was given up before it ran, so none of it was written: its caller may safely retry.
+public struct WriteNotStarted: Error, Equatable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        /// It waited for the writer past its deadline (a long queue of writes ahead of it).
+        case deadlinePassed
+        /// The database stopped taking writes (the server is shutting down).
+        case refused
+    }
+
+    public let reason: Reason
+
+    public var description: String {
+        switch reason {
+        case .deadlinePassed: "the write waited too long for its turn and was not started"
+        case .refused: "the database is no longer taking writes"
+        }
+    }
 }

@@ -74,6 +74,12 @@ extension Writer {
             while index < batch.endIndex, !lost {
                 let job = batch[index]
                 index += 1
+                // Its caller may have given up waiting: starting it now would write what
+                // nobody is told of. Checked here, at the last moment before it runs.
+                if let deadline = job.deadline, ContinuousClock.now > deadline {
+                    job.finish(WriteNotStarted(reason: .deadlinePassed))
+                    continue
+                }
                 switch runInSavepoint(job) {
                 case .succeeded:
                     pending.append(job)

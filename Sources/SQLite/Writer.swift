@@ -14,6 +14,8 @@ final class Writer: @unchecked Sendable {
     private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
         var closed = false
+        /// `refuseWrites` was called: jobs are failed, not queued.
+        var refusing = false
         var thread: pthread_t?
     }
 
@@ -67,13 +69,26 @@ final class Writer: @unchecked Sendable {
     /// Jobs waiting for the writer.
     var queuedCount: Int { queue.withLock { $0.jobs.count } }
 
-    /// Queues `job`; throws once the database is closed.
+    /// Queues `job`; throws once the database is closed or refuses writes.
     func submit(_ job: WriteJob) throws {
         try queue.withLock { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
+            guard !state.refusing else { throw WriteNotStarted(reason: .refused) }
             state.jobs.append(job)
         }
         queue.signal()
+    }
+
+    /// Fails every job still waiting for its turn, and every later one, with `WriteNotStarted`;
+    /// the batch being run finishes. For a shutdown past its deadline: nobody waits for the
+    /// answers any more, so the queue is not worth running.
+    func refuseWrites() {
+        let waiting = queue.withLock { state -> [WriteJob] in
+            state.refusing = true
+            defer { state.jobs = [] }
+            return state.jobs
+        }
+        for job in waiting { job.finish(WriteNotStarted(reason: .refused)) }
     }
 
     /// Refuses new jobs, lets the thread finish the queued ones, and joins it.

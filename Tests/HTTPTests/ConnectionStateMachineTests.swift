@@ -59,6 +59,17 @@ import Testing
         #expect(m.phase == .finishing)
     }
 
+    @Test func aRequestThatIsNotTimeLimitedIsWaitedFor() throws {
+        var m = make()
+        m.bytesArrived(now: t0)
+        let nReceived = m.requestReceived(keepAlive: true, timeLimited: false, now: t0)
+        let n = try #require(nReceived)
+        #expect(m.timedOut(now: t0 + .seconds(3600)) == .none)
+        let queued = m.responseQueued(for: n, now: t0 + .seconds(3600))
+        #expect(queued)
+        #expect(m.phase == .idle)
+    }
+
     @Test func keepAliveResponseReturnsToIdleWithFreshIdleDeadline() throws {
         var m = make()
         m.bytesArrived(now: t0)

@@ -101,6 +101,23 @@ import Testing
         }
     }
 
+    /// A request that may change something gets the responder's own answer however late:
+    /// a 503 sent while its change still went ahead would invite a retry that repeats it.
+    @Test func anUnsafeRequestIsWaitedForPastTheHandlerTimeout() throws {
+        let responder = ClosureResponder { request, _, done in
+            runLater(.milliseconds(600)) { done(.text(.created, "made by \(request.method)")) }
+        }
+        try withServer(responder, configure: { $0.handlerTimeout = .milliseconds(200) }) { _, port in
+            let client = try TestClient(port: port)
+            for method in ["POST", "PUT", "PATCH", "DELETE"] {
+                try client.send("\(method) / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+                let response = try client.readResponse()
+                #expect(response.status == 201, "\(method)")
+                #expect(response.text == "made by \(method)")
+            }
+        }
+    }
+
     @Test func aSlowHandlerDoesNotDelayAnotherConnectionOnTheSameLoop() throws {
         let responder = ClosureResponder { request, _, done in
             if request.target == "/slow" {

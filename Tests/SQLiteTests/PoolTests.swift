@@ -61,6 +61,94 @@ import Testing
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 5)
     }
 
+    /// A write that waited past its deadline is not started: its caller hears so, and nothing
+    /// of it is written (a late start would write what nobody is told of).
+    @Test func aWriteNotStartedByItsDeadlineIsNotWritten() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir)
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        let inside = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        Thread {
+            try? db.write { _ in
+                inside.signal()
+                release.wait()
+            }
+            done.leave()
+        }.start()
+        inside.wait()
+        let outcome = TestBox<(any Error)?>(nil)
+        done.enter()
+        Thread {
+            do {
+                try db.write(deadline: .now + .milliseconds(100)) { try $0.run("INSERT INTO t VALUES (1)") }
+            } catch {
+                outcome.set(error)
+            }
+            done.leave()
+        }.start()
+        #expect(eventually { db.stats.writesQueued == 1 })
+        usleep(200_000)   // past its deadline while the first job holds the writer
+        release.signal()
+        done.wait()
+        #expect(outcome.get() as? WriteNotStarted == WriteNotStarted(reason: .deadlinePassed))
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 0)
+        // Already past at the call: refused at once.
+        #expect(throws: WriteNotStarted(reason: .deadlinePassed)) {
+            try db.write(deadline: .now - .milliseconds(1)) { try $0.run("INSERT INTO t VALUES (2)") }
+        }
+        // In time: written.
+        try db.write(deadline: .now + .seconds(5)) { try $0.run("INSERT INTO t VALUES (3)") }
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 1)
+    }
+
+    /// A shutdown past its deadline: queued writes fail unwritten, later ones too, the running one commits.
+    @Test func refusingWritesFailsTheQueueButFinishesTheRunningJob() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir)
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        let inside = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        Thread {
+            try? db.write { connection in
+                inside.signal()
+                release.wait()
+                try connection.run("INSERT INTO t VALUES ('running')")
+            }
+            done.leave()
+        }.start()
+        inside.wait()
+        let refused = TestBox(0)
+        for i in 0..<3 {
+            done.enter()
+            Thread {
+                do {
+                    try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) }
+                } catch is WriteNotStarted {
+                    refused.update { $0 += 1 }
+                } catch {
+                    Issue.record("\(error)")
+                }
+                done.leave()
+            }.start()
+        }
+        #expect(eventually { db.stats.writesQueued == 3 })
+        db.refuseWrites()
+        #expect(throws: WriteNotStarted(reason: .refused)) { try db.write { _ in } }
+        release.signal()
+        done.wait()
+        #expect(refused.get() == 3)
+        #expect(try db.read { try $0.all("SELECT x FROM t") { $0.string(0) } } == ["running"])
+    }
+
     @Test func readsWaitForAFreeReader() throws {
         let dir = try TempDir()
         defer { dir.remove() }

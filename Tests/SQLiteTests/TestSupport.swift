@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import SQLite
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
@@ -44,4 +45,13 @@ func makeDatabase(_ dir: TempDir, _ name: String = "test.db",
     var configuration = DatabaseConfiguration()
     configure(&configuration)
     return try Database(path: dir.file(name), configuration: configuration)
+}
+
+/// A value shared between test threads.
+final class TestBox<T: Sendable>: Sendable {
+    private let value: Mutex<T>
+    init(_ value: T) { self.value = Mutex(value) }
+    func set(_ v: T) { value.withLock { $0 = v } }
+    func get() -> T { value.withLock { $0 } }
+    func update(_ f: (inout T) -> Void) { value.withLock { f(&$0) } }
 }

@@ -115,13 +115,14 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// A whole request was parsed. Returns its number for `responseQueued`,
-    /// or nil when no request may be dispatched in this phase.
-    mutating func requestReceived(keepAlive: Bool, now: ContinuousClock.Instant) -> UInt64? {
+    /// or nil when no request may be dispatched in this phase. `timeLimited: false` waits for
+    /// the responder however long it takes (see `ServerConfiguration.handlerTimeout`).
+    mutating func requestReceived(keepAlive: Bool, timeLimited: Bool = true, now: ContinuousClock.Instant) -> UInt64? {
         guard acceptsRequests else { return nil }
         requestCount &+= 1
         if !keepAlive { closeRequested = true }
         phase = .handling(requestCount)
-        phaseDeadline = now + timeouts.handler
+        phaseDeadline = timeLimited ? now + timeouts.handler : nil
         return requestCount
     }
 

@@ -244,7 +244,8 @@ final class HTTPConnection {
 
     private func dispatch(_ request: HTTPRequest) {
         let keepAlive = request.keepAlive
-        guard let number = machine.requestReceived(keepAlive: keepAlive, now: now) else { return }
+        guard let number = machine.requestReceived(keepAlive: keepAlive, timeLimited: request.method.isSafe,
+                                                   now: now) else { return }
         currentIsHead = request.method == .head
         // RFC 9112 §9.3: a 1.0 client keeps the connection only if we confirm it.
         currentWantsKeepAliveField = keepAlive && request.version == .http1_0

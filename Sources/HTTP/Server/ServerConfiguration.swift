@@ -19,7 +19,10 @@ public struct ServerConfiguration: Sendable {
     public var bodyReadTimeout: Duration = .seconds(30)
     /// A keep-alive connection with no request in progress is closed silently after this.
     public var idleTimeout: Duration = .seconds(60)
-    /// A responder that has not called `done` by then gets 503 sent for it; its late `done` is ignored.
+    /// A responder to a safe request (GET, HEAD…) that has not called `done` by then gets 503 sent
+    /// for it; its late `done` is ignored. A request that may change something is waited for:
+    /// a 503 sent while its change still goes ahead would invite a retry that repeats it, so
+    /// the responder bounds such work itself and answers with what really happened.
     public var handlerTimeout: Duration = .seconds(30)
     /// A peer that reads none of our response for this long is disconnected.
     public var writeTimeout: Duration = .seconds(30)

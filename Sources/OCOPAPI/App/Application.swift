@@ -72,7 +72,8 @@ public final class Application: Sendable {
                                      cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
                                      accessLog: accessLog,
                                      authFailures: AuthFailureLimiter(perMinute: configuration.authFailuresPerMinute),
-                                     trustForwardedFor: configuration.trustForwardedFor)
+                                     trustForwardedFor: configuration.trustForwardedFor,
+                                     writeTimeout: .milliseconds(configuration.handlerTimeoutMs))
         var serverConfig = ServerConfiguration()
         serverConfig.host = configuration.host
         serverConfig.port = configuration.port
@@ -147,6 +148,9 @@ public final class Application: Sendable {
     /// Graceful stop: no new connections, in-flight requests finish, then the database closes.
     public func shutdown() {
         server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
+        // Every connection is closed now (at the drain deadline at the latest): nobody waits for
+        // a write that has not started, so none starts, and the exit follows the deadline.
+        services.database.refuseWrites()
         maintenance.stop()
         statusSweep.stop()
         pools.shutdown()

@@ -15,13 +15,15 @@ public final class APIResponder: HTTPResponder {
     private let log: AccessLog
     private let authFailures: AuthFailureLimiter
     private let trustForwardedFor: Bool
+    private let writeTimeout: Duration
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
     static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
 
     /// Reads (GET/HEAD) and writes run on separate pools: see `HandlerPools` for why.
+    /// `writeTimeout`: how long a write may wait for its turn at the writer (`RequestContext.writeDeadline`).
     public init(services: Services, routes: [Route], pools: HandlerPools, cors: CORSPolicy, accessLog: AccessLog,
-                authFailures: AuthFailureLimiter, trustForwardedFor: Bool) {
+                authFailures: AuthFailureLimiter, trustForwardedFor: Bool, writeTimeout: Duration) {
         var router = Router<Route>()
         for route in routes { router.add(route.method, route.pattern, route) }
         self.router = router
@@ -32,6 +34,7 @@ public final class APIResponder: HTTPResponder {
         self.log = accessLog
         self.authFailures = authFailures
         self.trustForwardedFor = trustForwardedFor
+        self.writeTimeout = writeTimeout
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
     }
 
@@ -105,7 +108,8 @@ public final class APIResponder: HTTPResponder {
             let (path, wantsCSV) = (path, wantsCSV)
             let run: @Sendable () -> Void = { [self] in
                 var (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
-                                                 wantsCSV: wantsCSV && route.doc.csv, path: path, connection: connection)
+                                                 wantsCSV: wantsCSV && route.doc.csv, path: path, connection: connection,
+                                                 writeDeadline: started + writeTimeout)
                 // JSON or CSV by `Accept`: caches must keep the two apart (RFC 9110 §12.5.5).
                 if route.doc.csv { response.headers.add("Vary", "Accept") }
                 finish(response, pattern, tokenID)
@@ -116,14 +120,16 @@ public final class APIResponder: HTTPResponder {
 
     /// Authentication, access rules, the handler, and the one place errors become problems.
     private func handle(_ route: Route, request: HTTPRequest, parameters: RouteParameters, requestID: String,
-                        wantsCSV: Bool, path: String, connection: ConnectionInfo) -> (HTTPResponse, Int64?) {
+                        wantsCSV: Bool, path: String, connection: ConnectionInfo,
+                        writeDeadline: ContinuousClock.Instant) -> (HTTPResponse, Int64?) {
         var principal: Principal?
         do {
             principal = try authenticate(request, connection: connection)
             try authorize(route.access, principal)
             try Self.refuseContentCoding(request)
             let context = RequestContext(request: request, parameters: parameters, principal: principal,
-                                         requestID: requestID, services: services, wantsCSV: wantsCSV, path: path)
+                                         requestID: requestID, services: services, wantsCSV: wantsCSV, path: path,
+                                         writeDeadline: writeDeadline)
             guard route.cacheable, services.responses.isEnabled, !Self.isConditional(request) else {
                 return (try route.handler(context), principal?.tokenID)
             }
@@ -146,6 +152,12 @@ public final class APIResponder: HTTPResponder {
                                   detail: "The database is busy; retry shortly.")
             problem = Problem(problem.status, type: problem.type, title: problem.title, detail: problem.detail,
                               headers: ["Retry-After": "1"])
+            return (problem.response, principal?.tokenID)
+        } catch let error as WriteNotStarted {
+            let problem = Problem(.serviceUnavailable, type: "unavailable", title: "Server busy",
+                                  detail: "\(error.description.prefix(1).uppercased() + error.description.dropFirst()); "
+                                      + "nothing was written, so it is safe to retry.",
+                                  headers: ["Retry-After": "1"])
             return (problem.response, principal?.tokenID)
         } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {
             // Not a bug but the operator's to fix: say so in the log, and to the client that

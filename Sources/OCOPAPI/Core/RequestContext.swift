@@ -15,6 +15,10 @@ public struct RequestContext: Sendable {
     public let wantsCSV: Bool
     /// The route's path with its `.csv` suffix removed (for `Link` headers).
     public let path: String
+    /// A write not started by then is not started at all (503, nothing written): the handler
+    /// timeout, counted from when the request arrived. The engine waits for a request that may
+    /// write, so this is what bounds it.
+    public let writeDeadline: ContinuousClock.Instant
 
     public var database: Database { services.database }
     public var actor: Actor { Actor(tokenID: principal?.tokenID, requestID: requestID) }

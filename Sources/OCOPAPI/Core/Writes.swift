@@ -13,7 +13,7 @@ extension RequestContext {
     public func write(_ body: @escaping (Connection) throws -> HTTPResponse,
                       stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> HTTPResponse {
         guard request.method == .post, let key = request.headers["Idempotency-Key"] else {
-            return try database.write(body)
+            return try database.write(deadline: writeDeadline, body)
         }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
             throw Problem.validation([FieldError("Idempotency-Key", "must be 1 to 255 visible ASCII characters")])
@@ -33,7 +33,7 @@ extension RequestContext {
         // two requests of this process from using one key at once.
         let now = self.now
         do {
-            return try database.write { db in
+            return try database.write(deadline: writeDeadline) { db in
                 let response = try body(db)
                 let kept = stored(response)
                 let storedResponse = StoredResponse(status: kept.status.code,

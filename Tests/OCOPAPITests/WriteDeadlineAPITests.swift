@@ -1,0 +1,90 @@
+import Dispatch
+import Foundation
+import JSON
+import OCOPAPI
+import SQLite
+import Testing
+
+/// A write that cannot get its turn at the writer in time is answered 503 and is *not* written,
+/// so the retry the 503 invites is safe; and a shutdown past its drain deadline starts no
+/// queued write. (Before, the engine answered 503 at the handler timeout while the queued
+/// write still committed a moment later.)
+@Suite(.serialized) struct WriteDeadlineAPITests {
+    let admin = bearer(TestServer.adminToken)
+
+    /// Holds the writer for `duration` on another thread (a long import ahead in the queue);
+    /// returns once it holds it.
+    private func occupyWriter(_ server: TestServer, for duration: Duration) -> DispatchGroup {
+        let holding = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        let database = server.app.services.database
+        done.enter()
+        Thread {
+            _ = try? database.exclusive { _ in
+                holding.signal()
+                Thread.sleep(forTimeInterval: Double(duration.components.seconds)
+                             + Double(duration.components.attoseconds) / 1e18)
+            }
+            done.leave()
+        }.start()
+        holding.wait()
+        return done
+    }
+
+    private func names(_ client: TestClient) throws -> [String] {
+        try client.request("GET", "/api/v1/producers?limit=500").json["items"]?.arrayValue?
+            .compactMap { $0["name"]?.stringValue } ?? []
+    }
+
+    @Test func aWriteThatWaitedPastTheHandlerTimeoutIs503AndNotWritten() throws {
+        let server = try TestServer(configure: { $0.handlerTimeoutMs = 300 })
+        let client = try server.client()
+        let busy = occupyWriter(server, for: .milliseconds(900))
+        let started = ContinuousClock.now
+        let late = try client.request("POST", "/api/v1/producers", headers: [admin, ("Idempotency-Key", "late-1")],
+                                      body: #"{"name":"Đến muộn","kind":"household"}"#)
+        busy.wait()
+        #expect(late.status == 503)
+        #expect(late.header("Retry-After") == "1")
+        #expect(try late.json["detail"]?.stringValue?.contains("nothing was written") == true)
+        // The application's answer, given when the writer came free, not the engine's at 300 ms.
+        #expect(ContinuousClock.now - started >= .milliseconds(800))
+        #expect(late.header("Connection") != "close")
+        #expect(try !names(client).contains("Đến muộn"))
+        // The retry the 503 invites, with the same key, makes it exactly once.
+        let retry = try client.request("POST", "/api/v1/producers", headers: [admin, ("Idempotency-Key", "late-1")],
+                                       body: #"{"name":"Đến muộn","kind":"household"}"#)
+        #expect(retry.status == 201)
+        #expect(retry.header("Idempotent-Replayed") == nil)
+        #expect(try names(client).filter { $0 == "Đến muộn" }.count == 1)
+    }
+
+    @Test func aShutdownPastItsDrainDeadlineStartsNoQueuedWrite() throws {
+        let server = try TestServer(configure: { $0.drainTimeoutMs = 100 })
+        let busy = occupyWriter(server, for: .milliseconds(700))
+        let answered = DispatchGroup()
+        let port = server.port
+        for i in 0..<3 {
+            answered.enter()
+            Thread {
+                let client = try? TestClient(port: port)
+                _ = try? client?.request("POST", "/api/v1/producers", headers: [admin],
+                                         body: #"{"name":"Xếp hàng \#(i)","kind":"household"}"#)
+                answered.leave()
+            }.start()
+        }
+        var polls = 0
+        while server.app.services.database.stats.writesQueued < 3, polls < 500 {
+            usleep(10_000)
+            polls += 1
+        }
+        #expect(server.app.services.database.stats.writesQueued == 3)
+        server.app.shutdown()
+        busy.wait()
+        answered.wait()
+        let database = try Database(path: server.databasePath)
+        defer { database.close() }
+        let queued = try database.read { try $0.scalarInt("SELECT count(*) FROM producers WHERE name LIKE 'Xếp hàng %'") }
+        #expect(queued == 0)
+    }
+}
