@@ -56,7 +56,8 @@ public final class Database: Sendable {
         self.checkpointer = checkpointer
         let policy = CheckpointPolicy(threshold: pages, tail: max(64, pages / 4), hardLimit: pages * 8)
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
-                        checkpointer: checkpointer, policy: policy, syncer: syncer)
+                        checkpointer: checkpointer, policy: policy, syncer: syncer,
+                        files: inMemory ? nil : DatabaseFiles(databasePath: path))
         readers = ReaderPool(readerConnections)
         try checkpointer?.start()
         do {
@@ -109,6 +110,10 @@ public final class Database: Sendable {
     public func write<T>(deadline: ContinuousClock.Instant? = nil, _ body: (Connection) throws -> T) throws -> T {
         try submit(.batched, deadline: deadline, body)
     }
+
+    /// Why writes are refused because the storage is gone (its files deleted or replaced
+    /// while serving), or nil. Readiness reports it.
+    public var storageProblem: String? { writer.storageProblem }
 
     /// Stops taking writes: every queued and later `write`/`exclusive` throws `WriteNotStarted`
     /// (the batch being run still commits). For a shutdown past its drain deadline.

@@ -103,6 +103,16 @@ extension Writer {
     }
 
     private func commit(_ pending: [WriteJob]) {
+        // A WAL deleted since the last commit would take this one to a file nobody can reach:
+        // undo it instead, tell its callers nothing was written, and write no more.
+        if let problem = files?.problem() {
+            connection.rollbackIfOpen()
+            let error = SQLiteError(extendedCode: SQLITE_IOERR,
+                                    message: problem + "; writes are refused until the server is restarted")
+            for job in pending { job.finish(error) }
+            refuse(with: error)
+            return
+        }
         do {
             // Once per batch, outside the jobs' savepoints (Connection.beforeCommit).
             try connection.runCommitActions()

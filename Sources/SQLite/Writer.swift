@@ -14,8 +14,9 @@ final class Writer: @unchecked Sendable {
     private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
         var closed = false
-        /// `refuseWrites` was called: jobs are failed, not queued.
-        var refusing = false
+        /// Why jobs are failed instead of queued, once they are: `refuseWrites`, or the
+        /// database's files gone from under it (`DatabaseFiles`).
+        var refusal: (any Error)?
         var thread: pthread_t?
     }
 
@@ -43,9 +44,13 @@ final class Writer: @unchecked Sendable {
     /// about an earlier WAL is never taken for one about the current one.
     var walGeneration = 0
 
+    /// Watched before every COMMIT; nil for an in-memory database.
+    let files: DatabaseFiles?
+
     init(connection: Connection, maxBatch: Int, checkpointer: Checkpointer?, policy: CheckpointPolicy,
-         syncer: WALSyncer? = nil) {
+         syncer: WALSyncer? = nil, files: DatabaseFiles? = nil) {
         self.connection = connection
+        self.files = files
         self.syncer = syncer
         self.maxBatch = max(1, maxBatch)
         self.checkpointer = checkpointer
@@ -73,7 +78,7 @@ final class Writer: @unchecked Sendable {
     func submit(_ job: WriteJob) throws {
         try queue.withLock { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
-            guard !state.refusing else { throw WriteNotStarted(reason: .refused) }
+            if let refusal = state.refusal { throw refusal }
             state.jobs.append(job)
         }
         queue.signal()
@@ -83,12 +88,22 @@ final class Writer: @unchecked Sendable {
     /// the batch being run finishes. For a shutdown past its deadline: nobody waits for the
     /// answers any more, so the queue is not worth running.
     func refuseWrites() {
-        let waiting = queue.withLock { state -> [WriteJob] in
-            state.refusing = true
+        refuse(with: WriteNotStarted(reason: .refused))
+    }
+
+    /// Fails the waiting jobs and every later one with `error` (the first reason given stays).
+    func refuse(with error: any Error) {
+        let (waiting, reason) = queue.withLock { state -> ([WriteJob], any Error) in
+            if state.refusal == nil { state.refusal = error }
             defer { state.jobs = [] }
-            return state.jobs
+            return (state.jobs, state.refusal ?? error)
         }
-        for job in waiting { job.finish(WriteNotStarted(reason: .refused)) }
+        for job in waiting { job.finish(reason) }
+    }
+
+    /// Why writes are refused, when it is not a shutdown: the storage is gone (for readiness).
+    var storageProblem: String? {
+        queue.withLock { state in (state.refusal as? SQLiteError)?.message }
     }
 
     /// Refuses new jobs, lets the thread finish the queued ones, and joins it.

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import OCOPAPI
 import SQLite
@@ -56,5 +57,23 @@ import Testing
         #expect(try client.request("POST", "/api/v1/producers", headers: [admin],
                                    body: #"{"name":"Sau khi dọn đĩa","kind":"household"}"#).status == 201)
         #expect(try producerCount() == after + 1)
+    }
+
+    /// A cleanup script deleting `*-wal` while the server runs: the next write is undone and
+    /// refused (it could only have gone to a file a crash would lose), and readiness says so.
+    @Test func aDeletedWALStopsWritesInsteadOfLosingThem() throws {
+        #expect(try client.request("POST", "/api/v1/producers", headers: [admin],
+                                   body: #"{"name":"Trước khi xoá","kind":"household"}"#).status == 201)
+        try FileManager.default.removeItem(atPath: server.databasePath + "-wal")
+        let refused = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                         body: #"{"name":"Sau khi xoá","kind":"household"}"#)
+        #expect(refused.status == 503)
+        #expect(try refused.json["type"]?.stringValue?.hasSuffix("storage-unavailable") == true)
+        #expect(try client.request("GET", "/readyz").status == 503)
+        #expect(try client.request("GET", "/healthz").status == 200)
+        let names = try client.request("GET", "/api/v1/producers?limit=500").json["items"]?.arrayValue?
+            .compactMap { $0["name"]?.stringValue } ?? []
+        #expect(names.contains("Trước khi xoá"))
+        #expect(!names.contains("Sau khi xoá"))
     }
 }

@@ -218,3 +218,47 @@ import Testing
         #expect(readResult.all == [42])
     }
 }
+
+/// The database's files deleted or replaced while open (a cleanup script): the writer must
+/// stop acknowledging writes that could only go to a file no one can reach.
+@Suite struct DatabaseFilesTests {
+    @Test func aDeletedOrReplacedFileIsNoticedAndAMissingOneIsWaitedFor() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.path + "/x.sqlite"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let files = DatabaseFiles(databasePath: path)
+        #expect(files.problem() == nil)
+        // The WAL appears later (first write): remembered from then on.
+        #expect(FileManager.default.createFile(atPath: path + "-wal", contents: Data()))
+        #expect(files.problem() == nil)
+        // Held open, as SQLite holds it: its inode cannot be handed to the file made next.
+        let held = open(path + "-wal", O_RDONLY)
+        defer { close(held) }
+        try FileManager.default.removeItem(atPath: path + "-wal")
+        #expect(files.problem()?.contains("x.sqlite-wal was deleted") == true)
+        #expect(FileManager.default.createFile(atPath: path + "-wal", contents: Data()))
+        #expect(files.problem()?.contains("x.sqlite-wal was replaced") == true)
+    }
+
+    @Test func writesStopWhenTheWALIsDeletedUnderTheWriter() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir)
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        try db.write { try $0.run("INSERT INTO t VALUES (1)") }
+        #expect(db.storageProblem == nil)
+        try FileManager.default.removeItem(atPath: dir.file("test.db") + "-wal")
+        do {
+            try db.write { try $0.run("INSERT INTO t VALUES (2)") }
+            Issue.record("a write after the WAL was deleted was acknowledged")
+        } catch let error as SQLiteError {
+            #expect(error.isStorageFailure)
+            #expect(error.message.contains("-wal was deleted"))
+        }
+        #expect(db.storageProblem?.contains("-wal was deleted") == true)
+        #expect(throws: SQLiteError.self) { try db.write { try $0.run("INSERT INTO t VALUES (3)") } }
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 1)
+    }
+}

@@ -25,6 +25,10 @@ public struct HealthRoutes: RouteCollection {
                     throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready",
                                   detail: "the database does not answer")
                 }
+                if context.database.storageProblem != nil {
+                    throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready",
+                                  detail: "the database's files were removed or replaced; writes are refused until a restart")
+                }
                 return Responses.json(.ok, Array(#"{"status":"ready"}"#.utf8), headers: ["Cache-Control": "no-store"])
             },
             Route(.get, "/metrics", access: .anyone,
