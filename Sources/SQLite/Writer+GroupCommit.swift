@@ -109,8 +109,9 @@ extension Writer {
             connection.rollbackIfOpen()
             let error = SQLiteError(extendedCode: SQLITE_IOERR,
                                     message: problem + "; writes are refused until the server is restarted")
-            for job in pending { job.finish(error) }
+            // Refuse first: a caller woken below must already find later writes refused.
             refuse(with: error)
+            for job in pending { job.finish(error) }
             return
         }
         do {

@@ -13,6 +13,23 @@ import Testing
         return condition()
     }
 
+    /// Runs a write job that holds the writer until `release` is signalled (then runs `then`
+    /// inside it); returns once the job holds it. `done` is left when the job has returned.
+    private func holdWriter(_ db: Database, release: DispatchSemaphore, done: DispatchGroup,
+                            then: @escaping @Sendable (Connection) throws -> Void = { _ in }) {
+        let inside = DispatchSemaphore(value: 0)
+        done.enter()
+        Thread {
+            try? db.write { connection in
+                inside.signal()
+                release.wait()
+                try then(connection)
+            }
+            done.leave()
+        }.start()
+        inside.wait()
+    }
+
     @Test func maxBatchOneMeansOneCommitPerJob() throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -34,18 +51,9 @@ import Testing
         let db = try makeDatabase(dir)
         defer { db.close() }
         try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
-        let inside = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
-        done.enter()
-        Thread {
-            try? db.write { _ in
-                inside.signal()
-                release.wait()
-            }
-            done.leave()
-        }.start()
-        inside.wait()
+        holdWriter(db, release: release, done: done)
         for i in 0..<5 {
             done.enter()
             Thread {
@@ -69,18 +77,9 @@ import Testing
         let db = try makeDatabase(dir)
         defer { db.close() }
         try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
-        let inside = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
-        done.enter()
-        Thread {
-            try? db.write { _ in
-                inside.signal()
-                release.wait()
-            }
-            done.leave()
-        }.start()
-        inside.wait()
+        holdWriter(db, release: release, done: done)
         let outcome = TestBox<(any Error)?>(nil)
         done.enter()
         Thread {
@@ -113,19 +112,9 @@ import Testing
         let db = try makeDatabase(dir)
         defer { db.close() }
         try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
-        let inside = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
-        done.enter()
-        Thread {
-            try? db.write { connection in
-                inside.signal()
-                release.wait()
-                try connection.run("INSERT INTO t VALUES ('running')")
-            }
-            done.leave()
-        }.start()
-        inside.wait()
+        holdWriter(db, release: release, done: done) { try $0.run("INSERT INTO t VALUES ('running')") }
         let refused = TestBox(0)
         for i in 0..<3 {
             done.enter()
