@@ -40,15 +40,13 @@ import Testing
         let server = try TestServer(configure: { $0.handlerTimeoutMs = 300 })
         let client = try server.client()
         let busy = occupyWriter(server, for: .milliseconds(900))
-        let started = ContinuousClock.now
         let late = try client.request("POST", "/api/v1/producers", headers: [admin, ("Idempotency-Key", "late-1")],
                                       body: #"{"name":"Đến muộn","kind":"household"}"#)
         busy.wait()
         #expect(late.status == 503)
         #expect(late.header("Retry-After") == "1")
         #expect(try late.json["detail"]?.stringValue?.contains("nothing was written") == true)
-        // The application's answer, given when the writer came free, not the engine's at 300 ms.
-        #expect(ContinuousClock.now - started >= .milliseconds(800))
+        // The application's answer (the engine's would say "took too long" and close).
         #expect(late.header("Connection") != "close")
         #expect(try !names(client).contains("Đến muộn"))
         // The retry the 503 invites, with the same key, makes it exactly once.
@@ -61,7 +59,8 @@ import Testing
 
     @Test func aShutdownPastItsDrainDeadlineStartsNoQueuedWrite() throws {
         let server = try TestServer(configure: { $0.drainTimeoutMs = 100 })
-        let busy = occupyWriter(server, for: .milliseconds(700))
+        // Long enough for the three writes to queue behind it even on a loaded machine.
+        let busy = occupyWriter(server, for: .seconds(2))
         let answered = DispatchGroup()
         let port = server.port
         for i in 0..<3 {

@@ -84,14 +84,14 @@ import Testing
         done.enter()
         Thread {
             do {
-                try db.write(deadline: .now + .milliseconds(100)) { try $0.run("INSERT INTO t VALUES (1)") }
+                try db.write(deadline: .now + .milliseconds(500)) { try $0.run("INSERT INTO t VALUES (1)") }
             } catch {
                 outcome.set(error)
             }
             done.leave()
         }.start()
         #expect(eventually { db.stats.writesQueued == 1 })
-        usleep(200_000)   // past its deadline while the first job holds the writer
+        usleep(700_000)   // past its deadline while the first job holds the writer
         release.signal()
         done.wait()
         #expect(outcome.get() as? WriteNotStarted == WriteNotStarted(reason: .deadlinePassed))
