@@ -154,11 +154,7 @@ public final class APIResponder: HTTPResponder {
                               headers: ["Retry-After": "1"])
             return (problem.response, principal?.tokenID)
         } catch let error as WriteNotStarted {
-            let problem = Problem(.serviceUnavailable, type: "unavailable", title: "Server busy",
-                                  detail: "\(error.description.prefix(1).uppercased() + error.description.dropFirst()); "
-                                      + "nothing was written, so it is safe to retry.",
-                                  headers: ["Retry-After": "1"])
-            return (problem.response, principal?.tokenID)
+            return (Problem.notStarted(error).response, principal?.tokenID)
         } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {
             // Not a bug but the operator's to fix: say so in the log, and to the client that
             // nothing was written (the write's transaction or savepoint was rolled back).

@@ -106,6 +106,16 @@ public struct Problem: Error, Sendable {
         Problem(.notAcceptable, type: "not-acceptable", title: "Not acceptable", detail: detail)
     }
 
+    /// A write given up before it started: nothing was written, so a retry is safe.
+    public static func notStarted(_ error: WriteNotStarted) -> Problem {
+        let why = switch error.reason {
+        case .deadlinePassed: "The write waited too long behind others and was not started"
+        case .refused: "The server is shutting down and started no more writes"
+        }
+        return Problem(.serviceUnavailable, type: "unavailable", title: "Server busy",
+                       detail: why + "; nothing was written, so it is safe to retry.", headers: ["Retry-After": "1"])
+    }
+
     /// The storage refused a write (or a read): 507 when the disk is full, 503 otherwise.
     public static func storage(_ error: SQLiteError) -> Problem {
         if error.isStorageFull {
