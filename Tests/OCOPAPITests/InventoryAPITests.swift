@@ -213,6 +213,23 @@ import Testing
                                    headers: [admin, ("If-Match", "*")], body: #"{"level":1}"#).status == 404)
     }
 
+    /// A level shows its product's code and name: a rename changes the level's representation,
+    /// so its ETag moves and a cached copy is not revalidated with a 304.
+    @Test func aProductRenameMovesItsLevelsETag() throws {
+        let path = "/api/v1/points-of-sale/\(point)/inventory/\(products[0])"
+        let set = try client.request("PUT", path, headers: [admin, ("If-Match", "W/\"0\"")], body: #"{"level":5}"#)
+        #expect(set.header("ETag") == "W/\"1\"")
+        let renamed = try client.request("PATCH", "/api/v1/products/\(products[0])",
+                                         headers: [admin, ("Content-Type", "application/merge-patch+json")],
+                                         body: #"{"name":"Tên mới của sản phẩm"}"#)
+        #expect(renamed.status == 200, "\(renamed.text)")
+        let after = try client.request("GET", path, headers: [admin, ("If-None-Match", "W/\"1\"")])
+        #expect(after.status == 200)
+        #expect(after.header("ETag") == "W/\"2\"")
+        #expect(try after.json["product_name"]?.stringValue == "Tên mới của sản phẩm")
+        #expect(try after.json["level"]?.int64Value == 5)
+    }
+
     @Test func levelsListPagesAndExports() throws {
         #expect(try api.postChanges(point, products.enumerated().map { P.count($0.offset + 1, $0.element, 10 * ($0.offset + 1), at: 0) }).status == 200)
         var seen: [Int64] = []

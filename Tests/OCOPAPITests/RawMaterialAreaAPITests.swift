@@ -57,6 +57,38 @@ import Testing
         #expect(try client.request("GET", "\(path)/abc").status == 404)
     }
 
+    /// `product_ids` is part of the area: linking or unlinking a product changes the area's
+    /// version, so a cached copy is not revalidated with a 304, and the area's audit log says so.
+    @Test func linkingAProductChangesTheAreasVersion() throws {
+        let area = try createID(body())
+        func etag() throws -> String? { try client.request("GET", "\(path)/\(area)").header("ETag") }
+        #expect(try etag() == #"W/"1""#)
+        let producer = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                          body: #"{"name":"Hợp tác xã Đồng Văn","kind":"cooperative"}"#).json["id"]?.int64Value
+        let made = try client.request("POST", "/api/v1/products", headers: [admin], body: #"""
+            {"code":"QN-BL-9","name":"Miến dong","producer_id":\#(producer ?? 0),"group":"food","raw_material_area_ids":[\#(area)]}
+            """#)
+        #expect(made.status == 201, "\(made.text)")
+        let product = try #require(try made.json["id"]?.int64Value)
+        let linked = try client.request("GET", "\(path)/\(area)", headers: [("If-None-Match", #"W/"1""#)])
+        #expect(linked.status == 200)
+        #expect(linked.header("ETag") == #"W/"2""#)
+        #expect(try linked.json["product_ids"] == .array([.number(JSONNumber(product))]))
+        let unlink = try client.request("PATCH", "/api/v1/products/\(product)",
+                                        headers: [admin, ("Content-Type", "application/merge-patch+json")],
+                                        body: #"{"raw_material_area_ids":[]}"#)
+        #expect(unlink.status == 200)
+        #expect(try etag() == #"W/"3""#)
+        let renamed = try client.request("PATCH", "/api/v1/products/\(product)",
+                                         headers: [admin, ("Content-Type", "application/merge-patch+json")],
+                                         body: #"{"name":"Miến dong Bình Liêu"}"#)
+        #expect(renamed.status == 200)
+        #expect(try etag() == #"W/"3""#, "a change that does not touch the links leaves the area alone")
+        let actions = try client.request("GET", "/api/v1/audit?entity=raw_material_area&entity_id=\(area)", headers: [admin])
+            .json["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue }
+        #expect(Set(actions ?? []) == ["create", "product_linked", "product_unlinked"])
+    }
+
     @Test func anyoneReadsOfficersWrite() throws {
         #expect(try client.request("GET", path).status == 200)
         let anonymous = try client.request("POST", path, body: body())

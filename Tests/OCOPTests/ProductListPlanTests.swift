@@ -21,7 +21,7 @@ import Testing
                 let rare = i % 500 == 7
                 let name = rare ? "Sản phẩm hiếm \(i)" : "\(words[i % words.count]) thường \(i)"
                 let fields = ProductFields(code: "P-\(i)", name: name, producerID: rare ? small : big, group: "food")
-                let id = try ProductStore.insert(db, fields, producerName: rare ? "Hộ Nhỏ" : "Hợp tác xã Lớn", now: testNow)
+                let id = try ProductStore.insert(db, fields, producerName: rare ? "Hộ Nhỏ" : "Hợp tác xã Lớn", actor: .system, now: testNow)
                 if i % 10 < 9 {   // 90% four stars, valid
                     try F.certificate(db, product: id, stars: 4, decided: "2024-01-01", expires: "2027-01-01")
                 } else if i % 100 == 9 {   // a few five stars

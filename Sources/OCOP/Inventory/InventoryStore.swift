@@ -323,3 +323,14 @@ public enum InventoryStore {
         "[" + ids.map { "\"" + $0 + "\"" }.joined(separator: ",") + "]"
     }
 }
+
+extension InventoryStore {
+    /// The product's code or name changed: every level of it shows them, so each level's version
+    /// grows (its ETag must not revalidate a copy with the old name). Its stock is unchanged, so
+    /// nothing enters the ledger or the feed; a terminal's `If-Match` from before gets a 412
+    /// and reads the level again, as after any change.
+    static func productRenamed(_ db: Connection, productID: Int64, now: Timestamp) throws {
+        try db.run("UPDATE inventory_levels SET updated_at = ?, version = version + 1 WHERE product_id = ?",
+                   [.text(now.description), .integer(productID)])
+    }
+}

@@ -119,7 +119,7 @@ public struct ProductImport: Sendable {
         ids.reserveCapacity(lines.count)
         for line in lines {
             let producerName = try references.producerName(line.fields.producerID, in: db) ?? ""
-            let id = try ProductStore.insert(db, line.fields, producerName: producerName, now: now)
+            let id = try ProductStore.insert(db, line.fields, producerName: producerName, actor: actor, now: now)
             try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "create",
                                 changes: line.fields.jsonObject, at: now)
             ids.append(id)

@@ -32,7 +32,7 @@ public enum ProductStore {
         var references = try ProductReferences(db)
         try check(fields, references: &references, in: db, excluding: nil)
         let producerName = try references.producerName(fields.producerID, in: db) ?? ""
-        let id = try insert(db, fields, producerName: producerName, now: now)
+        let id = try insert(db, fields, producerName: producerName, actor: actor, now: now)
         try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "create",
                             changes: fields.jsonObject, at: now)
         return Product(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
@@ -56,6 +56,13 @@ public enum ProductStore {
         if fields.rawMaterialAreaIDs != product.fields.rawMaterialAreaIDs {
             try db.run("DELETE FROM product_areas WHERE product_id = ?", [.integer(id)])
             try insertAreas(db, productID: id, fields.rawMaterialAreaIDs)
+            let before = Set(product.fields.rawMaterialAreaIDs), after = Set(fields.rawMaterialAreaIDs)
+            try RawMaterialAreaStore.productLinksChanged(db, productID: id, linked: after.subtracting(before),
+                                                        unlinked: before.subtracting(after), actor: actor, now: now)
+        }
+        // A point of sale's levels show the product's code and name: their representation changed.
+        if fields.code != product.fields.code || fields.name != product.fields.name {
+            try InventoryStore.productRenamed(db, productID: id, now: now)
         }
         let producerName = try references.producerName(fields.producerID, in: db) ?? ""
         try db.run("UPDATE products_search SET folded = ? WHERE rowid = ?",
@@ -87,6 +94,9 @@ public enum ProductStore {
         try db.run("DELETE FROM products_search WHERE rowid = ?", [.integer(id)])
         try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "delete",
                             changes: product.fields.jsonObject, at: now)
+        // Its area links went with it (ON DELETE CASCADE): those areas' product_ids changed.
+        try RawMaterialAreaStore.productLinksChanged(db, productID: id, linked: [],
+                                                    unlinked: Set(product.fields.rawMaterialAreaIDs), actor: actor, now: now)
     }
 
     /// Re-folds the search text of every product of `producerID`, whose name is part of it.
@@ -136,10 +146,13 @@ public enum ProductStore {
         """
 
     /// Inserts a checked product with its area links and search row; returns its id.
-    static func insert(_ db: Connection, _ fields: ProductFields, producerName: String, now: Timestamp) throws -> Int64 {
+    static func insert(_ db: Connection, _ fields: ProductFields, producerName: String, actor: Actor,
+                       now: Timestamp) throws -> Int64 {
         try db.run(insertSQL, bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
         try insertAreas(db, productID: id, fields.rawMaterialAreaIDs)
+        try RawMaterialAreaStore.productLinksChanged(db, productID: id, linked: Set(fields.rawMaterialAreaIDs),
+                                                    unlinked: [], actor: actor, now: now)
         try db.run("INSERT INTO products_search (rowid, folded) VALUES (?, ?)",
                    [.integer(id), .text(fields.searchText(producerName: producerName))])
         return id

@@ -101,6 +101,21 @@ public enum RawMaterialAreaStore {
         return area
     }
 
+    /// A product was linked to or unlinked from areas (its `raw_material_area_ids` changed, or it was
+    /// created or deleted): each area's `product_ids` changed, so its version grows (a cached copy
+    /// must not be revalidated with 304) and the change is in its audit log.
+    static func productLinksChanged(_ db: Connection, productID: Int64, linked: Set<Int64>, unlinked: Set<Int64>,
+                                    actor: Actor, now: Timestamp) throws {
+        for (areas, action) in [(linked, "product_linked"), (unlinked, "product_unlinked")] {
+            for area in areas.sorted() {
+                try db.run("UPDATE raw_material_areas SET updated_at = ?, version = version + 1 WHERE id = ?",
+                           [.text(now.description), .integer(area)])
+                try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: area, action: action,
+                                    changes: JSONObject([("product_id", .number(JSONNumber(productID)))]), at: now)
+            }
+        }
+    }
+
     /// Deletes an area no product is made from; its certifications go with it.
     public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let area = try get(db, id: id) else { throw DomainError.notFound(entity: "raw_material_area", id: String(id)) }
