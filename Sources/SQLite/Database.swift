@@ -121,6 +121,12 @@ public final class Database: Sendable {
         writer.refuseWrites()
     }
 
+    /// Starts no write from `instant` on (each then throws `WriteNotStarted`); the one running
+    /// at that instant commits. A shutdown sets its drain deadline here before draining.
+    public func refuseWrites(from instant: ContinuousClock.Instant) {
+        writer.refuseWrites(from: instant)
+    }
+
     /// Runs `body` on the writer connection OUTSIDE any transaction (for migrations, VACUUM, PRAGMAs); still serialised with writes.
     public func exclusive<T>(_ body: (Connection) throws -> T) throws -> T {
         try submit(.exclusive, body)

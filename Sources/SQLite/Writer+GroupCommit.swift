@@ -74,10 +74,16 @@ extension Writer {
             while index < batch.endIndex, !lost {
                 let job = batch[index]
                 index += 1
-                // Its caller may have given up waiting: starting it now would write what
-                // nobody is told of. Checked here, at the last moment before it runs.
-                if let deadline = job.deadline, ContinuousClock.now > deadline {
+                // Its caller may have given up waiting, or the server stopped taking writes:
+                // starting it now would write what nobody is told of. Checked here, at the
+                // last moment before it runs.
+                let now = ContinuousClock.now
+                if let deadline = job.deadline, now > deadline {
                     job.finish(WriteNotStarted(reason: .deadlinePassed))
+                    continue
+                }
+                if let from = refuseFrom, now >= from {
+                    job.finish(WriteNotStarted(reason: .refused))
                     continue
                 }
                 switch runInSavepoint(job) {

@@ -17,6 +17,8 @@ final class Writer: @unchecked Sendable {
         /// Why jobs are failed instead of queued, once they are: `refuseWrites`, or the
         /// database's files gone from under it (`DatabaseFiles`).
         var refusal: (any Error)?
+        /// From this instant no job starts (`refuseWrites(from:)`): a shutdown's drain deadline.
+        var refuseFrom: ContinuousClock.Instant?
         var thread: pthread_t?
     }
 
@@ -34,6 +36,8 @@ final class Writer: @unchecked Sendable {
     let generation = Atomic<Int>(0)
     /// `write` jobs run.
     let jobsRun = Atomic<Int>(0)
+    /// `refuseWrites(from:)` was called.
+    private let stopInstantSet = Atomic<Bool>(false)
 
     // WAL upkeep (Writer+Checkpoint), writer thread only.
     let checkpointer: Checkpointer?
@@ -79,6 +83,7 @@ final class Writer: @unchecked Sendable {
         try queue.withLock { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
             if let refusal = state.refusal { throw refusal }
+            if let from = state.refuseFrom, ContinuousClock.now >= from { throw WriteNotStarted(reason: .refused) }
             state.jobs.append(job)
         }
         queue.signal()
@@ -89,6 +94,21 @@ final class Writer: @unchecked Sendable {
     /// answers any more, so the queue is not worth running.
     func refuseWrites() {
         refuse(with: WriteNotStarted(reason: .refused))
+    }
+
+    /// No job starts from `instant` on: each is failed with `WriteNotStarted` when its turn
+    /// comes (the one running then finishes). Set before a drain, so the writer stops at the
+    /// drain deadline itself, not when the connections are found closed a moment later.
+    func refuseWrites(from instant: ContinuousClock.Instant) {
+        queue.withLock { state in state.refuseFrom = min(state.refuseFrom ?? instant, instant) }
+        stopInstantSet.store(true, ordering: .releasing)
+    }
+
+    /// When jobs stop being started, if a shutdown set it (no lock taken before then: it is
+    /// asked once per job).
+    var refuseFrom: ContinuousClock.Instant? {
+        guard stopInstantSet.load(ordering: .acquiring) else { return nil }
+        return queue.withLock { $0.refuseFrom }
     }
 
     /// Fails the waiting jobs and every later one with `error` (the first reason given stays).

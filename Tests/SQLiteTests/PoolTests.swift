@@ -138,6 +138,33 @@ import Testing
         #expect(try db.read { try $0.all("SELECT x FROM t") { $0.string(0) } } == ["running"])
     }
 
+    /// A shutdown's drain deadline: from that instant no job starts, even one the writer already
+    /// took into its batch (the connections are closed a moment later, nobody would hear of it).
+    @Test func noJobStartsFromTheRefusalInstant() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir)
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        holdWriter(db, release: release, done: done) { try $0.run("INSERT INTO t VALUES ('running')") }
+        let outcome = TestBox<(any Error)?>(nil)
+        done.enter()
+        Thread {
+            do { try db.write { try $0.run("INSERT INTO t VALUES ('queued')") } } catch { outcome.set(error) }
+            done.leave()
+        }.start()
+        #expect(eventually { db.stats.writesQueued == 1 })
+        db.refuseWrites(from: .now + .milliseconds(50))
+        usleep(150_000)
+        #expect(throws: WriteNotStarted(reason: .refused)) { try db.write { _ in } }
+        release.signal()
+        done.wait()
+        #expect(outcome.get() as? WriteNotStarted == WriteNotStarted(reason: .refused))
+        #expect(try db.read { try $0.all("SELECT x FROM t") { $0.string(0) } } == ["running"])
+    }
+
     @Test func readsWaitForAFreeReader() throws {
         let dir = try TempDir()
         defer { dir.remove() }

@@ -147,9 +147,12 @@ public final class Application: Sendable {
 
     /// Graceful stop: no new connections, in-flight requests finish, then the database closes.
     public func shutdown() {
-        server.shutdown(drainTimeout: .milliseconds(configuration.drainTimeoutMs))
-        // Every connection is closed now (at the drain deadline at the latest): nobody waits for
-        // a write that has not started, so none starts, and the exit follows the deadline.
+        // Past the drain deadline nobody waits for a write that has not started: from that
+        // instant none starts (the connections are closed a tick later), so the exit follows it.
+        let drain = Duration.milliseconds(configuration.drainTimeoutMs)
+        services.database.refuseWrites(from: ContinuousClock.now + drain)
+        server.shutdown(drainTimeout: drain)
+        // Every connection is closed now: what is still queued is refused at once.
         services.database.refuseWrites()
         maintenance.stop()
         statusSweep.stop()
