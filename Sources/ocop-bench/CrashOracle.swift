@@ -152,7 +152,7 @@ struct CrashOracle {
         var ids: [String] = []
         var cursor: String?
         while true {
-            let json = try get("/api/v1/points-of-sale/\(point)/inventory/feed?limit=1000" + (cursor.map { "&after=\($0)" } ?? ""))
+            let json = try get("/api/v1/points-of-sale/\(point)/inventory/feed?limit=500" + (cursor.map { "&after=\($0)" } ?? ""))
             for entry in json["items"]?.arrayValue ?? [] {
                 ids += entry["change_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
             }

@@ -27,7 +27,7 @@ struct CrashRecoveryOracle {
         for terminal in fleet.terminals {
             var after: String?
             repeat {
-                let page = try get("/api/v1/points-of-sale/\(terminal.pointOfSale)/inventory/feed?limit=1000"
+                let page = try get("/api/v1/points-of-sale/\(terminal.pointOfSale)/inventory/feed?limit=500"
                                    + (after.map { "&after=\($0)" } ?? ""))
                 for entry in page["items"]?.arrayValue ?? [] {
                     for id in entry["change_ids"]?.arrayValue?.compactMap(\.stringValue) ?? [] { seen[id, default: 0] += 1 }

@@ -8,9 +8,10 @@ import OCOP
 public struct InventoryRoutes: RouteCollection {
     public init() {}
 
-    /// Default and largest feed page: a terminal back from days offline catches up in few requests.
-    static let feedDefaultLimit: Int64 = 500
-    static let feedMaximumLimit: Int64 = 1000
+    /// Default and largest feed page: API.md's for every list (a terminal back from days offline
+    /// asks for the largest, 500 entries a request).
+    static let feedDefaultLimit: Int64 = 50
+    static let feedMaximumLimit: Int64 = 500
 
     public func routes() -> [Route] {
         let tag = "inventory"
