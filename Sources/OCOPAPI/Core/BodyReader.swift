@@ -25,6 +25,14 @@ public struct BodyReader {
         for error in ruleErrors where !failed.contains(error.field) { fail(error.field, error.message) }
     }
 
+    /// `failRules`, except that the rules on an array in `arrays` wait while any of its elements
+    /// was refused for its type: refused elements are left out of the value, so those rules
+    /// would name shifted indexes.
+    public mutating func failRules(_ ruleErrors: [FieldError], arrays: [String]) {
+        let refused = arrays.filter { array in errors.contains { $0.field.hasPrefix(array) } }
+        failRules(ruleErrors.filter { rule in !refused.contains { rule.field.hasPrefix($0) } })
+    }
+
     /// A required string; NFC-normalised (API: text is stored as NFC).
     public mutating func requiredString(_ key: String, maxLength: Int = 500) -> String? {
         consumed.insert(key)

@@ -72,9 +72,9 @@ enum ListingRepresentation {
         } else {
             FairReaders.rejectReadOnly(readOnlyKeys, in: object, reader: &reader)
         }
-        if reader.errors.isEmpty {
-            for error in fields.validate(today: today) { reader.fail(error.field, error.message) }
-        }
+        // A listing's rules each concern one field: checked beside the type errors, never on a
+        // field already refused.
+        reader.failRules(fields.validate(today: today))
         try reader.finish()
         return fields
     }

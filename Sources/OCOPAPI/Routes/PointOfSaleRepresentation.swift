@@ -94,10 +94,10 @@ enum PointOfSaleRepresentation {
                                                     : "is read-only; the server assigns it")
             }
         }
-        // Rule checks run only on well-typed input, so one mistake is reported once.
-        if reader.errors.isEmpty {
-            for error in fields.validate() { reader.fail(error.field, error.message) }
-        }
+        // A point of sale's rules each concern one field: checked beside the type errors (a
+        // form is fixed in one round trip), never on a field already refused; channel rules wait
+        // until every channel is well-typed.
+        reader.failRules(fields.validate(), arrays: ["channels"])
         try reader.finish()
         return fields
     }

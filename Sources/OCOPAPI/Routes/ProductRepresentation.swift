@@ -101,10 +101,10 @@ enum ProductRepresentation {
                 reader.fail(key, "is read-only; the server derives or assigns it")
             }
         }
-        // Rule checks run only on well-typed input, so one mistake is reported once.
-        if reader.errors.isEmpty {
-            for error in fields.validate() { reader.fail(error.field, error.message) }
-        }
+        // A product's rules each concern one field: checked beside the type errors (a form is
+        // fixed in one round trip), never on a field already refused; the rules on its two
+        // arrays wait until their elements are well-typed.
+        reader.failRules(fields.validate(), arrays: ["raw_material_area_ids", "image_urls"])
         try reader.finish()
         return fields
     }
