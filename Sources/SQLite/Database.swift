@@ -115,14 +115,9 @@ public final class Database: Sendable {
     /// while serving), or nil. Readiness reports it.
     public var storageProblem: String? { writer.storageProblem }
 
-    /// Stops taking writes: every queued and later `write`/`exclusive` throws `WriteNotStarted`
-    /// (the batch being run still commits). For a shutdown past its drain deadline.
-    public func refuseWrites() {
-        writer.refuseWrites()
-    }
-
-    /// Starts no write from `instant` on (each then throws `WriteNotStarted`); the one running
-    /// at that instant commits. A shutdown sets its drain deadline here before draining.
+    /// Starts no write from `instant` on (each then throws `WriteNotStarted`, a queued one when
+    /// its turn comes, a later one at once); the one running at that instant commits. A shutdown
+    /// sets its drain deadline here before draining.
     public func refuseWrites(from instant: ContinuousClock.Instant) {
         writer.refuseWrites(from: instant)
     }

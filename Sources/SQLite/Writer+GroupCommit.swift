@@ -116,7 +116,7 @@ extension Writer {
             let error = SQLiteError(extendedCode: SQLITE_IOERR,
                                     message: problem + "; writes are refused until the server is restarted")
             // Refuse first: a caller woken below must already find later writes refused.
-            refuse(with: error)
+            refuseAll(error)
             for job in pending { job.finish(error) }
             return
         }

@@ -14,9 +14,8 @@ final class Writer: @unchecked Sendable {
     private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
         var closed = false
-        /// Why jobs are failed instead of queued, once they are: `refuseWrites`, or the
-        /// database's files gone from under it (`DatabaseFiles`).
-        var refusal: (any Error)?
+        /// The database's files went from under it (`DatabaseFiles`): every job is failed with this.
+        var storageFailure: SQLiteError?
         /// From this instant no job starts (`refuseWrites(from:)`): a shutdown's drain deadline.
         var refuseFrom: ContinuousClock.Instant?
         var thread: pthread_t?
@@ -82,23 +81,17 @@ final class Writer: @unchecked Sendable {
     func submit(_ job: WriteJob) throws {
         try queue.withLock { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
-            if let refusal = state.refusal { throw refusal }
+            if let failure = state.storageFailure { throw failure }
             if let from = state.refuseFrom, ContinuousClock.now >= from { throw WriteNotStarted(reason: .refused) }
             state.jobs.append(job)
         }
         queue.signal()
     }
 
-    /// Fails every job still waiting for its turn, and every later one, with `WriteNotStarted`;
-    /// the batch being run finishes. For a shutdown past its deadline: nobody waits for the
-    /// answers any more, so the queue is not worth running.
-    func refuseWrites() {
-        refuse(with: WriteNotStarted(reason: .refused))
-    }
-
     /// No job starts from `instant` on: each is failed with `WriteNotStarted` when its turn
-    /// comes (the one running then finishes). Set before a drain, so the writer stops at the
-    /// drain deadline itself, not when the connections are found closed a moment later.
+    /// comes (the one running then finishes), and a later submission at once. Set before a
+    /// drain, so the writer stops at the drain deadline itself, not when the connections are
+    /// found closed a moment later.
     func refuseWrites(from instant: ContinuousClock.Instant) {
         queue.withLock { state in state.refuseFrom = min(state.refuseFrom ?? instant, instant) }
         stopInstantSet.store(true, ordering: .releasing)
@@ -111,19 +104,19 @@ final class Writer: @unchecked Sendable {
         return queue.withLock { $0.refuseFrom }
     }
 
-    /// Fails the waiting jobs and every later one with `error` (the first reason given stays).
-    func refuse(with error: any Error) {
-        let (waiting, reason) = queue.withLock { state -> ([WriteJob], any Error) in
-            if state.refusal == nil { state.refusal = error }
+    /// The database's files are gone: fails the waiting jobs and every later one with `failure`.
+    func refuseAll(_ failure: SQLiteError) {
+        let waiting = queue.withLock { state -> [WriteJob] in
+            if state.storageFailure == nil { state.storageFailure = failure }
             defer { state.jobs = [] }
-            return (state.jobs, state.refusal ?? error)
+            return state.jobs
         }
-        for job in waiting { job.finish(reason) }
+        for job in waiting { job.finish(failure) }
     }
 
-    /// Why writes are refused, when it is not a shutdown: the storage is gone (for readiness).
+    /// Why writes are refused because the storage is gone (for readiness), or nil.
     var storageProblem: String? {
-        queue.withLock { state in (state.refusal as? SQLiteError)?.message }
+        queue.withLock { $0.storageFailure?.message }
     }
 
     /// Refuses new jobs, lets the thread finish the queued ones, and joins it.

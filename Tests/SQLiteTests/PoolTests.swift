@@ -130,7 +130,7 @@ import Testing
             }.start()
         }
         #expect(eventually { db.stats.writesQueued == 3 })
-        db.refuseWrites()
+        db.refuseWrites(from: .now)
         #expect(throws: WriteNotStarted(reason: .refused)) { try db.write { _ in } }
         release.signal()
         done.wait()

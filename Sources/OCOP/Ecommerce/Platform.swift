@@ -31,8 +31,7 @@ public struct PlatformFields: Sendable, Equatable {
         if !Self.isCode(code) {
             errors.append(FieldError("code", "must be 2 to 40 characters: a lower-case ASCII letter, then letters, digits or _ (e.g. province_ocop)"))
         }
-        if name.trimmingWhitespace().isEmpty { errors.append(FieldError("name", "must not be empty")) }
-        else if name.hasMoreCharacters(than: 200) { errors.append(FieldError("name", "must be at most 200 characters")) }
+        FieldError.checkText("name", name, max: 200, required: true, into: &errors)
         if let url, !ProductFields.isWebURL(url) {
             errors.append(FieldError("url", "must be an http:// or https:// URL with a host, at most 2000 characters, no spaces"))
         }

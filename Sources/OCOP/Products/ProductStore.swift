@@ -54,11 +54,8 @@ public enum ProductStore {
             WHERE id = ?
             """, bindings(fields) + [.text(now.description), .integer(id)])
         if fields.rawMaterialAreaIDs != product.fields.rawMaterialAreaIDs {
-            try db.run("DELETE FROM product_areas WHERE product_id = ?", [.integer(id)])
-            try insertAreas(db, productID: id, fields.rawMaterialAreaIDs)
-            let before = Set(product.fields.rawMaterialAreaIDs), after = Set(fields.rawMaterialAreaIDs)
-            try RawMaterialAreaStore.productLinksChanged(db, productID: id, linked: after.subtracting(before),
-                                                        unlinked: before.subtracting(after), actor: actor, now: now)
+            try linkAreas(db, productID: id, from: product.fields.rawMaterialAreaIDs, to: fields.rawMaterialAreaIDs,
+                          actor: actor, now: now)
         }
         // A point of sale's levels show the product's code and name: their representation changed.
         if fields.code != product.fields.code || fields.name != product.fields.name {
@@ -94,9 +91,7 @@ public enum ProductStore {
         try db.run("DELETE FROM products_search WHERE rowid = ?", [.integer(id)])
         try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "delete",
                             changes: product.fields.jsonObject, at: now)
-        // Its area links went with it (ON DELETE CASCADE): those areas' product_ids changed.
-        try RawMaterialAreaStore.productLinksChanged(db, productID: id, linked: [],
-                                                    unlinked: Set(product.fields.rawMaterialAreaIDs), actor: actor, now: now)
+        try linkAreas(db, productID: id, from: product.fields.rawMaterialAreaIDs, to: [], actor: actor, now: now)
     }
 
     /// Re-folds the search text of every product of `producerID`, whose name is part of it.
@@ -150,19 +145,25 @@ public enum ProductStore {
                        now: Timestamp) throws -> Int64 {
         try db.run(insertSQL, bindings(fields) + [.text(now.description), .text(now.description)])
         let id = db.lastInsertRowID
-        try insertAreas(db, productID: id, fields.rawMaterialAreaIDs)
-        try RawMaterialAreaStore.productLinksChanged(db, productID: id, linked: Set(fields.rawMaterialAreaIDs),
-                                                    unlinked: [], actor: actor, now: now)
+        try linkAreas(db, productID: id, from: [], to: fields.rawMaterialAreaIDs, actor: actor, now: now)
         try db.run("INSERT INTO products_search (rowid, folded) VALUES (?, ?)",
                    [.integer(id), .text(fields.searchText(producerName: producerName))])
         return id
     }
 
-    private static func insertAreas(_ db: Connection, productID: Int64, _ areas: [Int64]) throws {
-        for (position, area) in areas.enumerated() {
+    /// Makes `new` the product's areas, in order, where it had `old` (a deleted product's rows
+    /// are already gone with it, ON DELETE CASCADE). Each area linked or unlinked shows a
+    /// different `product_ids` now, so it is told (`RawMaterialAreaStore.productLinksChanged`).
+    private static func linkAreas(_ db: Connection, productID: Int64, from old: [Int64], to new: [Int64],
+                                  actor: Actor, now: Timestamp) throws {
+        if !old.isEmpty { try db.run("DELETE FROM product_areas WHERE product_id = ?", [.integer(productID)]) }
+        for (position, area) in new.enumerated() {
             try db.run("INSERT INTO product_areas (product_id, area_id, position) VALUES (?, ?, ?)",
                        [.integer(productID), .integer(area), .integer(Int64(position))])
         }
+        let before = Set(old), after = Set(new)
+        try RawMaterialAreaStore.productLinksChanged(db, productID: productID, linked: after.subtracting(before),
+                                                    unlinked: before.subtracting(after), actor: actor, now: now)
     }
 
     private static func bindings(_ f: ProductFields) -> [SQLiteValue] {

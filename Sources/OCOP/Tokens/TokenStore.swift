@@ -107,7 +107,7 @@ public enum TokenStore {
     }
 
     /// Revokes a token; revoking twice is harmless. The row stays so audit entries keep their author.
-    /// Revokes a token (a repeat is a no-op); `ifVersion` is the client's precondition, as for any DELETE.
+    /// `ifVersion` is the client's precondition, as for any DELETE.
     public static func revoke(_ db: Connection, id: Int64, ifVersion: VersionMatch? = nil, actor: Actor, now: Timestamp) throws {
         guard let record = try get(db, id: id) else { throw DomainError.notFound(entity: "token", id: String(id)) }
         try VersionMatch.require(ifVersion, current: record.version)

@@ -152,8 +152,6 @@ public final class Application: Sendable {
         let drain = Duration.milliseconds(configuration.drainTimeoutMs)
         services.database.refuseWrites(from: ContinuousClock.now + drain)
         server.shutdown(drainTimeout: drain)
-        // Every connection is closed now: what is still queued is refused at once.
-        services.database.refuseWrites()
         maintenance.stop()
         statusSweep.stop()
         pools.shutdown()

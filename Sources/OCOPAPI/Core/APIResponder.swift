@@ -148,11 +148,7 @@ public final class APIResponder: HTTPResponder {
         } catch let error as DomainError {
             return (Problem.from(error).response, principal?.tokenID)
         } catch let error as SQLiteError where error.isBusy {
-            var problem = Problem(.serviceUnavailable, type: "unavailable", title: "Database busy",
-                                  detail: "The database is busy; retry shortly.")
-            problem = Problem(problem.status, type: problem.type, title: problem.title, detail: problem.detail,
-                              headers: ["Retry-After": "1"])
-            return (problem.response, principal?.tokenID)
+            return (Problem.databaseBusy.response, principal?.tokenID)
         } catch let error as WriteNotStarted {
             return (Problem.notStarted(error).response, principal?.tokenID)
         } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {

@@ -106,6 +106,10 @@ public struct Problem: Error, Sendable {
         Problem(.notAcceptable, type: "not-acceptable", title: "Not acceptable", detail: detail)
     }
 
+    /// Another process held the database's lock past the busy timeout.
+    public static let databaseBusy = Problem(.serviceUnavailable, type: "unavailable", title: "Database busy",
+                                             detail: "The database is busy; retry shortly.", headers: ["Retry-After": "1"])
+
     /// A write given up before it started: nothing was written, so a retry is safe.
     public static func notStarted(_ error: WriteNotStarted) -> Problem {
         let why = switch error.reason {
