@@ -183,6 +183,19 @@ extension JSONWriter {
     }
 }
 
+extension JSONWriter {
+    /// An array with one object per row, its fields written by `fields` (report tables).
+    public mutating func objects<Row>(_ rows: some Sequence<Row>, _ fields: (Row, inout JSONWriter) -> Void) {
+        beginArray()
+        for row in rows {
+            beginObject()
+            fields(row, &self)
+            endObject()
+        }
+        endArray()
+    }
+}
+
 /// Byte-level encoding of strings and integers for `JSONWriter`.
 extension JSONWriter {
     /// Appends `s` as a quoted JSON string (RFC 8259 §7).

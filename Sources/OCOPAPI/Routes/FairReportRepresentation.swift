@@ -23,12 +23,12 @@ enum FairReportRepresentation {
         totals(report.totals, &writer)
         writer.endObject()
         writer.key("by_kind")
-        array(report.byKind, &writer) { row, w in
+        writer.objects(report.byKind) { row, w in
             w.field("kind", row.kind.rawValue)
             totals(row.totals, &w)
         }
         writer.key("fairs")
-        array(report.fairs, &writer) { row, w in
+        writer.objects(report.fairs) { row, w in
             w.field("fair_id", row.fairID)
             w.field("name", row.name)
             w.field("kind", row.kind.rawValue)
@@ -44,7 +44,7 @@ enum FairReportRepresentation {
             w.field("local_share_percent", ReportNumbers.percent(amount: row.localRevenueVND, of: row.revenueVND))
         }
         writer.key("top_producers")
-        array(report.topProducers, &writer) { row, w in
+        writer.objects(report.topProducers) { row, w in
             w.field("producer_id", row.producerID)
             w.field("name", row.name)
             w.field("kind", row.kind.rawValue)
@@ -53,7 +53,7 @@ enum FairReportRepresentation {
             w.field("share_percent", ReportNumbers.percent(amount: row.revenueVND, of: total))
         }
         writer.key("top_products")
-        array(report.topProducts, &writer) { row, w in
+        writer.objects(report.topProducts) { row, w in
             w.field("product_id", row.productID)
             w.field("code", row.code)
             w.field("name", row.name)
@@ -72,16 +72,6 @@ enum FairReportRepresentation {
         writer.field("revenue_vnd", t.revenueVND)
         writer.field("local_revenue_vnd", t.localRevenueVND)
         writer.field("local_share_percent", t.localSharePercent)
-    }
-
-    private static func array<Row>(_ rows: [Row], _ writer: inout JSONWriter, _ fields: (Row, inout JSONWriter) -> Void) {
-        writer.beginArray()
-        for row in rows {
-            writer.beginObject()
-            fields(row, &writer)
-            writer.endObject()
-        }
-        writer.endArray()
     }
 
     // MARK: CSV

@@ -17,28 +17,12 @@ enum OverviewReportTable: String, CaseIterable, Sendable {
 /// dashboard reads the same column the same way on either.
 enum OverviewReportRepresentation {
     static func write(_ report: OverviewReport, to writer: inout JSONWriter) {
-        let certified = report.certified
-        let share = { (count: Int) in ReportNumbers.percent(count, of: certified.total) }
         writer.beginObject()
         writer.field("as_of", report.query.asOf.description)
 
         writer.key("certified_products")
         writer.beginObject()
-        writer.field("total", certified.total)
-        writer.field("producers", certified.producers)
-        writer.key("by_stars")
-        array(certified.byStars, &writer) { row, w in
-            w.field("stars", row.stars.rawValue)
-            w.field("products", row.products)
-            w.field("share_percent", share(row.products))
-        }
-        writer.key("by_group")
-        array(certified.byGroup, &writer) { row, w in
-            w.field("group", row.group)
-            w.field("name", row.name)
-            w.field("products", row.products)
-            w.field("share_percent", share(row.products))
-        }
+        ReportRepresentation.certifiedHead(report.certified, to: &writer)
         writer.endObject()
 
         writer.key("producers")
@@ -46,7 +30,7 @@ enum OverviewReportRepresentation {
         writer.field("registered", report.producers.reduce(0) { $0 + $1.registered })
         writer.field("certified_producers", report.producers.reduce(0) { $0 + $1.certifiedProducers })
         writer.key("by_kind")
-        array(report.producers, &writer) { row, w in
+        writer.objects(report.producers) { row, w in
             w.field("kind", row.kind.rawValue)
             w.field("registered", row.registered)
             w.field("certified_producers", row.certifiedProducers)
@@ -61,15 +45,8 @@ enum OverviewReportRepresentation {
         writer.field("count", report.expiring.count)
         writer.field("truncated", report.expiring.count > OverviewReportQuery.expiringListed)
         writer.key("certificates")
-        array(Array(report.expiring.prefix(OverviewReportQuery.expiringListed)), &writer) { row, w in
-            w.field("certificate_id", row.certificateID)
-            w.field("number", row.number)
-            w.field("product_id", row.productID)
-            w.field("product_code", row.productCode)
-            w.field("product_name", row.productName)
-            w.field("stars", row.stars.rawValue)
-            w.field("expires_on", row.expiresOn.description)
-            w.field("days_left", row.daysLeft)
+        writer.objects(Array(report.expiring.prefix(OverviewReportQuery.expiringListed))) { row, w in
+            ReportRepresentation.expiring(row, to: &w)
         }
         writer.endObject()
 
@@ -97,7 +74,7 @@ enum OverviewReportRepresentation {
         writer.beginObject()
         writer.field("certified_products", report.ecommerce.certified)
         writer.key("platforms")
-        array(report.ecommerce.platforms, &writer) { row, w in
+        writer.objects(report.ecommerce.platforms) { row, w in
             w.field("platform_id", row.platformID)
             w.field("code", row.code)
             w.field("name", row.name)
@@ -121,16 +98,6 @@ enum OverviewReportRepresentation {
         writer.field("non_cash_share_percent", sales.nonCashSharePercent)
         writer.endObject()
         writer.endObject()
-    }
-
-    private static func array<Row>(_ rows: [Row], _ writer: inout JSONWriter, _ fields: (Row, inout JSONWriter) -> Void) {
-        writer.beginArray()
-        for row in rows {
-            writer.beginObject()
-            fields(row, &writer)
-            writer.endObject()
-        }
-        writer.endArray()
     }
 
     // MARK: CSV

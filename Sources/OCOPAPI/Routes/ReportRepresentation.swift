@@ -23,36 +23,22 @@ enum ReportRepresentation {
 
         writer.key("certified_products")
         writer.beginObject()
-        writer.field("total", certified.total)
-        writer.field("producers", certified.producers)
-        writer.key("by_stars")
-        array(certified.byStars, &writer) { row, w in
-            w.field("stars", row.stars.rawValue)
-            w.field("products", row.products)
-            w.field("share_percent", share(row.products))
-        }
-        writer.key("by_group")
-        array(certified.byGroup, &writer) { row, w in
-            w.field("group", row.group)
-            w.field("name", row.name)
-            w.field("products", row.products)
-            w.field("share_percent", share(row.products))
-        }
+        certifiedHead(certified, to: &writer)
         writer.key("by_district")
-        array(certified.byDistrict, &writer) { row, w in
+        writer.objects(certified.byDistrict) { row, w in
             w.field("district", row.district)
             w.field("products", row.products)
             w.field("share_percent", share(row.products))
         }
         writer.key("by_commune")
-        array(certified.byCommune, &writer) { row, w in
+        writer.objects(certified.byCommune) { row, w in
             w.field("district", row.district)
             w.field("commune", row.commune)
             w.field("products", row.products)
             w.field("share_percent", share(row.products))
         }
         writer.key("by_producer_kind")
-        array(certified.byProducerKind, &writer) { row, w in
+        writer.objects(certified.byProducerKind) { row, w in
             w.field("kind", row.kind.rawValue)
             w.field("products", row.products)
             w.field("share_percent", share(row.products))
@@ -66,15 +52,8 @@ enum ReportRepresentation {
         writer.field("through", report.query.expiringThrough.description)
         writer.field("count", report.expiring.count)
         writer.key("certificates")
-        array(report.expiring, &writer) { row, w in
-            w.field("certificate_id", row.certificateID)
-            w.field("number", row.number)
-            w.field("product_id", row.productID)
-            w.field("product_code", row.productCode)
-            w.field("product_name", row.productName)
-            w.field("stars", row.stars.rawValue)
-            w.field("expires_on", row.expiresOn.description)
-            w.field("days_left", row.daysLeft)
+        writer.objects(report.expiring) { row, w in
+            expiring(row, to: &w)
         }
         writer.endObject()
 
@@ -92,11 +71,11 @@ enum ReportRepresentation {
         writer.key("raw_materials")
         writer.beginObject()
         writer.key("by_scheme")
-        array(raw.byScheme, &writer) { row, w in
+        writer.objects(raw.byScheme) { row, w in
             w.field("scheme", row.scheme.rawValue)
             areaFigures(areas: row.areas, m2: row.areaM2, establishments: row.establishments, &w)
             w.key("by_kind")
-            array(row.byKind, &w) { kind, w in
+            w.objects(row.byKind) { kind, w in
                 w.field("kind", kind.kind.rawValue)
                 areaFigures(areas: kind.areas, m2: kind.areaM2, establishments: kind.establishments, &w)
             }
@@ -107,21 +86,44 @@ enum ReportRepresentation {
         writer.endObject()
     }
 
+    /// The figures the overview repeats from this report, so both name them alike:
+    /// certified totals, then by stars and by group with their shares.
+    static func certifiedHead(_ certified: CertifiedProducts, to writer: inout JSONWriter) {
+        let share = { (count: Int) in ReportNumbers.percent(count, of: certified.total) }
+        writer.field("total", certified.total)
+        writer.field("producers", certified.producers)
+        writer.key("by_stars")
+        writer.objects(certified.byStars) { row, w in
+            w.field("stars", row.stars.rawValue)
+            w.field("products", row.products)
+            w.field("share_percent", share(row.products))
+        }
+        writer.key("by_group")
+        writer.objects(certified.byGroup) { row, w in
+            w.field("group", row.group)
+            w.field("name", row.name)
+            w.field("products", row.products)
+            w.field("share_percent", share(row.products))
+        }
+    }
+
+    /// One expiring certificate, as both reports list them.
+    static func expiring(_ row: ExpiringCertificate, to writer: inout JSONWriter) {
+        writer.field("certificate_id", row.certificateID)
+        writer.field("number", row.number)
+        writer.field("product_id", row.productID)
+        writer.field("product_code", row.productCode)
+        writer.field("product_name", row.productName)
+        writer.field("stars", row.stars.rawValue)
+        writer.field("expires_on", row.expiresOn.description)
+        writer.field("days_left", row.daysLeft)
+    }
+
     private static func areaFigures(areas: Int, m2: Int64, establishments: Int, _ writer: inout JSONWriter) {
         writer.field("areas", areas)
         writer.field("area_m2", m2)
         writer.field("area_ha", ReportNumbers.hectares(squareMetres: m2))
         writer.field("establishments", establishments)
-    }
-
-    private static func array<Row>(_ rows: [Row], _ writer: inout JSONWriter, _ fields: (Row, inout JSONWriter) -> Void) {
-        writer.beginArray()
-        for row in rows {
-            writer.beginObject()
-            fields(row, &writer)
-            writer.endObject()
-        }
-        writer.endArray()
     }
 
     // MARK: CSV
