@@ -92,6 +92,8 @@ import Testing
         #expect(try rest.json["items"]?.arrayValue?.compactMap { $0["revenue_vnd"]?.int64Value } == [4_000])
         let range = try api.get("\(sales)?from=2024-04-27&to=2024-04-29")
         #expect(try range.json["items"]?.arrayValue?.count == 2)
+        // Swapped ends are a mistake to name, not an empty page that reads as "no takings".
+        #expect(try TradeAPI.errorFields(api.get("\(sales)?from=2024-04-29&to=2024-04-27")) == ["from"])
         let csv = try api.get(sales, headers: [("Accept", "text/csv")])
         #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
         #expect(csv.text.split(separator: "\r\n").count == 5)

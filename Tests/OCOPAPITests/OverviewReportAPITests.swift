@@ -110,6 +110,13 @@ import Testing
         #expect(headline.status == 200)
         let revenue = overview["fairs"]?["revenue_vnd"]?.int64Value ?? -1
         #expect(headline.text.contains("\r\nfairs,revenue_vnd,\(revenue)\r\n"))
+        // Every date of the JSON is in the headline, so a saved file says when it holds.
+        let asOf = overview["as_of"]?.stringValue ?? "?"
+        for row in ["overview,as_of,\(asOf)", "fairs,to,\(asOf)", "sales,to,\(asOf)", "expiring_certificates,within_days,90",
+                    "fairs,from,\(overview["fairs"]?["from"]?.stringValue ?? "?")",
+                    "sales,from,\(overview["sales"]?["from"]?.stringValue ?? "?")"] {
+            #expect(headline.text.contains("\r\n\(row)\r\n"), "\(row)")
+        }
         let expiring = try get("/api/v1/reports/overview.csv?table=expiring")
         let rows = String(decoding: expiring.body, as: UTF8.self).split(separator: "\r\n").count - 1
         #expect(Int64(rows) == overview["expiring_certificates"]?["count"]?.int64Value)

@@ -13,6 +13,15 @@ enum CertificationReaders {
         return date
     }
 
+    /// An inclusive `from`/`to` range of days, either end optional; `from` after `to` is an
+    /// error on `from` (a swapped range would otherwise read as "nothing happened").
+    static func dateRange(_ parameters: QueryParameters, errors: inout [FieldError]) -> (from: CivilDate?, to: CivilDate?) {
+        let from = date(parameters, "from", errors: &errors)
+        let to = date(parameters, "to", errors: &errors)
+        if let from, let to, from > to { errors.append(FieldError("from", "must not be after to (\(to))")) }
+        return (from, to)
+    }
+
     static func bool(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> Bool? {
         switch parameters[name] {
         case nil: return nil

@@ -42,9 +42,7 @@ public struct FairRoutes: RouteCollection {
         var query = FairQuery()
         query.kind = parameters.oneOf("kind", FairKind.self, errors: &errors)
         query.status = parameters.oneOf("status", FairStatus.self, errors: &errors)
-        query.from = CertificationReaders.date(parameters, "from", errors: &errors)
-        query.to = CertificationReaders.date(parameters, "to", errors: &errors)
-        if let from = query.from, let to = query.to, from > to { errors.append(FieldError("from", "must not be after to")) }
+        (query.from, query.to) = CertificationReaders.dateRange(parameters, errors: &errors)
         query.district = parameters.text("district", maxLength: 100, errors: &errors)
         query.province = parameters.text("province", maxLength: 100, errors: &errors)
         query.text = parameters.text("q", maxLength: 200, errors: &errors)

@@ -42,8 +42,7 @@ public struct FairSaleRoutes: RouteCollection {
         try parameters.check(allowed: Self.listParameters)
         var errors: [FieldError] = []
         var query = FairSaleQuery(fairID: fairID, boothID: boothID)
-        query.from = CertificationReaders.date(parameters, "from", errors: &errors)
-        query.to = CertificationReaders.date(parameters, "to", errors: &errors)
+        (query.from, query.to) = CertificationReaders.dateRange(parameters, errors: &errors)
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)
         if !errors.isEmpty { throw Problem.validation(errors) }

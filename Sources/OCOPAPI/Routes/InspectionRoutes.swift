@@ -76,17 +76,7 @@ public struct InspectionRoutes: RouteCollection {
         query.productID = parameters.int("product_id", in: 1...Int64.max, errors: &errors)
         query.kind = parameters.oneOf("kind", InspectionKind.self, errors: &errors)
         query.result = parameters.oneOf("result", InspectionResult.self, errors: &errors)
-        for name in ["from", "to"] {
-            guard let text = parameters[name] else { continue }
-            guard let day = CivilDate(text) else {
-                errors.append(FieldError(name, "must be a date YYYY-MM-DD"))
-                continue
-            }
-            if name == "from" { query.from = day } else { query.to = day }
-        }
-        if let from = query.from, let to = query.to, from > to {
-            errors.append(FieldError("to", "must not be before from (\(from))"))
-        }
+        (query.from, query.to) = CertificationReaders.dateRange(parameters, errors: &errors)
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)
         if !errors.isEmpty { throw Problem.validation(errors) }

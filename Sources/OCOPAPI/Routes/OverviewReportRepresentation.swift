@@ -109,19 +109,23 @@ enum OverviewReportRepresentation {
         let value: String?
     }
 
-    /// The single figures, named as in the JSON (`section.figure`).
+    /// The single figures, named as in the JSON (`section.figure`; the top-level `as_of` is in
+    /// section `overview`). Every date the JSON gives is here too, so a saved file says when it holds.
     static func headline(_ report: OverviewReport) -> [Figure] {
         let fairs = report.fairs, sales = report.sales, points = report.pointsOfSale
         let rows: [(String, String, String?)] = [
+            ("overview", "as_of", report.query.asOf.description),
             ("certified_products", "total", String(report.certified.total)),
             ("certified_products", "producers", String(report.certified.producers)),
             ("producers", "registered", String(report.producers.reduce(0) { $0 + $1.registered })),
             ("expiring_certificates", "count", String(report.expiring.count)),
+            ("expiring_certificates", "within_days", String(OverviewReportQuery.expiringWithinDays)),
             ("expiring_certificates", "through", report.expiringThrough.description),
             ("points_of_sale", "total", String(points.total)),
             ("points_of_sale", "compliant", String(points.compliant)),
             ("points_of_sale", "compliant_share_percent", points.compliantSharePercent),
             ("fairs", "from", report.query.yearStart.description),
+            ("fairs", "to", report.query.asOf.description),
             ("fairs", "fairs", String(fairs.fairs)),
             ("fairs", "in_province", String(fairs.inProvince)),
             ("fairs", "visitors", String(fairs.visitors)),
@@ -130,6 +134,7 @@ enum OverviewReportRepresentation {
             ("fairs", "local_share_percent", fairs.localSharePercent),
             ("ecommerce", "certified_products", String(report.ecommerce.certified)),
             ("sales", "from", report.query.salesFrom.description),
+            ("sales", "to", report.query.asOf.description),
             ("sales", "revenue_vnd", String(sales.revenueVND)),
             ("sales", "units", String(sales.units)),
             ("sales", "sales", String(sales.sales)),

@@ -52,9 +52,7 @@ public struct SaleRoutes: RouteCollection {
         let id = try PointOfSaleAccess.existingPointOfSale(context)
         var errors: [FieldError] = []
         var query = SaleQuery(pointOfSaleID: id)
-        query.from = CertificationReaders.date(parameters, "from", errors: &errors)
-        query.to = CertificationReaders.date(parameters, "to", errors: &errors)
-        if let from = query.from, let to = query.to, to < from { errors.append(FieldError("to", "must not be before from")) }
+        (query.from, query.to) = CertificationReaders.dateRange(parameters, errors: &errors)
         query.payment = parameters.oneOf("payment", PaymentMethod.self, errors: &errors)
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)
