@@ -11,7 +11,7 @@ enum Commands {
     USAGE
       ocop serve   [--config FILE] [--host H] [--port P] [--db PATH] [--demo] [--<setting> VALUE]
       ocop migrate [--config FILE] [--db PATH]
-      ocop token create --role admin|officer|pos --name NAME [--point-of-sale ID] [--db PATH]
+      ocop token create --role admin|officer|pos|booth --name NAME [--point-of-sale ID] [--fair-booth ID] [--db PATH]
       ocop backup --to FILE [--db PATH]
       ocop verify [--db PATH]        integrity check + inventory levels recomputed from the ledger; exit 1 on any disagreement
       ocop version
@@ -80,25 +80,30 @@ enum Commands {
         return 0
     }
 
+    /// The optional id given as `--name ID`.
+    private static func positiveID(_ args: CommandLineArguments, _ name: String) throws -> Int64? {
+        guard let text = args.value(name) else { return nil }
+        guard let id = Int64(text), id > 0 else { throw UsageError(message: "--\(name) must be a positive id") }
+        return id
+    }
+
     static func token(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         guard args.positional.first == "create" else { throw UsageError(message: "usage: ocop token create --role R --name N") }
         guard let roleText = args.value("role"), let role = Role(rawValue: roleText) else {
-            throw UsageError(message: "--role must be admin, officer or pos")
+            throw UsageError(message: "--role must be " + Role.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard let name = args.value("name") else { throw UsageError(message: "--name is required") }
-        var pointOfSale: Int64?
-        if let text = args.value("point-of-sale") {
-            guard let id = Int64(text), id > 0 else { throw UsageError(message: "--point-of-sale must be a positive id") }
-            pointOfSale = id
-        }
+        let pointOfSale = try positiveID(args, "point-of-sale")
+        let fairBooth = try positiveID(args, "fair-booth")
         var rest = args
-        rest.remove(["role", "name", "point-of-sale"])
+        rest.remove(["role", "name", "point-of-sale", "fair-booth"])
         let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"], positionals: 1)
         let database = try Database(path: config.database)
         defer { database.close() }
         try database.migrate(Schema.migrator)
         let (record, secret) = try database.write { db in
-            try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSale, actor: .system, now: .now())
+            try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSale, fairBoothID: fairBooth,
+                                  actor: .system, now: .now())
         }
         log("created token \(record.id) (\(record.role.rawValue)); the secret is shown once:")
         print(secret)

@@ -3,7 +3,7 @@ import JSON
 import OCOP
 import Testing
 
-/// `/api/v1/fairs/{id}/booths/{bid}/sales` end to end: officers only, days within the fair,
+/// `/api/v1/fairs/{id}/booths/{bid}/sales` end to end: officers and the booth's own token, days within the fair,
 /// one entry per booth and day corrected in place, lines for shown products, idempotent retries.
 @Suite struct FairSaleAPITests {
     let api: TradeAPI
@@ -78,6 +78,58 @@ import Testing
         #expect(try api.client.request("GET", sales, headers: [bearer(pos)]).status == 403)
         #expect(try api.client.request("POST", sales, headers: [bearer(pos)], body: #"{"day":"2024-04-27","revenue_vnd":1}"#).status == 403)
         #expect(try api.client.request("GET", sales, headers: [bearer(TestServer.adminToken)]).status == 200)
+    }
+
+    @Test func aBoothRecordsItsOwnTakingsAndNothingElse() throws {
+        let token = try api.server.token("booth", fairBooth: booth)
+        let own = [bearer(token)]
+        let created = try api.client.request("POST", sales, headers: own, body: #"{"day":"2024-04-26","revenue_vnd":3500000}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let id = try #require(try created.json["id"]?.int64Value)
+        #expect(try api.client.request("PATCH", "\(sales)/\(id)", headers: own + [("If-Match", "W/\"1\"")],
+                                       body: #"{"revenue_vnd":3600000}"#).status == 200)
+        let listed = try api.client.request("GET", sales, headers: own)
+        #expect(try listed.json["items"]?.arrayValue?.compactMap { $0["revenue_vnd"]?.int64Value } == [3_600_000])
+        // The office sees what the booth recorded, under the booth token's name in the audit trail.
+        #expect(try api.ids(sales) == [id])
+        let tokens = try api.client.request("GET", "/api/v1/tokens", headers: [bearer(TestServer.adminToken)])
+        let tokenID = try #require(try tokens.json["items"]?.arrayValue?
+            .first { $0["fair_booth_id"]?.int64Value == booth }?["id"]?.int64Value)
+        let audit = try api.get("/api/v1/audit?entity=fair_sale&entity_id=\(id)").json["items"]?.arrayValue ?? []
+        #expect(audit.compactMap { $0["token_id"]?.int64Value } == [tokenID, tokenID])
+
+        // Another booth of the same fair: refused before any lookup, reads included.
+        let producer = try api.producer("Hợp tác xã Chè Đường Hoa")
+        let neighbour = try api.booth(fair: fair, producer: producer)
+        let theirs = "/api/v1/fairs/\(fair)/booths/\(neighbour)/sales"
+        try api.sale(fair: fair, booth: neighbour, on: "2024-04-26", 9_000)
+        #expect(try api.client.request("GET", theirs, headers: own).status == 403)
+        #expect(try api.client.request("POST", theirs, headers: own, body: #"{"day":"2024-04-27","revenue_vnd":1}"#).status == 403)
+        #expect(try api.client.request("GET", "/api/v1/fairs/\(fair)/booths/999/sales", headers: own).status == 403)
+        #expect(try api.ids(theirs).count == 1)
+        // Nothing beyond its takings: no domain writes, no reports, no tokens.
+        #expect(try api.client.request("POST", "/api/v1/producers", headers: own, body: #"{"name":"X","kind":"household"}"#).status == 403)
+        #expect(try api.client.request("GET", "/api/v1/reports/fairs", headers: own).status == 403)
+        #expect(try api.client.request("GET", "/api/v1/tokens", headers: own).status == 403)
+        #expect(try api.client.request("DELETE", "/api/v1/fairs/\(fair)/booths/\(booth)", headers: own).status == 403)
+        // Public reads stay public.
+        #expect(try api.client.request("GET", "/api/v1/fairs/\(fair)", headers: own).status == 200)
+    }
+
+    @Test func aBoothTokenMustNameABooth() throws {
+        let admin = [bearer(TestServer.adminToken)]
+        func fields(_ body: String) throws -> [String] {
+            try TradeAPI.errorFields(api.client.request("POST", "/api/v1/tokens", headers: admin, body: body))
+        }
+        #expect(try fields(#"{"name":"Gian hàng","role":"booth"}"#) == ["fair_booth_id"])
+        #expect(try fields(#"{"name":"Gian hàng","role":"booth","fair_booth_id":\#(booth + 1000)}"#) == ["fair_booth_id"])
+        #expect(try fields(#"{"name":"Cán bộ","role":"officer","fair_booth_id":\#(booth)}"#) == ["fair_booth_id"])
+        #expect(try fields(#"{"name":"Gian hàng","role":"booth","fair_booth_id":"\#(booth)"}"#) == ["fair_booth_id"])
+        let created = try api.client.request("POST", "/api/v1/tokens", headers: admin,
+                                             body: #"{"name":"Gian hàng Miến dong","role":"booth","fair_booth_id":\#(booth)}"#)
+        #expect(created.status == 201)
+        #expect(try created.json["fair_booth_id"]?.int64Value == booth)
+        #expect(try created.json["point_of_sale_id"]?.isNull == true)
     }
 
     @Test func listInDayOrderRangeAndCSV() throws {

@@ -165,6 +165,11 @@ import Testing
         let (badStatus, badLog) = bad.waitForExit()
         #expect(badStatus == 1)
         #expect(badLog.contains("ocop: point_of_sale_id: is required for role pos"), "\(badLog)")
+        let boothless = try ServerProcess(arguments: ["token", "create", "--role", "booth", "--name", "Gian hàng",
+                                                      "--fair-booth", "12", "--db", db])
+        let (boothlessStatus, boothlessLog) = boothless.waitForExit()
+        #expect(boothlessStatus == 1)
+        #expect(boothlessLog.contains("ocop: fair_booth_id: names no booth (12)"), "\(boothlessLog)")
 
         let server = try serve(["--db", db])
         let client = try TestClient(port: server.port)

@@ -35,11 +35,12 @@ final class TestServer {
     func client() throws -> TestClient { try TestClient(port: port) }
 
     /// A new token of `role` made through the API; for `pos`, the point of sale is registered first if missing.
-    func token(_ role: String, pointOfSale: Int? = nil) throws -> String {
+    func token(_ role: String, pointOfSale: Int? = nil, fairBooth: Int64? = nil) throws -> String {
         if let pointOfSale { try ensurePointOfSale(pointOfSale) }
         let client = try client()
         var body = #"{"name":"test \#(role)","role":"\#(role)""#
         if let pointOfSale { body += #","point_of_sale_id":\#(pointOfSale)"# }
+        if let fairBooth { body += #","fair_booth_id":\#(fairBooth)"# }
         body += "}"
         let response = try client.request("POST", "/api/v1/tokens", headers: [("Authorization", "Bearer \(Self.adminToken)")], body: body)
         guard response.status == 201, let secret = try response.json["token"]?.stringValue else {

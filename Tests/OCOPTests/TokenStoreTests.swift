@@ -49,4 +49,36 @@ import Testing
         }
         #expect(try database.read { try TokenStore.hasActiveAdmin($0) } == false)
     }
+
+    @Test func aBoothTokenIsBoundToAnExistingBooth() throws {
+        let booth = try database.write { db -> Int64 in
+            let fair = try FairFixtures.fair(db).id
+            return try FairFixtures.booth(db, fair: fair, .producer(id: FairFixtures.producer(db))).id
+        }
+        let (record, secret) = try database.write {
+            try TokenStore.create($0, name: "Gian hàng Miến dong", role: .booth, pointOfSaleID: nil, fairBoothID: booth,
+                                  actor: .system, now: testNow)
+        }
+        #expect(record.fairBoothID == booth && record.pointOfSaleID == nil)
+        #expect(try database.read { try TokenStore.get($0, id: record.id) } == record)
+        #expect(try database.read { try TokenStore.authenticate($0, secret: secret) }
+                == Principal(tokenID: record.id, role: .booth, pointOfSaleID: nil, fairBoothID: booth))
+        func refusal(_ role: Role, pointOfSale: Int64? = nil, booth: Int64?) -> [FieldError] {
+            do {
+                _ = try database.write {
+                    try TokenStore.create($0, name: "A", role: role, pointOfSaleID: pointOfSale, fairBoothID: booth,
+                                          actor: .system, now: testNow)
+                }
+                return []
+            } catch DomainError.invalid(let errors) {
+                return errors
+            } catch {
+                return [FieldError("?", "\(error)")]
+            }
+        }
+        #expect(refusal(.booth, booth: nil) == [FieldError("fair_booth_id", "is required for role booth")])
+        #expect(refusal(.officer, booth: booth) == [FieldError("fair_booth_id", "is only allowed for role booth")])
+        #expect(refusal(.booth, booth: booth + 100) == [FieldError("fair_booth_id", "names no booth (\(booth + 100))")])
+        #expect(refusal(.booth, pointOfSale: 1, booth: booth).map(\.field) == ["point_of_sale_id"])
+    }
 }

@@ -17,6 +17,11 @@ public struct BoothQuery: Sendable {
 public enum BoothStore {
     static let columns = "id, fair_id, producer_id, exhibitor_name, province, created_at, updated_at, version"
 
+    /// Whether a booth with this id stands at any fair.
+    public static func exists(_ db: Connection, id: Int64) throws -> Bool {
+        try db.first("SELECT 1 FROM fair_booths WHERE id = ?", [.integer(id)]) { _ in true } ?? false
+    }
+
     /// One booth of one fair, or nil (also when the booth stands at another fair).
     public static func get(_ db: Connection, fairID: Int64, id: Int64) throws -> Booth? {
         guard let booth = try db.first("SELECT \(columns) FROM fair_booths WHERE id = ? AND fair_id = ?",

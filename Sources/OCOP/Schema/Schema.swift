@@ -19,6 +19,7 @@ public enum Schema {
         migrator.register("0013_ledger_in_arrival_order", ledgerInArrivalOrder)
         migrator.register("0014_ids_never_reused", retireDeletedIDs)
         migrator.register("0015_listings_deleted", keepDeletedListings)
+        migrator.register("0016_booth_tokens", addBoothTokens)
         return migrator
     }
 

@@ -6,6 +6,9 @@ public enum Role: String, CaseIterable, Sendable {
     case officer
     /// A point-of-sale terminal: its own inventory and sales only.
     case pos
+    /// A booth at a fair or product week: its own takings only (issue #5: "sales entries … that
+    /// booths or officers record during the fair").
+    case booth
 }
 
 /// An authenticated caller. Anonymous callers have no principal at all.
@@ -14,11 +17,14 @@ public struct Principal: Sendable, Equatable {
     public let role: Role
     /// Set exactly when `role == .pos`.
     public let pointOfSaleID: Int64?
+    /// Set exactly when `role == .booth`.
+    public let fairBoothID: Int64?
 
-    public init(tokenID: Int64, role: Role, pointOfSaleID: Int64?) {
+    public init(tokenID: Int64, role: Role, pointOfSaleID: Int64?, fairBoothID: Int64? = nil) {
         self.tokenID = tokenID
         self.role = role
         self.pointOfSaleID = pointOfSaleID
+        self.fairBoothID = fairBoothID
     }
 
     /// Officers and admins write domain data.

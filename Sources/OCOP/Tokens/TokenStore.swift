@@ -7,6 +7,7 @@ public struct TokenRecord: Sendable, Equatable {
     public let name: String
     public let role: Role
     public let pointOfSaleID: Int64?
+    public let fairBoothID: Int64?
     public let hint: String
     public let createdAt: Timestamp
     public let updatedAt: Timestamp
@@ -21,19 +22,20 @@ public enum TokenStore {
     /// The shortest secret accepted for a token (one an operator chose: ours are 48 characters).
     public static let minimumSecretLength = 16
 
-    static let columns = "id, name, role, point_of_sale_id, hint, created_at, updated_at, revoked_at, version"
+    static let columns = "id, name, role, point_of_sale_id, hint, created_at, updated_at, revoked_at, version, fair_booth_id"
 
     /// Creates a token with a fresh random secret; returns the record and the secret (shown once).
-    public static func create(_ db: Connection, name: String, role: Role, pointOfSaleID: Int64?,
+    public static func create(_ db: Connection, name: String, role: Role, pointOfSaleID: Int64?, fairBoothID: Int64? = nil,
                               actor: Actor, now: Timestamp) throws -> (TokenRecord, secret: String) {
         let secret = SecureRandom.token(prefix: secretPrefix)
-        let record = try insert(db, secret: secret, name: name, role: role, pointOfSaleID: pointOfSaleID, actor: actor, now: now)
+        let record = try insert(db, secret: secret, name: name, role: role, pointOfSaleID: pointOfSaleID,
+                                fairBoothID: fairBoothID, actor: actor, now: now)
         return (record, secret)
     }
 
     /// Stores a secret chosen by the operator (the `OCOP_ADMIN_TOKEN` bootstrap).
     public static func insert(_ db: Connection, secret: String, name: String, role: Role, pointOfSaleID: Int64?,
-                              actor: Actor, now: Timestamp) throws -> TokenRecord {
+                              fairBoothID: Int64? = nil, actor: Actor, now: Timestamp) throws -> TokenRecord {
         var errors: [FieldError] = []
         let trimmedName = name.trimmingWhitespace()
         if trimmedName.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1 to 100 characters")) }
@@ -49,6 +51,17 @@ public enum TokenStore {
         if let id = pointOfSaleID, id > 0, role == .pos, try !PointOfSaleStore.exists(db, id: id) {
             errors.append(FieldError("point_of_sale_id", "names no registered point of sale (\(id))"))
         }
+        if role == .booth && fairBoothID == nil {
+            errors.append(FieldError("fair_booth_id", "is required for role booth"))
+        }
+        if role != .booth && fairBoothID != nil {
+            errors.append(FieldError("fair_booth_id", "is only allowed for role booth"))
+        }
+        if let id = fairBoothID, id <= 0 { errors.append(FieldError("fair_booth_id", "must be a positive id")) }
+        // Booth ids are never reused (migration 0014), so a token of a deleted booth grants nothing.
+        if let id = fairBoothID, id > 0, role == .booth, try !BoothStore.exists(db, id: id) {
+            errors.append(FieldError("fair_booth_id", "names no booth (\(id))"))
+        }
         if secret.utf8.count < minimumSecretLength {
             errors.append(FieldError("token", "must be at least \(minimumSecretLength) characters"))
         }
@@ -56,18 +69,20 @@ public enum TokenStore {
         let hint = String(secret.prefix(secret.hasPrefix(secretPrefix) ? secretPrefix.count + 4 : 4)) + "…"
         do {
             try db.run("""
-                INSERT INTO tokens (name, role, point_of_sale_id, secret_hash, hint, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.text(name), .text(role.rawValue), SQLiteValue(pointOfSaleID), .blob(SHA256.hash(secret)),
+                INSERT INTO tokens (name, role, point_of_sale_id, fair_booth_id, secret_hash, hint, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(name), .text(role.rawValue), SQLiteValue(pointOfSaleID), SQLiteValue(fairBoothID),
+                      .blob(SHA256.hash(secret)),
                       .text(hint), .text(now.description), .text(now.description)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw DomainError.conflict("that token secret is already in use")
         }
         let id = db.lastInsertRowID
-        let record = TokenRecord(id: id, name: name, role: role, pointOfSaleID: pointOfSaleID, hint: hint,
-                                 createdAt: now, updatedAt: now, revokedAt: nil, version: 1)
+        let record = TokenRecord(id: id, name: name, role: role, pointOfSaleID: pointOfSaleID, fairBoothID: fairBoothID,
+                                 hint: hint, createdAt: now, updatedAt: now, revokedAt: nil, version: 1)
         var changes = JSONObject([("name", .string(name)), ("role", .string(role.rawValue))])
         changes["point_of_sale_id"] = pointOfSaleID.map { .number(JSONNumber($0)) } ?? .null
+        if let fairBoothID { changes["fair_booth_id"] = .number(JSONNumber(fairBoothID)) }
         try AuditLog.record(db, actor: actor, entity: .token, entityID: id, action: "create", changes: changes, at: now)
         return record
     }
@@ -82,11 +97,12 @@ public enum TokenStore {
         // The lookup is by hash, so timing reveals nothing about the secret; the
         // constant-time compare is belt and braces against an index returning a near miss.
         return try db.first("""
-            SELECT id, role, point_of_sale_id, secret_hash FROM tokens
+            SELECT id, role, point_of_sale_id, secret_hash, fair_booth_id FROM tokens
             WHERE secret_hash = ? AND revoked_at IS NULL
             """, [.blob(hash)]) { row -> Principal? in
             guard constantTimeEquals(row.blob(3), hash), let role = Role(rawValue: row.string(1)) else { return nil }
-            return Principal(tokenID: row.int64(0), role: role, pointOfSaleID: row.optionalInt64(2))
+            return Principal(tokenID: row.int64(0), role: role, pointOfSaleID: row.optionalInt64(2),
+                             fairBoothID: row.optionalInt64(4))
         } ?? nil
     }
 
@@ -128,7 +144,7 @@ public enum TokenStore {
             throw DomainError.conflict("token \(row.int64(0)) has corrupt stored fields")
         }
         return TokenRecord(id: row.int64(0), name: row.string(1), role: role, pointOfSaleID: row.optionalInt64(3),
-                           hint: row.string(4), createdAt: created, updatedAt: updated,
+                           fairBoothID: row.optionalInt64(9), hint: row.string(4), createdAt: created, updatedAt: updated,
                            revokedAt: row.optionalString(7).flatMap { Timestamp(rfc3339: $0) }, version: row.int64(8))
     }
 }

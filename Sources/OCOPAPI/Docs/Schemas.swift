@@ -1,4 +1,5 @@
 import JSON
+import OCOP
 
 /// JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the bodies the API sends and takes.
 enum Schemas {
@@ -71,8 +72,9 @@ enum Schemas {
     static let tokenFields: [(String, JSONValue)] = [
         ("id", type("integer")),
         ("name", type("string")),
-        ("role", type("string", enumValues: ["admin", "officer", "pos"])),
-        ("point_of_sale_id", type("integer", nullable: true)),
+        ("role", type("string", enumValues: Role.allCases.map(\.rawValue))),
+        ("point_of_sale_id", type("integer", nullable: true, description: "The point of sale a pos token acts on")),
+        ("fair_booth_id", type("integer", nullable: true, description: "The fair booth a booth token records takings for")),
         ("hint", type("string", description: "The first characters of the secret, to tell tokens apart")),
         ("revoked", type("boolean")),
         ("revoked_at", type("string", nullable: true, format: "date-time")),
@@ -312,8 +314,10 @@ enum Schemas {
             ("NewToken", object(tokenFields + [("token", type("string", description: "The secret, shown only here"))] + serverOwned,
                                 required: ["id", "name", "role", "token"])),
             ("TokenInput", object([("name", type("string")),
-                                   ("role", type("string", enumValues: ["admin", "officer", "pos"])),
-                                   ("point_of_sale_id", type("integer", nullable: true))], required: ["name", "role"])),
+                                   ("role", type("string", enumValues: Role.allCases.map(\.rawValue))),
+                                   ("point_of_sale_id", type("integer", nullable: true, description: "Required for role pos")),
+                                   ("fair_booth_id", type("integer", nullable: true, description: "Required for role booth"))],
+                                  required: ["name", "role"])),
             ("AuditEntry", object([("id", type("integer")), ("at", type("string", format: "date-time")),
                                    ("token_id", type("integer", nullable: true)), ("entity", type("string")),
                                    ("entity_id", type("integer")), ("action", type("string")),

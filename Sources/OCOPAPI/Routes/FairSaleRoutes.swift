@@ -5,8 +5,9 @@ import SQLite
 
 /// `/api/v1/fairs/{id}/booths/{bid}/sales`: a booth's takings, one entry per day of the fair.
 ///
-/// Officers and admins only, reads included: a booth's takings are a producer's business figures,
-/// and booths hold no tokens of their own, so officers record the figures booths hand in. A second
+/// Officers and admins, and the booth itself with a `booth` token bound to it (issue #5: entries
+/// "that booths or officers record"); reads included, since a booth's takings are a producer's
+/// business figures, not public. A booth token reaches no other route. A second
 /// entry for the same day is a 409; a mistake is corrected with PATCH or PUT (If-Match).
 public struct FairSaleRoutes: RouteCollection {
     public init() {}
@@ -18,26 +19,26 @@ public struct FairSaleRoutes: RouteCollection {
         let collection = "/api/v1/fairs/{id}/booths/{bid}/sales"
         let item = collection + "/{sid}"
         return [
-            Route(.get, collection, access: .officers,
+            Route(.get, collection, access: Self.recorders,
                   doc: RouteDoc("A booth's sales entries in day order", tag: tag, response: "FairSale", isList: true,
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
-            Route(.post, collection, access: .officers,
+            Route(.post, collection, access: Self.recorders,
                   doc: RouteDoc("Record a booth's takings for a day of the fair (one entry per day)", tag: tag,
                                 request: "FairSaleInput", response: "FairSale", status: 201), handler: create),
-            Route(.get, item, access: .officers, doc: RouteDoc("One sales entry", tag: tag, response: "FairSale"), handler: get),
-            Route(.put, item, access: .officers,
+            Route(.get, item, access: Self.recorders, doc: RouteDoc("One sales entry", tag: tag, response: "FairSale"), handler: get),
+            Route(.put, item, access: Self.recorders,
                   doc: RouteDoc("Correct a sales entry", tag: tag, request: "FairSaleInput", response: "FairSale"),
                   handler: replace),
-            Route(.patch, item, access: .officers,
+            Route(.patch, item, access: Self.recorders,
                   doc: RouteDoc("Correct some fields (JSON merge patch)", tag: tag, request: "FairSalePatch",
                                 response: "FairSale"), handler: patch),
-            Route(.delete, item, access: .officers,
+            Route(.delete, item, access: Self.recorders,
                   doc: RouteDoc("Delete a sales entry made by mistake", tag: tag, status: 204), handler: delete),
         ]
     }
 
     func list(_ context: RequestContext) throws -> HTTPResponse {
-        let fairID = try context.id(), boothID = try context.id("bid")
+        let fairID = try context.id(), boothID = try Self.boothInReach(context)
         let parameters = try context.query()
         try parameters.check(allowed: Self.listParameters)
         var errors: [FieldError] = []
@@ -54,14 +55,14 @@ public struct FairSaleRoutes: RouteCollection {
 
     func get(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        let fairID = try context.id(), boothID = try context.id("bid"), id = try context.id("sid")
+        let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let sale = try context.database.read { db in try Self.sale(db, fairID: fairID, boothID: boothID, id: id) }
         return respond(context, sale)
     }
 
     func create(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        let fairID = try context.id(), boothID = try context.id("bid")
+        let fairID = try context.id(), boothID = try Self.boothInReach(context)
         let fields = try FairSaleRepresentation.fields(from: context.jsonObject(), current: nil)
         let actor = context.actor, now = context.now
         return try context.write { db in
@@ -73,7 +74,7 @@ public struct FairSaleRoutes: RouteCollection {
 
     func replace(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        let fairID = try context.id(), boothID = try context.id("bid"), id = try context.id("sid")
+        let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
@@ -89,7 +90,7 @@ public struct FairSaleRoutes: RouteCollection {
 
     func patch(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        let fairID = try context.id(), boothID = try context.id("bid"), id = try context.id("sid")
+        let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
@@ -107,7 +108,7 @@ public struct FairSaleRoutes: RouteCollection {
 
     func delete(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        let fairID = try context.id(), boothID = try context.id("bid"), id = try context.id("sid")
+        let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
         return try context.write { db in
@@ -115,6 +116,20 @@ public struct FairSaleRoutes: RouteCollection {
                                      actor: actor, now: now)
             return Responses.noContent()
         }
+    }
+
+    /// Who records and reads takings: the office, and a booth's own token.
+    static let recorders = Access.roles([.admin, .officer, .booth])
+
+    /// The booth in the path, refused (403) to a booth token bound to another booth. Runs before
+    /// any lookup, so a booth learns nothing of the others' takings, not even whether they exist.
+    static func boothInReach(_ context: RequestContext) throws -> Int64 {
+        let boothID = try context.id("bid")
+        if let principal = context.principal, principal.role == .booth, principal.fairBoothID != boothID {
+            throw Problem.forbidden("this booth token is bound to booth \(principal.fairBoothID.map(String.init) ?? "none"); "
+                                    + "it may not touch booth \(boothID)")
+        }
+        return boothID
     }
 
     /// The entry, or 404 naming whichever of fair, booth and entry is missing.

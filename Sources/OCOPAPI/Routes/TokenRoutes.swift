@@ -54,12 +54,13 @@ public struct TokenRoutes: RouteCollection {
         let name = reader.requiredString("name", maxLength: 100)
         let role = reader.requiredEnum("role", Role.self)
         let pointOfSaleID = reader.optionalInt("point_of_sale_id", in: 1...Int64.max)
+        let fairBoothID = reader.optionalInt("fair_booth_id", in: 1...Int64.max)
         try reader.finish()
         guard let name, let role else { throw Problem.validation(reader.errors) }
         let actor = context.actor, now = context.now
         return try context.write({ db in
             let (token, secret) = try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSaleID,
-                                                        actor: actor, now: now)
+                                                        fairBoothID: fairBoothID, actor: actor, now: now)
             var headers = HTTPHeaders()
             headers.set("Location", "/api/v1/tokens/\(token.id)")
             headers.set("Cache-Control", "no-store")
@@ -100,6 +101,7 @@ public struct TokenRoutes: RouteCollection {
         writer.field("name", token.name)
         writer.field("role", token.role.rawValue)
         writer.field("point_of_sale_id", token.pointOfSaleID)
+        writer.field("fair_booth_id", token.fairBoothID)
         if let secret { writer.field("token", secret) }
         writer.field("hint", token.hint)
         writer.field("revoked", token.revokedAt != nil)
