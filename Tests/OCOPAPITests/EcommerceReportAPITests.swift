@@ -153,6 +153,7 @@ import Testing
         #expect(try api.client.request("GET", "/api/v1/reports/ecommerce", headers: [bearer(pos)]).status == 403)
         #expect(try api.client.request("GET", "/api/v1/reports/ecommerce", headers: [bearer(TestServer.adminToken)]).status == 200)
         #expect(try TradeAPI.errorFields(api.get("/api/v1/reports/ecommerce?as_of=2024-02-30&limit=0")) == ["as_of", "limit"])
+        #expect(try TradeAPI.errorFields(api.get("/api/v1/reports/ecommerce?as_of=9999-12-31")) == ["as_of"])
         #expect(try TradeAPI.errorFields(api.get("/api/v1/reports/ecommerce?table=unlisted")) == ["table"])
         #expect(try TradeAPI.errorFields(api.get("/api/v1/reports/ecommerce.csv")) == ["table"])
         #expect(try TradeAPI.errorFields(api.get("/api/v1/reports/ecommerce.csv?table=unlisted&limit=5")) == ["limit"])

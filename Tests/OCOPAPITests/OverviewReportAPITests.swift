@@ -131,6 +131,7 @@ import Testing
         #expect(try client.request("GET", "/api/v1/reports/overview", headers: [bearer(pos)]).status == 403)
         #expect(try client.request("GET", "/api/v1/reports/overview", headers: [bearer(TestServer.adminToken)]).status == 200)
         #expect(try TradeAPI.errorFields(get("/api/v1/reports/overview?as_of=2026-02-30")) == ["as_of"])
+        #expect(try TradeAPI.errorFields(get("/api/v1/reports/overview?as_of=0001-01-01")) == ["as_of"])
         #expect(try TradeAPI.errorFields(get("/api/v1/reports/overview?table=stars")) == ["table"])   // JSON is whole
         #expect(try TradeAPI.errorFields(get("/api/v1/reports/overview.csv")) == ["table"])
         #expect(try TradeAPI.errorFields(get("/api/v1/reports/overview.csv?table=nope")) == ["table"])

@@ -154,7 +154,9 @@ import Testing
         for (query, field) in [("?as_of=2024-02-30", "as_of"), ("?within_days=0", "within_days"),
                                ("?within_days=3651", "within_days"), ("?within_days=abc", "within_days"),
                                ("?to=2024-09-02", "to"), ("?from=2024-08-02&to=2024-08-01", "from"),
-                               ("?colour=red", "colour"), ("?table=by_stars", "table"), ("?table=pie", "table")] {
+                               ("?colour=red", "colour"), ("?table=by_stars", "table"), ("?table=pie", "table"),
+                               // Derived dates must stay YYYY-MM-DD: no "+10000-03-30", no year 0000.
+                               ("?as_of=9999-12-31", "as_of"), ("?as_of=0001-01-01", "as_of"), ("?as_of=1899-12-31", "as_of")] {
             let response = try report(query)
             #expect(response.status == 422, "\(query)")
             #expect(try CertificationAPI.fields(response) == [field], "\(query): \(response.text)")

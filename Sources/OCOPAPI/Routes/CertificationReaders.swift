@@ -13,6 +13,21 @@ enum CertificationReaders {
         return date
     }
 
+    /// Years a report may be asked `as_of`. Reports derive dates from it (90 days on, six months
+    /// back, up to ten years on with `within_days`), and those must stay `YYYY-MM-DD` too: an
+    /// `as_of` of 9999-12-31 would answer "+10000-03-30". No OCOP record is older than 1900.
+    static let reportYears = 1900...2999
+
+    /// A report's `as_of` (nil when absent), within `reportYears`.
+    static func reportDate(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> CivilDate? {
+        guard let date = date(parameters, name, errors: &errors) else { return nil }
+        guard reportYears.contains(date.year) else {
+            errors.append(FieldError(name, "must be a day of the years \(reportYears.lowerBound) to \(reportYears.upperBound)"))
+            return nil
+        }
+        return date
+    }
+
     /// An inclusive `from`/`to` range of days, either end optional; `from` after `to` is an
     /// error on `from` (a swapped range would otherwise read as "nothing happened").
     static func dateRange(_ parameters: QueryParameters, errors: inout [FieldError]) -> (from: CivilDate?, to: CivilDate?) {

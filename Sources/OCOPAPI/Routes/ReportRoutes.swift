@@ -26,7 +26,7 @@ public struct ReportRoutes: RouteCollection {
         let parameters = try context.query()
         try parameters.check(allowed: Self.productParameters)
         var errors: [FieldError] = []
-        let asOf = CertificationReaders.date(parameters, "as_of", errors: &errors)
+        let asOf = CertificationReaders.reportDate(parameters, "as_of", errors: &errors)
         let range = ProductReportQuery.withinDaysRange
         let withinDays = parameters.int("within_days", in: Int64(range.lowerBound)...Int64(range.upperBound), errors: &errors)
         let from = CertificationReaders.date(parameters, "from", errors: &errors)
