@@ -126,6 +126,33 @@ import Testing
         #expect(raw["packing_facilities"]?.int64Value == 1)
     }
 
+    /// DOMAIN.md: "Certificates issued before keep the address as issued." P2 moves to a merged
+    /// commune (the 2025 reform); its certificates, and every report counting them, keep Ba Chẽ /
+    /// Thanh Sơn. A certificate issued after the move carries the new place.
+    @Test func certificatesKeepThePlaceTheyWereIssuedAt() throws {
+        let before = try report("?as_of=2024-08-01").json["certified_products"]?["by_commune"]
+        let moved = try api.client.request("PATCH", "/api/v1/producers/\(ids["P2"] ?? 0)",
+                                           headers: [api.officer, ("Content-Type", "application/merge-patch+json")],
+                                           body: #"{"district":null,"commune":"Xã Ba Chẽ"}"#)
+        #expect(moved.status == 200, "\(moved.text)")
+        let certificate = try api.get("/api/v1/certificates/\(ids["W2"] ?? 0)").json
+        #expect(certificate["district"]?.stringValue == "Ba Chẽ")
+        #expect(certificate["commune"]?.stringValue == "Thanh Sơn")
+        #expect(try report("?as_of=2024-08-01").json["certified_products"]?["by_commune"] == before)
+        let communes = try report().json["certified_products"]?["by_commune"]?.arrayValue ?? []
+        #expect(communes.map { $0["commune"]?.stringValue } == ["Thanh Sơn", "Đồng Văn"])
+
+        // Re-evaluated after the move: the new certificate is issued to where the producer is now.
+        clock.set("2024-09-10T09:00:00+07:00")
+        let round = try api.round(heldOn: "2024-09-05")
+        let result = try #require(try api.record(round: round, product: ids["W"] ?? 0, [["25", "15", "20"]]).json["id"]?.int64Value)
+        let renewed = try api.decide(round: round, result: result, number: "401/QĐ-UBND", on: "2024-09-10").json
+        #expect(renewed["district"]?.isNull == true)
+        #expect(renewed["commune"]?.stringValue == "Xã Ba Chẽ")
+        let now = try report().json["certified_products"]?["by_commune"]?.arrayValue ?? []
+        #expect(now.map { $0["commune"]?.stringValue } == ["Đồng Văn", "Xã Ba Chẽ"])
+    }
+
     @Test func asOfAndWindowsAreParameters() throws {
         // Before the first decision nothing was certified.
         #expect(try report("?as_of=2021-06-09").json["certified_products"]?["total"]?.int64Value == 0)

@@ -9,6 +9,10 @@ public struct Certificate: Sendable, Equatable {
     public let stars: StarRating
     public let councilLevel: CouncilLevel
     public let legalBasis: String
+    /// The producer's place when the certificate was issued (DOMAIN.md: "Certificates issued
+    /// before keep the address as issued"): a producer that moves, or whose commune is merged in
+    /// the 2025 reform, does not move the certificates it already holds.
+    public let place: IssuedPlace
     public let decidedOn: CivilDate
     /// The last valid day.
     public let expiresOn: CivilDate
@@ -34,6 +38,17 @@ public struct Certificate: Sendable, Equatable {
     /// (it adds one), so a cached copy from before midnight is never answered with 304.
     public func version(on today: CivilDate) -> Int64 {
         storedVersion + (status(on: today) == statusRecorded ? 0 : 1)
+    }
+}
+
+/// The district and commune a certificate was issued to (either may be unknown).
+public struct IssuedPlace: Sendable, Equatable {
+    public let district: String?
+    public let commune: String?
+
+    public init(district: String?, commune: String?) {
+        self.district = district
+        self.commune = commune
     }
 }
 

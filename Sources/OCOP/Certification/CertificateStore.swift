@@ -6,7 +6,8 @@ import SQLite
 public enum CertificateStore {
     static let columns = """
         id, number, product_id, result_id, stars, council_level, legal_basis, decided_on, expires_on, previous_id, \
-        renewed_by_id, revoked_on, revocation_reason, revocation_note, status_recorded, created_at, updated_at, version
+        renewed_by_id, revoked_on, revocation_reason, revocation_note, status_recorded, created_at, updated_at, version, \
+        district, commune
         """
 
     /// One certificate, or nil.
@@ -127,6 +128,8 @@ public enum CertificateStore {
             ("stars", .number(JSONNumber(Int64(c.stars.rawValue)))),
             ("council_level", .string(c.councilLevel.rawValue)),
             ("legal_basis", .string(c.legalBasis)),
+            ("district", c.place.district.map(JSONValue.string) ?? .null),
+            ("commune", c.place.commune.map(JSONValue.string) ?? .null),
             ("decided_on", .string(c.decidedOn.description)),
             ("expires_on", .string(c.expiresOn.description)),
             ("previous_id", id(c.previousID)),
@@ -151,7 +154,9 @@ public enum CertificateStore {
         }
         return Certificate(
             id: id, number: row.string(1), productID: row.int64(2), resultID: row.optionalInt64(3), stars: stars,
-            councilLevel: level, legalBasis: row.string(6), decidedOn: decided, expiresOn: expires,
+            councilLevel: level, legalBasis: row.string(6),
+            place: IssuedPlace(district: row.optionalString(18), commune: row.optionalString(19)),
+            decidedOn: decided, expiresOn: expires,
             previousID: row.optionalInt64(9), renewedByID: row.optionalInt64(10), revocation: revocation,
             statusRecorded: recorded, createdAt: created, updatedAt: updated, storedVersion: row.int64(17))
     }

@@ -76,14 +76,18 @@ public enum EvaluationDecision {
         let status = CertificateStatus.on(today, expiresOn: expiresOn, renewed: false, revoked: false)
         let numberText = certificateNumber(decision: decision, productCode: product.code)
         do {
+            // The producer's place is copied as it stands today: the certificate keeps it.
             try db.run("""
-                INSERT INTO certificates (number, product_id, result_id, stars, council_level, legal_basis, decided_on,
-                                          expires_on, previous_id, status_recorded, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO certificates (number, product_id, result_id, stars, council_level, legal_basis, district,
+                                          commune, decided_on, expires_on, previous_id, status_recorded, created_at,
+                                          updated_at, version)
+                SELECT ?, ?, ?, ?, ?, ?, pr.district, pr.commune, ?, ?, ?, ?, ?, ?, 1
+                FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = ?
                 """, [.text(numberText), .integer(product.id), .integer(resultID),
                       .integer(Int64(result.starsAwarded.rawValue)), .text(round.fields.councilLevel.rawValue),
                       .text(round.legalBasis), .text(input.decidedOn.description), .text(expiresOn.description),
-                      SQLiteValue(previous?.id), .text(status.rawValue), .text(now.description), .text(now.description)])
+                      SQLiteValue(previous?.id), .text(status.rawValue), .text(now.description), .text(now.description),
+                      .integer(product.id)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw DomainError.conflict("certificate number \(numberText) already exists")
         }

@@ -20,7 +20,8 @@ public struct CertifiedProducts: Sendable, Equatable {
     public let byStars: [StarsCount]
     /// Every product group in the taxonomy's order, zeros included.
     public let byGroup: [GroupCount]
-    /// Districts of the producers in Vietnamese order; producers without a district last.
+    /// Districts in Vietnamese order, each certificate counted at its place as issued (`IssuedPlace`);
+    /// certificates of producers that gave no district last.
     public let byDistrict: [DistrictCount]
     /// (district, commune) pairs in Vietnamese order: commune names repeat across districts.
     public let byCommune: [CommuneCount]
@@ -56,7 +57,7 @@ public struct GroupCount: Sendable, Equatable {
     }
 }
 
-/// Certified products whose producer is in one district (nil: the producer gave none).
+/// Certified products whose certificates were issued to producers in one district (nil: none given).
 public struct DistrictCount: Sendable, Equatable {
     public let district: String?
     public let products: Int
@@ -67,7 +68,7 @@ public struct DistrictCount: Sendable, Equatable {
     }
 }
 
-/// Certified products whose producer is in one commune of one district.
+/// Certified products whose certificates were issued to producers in one commune of one district.
 public struct CommuneCount: Sendable, Equatable {
     public let district: String?
     public let commune: String?

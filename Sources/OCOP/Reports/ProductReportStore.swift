@@ -50,11 +50,11 @@ public enum ProductReportStore {
         var communes: [PlaceKey: Int] = [:]
         var kinds: [ProducerKind: (products: Int, producers: Set<Int64>)] = [:]
         try db.query("""
-            SELECT p.producer_id, pr.kind, pr.district, pr.commune, c.stars, p.group_code, count(*)
+            SELECT p.producer_id, pr.kind, c.district, c.commune, c.stars, p.group_code, count(*)
             FROM certificates c NOT INDEXED LEFT JOIN certificates r ON r.id = c.renewed_by_id
                  JOIN products p ON p.id = c.product_id JOIN producers pr ON pr.id = p.producer_id
             WHERE \(validOn) AND (c.id = p.current_certificate_id OR NOT EXISTS (\(laterValid)))
-            GROUP BY p.producer_id, c.stars, p.group_code
+            GROUP BY p.producer_id, c.stars, p.group_code, c.district, c.commune
             """, [.text(asOf.description)]) { row in
             guard let kind = ProducerKind(rawValue: row.string(1)), let rating = StarRating(rawValue: row.int(4)) else {
                 throw DomainError.conflict("producer \(row.int64(0)) or one of its certificates has corrupt stored fields")

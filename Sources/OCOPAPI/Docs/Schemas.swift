@@ -103,6 +103,8 @@ enum Schemas {
         ("stars", type("integer", description: "3 to 5")),
         ("council_level", type("string", enumValues: ["district", "province", "central"])),
         ("legal_basis", type("string")),
+        ("district", type("string", nullable: true, description: "The producer's district when the certificate was issued")),
+        ("commune", type("string", nullable: true, description: "The producer's commune when the certificate was issued")),
         ("decided_on", type("string", format: "date")),
         ("expires_on", type("string", format: "date", description: "Last valid day: decided_on + 36 months")),
         ("status", type("string", enumValues: ["active", "expiring", "expired", "renewed", "revoked"],

@@ -12,6 +12,8 @@ enum CertificateRepresentation {
         writer.field("stars", c.stars.rawValue)
         writer.field("council_level", c.councilLevel.rawValue)
         writer.field("legal_basis", c.legalBasis)
+        writer.field("district", c.place.district)
+        writer.field("commune", c.place.commune)
         writer.field("decided_on", c.decidedOn.description)
         writer.field("expires_on", c.expiresOn.description)
         writer.field("status", c.status(on: today).rawValue)
@@ -34,6 +36,8 @@ enum CertificateRepresentation {
             ("product_id", { String($0.productID) }),
             ("stars", { String($0.stars.rawValue) }),
             ("council_level", { $0.councilLevel.rawValue }),
+            ("district", { $0.place.district }),
+            ("commune", { $0.place.commune }),
             ("decided_on", { $0.decidedOn.description }),
             ("expires_on", { $0.expiresOn.description }),
             ("status", { $0.status(on: today).rawValue }),

@@ -1,0 +1,92 @@
+import Foundation
+@testable import OCOP
+import SQLite
+import Testing
+
+/// Migrations 0016 and 0017 on a database of before. 0016 rebuilds `tokens` to admit role `booth`:
+/// every token issued before keeps its id, secret, binding, revocation and version.
+@Suite struct TokenAndCertificateMigrationTests {
+    @Test func tokensIssuedBeforeStillAuthenticateAfter() throws {
+        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let database = try Database(path: path)
+        defer { database.close() }
+        let shipped = Self.shippedThrough0015
+        #expect(Schema.migrator.names.starts(with: shipped.names + ["0016_booth_tokens"]))
+        try database.migrate(shipped)
+        // Rows as 0001's table held them: an admin, and a revoked pos token of point of sale 3.
+        try database.write { db in
+            try db.run("""
+                INSERT INTO tokens (id, name, role, point_of_sale_id, secret_hash, hint, created_at, updated_at, revoked_at, version)
+                VALUES (4, 'Quản trị', 'admin', NULL, ?, 'ocop_AAAA…', '2025-01-02T03:04:05Z', '2025-01-02T03:04:05Z', NULL, 1),
+                       (9, 'Quầy Bãi Cháy', 'pos', 3, ?, 'ocop_BBBB…', '2025-02-01T00:00:00Z', '2025-03-01T00:00:00Z',
+                        '2025-03-01T00:00:00Z', 2)
+                """, [.blob(SHA256.hash("secret-of-the-admin")), .blob(SHA256.hash("secret-of-the-terminal"))])
+        }
+        try database.migrate(Schema.migrator)
+
+        #expect(try database.read { try TokenStore.authenticate($0, secret: "secret-of-the-admin") }
+                == Principal(tokenID: 4, role: .admin, pointOfSaleID: nil))
+        #expect(try database.read { try TokenStore.authenticate($0, secret: "secret-of-the-terminal") } == nil)
+        let terminal = try #require(try database.read { try TokenStore.get($0, id: 9) })
+        #expect(terminal.role == .pos && terminal.pointOfSaleID == 3 && terminal.fairBoothID == nil)
+        #expect(terminal.revokedAt != nil && terminal.version == 2 && terminal.hint == "ocop_BBBB…")
+        // The rebuilt table keeps its rules: a secret is unique, a booth token names a booth.
+        try database.write { db in
+            #expect(throws: SQLiteError.self) {
+                try db.run("INSERT INTO tokens (name, role, secret_hash, hint, created_at, updated_at) VALUES ('x', 'booth', ?, 'h', 't', 't')",
+                           [.blob(SHA256.hash("another"))])
+            }
+            #expect(throws: SQLiteError.self) {
+                try db.run("INSERT INTO tokens (name, role, secret_hash, hint, created_at, updated_at) VALUES ('x', 'officer', ?, 'h', 't', 't')",
+                           [.blob(SHA256.hash("secret-of-the-admin"))])
+            }
+        }
+    }
+
+    /// The migrations as shipped before 0016, in their order.
+    static var shippedThrough0015: Migrator {
+        var shipped = Migrator()
+        shipped.register("0001_core", Schema.createCore)
+        shipped.register("0002_producers", Schema.createProducers)
+        shipped.register("0003_products", Schema.createProducts)
+        shipped.register("0006_quality_extra", Schema.createQualityExtra)
+        shipped.register("0004_products_extra", Schema.addProductSearchPrefixes)
+        shipped.register("0008_points_of_sale", Schema.createPointsOfSale)
+        shipped.register("0009_trade_promotion", Schema.createTradePromotion)
+        shipped.register("0010_stock_thresholds", Schema.createStockThresholds)
+        shipped.register("0011_trade_promotion_reports", Schema.reshapeTradePromotionForReports)
+        shipped.register("0012_cheaper_writes", Schema.cheaperWrites)
+        shipped.register("0013_ledger_in_arrival_order", Schema.ledgerInArrivalOrder)
+        shipped.register("0014_ids_never_reused", Schema.retireDeletedIDs)
+        shipped.register("0015_listings_deleted", Schema.keepDeletedListings)
+        return shipped
+    }
+
+    /// 0017: certificates issued before take the producer's place as it stands at the migration.
+    @Test func certificatesIssuedBeforeTakeTheProducersPlace() throws {
+        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let database = try Database(path: path)
+        defer { database.close() }
+        var before = Self.shippedThrough0015
+        before.register("0016_booth_tokens", Schema.addBoothTokens)
+        try database.migrate(before)
+        let product = try database.write { db -> Int64 in
+            let producer = try ProducerStore.create(db, ProducerFields(name: "HTX Miến dong", kind: .cooperative,
+                                                                       commune: "Đồng Văn", district: "Bình Liêu"),
+                                                    actor: .system, now: testNow).id
+            let product = try db.first("INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at) VALUES ('QN-1', 'Miến', x'00', ?, 'food', 'Quảng Ninh', 't', 't') RETURNING id",
+                                       [.integer(producer)]) { $0.int64(0) }
+            try db.run("""
+                INSERT INTO certificates (id, number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
+                                          created_at, updated_at)
+                VALUES (7, '55/QĐ-UBND/QN-1', ?, 4, 'province', 'QĐ 148/QĐ-TTg', '2024-06-10', '2027-06-10',
+                        '2024-06-10T02:00:00Z', '2024-06-10T02:00:00Z')
+                """, [SQLiteValue(product)])
+            return product ?? 0
+        }
+        try database.migrate(Schema.migrator)
+        let certificate = try #require(try database.read { try CertificateStore.get($0, id: 7) })
+        #expect(certificate.productID == product)
+        #expect(certificate.place == IssuedPlace(district: "Bình Liêu", commune: "Đồng Văn"))
+    }
+}
