@@ -45,6 +45,13 @@ import Testing
                 SELECT count(*) FROM sales s JOIN points_of_sale p ON p.id = s.point_of_sale_id
                 WHERE p.kind = 'online' AND s.payment = 'card'
                 """) == 0)
+            // The README's walkthrough at point 10 counts 69, receives 116 and writes one 199 off: a
+            // shelf that depends on the point alone, whatever day the demo is loaded on.
+            let shelf = try db.all("SELECT product_id, level FROM inventory_levels WHERE point_of_sale_id = 10") {
+                ($0.int64(0), $0.int64(1))
+            }
+            #expect(Set(shelf.map(\.0)).isSuperset(of: [69, 116, 199]))
+            #expect(shelf.contains { $0.0 == 199 && $0.1 >= 1 })
             let reasons = try db.all("SELECT DISTINCT coalesce(reason, 'count') FROM inventory_changes ORDER BY 1") { $0.string(0) }
             #expect(Set(reasons).isSuperset(of: ["count", "received", "sold"]) && reasons.contains { $0 == "damaged" || $0 == "expired" })
         }
@@ -79,3 +86,4 @@ import Testing
         #expect(try fingerprint() == fingerprint())
     }
 }
+

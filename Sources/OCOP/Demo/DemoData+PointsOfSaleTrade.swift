@@ -39,7 +39,11 @@ extension DemoBuilder {
     mutating func trade(_ point: Int64, kind: PointOfSaleKind, goods: [(id: Int64, price: Int64)]) throws {
         let profile = TradeProfile.of(kind)
         let start = today.adding(days: -Self.tradeDays)
-        var shelves = shuffled(goods).prefix(profile.shelf).enumerated().map { i, good in
+        // What a point stocks depends on the point alone, not on how much randomness the steps before
+        // drew (that varies with the date the demo is loaded on): the README's walkthrough at point 10
+        // finds the same products every day.
+        var shelfGenerator = SeededGenerator(seed: 2024 &* 1_000 &+ UInt64(point))
+        var shelves = Self.shuffled(goods, using: &shelfGenerator).prefix(profile.shelf).enumerated().map { i, good in
             let span = Int(profile.stock.upperBound - profile.stock.lowerBound)
             let target = profile.stock.lowerBound + Int64(pick(span + 1))
             return Shelf(productID: good.id, price: good.price, target: target, runsDown: i % 6 == 5, level: target)

@@ -55,10 +55,15 @@ struct DemoBuilder {
     mutating func pick(_ count: Int) -> Int { Int(random.next() % UInt64(max(count, 1))) }
 
     /// `items` in a deterministic shuffled order (Fisher–Yates with the seeded generator).
-    mutating func shuffled<T>(_ items: [T]) -> [T] {
+    mutating func shuffled<T>(_ items: [T]) -> [T] { Self.shuffled(items, using: &random) }
+
+    /// `items` shuffled with `generator` (Fisher–Yates).
+    static func shuffled<T>(_ items: [T], using generator: inout SeededGenerator) -> [T] {
         var items = items
         guard items.count > 1 else { return items }
-        for i in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(i, pick(i + 1)) }
+        for i in stride(from: items.count - 1, to: 0, by: -1) {
+            items.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+        }
         return items
     }
 }

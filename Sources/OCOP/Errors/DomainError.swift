@@ -18,8 +18,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case notFound(entity: String, id: String)
     /// The change conflicts with current state (duplicate code, still referenced, stock below zero).
     case conflict(String)
-    /// The caller's `If-Match` version is not the current one.
-    case staleVersion(current: Int64)
+    /// The caller's `If-Match` version is not the current one, or (`excludedByIfNoneMatch`) its
+    /// `If-None-Match` names the current one.
+    case staleVersion(current: Int64, excludedByIfNoneMatch: Bool = false)
     /// The caller is known but not allowed to do this.
     case forbidden(String)
 

@@ -56,8 +56,11 @@ public struct VersionMatch: Sendable, Equatable, ExpressibleByIntegerLiteral {
         return true
     }
 
-    /// Throws `staleVersion` unless `expected` (nil: no precondition) admits `current`.
+    /// Throws `staleVersion` unless `expected` (nil: no precondition) admits `current`, saying
+    /// which of the two fields refused it.
     public static func require(_ expected: VersionMatch?, current: Int64) throws(DomainError) {
-        if let expected, !expected.admits(current) { throw DomainError.staleVersion(current: current) }
+        guard let expected, !expected.admits(current) else { return }
+        if let ifMatch = expected.ifMatch, !ifMatch.matches(current) { throw DomainError.staleVersion(current: current) }
+        throw DomainError.staleVersion(current: current, excludedByIfNoneMatch: true)
     }
 }

@@ -141,8 +141,10 @@ public struct Problem: Error, Sendable {
         case .invalid(let errors): return .validation(errors)
         case .notFound(let entity, let id): return .notFound("\(entity) \(id) does not exist")
         case .conflict(let detail): return .conflict(detail)
-        case .staleVersion(let current):
+        case .staleVersion(let current, excludedByIfNoneMatch: false):
             return .preconditionFailed("If-Match does not match the current version (W/\"\(current)\"); fetch it again")
+        case .staleVersion(let current, excludedByIfNoneMatch: true):
+            return .preconditionFailed("If-None-Match names the current version (W/\"\(current)\") or *, so this write does not apply")
         case .forbidden(let detail): return .forbidden(detail)
         }
     }
