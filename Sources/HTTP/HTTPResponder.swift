@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What the server knows about the connection a request came on.
 public struct ConnectionInfo: Sendable {
     /// A process-unique number for the connection (for logs).
@@ -13,10 +15,54 @@ public struct ConnectionInfo: Sendable {
 
 /// The one seam between transport and application. The server calls
 /// `respond` on an event-loop thread, so an implementation must not block:
-/// anything slow (SQLite, big JSON) is handed to a `BlockingPool`. `done` must
+/// anything slow (SQLite, big JSON) is handed to a `BlockingPool`. `reply` must
 /// be called exactly once, from any thread; the server writes the response on
 /// the connection's own loop and in request order.
 public protocol HTTPResponder: Sendable {
-    func respond(to request: HTTPRequest, connection: ConnectionInfo,
-                 done: @escaping @Sendable (HTTPResponse) -> Void)
+    func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply)
+}
+
+/// What became of a response handed to `Reply`.
+public enum Delivery: Sendable, Equatable {
+    /// Taken for writing on its connection, in request order.
+    case sent
+    /// Too late: the server had already answered the request itself, 503 at its handler timeout.
+    case timedOut
+    /// Too late: the connection was closed first (the client left, or a shutdown's drain deadline).
+    case connectionClosed
+}
+
+/// The way back for one request's response. Its result says whether the response reached the
+/// connection, so logs and metrics can count what the client actually got.
+public struct Reply: Sendable {
+    private let deliver: @Sendable (HTTPResponse) -> Delivery
+
+    public init(_ deliver: @escaping @Sendable (HTTPResponse) -> Delivery) {
+        self.deliver = deliver
+    }
+
+    @discardableResult
+    public func callAsFunction(_ response: HTTPResponse) -> Delivery { deliver(response) }
+}
+
+/// Decides, once, between the responder's answer and the server giving up on the request
+/// (timeout, closed connection): whichever comes first wins, from any thread, so the server
+/// never sends a 503 for a request whose response it then also takes, and the responder learns
+/// which happened.
+final class ReplySlot: Sendable {
+    private static let waiting: UInt8 = 0, answered: UInt8 = 1, timedOut: UInt8 = 2, closed: UInt8 = 3
+    private let state = Atomic<UInt8>(ReplySlot.waiting)
+
+    /// Responder side: takes the slot for its response, or learns why it is too late.
+    func answer() -> Delivery {
+        let (won, found) = state.compareExchange(expected: Self.waiting, desired: Self.answered, ordering: .acquiringAndReleasing)
+        if won { return .sent }
+        return found == Self.timedOut ? .timedOut : .connectionClosed
+    }
+
+    /// Server side: gives up on the response unless it was already given; true when it gave up.
+    func abandon(_ why: Delivery) -> Bool {
+        let desired = why == .timedOut ? Self.timedOut : Self.closed
+        return state.compareExchange(expected: Self.waiting, desired: desired, ordering: .acquiringAndReleasing).exchanged
+    }
 }

@@ -83,11 +83,11 @@ import Testing
     }
 
     @Test func handlerTimeoutGets503AndTheLateDoneIsIgnored() throws {
-        let lateDone = TestBox(false)
+        let lateDone = TestBox<Delivery?>(nil)
         let responder = ClosureResponder { _, _, done in
             runLater(.milliseconds(700)) {
-                done(.text(.ok, "too late"))
-                lateDone.set(true)
+                // The responder learns its answer was not sent, and why (its log counts the 503).
+                lateDone.set(done(.text(.ok, "too late")))
             }
         }
         try withServer(responder, configure: { $0.handlerTimeout = .milliseconds(300) }) { _, port in
@@ -97,7 +97,18 @@ import Testing
             #expect(response.status == 503)
             #expect(response.header("Connection") == "close")
             #expect(client.isClosedByPeer())
-            #expect(eventually { lateDone.get() })
+            #expect(eventually { lateDone.get() == .timedOut })
+        }
+    }
+
+    @Test func aResponderLearnsWhetherItsResponseWasSent() throws {
+        let delivery = TestBox<Delivery?>(nil)
+        let responder = ClosureResponder { _, _, done in delivery.set(done(.text(.ok, "answer"))) }
+        try withServer(responder) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            #expect(delivery.get() == .sent)
         }
     }
 
@@ -219,7 +230,8 @@ import Testing
     }
 
     @Test func drainTimeoutClosesWhatDidNotFinish() throws {
-        let responder = ClosureResponder { _, _, _ in }  // never answers
+        let reply = TestBox<Reply?>(nil)
+        let responder = ClosureResponder { _, _, done in reply.set(done) }  // answers only after the drain
         var configuration = ServerConfiguration()
         configuration.port = 0
         let server = HTTPServer(configuration: configuration, responder: responder)
@@ -233,6 +245,8 @@ import Testing
         #expect(elapsed >= .milliseconds(300))
         #expect(elapsed < .seconds(2))
         #expect(client.isClosedByPeer())
+        // Its response comes too late, and its responder is told so (not that it was sent).
+        #expect(reply.get()?(.text(.ok, "after the drain")) == .connectionClosed)
     }
 }
 

@@ -147,3 +147,23 @@ import Testing
         #expect(EventLoop.milliseconds(until: t, from: t + .seconds(1)) == 0)
     }
 }
+
+/// The one decision between a responder's answer and the server giving up on the request.
+@Suite struct ReplySlotTests {
+    @Test func theFirstOfAnswerAndGivingUpWins() {
+        let answered = ReplySlot()
+        #expect(answered.answer() == .sent)
+        // The deadline passes while the response travels to the loop: no 503, the response goes out.
+        #expect(answered.abandon(.timedOut) == false)
+        #expect(answered.abandon(.connectionClosed) == false)
+
+        let timedOut = ReplySlot()
+        #expect(timedOut.abandon(.timedOut))
+        #expect(timedOut.answer() == .timedOut)
+        #expect(timedOut.abandon(.connectionClosed) == false)   // closing after the 503 changes nothing
+
+        let closed = ReplySlot()
+        #expect(closed.abandon(.connectionClosed))
+        #expect(closed.answer() == .connectionClosed)
+    }
+}

@@ -156,15 +156,14 @@ final class TestClient {
 
 /// A responder made of a closure.
 struct ClosureResponder: HTTPResponder {
-    let body: @Sendable (HTTPRequest, ConnectionInfo, @escaping @Sendable (HTTPResponse) -> Void) -> Void
+    let body: @Sendable (HTTPRequest, ConnectionInfo, Reply) -> Void
 
-    init(_ body: @escaping @Sendable (HTTPRequest, ConnectionInfo, @escaping @Sendable (HTTPResponse) -> Void) -> Void) {
+    init(_ body: @escaping @Sendable (HTTPRequest, ConnectionInfo, Reply) -> Void) {
         self.body = body
     }
 
-    func respond(to request: HTTPRequest, connection: ConnectionInfo,
-                 done: @escaping @Sendable (HTTPResponse) -> Void) {
-        body(request, connection, done)
+    func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
+        body(request, connection, reply)
     }
 
     /// Answers `<METHOD> <target> <body>` as text at once.

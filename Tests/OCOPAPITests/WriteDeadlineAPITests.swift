@@ -57,6 +57,41 @@ import Testing
         #expect(try names(client).filter { $0 == "Đến muộn" }.count == 1)
     }
 
+    /// A read past the handler timeout: the client got the engine's 503, so that is what the
+    /// metrics count for its route, not the 200 its handler produced later for nobody.
+    @Test func aReadCutOffByTheHandlerTimeoutIsCountedAsThe503ItGot() throws {
+        let server = try TestServer(configure: { $0.handlerTimeoutMs = 300; $0.databaseReaders = 1 })
+        let client = try server.client()
+        #expect(try client.request("POST", "/api/v1/producers", headers: [admin],
+                                   body: #"{"name":"Chờ đọc","kind":"household"}"#).status == 201)
+        // Every reader busy for longer than the timeout: the read waits for one.
+        let holding = DispatchSemaphore(value: 0)
+        let released = DispatchGroup()
+        let database = server.app.services.database
+        released.enter()
+        Thread {
+            _ = try? database.read { _ in
+                holding.signal()
+                Thread.sleep(forTimeInterval: 0.9)
+            }
+            released.leave()
+        }.start()
+        holding.wait()
+        let cut = try client.request("GET", "/api/v1/producers/1")
+        #expect(cut.status == 503)
+        released.wait()
+        let route = #"ocop_http_requests_total{method="GET",route="/api/v1/producers/{id}""#
+        var metrics = ""
+        for _ in 0..<100 {   // the handler reports once its read is done
+            metrics = try server.client().request("GET", "/metrics").text
+            if metrics.contains(route + #",status="503"} 1"#) { break }
+            usleep(10_000)
+        }
+        #expect(metrics.contains(route + #",status="503"} 1"#), "\(metrics)")
+        #expect(!metrics.contains(route + #",status="200""#))
+        #expect(metrics.contains(#"ocop_http_rejected_total{status="503"} 1"#))
+    }
+
     @Test func aShutdownPastItsDrainDeadlineStartsNoQueuedWrite() throws {
         let server = try TestServer(configure: { $0.drainTimeoutMs = 100 })
         // Long enough for the three writes to queue behind it even on a loaded machine.

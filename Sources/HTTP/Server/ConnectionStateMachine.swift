@@ -229,6 +229,13 @@ struct ConnectionStateMachine: Sendable {
         writeDeadline = nil
     }
 
+    /// Whether the request being handled has outlived its handler deadline at `now` (the
+    /// `timedOut` action would then be its 503, unless output is blocked past its own deadline).
+    func handlerDeadlinePassed(now: ContinuousClock.Instant) -> Bool {
+        guard case .handling = phase, let deadline = phaseDeadline else { return false }
+        return now >= deadline
+    }
+
     /// Acts on a deadline that has passed at `now` (a deadline equal to `now`
     /// has passed). Does nothing before.
     mutating func timedOut(now: ContinuousClock.Instant) -> TimeoutAction {

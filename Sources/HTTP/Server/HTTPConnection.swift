@@ -35,6 +35,8 @@ final class HTTPConnection {
     /// True while the responder runs: an inline `done` only parks its response.
     private var dispatching = false
     private var parkedResponse: (request: UInt64, response: HTTPResponse)?
+    /// The request being handled: who answers it, the responder or this connection giving up.
+    private var replySlot: ReplySlot?
     private var currentIsHead = false
     private var currentWantsKeepAliveField = false
 
@@ -74,6 +76,9 @@ final class HTTPConnection {
 
     /// Called every tick with the loop's time: acts on a passed deadline.
     func checkTimers() {
+        // The handler's deadline passed, but its response may be on its way to this loop already:
+        // then it is sent, not a 503 (the responder was told it was). Otherwise it is too late.
+        if machine.handlerDeadlinePassed(now: now), let slot = replySlot, !slot.abandon(.timedOut) { return }
         switch machine.timedOut(now: now) {
         case .none:
             break
@@ -102,6 +107,7 @@ final class HTTPConnection {
     func close() {
         guard isOpen else { return }
         isOpen = false
+        _ = replySlot?.abandon(.connectionClosed)
         machine.close()
         output.removeAll()
         Syscall.close(fd)
@@ -251,7 +257,9 @@ final class HTTPConnection {
         currentWantsKeepAliveField = keepAlive && request.version == .http1_0
         dispatching = true
         worker.dispatchingToken = token
-        worker.responder.respond(to: request, connection: info, done: worker.makeDone(token: token, request: number))
+        let slot = ReplySlot()
+        replySlot = slot
+        worker.responder.respond(to: request, connection: info, reply: worker.makeReply(token: token, request: number, slot: slot))
         worker.dispatchingToken = nil
         dispatching = false
         if let parked = parkedResponse {

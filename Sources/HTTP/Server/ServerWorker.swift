@@ -88,8 +88,12 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     // MARK: Responses from any thread
 
     /// Builds the `done` callback for request `n` on the connection `token`.
-    func makeDone(token: UInt64, request n: UInt64) -> @Sendable (HTTPResponse) -> Void {
-        { [self] response in complete(token: token, request: n, response: response) }
+    func makeReply(token: UInt64, request n: UInt64, slot: ReplySlot) -> Reply {
+        Reply { [self] response in
+            let delivery = slot.answer()
+            if delivery == .sent { complete(token: token, request: n, response: response) }
+            return delivery
+        }
     }
 
     private func complete(token: UInt64, request n: UInt64, response: HTTPResponse) {

@@ -19,6 +19,8 @@ public final class APIResponder: HTTPResponder {
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
     static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+    /// Logged and counted for a response whose connection closed before it (nginx's convention).
+    static let connectionClosedStatus = 499
 
     /// Reads (GET/HEAD) and writes run on separate pools: see `HandlerPools` for why.
     /// `writeTimeout`: how long a write may wait for its turn at the writer (`RequestContext.writeDeadline`).
@@ -38,8 +40,7 @@ public final class APIResponder: HTTPResponder {
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
     }
 
-    public func respond(to request: HTTPRequest, connection: ConnectionInfo,
-                        done: @escaping @Sendable (HTTPResponse) -> Void) {
+    public func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
         let started = ContinuousClock.now
         let requestID = requestID(for: request)
         var path = String(request.path)
@@ -62,12 +63,20 @@ public final class APIResponder: HTTPResponder {
             // A client may invent methods freely (they get a 501): they share one label, or each
             // made-up name would add a series that lives as long as the process.
             let method = APIResponder.knownMethods.contains(request.method) ? request.method.rawValue : "other"
-            services.metrics.record(method: method, route: route, status: response.status.code, seconds: seconds)
+            // Counted as what the client got: the engine's 503 when the handler outlived its
+            // deadline, nginx's 499 when the connection closed first (nothing was sent).
+            let delivery = reply(response)
+            let status = switch delivery {
+            case .sent: response.status.code
+            case .timedOut: HTTPStatus.serviceUnavailable.code
+            case .connectionClosed: APIResponder.connectionClosedStatus
+            }
+            services.metrics.record(method: method, route: route, status: status, seconds: seconds)
             log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
-                       status: response.status.code, milliseconds: seconds * 1000, bytes: response.body.count,
+                       status: status, milliseconds: seconds * 1000, bytes: delivery == .sent ? response.body.count : 0,
                        remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
-                       tokenID: tokenID, at: services.clock().description)
-            done(response)
+                       tokenID: tokenID, at: services.clock().description,
+                       unsent: delivery == .sent ? nil : response.status.code)
         }
 
         // Method names are case-sensitive tokens (RFC 9110 §9.1); ones we implement nowhere are 501.

@@ -43,8 +43,11 @@ public final class AccessLog: Sendable {
         if enabled { startFlusher() }
     }
 
+    /// `status` is what the client got; `unsent` the handler's status when that response was
+    /// never sent (the engine answered 503 at its handler timeout, or the connection closed).
     public func record(requestID: String, method: String, target: String, route: String, status: Int,
-                       milliseconds: Double, bytes: Int, remote: String, tokenID: Int64?, at: String) {
+                       milliseconds: Double, bytes: Int, remote: String, tokenID: Int64?, at: String,
+                       unsent: Int? = nil) {
         guard enabled else { return }
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
@@ -59,6 +62,7 @@ public final class AccessLog: Sendable {
         writer.field("bytes", Int64(bytes))
         writer.field("remote", remote)
         writer.field("token_id", tokenID)
+        if let unsent { writer.field("unsent_status", Int64(unsent)) }
         writer.endObject()
         append(writer.bytes)
     }
