@@ -19,11 +19,15 @@ import Testing
     }
 
     @Test func ifNoneMatchRefusesTheVersionsItNames() throws {
-        #expect(throws: DomainError.staleVersion(current: 9)) {
+        #expect(throws: DomainError.staleVersion(current: 9, excludedByIfNoneMatch: true)) {
             try VersionMatch.require(VersionMatch(ifNoneMatch: .any), current: 9)   // "only if there is none"
         }
-        #expect(throws: DomainError.staleVersion(current: 9)) {
+        #expect(throws: DomainError.staleVersion(current: 9, excludedByIfNoneMatch: true)) {
             try VersionMatch.require(VersionMatch(ifNoneMatch: .oneOf([8, 9])), current: 9)
+        }
+        // Both sent, If-Match failing: the problem names If-Match (RFC 9110 §13.2.2 evaluates it first).
+        #expect(throws: DomainError.staleVersion(current: 9)) {
+            try VersionMatch.require(VersionMatch(ifMatch: .oneOf([8]), ifNoneMatch: .oneOf([9])), current: 9)
         }
         try VersionMatch.require(VersionMatch(ifNoneMatch: .oneOf([8])), current: 9)
         // Both fields: each must hold.

@@ -37,7 +37,8 @@ extension DomainError: CustomStringConvertible {
         case .invalid(let errors): return errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         case .notFound(let entity, let id): return "\(entity) \(id) does not exist"
         case .conflict(let detail): return detail
-        case .staleVersion(let current): return "the item changed meanwhile (now version \(current))"
+        case .staleVersion(let current, excludedByIfNoneMatch: false): return "the item changed meanwhile (now version \(current))"
+        case .staleVersion(let current, excludedByIfNoneMatch: true): return "If-None-Match names the current version \(current)"
         case .forbidden(let detail): return detail
         }
     }
