@@ -20,6 +20,7 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
 public struct Migrator: Sendable {
     private struct Migration: Sendable {
         let name: String
+        let rebuildsTables: Bool
         let migrate: @Sendable (Connection) throws -> Void
     }
 
@@ -32,8 +33,14 @@ public struct Migrator: Sendable {
     public var names: [String] { migrations.map(\.name) }
 
     /// Appends a migration; names are permanent once shipped (never rename or reorder).
-    public mutating func register(_ name: String, _ migrate: @escaping @Sendable (Connection) throws -> Void) {
-        migrations.append(Migration(name: name, migrate: migrate))
+    ///
+    /// `rebuildsTables`: the migration replaces a table others reference (to drop a constraint,
+    /// which ALTER TABLE cannot): it runs with foreign keys off, and every reference must still
+    /// hold before it commits (lang_altertable.html §7). Dropping a referenced table with
+    /// foreign keys on would fail, or delete and re-point the rows that refer to it.
+    public mutating func register(_ name: String, rebuildsTables: Bool = false,
+                                  _ migrate: @escaping @Sendable (Connection) throws -> Void) {
+        migrations.append(Migration(name: name, rebuildsTables: rebuildsTables, migrate: migrate))
     }
 
     /// Names recorded in the database, in order.
@@ -58,10 +65,19 @@ public struct Migrator: Sendable {
         guard unknown.isEmpty else { throw MigrationError.unknownMigrations(unknown) }
         let done = Set(applied)
         for migration in migrations where !done.contains(migration.name) {
+            // A no-op inside a transaction, so set before it; set back whatever happens.
+            if migration.rebuildsTables { try db.execute("PRAGMA foreign_keys = OFF") }
+            defer { if migration.rebuildsTables { try? db.execute("PRAGMA foreign_keys = ON") } }
             // The schema change and its record commit together or not at all,
             // so a failed migration is retried whole on the next start.
             try db.transaction {
                 try migration.migrate(db)
+                if migration.rebuildsTables, let broken = try db.first("PRAGMA foreign_key_check", [], { row in
+                    "\(row.string(0)) row \(row.int64(1)) refers to a missing \(row.string(2))"
+                }) {
+                    throw SQLiteError(extendedCode: SQLiteError.constraintForeignKey,
+                                      message: "migration \(migration.name) broke a reference: \(broken)")
+                }
                 try db.run(
                     "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                     [.text(migration.name)])

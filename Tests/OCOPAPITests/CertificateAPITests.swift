@@ -72,6 +72,29 @@ import Testing
         #expect(trail.map { $0["action"]?.stringValue } == ["create", "status_changed", "renew"])
     }
 
+    /// Decision numbers restart every year: "88/QĐ-UBND" of 2021 and of 2025 are two decisions,
+    /// and the product re-recognised under the second gets its certificate. One decision (number
+    /// and day) still recognises a product once.
+    @Test func aDecisionNumberMayComeBackInALaterYear() throws {
+        let product = try api.product(code: "QN-8")
+        clock.set("2021-11-25T09:00:00+07:00")
+        let first = try api.round(heldOn: "2021-11-01")
+        let r1 = try #require(try api.record(round: first, product: product, [["25", "15", "20"]]).json["id"]?.int64Value)
+        let old = try api.decide(round: first, result: r1, number: "88/QĐ-UBND", on: "2021-11-20").json
+        clock.set("2025-03-01T09:00:00+07:00")
+        let second = try api.round(heldOn: "2025-02-10")
+        let r2 = try #require(try api.record(round: second, product: product, [["35", "20", "30"]]).json["id"]?.int64Value)
+        let again = try api.decide(round: second, result: r2, number: "88/QĐ-UBND", on: "2025-02-25")
+        #expect(again.status == 201, "\(again.text)")
+        #expect(try again.json["number"]?.stringValue == old["number"]?.stringValue)
+        #expect(try again.json["previous_id"]?.int64Value == old["id"]?.int64Value)
+        // The same decision for the same product twice (a second round's result, same number and day).
+        let third = try api.round(heldOn: "2025-02-12")
+        let r3 = try #require(try api.record(round: third, product: product, [["35", "20", "30"]]).json["id"]?.int64Value)
+        let twice = try api.decide(round: third, result: r3, number: "88/QĐ-UBND", on: "2025-02-25")
+        #expect(twice.status == 409, "\(twice.text)")
+    }
+
     @Test func aCachedCopyFromBeforeMidnightIsNotServedAfterIt() throws {
         let certificate = try api.certify(code: "QN-1")
         let id = try #require(certificate["id"]?.int64Value)

@@ -62,8 +62,10 @@ import Testing
         return shipped
     }
 
-    /// 0017: certificates issued before take the producer's place as it stands at the migration.
-    @Test func certificatesIssuedBeforeTakeTheProducersPlace() throws {
+    /// 0017 rebuilds certificates: each takes its producer's place of today, keeps its id, its
+    /// links (renewal chain, the product's current certificate), and a number may come back for
+    /// a later decision of the same product.
+    @Test func certificatesKeepTheirLinksAndTakeTheProducersPlace() throws {
         let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
         let database = try Database(path: path)
         defer { database.close() }
@@ -74,19 +76,48 @@ import Testing
             let producer = try ProducerStore.create(db, ProducerFields(name: "HTX Miến dong", kind: .cooperative,
                                                                        commune: "Đồng Văn", district: "Bình Liêu"),
                                                     actor: .system, now: testNow).id
-            let product = try db.first("INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at) VALUES ('QN-1', 'Miến', x'00', ?, 'food', 'Quảng Ninh', 't', 't') RETURNING id",
-                                       [.integer(producer)]) { $0.int64(0) }
-            try db.run("""
+            let product = try db.first("""
+                INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at)
+                VALUES ('QN-1', 'Miến', x'00', ?, 'food', 'Quảng Ninh', 't', 't') RETURNING id
+                """, [.integer(producer)]) { $0.int64(0) } ?? 0
+            try db.execute("""
                 INSERT INTO certificates (id, number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
-                                          created_at, updated_at)
-                VALUES (7, '55/QĐ-UBND/QN-1', ?, 4, 'province', 'QĐ 148/QĐ-TTg', '2024-06-10', '2027-06-10',
-                        '2024-06-10T02:00:00Z', '2024-06-10T02:00:00Z')
-                """, [SQLiteValue(product)])
-            return product ?? 0
+                                          renewed_by_id, created_at, updated_at)
+                VALUES (7, '55/QĐ-UBND/QN-1', ?1, 3, 'province', 'QĐ 148/QĐ-TTg', '2021-06-10', '2024-06-10', 8,
+                        '2021-06-10T02:00:00Z', '2021-06-10T02:00:00Z'),
+                       (8, '312/QĐ-UBND/QN-1', ?1, 4, 'province', 'QĐ 148/QĐ-TTg', '2024-06-10', '2027-06-10', NULL,
+                        '2024-06-10T02:00:00Z', '2024-06-10T02:00:00Z');
+                UPDATE certificates SET previous_id = 7 WHERE id = 8;
+                UPDATE products SET current_certificate_id = 8 WHERE id = ?1;
+                """.replacingOccurrences(of: "?1", with: String(product)))
+            return product
         }
         try database.migrate(Schema.migrator)
-        let certificate = try #require(try database.read { try CertificateStore.get($0, id: 7) })
-        #expect(certificate.productID == product)
-        #expect(certificate.place == IssuedPlace(district: "Bình Liêu", commune: "Đồng Văn"))
+        let (first, second) = try database.read { db in
+            (try CertificateStore.get(db, id: 7), try CertificateStore.get(db, id: 8))
+        }
+        #expect(first?.place == IssuedPlace(district: "Bình Liêu", commune: "Đồng Văn"))
+        #expect(first?.renewedByID == 8 && second?.previousID == 7 && second?.productID == product)
+        let (current, broken) = try database.read { db in
+            (try db.first("SELECT current_certificate_id FROM products WHERE id = ?", [.integer(product)]) { $0.int64(0) },
+             try db.first("PRAGMA foreign_key_check") { $0.string(0) })
+        }
+        #expect(current == 8)
+        #expect(broken == nil)
+        // Decision numbers restart every year: the same number, a later decision day, is another decision.
+        try database.write { db in
+            try db.run("""
+                INSERT INTO certificates (number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
+                                          created_at, updated_at)
+                VALUES ('55/QĐ-UBND/QN-1', ?, 4, 'province', 'x', '2027-06-01', '2030-06-01', 't', 't')
+                """, [.integer(product)])
+            #expect(throws: SQLiteError.self) {
+                try db.run("""
+                    INSERT INTO certificates (number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
+                                              created_at, updated_at)
+                    VALUES ('55/QĐ-UBND/QN-1', ?, 4, 'province', 'x', '2027-06-01', '2030-06-01', 't', 't')
+                    """, [.integer(product)])
+            }
+        }
     }
 }

@@ -100,4 +100,46 @@ import Synchronization
         #expect(log.all.count == 2)
         #expect(try db.read { try Migrator.appliedMigrations($0) } == ["001_producer", "002_producer_province"])
     }
+
+    /// A table others reference is rebuilt (to drop a UNIQUE, which ALTER TABLE cannot): with
+    /// foreign keys off, ids kept, references intact; a rebuild that breaks one is undone whole.
+    @Test func aRebuildKeepsReferencesOrIsUndone() throws {
+        let db = try Connection(path: ":memory:")
+        var m = Migrator()
+        m.register("001_tables") { db in
+            try db.execute("""
+                CREATE TABLE certificate (id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE);
+                CREATE TABLE product (id INTEGER PRIMARY KEY, certificate_id INTEGER REFERENCES certificate(id));
+                INSERT INTO certificate VALUES (1, '55/QĐ/A'), (2, '56/QĐ/B');
+                INSERT INTO product VALUES (10, 2);
+                """)
+        }
+        m.register("002_numbers_repeat", rebuildsTables: true) { db in
+            try db.execute("""
+                CREATE TABLE certificate_new (id INTEGER PRIMARY KEY, number TEXT NOT NULL);
+                INSERT INTO certificate_new SELECT id, number FROM certificate;
+                DROP TABLE certificate;
+                ALTER TABLE certificate_new RENAME TO certificate;
+                """)
+        }
+        try m.migrate(db)
+        try db.run("INSERT INTO certificate VALUES (3, '55/QĐ/A')")   // the UNIQUE is gone
+        #expect(try db.first("SELECT c.number FROM product p JOIN certificate c ON c.id = p.certificate_id") { $0.string(0) } == "56/QĐ/B")
+        // Foreign keys are on again: a dangling reference is refused.
+        #expect(throws: SQLiteError.self) { try db.run("INSERT INTO product VALUES (11, 99)") }
+
+        var breaking = m
+        breaking.register("003_loses_rows", rebuildsTables: true) { db in
+            try db.execute("""
+                CREATE TABLE certificate_new (id INTEGER PRIMARY KEY, number TEXT NOT NULL);
+                INSERT INTO certificate_new SELECT id, number FROM certificate WHERE id <> 2;
+                DROP TABLE certificate;
+                ALTER TABLE certificate_new RENAME TO certificate;
+                """)
+        }
+        #expect(throws: SQLiteError.self) { try breaking.migrate(db) }
+        #expect(try Migrator.appliedMigrations(db) == ["001_tables", "002_numbers_repeat"])
+        #expect(try db.first("SELECT count(*) FROM certificate") { $0.int(0) } == 3)
+        #expect(throws: SQLiteError.self) { try db.run("INSERT INTO product VALUES (12, 98)") }
+    }
 }

@@ -1,7 +1,8 @@
 /// An OCOP star certificate: the recognition decision for one product, valid 36 months.
 public struct Certificate: Sendable, Equatable {
     public let id: Int64
-    /// Unique: the decision number and the product code, e.g. "1234/QĐ-UBND/QN-2024-0012".
+    /// The decision number and the product code, e.g. "1234/QĐ-UBND/QN-2024-0012"; unique with the
+    /// product and `decidedOn` (decision numbers restart every year).
     public let number: String
     public let productID: Int64
     /// The evaluation result it was issued for (nil for certificates recorded from paper).

@@ -18,8 +18,9 @@ public enum EvaluationDecision {
 
     public static let maxDecisionNumberLength = 60
 
-    /// The certificate number: the decision number and the product code, unique because one
-    /// decision recognises a product once (and product codes are unique).
+    /// The certificate number: the decision number and the product code. One decision recognises a
+    /// product once, so a number is unique with its product and decision day; decision numbers
+    /// restart every year, so the same text may come back for a later decision.
     public static func certificateNumber(decision: String, productCode: String) -> String {
         "\(decision)/\(productCode)"
     }
@@ -89,7 +90,10 @@ public enum EvaluationDecision {
                       SQLiteValue(previous?.id), .text(status.rawValue), .text(now.description), .text(now.description),
                       .integer(product.id)])
         } catch let error as SQLiteError where error.isUniqueViolation {
-            throw DomainError.conflict("certificate number \(numberText) already exists")
+            throw DomainError.conflict("""
+                product \(product.id) already holds certificate \(numberText) of the decision of \(input.decidedOn); \
+                a decision recognises a product once
+                """)
         }
         let certificateID = db.lastInsertRowID
         guard let certificate = try CertificateStore.get(db, id: certificateID) else {

@@ -20,7 +20,7 @@ public enum Schema {
         migrator.register("0014_ids_never_reused", retireDeletedIDs)
         migrator.register("0015_listings_deleted", keepDeletedListings)
         migrator.register("0016_booth_tokens", addBoothTokens)
-        migrator.register("0017_certificate_place", keepCertificatePlace)
+        migrator.register("0017_certificates_reshaped", rebuildsTables: true, reshapeCertificates)
         return migrator
     }
 
