@@ -45,7 +45,7 @@ extension Schema {
                    c.expires_on, c.previous_id, c.renewed_by_id, c.revoked_on, c.revocation_reason,
                    c.revocation_note, c.status_recorded, c.created_at, c.updated_at, c.version,
                    pr.district, pr.commune
-            FROM certificates c JOIN products p ON p.id = c.product_id JOIN producers pr ON pr.id = p.producer_id;
+            FROM certificates c LEFT JOIN products p ON p.id = c.product_id LEFT JOIN producers pr ON pr.id = p.producer_id;
         DROP TABLE certificates;
         ALTER TABLE certificates_0017 RENAME TO certificates;
         CREATE INDEX certificates_by_product ON certificates(product_id, decided_on, id);
