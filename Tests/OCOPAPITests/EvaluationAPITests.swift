@@ -234,6 +234,33 @@ import Testing
         #expect(try api.decide(round: round + 1, result: goodID).status == 404)
     }
 
+    /// A mistyped score is corrected by deleting the undecided result and recording it again; a
+    /// decided result stays (its certificate rests on it). Ids are not given twice.
+    @Test func aResultRecordedByMistakeIsDeletedBeforeItsDecision() throws {
+        let round = try api.round()
+        let product = try api.product(code: "QN-TYPO")
+        let typo = try api.record(round: round, product: product, [["3.5", "20", "30"]])
+        let typoID = try #require(try typo.json["id"]?.int64Value)
+        let path = "/api/v1/evaluation-rounds/\(round)/results/\(typoID)"
+        #expect(try api.client.request("DELETE", path, headers: [api.officer, ("If-Match", "W/\"2\"")]).status == 412)
+        #expect(try api.client.request("DELETE", path).status == 401)
+        #expect(try api.client.request("DELETE", path, headers: [api.officer, ("If-Match", "W/\"1\"")]).status == 204)
+        #expect(try api.get(path).status == 404)
+        #expect(try api.client.request("DELETE", path, headers: [api.officer]).status == 404)
+        let fixed = try api.record(round: round, product: product, [["35", "20", "30"]])
+        #expect(fixed.status == 201, "\(fixed.text)")
+        let fixedID = try #require(try fixed.json["id"]?.int64Value)
+        #expect(fixedID > typoID)
+        #expect(try fixed.json["stars_awarded"]?.int64Value == 4)
+        let trail = try api.get("/api/v1/audit?entity=evaluation_result&entity_id=\(typoID)").json["items"]?.arrayValue ?? []
+        #expect(trail.map { $0["action"]?.stringValue } == ["delete", "create"])
+        // Decided: the certificate rests on it.
+        #expect(try api.decide(round: round, result: fixedID).status == 201)
+        let decided = try api.client.request("DELETE", "/api/v1/evaluation-rounds/\(round)/results/\(fixedID)", headers: [api.officer])
+        #expect(decided.status == 409)
+        #expect(try api.get("/api/v1/evaluation-rounds/\(round)/results/\(fixedID)").status == 200)
+    }
+
     /// An office that types in an older council's decision after a newer one must not bury the
     /// product's valid certificate under it: 409, and the product reads as before.
     @Test func aDecisionOlderThanTheCurrentCertificateIsAConflict() throws {

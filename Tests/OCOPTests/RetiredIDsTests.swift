@@ -42,7 +42,7 @@ import Testing
         #expect(Set(triggers) == [
             "producers_retire_id", "products_retire_id", "points_of_sale_retire_id", "packing_facilities_retire_id",
             "platforms_retire_id", "fairs_retire_id", "fair_booths_retire_id", "fair_sales_retire_id",
-            "raw_material_areas_retire_id", "inspections_retire_id",
+            "raw_material_areas_retire_id", "inspections_retire_id", "evaluation_results_retire_id",
         ])
     }
 

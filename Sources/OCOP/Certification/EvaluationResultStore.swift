@@ -55,10 +55,10 @@ public enum EvaluationResultStore {
             level: round.fields.councilLevel, heldOn: round.fields.heldOn, previousStars: previous?.stars)
         do {
             try db.run("""
-                INSERT INTO evaluation_results (round_id, product_id, member_scores, mandatory_criteria_met, average_score,
+                INSERT INTO evaluation_results (id, round_id, product_id, member_scores, mandatory_criteria_met, average_score,
                     stars_earned, stars_awarded, proposed_to_next_level, outcome, previous_certificate_id,
                     created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                VALUES (\(RetiredIDs.nextID("evaluation_results")), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, [.integer(roundID), .integer(input.productID), .text(scoresJSON(input.memberScores).serializedString()),
                       SQLiteValue(input.mandatoryCriteriaMet), .text(verdict.averageScore.fixedTwoDecimals),
                       .integer(Int64(verdict.starsEarned.rawValue)), .integer(Int64(verdict.starsAwarded.rawValue)),
@@ -91,6 +91,24 @@ public enum EvaluationResultStore {
 
     static func number(_ points: Points) -> JSONValue {
         JSONNumber(points.description).map(JSONValue.number) ?? .string(points.description)
+    }
+
+    /// Deletes a result recorded by mistake (a mistyped score), so it can be recorded again. A
+    /// decided result stays: its certificate rests on it (revoke the certificate instead).
+    public static func delete(_ db: Connection, roundID: Int64, id: Int64, ifVersion: VersionMatch?,
+                              actor: Actor, now: Timestamp) throws {
+        guard let result = try get(db, roundID: roundID, id: id) else {
+            throw DomainError.notFound(entity: "evaluation_result", id: "\(roundID)/\(id)")
+        }
+        try VersionMatch.require(ifVersion, current: result.version)
+        if let certificate = result.certificateID {
+            throw DomainError.conflict("""
+                result \(id) was decided: certificate \(certificate) rests on it; revoke the certificate instead
+                """)
+        }
+        try db.run("DELETE FROM evaluation_results WHERE id = ?", [.integer(id)])
+        try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: id, action: "delete",
+                            changes: jsonObject(result), at: now)
     }
 
     /// The result under its API names (what the audit log records on creation).

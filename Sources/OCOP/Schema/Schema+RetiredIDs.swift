@@ -11,7 +11,8 @@ import SQLite
 /// highest id deleted from each table in `retired_ids`, and an insert takes one past it while
 /// it is at or above the table's current highest (`RetiredIDs.nextID`); otherwise SQLite picks.
 enum RetiredIDs {
-    /// The tables whose rows the API deletes, with the audit log's name for their entity.
+    /// The tables whose rows the API deleted when migration 0014 shipped, with the audit log's
+    /// name for their entity (tables made deletable later get their trigger from their own migration).
     static let tables: [(table: String, entity: AuditEntity)] = [
         ("producers", .producer), ("products", .product), ("points_of_sale", .pointOfSale),
         ("packing_facilities", .packingFacility), ("platforms", .platform), ("fairs", .fair),
@@ -21,6 +22,16 @@ enum RetiredIDs {
 
     /// An SQL expression for a new row's `id` in `table`: NULL (SQLite's own choice) unless the
     /// highest id ever deleted there is at or above the highest id it holds now.
+    /// The trigger that records the highest id deleted from `table`.
+    static func trigger(on table: String) -> String {
+        """
+        CREATE TRIGGER \(table)_retire_id AFTER DELETE ON \(table) BEGIN
+            INSERT INTO retired_ids (table_name, last_id) VALUES ('\(table)', OLD.id)
+            ON CONFLICT (table_name) DO UPDATE SET last_id = max(last_id, excluded.last_id);
+        END;
+        """
+    }
+
     static func nextID(_ table: String) -> String {
         "(SELECT last_id + 1 FROM retired_ids WHERE table_name = '\(table)' "
             + "AND last_id >= (SELECT coalesce(max(id), 0) FROM \(table)))"
@@ -39,17 +50,20 @@ extension Schema {
         ) WITHOUT ROWID;
         """)
         for (table, entity) in RetiredIDs.tables {
-            try db.execute("""
-            CREATE TRIGGER \(table)_retire_id AFTER DELETE ON \(table) BEGIN
-                INSERT INTO retired_ids (table_name, last_id) VALUES ('\(table)', OLD.id)
-                ON CONFLICT (table_name) DO UPDATE SET last_id = max(last_id, excluded.last_id);
-            END;
-            """)
+            try db.execute(RetiredIDs.trigger(on: table))
             try db.run("""
                 INSERT INTO retired_ids (table_name, last_id)
                 SELECT ?, max(CAST(entity_id AS INTEGER)) FROM audit_log WHERE entity = ? AND action = 'delete'
                 HAVING max(CAST(entity_id AS INTEGER)) IS NOT NULL
                 """, [.text(table), .text(entity.rawValue)])
         }
+    }
+}
+
+extension Schema {
+    /// Migration 0018: evaluation results recorded by mistake can be deleted (before their
+    /// decision), so their ids are retired like every deletable item's.
+    static func retireDeletedResultIDs(_ db: Connection) throws {
+        try db.execute(RetiredIDs.trigger(on: "evaluation_results"))
     }
 }

@@ -21,6 +21,7 @@ public enum Schema {
         migrator.register("0015_listings_deleted", keepDeletedListings)
         migrator.register("0016_booth_tokens", addBoothTokens)
         migrator.register("0017_certificates_reshaped", rebuildsTables: true, reshapeCertificates)
+        migrator.register("0018_results_deletable", retireDeletedResultIDs)
         return migrator
     }
 

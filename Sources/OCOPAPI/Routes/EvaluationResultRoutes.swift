@@ -20,6 +20,9 @@ public struct EvaluationResultRoutes: RouteCollection {
                                 status: 201), handler: record),
             Route(.get, "/api/v1/evaluation-rounds/{id}/results/{rid}", access: .officers,
                   doc: RouteDoc("One evaluation result", tag: "evaluation", response: "EvaluationResult"), handler: get),
+            Route(.delete, "/api/v1/evaluation-rounds/{id}/results/{rid}", access: .officers,
+                  doc: RouteDoc("Delete a result recorded by mistake, before its decision (then record it again)",
+                                tag: "evaluation", status: 204), handler: delete),
             Route(.post, "/api/v1/evaluation-rounds/{id}/results/{rid}/decide", access: .officers,
                   doc: RouteDoc("Record the recognition decision: issues the certificate (3–5 stars)", tag: "evaluation",
                                 request: "DecisionInput", response: "Certificate", status: 201), handler: decide),
@@ -66,6 +69,17 @@ public struct EvaluationResultRoutes: RouteCollection {
             let result = try EvaluationResultStore.record(db, roundID: roundID, input, today: today, actor: actor, now: now)
             return respond(context, result, status: .created,
                            location: "/api/v1/evaluation-rounds/\(roundID)/results/\(result.id)")
+        }
+    }
+
+    func delete(_ context: RequestContext) throws -> HTTPResponse {
+        try context.query().check(allowed: [])
+        let roundID = try context.id(), resultID = try context.id("rid")
+        let ifVersion = try context.versionPrecondition()
+        let actor = context.actor, now = context.now
+        return try context.write { db in
+            try EvaluationResultStore.delete(db, roundID: roundID, id: resultID, ifVersion: ifVersion, actor: actor, now: now)
+            return Responses.noContent()
         }
     }
 
