@@ -142,6 +142,8 @@ import Testing
         let list = try api.get("/api/v1/evaluation-rounds?council_level=province&held_from=2024-01-01&sort=-held_on")
         #expect(try list.json["items"]?.arrayValue?.count == 1)
         #expect(try api.get("/api/v1/evaluation-rounds?held_from=yesterday").status == 422)
+        // A swapped range is a mistake to name, as on every list that takes one.
+        #expect(try CertificationAPI.fields(api.get("/api/v1/evaluation-rounds?held_from=2025-01-01&held_to=2024-01-01")) == ["held_from"])
         #expect(try api.get("/api/v1/evaluation-rounds?colour=red").status == 422)
         #expect(try api.get("/api/v1/evaluation-rounds/999").status == 404)
         let csv = try api.get("/api/v1/evaluation-rounds.csv")

@@ -28,12 +28,14 @@ enum CertificationReaders {
         return date
     }
 
-    /// An inclusive `from`/`to` range of days, either end optional; `from` after `to` is an
-    /// error on `from` (a swapped range would otherwise read as "nothing happened").
-    static func dateRange(_ parameters: QueryParameters, errors: inout [FieldError]) -> (from: CivilDate?, to: CivilDate?) {
-        let from = date(parameters, "from", errors: &errors)
-        let to = date(parameters, "to", errors: &errors)
-        if let from, let to, from > to { errors.append(FieldError("from", "must not be after to (\(to))")) }
+    /// An inclusive range of days named `from`/`to` (or `held_from`/`held_to`…), either end
+    /// optional; a start after the end is an error on the start (a swapped range would otherwise
+    /// read as "nothing happened").
+    static func dateRange(_ parameters: QueryParameters, _ start: String = "from", _ end: String = "to",
+                          errors: inout [FieldError]) -> (from: CivilDate?, to: CivilDate?) {
+        let from = date(parameters, start, errors: &errors)
+        let to = date(parameters, end, errors: &errors)
+        if let from, let to, from > to { errors.append(FieldError(start, "must not be after \(end) (\(to))")) }
         return (from, to)
     }
 

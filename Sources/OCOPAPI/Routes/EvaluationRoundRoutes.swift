@@ -32,8 +32,7 @@ public struct EvaluationRoundRoutes: RouteCollection {
         var query = EvaluationRoundQuery()
         query.councilLevel = parameters.oneOf("council_level", CouncilLevel.self, errors: &errors)
         query.sheetVersion = parameters.oneOf("sheet_version", ScoreSheetVersion.self, errors: &errors)
-        query.heldFrom = CertificationReaders.date(parameters, "held_from", errors: &errors)
-        query.heldTo = CertificationReaders.date(parameters, "held_to", errors: &errors)
+        (query.heldFrom, query.heldTo) = CertificationReaders.dateRange(parameters, "held_from", "held_to", errors: &errors)
         query.sort = parameters.oneOf("sort", EvaluationRoundSort.self, errors: &errors) ?? .id
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)
