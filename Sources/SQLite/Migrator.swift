@@ -32,6 +32,15 @@ public struct Migrator: Sendable {
     /// Names registered, in order.
     public var names: [String] { migrations.map(\.name) }
 
+    /// The migrations up to and including `name`: a database as that release left it (for
+    /// upgrade tests); nil when `name` is not registered.
+    public func prefix(through name: String) -> Migrator? {
+        guard let last = migrations.firstIndex(where: { $0.name == name }) else { return nil }
+        var earlier = Migrator()
+        earlier.migrations = Array(migrations[...last])
+        return earlier
+    }
+
     /// Appends a migration; names are permanent once shipped (never rename or reorder).
     ///
     /// `rebuildsTables`: the migration replaces a table others reference (to drop a constraint,

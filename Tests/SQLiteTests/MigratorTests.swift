@@ -25,6 +25,13 @@ import Synchronization
         return m
     }
 
+    @Test func aPrefixIsTheDatabaseAsAnEarlierReleaseLeftIt() {
+        let all = base(RunLog())
+        #expect(all.prefix(through: "001_producer")?.names == ["001_producer"])
+        #expect(all.prefix(through: "002_producer_province")?.names == all.names)
+        #expect(all.prefix(through: "003_unknown") == nil)
+    }
+
     @Test func appliesInOrderAndIsIdempotent() throws {
         let db = try Connection(path: ":memory:")
         let log = RunLog()
