@@ -60,6 +60,7 @@ enum Commands {
         ProcessSignals.blockShutdownSignals()
         System.limitMallocArenas(environment: environment)
         let config = try configuration(args, environment: environment)
+        if let warning = System.makeRoomForConnections(config.maxConnections) { log("ocop: warning: \(warning)") }
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()
         log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(config.demo ? " (demo data)" : "")")

@@ -67,6 +67,30 @@ enum System {
         _ = clinux_limit_malloc_arenas(cores)
     }
 
+    /// Descriptors the server holds besides its connections: the listener, epoll and wake fds of
+    /// each loop, the database, its WAL and shared memory for every connection to it, the lock
+    /// and log files; generous, since running out refuses a connection.
+    static let descriptorsBesidesConnections = 256
+
+    /// Raises the soft limit on open files so `maxConnections` clients fit: many systems start
+    /// a process at 1,024, which refused the 1,000th connection of a default 10,000. Up to the
+    /// hard limit only (raising that needs privilege); returns a warning when it is too low.
+    static func makeRoomForConnections(_ maxConnections: Int) -> String? {
+        let wanted = rlim_t(maxConnections + descriptorsBesidesConnections)
+        var files = rlimit()
+        let resource = Int32(RLIMIT_NOFILE.rawValue)
+        guard getrlimit(resource, &files) == 0 else { return nil }
+        if files.rlim_cur < wanted {
+            files.rlim_cur = min(wanted, files.rlim_max)
+            _ = setrlimit(resource, &files)
+            _ = getrlimit(resource, &files)
+        }
+        guard files.rlim_cur < wanted else { return nil }
+        let fit = max(0, Int(files.rlim_cur) - descriptorsBesidesConnections)
+        return "open-file limit \(files.rlim_cur) (hard \(files.rlim_max)) leaves room for about \(fit) of max_connections "
+            + "\(maxConnections): raise it (ulimit -n, LimitNOFILE=, docker --ulimit nofile=) or lower max_connections"
+    }
+
     /// Whether anything exists at `path`.
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0

@@ -154,6 +154,35 @@ import Testing
         #expect(log.contains("OCOP_ADMIN_TOKEN must be at least 16 characters"), "\(log)")
     }
 
+    /// Many systems start a process with 1,024 open files, far short of max_connections: the
+    /// server raises its soft limit as far as the hard one allows, and says when that is too low.
+    @Test func theOpenFileLimitMakesRoomForMaxConnections() throws {
+        func soft(_ server: ServerProcess) throws -> Int? {
+            let limits = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/limits", encoding: .utf8)
+            let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") }
+            return line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.flatMap { Int($0) }
+        }
+        let hardLimit = Int(try String(contentsOfFile: "/proc/self/limits", encoding: .utf8).split(separator: "\n")
+            .first { $0.hasPrefix("Max open files") }?.split(separator: " ").dropFirst(4).first ?? "0") ?? 0
+        if hardLimit >= 3_000 {
+            let roomy = try ServerProcess(arguments: ["serve", "--db", directory + "/files.sqlite", "--port", "0",
+                                                      "--max-connections", "2000"], openFiles: (300, hardLimit))
+            try roomy.waitUntilListening()
+            #expect(try soft(roomy) == 2_256)
+            #expect(!roomy.startupLog.contains("warning"))
+            roomy.signal(SIGTERM)
+            _ = roomy.waitForExit()
+        }
+        let tight = try ServerProcess(arguments: ["serve", "--db", directory + "/files.sqlite", "--port", "0"],
+                                      openFiles: (300, 1_000))
+        try tight.waitUntilListening()
+        #expect(try soft(tight) == 1_000)
+        #expect(tight.startupLog.contains("open-file limit 1000 (hard 1000) leaves room for about 744 of max_connections 10000"),
+                "\(tight.startupLog)")
+        tight.signal(SIGTERM)
+        #expect(tight.waitForExit().status == 0)
+    }
+
     @Test func tokenCreateAndBackupCommands() throws {
         let db = directory + "/cli.sqlite"
         let token = try ServerProcess(arguments: ["token", "create", "--role", "officer", "--name", "Cán bộ", "--db", db])

@@ -19,9 +19,17 @@ final class ServerProcess {
         return URL(fileURLWithPath: ".build/debug/ocop")
     }
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = Self.binary
-        process.arguments = arguments
+    /// `openFiles`: started with these soft and hard limits on open files, as a shell's
+    /// `ulimit -S -n` and `ulimit -H -n` would leave them.
+    init(arguments: [String], environment: [String: String] = [:], openFiles: (soft: Int, hard: Int)? = nil) throws {
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -S -n \(openFiles.soft) && ulimit -H -n \(openFiles.hard) && exec \"$0\" \"$@\"",
+                                 Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["OCOP_ACCESS_LOG"] = "false"
         for (k, v) in environment { env[k] = v }
