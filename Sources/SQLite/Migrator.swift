@@ -52,6 +52,12 @@ public struct Migrator: Sendable {
         migrations.append(Migration(name: name, rebuildsTables: rebuildsTables, migrate: migrate))
     }
 
+    /// Names registered but not yet recorded in the database, in order.
+    public func pending(_ db: Connection) throws -> [String] {
+        let applied = Set(try Self.appliedMigrations(db))
+        return names.filter { !applied.contains($0) }
+    }
+
     /// Names recorded in the database, in order.
     public static func appliedMigrations(_ db: Connection) throws -> [String] {
         let exists = try db.scalarInt(

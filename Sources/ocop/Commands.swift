@@ -73,12 +73,39 @@ enum Commands {
 
     static func migrate(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
-        let database = try Database(path: config.database)
+        let database = try openMigrated(config.database)
         defer { database.close() }
-        try database.migrate(Schema.migrator)
         let applied = try database.read { try Migrator.appliedMigrations($0) }
         log("database \(config.database) is at \(applied.last ?? "(empty)") (\(applied.count) migrations)")
         return 0
+    }
+
+    /// Opens the database and applies this binary's pending migrations, unless a server is
+    /// serving the file: that server runs older code (it would have applied them), and rebuilding
+    /// tables under it would leave it writing rows the new schema reads wrong. With nothing
+    /// pending, the commands work beside a running server, as the README says.
+    static func openMigrated(_ path: String) throws -> Database {
+        let database = try Database(path: path)
+        do {
+            let pending = try database.read { try Schema.migrator.pending($0) }
+            if !pending.isEmpty {
+                // Held while migrating, so no server starts on a half-migrated file either.
+                let lock: ServingLock
+                do {
+                    lock = try ServingLock(databasePath: path)
+                } catch let held as ServingLock.Held {
+                    throw ServedByOlderServer(description: "\(held.description): it runs an older ocop, and this one "
+                        + "would migrate the database under it (\(pending.joined(separator: ", "))); restart it with "
+                        + "this binary, which migrates at start, then run this command again")
+                }
+                defer { lock.release() }
+                try database.migrate(Schema.migrator)
+            }
+            return database
+        } catch {
+            database.close()
+            throw error
+        }
     }
 
     /// The optional id given as `--name ID`.
@@ -99,9 +126,8 @@ enum Commands {
         var rest = args
         rest.remove(["role", "name", "point-of-sale", "fair-booth"])
         let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"], positionals: 1)
-        let database = try Database(path: config.database)
+        let database = try openMigrated(config.database)
         defer { database.close() }
-        try database.migrate(Schema.migrator)
         let (record, secret) = try database.write { db in
             try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSale, fairBoothID: fairBooth,
                                   actor: .system, now: .now())
@@ -132,4 +158,9 @@ enum Commands {
     static func log(_ message: String) {
         System.printError(message)
     }
+}
+
+/// A command that would migrate a database an older server is serving.
+struct ServedByOlderServer: Error, CustomStringConvertible {
+    let description: String
 }

@@ -154,6 +154,38 @@ import Testing
         #expect(log.contains("OCOP_ADMIN_TOKEN must be at least 16 characters"), "\(log)")
     }
 
+    /// An upgrade replaces the binary before the service restarts: a command of the new binary
+    /// must not migrate (rebuild tables) under the old server still serving the file. With nothing
+    /// pending it works beside a running server, as before.
+    @Test func commandsDoNotMigrateADatabaseAnOlderServerServes() throws {
+        let path = directory + "/older.sqlite"
+        let older = try Database(path: path)
+        try older.migrate(try #require(Schema.migrator.prefix(through: "0015_listings_deleted")))
+        older.close()
+        let count = { () throws -> Int in
+            let database = try Database(path: path)
+            defer { database.close() }
+            return try database.read { try Migrator.appliedMigrations($0).count }
+        }
+        let before = try count()
+        var serving: ServingLock? = try ServingLock(databasePath: path)   // the older server
+        for command in [["token", "create", "--role", "officer", "--name", "Cán bộ", "--db", path], ["migrate", "--db", path]] {
+            let (status, output) = try ServerProcess.run(command)
+            #expect(status == 1, "\(command): \(output)")
+            #expect(output.contains("is already being served by process") && output.contains("0016_booth_tokens"), "\(output)")
+        }
+        #expect(try count() == before)
+        serving?.release()
+        serving = nil
+        let (status, output) = try ServerProcess.run(["token", "create", "--role", "officer", "--name", "Cán bộ", "--db", path])
+        #expect(status == 0, "\(output)")
+        #expect(try count() == Schema.migrator.names.count)
+        // Migrated: beside a server of the same version the command works.
+        let sameVersion = try ServingLock(databasePath: path)
+        defer { sameVersion.release() }
+        #expect(try ServerProcess.run(["token", "create", "--role", "officer", "--name", "Thêm", "--db", path]).status == 0)
+    }
+
     /// Many systems start a process with 1,024 open files, far short of max_connections: the
     /// server raises its soft limit as far as the hard one allows, and says when that is too low.
     @Test func theOpenFileLimitMakesRoomForMaxConnections() throws {
