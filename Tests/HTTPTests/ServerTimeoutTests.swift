@@ -101,6 +101,23 @@ import Testing
         }
     }
 
+    @Test func aClientThatResetsWhileItsRequestIsHandledIsHeardAsGone() throws {
+        let delivery = TestBox<Delivery?>(nil)
+        let responder = ClosureResponder { _, _, done in
+            runLater(.milliseconds(300)) { delivery.set(done(.text(.ok, "nobody is there"))) }
+        }
+        try withServer(responder) { server, port in
+            do {
+                let client = try TestClient(port: port)
+                try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+                sleepFor(.milliseconds(50))
+                client.reset()
+            }   // closed with SO_LINGER 0: an RST, as a client that gives up sends
+            #expect(eventually { server.openConnections == 0 })
+            #expect(eventually { delivery.get() == .connectionClosed })
+        }
+    }
+
     @Test func aResponderLearnsWhetherItsResponseWasSent() throws {
         let delivery = TestBox<Delivery?>(nil)
         let responder = ClosureResponder { _, _, done in delivery.set(done(.text(.ok, "answer"))) }

@@ -61,6 +61,13 @@ final class HTTPConnection {
         // The peer's FIN may sit behind data we are about to read: a short read
         // then does not mean "drained", and no new edge would report the EOF.
         if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { peerHungUp = true }
+        // Reset (or failed) while its request is handled: no answer can reach the client any more,
+        // so the responder hears so (499 in its log). A FIN alone is not this: a half-closed client
+        // may still read the answer.
+        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, case .handling = machine.phase {
+            close()
+            return
+        }
         drive()
     }
 
