@@ -134,6 +134,9 @@ import Testing
             #expect(try api.client.request("GET", "/api/v1/certificates?\(bad)").status == 422, "\(bad)")
         }
         #expect(try api.client.request("GET", "/api/v1/certificates/999").status == 404)
+        // A swapped window names its start, like every day range.
+        let swapped = try api.client.request("GET", "/api/v1/certificates?expires_after=2027-12-13&expires_before=2027-10-15")
+        #expect(try CertificationAPI.fields(swapped) == ["expires_after"])
     }
 
     @Test func theStartUpSweepLogsWhatTheCalendarChanged() throws {

@@ -195,6 +195,7 @@ import Testing
         #expect(try report(".csv?from=2024-01-01&to=2024-06-30").status == 422)          // which table?
         #expect(try TradeAPI.errorFields(report("?table=fairs")) == ["table"])           // JSON is the whole report
         #expect(try TradeAPI.errorFields(report("?from=2024-06-30&to=2024-01-01")) == ["from"])
+        #expect(try TradeAPI.errorFields(report("?to=3000-01-01")) == ["to"])
         #expect(try TradeAPI.errorFields(report("?top=0&from=x")) == ["from", "top"])
         #expect(try TradeAPI.errorFields(report("?period=h1")) == ["period"])
     }

@@ -120,7 +120,9 @@ import Testing
         for (query, field) in [("?group_by=month", "group_by"), ("?from=2025-3-1", "from"), ("?to=yesterday", "to"),
                                ("?from=2025-03-09&to=2025-03-08", "from"), ("?from=2024-01-01&to=2025-03-08", "from"),
                                ("?point_of_sale_id=0", "point_of_sale_id"), ("?point_of_sale_id=99", "point_of_sale_id"),
-                               ("?limit=5", "limit")] {
+                               ("?limit=5", "limit"),
+                               // A day from which the report would derive one in year 0000.
+                               ("?to=0001-01-01", "to")] {
             let response = try get(query)
             #expect(response.status == 422, "\(query): \(response.text)")
             #expect(try P.errorFields(response) == [field], "\(query)")

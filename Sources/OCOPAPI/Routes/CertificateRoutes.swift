@@ -40,6 +40,10 @@ public struct CertificateRoutes: RouteCollection {
         query.stars = CertificationReaders.stars(parameters, "stars", errors: &errors)
         query.expiresBefore = CertificationReaders.date(parameters, "expires_before", errors: &errors)
         query.expiresAfter = CertificationReaders.date(parameters, "expires_after", errors: &errors)
+        // Both bounds exclusive: from the same day on, no day lies between them (a swapped range).
+        if let after = query.expiresAfter, let before = query.expiresBefore, after >= before {
+            errors.append(FieldError("expires_after", "must be before expires_before (\(before))"))
+        }
         query.sort = parameters.oneOf("sort", CertificateSort.self, errors: &errors) ?? .id
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)

@@ -13,12 +13,13 @@ enum CertificationReaders {
         return date
     }
 
-    /// Years a report may be asked `as_of`. Reports derive dates from it (90 days on, six months
-    /// back, up to ten years on with `within_days`), and those must stay `YYYY-MM-DD` too: an
-    /// `as_of` of 9999-12-31 would answer "+10000-03-30". No OCOP record is older than 1900.
+    /// Years a report's days (`as_of`, `from`, `to`) may be in. Reports derive dates from them (90
+    /// days on, six months or 29 days back, up to ten years on with `within_days`), and those must
+    /// stay `YYYY-MM-DD` too: an `as_of` of 9999-12-31 would answer "+10000-03-30", a sales report
+    /// `to` 0001-01-01 a `from` in year 0000. No OCOP record is older than 1900.
     static let reportYears = 1900...2999
 
-    /// A report's `as_of` (nil when absent), within `reportYears`.
+    /// A report's day parameter (nil when absent), within `reportYears`.
     static func reportDate(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> CivilDate? {
         guard let date = date(parameters, name, errors: &errors) else { return nil }
         guard reportYears.contains(date.year) else {
