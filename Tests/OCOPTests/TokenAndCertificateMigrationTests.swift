@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 @testable import OCOP
 import SQLite
 import Testing
@@ -48,7 +49,8 @@ import Testing
         get throws { try #require(Schema.migrator.prefix(through: "0015_listings_deleted")) }
     }
 
-    /// 0017 rebuilds certificates: each takes its producer's place of today, keeps its id, its
+    /// 0017 rebuilds certificates: each takes its producer's place when it was issued (from the
+    /// audit log), keeps its id, its
     /// links (renewal chain, the product's current certificate), and a number may come back for
     /// a later decision of the same product.
     @Test func certificatesKeepTheirLinksAndTakeTheProducersPlace() throws {
@@ -65,23 +67,38 @@ import Testing
                 INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at)
                 VALUES ('QN-1', 'Miến', x'00', ?, 'food', 'Quảng Ninh', 't', 't') RETURNING id
                 """, [.integer(producer)]) { $0.int64(0) } ?? 0
-            try db.execute("""
-                INSERT INTO certificates (id, number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
-                                          renewed_by_id, created_at, updated_at)
-                VALUES (7, '55/QĐ-UBND/QN-1', ?1, 3, 'province', 'QĐ 148/QĐ-TTg', '2021-06-10', '2024-06-10', 8,
-                        '2021-06-10T02:00:00Z', '2021-06-10T02:00:00Z'),
-                       (8, '312/QĐ-UBND/QN-1', ?1, 4, 'province', 'QĐ 148/QĐ-TTg', '2024-06-10', '2027-06-10', NULL,
-                        '2024-06-10T02:00:00Z', '2024-06-10T02:00:00Z');
-                UPDATE certificates SET previous_id = 7 WHERE id = 8;
-                UPDATE products SET current_certificate_id = 8 WHERE id = ?1;
-                """.replacingOccurrences(of: "?1", with: String(product)))
+            func certificate(_ id: Int64, _ number: String, decidedOn: String, renewedBy: Int64?, audited: Bool) throws {
+                try db.run("""
+                    INSERT INTO certificates (id, number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
+                                              renewed_by_id, created_at, updated_at)
+                    VALUES (?, ?, ?, 4, 'province', 'QĐ 148/QĐ-TTg', ?, '2027-06-10', ?, '2021-06-10T02:00:00Z',
+                            '2021-06-10T02:00:00Z')
+                    """, [.integer(id), .text(number), .integer(product), .text(decidedOn), SQLiteValue(renewedBy)])
+                if audited {
+                    try AuditLog.record(db, actor: .system, entity: .certificate, entityID: id, action: "create",
+                                        changes: JSONObject([("number", .string(number))]), at: testNow)
+                }
+            }
+            // Issued in Bình Liêu; then the producer moved (a commune merged in 2025); then renewed.
+            try certificate(7, "55/QĐ-UBND/QN-1", decidedOn: "2021-06-10", renewedBy: nil, audited: true)
+            _ = try ProducerStore.replace(db, id: producer, with: ProducerFields(name: "HTX Miến dong", kind: .cooperative,
+                                                                                commune: "Xã Bình Liêu", district: nil),
+                                          ifVersion: nil, actor: .system, now: testNow)
+            try certificate(8, "312/QĐ-UBND/QN-1", decidedOn: "2024-06-10", renewedBy: nil, audited: true)
+            // One the log does not know (written by hand): the producer's place of today.
+            try certificate(9, "9/QĐ-UBND/QN-1", decidedOn: "2024-06-11", renewedBy: nil, audited: false)
+            try db.run("UPDATE certificates SET previous_id = 7 WHERE id = 8")
+            try db.run("UPDATE certificates SET renewed_by_id = 8 WHERE id = 7")
+            try db.run("UPDATE products SET current_certificate_id = 8 WHERE id = ?", [.integer(product)])
             return product
         }
         try database.migrate(Schema.migrator)
-        let (first, second) = try database.read { db in
-            (try CertificateStore.get(db, id: 7), try CertificateStore.get(db, id: 8))
+        let (first, second, third) = try database.read { db in
+            (try CertificateStore.get(db, id: 7), try CertificateStore.get(db, id: 8), try CertificateStore.get(db, id: 9))
         }
         #expect(first?.place == IssuedPlace(district: "Bình Liêu", commune: "Đồng Văn"))
+        #expect(second?.place == IssuedPlace(district: nil, commune: "Xã Bình Liêu"))
+        #expect(third?.place == IssuedPlace(district: nil, commune: "Xã Bình Liêu"))
         #expect(first?.renewedByID == 8 && second?.previousID == 7 && second?.productID == product)
         let (current, broken) = try database.read { db in
             (try db.first("SELECT current_certificate_id FROM products WHERE id = ?", [.integer(product)]) { $0.int64(0) },

@@ -5,9 +5,10 @@ extension Schema {
     /// place, so the table is copied: `Migrator.register(rebuildsTables:)`):
     ///
     /// - A certificate keeps the producer's place as issued (DOMAIN.md "Places"), and reports count
-    ///   certified products by it. Certificates issued before take the producer's place as it
-    ///   stands now: the place they were issued at was not recorded, and today's is the best
-    ///   knowledge there is.
+    ///   certified products by it. For certificates issued before, the place is read back from the
+    ///   audit log, which holds every producer write in order: the producer's last recorded
+    ///   district (and commune) before the certificate's own creation entry. Without those entries
+    ///   (a database written by hand), the producer's place of today is the best there is.
     /// - A certificate number ("decision number/product code") is unique per product and decision
     ///   day, not for ever: decision numbers restart every year ("2987/QĐ-UBND" of 2023 and of
     ///   2026 are two decisions), so a product re-recognised under a number it had before was
@@ -44,7 +45,7 @@ extension Schema {
             SELECT c.id, c.number, c.product_id, c.result_id, c.stars, c.council_level, c.legal_basis, c.decided_on,
                    c.expires_on, c.previous_id, c.renewed_by_id, c.revoked_on, c.revocation_reason,
                    c.revocation_note, c.status_recorded, c.created_at, c.updated_at, c.version,
-                   pr.district, pr.commune
+                   \(placeAsIssued("district")), \(placeAsIssued("commune"))
             FROM certificates c LEFT JOIN products p ON p.id = c.product_id LEFT JOIN producers pr ON pr.id = p.producer_id;
         DROP TABLE certificates;
         ALTER TABLE certificates_0017 RENAME TO certificates;
@@ -53,5 +54,27 @@ extension Schema {
         CREATE INDEX certificates_by_stars ON certificates(stars, expires_on);
         CREATE UNIQUE INDEX certificates_one_per_decision ON certificates(product_id, number, decided_on);
         """)
+    }
+
+    /// SQL for the producer's `field` when certificate `c` was issued, from the audit log: the
+    /// value a `create` recorded, or the `to` of an `update` that changed it, whichever came last
+    /// before the certificate's `create` entry; the producer's value today when the log has none.
+    private static func placeAsIssued(_ field: String) -> String {
+        let issued = """
+            (SELECT ca.id FROM audit_log ca WHERE ca.entity = 'certificate' AND ca.entity_id = CAST(c.id AS TEXT)
+             AND ca.action = 'create')
+            """
+        let entries = """
+            FROM audit_log pa WHERE pa.entity = 'producer' AND pa.entity_id = CAST(p.producer_id AS TEXT)
+             AND pa.id < \(issued)
+             AND (pa.action = 'create' OR (pa.action = 'update' AND json_type(pa.changes, '$.\(field)') = 'object'))
+            """
+        return """
+            CASE WHEN EXISTS (SELECT 1 \(entries)) THEN
+                (SELECT CASE pa.action WHEN 'create' THEN json_extract(pa.changes, '$.\(field)')
+                                       ELSE json_extract(pa.changes, '$.\(field).to') END
+                 \(entries) ORDER BY pa.id DESC LIMIT 1)
+            ELSE pr.\(field) END
+            """
     }
 }
