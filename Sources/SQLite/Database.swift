@@ -127,9 +127,17 @@ public final class Database: Sendable {
         try submit(.exclusive, body)
     }
 
-    /// Applies pending migrations (serialised on the writer).
+    /// Applies pending migrations (serialised on the writer), then brings every reader's copy
+    /// of the schema up to date.
+    ///
+    /// Why: the readers were opened, and read the schema, before the migrations ran. A statement
+    /// naming a table the stale copy lacks fails to prepare with "no such table", and SQLite
+    /// re-reads the schema then only if it can open a read transaction at that instant; once,
+    /// under a loaded test run, it could not, and the first read after start-up failed. Stepping a
+    /// statement re-reads a changed schema under the busy timeout instead.
     public func migrate(_ migrator: Migrator) throws {
         try exclusive { try migrator.migrate($0) }
+        try readers.withEveryConnection { _ = try $0.scalarInt("SELECT count(*) FROM sqlite_schema") }
     }
 
     /// Online backup to a new file (sqlite3_backup_* from a reader), safe while serving.

@@ -43,6 +43,17 @@ final class ReaderPool: @unchecked Sendable {
         if closed { monitor.broadcast() } else { monitor.signal() }
     }
 
+    /// Runs `body` on every connection of the pool in turn, waiting until all are idle.
+    func withEveryConnection(_ body: (Connection) throws -> Void) throws {
+        let connections = try monitor.wait(until: { $0.closed || $0.idle.count == self.total }) { state in
+            guard !state.closed else { throw SQLiteError.misuse("database is closed") }
+            defer { state.idle = [] }
+            return state.idle
+        }
+        defer { for connection in connections { checkIn(connection) } }
+        for connection in connections { try body(connection) }
+    }
+
     /// Refuses new reads, waits for reads in flight, then closes every connection.
     func close() {
         monitor.withLock { $0.closed = true }
