@@ -23,14 +23,22 @@ public struct RouteDoc: Sendable {
     public var isList = false
     public var successStatus = 200
     public var queryParameters: [String] = []
+    /// The values a query parameter takes on this route when they depend on the resource
+    /// (`kind`, `status`, `sort`, `table`…); other parameters' schemas follow from their names.
+    public var queryValues: [String: [String]] = [:]
     /// Whether the response can also be `text/csv`.
     public var csv = false
     /// Answers besides the success status and problems (a resolver's linkset beside its redirect).
     public var otherResponses: [DocResponse] = []
+    /// The body's media type when it is not JSON (a CSV import); its schema is then a string.
+    public var requestMediaType: String?
+    /// A write refused with 428 without `If-Match` (compare-and-set), rather than merely guarded by it.
+    public var ifMatchRequired = false
 
     public init(_ summary: String, tag: String, request: String? = nil, response: String? = nil,
-                isList: Bool = false, status: Int = 200, query: [String] = [], csv: Bool = false,
-                also otherResponses: [DocResponse] = []) {
+                isList: Bool = false, status: Int = 200, query: [String] = [], values: [String: [String]] = [:],
+                csv: Bool = false, also otherResponses: [DocResponse] = [], requestMediaType: String? = nil,
+                ifMatchRequired: Bool = false) {
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
@@ -38,8 +46,18 @@ public struct RouteDoc: Sendable {
         self.isList = isList
         self.successStatus = status
         self.queryParameters = query
+        self.queryValues = values
         self.csv = csv
         self.otherResponses = otherResponses
+        self.requestMediaType = requestMediaType
+        self.ifMatchRequired = ifMatchRequired
+    }
+}
+
+extension RouteDoc {
+    /// The raw values of `type`, for `values:`.
+    public static func cases<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> [String] where E.RawValue == String {
+        type.allCases.map(\.rawValue)
     }
 }
 

@@ -64,14 +64,20 @@ public enum OpenAPIDocument {
         }
         parameters += doc.queryParameters.map { name in
             .object(JSONObject([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)),
-                                ("schema", Schemas.type(name == "limit" ? "integer" : "string"))]))
+                                ("schema", QueryParameterSchemas.schema(name, values: doc.queryValues[name]))]))
         }
+        parameters += headerParameters(route)
         if !parameters.isEmpty { op["parameters"] = .array(parameters) }
         if case .roles(let roles) = route.access {
             op["security"] = .array([.object(JSONObject([("bearer", .array([]))]))])
             op["x-roles"] = .array(roles.map(\.rawValue).sorted().map(JSONValue.string))
         }
-        if let request = doc.requestSchema {
+        if let mediaType = doc.requestMediaType {
+            op["requestBody"] = .object(JSONObject([
+                ("required", .bool(true)),
+                ("content", .object(JSONObject([(mediaType, .object(JSONObject([("schema", Schemas.type("string"))])))]))),
+            ]))
+        } else if let request = doc.requestSchema {
             let types = route.method == .patch ? ["application/merge-patch+json", "application/json"] : ["application/json"]
             op["requestBody"] = .object(JSONObject([
                 ("required", .bool(true)),
@@ -98,9 +104,40 @@ public enum OpenAPIDocument {
                 ("content", .object(JSONObject([(other.mediaType, .object(JSONObject([("schema", ref(other.schema))])))]))),
             ]))
         }
+        if isItemRead(route) {
+            responses["304"] = .object(JSONObject([("description", .string("Not modified: If-None-Match names the current version"))]))
+        }
         responses["default"] = .object(problem)
         op["responses"] = .object(responses)
         return op
+    }
+
+    /// A GET of one item by its id: answered with its ETag, and 304 to a matching If-None-Match.
+    static func isItemRead(_ route: Route) -> Bool {
+        route.method == .get && !route.doc.isList && route.doc.responseSchema != nil && route.pattern.hasSuffix("}")
+            && !route.pattern.hasSuffix("...}")
+    }
+
+    /// The request headers API.md gives meaning to, on the methods that read them.
+    static func headerParameters(_ route: Route) -> [JSONValue] {
+        func header(_ name: String, required: Bool = false, _ description: String) -> JSONValue {
+            .object(JSONObject([("name", .string(name)), ("in", .string("header")), ("required", .bool(required)),
+                                ("schema", Schemas.type("string")), ("description", .string(description))]))
+        }
+        switch route.method {
+        case .post:
+            return [header("Idempotency-Key", "Up to 255 visible ASCII characters; a retry with the same key and body "
+                           + "is answered as the first time, for 24 hours")]
+        case .put, .patch, .delete:
+            let tags = "Weak ETags (W/\"version\"), comma-separated, or *"
+            return [header("If-Match", required: route.doc.ifMatchRequired,
+                           route.doc.ifMatchRequired ? "Required (428 without): \(tags)" : "\(tags); 412 when none is current"),
+                    header("If-None-Match", "\(tags); 412 when one is current")]
+        case .get where isItemRead(route):
+            return [header("If-None-Match", "Weak ETags (W/\"version\"), comma-separated, or *; 304 when one is current")]
+        default:
+            return []
+        }
     }
 
     /// Keys a client made itself that appear in paths, by parameter name: not server ids.

@@ -12,7 +12,8 @@ public struct AuditRoutes: RouteCollection {
         [
             Route(.get, "/api/v1/audit", access: .officers,
                   doc: RouteDoc("Audit entries, newest first", tag: "audit", response: "AuditEntry", isList: true,
-                                query: Self.parameters.sorted(), csv: true), handler: list),
+                                query: Self.parameters.sorted(),
+                                values: ["entity": RouteDoc.cases(AuditEntity.self)], csv: true), handler: list),
         ]
     }
 

@@ -16,7 +16,8 @@ public struct CertificateRoutes: RouteCollection {
         [
             Route(.get, "/api/v1/certificates", access: .anyone,
                   doc: RouteDoc("List certificates (status computed for today, e.g. ?status=expiring)", tag: "certificates",
-                                response: "Certificate", isList: true, query: Self.listParameters.sorted(), csv: true),
+                                response: "Certificate", isList: true, query: Self.listParameters.sorted(),
+                                values: ["status": RouteDoc.cases(CertificateStatus.self), "sort": RouteDoc.cases(CertificateSort.self)], csv: true),
                   handler: list),
             Route(.get, "/api/v1/certificates/{id}", access: .anyone,
                   doc: RouteDoc("One certificate", tag: "certificates", response: "Certificate"), handler: get),
@@ -25,7 +26,8 @@ public struct CertificateRoutes: RouteCollection {
                                 response: "Certificate"), handler: revoke),
             Route(.get, "/api/v1/products/{id}/certificates", access: .anyone,
                   doc: RouteDoc("A product's certificate history, newest first", tag: "certificates",
-                                response: "Certificate", isList: true, query: Self.historyParameters.sorted(), csv: true),
+                                response: "Certificate", isList: true, query: Self.historyParameters.sorted(),
+                                values: ["status": RouteDoc.cases(CertificateStatus.self)], csv: true),
                   handler: history),
         ]
     }

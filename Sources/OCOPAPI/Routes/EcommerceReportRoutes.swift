@@ -17,7 +17,8 @@ public struct EcommerceReportRoutes: RouteCollection {
                       products with an active listing, all certified products, the share, and the share of those \
                       listings accepting non-cash payment; certified products listed nowhere (limit= of them in JSON, \
                       all in CSV). CSV (Accept: text/csv or .csv) returns one table, chosen with table=
-                      """, tag: "reports", response: "EcommerceReport", query: Self.parameters.sorted(), csv: true),
+                      """, tag: "reports", response: "EcommerceReport", query: Self.parameters.sorted(),
+                                values: ["table": RouteDoc.cases(EcommerceReportTable.self)], csv: true),
                   handler: report),
         ]
     }

@@ -13,7 +13,8 @@ public struct EvaluationResultRoutes: RouteCollection {
         [
             Route(.get, "/api/v1/evaluation-rounds/{id}/results", access: .officers,
                   doc: RouteDoc("A round's evaluation results", tag: "evaluation", response: "EvaluationResult",
-                                isList: true, query: Self.listParameters.sorted(), csv: true), handler: list),
+                                isList: true, query: Self.listParameters.sorted(),
+                                values: ["outcome": RouteDoc.cases(EvaluationOutcome.self)], csv: true), handler: list),
             Route(.post, "/api/v1/evaluation-rounds/{id}/results", access: .officers,
                   doc: RouteDoc("Record a product's scores; the server computes average, stars and outcome",
                                 tag: "evaluation", request: "EvaluationResultInput", response: "EvaluationResult",

@@ -13,7 +13,8 @@ public struct EvaluationRoundRoutes: RouteCollection {
         [
             Route(.get, "/api/v1/evaluation-rounds", access: .officers,
                   doc: RouteDoc("List evaluation rounds", tag: "evaluation", response: "EvaluationRound", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["council_level": RouteDoc.cases(CouncilLevel.self), "sheet_version": RouteDoc.cases(ScoreSheetVersion.self), "sort": RouteDoc.cases(EvaluationRoundSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/evaluation-rounds", access: .officers,
                   doc: RouteDoc("Create an evaluation round (council session)", tag: "evaluation",
                                 request: "EvaluationRoundInput", response: "EvaluationRound", status: 201), handler: create),

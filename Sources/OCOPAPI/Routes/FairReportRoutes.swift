@@ -18,7 +18,8 @@ public struct FairReportRoutes: RouteCollection {
                       period by kind, visitors, takings on the period's days (exact đồng), local booths' takings and \
                       their share, each fair's figures, top producers and products by takings. CSV (Accept: text/csv \
                       or .csv) returns one table, chosen with table=
-                      """, tag: "reports", response: "FairReport", query: Self.parameters.sorted(), csv: true),
+                      """, tag: "reports", response: "FairReport", query: Self.parameters.sorted(),
+                                values: ["table": RouteDoc.cases(FairReportTable.self)], csv: true),
                   handler: report),
         ]
     }

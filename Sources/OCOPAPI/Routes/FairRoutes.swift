@@ -17,7 +17,8 @@ public struct FairRoutes: RouteCollection {
         return [
             Route(.get, "/api/v1/fairs", access: .anyone,
                   doc: RouteDoc("List fairs (from/to: fairs with a day in the range; status for today)", tag: tag,
-                                response: "Fair", isList: true, query: Self.listParameters.sorted(), csv: true),
+                                response: "Fair", isList: true, query: Self.listParameters.sorted(),
+                                values: ["kind": RouteDoc.cases(FairKind.self), "status": RouteDoc.cases(FairStatus.self), "sort": RouteDoc.cases(FairSort.self)], csv: true),
                   handler: list),
             Route(.post, "/api/v1/fairs", access: .officers,
                   doc: RouteDoc("Register a fair", tag: tag, request: "FairInput", response: "Fair", status: 201),

@@ -32,7 +32,8 @@ public struct InventoryRoutes: RouteCollection {
                                 response: "InventoryLevel"), handler: get),
             Route(.put, base + "/{product_id}", access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("Set a level by a physical count at server time; If-Match is required (compare-and-set)",
-                                tag: tag, request: "InventoryLevelInput", response: "InventoryLevel"), handler: put),
+                                tag: tag, request: "InventoryLevelInput", response: "InventoryLevel", ifMatchRequired: true),
+                  handler: put),
         ]
     }
 

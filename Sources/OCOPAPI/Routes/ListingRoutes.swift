@@ -17,7 +17,8 @@ public struct ListingRoutes: RouteCollection {
         return [
             Route(.get, "/api/v1/listings", access: .anyone,
                   doc: RouteDoc("List listings", tag: tag, response: "Listing", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["status": RouteDoc.cases(ListingStatus.self)], csv: true), handler: list),
             Route(.post, "/api/v1/listings", access: .officers,
                   doc: RouteDoc("List a product on a platform", tag: tag, request: "ListingInput", response: "Listing",
                                 status: 201), handler: create),

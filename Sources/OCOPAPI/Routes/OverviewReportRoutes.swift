@@ -19,7 +19,8 @@ public struct OverviewReportRoutes: RouteCollection {
                       so far (1 January..as_of); e-commerce coverage per platform; point-of-sale sales of the 30 days \
                       ending on as_of. CSV (Accept: text/csv or .csv) returns one table, chosen with table= \
                       (headline, stars, groups, producers, expiring (all of them), platforms)
-                      """, tag: "reports", response: "OverviewReport", query: Self.parameters.sorted(), csv: true),
+                      """, tag: "reports", response: "OverviewReport", query: Self.parameters.sorted(),
+                                values: ["table": RouteDoc.cases(OverviewReportTable.self)], csv: true),
                   handler: report),
         ]
     }

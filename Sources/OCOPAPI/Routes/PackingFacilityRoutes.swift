@@ -15,7 +15,8 @@ public struct PackingFacilityRoutes: RouteCollection {
         return [
             Route(.get, "/api/v1/packing-facilities", access: .anyone,
                   doc: RouteDoc("List packing facilities", tag: tag, response: "PackingFacility", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["market": RouteDoc.cases(MarketScope.self), "sort": RouteDoc.cases(CodeSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/packing-facilities", access: .officers,
                   doc: RouteDoc("Register a packing facility", tag: tag, request: "PackingFacilityInput",
                                 response: "PackingFacility", status: 201), handler: PackingFacilityRepresentation.create),

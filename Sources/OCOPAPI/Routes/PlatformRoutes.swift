@@ -14,7 +14,8 @@ public struct PlatformRoutes: RouteCollection {
         return [
             Route(.get, "/api/v1/platforms", access: .anyone,
                   doc: RouteDoc("List platforms", tag: tag, response: "Platform", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["kind": RouteDoc.cases(PlatformKind.self)], csv: true), handler: list),
             Route(.post, "/api/v1/platforms", access: .officers,
                   doc: RouteDoc("Register a platform", tag: tag, request: "PlatformInput", response: "Platform", status: 201),
                   handler: PlatformRepresentation.create),

@@ -15,7 +15,8 @@ public struct PointOfSaleRoutes: RouteCollection {
         return [
             Route(.get, "/api/v1/points-of-sale", access: .anyone,
                   doc: RouteDoc("List points of sale", tag: tag, response: "PointOfSale", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["kind": RouteDoc.cases(PointOfSaleKind.self), "sort": RouteDoc.cases(CodeSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/points-of-sale", access: .officers,
                   doc: RouteDoc("Register a point of sale", tag: tag, request: "PointOfSaleInput",
                                 response: "PointOfSale", status: 201), handler: PointOfSaleRepresentation.create),

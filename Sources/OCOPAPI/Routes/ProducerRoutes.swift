@@ -12,7 +12,8 @@ public struct ProducerRoutes: RouteCollection {
         [
             Route(.get, "/api/v1/producers", access: .anyone, cacheable: true,
                   doc: RouteDoc("List producers", tag: "producers", response: "Producer", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["kind": RouteDoc.cases(ProducerKind.self), "sort": RouteDoc.cases(ProducerSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/producers", access: .officers,
                   doc: RouteDoc("Register a producer", tag: "producers", request: "ProducerInput",
                                 response: "Producer", status: 201), handler: create),

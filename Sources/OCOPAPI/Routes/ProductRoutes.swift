@@ -21,7 +21,8 @@ public struct ProductRoutes: RouteCollection {
                                 response: "ProductGroup", isList: true, query: ["cursor", "limit"]), handler: groups),
             Route(.get, "/api/v1/products", access: .anyone, cacheable: true,
                   doc: RouteDoc("List products", tag: "products", response: "Product", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["status": RouteDoc.cases(ProductStatus.self), "sort": RouteDoc.cases(ProductSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/products", access: .officers,
                   doc: RouteDoc("Register a product", tag: "products", request: "ProductInput",
                                 response: "Product", status: 201), handler: ProductRepresentation.create),
@@ -29,7 +30,7 @@ public struct ProductRoutes: RouteCollection {
                   doc: RouteDoc("Import products from a text/csv body (UTF-8, header row of field names: "
                                 + ProductImport.columns.joined(separator: ",") + "), all or nothing; max "
                                 + "\(ProductImport.maximumRows) rows", tag: "products",
-                                response: "ProductImportResult", status: 201), handler: importCSV),
+                                response: "ProductImportResult", status: 201, requestMediaType: "text/csv"), handler: importCSV),
             Route(.get, "/api/v1/products/{id}", access: .anyone,
                   doc: RouteDoc("One product", tag: "products", response: "Product"), handler: ProductRepresentation.get),
             Route(.put, "/api/v1/products/{id}", access: .officers,

@@ -15,7 +15,8 @@ public struct RawMaterialAreaRoutes: RouteCollection {
         return [
             Route(.get, "/api/v1/raw-material-areas", access: .anyone,
                   doc: RouteDoc("List raw-material areas", tag: tag, response: "RawMaterialArea", isList: true,
-                                query: Self.listParameters.sorted(), csv: true), handler: list),
+                                query: Self.listParameters.sorted(),
+                                values: ["kind": RouteDoc.cases(AreaKind.self), "market": RouteDoc.cases(MarketScope.self), "scheme": RouteDoc.cases(CertificationScheme.self), "sort": RouteDoc.cases(CodeSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/raw-material-areas", access: .officers,
                   doc: RouteDoc("Register a raw-material area", tag: tag, request: "RawMaterialAreaInput",
                                 response: "RawMaterialArea", status: 201), handler: RawMaterialAreaRepresentation.create),

@@ -17,7 +17,8 @@ public struct ReportRoutes: RouteCollection {
                       district, commune and producer kind; certificates expiring within within_days; certificates expired \
                       in from..to and how many re-entered evaluation; certified raw-material areas by scheme. \
                       CSV (Accept: text/csv or .csv) returns one table, chosen with table=
-                      """, tag: "reports", response: "ProductReport", query: Self.productParameters.sorted(), csv: true),
+                      """, tag: "reports", response: "ProductReport", query: Self.productParameters.sorted(),
+                                values: ["table": RouteDoc.cases(ReportTable.self)], csv: true),
                   handler: products),
         ]
     }

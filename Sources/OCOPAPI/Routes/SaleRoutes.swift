@@ -16,10 +16,14 @@ public struct SaleRoutes: RouteCollection {
         return [
             Route(.post, base, access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("Record a sale and move its stock (a retry of the same sale_id is answered 200, replayed)",
-                                tag: tag, request: "SaleInput", response: "Sale", status: 201), handler: create),
+                                tag: tag, request: "SaleInput", response: "Sale", status: 201,
+                                also: [DocResponse(200, "The same sale sent again (same sale_id and content): the sale "
+                                                   + "as recorded, with Idempotent-Replayed: true", schema: "Sale")]),
+                  handler: create),
             Route(.get, base, access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("Sales, newest first; from/to are calendar days in Asia/Ho_Chi_Minh, inclusive", tag: tag,
-                                response: "Sale", isList: true, query: Self.listParameters.sorted(), csv: true), handler: list),
+                                response: "Sale", isList: true, query: Self.listParameters.sorted(),
+                                values: ["payment": RouteDoc.cases(PaymentMethod.self)], csv: true), handler: list),
             Route(.get, base + "/{sale_id}", access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("One sale by its device sale_id (a UUID)", tag: tag, response: "Sale"), handler: get),
         ]

@@ -20,7 +20,8 @@ public struct SalesReportRoutes: RouteCollection {
                       Sales from..to (calendar days in Asia/Ho_Chi_Minh, inclusive; default the 30 days up to today, at most 366): \
                       revenue_vnd, units, sales, non-cash revenue and share, in total and per group_by (point_of_sale by default, \
                       product, day or payment). CSV returns the groups. A pos token sees its own point of sale only
-                      """, tag: "reports", response: "SalesReport", query: Self.parameters.sorted(), csv: true),
+                      """, tag: "reports", response: "SalesReport", query: Self.parameters.sorted(),
+                                values: ["group_by": RouteDoc.cases(SalesGrouping.self)], csv: true),
                   handler: report),
         ]
     }

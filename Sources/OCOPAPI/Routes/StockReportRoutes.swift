@@ -19,7 +19,8 @@ public struct StockReportRoutes: RouteCollection {
                   doc: RouteDoc("""
                       Products out of stock (level 0) or low (1 up to the product's low_stock_threshold) per point of sale, \
                       among the products each point has stocked; by point of sale, then product. A pos token sees its own point only
-                      """, tag: "reports", response: "StockAlert", isList: true, query: Self.reportParameters.sorted(), csv: true),
+                      """, tag: "reports", response: "StockAlert", isList: true, query: Self.reportParameters.sorted(),
+                                values: ["status": RouteDoc.cases(StockStatus.self)], csv: true),
                   handler: report),
             Route(.get, "/api/v1/products/{id}/low-stock-threshold", access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("The product's low-stock threshold (the default, version 0, until an officer sets one)",
