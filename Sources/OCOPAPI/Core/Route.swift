@@ -34,11 +34,15 @@ public struct RouteDoc: Sendable {
     public var requestMediaType: String?
     /// A write refused with 428 without `If-Match` (compare-and-set), rather than merely guarded by it.
     public var ifMatchRequired = false
+    /// A catch-all that only answers what the documented routes beside it refuse (a 400 for a
+    /// malformed path). Left out of the document: its template would repeat a documented one's,
+    /// which OpenAPI forbids, and it adds no operation a client would call.
+    public var isFallback = false
 
     public init(_ summary: String, tag: String, request: String? = nil, response: String? = nil,
                 isList: Bool = false, status: Int = 200, query: [String] = [], values: [String: [String]] = [:],
                 csv: Bool = false, also otherResponses: [DocResponse] = [], requestMediaType: String? = nil,
-                ifMatchRequired: Bool = false) {
+                ifMatchRequired: Bool = false, fallback: Bool = false) {
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
@@ -51,6 +55,7 @@ public struct RouteDoc: Sendable {
         self.otherResponses = otherResponses
         self.requestMediaType = requestMediaType
         self.ifMatchRequired = ifMatchRequired
+        self.isFallback = fallback
     }
 }
 

@@ -4,7 +4,7 @@ import JSON
 public enum OpenAPIDocument {
     public static func build(routes: [Route], version: String) -> JSONValue {
         var paths = JSONObject()
-        for route in routes {
+        for route in routes where !route.doc.isFallback {
             let path = documentedPath(route.pattern)
             var item = paths[path]?.objectValue ?? JSONObject()
             item[route.method.rawValue.lowercased()] = .object(operation(route))
@@ -85,7 +85,11 @@ public enum OpenAPIDocument {
             ]))
         }
         var success = JSONObject([("description", .string(doc.summary))])
-        if let response = doc.responseSchema {
+        if doc.successStatus >= 400 {
+            // A route whose answer is a refusal (a malformed Digital Link) answers with a problem.
+            success["content"] = .object(JSONObject([("application/problem+json",
+                                                      .object(JSONObject([("schema", ref("Problem"))])))]))
+        } else if let response = doc.responseSchema {
             let schema: JSONValue = doc.isList
                 ? Schemas.object([("items", .object(JSONObject([("type", .string("array")), ("items", ref(response))]))),
                                   ("next_cursor", Schemas.type("string", nullable: true))], required: ["items", "next_cursor"])

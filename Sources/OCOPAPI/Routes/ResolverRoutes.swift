@@ -51,7 +51,7 @@ public struct ResolverRoutes: RouteCollection {
                   handler: digitalLink),
             Route(.get, "/01/{path...}", access: .anyone,
                   doc: RouteDoc("A path with no GTIN after /01/ (/01/, /01//10/x) is a malformed Digital Link: 400",
-                                tag: tag, status: 400),
+                                tag: tag, status: 400, fallback: true),
                   handler: digitalLink),
             Route(.get, "/t/{code}", access: .anyone,
                   doc: doc("A product by its code, e.g. /t/QN-TP-0001 (a / in a code is sent as %2F)"), handler: code),
