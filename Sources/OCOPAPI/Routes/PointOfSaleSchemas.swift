@@ -2,8 +2,9 @@ import JSON
 
 /// JSON Schemas of the points-of-sale, inventory and sales bodies (issue #4).
 extension Schemas {
-    static func listOf(_ items: JSONValue, description: String? = nil, maxItems: Int64? = nil) -> JSONValue {
+    static func listOf(_ items: JSONValue, description: String? = nil, minItems: Int64? = nil, maxItems: Int64? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [("type", .string("array")), ("items", items)]
+        if let minItems { members.append(("minItems", .number(JSONNumber(minItems)))) }
         if let maxItems { members.append(("maxItems", .number(JSONNumber(maxItems)))) }
         if let description { members.append(("description", .string(description))) }
         return .object(JSONObject(members))
@@ -68,7 +69,7 @@ extension Schemas {
                                    required: ["id", "code", "name", "kind", "compliant", "channels"])),
             ("PointOfSaleInput", object(pointOfSaleFields, required: ["code", "name", "kind"])),
             ("PointOfSalePatch", object(pointOfSaleFields)),
-            ("InventoryBatchInput", object([("changes", listOf(inventoryChange, maxItems: 1000))], required: ["changes"])),
+            ("InventoryBatchInput", object([("changes", listOf(inventoryChange, minItems: 1, maxItems: 1000))], required: ["changes"])),
             ("InventoryBatchResult", object([
                 ("point_of_sale_id", type("integer")),
                 ("applied", type("integer")), ("duplicates", type("integer")),
@@ -87,7 +88,7 @@ extension Schemas {
                 ("next_cursor", type("string", description: "Always present: pass it as ?after= next time, even when items is empty")),
                 ("has_more", type("boolean", description: "More entries are waiting: read again at once")),
             ], required: ["items", "next_cursor", "has_more"])),
-            ("SaleInput", object(saleFields + [("lines", listOf(saleLineInput, maxItems: 200))],
+            ("SaleInput", object(saleFields + [("lines", listOf(saleLineInput, minItems: 1, maxItems: 200))],
                                  required: ["sale_id", "sold_at", "lines", "payment"])),
             ("Sale", object([("id", type("integer")), ("point_of_sale_id", type("integer"))] + saleFields + [
                 ("sold_on", type("string", format: "date", description: "Calendar day of sold_at in Asia/Ho_Chi_Minh")),
