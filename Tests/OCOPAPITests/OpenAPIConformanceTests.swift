@@ -99,4 +99,25 @@ import Testing
         }
         #expect(checked.count >= 15, "\(checked)")
     }
+
+    /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
+    /// server: one form passes, both forms at once are refused.
+    @Test func crossFieldRulesAreInTheSchemas() throws {
+        let schemas = try #require(document["components"]?["schemas"])
+        let boothForms = schemas["BoothInput"]?["oneOf"]?.arrayValue?.compactMap { $0["required"]?.arrayValue?.compactMap(\.stringValue) }
+        #expect(boothForms == [["producer_id"], ["exhibitor_name", "province"]])
+        let changeForms = schemas["InventoryBatchInput"]?["properties"]?["changes"]?["items"]?["oneOf"]?.arrayValue?
+            .compactMap { $0["required"]?.arrayValue?.compactMap(\.stringValue) }
+        #expect(changeForms == [["count"], ["adjust", "reason"]])
+        #expect(schemas["TokenInput"]?["allOf"]?.arrayValue?.count == 2)
+
+        let booths = "/api/v1/fairs/1/booths"
+        let producer = try #require(try client.request("POST", "/api/v1/producers", headers: [admin],
+                                                       body: #"{"name":"HTX Thử Gian hàng","kind":"cooperative"}"#).json["id"]?.int64Value)
+        #expect(try client.request("POST", booths, headers: [admin], body: #"{"producer_id":\#(producer)}"#).status == 201)
+        #expect(try client.request("POST", booths, headers: [admin], body: #"{"exhibitor_name":"HTX Chè Tân Cương","province":"Thái Nguyên"}"#).status == 201)
+        #expect(try client.request("POST", booths, headers: [admin],
+                                   body: #"{"producer_id":\#(producer),"exhibitor_name":"X","province":"Y"}"#).status == 422)
+        #expect(try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy","role":"pos"}"#).status == 422)
+    }
 }

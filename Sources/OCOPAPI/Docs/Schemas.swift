@@ -11,6 +11,38 @@ enum Schemas {
         return .object(JSONObject(members))
     }
 
+    /// `schema` (an object schema) that also holds exactly one of `forms`: each form's fields are
+    /// required, and none of the other forms' fields may be given (JSON Schema `oneOf`).
+    static func oneOfForms(_ schema: JSONValue, _ forms: [[String]]) -> JSONValue {
+        guard var members = schema.objectValue else { return schema }
+        let alternatives = forms.enumerated().map { index, fields -> JSONValue in
+            let others = forms.enumerated().filter { $0.offset != index }.flatMap(\.element).filter { !fields.contains($0) }
+            var form: [(key: String, value: JSONValue)] = [("required", .array(fields.map(JSONValue.string)))]
+            if !others.isEmpty {
+                form.append(("not", .object(JSONObject([("anyOf", .array(others.map {
+                    .object(JSONObject([("required", .array([.string($0)]))]))
+                }))]))))
+            }
+            return .object(JSONObject(form))
+        }
+        members["oneOf"] = .array(alternatives)
+        return .object(members)
+    }
+
+    /// A `pos` token names its point of sale and a `booth` token its booth; no other role names either.
+    static func tokenBindings(_ schema: JSONValue) -> JSONValue {
+        guard var members = schema.objectValue else { return schema }
+        func binding(_ role: String, _ field: String) -> JSONValue {
+            .object(JSONObject([
+                ("if", .object(JSONObject([("properties", .object(JSONObject([("role", .object(JSONObject([("const", .string(role))])))])))]))),
+                ("then", .object(JSONObject([("required", .array([.string(field)]))]))),
+                ("else", .object(JSONObject([("not", .object(JSONObject([("required", .array([.string(field)]))])))]))),
+            ]))
+        }
+        members["allOf"] = .array([binding("pos", "point_of_sale_id"), binding("booth", "fair_booth_id")])
+        return .object(members)
+    }
+
     static func type(_ name: String, nullable: Bool = false, format: String? = nil, enumValues: [String]? = nil,
                      description: String? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
@@ -315,11 +347,11 @@ enum Schemas {
             ("Token", object(tokenFields + serverOwned, required: ["id", "name", "role"])),
             ("NewToken", object(tokenFields + [("token", type("string", description: "The secret, shown only here"))] + serverOwned,
                                 required: ["id", "name", "role", "token"])),
-            ("TokenInput", object([("name", type("string")),
+            ("TokenInput", tokenBindings(object([("name", type("string")),
                                    ("role", type("string", enumValues: Role.allCases.map(\.rawValue))),
                                    ("point_of_sale_id", type("integer", nullable: true, description: "Required for role pos")),
                                    ("fair_booth_id", type("integer", nullable: true, description: "Required for role booth"))],
-                                  required: ["name", "role"])),
+                                  required: ["name", "role"]))),
             ("AuditEntry", object([("id", type("integer")), ("at", type("string", format: "date-time")),
                                    ("token_id", type("integer", nullable: true)), ("entity", type("string")),
                                    ("entity_id", type("integer")), ("action", type("string")),

@@ -83,7 +83,7 @@ extension Schemas {
             ("Booth", object([("id", type("integer")), ("fair_id", type("integer"))] + boothFields
                              + [("is_local", type("boolean", description: "Our producer, or an exhibitor from the home province"))]
                              + serverOwned, required: ["id", "fair_id", "is_local", "product_ids"])),
-            ("BoothInput", object(boothFields)),
+            ("BoothInput", oneOfForms(object(boothFields), [["producer_id"], ["exhibitor_name", "province"]])),
             ("BoothPatch", object(boothFields)),
             ("FairSale", object([("id", type("integer")), ("fair_id", type("integer")), ("booth_id", type("integer"))]
                                 + fairSaleFields + serverOwned, required: ["id", "fair_id", "booth_id", "day", "revenue_vnd", "units"])),

@@ -40,7 +40,7 @@ extension Schemas {
         ("version", type("integer", description: "0 when never stocked here; PUT needs If-Match W/\"version\"")),
     ])
 
-    static let inventoryChange = object([
+    static let inventoryChange = oneOfForms(object([
         ("change_id", uuid),
         ("product_id", type("integer")),
         ("occurred_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; at most 24 h ahead of the server")),
@@ -48,7 +48,7 @@ extension Schemas {
         ("adjust", type("integer", description: "A delta ≠ 0: positive for received/returned/transfer_in, negative for sold/damaged/expired/transfer_out")),
         ("reason", type("string", enumValues: ["received", "sold", "returned", "damaged", "expired", "transfer_in", "transfer_out"],
                         description: "Required with adjust, not allowed with count")),
-    ], required: ["change_id", "product_id", "occurred_at"])
+    ], required: ["change_id", "product_id", "occurred_at"]), [["count"], ["adjust", "reason"]])
 
     static let saleLineInput = object([
         ("product_id", type("integer")), ("quantity", type("integer", description: "> 0")),
