@@ -45,23 +45,25 @@ final class ReaderPool: @unchecked Sendable {
 
     /// Runs `body` on every connection of the pool in turn, waiting until all are idle.
     func withEveryConnection(_ body: (Connection) throws -> Void) throws {
-        let connections = try monitor.wait(until: { $0.closed || $0.idle.count == self.total }) { state in
-            guard !state.closed else { throw SQLiteError.misuse("database is closed") }
+        guard let connections = checkOutAll(stoppingIfClosed: true) else { throw SQLiteError.misuse("database is closed") }
+        defer { for connection in connections { checkIn(connection) } }
+        for connection in connections { try body(connection) }
+    }
+
+    /// Waits until every connection is idle and takes them all; with `stoppingIfClosed`, nil
+    /// instead once the pool is closing.
+    private func checkOutAll(stoppingIfClosed: Bool) -> [Connection]? {
+        monitor.wait(until: { (stoppingIfClosed && $0.closed) || $0.idle.count == self.total }) { state in
+            if stoppingIfClosed, state.closed { return nil }
             defer { state.idle = [] }
             return state.idle
         }
-        defer { for connection in connections { checkIn(connection) } }
-        for connection in connections { try body(connection) }
     }
 
     /// Refuses new reads, waits for reads in flight, then closes every connection.
     func close() {
         monitor.withLock { $0.closed = true }
         monitor.broadcast()
-        let connections = monitor.wait(until: { $0.idle.count == self.total }) { state in
-            defer { state.idle = [] }
-            return state.idle
-        }
-        for connection in connections { connection.close() }
+        for connection in checkOutAll(stoppingIfClosed: false) ?? [] { connection.close() }
     }
 }

@@ -39,28 +39,14 @@ public enum TokenStore {
         var errors: [FieldError] = []
         let trimmedName = name.trimmingWhitespace()
         if trimmedName.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1 to 100 characters")) }
-        if role == .pos && pointOfSaleID == nil {
-            errors.append(FieldError("point_of_sale_id", "is required for role pos"))
+        // A pos token is bound to a registered point of sale (migration 0008), a booth token to a
+        // booth: one bound to nothing could never be used, and would silently gain what is made
+        // later. Ids of both are never reused (migration 0014), so a token of a deleted one grants nothing.
+        errors += try bindingErrors("point_of_sale_id", pointOfSaleID, of: .pos, role: role, missing: "names no registered point of sale") {
+            try PointOfSaleStore.exists(db, id: $0)
         }
-        if role != .pos && pointOfSaleID != nil {
-            errors.append(FieldError("point_of_sale_id", "is only allowed for role pos"))
-        }
-        if let id = pointOfSaleID, id <= 0 { errors.append(FieldError("point_of_sale_id", "must be a positive id")) }
-        // A pos token is bound to a registered point of sale (migration 0008): one bound to
-        // nothing could never be used, and would silently gain a point registered later.
-        if let id = pointOfSaleID, id > 0, role == .pos, try !PointOfSaleStore.exists(db, id: id) {
-            errors.append(FieldError("point_of_sale_id", "names no registered point of sale (\(id))"))
-        }
-        if role == .booth && fairBoothID == nil {
-            errors.append(FieldError("fair_booth_id", "is required for role booth"))
-        }
-        if role != .booth && fairBoothID != nil {
-            errors.append(FieldError("fair_booth_id", "is only allowed for role booth"))
-        }
-        if let id = fairBoothID, id <= 0 { errors.append(FieldError("fair_booth_id", "must be a positive id")) }
-        // Booth ids are never reused (migration 0014), so a token of a deleted booth grants nothing.
-        if let id = fairBoothID, id > 0, role == .booth, try !BoothStore.exists(db, id: id) {
-            errors.append(FieldError("fair_booth_id", "names no booth (\(id))"))
+        errors += try bindingErrors("fair_booth_id", fairBoothID, of: .booth, role: role, missing: "names no booth") {
+            try BoothStore.exists(db, id: $0)
         }
         if secret.utf8.count < minimumSecretLength {
             errors.append(FieldError("token", "must be at least \(minimumSecretLength) characters"))
@@ -85,6 +71,21 @@ public enum TokenStore {
         if let fairBoothID { changes["fair_booth_id"] = .number(JSONNumber(fairBoothID)) }
         try AuditLog.record(db, actor: actor, entity: .token, entityID: id, action: "create", changes: changes, at: now)
         return record
+    }
+
+    /// The rules of a token's binding `field` (`id`) that role `bound` requires and no other role takes.
+    private static func bindingErrors(_ field: String, _ id: Int64?, of bound: Role, role: Role, missing: String,
+                                      exists: (Int64) throws -> Bool) rethrows -> [FieldError] {
+        switch (id, role == bound) {
+        case (nil, true): return [FieldError(field, "is required for role \(bound.rawValue)")]
+        case (nil, false): return []
+        case (let id?, let isBound):
+            var errors: [FieldError] = []
+            if !isBound { errors.append(FieldError(field, "is only allowed for role \(bound.rawValue)")) }
+            if id <= 0 { errors.append(FieldError(field, "must be a positive id")) }
+            if id > 0, isBound, try !exists(id) { errors.append(FieldError(field, "\(missing) (\(id))")) }
+            return errors
+        }
     }
 
     /// The principal a presented secret stands for, or nil if unknown or revoked.
