@@ -354,6 +354,11 @@ import Testing
         #expect(entries[2]["request_id"]?.stringValue?.isEmpty == false)
         // Ids are integers (API.md), the entity's too.
         #expect(entries.allSatisfy { $0["entity_id"] == .number(JSONNumber(id)) })
+        // Every item has created_at, updated_at and version (API.md); an entry never changes.
+        for entry in entries {
+            #expect(entry["created_at"] == entry["at"] && entry["updated_at"] == entry["at"])
+            #expect(entry["version"]?.int64Value == 1)
+        }
         let notAnID = try client.request("GET", "/api/v1/audit?entity=producer&entity_id=abc", headers: [admin])
         #expect(notAnID.status == 422)
         #expect(notAnID.text.contains("entity_id"))

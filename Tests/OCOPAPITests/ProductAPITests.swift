@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import OCOP
 import Testing
 
 /// The products resource end to end: real socket, real SQLite file.
@@ -21,6 +22,13 @@ import Testing
         #expect(subgroups.first?["code"]?.stringValue == "tourism_community")
         #expect(subgroups.first?["name"]?.stringValue == "Du lịch cộng đồng")
         #expect(try response.json["next_cursor"]?.isNull == true)
+        // Every item has created_at, updated_at and version (API.md): seeded with the schema.
+        for group in items {
+            let created = try #require(group["created_at"]?.stringValue)
+            #expect(Timestamp(rfc3339: created) != nil)
+            #expect(group["updated_at"]?.stringValue == created)
+            #expect(group["version"]?.int64Value == 1)
+        }
         #expect(try client.request("GET", "/api/v1/product-groups?group=food").status == 422)
 
         // Paged like every list (API.md): limit, an opaque cursor, Link to the next page.

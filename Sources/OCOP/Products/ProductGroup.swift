@@ -10,6 +10,11 @@ public struct ProductGroup: Sendable, Equatable {
     public let gtinRequired: Bool
     /// Its sub-groups in the decision's order.
     public let subgroups: [ProductSubgroup]
+    /// When the group was seeded, and when it last changed (an amendment loaded as data).
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
+    /// Grows by one on every change, as every item's does.
+    public let version: Int64
 }
 
 /// A sub-group ("phân nhóm"), each with its own score sheet.
@@ -28,9 +33,15 @@ extension ProductGroup {
         try db.query("SELECT group_code, code, name FROM product_subgroups ORDER BY group_code, position") { row in
             subgroups[row.string(0), default: []].append(ProductSubgroup(code: row.string(1), name: row.string(2)))
         }
-        return try db.all("SELECT code, name, gtin_required FROM product_groups ORDER BY position") { row in
-            ProductGroup(code: row.string(0), name: row.string(1), gtinRequired: row.bool(2),
-                         subgroups: subgroups[row.string(0)] ?? [])
+        return try db.all("""
+            SELECT code, name, gtin_required, created_at, updated_at, version FROM product_groups ORDER BY position
+            """) { row in
+            guard let created = Timestamp(rfc3339: row.string(3)), let updated = Timestamp(rfc3339: row.string(4)) else {
+                throw DomainError.conflict("product group \(row.string(0)) has corrupt stored fields")
+            }
+            return ProductGroup(code: row.string(0), name: row.string(1), gtinRequired: row.bool(2),
+                                subgroups: subgroups[row.string(0)] ?? [],
+                                createdAt: created, updatedAt: updated, version: row.int64(5))
         }
     }
 }

@@ -22,6 +22,7 @@ public enum Schema {
         migrator.register("0016_booth_tokens", addBoothTokens)
         migrator.register("0017_certificates_reshaped", rebuildsTables: true, reshapeCertificates)
         migrator.register("0018_results_deletable", retireDeletedResultIDs)
+        migrator.register("0019_product_groups_dated", dateProductGroups)
         return migrator
     }
 

@@ -59,6 +59,13 @@ enum Schemas {
         ("version", type("integer", description: "Grows by one on every change; the ETag is W/\"version\".")),
     ]
 
+    /// An audit entry is written once and never changed: created and updated when it happened, version 1.
+    static let entryServerOwned: [(String, JSONValue)] = [
+        ("created_at", type("string", format: "date-time", description: "Equal to at")),
+        ("updated_at", type("string", format: "date-time", description: "Equal to at: an entry never changes")),
+        ("version", type("integer", description: "Always 1: an entry never changes")),
+    ]
+
     static let producerFields: [(String, JSONValue)] = [
         ("name", type("string", description: "Vietnamese name, NFC")),
         ("kind", type("string", enumValues: ["enterprise", "cooperative", "cooperative_group", "household"])),
@@ -341,7 +348,8 @@ enum Schemas {
             ("ProductPatch", object(productFields)),
             ("ProductGroup", object([("code", type("string")), ("name", type("string")), ("gtin_required", type("boolean")),
                                      ("subgroups", .object(JSONObject([("type", .string("array")),
-                                                                      ("items", object([("code", type("string")), ("name", type("string"))]))])))])),
+                                                                      ("items", object([("code", type("string")), ("name", type("string"))]))])))]
+                                    + serverOwned)),
             ("ProductImportResult", object([("imported", type("integer")),
                                             ("ids", .object(JSONObject([("type", .string("array")), ("items", type("integer"))])))])),
             ("Token", object(tokenFields + serverOwned, required: ["id", "name", "role"])),
@@ -355,7 +363,8 @@ enum Schemas {
             ("AuditEntry", object([("id", type("integer")), ("at", type("string", format: "date-time")),
                                    ("token_id", type("integer", nullable: true)), ("entity", type("string")),
                                    ("entity_id", type("integer")), ("action", type("string")),
-                                   ("changes", type("object")), ("request_id", type("string", nullable: true))])),
+                                   ("changes", type("object")), ("request_id", type("string", nullable: true))]
+                                  + entryServerOwned)),
             ("Health", object([("status", type("string"))])),
             ("Problem", object([("type", type("string", format: "uri")), ("title", type("string")),
                                 ("status", type("integer")), ("detail", type("string")),

@@ -43,6 +43,10 @@ public struct AuditRoutes: RouteCollection {
             writer.key("changes")
             writer.value(entry.changes)
             writer.field("request_id", entry.requestID)
+            // API.md: every item has these three; an entry is never changed after it is written.
+            writer.field("created_at", entry.at.description)
+            writer.field("updated_at", entry.at.description)
+            writer.field("version", 1)
             writer.endObject()
         }
     }
@@ -56,5 +60,8 @@ public struct AuditRoutes: RouteCollection {
         ("action", { $0.action }),
         ("changes", { $0.changes.serializedString() }),
         ("request_id", { $0.requestID }),
+        ("created_at", { $0.at.description }),
+        ("updated_at", { $0.at.description }),
+        ("version", { _ in "1" }),
     ])
 }

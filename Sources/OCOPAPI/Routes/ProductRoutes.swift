@@ -79,6 +79,9 @@ public struct ProductRoutes: RouteCollection {
                 writer.endObject()
             }
             writer.endArray()
+            writer.field("created_at", group.createdAt.description)
+            writer.field("updated_at", group.updatedAt.description)
+            writer.field("version", group.version)
             writer.endObject()
         }
     }
