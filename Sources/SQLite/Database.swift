@@ -101,8 +101,14 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on the writer inside a transaction shared with other concurrent writers
-    /// (each job in its own SAVEPOINT: a job that throws is rolled back alone and its error rethrown to
-    /// its caller; the others commit). Blocks the caller until the shared COMMIT is done (durable), then returns the result. If COMMIT fails, every job of that batch gets the error.
+    /// (a job that throws is rolled back alone and its error rethrown to its caller; the others
+    /// commit). Blocks the caller until the shared COMMIT is done (durable), then returns the
+    /// result. If COMMIT fails, every job of that batch gets the error.
+    ///
+    /// The body may run more than once: when another job of its batch fails, the batch is
+    /// rolled back and run again (`Writer.runGroup`). Only the last run's writes and result
+    /// count, so a body must act only through `Connection` (and values it returns), never on
+    /// state outside the database that a rolled-back run would leave changed.
     /// The body must not COMMIT or ROLLBACK itself (use `savepoint` for nested undo).
     ///
     /// With a `deadline`, a job that has not started by then is not started at all: the call throws
@@ -167,7 +173,8 @@ public final class Database: Sendable {
             writesQueued: writer.queuedCount,
             commits: writer.commits.load(ordering: .relaxed),
             walFlushes: writer.syncer?.flushes.load(ordering: .relaxed) ?? 0,
-            writeJobs: writer.jobsRun.load(ordering: .relaxed))
+            writeJobs: writer.jobsRun.load(ordering: .relaxed),
+            isolatedBatches: writer.isolatedBatches.load(ordering: .relaxed))
     }
 
     /// Finishes queued writes, waits for reads in flight, and closes every connection.

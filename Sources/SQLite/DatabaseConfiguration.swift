@@ -58,15 +58,19 @@ public struct DatabaseStats: Sendable, Equatable {
     public var walFlushes: Int
     /// `write` jobs the writer has run (`exclusive` ones not counted).
     public var writeJobs: Int
+    /// Batches whose jobs ran one SAVEPOINT each, because one of theirs (or of the batch
+    /// before) failed; the others ran without.
+    public var isolatedBatches: Int
 
     /// Makes a snapshot.
     public init(readersTotal: Int, readersInUse: Int, writesQueued: Int, commits: Int, walFlushes: Int = 0,
-                writeJobs: Int) {
+                writeJobs: Int, isolatedBatches: Int = 0) {
         self.readersTotal = readersTotal
         self.readersInUse = readersInUse
         self.writesQueued = writesQueued
         self.commits = commits
         self.walFlushes = walFlushes
         self.writeJobs = writeJobs
+        self.isolatedBatches = isolatedBatches
     }
 }

@@ -26,11 +26,13 @@ final class WriteJob: @unchecked Sendable {
         self.work = work
     }
 
-    /// Writer side: runs the body once and drops it, so nothing keeps the
-    /// caller's non-escaping closure alive after the caller resumes.
+    /// Writer side: runs the body. A batched job may be run again after its transaction was
+    /// rolled back (group commit's optimistic pass, `Writer.runGroup`): only the last run's
+    /// result and writes count. The body is kept until `finish`, which drops it before waking
+    /// the caller, so nothing keeps the caller's non-escaping closure alive after it resumes.
     func perform(on connection: Connection) -> Bool {
         guard let work else { return false }
-        self.work = nil
+        if mode == .exclusive { self.work = nil }
         return work(connection)
     }
 

@@ -1,7 +1,7 @@
 import CSQLite
 
 /// Group commit: many callers' write jobs share one transaction and one fsync.
-/// Each job runs inside its own SAVEPOINT so a job that throws is undone alone.
+/// A job that throws is undone alone (`runGroup`).
 extension Writer {
     /// Outcome of one job inside the shared transaction.
     private enum JobOutcome {
@@ -53,12 +53,68 @@ extension Writer {
         complete([job])
     }
 
+    /// BEGIN IMMEDIATE; run the jobs; COMMIT; then wake the callers.
+    ///
+    /// Optimistic first: the jobs run back to back without a SAVEPOINT each, because nearly
+    /// every job succeeds and a savepoint costs each job two more statements and a copy of
+    /// every page it touches (its statement journal). When a job fails (its body threw, or
+    /// left a deferred reference unresolved) the transaction is rolled back whole and the
+    /// batch's unfinished jobs run again, each in its own SAVEPOINT so that the failing one
+    /// is undone alone; the jobs before it run twice, their first run undone, so only the
+    /// last run of a body counts. After such a batch the next ones take savepoints from the
+    /// start until one has no failing job: a stream of refused writes would otherwise pay
+    /// for every batch twice.
+    private func runGroup(_ batch: [WriteJob]) {
+        jobsRun.add(batch.count, ordering: .relaxed)
+        if isolatesJobs {
+            runIsolated(batch)
+        } else if let unfinished = runOptimistic(batch) {
+            runIsolated(unfinished)
+        }
+    }
+
+    /// The optimistic pass. Nil when the batch is over (committed, or failed whole); else
+    /// the jobs not finished yet, to run again one savepoint each.
+    private func runOptimistic(_ batch: [WriteJob]) -> [WriteJob]? {
+        do {
+            try connection.run("BEGIN IMMEDIATE")
+        } catch {
+            // Usually SQLITE_BUSY past the timeout (another process holds the write lock).
+            for job in batch { job.finish(error) }
+            return nil
+        }
+        connection.discardCommitActions()
+        var pending: [WriteJob] = []
+        pending.reserveCapacity(batch.count)
+        for (position, job) in batch.enumerated() where isStartable(job) {
+            let ok = job.perform(on: connection)
+            if connection.isAutocommit {
+                // The transaction is gone (SQLite rolled it back after IOERR/FULL/NOMEM, or the
+                // body ended it): as in the isolated pass, the jobs before get the error.
+                let lostError = Self.lostTransaction
+                for earlier in pending { earlier.finish(lostError) }
+                job.finish(ok ? lostError : nil)
+                return Array(batch[(position + 1)...])
+            }
+            guard ok, !hasUnresolvedForeignKeys() else {
+                connection.rollbackIfOpen()
+                connection.discardCommitActions()
+                isolatesJobs = true
+                return pending + batch[position...]
+            }
+            pending.append(job)
+        }
+        commit(pending)
+        return nil
+    }
+
     /// BEGIN IMMEDIATE; for each job SAVEPOINT, run, RELEASE (or ROLLBACK TO); COMMIT;
     /// then wake the callers. If the transaction is lost part-way, the jobs before
     /// get the error and the rest continue in a new transaction.
-    private func runGroup(_ batch: [WriteJob]) {
-        jobsRun.add(batch.count, ordering: .relaxed)
+    private func runIsolated(_ batch: [WriteJob]) {
+        isolatedBatches.add(1, ordering: .relaxed)
         var index = batch.startIndex
+        var anyFailed = false
         while index < batch.endIndex {
             do {
                 try connection.run("BEGIN IMMEDIATE")
@@ -74,29 +130,19 @@ extension Writer {
             while index < batch.endIndex, !lost {
                 let job = batch[index]
                 index += 1
-                // Its caller may have given up waiting, or the server stopped taking writes:
-                // starting it now would write what nobody is told of. Checked here, at the
-                // last moment before it runs.
-                let now = ContinuousClock.now
-                if let deadline = job.deadline, now > deadline {
-                    job.finish(WriteNotStarted(reason: .deadlinePassed))
-                    continue
-                }
-                if let from = refuseFrom, now >= from {
-                    job.finish(WriteNotStarted(reason: .refused))
-                    continue
-                }
+                guard isStartable(job) else { continue }
                 switch runInSavepoint(job) {
                 case .succeeded:
                     pending.append(job)
                 case .threw:
+                    anyFailed = true
                     job.finish()
                 case .rejected(let error):
+                    anyFailed = true
                     job.finish(error)
                 case .transactionLost(let bodyThrew, let error):
-                    let lostError = error ?? SQLiteError(
-                        extendedCode: SQLiteError.abortRollback,
-                        message: "the shared write transaction ended inside a write body; its changes were not committed")
+                    anyFailed = true
+                    let lostError = error ?? Self.lostTransaction
                     connection.rollbackIfOpen()
                     for earlier in pending { earlier.finish(lostError) }
                     job.finish(bodyThrew ? nil : lostError)
@@ -106,6 +152,29 @@ extension Writer {
             }
             if !lost { commit(pending) }
         }
+        if !anyFailed { isolatesJobs = false }
+    }
+
+    private static var lostTransaction: SQLiteError {
+        SQLiteError(extendedCode: SQLiteError.abortRollback,
+                    message: "the shared write transaction ended inside a write body; its changes were not committed")
+    }
+
+    /// Whether `job` may start now; if not, it is finished with the reason.
+    ///
+    /// Its caller may have given up waiting, or the server stopped taking writes: starting it
+    /// now would write what nobody is told of. Checked at the last moment before it runs.
+    private func isStartable(_ job: WriteJob) -> Bool {
+        let now = ContinuousClock.now
+        if let deadline = job.deadline, now > deadline {
+            job.finish(WriteNotStarted(reason: .deadlinePassed))
+            return false
+        }
+        if let from = refuseFrom, now >= from {
+            job.finish(WriteNotStarted(reason: .refused))
+            return false
+        }
+        return true
     }
 
     private func commit(_ pending: [WriteJob]) {

@@ -35,8 +35,15 @@ final class Writer: @unchecked Sendable {
     let generation = Atomic<Int>(0)
     /// `write` jobs run.
     let jobsRun = Atomic<Int>(0)
+    /// Batches run a SAVEPOINT per job (Writer+GroupCommit): after a job of theirs failed, or
+    /// one of the batch before.
+    let isolatedBatches = Atomic<Int>(0)
     /// `refuseWrites(from:)` was called.
     private let stopInstantSet = Atomic<Bool>(false)
+
+    /// Group commit runs each job in a SAVEPOINT of its own, because a recent batch had a
+    /// failing job (Writer+GroupCommit), writer thread only.
+    var isolatesJobs = false
 
     // WAL upkeep (Writer+Checkpoint), writer thread only.
     let checkpointer: Checkpointer?

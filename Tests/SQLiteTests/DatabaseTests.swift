@@ -232,6 +232,73 @@ import Testing
         #expect(try count(db) == 1)
     }
 
+    /// Jobs run without a savepoint each until one fails; then the batch is rolled back and run
+    /// again a savepoint per job (the jobs before the failing one run twice, only the last run
+    /// counts), and batches keep their savepoints until one has no failing job.
+    @Test func aFailingJobSendsItsBatchBackToOneSavepointPerJob() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        let runs = Mutex<[Int: Int]>([:])
+        /// Ten jobs queued behind a held writer, so they make one batch; job `failing` throws.
+        func round(_ base: Int, failing: Int?) throws -> [Int: Result<Int64, Boom>] {
+            let started = DispatchSemaphore(value: 0)
+            let holder = Thread {
+                try? db.write { _ in
+                    started.signal()
+                    usleep(300_000)
+                }
+            }
+            holder.start()
+            started.wait()
+            let results = Collected<(Int, Result<Int64, Boom>)>()
+            onThreads(10) { i in
+                let n = base + i
+                do {
+                    let id = try db.write { conn -> Int64 in
+                        runs.withLock { $0[n, default: 0] += 1 }
+                        try conn.run("INSERT INTO item (n) VALUES (?)", [.integer(Int64(n))])
+                        if n == failing { throw Boom(n: n) }
+                        return conn.lastInsertRowID
+                    }
+                    results.append((n, .success(id)))
+                } catch let boom as Boom {
+                    results.append((n, .failure(boom)))
+                } catch {
+                    Issue.record("unexpected \(error)")
+                }
+            }
+            return Dictionary(uniqueKeysWithValues: results.all)
+        }
+
+        let first = try round(100, failing: 105)
+        #expect(first[105] == .failure(Boom(n: 105)))
+        #expect(first.values.filter { (try? $0.get()) != nil }.count == 9)
+        #expect(try count(db) == 9)
+        let afterFirst = runs.withLock { $0 }
+        // The failing job ran in the optimistic pass and again alone; the others once or twice.
+        #expect(afterFirst[105] == 2)
+        #expect((100..<110).allSatisfy { (1...2).contains(afterFirst[$0] ?? 0) })
+        #expect((100..<110).reduce(0) { $0 + (afterFirst[$1] ?? 0) } > 11)
+        #expect(db.stats.isolatedBatches == 1)
+
+        // The next batch (the next round's holder, alone) takes savepoints from the start and,
+        // with no failure, lets the batches after it run without.
+        let second = try round(200, failing: nil)
+        #expect(db.stats.isolatedBatches == 2)
+        let third = try round(300, failing: nil)
+        #expect(db.stats.isolatedBatches == 2)
+        let all = runs.withLock { $0 }
+        #expect((200..<210).allSatisfy { all[$0] == 1 } && (300..<310).allSatisfy { all[$0] == 1 })
+        #expect(try count(db) == 29)
+        // Each caller got the id of its own row, from the run that counted.
+        let nByID = Dictionary(uniqueKeysWithValues: try db.read { try $0.all("SELECT id, n FROM item") { ($0.int64(0), $0.int(1)) } })
+        for (n, result) in first.merging(second, uniquingKeysWith: { a, _ in a }).merging(third, uniquingKeysWith: { a, _ in a }) {
+            if case .success(let id) = result { #expect(nByID[id] == n) }
+        }
+    }
+
     @Test func deferredForeignKeyViolationFailsOnlyItsJob() throws {
         let dir = try TempDir()
         defer { dir.remove() }
