@@ -35,6 +35,10 @@ import Testing
         }
         #expect(nested["id"] == "7")
         #expect(handler(r.match(.get, path: "/")) == "root")
+        // A literal is compared decoded: an escaped letter is the letter (RFC 3986 §6.2.2.2).
+        #expect(handler(r.match(.get, path: "/api/v1/%70roducers")) == "list")
+        #expect(handler(r.match(.get, path: "/api/v1/producers/%69mport")) == "literal-wins")
+        #expect(handler(r.match(.get, path: "/api/v1/producers/%2F")) == "get")
     }
 
     /// A literal branch that only prefixes longer routes gives way to a parameter that matches.

@@ -8,6 +8,9 @@
 /// answers 400, not 404, to `/01/{gtin}/21/x/10/y`).
 public struct Router<Handler: Sendable>: Sendable {
     private var root = RouteNode<Handler>()
+    /// `root` as the read-only tree `match` walks, rebuilt by every `add` (routes are added once,
+    /// at start-up; matching runs on every request).
+    private var tree = MatchNode<Handler>(RouteNode())
     /// Every registered (method, pattern), in registration order (for OpenAPI and tests).
     public private(set) var routes: [(method: HTTPMethod, pattern: String)] = []
 
@@ -20,6 +23,7 @@ public struct Router<Handler: Sendable>: Sendable {
         precondition(root.lookupPattern(segments)?.handlers[method] == nil,
                      "route \(method) \(pattern) registered twice")
         root.insert(segments[...], method: method, pattern: pattern, handler: handler)
+        tree = MatchNode(root)
         routes.append((method, pattern))
     }
 
@@ -28,18 +32,17 @@ public struct Router<Handler: Sendable>: Sendable {
     public func match(_ method: HTTPMethod, path: Substring) -> RouteMatch<Handler> {
         guard path.first == "/" else { return .notFound }
         var parameters = RouteParameters()
-        // A segment with a malformed escape matches no literal and no `{name}`; only a catch-all,
-        // which gets the text as sent, can take it.
-        var segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            PathSegment(raw: $0, decoded: PercentDecoding.decode($0))
-        }
-        // A trailing slash names a different resource; "/" itself has no segments.
-        if segments.count == 1 && segments[0].raw.isEmpty { segments = [] }
-        guard let node = root.find(segments[...], parameters: &parameters) else { return .notFound }
-        if let entry = node.handlers[method] {
+        let found = path.utf8.withContiguousStorageIfAvailable { bytes in
+            tree.find(PathCursor(bytes), parameters: &parameters)
+        } ?? {
+            var copy = String(path)
+            return copy.withUTF8 { tree.find(PathCursor($0), parameters: &parameters) }
+        }()
+        guard let node = found else { return .notFound }
+        if let entry = node.handler(for: method) {
             return .found(entry.handler, parameters, pattern: entry.pattern)
         }
-        if method == .head, let entry = node.handlers[.get] {
+        if method == .head, let entry = node.handler(for: .get) {
             return .found(entry.handler, parameters, pattern: entry.pattern)
         }
         guard !node.handlers.isEmpty else { return .notFound }
@@ -67,20 +70,15 @@ public struct RouteParameters: Sendable {
         values.first { $0.name == name }?.value
     }
 
-    mutating func append(_ name: String, _ value: Substring) {
-        values.append((name, String(value)))
+    mutating func append(_ name: String, _ value: String) {
+        values.append((name, value))
     }
 
     mutating func removeLast() { values.removeLast() }
 }
 
-/// One segment of a request path: as sent, and percent-decoded (nil when malformed).
-struct PathSegment {
-    let raw: Substring
-    let decoded: Substring?
-}
-
-/// One node of the routing trie: literal children first, then one parameter child, then one catch-all.
+/// One node of the routing trie while routes are added: literal children first, then one
+/// parameter child, then one catch-all. `MatchNode` is its read-only form.
 struct RouteNode<Handler: Sendable>: Sendable {
     struct Entry: Sendable {
         let handler: Handler
@@ -154,28 +152,112 @@ struct RouteNode<Handler: Sendable>: Sendable {
         }
         return node
     }
+}
+
+/// The routing trie as `match` walks it: classes, so walking it copies and counts no
+/// dictionaries, and literals kept as UTF-8 bytes, compared with the request's bytes in place.
+/// A node has few literal children (at most a few dozen), so a scan beats hashing a new String.
+final class MatchNode<Handler: Sendable>: Sendable {
+    let literals: [(bytes: [UInt8], node: MatchNode)]
+    let parameterName: String?
+    let parameterChild: MatchNode?
+    let catchAllName: String?
+    let catchAllChild: MatchNode?
+    let handlers: [(method: HTTPMethod, entry: RouteNode<Handler>.Entry)]
+    let allowedMethods: [HTTPMethod]
+
+    init(_ node: RouteNode<Handler>) {
+        literals = node.literals.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), MatchNode($0.value)) }
+        parameterName = node.parameterName
+        parameterChild = node.parameterChild.first.map(MatchNode.init)
+        catchAllName = node.catchAllName
+        catchAllChild = node.catchAllChild.first.map(MatchNode.init)
+        handlers = node.handlers.map { ($0.key, $0.value) }
+        allowedMethods = node.allowedMethods
+    }
+
+    func handler(for method: HTTPMethod) -> RouteNode<Handler>.Entry? {
+        handlers.first { $0.method == method }?.entry
+    }
 
     /// Literal segments win over parameters, parameters over a catch-all; backtracks if a branch
     /// dead-ends, including at a node that is only a prefix of longer routes (`/01/{gtin}/10`).
-    func find(_ segments: ArraySlice<PathSegment>, parameters: inout RouteParameters) -> RouteNode? {
-        guard let first = segments.first else { return handlers.isEmpty ? nil : self }
-        let rest = segments.dropFirst()
-        if let decoded = first.decoded {
-            if let child = literals[String(decoded)], let found = child.find(rest, parameters: &parameters) {
-                return found
+    func find(_ path: PathCursor, parameters: inout RouteParameters) -> MatchNode? {
+        guard let segment = path.segment else { return handlers.isEmpty ? nil : self }
+        let rest = path.next
+        // A segment with a malformed escape matches no literal and no `{name}`; only a catch-all,
+        // which gets the text as sent, can take it.
+        if segment.hasEscapes {
+            if let decoded = PercentDecoding.decodeToString(segment.text) {
+                var decoded = decoded
+                if let found = decoded.withUTF8({ findDecoded($0, rest, &parameters) }) { return found }
             }
-            if let name = parameterName, let child = parameterChild.first, !decoded.isEmpty {
-                parameters.append(name, decoded)
-                if let found = child.find(rest, parameters: &parameters) { return found }
-                parameters.removeLast()
-            }
+        } else if let found = findDecoded(segment.bytes, rest, &parameters) {
+            return found
         }
-        if let name = catchAllName, let child = catchAllChild.first, let last = segments.last {
-            // The segments are slices of one path: the rest is the text from the first to the last.
-            let base = first.raw.base
-            parameters.append(name, base[first.raw.startIndex..<last.raw.endIndex])
+        if let name = catchAllName, let child = catchAllChild {
+            parameters.append(name, path.remainder)
             return child
         }
         return nil
+    }
+
+    private func findDecoded(_ decoded: UnsafeBufferPointer<UInt8>, _ rest: PathCursor,
+                             _ parameters: inout RouteParameters) -> MatchNode? {
+        for literal in literals where literal.bytes.count == decoded.count && literal.bytes.elementsEqual(decoded) {
+            if let found = literal.node.find(rest, parameters: &parameters) { return found }
+        }
+        if let name = parameterName, let child = parameterChild, !decoded.isEmpty {
+            parameters.append(name, String(decoding: decoded, as: UTF8.self))
+            if let found = child.find(rest, parameters: &parameters) { return found }
+            parameters.removeLast()
+        }
+        return nil
+    }
+}
+
+/// A position in a request path's bytes: the segment starting there (up to the next `/`),
+/// and the rest. `/` itself has no segments; a trailing `/` ends in an empty one.
+struct PathCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Where the current segment starts, or nil past the last one.
+    let start: Int?
+
+    /// The cursor at a path's first segment (`bytes` starts with `/`).
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        start = bytes.count > 1 ? 1 : nil
+    }
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int?) {
+        self.bytes = bytes
+        self.start = start
+    }
+
+    struct Segment {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var hasEscapes: Bool { bytes.contains(UInt8(ascii: "%")) }
+        var text: Substring { Substring(decoding: bytes, as: UTF8.self) }
+    }
+
+    private var end: Int? {
+        guard let start else { return nil }
+        return bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
+    }
+
+    var segment: Segment? {
+        guard let start, let end else { return nil }
+        return Segment(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+    }
+
+    var next: PathCursor {
+        guard let end, end < bytes.count else { return PathCursor(bytes, start: nil) }
+        return PathCursor(bytes, start: end + 1)
+    }
+
+    /// This segment and every one after, as sent (still percent-encoded, slashes included).
+    var remainder: String {
+        guard let start else { return "" }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)
     }
 }
