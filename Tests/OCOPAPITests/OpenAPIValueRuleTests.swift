@@ -134,4 +134,50 @@ import Testing
         #expect(try patch(pointOfSale, "channels", .array((0..<channelCount).map(channel))) == 200)
         #expect(try patch(pointOfSale, "channels", .array((0...channelCount).map(channel))) == 422)
     }
+
+    /// Every `.csv` path the document lists answers 200 text/csv (path ids from the demo's first
+    /// items, a required `table` its first value), and the two operations bodies are what they say.
+    @Test func everyCSVPathAnswersCSV() throws {
+        var checked = 0
+        for (pattern, item) in (document["paths"]?.objectValue ?? [:]).members where pattern.hasSuffix(".csv") {
+            let get: JSONValue = try #require(item["get"], "\(pattern)")
+            #expect(get["responses"]?["200"]?["content"]?.objectValue?.keys.map { $0 } == ["text/csv"], "\(pattern)")
+            var path = try #require(try concrete(String(pattern.dropLast(4))), "no item found for \(pattern)") + ".csv"
+            let parameters: [JSONValue] = get["parameters"]?.arrayValue ?? []
+            let table = parameters.first { $0["name"]?.stringValue == "table" }
+            if let table {
+                #expect(table["required"] == .bool(true), "\(pattern): table is required for CSV")
+                path += "?table=" + (try #require(table["schema"]?["enum"]?.arrayValue?.first?.stringValue))
+            }
+            let response = try client.request("GET", path, headers: [admin])
+            #expect(response.status == 200, "\(path): \(response.status) \(response.text.prefix(200))")
+            #expect(response.header("Content-Type")?.hasPrefix("text/csv") == true, "\(path): \(response.header("Content-Type") ?? "-")")
+            checked += 1
+        }
+        #expect(checked >= 20, "only \(checked) .csv paths")
+
+        for (path, mediaType) in [("/metrics", "text/plain; version=0.0.4"), ("/openapi.json", "application/json")] {
+            #expect(document["paths"]?[path]?["get"]?["responses"]?["200"]?["content"]?[mediaType] != nil, "\(path) documents \(mediaType)")
+            #expect(try client.request("GET", path).header("Content-Type")?.hasPrefix(mediaType) == true, "\(path)")
+        }
+    }
+
+    /// `pattern` with each `{parameter}` replaced by the id of the first item of the list before it
+    /// that leads to a readable path (a fair without booths is passed over).
+    private func concrete(_ pattern: String) throws -> String? {
+        func resolve(_ segments: ArraySlice<Substring>, under prefix: String) throws -> String? {
+            guard let segment = segments.first else { return prefix }
+            guard segment.hasPrefix("{") else { return try resolve(segments.dropFirst(), under: prefix + "/" + segment) }
+            let items = try client.request("GET", prefix + "?limit=20", headers: [admin]).json["items"]?.arrayValue ?? []
+            for item in items {
+                guard let id = item["id"]?.int64Value else { continue }
+                if let path = try resolve(segments.dropFirst(), under: "\(prefix)/\(id)"),
+                   try client.request("GET", path, headers: [admin]).status == 200 {
+                    return path
+                }
+            }
+            return nil
+        }
+        return try resolve(pattern.split(separator: "/")[...], under: "")
+    }
 }
