@@ -55,10 +55,15 @@ import Testing
             guard let get = operations["get"] else { continue }
             let path = pattern.replacingOccurrences(of: "{id}", with: "1")
             guard !path.contains("{"), !path.hasPrefix("/01/"), !path.hasPrefix("/t/") else { continue }
+            // A parameter the operation requires (a report's `table` at its .csv address) goes with every value tried.
+            let required = (get["parameters"]?.arrayValue ?? []).filter { $0["in"]?.stringValue == "query" && $0["required"] == .bool(true) }
+                .compactMap { p in p["name"]?.stringValue.flatMap { name in p["schema"]?["enum"]?.arrayValue?.first?.stringValue.map { "&\(name)=\($0)" } } }
+                .joined()
             for (name, schema) in query(get) {
                 for value in allowedValues(name, schema) {
                     let csv = name == "table"   // a report's table is named for its CSV (and refused in JSON)
                     let target = "\(path)?\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)"
+                        + (csv ? "" : required)
                     let response = try client.request("GET", target, headers: [admin] + (csv ? [("Accept", "text/csv")] : []))
                     #expect(response.status != 422 && response.status < 500, "\(target): \(response.status) \(response.text.prefix(300))")
                     checked += 1

@@ -15,8 +15,8 @@ public enum CodeSort: String, CaseIterable, Sendable {
 }
 
 /// The human codes officials give growing areas and packing facilities ("VN-QN-VT-0012").
-enum SiteCode {
-    static let maxLength = 50
+public enum SiteCode {
+    public static let maxLength = 50
 
     /// ASCII letters and digits joined by `-`, `.`, `_` or `/`: codes are typed on forms and
     /// printed on export documents, so no spaces, no diacritics, and no U+001F (the cursor separator).

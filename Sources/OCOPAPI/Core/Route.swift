@@ -32,6 +32,8 @@ public struct RouteDoc: Sendable {
     public var otherResponses: [DocResponse] = []
     /// The body's media type when it is not JSON (a CSV import); its schema is then a string.
     public var requestMediaType: String?
+    /// The success body's media type when it has no schema of ours (the metrics text, this document).
+    public var responseMediaType: String?
     /// A write refused with 428 without `If-Match` (compare-and-set), rather than merely guarded by it.
     public var ifMatchRequired = false
     /// A catch-all that only answers what the documented routes beside it refuse (a 400 for a
@@ -42,7 +44,7 @@ public struct RouteDoc: Sendable {
     public init(_ summary: String, tag: String, request: String? = nil, response: String? = nil,
                 isList: Bool = false, status: Int = 200, query: [String] = [], values: [String: [String]] = [:],
                 csv: Bool = false, also otherResponses: [DocResponse] = [], requestMediaType: String? = nil,
-                ifMatchRequired: Bool = false, fallback: Bool = false) {
+                ifMatchRequired: Bool = false, fallback: Bool = false, responseMediaType: String? = nil) {
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
@@ -56,6 +58,7 @@ public struct RouteDoc: Sendable {
         self.requestMediaType = requestMediaType
         self.ifMatchRequired = ifMatchRequired
         self.isFallback = fallback
+        self.responseMediaType = responseMediaType
     }
 }
 

@@ -9,13 +9,17 @@ public enum OpenAPIDocument {
             var item = paths[path]?.objectValue ?? JSONObject()
             item[route.method.rawValue.lowercased()] = .object(operation(route))
             paths[path] = .object(item)
+            // The suffix is a convention of the JSON API only (APIResponder): elsewhere it is data.
+            if route.doc.csv && route.method == .get && path.hasPrefix("/api/v1/") {
+                paths[path + ".csv"] = .object(JSONObject([("get", .object(csvOperation(route)))]))
+            }
         }
         return .object(JSONObject([
             ("openapi", .string("3.1.0")),
             ("info", .object(JSONObject([
                 ("title", .string("OCOP Hub API")),
                 ("version", .string(version)),
-                ("description", .string("The provincial OCOP programme's backend. Conventions: problem+json errors, keyset lists, weak ETags, Idempotency-Key on POST.")),
+                ("description", .string(description)),
             ]))),
             ("paths", .object(paths)),
             ("components", .object(JSONObject([
@@ -25,6 +29,43 @@ public enum OpenAPIDocument {
                 ]))),
             ]))),
         ]))
+    }
+
+    /// What holds for every operation, said once rather than as operations of their own: a HEAD
+    /// and an OPTIONS for every path would double the document without telling a client more.
+    static let description = """
+        The provincial OCOP programme's backend. Conventions: problem+json errors, keyset lists, weak ETags, \
+        Idempotency-Key on POST. Every GET route also answers HEAD (the same status and headers, no body), and every \
+        route answers OPTIONS with 204 and an Allow header. A list or report that can be CSV answers it for \
+        Accept: text/csv, and at its path with a .csv suffix (listed below). Text limits (maxLength) are counted \
+        by the server in grapheme clusters, what a person sees as one letter: a letter typed as a base and combining \
+        marks counts once, so a value within maxLength (code points) is always within the server's limit. An \
+        integer field takes only an integer literal: 85000.0 or 8.5e4 is refused.
+        """
+
+    /// The `.csv` address of a list or report (API.md "Lists"): the same query, answered as CSV
+    /// only. A report's `table` is required there, as it is for CSV by Accept.
+    static func csvOperation(_ route: Route) -> JSONObject {
+        var op = operation(route)
+        op["operationId"] = op["operationId"].flatMap(\.stringValue).map { .string($0 + "Csv") }
+        op["summary"] = op["summary"].flatMap(\.stringValue).map { .string($0 + " (CSV)") }
+        if let parameters = op["parameters"]?.arrayValue {
+            // A report's `limit` bounds a list inside its JSON; its CSV table holds every row and
+            // refuses `limit` (the e-commerce report's unlisted products). A list's CSV is paged like its JSON.
+            let csvParameters = parameters.filter { route.doc.isList || $0["name"]?.stringValue != "limit" }
+            op["parameters"] = .array(csvParameters.map { parameter in
+                guard parameter["name"]?.stringValue == "table", var members = parameter.objectValue else { return parameter }
+                members["required"] = .bool(true)
+                return .object(members)
+            })
+        }
+        var responses = op["responses"]?.objectValue ?? JSONObject()
+        let status = String(route.doc.successStatus)
+        var success = responses[status]?.objectValue ?? JSONObject()
+        success["content"] = .object(JSONObject([("text/csv", .object(JSONObject([("schema", Schemas.type("string"))])))]))
+        responses[status] = .object(success)
+        op["responses"] = .object(responses)
+        return op
     }
 
     /// The OpenAPI path of a route pattern: a catch-all `{name...}` is written `{name}`, since
@@ -97,6 +138,9 @@ public enum OpenAPIDocument {
             var content = JSONObject([("application/json", .object(JSONObject([("schema", schema)])))])
             if doc.csv { content["text/csv"] = .object(JSONObject([("schema", Schemas.type("string"))])) }
             success["content"] = .object(content)
+        } else if let mediaType = doc.responseMediaType {
+            let schema = mediaType.hasSuffix("json") ? Schemas.type("object") : Schemas.type("string")
+            success["content"] = .object(JSONObject([(mediaType, .object(JSONObject([("schema", schema)])))]))
         }
         let problem = JSONObject([("description", .string("Problem details (RFC 9457)")),
                                   ("content", .object(JSONObject([("application/problem+json",

@@ -67,30 +67,40 @@ enum Schemas {
     ]
 
     static let producerFields: [(String, JSONValue)] = [
-        ("name", type("string", description: "Vietnamese name, NFC")),
+        ("name", text(200, description: "Vietnamese name, NFC")),
         ("kind", type("string", enumValues: ["enterprise", "cooperative", "cooperative_group", "household"])),
-        ("tax_code", type("string", nullable: true, description: "10 digits, or 10 digits-3 digits for a branch")),
-        ("commune", type("string", nullable: true)),
-        ("district", type("string", nullable: true)),
-        ("address", type("string", nullable: true)),
-        ("phone", type("string", nullable: true)),
-        ("email", type("string", nullable: true, format: "email")),
-        ("representative", type("string", nullable: true)),
+        ("tax_code", formatted("^[0-9]{10}(-[0-9]{3})?$", maxLength: 14, nullable: true,
+                               description: "10 digits, or 10 digits-3 digits for a branch")),
+        ("commune", text(100, nullable: true)),
+        ("district", text(100, nullable: true)),
+        ("address", text(300, nullable: true)),
+        ("phone", phone()),
+        ("email", adding([("maxLength", 254), ("pattern", .string(emailPattern))],
+                         to: type("string", nullable: true, format: "email",
+                                  description: "One @, a dot inside the domain, no spaces; at most 254 characters"))),
+        ("representative", text(120, nullable: true)),
     ]
 
+    /// `ProducerFields.isEmail`, deliberately loose: something, one @, a domain with a dot not at either end.
+    static let emailPattern = "^[^@\\s\(controlCharacters)]+@[^@.\\s\(controlCharacters)][^@\\s\(controlCharacters)]*\\."
+        + "[^@\\s\(controlCharacters)]*[^@.\\s\(controlCharacters)]$"
+
     static let productFields: [(String, JSONValue)] = [
-        ("code", type("string", description: "Human product code, unique: 1-40 of A-Z a-z 0-9 - _ . / (e.g. QN-2024-0012)")),
-        ("name", type("string", description: "Vietnamese name, NFC")),
-        ("producer_id", type("integer")),
-        ("group", type("string", description: "A product group code (GET /api/v1/product-groups)")),
-        ("subgroup", type("string", nullable: true, description: "A sub-group code of the group")),
-        ("description", type("string", nullable: true)),
-        ("unit", type("string", nullable: true, description: "Selling unit, e.g. hộp 200g")),
-        ("price_vnd", type("integer", nullable: true, description: "Whole đồng, 0 or more")),
-        ("gtin", type("string", nullable: true, description: "GTIN-8/12/13/14 with a valid check digit; returned as 14 digits; unique. Optional in every group")),
-        ("origin_province", type("string", description: "Default Quảng Ninh")),
-        ("raw_material_area_ids", .object(JSONObject([("type", .string("array")), ("items", type("integer")), ("maxItems", .number(JSONNumber(50)))]))),
-        ("image_urls", .object(JSONObject([("type", .string("array")), ("items", type("string", format: "uri")), ("maxItems", .number(JSONNumber(10)))]))),
+        ("code", formatted("^[A-Za-z0-9._/-]{1,40}$", maxLength: 40,
+                           description: "Human product code, unique: 1-40 of A-Z a-z 0-9 - _ . / (e.g. QN-2024-0012)")),
+        ("name", text(200, description: "Vietnamese name, NFC")),
+        ("producer_id", id()),
+        ("group", adding([("maxLength", 40)], to: type("string", description: "A product group code (GET /api/v1/product-groups)"))),
+        ("subgroup", adding([("maxLength", 60)], to: type("string", nullable: true, description: "A sub-group code of the group"))),
+        ("description", text(5000, nullable: true)),
+        ("unit", text(50, nullable: true, description: "Selling unit, e.g. hộp 200g.")),
+        ("price_vnd", integer(0...ProductFields.maximumPriceVND, nullable: true, description: "Whole đồng.")),
+        ("gtin", formatted("^([0-9]{8}|[0-9]{12,14})$", maxLength: 14, nullable: true, description:
+                           "GTIN-8/12/13/14 with a valid GS1 check digit (not expressible here); returned as 14 digits; unique. "
+                           + "Optional in every group")),
+        ("origin_province", text(100, description: "Default (absent or null) Quảng Ninh.")),
+        ("raw_material_area_ids", ids(maxItems: ProductFields.maximumAreas)),
+        ("image_urls", listOf(webURL(), maxItems: Int64(ProductFields.maximumImages))),
     ]
 
     static let productDerived: [(String, JSONValue)] = [
@@ -120,18 +130,21 @@ enum Schemas {
     ]
 
     static let evaluationRoundFields: [(String, JSONValue)] = [
-        ("name", type("string", description: "e.g. Đánh giá, phân hạng sản phẩm OCOP lần thứ 9 năm 2024")),
+        ("name", text(300, description: "e.g. Đánh giá, phân hạng sản phẩm OCOP lần thứ 9 năm 2024.")),
         ("council_level", type("string", enumValues: ["district", "province", "central"],
                                description: "No district councils from 2025-07-06 (Decision 1489/QĐ-TTg)")),
         ("held_on", type("string", format: "date")),
-        ("decision_ref", type("string", nullable: true, description: "The decision convening the council")),
+        ("decision_ref", text(100, nullable: true, description: "The decision convening the council.")),
         ("sheet_version", type("string", enumValues: ["2023", "2019"],
                                description: "Default: the sheet in force on held_on (2023: A 40/B 25/C 35; 2019: A 35/B 25/C 40)")),
     ]
 
     static let points = type("number", description: "Points ≥ 0 with at most 2 decimals, within the sheet's maximum for the part")
 
-    static let memberScore = object([("member", type("string")), ("part_a", points), ("part_b", points), ("part_c", points)],
+    /// The member's name is read without BodyReader, so only blankness and length are checked on it.
+    static let memberScore = object([("member", text(120, description: "The member's name or code; each member scores once.",
+                                                     controls: false)),
+                                     ("part_a", partPoints(.a)), ("part_b", partPoints(.b)), ("part_c", partPoints(.c))],
                                     required: ["member", "part_a", "part_b", "part_c"])
 
     static let certificateFields: [(String, JSONValue)] = [
@@ -165,8 +178,8 @@ enum Schemas {
             ("EvaluationRoundInput", object(evaluationRoundFields, required: ["name", "council_level", "held_on"])),
             ("EvaluationRoundPatch", object(evaluationRoundFields)),
             ("EvaluationResultInput", object([
-                ("product_id", type("integer")),
-                ("member_scores", .object(JSONObject([("type", .string("array")), ("items", memberScore), ("minItems", 1)]))),
+                ("product_id", id()),
+                ("member_scores", listOf(memberScore, minItems: 1, maxItems: Int64(EvaluationRules.maxMembers))),
                 ("mandatory_criteria_met", type("boolean")),
             ], required: ["product_id", "member_scores", "mandatory_criteria_met"])),
             ("EvaluationResult", object([
@@ -183,12 +196,12 @@ enum Schemas {
                 ("previous_certificate_id", type("integer", nullable: true)),
                 ("certificate_id", type("integer", nullable: true)),
             ] + serverOwned)),
-            ("DecisionInput", object([("decision_number", type("string", description: "e.g. 1234/QĐ-UBND")),
+            ("DecisionInput", object([("decision_number", text(EvaluationDecision.maxDecisionNumberLength, description: "e.g. 1234/QĐ-UBND.")),
                                       ("decided_on", type("string", format: "date"))],
                                      required: ["decision_number", "decided_on"])),
             ("Certificate", object(certificateFields + serverOwned, required: ["id", "number", "product_id", "stars", "status"])),
             ("RevocationInput", object([("reason", type("string", enumValues: ["not_reapplied", "failed_mandatory_criteria", "violation"])),
-                                        ("note", type("string", nullable: true))], required: ["reason"])),
+                                        ("note", text(1000, nullable: true))], required: ["reason"])),
         ]
     }
 
@@ -196,24 +209,23 @@ enum Schemas {
 
     static let certificationFields: [(String, JSONValue)] = [
         ("scheme", type("string", enumValues: ["VietGAP", "VietGAHP", "organic", "other"])),
-        ("number", type("string")),
+        ("number", text(100, description: "A scheme and number are listed once per area.")),
         ("valid_from", type("string", format: "date")),
         ("valid_until", type("string", format: "date", description: "Last valid day; not before valid_from")),
     ]
 
     static let rawMaterialAreaFields: [(String, JSONValue)] = [
-        ("code", type("string", description: "Growing-area code, unique")),
-        ("name", type("string", nullable: true)),
+        ("code", siteCode("Growing-area code, unique")),
+        ("name", text(200, nullable: true)),
         ("kind", type("string", enumValues: ["cultivation", "aquaculture", "livestock", "forest"])),
-        ("area_m2", type("integer", description: "Whole square metres: 322.35 ha = 3223500; decimals are rejected")),
-        ("commune", type("string", nullable: true)),
-        ("district", type("string", nullable: true)),
-        ("producer_id", type("integer", nullable: true)),
+        ("area_m2", integer(1...RawMaterialAreaFields.maxAreaM2, description: "Whole square metres: 322.35 ha = 3223500.")),
+        ("commune", text(100, nullable: true)),
+        ("district", text(100, nullable: true)),
+        ("producer_id", id(nullable: true)),
         ("market", type("string", enumValues: ["domestic", "export"])),
-        ("certifications", .object(JSONObject([("type", .string("array")),
-                                               ("description", .string("Replaced as a whole by PUT and PATCH")),
-                                               ("items", object(certificationFields,
-                                                                required: ["scheme", "number", "valid_from", "valid_until"]))]))),
+        ("certifications", listOf(object(certificationFields, required: ["scheme", "number", "valid_from", "valid_until"]),
+                                  description: "Replaced as a whole by PUT and PATCH",
+                                  maxItems: Int64(RawMaterialAreaFields.maxCertifications))),
     ]
 
     static let rawMaterialAreaOutput: [(String, JSONValue)] = rawMaterialAreaFields.map { field in
@@ -226,21 +238,21 @@ enum Schemas {
                                              ("description", .string("Products made from this area; read-only"))])))]
 
     static let packingFacilityFields: [(String, JSONValue)] = [
-        ("code", type("string", description: "Packing-facility code, unique")),
-        ("name", type("string")),
-        ("commune", type("string", nullable: true)),
-        ("district", type("string", nullable: true)),
-        ("address", type("string", nullable: true)),
-        ("producer_id", type("integer", nullable: true)),
+        ("code", siteCode("Packing-facility code, unique")),
+        ("name", text(200)),
+        ("commune", text(100, nullable: true)),
+        ("district", text(100, nullable: true)),
+        ("address", text(300, nullable: true)),
+        ("producer_id", id(nullable: true)),
         ("market", type("string", enumValues: ["domestic", "export"])),
     ]
 
     static let inspectionFields: [(String, JSONValue)] = [
         ("inspected_on", type("string", format: "date", description: "Not after today (Asia/Ho_Chi_Minh)")),
-        ("agency", type("string")),
+        ("agency", text(200)),
         ("kind", type("string", enumValues: ["food_safety", "labeling", "packaging", "intellectual_property", "other"])),
         ("result", type("string", enumValues: ["pass", "fail"], description: "A failed food_safety inspection puts the product under review")),
-        ("findings", type("string", nullable: true, description: "Required when result is fail")),
+        ("findings", text(4000, nullable: true, description: "Required when result is fail.")),
     ]
 
     static var qualitySchemas: [(key: String, value: JSONValue)] {
@@ -261,7 +273,7 @@ enum Schemas {
                 ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
                 ("reason", type("string", nullable: true, enumValues: ["violation", "failed_mandatory_criteria"],
                                 description: "Required for revoke_certificate, absent for cleared")),
-                ("note", type("string", nullable: true)),
+                ("note", text(2000, nullable: true)),
             ], required: ["decision"])),
             ("ProductReview", object([
                 ("product_id", type("integer")),
@@ -355,10 +367,10 @@ enum Schemas {
             ("Token", object(tokenFields + serverOwned, required: ["id", "name", "role"])),
             ("NewToken", object(tokenFields + [("token", type("string", description: "The secret, shown only here"))] + serverOwned,
                                 required: ["id", "name", "role", "token"])),
-            ("TokenInput", tokenBindings(object([("name", type("string")),
+            ("TokenInput", tokenBindings(object([("name", text(100)),
                                    ("role", type("string", enumValues: Role.allCases.map(\.rawValue))),
-                                   ("point_of_sale_id", type("integer", nullable: true, description: "Required for role pos")),
-                                   ("fair_booth_id", type("integer", nullable: true, description: "Required for role booth"))],
+                                   ("point_of_sale_id", id(nullable: true, description: "Required for role pos.")),
+                                   ("fair_booth_id", id(nullable: true, description: "Required for role booth."))],
                                   required: ["name", "role"]))),
             ("AuditEntry", object([("id", type("integer")), ("at", type("string", format: "date-time")),
                                    ("token_id", type("integer", nullable: true)), ("entity", type("string")),
@@ -373,5 +385,98 @@ enum Schemas {
                                required: ["type", "title", "status"], additional: true)),
         ] + qualitySchemas + reportSchemas + pointOfSaleSchemas + tradePromotionSchemas + salesReportSchemas + stockReportSchemas + overviewReportSchemas
                    + resolverSchemas)
+    }
+}
+
+// MARK: Value rules of request bodies
+//
+// One helper per kind of rule the server applies to a body's values (BodyReader, the domain
+// `validate()`s), so a field states its rule by calling one, and a limit the code names is read
+// from that name: the document and the server cannot drift apart on it.
+
+extension Schemas {
+    /// What every text a client writes may not hold (`TextNormalization.containsControlCharacters`):
+    /// C0 and C1 control characters other than tab, LF and CR. An ECMA-262 class body.
+    static let controlCharacters = #"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F"#
+
+    /// `schema` with `keywords` added after its own members.
+    static func adding(_ keywords: [(String, JSONValue)], to schema: JSONValue) -> JSONValue {
+        guard var members = schema.objectValue else { return schema }
+        for (key, value) in keywords { members[key] = value }
+        return .object(members)
+    }
+
+    static func number(_ value: Int64) -> JSONValue { .number(JSONNumber(value)) }
+
+    /// Free text (`FieldError.checkText`): not blank (some non-space character), and no control
+    /// characters but tab and line breaks (`controls: false` for the one reader that lets them
+    /// pass). The server counts `max` in grapheme clusters, what a person sees as one letter;
+    /// maxLength counts code points, never fewer, so a value it allows is never too long.
+    static func text(_ max: Int, nullable: Bool = false, description: String? = nil, controls: Bool = true) -> JSONValue {
+        let allowed = controls ? "[^\(controlCharacters)]*" : "[\\s\\S]*"
+        let visible = controls ? #"[^\s\u0000-\u001F\u007F-\u009F]"# : #"\S"#
+        let rule = "At most \(max) characters, counted as grapheme clusters; not blank"
+            + (nullable ? " (null clears it)." : ".")
+        return adding([("minLength", 1), ("maxLength", number(Int64(max))),
+                       ("pattern", .string("^\(allowed)\(visible)\(allowed)$"))],
+                      to: type("string", nullable: nullable, description: [description, rule].compactMap { $0 }.joined(separator: " ")))
+    }
+
+    /// A string of a fixed form, all ASCII (so characters, code points and bytes agree).
+    static func formatted(_ pattern: String, maxLength: Int, nullable: Bool = false, description: String) -> JSONValue {
+        adding([("maxLength", number(Int64(maxLength))), ("pattern", .string(pattern))],
+               to: type("string", nullable: nullable, description: description))
+    }
+
+    /// An integer within `range` (`BodyReader.optionalInt`, `JSONNumber.int64`): only an integer
+    /// literal is read as one, so 85000.0 or 8.5e4, valid JSON Schema integers, are refused.
+    static func integer(_ range: ClosedRange<Int64>, nullable: Bool = false, description: String? = nil) -> JSONValue {
+        let rule = "An integer literal: 85000.0 or 8.5e4 is refused."
+        return adding([("minimum", number(range.lowerBound)), ("maximum", number(range.upperBound))],
+                      to: type("integer", nullable: nullable, description: [description, rule].compactMap { $0 }.joined(separator: " ")))
+    }
+
+    /// An id the server assigned: a positive integer.
+    static func id(nullable: Bool = false, description: String? = nil) -> JSONValue {
+        integer(1...Int64.max, nullable: nullable, description: description)
+    }
+
+    /// A list of ids, each at most once (`repeats …` is a 422).
+    static func ids(maxItems: Int, description: String? = nil) -> JSONValue {
+        adding([("uniqueItems", true)], to: listOf(id(), description: description, maxItems: Int64(maxItems)))
+    }
+
+    /// `ProductFields.isWebURL`: http or https in any case, a host, printable ASCII only (anything
+    /// else percent-encoded), at most 2000 bytes. The pattern leaves out a user part and an IPv6
+    /// literal, which the server also takes, rather than let through a URL it refuses.
+    static func webURL(nullable: Bool = false) -> JSONValue {
+        let pattern = #"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]*)?([/?#][!-~]*)?$"#
+        return adding([("maxLength", 2000), ("pattern", .string(pattern))],
+                      to: type("string", nullable: nullable, format: "uri", description:
+                                "An http:// or https:// URL with a host, at most 2000 characters of printable ASCII "
+                                + "(percent-encode spaces and other characters); other schemes are refused."))
+    }
+
+    /// `ProducerFields.isPhone`: 8 to 15 digits, a leading +, spaces, dots or dashes between; at most 20 characters.
+    static func phone(nullable: Bool = true) -> JSONValue {
+        formatted(#"^\+?[ .-]*([0-9][ .-]*){8,15}$"#, maxLength: 20, nullable: nullable,
+                  description: "8 to 15 digits, optionally starting with + and grouped by spaces, dots or dashes")
+    }
+
+    /// `SiteCode.validate`: codes of points of sale, growing areas and packing facilities.
+    static func siteCode(_ description: String) -> JSONValue {
+        formatted("^[A-Za-z0-9][A-Za-z0-9._/-]{0,\(SiteCode.maxLength - 1)}$", maxLength: SiteCode.maxLength,
+                  description: description + ": an ASCII letter or digit, then letters, digits and - . _ /")
+    }
+
+    /// `Points(decimal:)` within the largest maximum any score sheet gives `part`; the round's own sheet
+    /// may allow less (description).
+    static func partPoints(_ part: ScorePart) -> JSONValue {
+        let maximum = ScoreSheetVersion.allCases.map { ScoreSheet.sheet($0).maximum(part) }.max() ?? Points.zero
+        return .object(JSONObject([
+            ("type", .string("number")), ("minimum", 0), ("maximum", .number(JSONNumber(maximum.description)!)),
+            ("description", .string("Points with at most 2 decimals, written as a plain decimal (no exponent, no sign), "
+                                    + "within the round's sheet's maximum for the part (2023: A 40/B 25/C 35; 2019: A 35/B 25/C 40)")),
+        ]))
     }
 }

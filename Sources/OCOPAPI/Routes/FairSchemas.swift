@@ -1,4 +1,5 @@
 import JSON
+import OCOP
 
 /// JSON Schemas of the trade-promotion bodies (issue #5): fairs, booths, sales entries,
 /// platforms, listings and the two reports.
@@ -9,53 +10,53 @@ extension Schemas {
                                   description: "Percent with one decimal (\"48.0\"), integer arithmetic; null when the whole is 0")
 
     static let fairFields: [(String, JSONValue)] = [
-        ("name", type("string", description: "Vietnamese name, NFC")),
+        ("name", text(200, description: "Vietnamese name, NFC.")),
         ("kind", type("string", enumValues: ["provincial_fair", "local_fair", "product_week", "domestic_programme",
                                              "international_programme"])),
         ("starts_on", tradeDate),
-        ("ends_on", type("string", format: "date", description: "Not before starts_on; within 366 days of it")),
-        ("venue", type("string", nullable: true)),
-        ("commune", type("string", nullable: true)),
-        ("district", type("string", nullable: true)),
-        ("province", type("string", description: "Where it is held; default the home province (Quảng Ninh)")),
-        ("organizer", type("string", nullable: true)),
-        ("visitors", type("integer", description: "Organiser's count, ≥ 0, default 0; officers may correct it at any time")),
+        ("ends_on", type("string", format: "date", description: "Not before starts_on; within \(FairFields.maximumDays) days of it")),
+        ("venue", text(300, nullable: true)),
+        ("commune", text(100, nullable: true)),
+        ("district", text(100, nullable: true)),
+        ("province", text(100, description: "Where it is held; default (absent or null) the home province (Quảng Ninh).")),
+        ("organizer", text(200, nullable: true)),
+        ("visitors", integer(0...FairFields.maximumVisitors, description: "Organiser's count, default 0; officers may correct it at any time.")),
     ]
 
     static let boothFields: [(String, JSONValue)] = [
-        ("producer_id", type("integer", nullable: true, description: "A producer of ours; or give exhibitor_name and province")),
-        ("exhibitor_name", type("string", nullable: true, description: "An outside exhibitor, with its province")),
-        ("province", type("string", nullable: true, description: "The outside exhibitor's province; null for our producers")),
-        ("product_ids", .object(JSONObject([
-            ("type", .string("array")), ("items", type("integer")), ("maxItems", .number(JSONNumber(100))),
-            ("description", .string("Products shown; a producer's booth shows its own products")),
-        ]))),
+        ("producer_id", id(nullable: true, description: "A producer of ours; or give exhibitor_name and province.")),
+        ("exhibitor_name", text(200, nullable: true, description: "An outside exhibitor, with its province.")),
+        ("province", text(100, nullable: true, description: "The outside exhibitor's province; null for our producers.")),
+        ("product_ids", ids(maxItems: BoothFields.maximumProducts,
+                            description: "Products shown; a producer's booth shows its own products")),
     ]
 
     static let saleLine = object([
-        ("product_id", type("integer", description: "A product the booth shows")),
-        ("units", type("integer")),
-        ("revenue_vnd", type("integer", nullable: true, description: "This product's part of the day's takings")),
+        ("product_id", id(description: "A product the booth shows; each product once per entry.")),
+        ("units", integer(0...FairSaleFields.maximumUnits)),
+        ("revenue_vnd", integer(0...FairSaleFields.maximumRevenueVND, nullable: true,
+                                description: "This product's part of the day's takings; the lines' parts add up to at most the day's revenue_vnd.")),
     ], required: ["product_id", "units"])
 
     static let fairSaleFields: [(String, JSONValue)] = [
         ("day", type("string", format: "date", description: "A day of the fair; one entry per booth and day")),
-        ("revenue_vnd", type("integer", description: "The booth's takings that day, whole đồng")),
-        ("units", array(saleLine)),
+        ("revenue_vnd", integer(0...FairSaleFields.maximumRevenueVND, description: "The booth's takings that day, whole đồng.")),
+        ("units", listOf(saleLine, maxItems: Int64(FairSaleFields.maximumLines))),
     ]
 
     static let platformFields: [(String, JSONValue)] = [
-        ("code", type("string", description: "Unique, lower-case ASCII letters, digits and _ (province_ocop, voso, postmart, shopee…)")),
-        ("name", type("string")),
-        ("url", type("string", nullable: true, format: "uri")),
+        ("code", formatted("^[a-z][a-z0-9_]{1,39}$", maxLength: 40,
+                           description: "Unique, lower-case ASCII letters, digits and _ (province_ocop, voso, postmart, shopee…)")),
+        ("name", text(200)),
+        ("url", webURL(nullable: true)),
         ("kind", type("string", enumValues: ["provincial", "national", "marketplace", "social"])),
     ]
 
     static let listingFields: [(String, JSONValue)] = [
-        ("product_id", type("integer", description: "Fixed once the listing exists")),
-        ("platform_id", type("integer", description: "Fixed once the listing exists; one listing per product and platform")),
-        ("url", type("string", nullable: true, format: "uri")),
-        ("price_vnd", type("integer", nullable: true)),
+        ("product_id", id(description: "Fixed once the listing exists.")),
+        ("platform_id", id(description: "Fixed once the listing exists; one listing per product and platform.")),
+        ("url", webURL(nullable: true)),
+        ("price_vnd", integer(0...ProductFields.maximumPriceVND, nullable: true, description: "Whole đồng.")),
         ("status", type("string", enumValues: ["active", "paused", "removed"], description: "Default active; a change takes effect today")),
         ("accepts_non_cash", type("boolean", description: "Default false; a change takes effect today")),
         ("listed_on", type("string", format: "date", description: "Not after today; default today on create; starts the history")),

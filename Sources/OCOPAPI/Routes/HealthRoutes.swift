@@ -32,7 +32,8 @@ public struct HealthRoutes: RouteCollection {
                 return Responses.json(.ok, Array(#"{"status":"ready"}"#.utf8), headers: ["Cache-Control": "no-store"])
             },
             Route(.get, "/metrics", access: .anyone,
-                  doc: RouteDoc("Prometheus metrics", tag: "operations")) { [services] _ in
+                  doc: RouteDoc("Prometheus metrics", tag: "operations",
+                                responseMediaType: "text/plain; version=0.0.4")) { [services] _ in
                 let db = services.database.stats
                 var gauges = services.gauges.read()
                 gauges += [
@@ -57,7 +58,8 @@ public struct HealthRoutes: RouteCollection {
                                     body: Array(services.metrics.render(gauges: gauges, counters: counters).utf8))
             },
             Route(.get, "/openapi.json", access: .anyone, inline: true,
-                  doc: RouteDoc("This API's OpenAPI 3.1 document", tag: "operations")) { [openAPIDocument] _ in
+                  doc: RouteDoc("This API's OpenAPI 3.1 document", tag: "operations",
+                                responseMediaType: "application/json")) { [openAPIDocument] _ in
                 Responses.json(.ok, openAPIDocument())
             },
         ]

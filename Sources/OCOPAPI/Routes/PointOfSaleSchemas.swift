@@ -1,4 +1,5 @@
 import JSON
+import OCOP
 
 /// JSON Schemas of the points-of-sale, inventory and sales bodies (issue #4).
 extension Schemas {
@@ -13,21 +14,21 @@ extension Schemas {
     static let uuid = type("string", format: "uuid", description: "Made by the device; the idempotency key")
 
     static let pointOfSaleFields: [(String, JSONValue)] = [
-        ("code", type("string", description: "Human code, unique: ASCII letters, digits and - . _ /")),
-        ("name", type("string", description: "Vietnamese name, NFC")),
+        ("code", siteCode("Human code, unique")),
+        ("name", text(200, description: "Vietnamese name, NFC.")),
         ("kind", type("string", enumValues: ["ocop_center", "store", "kiosk", "online"])),
-        ("commune", type("string", nullable: true)),
-        ("district", type("string", nullable: true)),
-        ("address", type("string", nullable: true)),
+        ("commune", text(100, nullable: true)),
+        ("district", text(100, nullable: true)),
+        ("address", text(300, nullable: true)),
         ("opened_on", type("string", nullable: true, format: "date")),
-        ("manager", type("string", nullable: true)),
-        ("phone", type("string", nullable: true)),
+        ("manager", text(120, nullable: true)),
+        ("phone", phone()),
         ("has_ocop_sign", type("boolean", description: "Checklist: OCOP-logo sign; absent = false")),
         ("has_shelves", type("boolean", description: "Checklist: shelves for OCOP products; absent = false")),
         ("has_price_list", type("boolean", description: "Checklist: posted prices; absent = false")),
         ("channels", listOf(object([("kind", type("string", enumValues: ["website", "facebook", "zalo", "tiktok", "other"])),
-                                   ("url", type("string", format: "uri"))], required: ["kind", "url"]),
-                           description: "Online channels; replaced whole by PUT and PATCH", maxItems: 20)),
+                                   ("url", webURL())], required: ["kind", "url"]),
+                           description: "Online channels; replaced whole by PUT and PATCH", maxItems: Int64(PointOfSaleFields.maximumChannels))),
     ]
 
     static let inventoryLevel = object([
@@ -42,22 +43,24 @@ extension Schemas {
 
     static let inventoryChange = oneOfForms(object([
         ("change_id", uuid),
-        ("product_id", type("integer")),
+        ("product_id", id()),
         ("occurred_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; at most 24 h ahead of the server")),
-        ("count", type("integer", description: "A physical count (≥ 0); give count OR adjust")),
-        ("adjust", type("integer", description: "A delta ≠ 0: positive for received/returned/transfer_in, negative for sold/damaged/expired/transfer_out")),
+        ("count", integer(0...InventoryChange.maximumQuantity, description: "A physical count; give count OR adjust.")),
+        ("adjust", adding([("not", .object(JSONObject([("const", 0)])))],
+                          to: integer(-InventoryChange.maximumQuantity...InventoryChange.maximumQuantity, description:
+                                      "A delta ≠ 0: positive for received/returned/transfer_in, negative for sold/damaged/expired/transfer_out."))),
         ("reason", type("string", enumValues: ["received", "sold", "returned", "damaged", "expired", "transfer_in", "transfer_out"],
                         description: "Required with adjust, not allowed with count")),
     ], required: ["change_id", "product_id", "occurred_at"]), [["count"], ["adjust", "reason"]])
 
     static let saleLineInput = object([
-        ("product_id", type("integer")), ("quantity", type("integer", description: "> 0")),
-        ("unit_price_vnd", type("integer", description: "Whole đồng, ≥ 0")),
+        ("product_id", id()), ("quantity", integer(1...InventoryChange.maximumQuantity)),
+        ("unit_price_vnd", integer(0...ProductFields.maximumPriceVND, description: "Whole đồng.")),
     ], required: ["product_id", "quantity", "unit_price_vnd"])
 
     static let saleFields: [(String, JSONValue)] = [
         ("sale_id", uuid),
-        ("sold_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset")),
+        ("sold_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; at most 24 h ahead of the server")),
         ("payment", type("string", enumValues: ["cash", "card", "bank_transfer", "e_wallet"])),
     ]
 
@@ -69,7 +72,8 @@ extension Schemas {
                                    required: ["id", "code", "name", "kind", "compliant", "channels"])),
             ("PointOfSaleInput", object(pointOfSaleFields, required: ["code", "name", "kind"])),
             ("PointOfSalePatch", object(pointOfSaleFields)),
-            ("InventoryBatchInput", object([("changes", listOf(inventoryChange, minItems: 1, maxItems: 1000))], required: ["changes"])),
+            ("InventoryBatchInput", object([("changes", listOf(inventoryChange, minItems: 1, maxItems: Int64(InventoryStore.maximumBatch)))],
+                                           required: ["changes"])),
             ("InventoryBatchResult", object([
                 ("point_of_sale_id", type("integer")),
                 ("applied", type("integer")), ("duplicates", type("integer")),
@@ -78,7 +82,8 @@ extension Schemas {
                 ("levels", listOf(inventoryLevel, description: "The resulting level of every product the batch named")),
             ])),
             ("InventoryLevel", inventoryLevel),
-            ("InventoryLevelInput", object([("level", type("integer", description: "The counted stock, ≥ 0"))], required: ["level"])),
+            ("InventoryLevelInput", object([("level", integer(0...InventoryChange.maximumQuantity, description: "The counted stock."))],
+                                           required: ["level"])),
             ("InventoryFeed", object([
                 ("items", listOf(object([
                     ("seq", type("integer")), ("product_id", type("integer")), ("level", type("integer")),
@@ -88,7 +93,9 @@ extension Schemas {
                 ("next_cursor", type("string", description: "Always present: pass it as ?after= next time, even when items is empty")),
                 ("has_more", type("boolean", description: "More entries are waiting: read again at once")),
             ], required: ["items", "next_cursor", "has_more"])),
-            ("SaleInput", object(saleFields + [("lines", listOf(saleLineInput, minItems: 1, maxItems: 200))],
+            ("SaleInput", object(saleFields + [("lines", listOf(saleLineInput, description:
+                                                               "Σ quantity × unit_price_vnd is at most \(SaleInput.maximumTotalVND) đồng",
+                                                               minItems: 1, maxItems: Int64(SaleInput.maximumLines)))],
                                  required: ["sale_id", "sold_at", "lines", "payment"])),
             ("Sale", object([("id", type("integer")), ("point_of_sale_id", type("integer"))] + saleFields + [
                 ("sold_on", type("string", format: "date", description: "Calendar day of sold_at in Asia/Ho_Chi_Minh")),

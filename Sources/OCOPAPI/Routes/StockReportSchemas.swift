@@ -1,4 +1,5 @@
 import JSON
+import OCOP
 
 /// JSON Schemas of the stock report and of products' low-stock thresholds (issue #4).
 extension Schemas {
@@ -24,8 +25,8 @@ extension Schemas {
                 ("version", type("integer", description: "0 when never set; PUT takes If-Match W/\"version\"")),
             ], required: ["product_id", "low_stock_threshold", "is_default", "version"])),
             ("StockThresholdInput", object([
-                ("low_stock_threshold", type("integer", nullable: true,
-                                             description: "0 to 1,000,000,000; null puts the product back on the default")),
+                ("low_stock_threshold", integer(0...StockThreshold.maximumValue, nullable: true,
+                                                description: "null puts the product back on the default.")),
             ], required: ["low_stock_threshold"])),
         ]
     }
