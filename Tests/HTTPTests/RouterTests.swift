@@ -160,3 +160,74 @@ import Testing
         #expect(HTTPStatus.ok.allowsBody)
     }
 }
+
+/// The router against a plain reference (split the path, decode each segment, try literal, then
+/// parameter, then catch-all, backtracking), on many random paths over an alphabet chosen to
+/// hit the edges: empty segments, escapes good and bad, escaped slashes, prefixes of routes.
+@Suite struct RouterReferenceTests {
+    static let patterns: [(HTTPMethod, String)] = [
+        (.get, "/"), (.get, "/a"), (.post, "/a"), (.get, "/a/{x}"), (.get, "/a/b/c"), (.delete, "/a/{x}"),
+        (.get, "/a/{x}/b"), (.get, "/b/{y}/{z}"), (.get, "/b/c"), (.get, "/b/{y}/{rest...}"),
+        (.get, "/%/x"), (.put, "/c/{x}/{rest...}"), (.get, "/c/a"),
+    ]
+
+    /// What the router should answer, computed the slow, obvious way: the matched pattern and
+    /// its parameters, "405" when only the method is wrong, or nil.
+    static func reference(_ method: HTTPMethod, _ path: String) -> (String, [String: String])? {
+        guard path.first == "/" else { return nil }
+        var raw = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if raw == [""] { raw = [] }
+        func matches(_ pattern: String) -> [String: String]? {
+            var parts = pattern.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if parts == [""] { parts = [] }
+            var values: [String: String] = [:]
+            for (index, part) in parts.enumerated() {
+                if part.hasSuffix("...}") {
+                    guard index < raw.count else { return nil }
+                    values[String(part.dropFirst().dropLast(4))] = raw[index...].joined(separator: "/")
+                    return values
+                }
+                guard index < raw.count, let decoded = PercentDecoding.decodeToString(raw[index]) else { return nil }
+                if part.hasPrefix("{") {
+                    guard !decoded.isEmpty else { return nil }
+                    values[String(part.dropFirst().dropLast())] = decoded
+                } else if part != decoded {
+                    return nil
+                }
+            }
+            return parts.count == raw.count ? values : nil
+        }
+        // Rank: at the first segment where two candidates differ, literal beats parameter beats catch-all.
+        func rank(_ pattern: String) -> [Int] {
+            pattern.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+                $0.hasSuffix("...}") ? 2 : $0.hasPrefix("{") ? 1 : 0
+            }
+        }
+        let candidates = Set(patterns.map(\.1)).compactMap { pattern in matches(pattern).map { (pattern, $0) } }
+        guard let best = candidates.min(by: { rank($0.0).lexicographicallyPrecedes(rank($1.0)) }) else { return nil }
+        let methods = patterns.filter { $0.1 == best.0 }.map(\.0)
+        if methods.contains(method) || (method == .head && methods.contains(.get)) { return best }
+        return ("405", [:])
+    }
+
+    @Test func agreesWithTheReferenceOnRandomPaths() {
+        var router = Router<String>()
+        for (method, pattern) in Self.patterns { router.add(method, pattern, pattern) }
+        let pieces = ["/", "/", "/", "a", "b", "c", "x", "%", "%2F", "%61", "%zz", "%C3%A2", "{"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let path = (0..<Int.random(in: 1...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let method = [HTTPMethod.get, .head, .post, .delete, .put].randomElement(using: &generator)!
+            let expected = Self.reference(method, path)
+            switch router.match(method, path: Substring(path)) {
+            case .found(let handler, let parameters, let pattern):
+                #expect(expected?.0 == pattern && handler == pattern, "\(method) \(path)")
+                for (name, value) in expected?.1 ?? [:] { #expect(parameters[name] == value, "\(method) \(path) \(name)") }
+            case .methodNotAllowed:
+                #expect(expected?.0 == "405", "\(method) \(path)")
+            case .notFound:
+                #expect(expected == nil, "\(method) \(path)")
+            }
+        }
+    }
+}
