@@ -19,22 +19,26 @@ public struct HTTPRequest: Sendable {
     /// The path part of the target, still percent-encoded. For an absolute-form target
     /// (`http://host/path`, which a server MUST accept, RFC 9112 §3.2.2) the scheme and
     /// authority are dropped; `OPTIONS *` has the path `*`.
+    ///
+    /// Searched as UTF-8 bytes (every request computes it): a search by `Character` walks
+    /// grapheme clusters, several times the cost. An ASCII byte's index is a valid String index.
     public var path: Substring {
-        var rest = target[...]
-        if let q = rest.firstIndex(of: "?") { rest = rest[..<q] }
-        if rest.first != "/", let colon = rest.firstIndex(of: ":"),
-           rest[colon...].hasPrefix("://") {
-            let afterAuthority = rest[rest.index(colon, offsetBy: 3)...]
-            guard let slash = afterAuthority.firstIndex(of: "/") else { return "/" }
-            return afterAuthority[slash...]
+        let utf8 = target.utf8
+        var rest = target[..<(utf8.firstIndex(of: UInt8(ascii: "?")) ?? utf8.endIndex)]
+        if rest.utf8.first != UInt8(ascii: "/"), let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")),
+           rest.utf8[colon...].starts(with: "://".utf8) {
+            let afterAuthority = rest[rest.utf8.index(colon, offsetBy: 3)...]
+            guard let slash = afterAuthority.utf8.firstIndex(of: UInt8(ascii: "/")) else { return "/" }
+            rest = afterAuthority[slash...]
         }
         return rest
     }
 
     /// The query part of the target without the `?`, if any.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        let utf8 = target.utf8
+        guard let q = utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[utf8.index(after: q)...]
     }
 
     /// Whether the connection may be reused after this request (RFC 9112 §9.3):

@@ -8,9 +8,10 @@
 /// answers 400, not 404, to `/01/{gtin}/21/x/10/y`).
 public struct Router<Handler: Sendable>: Sendable {
     private var root = RouteNode<Handler>()
-    /// `root` as the read-only tree `match` walks, rebuilt by every `add` (routes are added once,
-    /// at start-up; matching runs on every request).
-    private var tree = MatchNode<Handler>(RouteNode())
+    /// `root` as the read-only tree `match` walks, and the handlers its nodes point to by index;
+    /// rebuilt by every `add` (routes are added once, at start-up; matching runs on every request).
+    private var tree = MatchNode()
+    private var entries: [RouteNode<Handler>.Entry] = []
     /// Every registered (method, pattern), in registration order (for OpenAPI and tests).
     public private(set) var routes: [(method: HTTPMethod, pattern: String)] = []
 
@@ -23,7 +24,8 @@ public struct Router<Handler: Sendable>: Sendable {
         precondition(root.lookupPattern(segments)?.handlers[method] == nil,
                      "route \(method) \(pattern) registered twice")
         root.insert(segments[...], method: method, pattern: pattern, handler: handler)
-        tree = MatchNode(root)
+        entries = []
+        tree = MatchNode(root, entries: &entries)
         routes.append((method, pattern))
     }
 
@@ -39,10 +41,8 @@ public struct Router<Handler: Sendable>: Sendable {
             return copy.withUTF8 { tree.find(PathCursor($0), parameters: &parameters) }
         }()
         guard let node = found else { return .notFound }
-        if let entry = node.handler(for: method) {
-            return .found(entry.handler, parameters, pattern: entry.pattern)
-        }
-        if method == .head, let entry = node.handler(for: .get) {
+        if let index = node.handler(for: method) ?? (method == .head ? node.handler(for: .get) : nil) {
+            let entry = entries[index]
             return .found(entry.handler, parameters, pattern: entry.pattern)
         }
         guard !node.handlers.isEmpty else { return .notFound }
@@ -157,27 +157,51 @@ struct RouteNode<Handler: Sendable>: Sendable {
 /// The routing trie as `match` walks it: classes, so walking it copies and counts no
 /// dictionaries, and literals kept as UTF-8 bytes, compared with the request's bytes in place.
 /// A node has few literal children (at most a few dozen), so a scan beats hashing a new String.
-final class MatchNode<Handler: Sendable>: Sendable {
+///
+/// Not generic: a node names its handlers by their index in the router's list. `Router` is
+/// generic and used from other modules, where its code runs unspecialised; walking a generic
+/// trie there spent most of its time looking up type metadata (perf: over half of `match`).
+final class MatchNode: Sendable {
     let literals: [(bytes: [UInt8], node: MatchNode)]
     let parameterName: String?
     let parameterChild: MatchNode?
     let catchAllName: String?
     let catchAllChild: MatchNode?
-    let handlers: [(method: HTTPMethod, entry: RouteNode<Handler>.Entry)]
+    /// Each method's handler, as an index into the router's entries.
+    let handlers: [(method: HTTPMethod, index: Int)]
     let allowedMethods: [HTTPMethod]
 
-    init(_ node: RouteNode<Handler>) {
-        literals = node.literals.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), MatchNode($0.value)) }
+    /// A node with no routes.
+    init() {
+        literals = []
+        parameterName = nil
+        parameterChild = nil
+        catchAllName = nil
+        catchAllChild = nil
+        handlers = []
+        allowedMethods = []
+    }
+
+    /// `node`'s read-only form; its handlers are appended to `entries`.
+    init<Handler>(_ node: RouteNode<Handler>, entries: inout [RouteNode<Handler>.Entry]) {
+        literals = node.literals.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), MatchNode($0.value, entries: &entries)) }
         parameterName = node.parameterName
-        parameterChild = node.parameterChild.first.map(MatchNode.init)
+        parameterChild = node.parameterChild.first.map { MatchNode($0, entries: &entries) }
         catchAllName = node.catchAllName
-        catchAllChild = node.catchAllChild.first.map(MatchNode.init)
-        handlers = node.handlers.map { ($0.key, $0.value) }
+        catchAllChild = node.catchAllChild.first.map { MatchNode($0, entries: &entries) }
+        var handlers: [(method: HTTPMethod, index: Int)] = []
+        for (method, entry) in node.handlers {
+            handlers.append((method, entries.count))
+            entries.append(entry)
+        }
+        self.handlers = handlers
         allowedMethods = node.allowedMethods
     }
 
-    func handler(for method: HTTPMethod) -> RouteNode<Handler>.Entry? {
-        handlers.first { $0.method == method }?.entry
+    /// The index of `method`'s handler here, if any.
+    func handler(for method: HTTPMethod) -> Int? {
+        for handler in handlers where handler.method == method { return handler.index }
+        return nil
     }
 
     /// Literal segments win over parameters, parameters over a catch-all; backtracks if a branch
