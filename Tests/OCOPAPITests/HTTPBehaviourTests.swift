@@ -35,6 +35,14 @@ import Testing
         #expect(options.header("Date") != nil)
         // The CSV form of a list can only be read.
         #expect(try client.request("OPTIONS", "/api/v1/producers.csv").header("Allow") == "GET, HEAD, OPTIONS")
+        // Any other method there is a 405 with that Allow, POST (which the list itself takes) included.
+        for method in ["POST", "PUT", "DELETE"] {
+            let refused = try client.request(method, "/api/v1/producers.csv", body: "{}")
+            #expect(refused.status == 405, "\(method)")
+            #expect(refused.header("Allow") == "GET, HEAD, OPTIONS", "\(method)")
+        }
+        // A `.csv` address of something that has no CSV form stays a 404.
+        #expect(try client.request("GET", "/api/v1/producers/1.csv").status == 404)
     }
 
     @Test func corsForConfiguredOriginsOnly() throws {

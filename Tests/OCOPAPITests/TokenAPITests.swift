@@ -16,6 +16,7 @@ import Testing
         let created = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Văn phòng OCOP","role":"officer"}"#)
         #expect(created.status == 201)
         #expect(created.header("Cache-Control") == "no-store")
+        #expect(created.header("ETag") == "W/\"1\"")   // every item has one (API.md), as GET gives it
         let secret = try #require(try created.json["token"]?.stringValue)
         #expect(secret.hasPrefix("ocop_"))
         #expect(secret.count >= 5 + 22)   // ≥ 128 bits in base64url

@@ -42,12 +42,6 @@ public struct VersionMatch: Sendable, Equatable, ExpressibleByIntegerLiteral {
         self.init(ifMatch: .oneOf([version]))
     }
 
-    /// Whether `If-Match` names particular versions (not absent, not `*`).
-    public var namesVersions: Bool {
-        if case .oneOf = ifMatch { return true }
-        return false
-    }
-
     /// Whether an item now at `version` meets these preconditions (RFC 9110 §13.2.2: If-Match,
     /// then If-None-Match).
     public func admits(_ version: Int64) -> Bool {

@@ -133,8 +133,9 @@ public enum InventoryStore {
     }
 
     /// Sets a level by recording a physical count at server time, or just after the current
-    /// latest count if that is later (compare-and-set on the level's version). `ifVersion` `.any` (`If-Match: *`) or nil means
-    /// "any existing level": a product never stocked here has version 0 and matches neither.
+    /// latest count if that is later (compare-and-set on the level's version). `If-Match: *`
+    /// matches any level, a never-stocked one (version 0) included, since its GET answers 200
+    /// (RFC 9110 §13.1.1); nil (no precondition) matches only a level that exists.
     public static func setLevel(_ db: Connection, pointOfSaleID: Int64, productID: Int64, level: Int64,
                                 ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws -> InventoryLevel {
         guard try PointOfSaleStore.exists(db, id: pointOfSaleID) else {
@@ -146,7 +147,7 @@ public enum InventoryStore {
         let current = try levelRow(db, pointOfSaleID: pointOfSaleID, productID: productID)
         let version = current?.version ?? 0
         try VersionMatch.require(ifVersion, current: version)
-        if version == 0 && !(ifVersion?.namesVersions ?? false) { throw DomainError.staleVersion(current: 0) }
+        if version == 0 && ifVersion?.ifMatch == nil { throw DomainError.staleVersion(current: 0) }
         if level < 0 || level > InventoryChange.maximumQuantity {
             throw DomainError.invalid("level", "must be an integer from 0 to \(InventoryChange.maximumQuantity)")
         }

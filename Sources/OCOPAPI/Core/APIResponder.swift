@@ -112,6 +112,13 @@ public final class APIResponder: HTTPResponder {
             }
         case .found(let route, let parameters, let pattern):
             if csvSuffix && !route.doc.csv {
+                // Another method of a list that has a CSV form (POST on `/producers.csv`): the
+                // address exists and is read-only, so 405 as for PUT or DELETE there.
+                if case .found(let list, _, _) = router.match(.get, path: Substring(path)), list.doc.csv {
+                    let named = request.method == .head ? HTTPMethod.get : request.method
+                    return finish(Problem.methodNotAllowed(named, allowed: [.get, .head, .options]).response,
+                                  "unmatched", nil)
+                }
                 return finish(Problem.notFound("no CSV form of \(path)").response, pattern, nil)
             }
             let (path, wantsCSV) = (path, wantsCSV)

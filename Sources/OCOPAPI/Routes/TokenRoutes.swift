@@ -64,6 +64,8 @@ public struct TokenRoutes: RouteCollection {
             var headers = HTTPHeaders()
             headers.set("Location", "/api/v1/tokens/\(token.id)")
             headers.set("Cache-Control", "no-store")
+            // Every item has an ETag (API.md), the created one too, as `GET /tokens/{id}` gives it.
+            headers.set("ETag", ETag.of(version: token.version))
             var writer = JSONWriter()
             Self.write(token, to: &writer, secret: secret)
             return Responses.json(.created, writer.bytes, headers: headers)
