@@ -68,7 +68,7 @@ extension Writer {
         jobsRun.add(batch.count, ordering: .relaxed)
         if isolatesJobs {
             runIsolated(batch)
-        } else if let unfinished = runOptimistic(batch) {
+        } else if let unfinished = runOptimistic(batch), !unfinished.isEmpty {
             runIsolated(unfinished)
         }
     }
