@@ -76,24 +76,15 @@ extension Writer {
     /// The optimistic pass. Nil when the batch is over (committed, or failed whole); else
     /// the jobs not finished yet, to run again one savepoint each.
     private func runOptimistic(_ batch: [WriteJob]) -> [WriteJob]? {
-        do {
-            try connection.run("BEGIN IMMEDIATE")
-        } catch {
-            // Usually SQLITE_BUSY past the timeout (another process holds the write lock).
-            for job in batch { job.finish(error) }
-            return nil
-        }
-        connection.discardCommitActions()
+        guard begin(batch[...]) else { return nil }
         var pending: [WriteJob] = []
         pending.reserveCapacity(batch.count)
         for (position, job) in batch.enumerated() where isStartable(job) {
             let ok = job.perform(on: connection)
             if connection.isAutocommit {
-                // The transaction is gone (SQLite rolled it back after IOERR/FULL/NOMEM, or the
-                // body ended it): as in the isolated pass, the jobs before get the error.
-                let lostError = Self.lostTransaction
-                for earlier in pending { earlier.finish(lostError) }
-                job.finish(ok ? lostError : nil)
+                // As in the isolated pass: not re-run, since a body that ended the transaction
+                // with its own COMMIT has made the jobs before it durable already.
+                transactionLost(pending: pending, at: job, bodyThrew: !ok, error: nil)
                 return Array(batch[(position + 1)...])
             }
             guard ok, !hasUnresolvedForeignKeys() else {
@@ -116,15 +107,7 @@ extension Writer {
         var index = batch.startIndex
         var anyFailed = false
         while index < batch.endIndex {
-            do {
-                try connection.run("BEGIN IMMEDIATE")
-            } catch {
-                // Usually SQLITE_BUSY past the timeout (another process holds the
-                // write lock): retrying job by job would wait that long for each.
-                for job in batch[index...] { job.finish(error) }
-                return
-            }
-            connection.discardCommitActions()
+            guard begin(batch[index...]) else { return }
             var pending: [WriteJob] = []
             var lost = false
             while index < batch.endIndex, !lost {
@@ -142,10 +125,7 @@ extension Writer {
                     job.finish(error)
                 case .transactionLost(let bodyThrew, let error):
                     anyFailed = true
-                    let lostError = error ?? Self.lostTransaction
-                    connection.rollbackIfOpen()
-                    for earlier in pending { earlier.finish(lostError) }
-                    job.finish(bodyThrew ? nil : lostError)
+                    transactionLost(pending: pending, at: job, bodyThrew: bodyThrew, error: error)
                     pending = []
                     lost = true
                 }
@@ -155,9 +135,30 @@ extension Writer {
         if !anyFailed { isolatesJobs = false }
     }
 
-    private static var lostTransaction: SQLiteError {
-        SQLiteError(extendedCode: SQLiteError.abortRollback,
-                    message: "the shared write transaction ended inside a write body; its changes were not committed")
+    /// BEGIN IMMEDIATE for `jobs`; false when it failed, and each of them has the error.
+    private func begin(_ jobs: ArraySlice<WriteJob>) -> Bool {
+        do {
+            try connection.run("BEGIN IMMEDIATE")
+        } catch {
+            // Usually SQLITE_BUSY past the timeout (another process holds the write lock):
+            // retrying job by job would wait that long for each.
+            for job in jobs { job.finish(error) }
+            return false
+        }
+        connection.discardCommitActions()
+        return true
+    }
+
+    /// The shared transaction ended inside `job`'s body (SQLite rolled it back after
+    /// IOERR/FULL/NOMEM, or the body ran COMMIT/ROLLBACK): the jobs before it get the error,
+    /// and `job` its own if its body threw.
+    private func transactionLost(pending: [WriteJob], at job: WriteJob, bodyThrew: Bool, error: (any Error)?) {
+        let lostError = error ?? SQLiteError(
+            extendedCode: SQLiteError.abortRollback,
+            message: "the shared write transaction ended inside a write body; its changes were not committed")
+        connection.rollbackIfOpen()
+        for earlier in pending { earlier.finish(lostError) }
+        job.finish(bodyThrew ? nil : lostError)
     }
 
     /// Whether `job` may start now; if not, it is finished with the reason.

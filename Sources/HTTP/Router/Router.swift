@@ -207,8 +207,7 @@ final class MatchNode: Sendable {
     /// Literal segments win over parameters, parameters over a catch-all; backtracks if a branch
     /// dead-ends, including at a node that is only a prefix of longer routes (`/01/{gtin}/10`).
     func find(_ path: PathCursor, parameters: inout RouteParameters) -> MatchNode? {
-        guard let segment = path.segment else { return handlers.isEmpty ? nil : self }
-        let rest = path.next
+        guard let (segment, rest) = path.split() else { return handlers.isEmpty ? nil : self }
         // A segment with a malformed escape matches no literal and no `{name}`; only a catch-all,
         // which gets the text as sent, can take it.
         if segment.hasEscapes {
@@ -264,19 +263,12 @@ struct PathCursor {
         var text: Substring { Substring(decoding: bytes, as: UTF8.self) }
     }
 
-    private var end: Int? {
+    /// The segment here and the cursor after it; nil past the last segment.
+    func split() -> (segment: Segment, rest: PathCursor)? {
         guard let start else { return nil }
-        return bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
-    }
-
-    var segment: Segment? {
-        guard let start, let end else { return nil }
-        return Segment(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-    }
-
-    var next: PathCursor {
-        guard let end, end < bytes.count else { return PathCursor(bytes, start: nil) }
-        return PathCursor(bytes, start: end + 1)
+        let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
+        let rest = PathCursor(bytes, start: end < bytes.count ? end + 1 : nil)
+        return (Segment(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])), rest)
     }
 
     /// This segment and every one after, as sent (still percent-encoded, slashes included).

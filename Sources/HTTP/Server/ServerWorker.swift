@@ -87,7 +87,8 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
 
     // MARK: Responses from any thread
 
-    /// Builds the `done` callback for request `n` on the connection `token`.
+    /// Builds the `Reply` for request `n` on the connection `token`: it sends the response
+    /// only if `slot` says the connection has not given up on the request first.
     func makeReply(token: UInt64, request n: UInt64, slot: ReplySlot) -> Reply {
         Reply { [self] response in
             let delivery = slot.answer()

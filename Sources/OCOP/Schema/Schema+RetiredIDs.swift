@@ -20,8 +20,6 @@ enum RetiredIDs {
         ("inspections", .inspection),
     ]
 
-    /// An SQL expression for a new row's `id` in `table`: NULL (SQLite's own choice) unless the
-    /// highest id ever deleted there is at or above the highest id it holds now.
     /// The trigger that records the highest id deleted from `table`.
     static func trigger(on table: String) -> String {
         """
@@ -32,6 +30,8 @@ enum RetiredIDs {
         """
     }
 
+    /// An SQL expression for a new row's `id` in `table`: NULL (SQLite's own choice) unless the
+    /// highest id ever deleted there is at or above the highest id it holds now.
     static func nextID(_ table: String) -> String {
         "(SELECT last_id + 1 FROM retired_ids WHERE table_name = '\(table)' "
             + "AND last_id >= (SELECT coalesce(max(id), 0) FROM \(table)))"

@@ -105,19 +105,14 @@ public final class APIResponder: HTTPResponder {
                     finish(response, "options", nil)
                 }
             } else {
-                // HEAD announces the Content-Length GET's answer would have (RFC 9110 §8.6), so its
-                // problem is GET's: the detail names the method.
-                let named = request.method == .head ? HTTPMethod.get : request.method
-                finish(Problem.methodNotAllowed(named, allowed: allowed).response, "unmatched", nil)
+                finish(Self.methodNotAllowed(request, allowed: allowed), "unmatched", nil)
             }
         case .found(let route, let parameters, let pattern):
             if csvSuffix && !route.doc.csv {
                 // Another method of a list that has a CSV form (POST on `/producers.csv`): the
                 // address exists and is read-only, so 405 as for PUT or DELETE there.
                 if case .found(let list, _, _) = router.match(.get, path: Substring(path)), list.doc.csv {
-                    let named = request.method == .head ? HTTPMethod.get : request.method
-                    return finish(Problem.methodNotAllowed(named, allowed: [.get, .head, .options]).response,
-                                  "unmatched", nil)
+                    return finish(Self.methodNotAllowed(request, allowed: [.get, .head, .options]), "unmatched", nil)
                 }
                 return finish(Problem.notFound("no CSV form of \(path)").response, pattern, nil)
             }
@@ -132,6 +127,13 @@ public final class APIResponder: HTTPResponder {
             }
             if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
         }
+    }
+
+    /// 405 with `Allow`. HEAD announces the Content-Length GET's answer would have (RFC 9110
+    /// §8.6), so its problem is GET's: the detail names the method.
+    private static func methodNotAllowed(_ request: HTTPRequest, allowed: [HTTPMethod]) -> HTTPResponse {
+        let named = request.method == .head ? HTTPMethod.get : request.method
+        return Problem.methodNotAllowed(named, allowed: allowed).response
     }
 
     /// Authentication, access rules, the handler, and the one place errors become problems.
