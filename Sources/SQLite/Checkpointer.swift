@@ -13,11 +13,10 @@ import Glibc
 /// for a PASSIVE checkpoint once the WAL is past `threshold` pages; a passive checkpoint
 /// never blocks the writer (wal.html#ckpt, c3ref/wal_checkpoint_v2.html).
 ///
-/// Only the writer can restart the WAL from its beginning (at its next transaction, once
-/// every frame is copied), and frames keep arriving while this thread copies. So when a
-/// pass reports that just a short tail is left, the writer copies that tail itself between
-/// batches. If this thread falls behind (readers pinning old snapshots, a slow disk), the
-/// writer checkpoints inline at `hardLimit`, which bounds the WAL as SQLite's own scheme does.
+/// Only the writer can start the WAL again from its beginning, and frames keep arriving
+/// while this thread copies. So once a pass reports that just a short tail is left, the
+/// writer copies that tail itself between batches and restarts the WAL (`Writer.maintainWAL`);
+/// at `hardLimit` it does so whatever this thread managed, which bounds the WAL.
 ///
 /// `@unchecked Sendable`: the connection is used only on this object's thread (and closed
 /// by `stop` after joining it); `requested`, `report` and `closed` live in the `Monitor`.
@@ -40,12 +39,9 @@ final class Checkpointer: @unchecked Sendable {
 
     private let connection: Connection
     private let state = Monitor(State())
-    /// A pass stops once no more than this many frames are left uncopied.
-    let tail: Int
 
-    init(connection: Connection, tail: Int) {
+    init(connection: Connection) {
         self.connection = connection
-        self.tail = max(1, tail)
     }
 
     func start() throws {
@@ -59,7 +55,15 @@ final class Checkpointer: @unchecked Sendable {
             state.requested = generation
             return true
         }
-        if wake { state.signal() }
+        // Broadcast: the writer may be waiting on the same condition (`waitUntilIdle`).
+        if wake { state.broadcast() }
+    }
+
+    /// Writer side: returns once no pass is running (a pass is one checkpoint call, so this
+    /// waits at most for one), or the checkpointer is closed. The checkpoint lock a pass holds
+    /// would make the writer's own checkpoint fail at once.
+    func waitUntilIdle() {
+        state.wait(until: { ($0.requested == nil && !$0.running) || $0.closed }) { _ in }
     }
 
     /// The last pass's findings, and whether a pass is running now.
@@ -80,6 +84,7 @@ final class Checkpointer: @unchecked Sendable {
                 state.running = false
                 if let report { state.report = report }
             }
+            state.broadcast()
         }
     }
 
@@ -92,19 +97,15 @@ final class Checkpointer: @unchecked Sendable {
         }
     }
 
-    /// Checkpoints until at most `tail` frames are left or a round copies nothing new
-    /// (a reader holds an old snapshot, or the writer is copying the tail itself: BUSY).
+    /// One PASSIVE checkpoint: copies every frame no reader still needs, without waiting for
+    /// anyone. The writer asks again after its next batch if more is left, so a pass never
+    /// keeps the checkpoint lock for longer than one copy.
     private func pass(generation: Int) -> Report? {
         guard let db = connection.handle else { return nil }
-        var report: Report?
-        while true {
-            var log: Int32 = 0
-            var copied: Int32 = 0
-            let rc = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
-            guard rc == SQLITE_OK, log >= 0 else { return report }
-            let progressed = report.map { Int(copied) > $0.copiedFrames } ?? true
-            report = Report(generation: generation, logFrames: Int(log), copiedFrames: Int(copied))
-            if Int(log - copied) <= tail || !progressed { return report }
-        }
+        var log: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+        guard rc == SQLITE_OK, log >= 0 else { return nil }
+        return Report(generation: generation, logFrames: Int(log), copiedFrames: Int(copied))
     }
 }

@@ -10,10 +10,13 @@ public final class Connection {
     static let cacheLimit = 512
     /// Work queued by `beforeCommit` for the open transaction, in registration order (see Connection+BeforeCommit).
     var commitActions: [(key: String, action: (Connection) throws -> Void)] = []
+    /// How long this connection waits on another's lock before SQLITE_BUSY.
+    let busyTimeoutMs: Int32
 
     /// Opens `path` (":memory:" for a private in-memory database).
     public init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 5000) throws {
         _ = Self.configureLibrary
+        self.busyTimeoutMs = busyTimeoutMs
         // NOMUTEX: each connection is used by one thread at a time (the pool's
         // checkout or the writer thread), so SQLite's per-connection mutex is pure cost.
         // EXRESCODE: every call returns extended codes (2067, not 19), which errors carry.

@@ -51,14 +51,15 @@ public final class Database: Sendable {
             let connection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
             // A checkpoint copies WAL frames to the file directly, not through the page cache.
             try connection.execute("PRAGMA cache_size = -256")
-            checkpointer = Checkpointer(connection: connection, tail: max(64, pages / 4))
+            checkpointer = Checkpointer(connection: connection)
         }
         self.checkpointer = checkpointer
         let policy = CheckpointPolicy(threshold: pages, tail: max(64, pages / 4), hardLimit: pages * 8)
+        let readers = ReaderPool(readerConnections)
+        self.readers = readers
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
-                        checkpointer: checkpointer, policy: policy, syncer: syncer,
+                        checkpointer: checkpointer, policy: policy, readers: readers, syncer: syncer,
                         files: inMemory ? nil : DatabaseFiles(databasePath: path))
-        readers = ReaderPool(readerConnections)
         try checkpointer?.start()
         do {
             try syncer?.start()

@@ -23,7 +23,12 @@ final class Monitor<State>: @unchecked Sendable {
         mutex.initialize(to: pthread_mutex_t())
         condition.initialize(to: pthread_cond_t())
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+        // Timed waits count on the monotonic clock, which a wall-clock step cannot move.
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(condition, &attributes)
+        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
@@ -47,6 +52,26 @@ final class Monitor<State>: @unchecked Sendable {
         // Loop: pthread_cond_wait may wake spuriously (POSIX pthread_cond_wait).
         while !ready(state) { pthread_cond_wait(condition, mutex) }
         return try body(&state)
+    }
+
+    /// Blocks until `ready(state)` holds or `timeout` has passed, then runs `body` with the state
+    /// still locked and whether `ready` held.
+    func wait<R>(until ready: (State) -> Bool, timeout: Duration,
+                 then body: (inout State, Bool) throws -> R) rethrows -> R {
+        var deadline = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &deadline)
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = Int(deadline.tv_nsec) + Int(attoseconds / 1_000_000_000)
+        deadline.tv_sec += Int(seconds) + nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while !ready(state) {
+            if pthread_cond_timedwait(condition, mutex, &deadline) == ETIMEDOUT {
+                return try body(&state, ready(state))
+            }
+        }
+        return try body(&state, true)
     }
 
     /// Wakes one waiter.

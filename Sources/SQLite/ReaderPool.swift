@@ -7,6 +7,8 @@ final class ReaderPool: @unchecked Sendable {
     private struct State {
         var idle: [Connection]
         var closed = false
+        /// New reads wait while set (`withoutReads`).
+        var paused = false
     }
 
     private let monitor: Monitor<State>
@@ -23,7 +25,7 @@ final class ReaderPool: @unchecked Sendable {
 
     /// Runs `body` on an idle reader, blocking until one is free.
     func withReader<T>(_ body: (Connection) throws -> T) throws -> T {
-        let connection = try monitor.wait(until: { $0.closed || !$0.idle.isEmpty }) { state in
+        let connection = try monitor.wait(until: { $0.closed || (!$0.paused && !$0.idle.isEmpty) }) { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
             return state.idle.removeLast()
         }
@@ -35,12 +37,31 @@ final class ReaderPool: @unchecked Sendable {
         // A read body that left BEGIN open would pin an old snapshot forever
         // (stale reads, and the WAL could never be checkpointed past it).
         connection.rollbackIfOpen()
-        let closed = monitor.withLock { state in
+        let wakeAll = monitor.withLock { state in
             state.idle.append(connection)
-            return state.closed
+            return state.closed || state.paused
         }
-        // Once closing, `close()` waits too: wake everyone so it is not the one missed.
-        if closed { monitor.broadcast() } else { monitor.signal() }
+        // Once closing or paused, `close()` or `withoutReads` waits too, beside readers that
+        // cannot go on yet: wake everyone so it is not the one missed.
+        if wakeAll { monitor.broadcast() } else { monitor.signal() }
+    }
+
+    /// Holds new reads back, waits up to `timeout` for the reads in flight to end, and runs
+    /// `body` while no connection of the pool reads; nil (and `body` not run) when a read
+    /// outlasted `timeout`. New reads wait for `body` too, so it must be short.
+    func withoutReads<T>(timeout: Duration, _ body: () throws -> T) rethrows -> T? {
+        monitor.withLock { $0.paused = true }
+        defer { resume() }
+        let quiet = monitor.wait(until: { $0.idle.count == self.total || $0.closed }, timeout: timeout) { state, ready in
+            ready && !state.closed
+        }
+        guard quiet else { return nil }
+        return try body()
+    }
+
+    private func resume() {
+        monitor.withLock { $0.paused = false }
+        monitor.broadcast()
     }
 
     /// Runs `body` on every connection of the pool in turn, waiting until all are idle.

@@ -8,10 +8,18 @@ struct CheckpointPolicy {
     let tail: Int
     /// At this many frames the writer checkpoints inline whatever the background thread did.
     let hardLimit: Int
+    /// How long the writer's own checkpoint waits for reads in flight to end before it gives up
+    /// (SQLite's busy handler polls; a read ends when its connection is checked back in).
+    /// Reads of a page or a row take a millisecond or less; a CPU-starved host stretches that.
+    var readerWaitMs: Int32 = 50
+    /// After giving up, the writer does not wait on readers again before this much time passed,
+    /// so a long read (a big export) costs writes at most a sixth of their time.
+    var retryAfter: Duration = .milliseconds(250)
 }
 
 /// WAL upkeep on the writer thread: record the WAL's length after each commit,
-/// hand the bulk of the copying to the `Checkpointer`, copy the tail inline.
+/// hand the bulk of the copying to the `Checkpointer`, copy the tail inline and start the
+/// WAL again from its beginning.
 extension Writer {
     /// Replaces SQLite's auto-checkpoint (which is itself a WAL hook, c3ref/wal_hook.html)
     /// with one that only records how long the WAL is; called once, from `init`.
@@ -31,30 +39,66 @@ extension Writer {
         }, context)
     }
 
-    /// Between batches: ask for a background pass, or copy the tail (or, if the
-    /// background cannot keep up, everything) here so the next batch restarts the WAL.
+    /// Between batches: ask for a background pass, or, once one has left only a short tail,
+    /// copy the rest here and restart the WAL. At the hard limit the writer restarts it
+    /// whatever the background did, after waiting for a pass in progress to end.
     func maintainWAL() {
         guard let checkpointer, walFrames >= checkpointPolicy.threshold else { return }
         if walFrames >= checkpointPolicy.hardLimit {
-            checkpointInline()
-            return
+            checkpointer.waitUntilIdle()
+            if restartWAL() { return }
         }
         let (report, running) = checkpointer.status
+        // A pass in progress holds the checkpoint lock: a checkpoint here would get BUSY at once.
+        guard !running else { return }
         if let report, report.generation == walGeneration,
-           walFrames - report.copiedFrames <= checkpointPolicy.tail {
-            checkpointInline()
-        } else if !running {
-            checkpointer.request(generation: walGeneration)
+           walFrames - report.copiedFrames <= checkpointPolicy.tail, restartWAL() {
+            return
         }
+        checkpointer.request(generation: walGeneration)
     }
 
-    /// A PASSIVE checkpoint on the writer's own connection: it copies only frames not yet
-    /// copied, so after a background pass this is the short tail. SQLITE_BUSY (a pass is
-    /// still running) just means "next time".
-    private func checkpointInline() {
-        guard let db = connection.handle else { return }
+    /// Copies the frames not yet copied and starts the WAL again from its beginning
+    /// (c3ref/wal_checkpoint_v2.html, RESTART); past the hard limit the file is truncated as
+    /// well (TRUNCATE), so a WAL that grew while readers held it does not keep that size.
+    /// Returns whether the WAL restarted.
+    ///
+    /// Why not PASSIVE alone: SQLite reuses the WAL from its start only at an instant when no
+    /// reader is using it. Reads that overlap without a gap (a busy read pool) never leave
+    /// such an instant, and under steady reads and writes the WAL grew without bound,
+    /// gigabytes in minutes ("checkpoint starvation", wal.html). Polling for a gap does not
+    /// work either: a read that starts while another holds a WAL read lock shares that lock.
+    ///
+    /// So the tail is copied first (PASSIVE, with reads going on), and then new reads of the
+    /// pool are held back for the instant of the RESTART, once the reads in flight are done;
+    /// with nothing left to copy it only resets the WAL's header, well under a millisecond.
+    /// When a read outlasts `readerWaitMs` (a big export), reads go on, the copied frames
+    /// stay copied, and the restart is tried again after `retryAfter`.
+    private func restartWAL() -> Bool {
+        guard let db = connection.handle else { return false }
+        let now = ContinuousClock.now
+        if let notBefore = restartNotBefore, now < notBefore { return false }
         var log: Int32 = 0
         var copied: Int32 = 0
         _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+        let mode = walFrames >= checkpointPolicy.hardLimit ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_RESTART
+        let restart = {
+            // The connection's own busy timeout (seconds, meant for other processes' locks)
+            // would hold every read and write behind a reader of another process; this wait is short.
+            sqlite3_busy_timeout(db, self.checkpointPolicy.readerWaitMs)
+            defer { sqlite3_busy_timeout(db, self.connection.busyTimeoutMs) }
+            return sqlite3_wal_checkpoint_v2(db, nil, mode, &log, &copied) == SQLITE_OK
+        }
+        let wait = Duration.milliseconds(Int64(checkpointPolicy.readerWaitMs))
+        let restarted = readers.map { $0.withoutReads(timeout: wait, restart) ?? false } ?? restart()
+        guard restarted else {
+            restartNotBefore = now + checkpointPolicy.retryAfter
+            return false
+        }
+        restartNotBefore = nil
+        // The next commit writes from the WAL's first frame: a new generation, whatever its size.
+        walFrames = 0
+        walGeneration += 1
+        return true
     }
 }

@@ -53,13 +53,18 @@ final class Writer: @unchecked Sendable {
     /// Counts WAL restarts (seen as the frame count dropping), so a checkpoint report
     /// about an earlier WAL is never taken for one about the current one.
     var walGeneration = 0
+    /// Set when readers outlasted the writer's restart of the WAL: no new attempt before then.
+    var restartNotBefore: ContinuousClock.Instant?
+    /// The pool's readers, held back for the instant the WAL restarts.
+    let readers: ReaderPool?
 
     /// Watched before every COMMIT; nil for an in-memory database.
     let files: DatabaseFiles?
 
     init(connection: Connection, maxBatch: Int, checkpointer: Checkpointer?, policy: CheckpointPolicy,
-         syncer: WALSyncer? = nil, files: DatabaseFiles? = nil) {
+         readers: ReaderPool? = nil, syncer: WALSyncer? = nil, files: DatabaseFiles? = nil) {
         self.connection = connection
+        self.readers = readers
         self.files = files
         self.syncer = syncer
         self.maxBatch = max(1, maxBatch)

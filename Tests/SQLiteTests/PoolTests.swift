@@ -278,3 +278,72 @@ import Testing
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM t") } == 1)
     }
 }
+
+/// `ReaderPool.withoutReads`: the instant the writer restarts the WAL with no read in flight.
+@Suite struct ReaderPauseTests {
+    /// A pool of `count` read-only connections on a fresh database file.
+    private func pool(_ dir: TempDir, _ count: Int) throws -> ReaderPool {
+        let writer = try Connection(path: dir.file("p.db"))
+        try writer.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        writer.close()
+        return ReaderPool(try (0..<count).map { _ in try Connection(path: dir.file("p.db"), readOnly: true) })
+    }
+
+    @Test func itWaitsForTheReadInFlightAndHoldsNewReadsBackUntilItsBodyEnds() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let readers = try pool(dir, 2)
+        defer { readers.close() }
+        let inside = DispatchSemaphore(value: 0)
+        let firstDone = TestBox(false)
+        Thread {
+            _ = try? readers.withReader { connection in
+                inside.signal()
+                usleep(100_000)
+                firstDone.set(true)
+                return try connection.scalarInt("SELECT x FROM t")
+            }
+        }.start()
+        inside.wait()
+        let secondDone = DispatchSemaphore(value: 0)
+        let ran = readers.withoutReads(timeout: .seconds(5)) { () -> Bool in
+            // The read in flight ended before the body ran.
+            let sawFirstDone = firstDone.get()
+            Thread {
+                _ = try? readers.withReader { try $0.scalarInt("SELECT x FROM t") }
+                secondDone.signal()
+            }.start()
+            // A free connection, yet the new read waits while the body runs.
+            let secondWaited = secondDone.wait(timeout: .now() + .milliseconds(100)) == .timedOut
+            return sawFirstDone && secondWaited
+        }
+        #expect(ran == true)
+        #expect(secondDone.wait(timeout: .now() + .seconds(5)) == .success)
+    }
+
+    @Test func aReadThatOutlastsTheTimeoutMeansNoBodyAndReadsGoOn() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let readers = try pool(dir, 2)
+        defer { readers.close() }
+        let inside = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let longDone = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? readers.withReader { _ in
+                inside.signal()
+                release.wait()
+            }
+            longDone.signal()
+        }.start()
+        inside.wait()
+        let started = ContinuousClock.now
+        let ran = readers.withoutReads(timeout: .milliseconds(50)) { true }
+        #expect(ran == nil)
+        #expect(ContinuousClock.now - started >= .milliseconds(50))
+        // Reads are no longer held back: the other connection serves one at once.
+        #expect(try readers.withReader { try $0.scalarInt("SELECT x FROM t") } == 1)
+        release.signal()
+        #expect(longDone.wait(timeout: .now() + .seconds(5)) == .success)
+    }
+}
