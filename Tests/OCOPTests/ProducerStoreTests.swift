@@ -82,6 +82,42 @@ import Testing
         #expect(try database.read { try ProducerStore.list($0, query) }.items.count == 1)
     }
 
+    /// A search sorted by id walks the search index in id order (`ProducerStore.list`): every
+    /// page, in both directions and with a kind filter, holds what filtering all rows gives.
+    @Test func searchSortedByIdPagesLikeFilteringEveryRow() throws {
+        let words = ["Hợp tác xã", "Công ty", "Hộ"]
+        let kinds: [ProducerKind] = [.cooperative, .enterprise, .household]
+        let made = try database.write { db in
+            try (0..<60).map { i in
+                try ProducerStore.create(db, makeFields("\(words[i % 3]) \(["Miến", "Mật ong", "Trà"][i % 5 % 3]) \(i)",
+                                                        kind: kinds[i % 4 % 3]), actor: .system, now: testNow)
+            }
+        }
+        for (text, kind) in [("hop tac", nil), ("mat ong", ProducerKind.household), ("xa", .cooperative), ("tra", nil)] {
+            let folded = { (name: String) in TextFolding.fold(name) }
+            let expected = made.filter { producer in
+                text.split(separator: " ").allSatisfy { folded(producer.fields.name).contains($0) }
+                    && (kind == nil || producer.fields.kind == kind)
+            }.map(\.id)
+            #expect(!expected.isEmpty)
+            for sort in [ProducerSort.id, .idDescending] {
+                var query = ProducerQuery()
+                query.text = text
+                query.kind = kind
+                query.sort = sort
+                query.limit = PageSize(4)!
+                var seen: [Int64] = []
+                while true {
+                    let page = try database.read { try ProducerStore.list($0, query) }
+                    seen += page.items.map(\.id)
+                    guard let next = page.nextCursor else { break }
+                    query.cursor = Cursor(encoded: next)
+                }
+                #expect(seen == (sort == .id ? expected : expected.reversed()), "q=\(text) kind=\(String(describing: kind)) sort=\(sort)")
+            }
+        }
+    }
+
     @Test func nameSortPagesInVietnameseOrder() throws {
         let names = ["Ư", "U", "Đ", "D", "Ơ", "Ô", "O", "Ă", "A", "Â"]
         try database.write { db in for n in names { _ = try ProducerStore.create(db, makeFields(n), actor: .system, now: testNow) } }
