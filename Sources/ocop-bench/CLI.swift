@@ -77,6 +77,7 @@ enum Command: Sendable {
     case load(LoadOptions)
     case run(SuiteOptions)
     case crash(CrashOptions)
+    case soak(SoakOptions)
     /// Print this text and exit 0.
     case help(String)
 }
@@ -100,6 +101,7 @@ struct CLI {
         case "load": return try load()
         case "run": return try suite()
         case "crash": return try crash()
+        case "soak": return try soak()
         case "-h", "--help", "help": return .help(Self.usage)
         default: throw BenchError("unknown command '\(name)'; see ocop-bench --help")
         }
@@ -240,6 +242,21 @@ struct CLI {
         return .crash(o)
     }
 
+    private mutating func soak() throws(BenchError) -> Command {
+        var o = SoakOptions()
+        while let (flag, inline) = try nextFlag() {
+            switch flag {
+            case "-h", "--help": return .help(Self.soakUsage)
+            case "--server": o.server = try value(flag, inline)
+            case "--duration", "-d": o.duration = try seconds(flag, inline)
+            case "--interval": o.interval = try seconds(flag, inline)
+            case "--keep": o.keepDirectory = true
+            default: throw BenchError("unknown option '\(flag)' for soak; see ocop-bench soak --help")
+            }
+        }
+        return .soak(o)
+    }
+
     static let usage = """
         ocop-bench: load generator and benchmark suite for the OCOP Hub server.
 
@@ -248,6 +265,26 @@ struct CLI {
           ocop-bench run [options]              start a server, seed it, run the suites (see: ocop-bench run --help)
           ocop-bench crash [options]            SIGKILL the server under inventory load, then check nothing was lost
                                                 or applied twice (see: ocop-bench crash --help)
+          ocop-bench soak [options]             minutes of mixed reads and writes on the demo data, watching memory,
+                                                descriptors and the WAL (see: ocop-bench soak --help)
+        """
+
+    static let soakUsage = """
+        USAGE: ocop-bench soak [--server PATH] [--duration 300] [--interval 15] [--keep]
+
+        Starts `ocop serve --demo` on a fresh database and, for --duration seconds, keeps three closed
+        loops going at once: 32 connections reading every GET route of /openapi.json (ids 1-12, so some
+        404s, and a bad parameter's 422 on every list), 8 inserting producers with Idempotency-Key, and 4
+        sending updates whose If-Match no longer holds (412). Every --interval seconds it prints the
+        server's RSS, peak RSS, open descriptors, threads and WAL size; then each loop's statuses and
+        the WAL's peak. Exits 1 when a request failed at the socket or with a 5xx, or when descriptors
+        did not come back to where they started (keeping the database and log), 0 otherwise.
+
+        OPTIONS
+          --server PATH     the ocop executable (default: `ocop` beside ocop-bench)
+          -d, --duration S  seconds of load (default 300)
+          --interval S      seconds between samples (default 15)
+          --keep            keep the database and server log even when the check passes
         """
 
     static let crashUsage = """

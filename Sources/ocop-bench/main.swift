@@ -29,6 +29,8 @@ do {
         }
     case .crash(let options):
         try CrashCheck(options: options, interrupt: interrupt).run()
+    case .soak(let options):
+        try SoakCheck(options: options, interrupt: interrupt).run()
     }
 } catch {
     Files.writeStandardError("ocop-bench: \(error)\n")
