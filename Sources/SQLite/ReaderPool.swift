@@ -9,6 +9,8 @@ final class ReaderPool: @unchecked Sendable {
         var closed = false
         /// New reads wait while set (`withoutReads`).
         var paused = false
+        /// When each read in flight began, by connection.
+        var readsSince: [ObjectIdentifier: ContinuousClock.Instant] = [:]
     }
 
     private let monitor: Monitor<State>
@@ -27,7 +29,9 @@ final class ReaderPool: @unchecked Sendable {
     func withReader<T>(_ body: (Connection) throws -> T) throws -> T {
         let connection = try monitor.wait(until: { $0.closed || (!$0.paused && !$0.idle.isEmpty) }) { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
-            return state.idle.removeLast()
+            let connection = state.idle.removeLast()
+            state.readsSince[ObjectIdentifier(connection)] = .now
+            return connection
         }
         defer { checkIn(connection) }
         return try body(connection)
@@ -39,6 +43,7 @@ final class ReaderPool: @unchecked Sendable {
         connection.rollbackIfOpen()
         let wakeAll = monitor.withLock { state in
             state.idle.append(connection)
+            state.readsSince[ObjectIdentifier(connection)] = nil
             return state.closed || state.paused
         }
         // Once closing or paused, `close()` or `withoutReads` waits too, beside readers that
@@ -49,8 +54,18 @@ final class ReaderPool: @unchecked Sendable {
     /// Holds new reads back, waits up to `timeout` for the reads in flight to end, and runs
     /// `body` while no connection of the pool reads; nil (and `body` not run) when a read
     /// outlasted `timeout`. New reads wait for `body` too, so it must be short.
+    ///
+    /// A read that has already lasted `timeout` (an export, a backup) would outlast the wait
+    /// too: then nil at once, without holding anyone back. So a long read delays the reads
+    /// behind it at most once, by `timeout`.
     func withoutReads<T>(timeout: Duration, _ body: () throws -> T) rethrows -> T? {
-        monitor.withLock { $0.paused = true }
+        let paused = monitor.withLock { state -> Bool in
+            let longest = state.readsSince.values.min().map { ContinuousClock.now - $0 } ?? .zero
+            guard longest < timeout, !state.closed else { return false }
+            state.paused = true
+            return true
+        }
+        guard paused else { return nil }
         defer { resume() }
         let quiet = monitor.wait(until: { $0.idle.count == self.total || $0.closed }, timeout: timeout) { state, ready in
             ready && !state.closed

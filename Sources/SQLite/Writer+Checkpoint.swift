@@ -8,12 +8,11 @@ struct CheckpointPolicy {
     let tail: Int
     /// At this many frames the writer checkpoints inline whatever the background thread did.
     let hardLimit: Int
-    /// How long the writer's own checkpoint waits for reads in flight to end before it gives up
-    /// (SQLite's busy handler polls; a read ends when its connection is checked back in).
-    /// Reads of a page or a row take a millisecond or less; a CPU-starved host stretches that.
+    /// How long the writer waits for the pool's reads in flight to end before restarting the
+    /// WAL (new reads wait meanwhile), and for other processes' readers (SQLite's busy
+    /// handler). A page or a row takes a millisecond or less; a CPU-starved host stretches that.
     var readerWaitMs: Int32 = 50
-    /// After giving up, the writer does not wait on readers again before this much time passed,
-    /// so a long read (a big export) costs writes at most a sixth of their time.
+    /// After giving up, the writer does not try again before this much time has passed.
     var retryAfter: Duration = .milliseconds(250)
 }
 

@@ -346,4 +346,30 @@ import Testing
         release.signal()
         #expect(longDone.wait(timeout: .now() + .seconds(5)) == .success)
     }
+
+    /// An export or a backup that has already read for `timeout` would outlast the wait as
+    /// well: the pool does not hold other reads back for it at all.
+    @Test func aReadAlreadyLongerThanTheTimeoutIsNotWaitedFor() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let readers = try pool(dir, 2)
+        defer { readers.close() }
+        let inside = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? readers.withReader { _ in
+                inside.signal()
+                release.wait()
+            }
+        }.start()
+        inside.wait()
+        usleep(150_000)
+        let started = ContinuousClock.now
+        #expect(readers.withoutReads(timeout: .milliseconds(100)) { true } == nil)
+        // Given up at once, not after waiting out the 100 ms.
+        #expect(ContinuousClock.now - started < .milliseconds(100))
+        release.signal()
+        // Once that read is over, the pool is quiet and the body runs.
+        #expect(readers.withoutReads(timeout: .seconds(5)) { true } == true)
+    }
 }
