@@ -8,10 +8,16 @@ struct CheckpointPolicy {
     let tail: Int
     /// At this many frames the writer checkpoints inline whatever the background thread did.
     let hardLimit: Int
-    /// How long the writer waits for the pool's reads in flight to end before restarting the
-    /// WAL (new reads wait meanwhile), and for other processes' readers (SQLite's busy
-    /// handler). A page or a row takes a millisecond or less; a CPU-starved host stretches that.
-    var readerWaitMs: Int32 = 50
+    /// How long the writer holds new reads back waiting for the pool's reads in flight to end
+    /// before it restarts the WAL after a background pass: a page or a row takes a millisecond
+    /// or less (a CPU-starved host stretches that).
+    var readerWait: Duration = .milliseconds(50)
+    /// The same at the hard limit, where the WAL must restart: enough for slow searches that
+    /// follow each other without a gap (a name-sorted `q` takes hundreds of milliseconds), not
+    /// for an export or a backup, which are never waited for.
+    var hardLimitReaderWait: Duration = .seconds(1)
+    /// How long SQLite's busy handler waits on readers of another process (an admin's `sqlite3`).
+    var otherProcessWaitMs: Int32 = 50
     /// After giving up, the writer does not try again before this much time has passed.
     var retryAfter: Duration = .milliseconds(250)
 }
@@ -45,13 +51,13 @@ extension Writer {
         guard let checkpointer, walFrames >= checkpointPolicy.threshold else { return }
         if walFrames >= checkpointPolicy.hardLimit {
             checkpointer.waitUntilIdle()
-            if restartWAL() { return }
+            if restartWAL(readerWait: checkpointPolicy.hardLimitReaderWait, notBefore: \.hardLimitRestartNotBefore) { return }
         }
         let (report, running) = checkpointer.status
         // A pass in progress holds the checkpoint lock: a checkpoint here would get BUSY at once.
         guard !running else { return }
         if let report, report.generation == walGeneration,
-           walFrames - report.copiedFrames <= checkpointPolicy.tail, restartWAL() {
+           walFrames - report.copiedFrames <= checkpointPolicy.tail, restartWAL(readerWait: checkpointPolicy.readerWait, notBefore: \.restartNotBefore) {
             return
         }
         checkpointer.request(generation: walGeneration)
@@ -71,12 +77,14 @@ extension Writer {
     /// So the tail is copied first (PASSIVE, with reads going on), and then new reads of the
     /// pool are held back for the instant of the RESTART, once the reads in flight are done;
     /// with nothing left to copy it only resets the WAL's header, well under a millisecond.
-    /// When a read outlasts `readerWaitMs` (a big export), reads go on, the copied frames
-    /// stay copied, and the restart is tried again after `retryAfter`.
-    private func restartWAL() -> Bool {
+    /// When a read outlasts `readerWait` (a big export), reads go on, the copied frames
+    /// stay copied, and the restart is not tried again with this wait before `retryAfter`
+    /// (the instant is kept at `notBefore`: a failed tail restart must not put off the hard limit's).
+    private func restartWAL(readerWait: Duration,
+                            notBefore: ReferenceWritableKeyPath<Writer, ContinuousClock.Instant?>) -> Bool {
         guard let db = connection.handle else { return false }
         let now = ContinuousClock.now
-        if let notBefore = restartNotBefore, now < notBefore { return false }
+        if let instant = self[keyPath: notBefore], now < instant { return false }
         var log: Int32 = 0
         var copied: Int32 = 0
         _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
@@ -84,17 +92,17 @@ extension Writer {
         let restart = {
             // The connection's own busy timeout (seconds, meant for other processes' locks)
             // would hold every read and write behind a reader of another process; this wait is short.
-            sqlite3_busy_timeout(db, self.checkpointPolicy.readerWaitMs)
+            sqlite3_busy_timeout(db, self.checkpointPolicy.otherProcessWaitMs)
             defer { sqlite3_busy_timeout(db, self.connection.busyTimeoutMs) }
             return sqlite3_wal_checkpoint_v2(db, nil, mode, &log, &copied) == SQLITE_OK
         }
-        let wait = Duration.milliseconds(Int64(checkpointPolicy.readerWaitMs))
-        let restarted = readers.map { $0.withoutReads(timeout: wait, restart) ?? false } ?? restart()
+        let restarted = readers.map { $0.withoutReads(timeout: readerWait, restart) ?? false } ?? restart()
         guard restarted else {
-            restartNotBefore = now + checkpointPolicy.retryAfter
+            self[keyPath: notBefore] = now + checkpointPolicy.retryAfter
             return false
         }
         restartNotBefore = nil
+        hardLimitRestartNotBefore = nil
         // The next commit writes from the WAL's first frame: a new generation, whatever its size.
         walFrames = 0
         walGeneration += 1

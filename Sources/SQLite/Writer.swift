@@ -53,8 +53,10 @@ final class Writer: @unchecked Sendable {
     /// Counts WAL restarts (seen as the frame count dropping), so a checkpoint report
     /// about an earlier WAL is never taken for one about the current one.
     var walGeneration = 0
-    /// Set when readers outlasted the writer's restart of the WAL: no new attempt before then.
+    /// Set when readers outlasted the writer's restart of the WAL after a background pass, or
+    /// at the hard limit: no new attempt of that kind before then.
     var restartNotBefore: ContinuousClock.Instant?
+    var hardLimitRestartNotBefore: ContinuousClock.Instant?
     /// The pool's readers, held back for the instant the WAL restarts.
     let readers: ReaderPool?
 
