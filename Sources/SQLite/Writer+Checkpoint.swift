@@ -49,7 +49,9 @@ extension Writer {
     /// whatever the background did, after waiting for a pass in progress to end.
     func maintainWAL() {
         guard let checkpointer, walFrames >= checkpointPolicy.threshold else { return }
-        if walFrames >= checkpointPolicy.hardLimit {
+        // Not while a failed attempt's retry instant is ahead: waiting for the pass each batch
+        // would tie the writer to the background copy while a backup holds the WAL.
+        if walFrames >= checkpointPolicy.hardLimit, hardLimitRestartNotBefore.map({ .now >= $0 }) ?? true {
             checkpointer.waitUntilIdle()
             if restartWAL(readerWait: checkpointPolicy.hardLimitReaderWait, notBefore: \.hardLimitRestartNotBefore) { return }
         }
