@@ -274,11 +274,13 @@ struct CLI {
 
         Starts `ocop serve --demo` on a fresh database and, for --duration seconds, keeps three closed
         loops going at once: 32 connections reading every GET route of /openapi.json (ids 1-12, so some
-        404s, and a bad parameter's 422 on every list), 8 inserting producers with Idempotency-Key, and 4
+        404s, and a bad parameter's 422 on every list) and searching the inserted producers (slower as
+        they pile up), 8 inserting producers with Idempotency-Key, and 4
         sending updates whose If-Match no longer holds (412). Every --interval seconds it prints the
         server's RSS, peak RSS, open descriptors, threads and WAL size; then each loop's statuses and
-        the WAL's peak. Exits 1 when a request failed at the socket or with a 5xx, or when descriptors
-        did not come back to where they started (keeping the database and log), 0 otherwise.
+        the WAL's peak. Exits 1 when a request failed at the socket or with a 5xx, when descriptors
+        did not come back to where they started, or when the WAL passed 125 MiB (twice the server's
+        hard limit: it is not being restarted), keeping the database and log; 0 otherwise.
 
         OPTIONS
           --server PATH     the ocop executable (default: `ocop` beside ocop-bench)
