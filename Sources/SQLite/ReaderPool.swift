@@ -9,8 +9,9 @@ final class ReaderPool: @unchecked Sendable {
         var closed = false
         /// New reads wait while set (`withoutReads`).
         var paused = false
-        /// When each read in flight began, by connection.
-        var readsSince: [ObjectIdentifier: ContinuousClock.Instant] = [:]
+        /// When each read in flight began: a few entries at most (one per connection), so a
+        /// scan is cheaper on every read than hashing.
+        var readsInFlight: [(connection: ObjectIdentifier, since: ContinuousClock.Instant)] = []
     }
 
     private let monitor: Monitor<State>
@@ -30,7 +31,7 @@ final class ReaderPool: @unchecked Sendable {
         let connection = try monitor.wait(until: { $0.closed || (!$0.paused && !$0.idle.isEmpty) }) { state in
             guard !state.closed else { throw SQLiteError.misuse("database is closed") }
             let connection = state.idle.removeLast()
-            state.readsSince[ObjectIdentifier(connection)] = .now
+            state.readsInFlight.append((ObjectIdentifier(connection), .now))
             return connection
         }
         defer { checkIn(connection) }
@@ -43,7 +44,9 @@ final class ReaderPool: @unchecked Sendable {
         connection.rollbackIfOpen()
         let wakeAll = monitor.withLock { state in
             state.idle.append(connection)
-            state.readsSince[ObjectIdentifier(connection)] = nil
+            if let read = state.readsInFlight.firstIndex(where: { $0.connection == ObjectIdentifier(connection) }) {
+                state.readsInFlight.remove(at: read)
+            }
             return state.closed || state.paused
         }
         // Once closing or paused, `close()` or `withoutReads` waits too, beside readers that
@@ -60,7 +63,7 @@ final class ReaderPool: @unchecked Sendable {
     /// behind it at most once, by `timeout`.
     func withoutReads<T>(timeout: Duration, _ body: () throws -> T) rethrows -> T? {
         let paused = monitor.withLock { state -> Bool in
-            let longest = state.readsSince.values.min().map { ContinuousClock.now - $0 } ?? .zero
+            let longest = state.readsInFlight.map(\.since).min().map { ContinuousClock.now - $0 } ?? .zero
             guard longest < timeout, !state.closed else { return false }
             state.paused = true
             return true

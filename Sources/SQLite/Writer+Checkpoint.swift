@@ -6,7 +6,8 @@ struct CheckpointPolicy {
     let threshold: Int
     /// At most this many uncopied frames left by a pass: the writer copies them itself.
     let tail: Int
-    /// At this many frames the writer checkpoints inline whatever the background thread did.
+    /// At this many frames the writer restarts the WAL whatever the background thread did,
+    /// copying the rest itself.
     let hardLimit: Int
     /// How long the writer holds new reads back waiting for the pool's reads in flight to end
     /// before it restarts the WAL after a background pass: a page or a row takes a millisecond
@@ -20,6 +21,16 @@ struct CheckpointPolicy {
     var otherProcessWaitMs: Int32 = 50
     /// After giving up, the writer does not try again before this much time has passed.
     var retryAfter: Duration = .milliseconds(250)
+}
+
+/// One of the writer's two ways to restart the WAL (after a background pass, at the hard
+/// limit): how long it holds reads back, and, once readers outlasted that, when it may try
+/// again. Kept apart, so a failed restart after a pass does not put off the hard limit's.
+struct WALRestart {
+    let readerWait: Duration
+    var notBefore: ContinuousClock.Instant?
+
+    var isDue: Bool { notBefore.map { ContinuousClock.now >= $0 } ?? true }
 }
 
 /// WAL upkeep on the writer thread: record the WAL's length after each commit,
@@ -51,15 +62,15 @@ extension Writer {
         guard let checkpointer, walFrames >= checkpointPolicy.threshold else { return }
         // Not while a failed attempt's retry instant is ahead: waiting for the pass each batch
         // would tie the writer to the background copy while a backup holds the WAL.
-        if walFrames >= checkpointPolicy.hardLimit, hardLimitRestartNotBefore.map({ .now >= $0 }) ?? true {
+        if walFrames >= checkpointPolicy.hardLimit, restartAtHardLimit.isDue {
             checkpointer.waitUntilIdle()
-            if restartWAL(readerWait: checkpointPolicy.hardLimitReaderWait, notBefore: \.hardLimitRestartNotBefore) { return }
+            if restartWAL(&restartAtHardLimit) { return }
         }
         let (report, running) = checkpointer.status
         // A pass in progress holds the checkpoint lock: a checkpoint here would get BUSY at once.
         guard !running else { return }
         if let report, report.generation == walGeneration,
-           walFrames - report.copiedFrames <= checkpointPolicy.tail, restartWAL(readerWait: checkpointPolicy.readerWait, notBefore: \.restartNotBefore) {
+           walFrames - report.copiedFrames <= checkpointPolicy.tail, restartWAL(&restartAfterPass) {
             return
         }
         checkpointer.request(generation: walGeneration)
@@ -79,14 +90,10 @@ extension Writer {
     /// So the tail is copied first (PASSIVE, with reads going on), and then new reads of the
     /// pool are held back for the instant of the RESTART, once the reads in flight are done;
     /// with nothing left to copy it only resets the WAL's header, well under a millisecond.
-    /// When a read outlasts `readerWait` (a big export), reads go on, the copied frames
-    /// stay copied, and the restart is not tried again with this wait before `retryAfter`
-    /// (the instant is kept at `notBefore`: a failed tail restart must not put off the hard limit's).
-    private func restartWAL(readerWait: Duration,
-                            notBefore: ReferenceWritableKeyPath<Writer, ContinuousClock.Instant?>) -> Bool {
-        guard let db = connection.handle else { return false }
-        let now = ContinuousClock.now
-        if let instant = self[keyPath: notBefore], now < instant { return false }
+    /// When a read outlasts the attempt's `readerWait` (a big export), reads go on, the copied
+    /// frames stay copied, and that attempt is not made again before `retryAfter`.
+    private func restartWAL(_ attempt: inout WALRestart) -> Bool {
+        guard let db = connection.handle, attempt.isDue else { return false }
         var log: Int32 = 0
         var copied: Int32 = 0
         _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
@@ -98,13 +105,11 @@ extension Writer {
             defer { sqlite3_busy_timeout(db, self.connection.busyTimeoutMs) }
             return sqlite3_wal_checkpoint_v2(db, nil, mode, &log, &copied) == SQLITE_OK
         }
-        let restarted = readers.map { $0.withoutReads(timeout: readerWait, restart) ?? false } ?? restart()
+        let restarted = readers.map { $0.withoutReads(timeout: attempt.readerWait, restart) ?? false } ?? restart()
         guard restarted else {
-            self[keyPath: notBefore] = now + checkpointPolicy.retryAfter
+            attempt.notBefore = .now + checkpointPolicy.retryAfter
             return false
         }
-        restartNotBefore = nil
-        hardLimitRestartNotBefore = nil
         // The next commit writes from the WAL's first frame: a new generation, whatever its size.
         walFrames = 0
         walGeneration += 1

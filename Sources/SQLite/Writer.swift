@@ -53,10 +53,9 @@ final class Writer: @unchecked Sendable {
     /// Counts WAL restarts (seen as the frame count dropping), so a checkpoint report
     /// about an earlier WAL is never taken for one about the current one.
     var walGeneration = 0
-    /// Set when readers outlasted the writer's restart of the WAL after a background pass, or
-    /// at the hard limit: no new attempt of that kind before then.
-    var restartNotBefore: ContinuousClock.Instant?
-    var hardLimitRestartNotBefore: ContinuousClock.Instant?
+    /// The writer's restarts of the WAL after a background pass and at the hard limit.
+    var restartAfterPass: WALRestart
+    var restartAtHardLimit: WALRestart
     /// The pool's readers, held back for the instant the WAL restarts.
     let readers: ReaderPool?
 
@@ -72,6 +71,8 @@ final class Writer: @unchecked Sendable {
         self.maxBatch = max(1, maxBatch)
         self.checkpointer = checkpointer
         self.checkpointPolicy = policy
+        restartAfterPass = WALRestart(readerWait: policy.readerWait)
+        restartAtHardLimit = WALRestart(readerWait: policy.hardLimitReaderWait)
         if checkpointer != nil { installWALHook() }
     }
 

@@ -40,7 +40,8 @@ struct SoakCheck {
     let interrupt: Interrupt?
 
     /// Runs the mix, prints the samples and a summary; throws when a request failed at the
-    /// socket or with a 5xx, or when descriptors did not come back to where they started.
+    /// socket or with a 5xx, when descriptors did not come back to where they started, or when
+    /// the WAL passed `walBound`.
     func run() throws(BenchError) {
         let server = try BenchServer(executable: options.server, demo: true, interrupt: interrupt)
         var passed = false
@@ -93,7 +94,7 @@ struct SoakCheck {
             throw BenchError("open descriptors went from \(first) to \(last): something is not closed")
         }
         guard failures == 0 else { throw BenchError("\(failures) requests failed at the socket or with a 5xx") }
-        let walPeak = samples.compactMap(\.walBytes).max() ?? 0
+        let walPeak = Self.walPeak(samples)
         guard walPeak <= Self.walBound else {
             throw BenchError("the WAL reached \(Report.bytes(walPeak)), past \(Report.bytes(Self.walBound)): it is not being restarted")
         }
@@ -208,9 +209,12 @@ struct SoakCheck {
             + "(\(Report.fixed(result.requestsPerSecond, 0))/s), \(statuses), socket errors \(result.stats.socketErrors)"
     }
 
+    /// The WAL's largest size over the samples.
+    static func walPeak(_ samples: [Sample]) -> Int { samples.compactMap(\.walBytes).max() ?? 0 }
+
     /// Peak WAL, and memory and descriptors at the first and last samples.
     static func verdict(_ samples: [Sample]) -> String {
-        let walPeak = samples.compactMap(\.walBytes).max() ?? 0
+        let walPeak = Self.walPeak(samples)
         let rss = samples.compactMap { $0.memory?.currentKiB }
         let descriptors = samples.compactMap(\.descriptors)
         return "WAL peak \(Report.bytes(walPeak)); RSS \(rss.first.map(Report.memory) ?? "-") → \(rss.last.map(Report.memory) ?? "-")"

@@ -289,6 +289,23 @@ import Testing
         return ReaderPool(try (0..<count).map { _ in try Connection(path: dir.file("p.db"), readOnly: true) })
     }
 
+    /// Starts a read on its own thread that lasts until `release` is signalled; returns once it
+    /// holds its connection. `done` is signalled when the connection is back in the pool.
+    private func holdRead(_ readers: ReaderPool) -> (release: DispatchSemaphore, done: DispatchSemaphore) {
+        let inside = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? readers.withReader { _ in
+                inside.signal()
+                release.wait()
+            }
+            done.signal()
+        }.start()
+        inside.wait()
+        return (release, done)
+    }
+
     @Test func itWaitsForTheReadInFlightAndHoldsNewReadsBackUntilItsBodyEnds() throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -326,25 +343,15 @@ import Testing
         defer { dir.remove() }
         let readers = try pool(dir, 2)
         defer { readers.close() }
-        let inside = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let longDone = DispatchSemaphore(value: 0)
-        Thread {
-            _ = try? readers.withReader { _ in
-                inside.signal()
-                release.wait()
-            }
-            longDone.signal()
-        }.start()
-        inside.wait()
+        let long = holdRead(readers)
         let started = ContinuousClock.now
         let ran = readers.withoutReads(timeout: .milliseconds(50)) { true }
         #expect(ran == nil)
         #expect(ContinuousClock.now - started >= .milliseconds(50))
         // Reads are no longer held back: the other connection serves one at once.
         #expect(try readers.withReader { try $0.scalarInt("SELECT x FROM t") } == 1)
-        release.signal()
-        #expect(longDone.wait(timeout: .now() + .seconds(5)) == .success)
+        long.release.signal()
+        #expect(long.done.wait(timeout: .now() + .seconds(5)) == .success)
     }
 
     /// An export or a backup that has already read for `timeout` would outlast the wait as
@@ -354,21 +361,13 @@ import Testing
         defer { dir.remove() }
         let readers = try pool(dir, 2)
         defer { readers.close() }
-        let inside = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        Thread {
-            _ = try? readers.withReader { _ in
-                inside.signal()
-                release.wait()
-            }
-        }.start()
-        inside.wait()
+        let long = holdRead(readers)
         usleep(150_000)
         let started = ContinuousClock.now
         #expect(readers.withoutReads(timeout: .milliseconds(100)) { true } == nil)
         // Given up at once, not after waiting out the 100 ms.
         #expect(ContinuousClock.now - started < .milliseconds(100))
-        release.signal()
+        long.release.signal()
         // Once that read is over, the pool is quiet and the body runs.
         #expect(readers.withoutReads(timeout: .seconds(5)) { true } == true)
     }

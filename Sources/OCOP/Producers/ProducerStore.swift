@@ -38,21 +38,23 @@ public enum ProducerStore {
         }
         try keyset.restrict(after: query.cursor, &conditions, &params)
         params.append(.integer(Int64(query.limit.value + 1)))
-        // Sorted by name, walk the name index (it covers kind, so other kinds are skipped
-        // inside it) and stop after one page. Left to itself the planner, guessing that
-        // `kind = ?` is selective, reads every row of the kind and sorts them.
-        let source = searchDrives ? "producers_search CROSS JOIN producers ON producers.id = producers_search.rowid"
-            : keyset.column != nil && query.text == nil ? "producers INDEXED BY producers_by_name" : "producers"
-        var rows = try db.all("SELECT \(qualifiedColumns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
+        // The search index has one column of its own (`folded`), so the producers' column
+        // names need no table name in the join.
+        var source = "producers"
+        if searchDrives {
+            source = "producers_search CROSS JOIN producers ON producers.id = producers_search.rowid"
+        } else if keyset.column != nil && query.text == nil {
+            // Sorted by name, walk the name index (it covers kind, so other kinds are skipped
+            // inside it) and stop after one page. Left to itself the planner, guessing that
+            // `kind = ?` is selective, reads every row of the kind and sorts them.
+            source = "producers INDEXED BY producers_by_name"
+        }
+        var rows = try db.all("SELECT \(columns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
                               params) { row in (producer: try decode(row), nameKey: row.blob(13)) }
         let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.producer.id) }
         let items = rows.map(\.producer)
         return Page(items: items, nextCursor: next)
     }
-
-    /// `columns` of the producers table, named so that a join with its search index reads the same.
-    private static let qualifiedColumns = columns.split(separator: ",")
-        .map { "producers." + $0.filter { !$0.isWhitespace } }.joined(separator: ", ")
 
     public static func create(_ db: Connection, _ fields: ProducerFields, actor: Actor, now: Timestamp) throws -> Producer {
         try create(db, ProducerDraft(fields), actor: actor, now: now)
