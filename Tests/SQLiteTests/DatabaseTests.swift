@@ -117,7 +117,7 @@ import Testing
             let r = Result<Int64, Boom> {
                 try! db.write { conn in
                     started.signal()
-                    usleep(300_000)
+                    waitUntilQueued(db, 199)
                     try conn.run("INSERT INTO item (n) VALUES (0)")
                     return conn.lastInsertRowID
                 }
@@ -247,7 +247,7 @@ import Testing
             let holder = Thread {
                 try? db.write { _ in
                     started.signal()
-                    usleep(300_000)
+                    waitUntilQueued(db, 10)
                 }
             }
             holder.start()
@@ -383,4 +383,11 @@ import Testing
         #expect(throws: SQLiteError.self) { try db.write { _ in } }
         #expect(throws: SQLiteError.self) { try db.read { _ in } }
     }
+}
+
+/// Inside a job that holds the writer: returns once `count` jobs are queued behind it, so they
+/// make one batch however slowly a loaded machine starts their threads (at most 10 s).
+private func waitUntilQueued(_ db: Database, _ count: Int) {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while db.stats.writesQueued < count && ContinuousClock.now < deadline { usleep(1000) }
 }
