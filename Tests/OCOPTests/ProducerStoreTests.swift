@@ -82,9 +82,9 @@ import Testing
         #expect(try database.read { try ProducerStore.list($0, query) }.items.count == 1)
     }
 
-    /// A search sorted by id walks the search index in id order (`ProducerStore.list`): every
-    /// page, in both directions and with a kind filter, holds what filtering all rows gives.
-    @Test func searchSortedByIdPagesLikeFilteringEveryRow() throws {
+    /// A search walks the search index (`ProducerStore.list`): every page, in each sort and
+    /// direction and with a kind filter, holds what filtering and sorting all rows gives.
+    @Test func searchPagesLikeFilteringEveryRow() throws {
         let words = ["Hợp tác xã", "Công ty", "Hộ"]
         let kinds: [ProducerKind] = [.cooperative, .enterprise, .household]
         let made = try database.write { db in
@@ -98,9 +98,15 @@ import Testing
             let expected = made.filter { producer in
                 text.split(separator: " ").allSatisfy { folded(producer.fields.name).contains($0) }
                     && (kind == nil || producer.fields.kind == kind)
-            }.map(\.id)
+            }
             #expect(!expected.isEmpty)
-            for sort in [ProducerSort.id, .idDescending] {
+            let byName = expected.sorted { a, b in
+                let (keyA, keyB) = (VietnameseCollation.sortKey(a.fields.name), VietnameseCollation.sortKey(b.fields.name))
+                return keyA == keyB ? a.id < b.id : keyA.lexicographicallyPrecedes(keyB)
+            }.map(\.id)
+            let orders: [(ProducerSort, [Int64])] = [(.id, expected.map(\.id)), (.idDescending, expected.map(\.id).reversed()),
+                                                     (.name, byName), (.nameDescending, byName.reversed())]
+            for (sort, order) in orders {
                 var query = ProducerQuery()
                 query.text = text
                 query.kind = kind
@@ -113,7 +119,7 @@ import Testing
                     guard let next = page.nextCursor else { break }
                     query.cursor = Cursor(encoded: next)
                 }
-                #expect(seen == (sort == .id ? expected : expected.reversed()), "q=\(text) kind=\(String(describing: kind)) sort=\(sort)")
+                #expect(seen == order, "q=\(text) kind=\(String(describing: kind)) sort=\(sort)")
             }
         }
     }
