@@ -357,8 +357,9 @@ struct CLI {
           3. producer-list  GET /api/v1/producers?limit=50
              list-filtered  GET /api/v1/producers?limit=50&kind=cooperative
           4. producer-post  POST /api/v1/producers (Bearer token, Idempotency-Key: {uuid})
-        Prints a table (scenario, connections, req/s, p50, p99, max, errors, server peak RSS);
-        the peak is reset before each scenario (/proc/PID/clear_refs), so it is per scenario.
+        Prints a table (scenario, connections, req/s, p50, p99, max, errors, server peak RSS, the
+        server's CPU time per request from /proc/PID/stat); the peak is reset before each scenario
+        (/proc/PID/clear_refs), so it is per scenario.
         Finally stops the server with SIGTERM and removes the temporary directory.
 
         PRODUCTS SUITE (--suite products or all; issue #3: listing and search at scale).

@@ -108,7 +108,7 @@ struct InventorySuite {
     private func measure(_ terminals: [Terminal], seconds: Double, server: BenchServer) -> LoadRow {
         let before = Self.loadAverage()
         ProcessMemory.resetPeak(pid: server.process.pid)
-        let serverBefore = InventoryCPU.read(pid: server.process.pid), benchBefore = InventoryCPU.own()
+        let serverBefore = ProcessCPU.read(pid: server.process.pid), benchBefore = ProcessCPU.own()
         let runs = terminals.map { InventoryRun(terminal: $0) }
         let start = MonotonicClock.now()
         let deadline = start &+ UInt64(seconds * 1e9)
@@ -116,7 +116,7 @@ struct InventorySuite {
         let threads = runs.map { run in WorkerThread { run.loop(endpoint: endpoint, batchSize: Self.batchSize, until: deadline) } }
         for thread in threads { thread.join() }
         let elapsed = Double(MonotonicClock.now() &- start) / 1e9
-        let serverAfter = InventoryCPU.read(pid: server.process.pid), benchAfter = InventoryCPU.own()
+        let serverAfter = ProcessCPU.read(pid: server.process.pid), benchAfter = ProcessCPU.own()
         var latency = LatencyHistogram()
         for run in runs { latency.merge(run.latency) }
         return LoadRow(terminals: terminals.count, batchSize: Self.batchSize, seconds: elapsed,

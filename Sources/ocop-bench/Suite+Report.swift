@@ -4,7 +4,7 @@ import Glibc
 
 /// The suite's output formats and small helpers.
 extension Suite {
-    private static let columns = ["scenario", "connections", "req/s", "p50", "p99", "max", "errors", "server peak RSS"]
+    private static let columns = ["scenario", "connections", "req/s", "p50", "p99", "max", "errors", "server peak RSS", "server CPU/req"]
 
     private static func cells(_ row: Row) -> [String] {
         let h = row.result.stats.latency
@@ -17,6 +17,7 @@ extension Suite {
             Report.duration(h.max),
             Report.errorSummary(row.result.stats),
             row.memory.map { Report.memory($0.peakKiB) } ?? "n/a",
+            row.serverCPUPerRequest.map { Report.fixed($0, 0) + " µs" } ?? "n/a",
         ]
     }
 
@@ -24,7 +25,7 @@ extension Suite {
     static func line(_ row: Row) -> String {
         let c = cells(row)
         return "\(Report.pad(c[0], 14)) c=\(Report.padLeft(c[1], 4))  \(Report.padLeft(c[2], 8)) req/s"
-            + "  p50 \(c[3])  p99 \(c[4])  max \(c[5])  errors \(c[6])  peak RSS \(c[7])"
+            + "  p50 \(c[3])  p99 \(c[4])  max \(c[5])  errors \(c[6])  peak RSS \(c[7])  server CPU \(c[8])/req"
     }
 
     /// The results as an aligned plain-text table.
@@ -52,10 +53,11 @@ extension Suite {
                 + "at \(Report.fixed(seed.rate, 0)) rows/s (\(options.seedConnections) connections)",
             "- Load: `ocop-bench run`, \(options.threads) generator thread(s) on the same machine, closed loop over "
                 + "keep-alive HTTP/1.1 connections, \(Report.fixed(options.duration, 0)) s per run",
-            "- Errors: non-2xx/3xx responses plus socket errors; server peak RSS is VmHWM, reset before each run",
+            "- Errors: non-2xx/3xx responses plus socket errors; server peak RSS is VmHWM, reset before each run;",
+            "  server CPU/req is the server's user + system CPU time over the run per completed request",
             "",
             "| " + Self.columns.joined(separator: " | ") + " |",
-            "|---|" + String(repeating: "---:|", count: 5) + "---|---:|",
+            "|---|" + String(repeating: "---:|", count: 5) + "---|---:|---:|",
         ]
         for row in rows { lines.append("| " + Self.cells(row).joined(separator: " | ") + " |") }
         return lines.joined(separator: "\n") + "\n"

@@ -15,6 +15,14 @@ struct Suite {
         let scenario: String
         let result: LoadResult
         let memory: ProcessMemory?
+        /// The server's CPU time (all threads, user + system) over the run, in seconds.
+        let serverCPU: Double?
+
+        /// Server CPU per completed request, in microseconds.
+        var serverCPUPerRequest: Double? {
+            guard let serverCPU, result.stats.completed > 0 else { return nil }
+            return serverCPU / Double(result.stats.completed) * 1e6
+        }
     }
 
     /// What seeding achieved.
@@ -71,10 +79,14 @@ struct Suite {
                 }
                 ProcessMemory.resetPeak(pid: server.pid)
                 let cacheBefore = ResponseCacheUse.read(endpoint)
+                let cpuBefore = ProcessCPU.read(pid: server.pid)
                 let result = LoadGenerator.run(LoadConfig(
                     endpoint: endpoint, requests: scenario.requests, connections: connections,
                     threads: options.threads, duration: options.duration, interrupt: interrupt))
-                let row = Row(scenario: scenario.name, result: result, memory: ProcessMemory.read(pid: server.pid))
+                let cpuAfter = ProcessCPU.read(pid: server.pid)
+                let serverCPU = cpuBefore.flatMap { before in cpuAfter.map { $0.process - before.process } }
+                let row = Row(scenario: scenario.name, result: result, memory: ProcessMemory.read(pid: server.pid),
+                              serverCPU: serverCPU)
                 results.append(row)
                 print(Self.line(row))
                 print("               " + ResponseCacheUse.summary(from: cacheBefore, to: ResponseCacheUse.read(endpoint)))

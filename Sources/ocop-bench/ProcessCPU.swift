@@ -3,15 +3,15 @@ import Glibc
 #endif
 
 /// CPU time spent by a process and by each of its threads, read from /proc (clock ticks turned
-/// into seconds). Under a shared machine's load, batches per second depend on what the others
-/// run; CPU time per batch does not, so the suite reports both.
-struct InventoryCPU {
+/// into seconds). Under a shared machine's load, requests per second depend on what the others
+/// run; CPU time per request much less, so the suites report both.
+struct ProcessCPU {
     /// utime + stime of the whole process, in seconds.
     let process: Double
     /// Per thread id: its name and utime + stime in seconds.
     let threads: [Int32: (name: String, seconds: Double)]
 
-    static func read(pid: Int32) -> InventoryCPU? {
+    static func read(pid: Int32) -> ProcessCPU? {
         guard let whole = seconds(statPath: "/proc/\(pid)/stat") else { return nil }
         var threads: [Int32: (String, Double)] = [:]
         if let dir = opendir("/proc/\(pid)/task") {
@@ -25,11 +25,11 @@ struct InventoryCPU {
                 threads[tid] = (comm, cpu)
             }
         }
-        return InventoryCPU(process: whole, threads: threads)
+        return ProcessCPU(process: whole, threads: threads)
     }
 
     /// The thread that used most CPU between `earlier` and `self`: its name and seconds.
-    func busiestThread(since earlier: InventoryCPU) -> (name: String, seconds: Double)? {
+    func busiestThread(since earlier: ProcessCPU) -> (name: String, seconds: Double)? {
         threads.map { tid, now in (now.name, now.seconds - (earlier.threads[tid]?.seconds ?? 0)) }
             .max { $0.1 < $1.1 }
     }
