@@ -25,7 +25,7 @@ public enum ListingStore {
         if let nonCash = query.acceptsNonCash { conditions.append("accepts_non_cash = ?"); params.append(SQLiteValue(nonCash)) }
         if let cursor = query.cursor {
             guard cursor.sort == "id", cursor.values.count == 1, let last = Int64(cursor.values[0]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("id > ?")
             params.append(.integer(last))

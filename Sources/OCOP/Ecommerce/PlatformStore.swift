@@ -31,7 +31,7 @@ public enum PlatformStore {
         if let kind = query.kind { conditions.append("kind = ?"); params.append(.text(kind.rawValue)) }
         if let cursor = query.cursor {
             guard cursor.sort == "id", cursor.values.count == 1, let last = Int64(cursor.values[0]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("id > ?")
             params.append(.integer(last))

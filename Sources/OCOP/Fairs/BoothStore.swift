@@ -40,7 +40,7 @@ public enum BoothStore {
         if let isLocal = query.isLocal { conditions.append("is_local = ?"); params.append(SQLiteValue(isLocal)) }
         if let cursor = query.cursor {
             guard cursor.sort == "id", cursor.values.count == 1, let last = Int64(cursor.values[0]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("id > ?")
             params.append(.integer(last))

@@ -40,7 +40,7 @@ public enum FairSaleStore {
         if let to = query.to { conditions.append("day <= ?"); params.append(.text(to.description)) }
         if let cursor = query.cursor {
             guard cursor.sort == "day", cursor.values.count == 1, let day = CivilDate(cursor.values[0]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("day > ?")
             params.append(.text(day.description))

@@ -23,3 +23,12 @@ public struct Cursor: Sendable, Equatable {
         values = Array(parts.dropFirst())
     }
 }
+
+extension FieldError {
+    /// A `cursor` this server did not give out, or gave out for another sort or list.
+    public static let badCursor = FieldError("cursor", "is not a cursor this list gave out")
+}
+
+extension DomainError {
+    public static let badCursor = DomainError.invalid([.badCursor])
+}

@@ -53,17 +53,17 @@ struct Keyset {
         }
         let op = descending ? "<" : ">"
         guard let column else {
-            guard cursor.values.count == 1, let id = Int64(cursor.values[0]) else { throw Self.badCursor }
+            guard cursor.values.count == 1, let id = Int64(cursor.values[0]) else { throw DomainError.badCursor }
             return ("\(idColumn) \(op) ?", [.integer(id)])
         }
-        guard cursor.values.count == 2, let id = Int64(cursor.values[1]) else { throw Self.badCursor }
+        guard cursor.values.count == 2, let id = Int64(cursor.values[1]) else { throw DomainError.badCursor }
         let value: SQLiteValue
         switch column {
         case .date:
-            guard CivilDate(cursor.values[0]) != nil else { throw Self.badCursor }
+            guard CivilDate(cursor.values[0]) != nil else { throw DomainError.badCursor }
             value = .text(cursor.values[0])
         case .sortKey:
-            guard let key = Hex.decode(cursor.values[0]) else { throw Self.badCursor }
+            guard let key = Hex.decode(cursor.values[0]) else { throw DomainError.badCursor }
             value = .blob(key)
         }
         return ("(\(column.name), \(idColumn)) \(op) (?, ?)", [value, .integer(id)])
@@ -86,7 +86,6 @@ struct Keyset {
         return Cursor(sort: sort, values: values).encoded
     }
 
-    static var badCursor: DomainError { .invalid("cursor", "is not a cursor this list gave out") }
 }
 
 extension Array where Element == String {

@@ -29,7 +29,7 @@ public enum InspectionStore {
         if let cursor = query.cursor {
             guard cursor.sort == sortName, cursor.values.count == 2, let day = CivilDate(cursor.values[0]),
                   let last = Int64(cursor.values[1]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("(i.inspected_on, i.id) < (?, ?)")
             params += [.text(day.description), .integer(last)]

@@ -19,10 +19,10 @@ extension CodeSort {
         guard cursor.sort == rawValue else {
             throw DomainError.invalid("cursor", "belongs to a list sorted differently; start again without it")
         }
-        guard cursor.values.count == 1 else { throw Self.badCursor }
+        guard cursor.values.count == 1 else { throw DomainError.badCursor }
         switch self {
         case .id, .idDescending:
-            guard let last = Int64(cursor.values[0]) else { throw Self.badCursor }
+            guard let last = Int64(cursor.values[0]) else { throw DomainError.badCursor }
             conditions.append(self == .id ? "id > ?" : "id < ?")
             params.append(.integer(last))
         case .code, .codeDescending:
@@ -39,5 +39,4 @@ extension CodeSort {
         }
     }
 
-    private static var badCursor: DomainError { .invalid("cursor", "is not a cursor this list gave out") }
 }

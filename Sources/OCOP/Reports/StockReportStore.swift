@@ -28,7 +28,7 @@ public enum StockReportStore {
         if let cursor = query.cursor {
             guard cursor.sort == cursorSort, cursor.values.count == 2, let point = Int64(cursor.values[0]),
                   let product = Int64(cursor.values[1]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("(l.point_of_sale_id, l.product_id) > (?, ?)")
             params += [.integer(point), .integer(product)]

@@ -77,7 +77,7 @@ public enum SaleStore {
         if let cursor = query.cursor {
             guard cursor.sort == "-sold_at", cursor.values.count == 2, let ms = Int64(cursor.values[0]),
                   let id = Int64(cursor.values[1]) else {
-                throw DomainError.invalid("cursor", "is not a cursor this list gave out")
+                throw DomainError.badCursor
             }
             conditions.append("(sold_at_ms, id) < (?, ?)")
             params += [.integer(ms), .integer(id)]

@@ -94,7 +94,7 @@ public struct QueryParameters: Sendable {
     public func cursor(errors: inout [FieldError]) -> Cursor? {
         guard let text = self["cursor"] else { return nil }
         guard let cursor = Cursor(encoded: text) else {
-            errors.append(FieldError("cursor", "is not a cursor this list gave out"))
+            errors.append(FieldError.badCursor)
             return nil
         }
         return cursor

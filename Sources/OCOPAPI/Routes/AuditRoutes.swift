@@ -28,7 +28,7 @@ public struct AuditRoutes: RouteCollection {
         query.limit = parameters.pageSize(errors: &errors)
         if let cursor = parameters.cursor(errors: &errors) {
             if cursor.sort == "-id", cursor.values.count == 1, let id = Int64(cursor.values[0]) { query.after = id }
-            else { errors.append(FieldError("cursor", "is not a cursor this list gave out")) }
+            else { errors.append(FieldError.badCursor) }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         let page = try context.database.read { try AuditLog.list($0, query) }

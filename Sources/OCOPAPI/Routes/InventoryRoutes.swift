@@ -61,7 +61,7 @@ public struct InventoryRoutes: RouteCollection {
         var after: Int64?
         if let cursor = parameters.cursor(errors: &errors) {
             if cursor.sort == "product_id", cursor.values.count == 1, let last = Int64(cursor.values[0]) { after = last }
-            else { errors.append(FieldError("cursor", "is not a cursor this list gave out")) }
+            else { errors.append(FieldError.badCursor) }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         let page = try context.database.read { try InventoryStore.levels($0, pointOfSaleID: id, limit: limit, after: after) }

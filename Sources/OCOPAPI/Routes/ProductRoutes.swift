@@ -57,7 +57,7 @@ public struct ProductRoutes: RouteCollection {
         if let cursor {
             guard cursor.sort == "position", cursor.values.count == 1,
                   let last = groups.firstIndex(where: { $0.code == cursor.values[0] }) else {
-                throw Problem.validation(errors + [FieldError("cursor", "is not a cursor this list gave out")])
+                throw Problem.validation(errors + [FieldError.badCursor])
             }
             start = last + 1
         }

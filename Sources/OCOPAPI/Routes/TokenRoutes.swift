@@ -30,7 +30,7 @@ public struct TokenRoutes: RouteCollection {
         var after: Int64?
         if let cursor {
             if cursor.sort == "id", cursor.values.count == 1, let id = Int64(cursor.values[0]) { after = id }
-            else { errors.append(FieldError("cursor", "is not a cursor this list gave out")) }
+            else { errors.append(FieldError.badCursor) }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         let page = try context.database.read { try TokenStore.list($0, limit: limit, after: after) }
