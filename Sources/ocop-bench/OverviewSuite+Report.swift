@@ -26,17 +26,7 @@ extension OverviewSuite {
 
     /// The results as an aligned plain-text table.
     static func table(_ rows: [Row]) -> String {
-        let body = rows.map(cells)
-        var widths = columns.map(\.count)
-        for r in body { for (i, cell) in r.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
-        func render(_ r: [String]) -> String {
-            r.enumerated().map { i, cell in
-                // Text columns left-aligned, numbers right-aligned.
-                i == 0 || i == 6 || i == 8 ? Report.pad(cell, widths[i]) : Report.padLeft(cell, widths[i])
-            }.joined(separator: "  ")
-        }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        return ([render(columns), rule] + body.map(render)).joined(separator: "\n")
+        Report.table(columns: columns, rows: rows.map(cells), leftAligned: [0, 6, 8])
     }
 
     /// Issue #5's "done when" read off the rows: every run's p50 under its phase's target.

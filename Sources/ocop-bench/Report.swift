@@ -41,6 +41,20 @@ enum Report {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
+    /// An aligned plain-text table: a header, a rule, and a line per row. Columns whose index is in
+    /// `leftAligned` hold text; the others hold numbers and are right-aligned.
+    static func table(columns: [String], rows: [[String]], leftAligned: Set<Int>) -> String {
+        var widths = columns.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
+        func render(_ row: [String]) -> String {
+            row.enumerated().map { i, cell in
+                leftAligned.contains(i) ? pad(cell, widths[i]) : padLeft(cell, widths[i])
+            }.joined(separator: "  ")
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([render(columns), rule] + rows.map(render)).joined(separator: "\n")
+    }
+
     /// "ok" or a short breakdown such as "12 (404×10, reset×2)".
     static func errorSummary(_ stats: LoadStats) -> String {
         guard stats.errors > 0 else { return "0" }
