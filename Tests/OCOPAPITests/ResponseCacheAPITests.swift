@@ -117,4 +117,53 @@ import Testing
         #expect(server.app.services.responses.hits == 0)
         #expect(server.app.services.responses.misses == 0)
     }
+
+    /// A cached page is answered on the event loop, not by a handler thread: it comes back while
+    /// the only read thread waits for the only reader connection (held here) and another read
+    /// waits for that thread. Before, it queued behind them until the reader was let go.
+    @Test func aCachedPageIsAnsweredWhileEveryReadThreadIsBusy() throws {
+        let server = try TestServer(configure: { $0.databaseReaders = 1 })
+        let client = try server.client()
+        let anonymous = try client.request("GET", "/api/v1/producers?limit=5")
+        #expect(anonymous.status == 200)
+        let admin = try client.request("GET", "/api/v1/producers?limit=5", headers: [bearer(TestServer.adminToken)])
+        #expect(admin.status == 200)   // the token is now in the token cache too
+        let cache = server.app.services.responses
+        let (hits, misses) = (cache.hits, cache.misses)
+
+        let (database, port) = (server.app.services.database, server.port)
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let readsDone = DispatchGroup()
+        readsDone.enter()
+        Thread {
+            _ = try? database.read { _ in holding.signal(); release.wait() }
+            readsDone.leave()
+        }.start()
+        holding.wait()
+        for target in ["/api/v1/producers?limit=6", "/api/v1/producers?limit=7"] {
+            readsDone.enter()
+            Thread {
+                _ = try? TestClient(port: port).request("GET", target)
+                readsDone.leave()
+            }.start()
+        }
+        let handlerQueue = { server.app.services.gauges.read().first { $0.name == "ocop_handler_queue" }?.value ?? 0 }
+        var queued = false
+        for _ in 0..<1000 where !queued {
+            queued = handlerQueue() >= 1
+            if !queued { usleep(10_000) }
+        }
+        // `try?`: a page that does not come back (the client's 10 s timeout) must still let the
+        // reader go, or the server could not shut down.
+        let again = queued ? try? client.request("GET", "/api/v1/producers?limit=5") : nil
+        let againAsAdmin = queued ? try? client.request("GET", "/api/v1/producers?limit=5", headers: [bearer(TestServer.adminToken)]) : nil
+        release.signal()
+        readsDone.wait()
+
+        #expect(queued, "the second uncached read never waited for the read thread")
+        #expect(again?.body == anonymous.body)
+        #expect(againAsAdmin?.body == admin.body)
+        #expect(cache.hits == hits + 2)
+        #expect(cache.misses == misses + 2)   // the two uncached reads, each counted once
+    }
 }

@@ -117,6 +117,11 @@ public final class APIResponder: HTTPResponder {
                 return finish(Problem.notFound("no CSV form of \(path)").response, pattern, nil)
             }
             let (path, wantsCSV) = (path, wantsCSV)
+            if route.cacheable, let (cached, tokenID) = cachedAnswer(request, access: route.access, wantsCSV: wantsCSV && route.doc.csv) {
+                var response = cached
+                if route.doc.csv { response.headers.add("Vary", "Accept") }
+                return finish(response, pattern, tokenID)
+            }
             let run: @Sendable () -> Void = { [self] in
                 var (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
                                                  wantsCSV: wantsCSV && route.doc.csv, path: path, connection: connection,
@@ -181,6 +186,28 @@ public final class APIResponder: HTTPResponder {
         }
     }
 
+    /// A cached page, answered on the event loop: a lookup in a hash table needs no handler
+    /// thread, and the hand-off to one and back cost more than the lookup (a cached list page
+    /// went through the same pool as a database read). Nil unless the answer is known without
+    /// blocking or refusing anything: no body, no conditional header, an anonymous caller or a
+    /// token the token cache holds (not a database read), no failed-authentication limit
+    /// running, access granted, and the page cached for this write generation. Otherwise the
+    /// handler thread does it all (`handle`), as for any request.
+    private func cachedAnswer(_ request: HTTPRequest, access: Access, wantsCSV: Bool) -> (HTTPResponse, Int64?)? {
+        guard services.responses.isEnabled, request.body.isEmpty, !Self.isConditional(request) else { return nil }
+        var principal: Principal?
+        if let header = request.headers["Authorization"] {
+            guard !authFailures.isCounting, let known = knownPrincipal(authorization: header) else { return nil }
+            principal = known
+        }
+        guard (try? authorize(access, principal)) != nil else { return nil }
+        let key = ResponseCache.Key(target: request.target, csv: wantsCSV, tokenID: principal?.tokenID,
+                                    day: CivilDate.today(at: services.clock()).description)
+        let generation = services.database.writeGeneration
+        guard let cached = services.responses.response(for: key, generation: generation, countsMiss: false) else { return nil }
+        return (cached, principal?.tokenID)
+    }
+
     /// A body we would have to decode first (gzip, br…) is refused rather than read as it is:
     /// ignoring the label would parse compressed bytes as JSON, or accept a body mislabelled.
     private static func refuseContentCoding(_ request: HTTPRequest) throws(Problem) {
@@ -217,6 +244,25 @@ public final class APIResponder: HTTPResponder {
     }
 
     private func principal(authorization header: String) throws -> Principal {
+        let hash = try Self.secretHash(authorization: header)
+        if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
+        let epoch = services.tokens.epoch
+        guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
+            throw Problem.unauthorized("the token is unknown or revoked")
+        }
+        services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
+        return principal
+    }
+
+    /// The caller a bearer header names when the token cache holds it; nil when it does not,
+    /// or the header is malformed (the handler thread then reads the database, or refuses).
+    private func knownPrincipal(authorization header: String) -> Principal? {
+        guard let hash = try? Self.secretHash(authorization: header) else { return nil }
+        return services.tokens.principal(forSecretHash: hash)
+    }
+
+    /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
+    private static func secretHash(authorization header: String) throws(Problem) -> [UInt8] {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
@@ -225,14 +271,7 @@ public final class APIResponder: HTTPResponder {
         guard !secret.isEmpty, secret.utf8.count <= 256 else {
             throw Problem.unauthorized("the token is unknown or revoked")
         }
-        let hash = SHA256.hash(secret)
-        if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
-        let epoch = services.tokens.epoch
-        guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
-            throw Problem.unauthorized("the token is unknown or revoked")
-        }
-        services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
-        return principal
+        return SHA256.hash(secret)
     }
 
     private func authorize(_ access: Access, _ principal: Principal?) throws(Problem) {

@@ -58,8 +58,9 @@ public final class ResponseCache: Sendable {
     public var hits: Int { hitCount.load(ordering: .relaxed) }
     public var misses: Int { missCount.load(ordering: .relaxed) }
 
-    /// The response stored under `key` for exactly `generation`, if any.
-    public func response(for key: Key, generation: Int) -> HTTPResponse? {
+    /// The response stored under `key` for exactly `generation`, if any. `countsMiss` false: a
+    /// look whose miss is looked up again, and counted, by the handler (`APIResponder`).
+    public func response(for key: Key, generation: Int, countsMiss: Bool = true) -> HTTPResponse? {
         guard isEnabled else { return nil }
         let found = state.withLock { state -> HTTPResponse? in
             guard let entry = state.entries[key] else { return nil }
@@ -76,7 +77,7 @@ public final class ResponseCache: Sendable {
             return entry.response
         }
         if found == nil {
-            missCount.add(1, ordering: .relaxed)
+            if countsMiss { missCount.add(1, ordering: .relaxed) }
         } else {
             hitCount.add(1, ordering: .relaxed)
         }
