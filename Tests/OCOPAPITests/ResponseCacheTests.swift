@@ -57,21 +57,37 @@ import Testing
     }
 
     @Test func staysWithinItsBudget() {
-        let cache = ResponseCache(capacityBytes: 800)
-        // Larger than an eighth of the budget: never kept.
+        // Keys of one length, so every page of 100 bytes costs the same.
+        let unit = ResponseCache.cost(of: page(100), for: key("/p00"))
+        let cache = ResponseCache(capacityBytes: 8 * unit)
+        // Costing more than an eighth of the budget: never kept.
         cache.store(page(101), for: key("/big"), generation: 1)
         #expect(cache.usage.entries == 0)
-        for n in 0..<20 { cache.store(page(100), for: key("/p\(n)"), generation: 1) }
-        #expect(cache.usage.bytes <= 800)
+        for n in 10..<30 { cache.store(page(100), for: key("/p\(n)"), generation: 1) }
+        #expect(cache.usage.bytes <= 8 * unit)
         // The newest entry is always there after a store.
-        #expect(cache.response(for: key("/p19"), generation: 1) != nil)
+        #expect(cache.response(for: key("/p29"), generation: 1) != nil)
         // Entries of an older generation are dropped first.
-        let mixed = ResponseCache(capacityBytes: 800)
-        for n in 0..<4 { mixed.store(page(100), for: key("/old\(n)"), generation: 1) }
-        for n in 0..<4 { mixed.store(page(100), for: key("/new\(n)"), generation: 2) }
-        mixed.store(page(100), for: key("/newest"), generation: 2)
+        let mixed = ResponseCache(capacityBytes: 8 * unit)
+        for n in 10..<14 { mixed.store(page(100), for: key("/o\(n)"), generation: 1) }
+        for n in 10..<14 { mixed.store(page(100), for: key("/n\(n)"), generation: 2) }
+        mixed.store(page(100), for: key("/n99"), generation: 2)
         #expect(mixed.usage.entries == 5)
-        #expect(mixed.response(for: key("/new0"), generation: 2) != nil)
+        #expect(mixed.response(for: key("/n10"), generation: 2) != nil)
+    }
+
+    /// Pages with empty bodies still cost their key, headers and slot: one distinct search after
+    /// another that matches nothing cannot hold more than the budget in them.
+    @Test func emptyPagesCountAgainstTheBudgetToo() {
+        let cache = ResponseCache(capacityBytes: 64 << 10)
+        var empty = page(0)
+        empty.headers.set("Content-Type", "application/json")
+        empty.headers.set("ETag", "W/\"12345\"")
+        for n in 0..<10_000 { cache.store(empty, for: key("/api/v1/producers?q=nothing\(n)"), generation: 1) }
+        #expect(cache.usage.bytes <= 64 << 10)
+        #expect(cache.usage.entries < (64 << 10) / ResponseCache.entryOverhead)
+        #expect(cache.usage.entries > 0)
+        #expect(cache.response(for: key("/api/v1/producers?q=nothing9999"), generation: 1) != nil)
     }
 
     @Test func zeroCapacityIsOff() {

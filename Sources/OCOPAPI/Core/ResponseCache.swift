@@ -13,8 +13,9 @@ import Synchronization
 /// holds everything else a representation depends on: the exact target, CSV or JSON, the
 /// caller, and the province's calendar day (statuses are computed for "today").
 ///
-/// Bounded by the bytes of the bodies it holds; when a new entry does not fit, entries of
-/// older generations go first, then everything (a write makes them all useless anyway).
+/// Bounded by what its entries cost (`cost`: the body, plus the key and headers every entry
+/// holds besides); when a new entry does not fit, entries of older generations go first, then
+/// everything (a write makes them all useless anyway).
 public final class ResponseCache: Sendable {
     /// Everything a cacheable representation depends on besides the data.
     public struct Key: Hashable, Sendable {
@@ -35,6 +36,7 @@ public final class ResponseCache: Sendable {
     private struct Entry {
         let generation: Int
         let response: HTTPResponse
+        let cost: Int
     }
 
     private struct State {
@@ -43,7 +45,7 @@ public final class ResponseCache: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Most body bytes held; 0 turns the cache off.
+    /// Most bytes held, as `cost` counts them; 0 turns the cache off.
     public let capacityBytes: Int
     private let hitCount = Atomic<Int>(0)
     private let missCount = Atomic<Int>(0)
@@ -70,7 +72,7 @@ public final class ResponseCache: Sendable {
                 // entry stays for those who come after.
                 if entry.generation < generation {
                     state.entries[key] = nil
-                    state.bytes -= entry.response.body.count
+                    state.bytes -= entry.cost
                 }
                 return nil
             }
@@ -84,32 +86,45 @@ public final class ResponseCache: Sendable {
         return found
     }
 
+    /// What an entry counts against the budget: its body, and what every entry holds besides
+    /// (the key's text, the headers, the table's slot). Counting bodies alone let pages with
+    /// nearly empty bodies — a search matching nothing, one distinct `?q=` after another —
+    /// pile up far past the budget in the rest of what they hold.
+    public static func cost(of response: HTTPResponse, for key: Key) -> Int {
+        var headers = 0
+        for (name, value) in response.headers { headers += name.utf8.count + value.utf8.count + 32 }
+        return response.body.count + key.target.utf8.count + key.day.utf8.count + headers + entryOverhead
+    }
+
+    /// The table's slot, the entry and the response's own storage, roughly.
+    public static let entryOverhead = 128
+
     /// Keeps a `200` response built from data read after `generation` was taken.
     public func store(_ response: HTTPResponse, for key: Key, generation: Int) {
         guard isEnabled, response.status == .ok else { return }
-        let size = response.body.count
+        let size = Self.cost(of: response, for: key)
         // One page may not take more than an eighth of the cache.
         guard size <= capacityBytes / 8 else { return }
         state.withLock { state in
             if let old = state.entries[key] {
                 guard old.generation < generation else { return }
-                state.bytes -= old.response.body.count
+                state.bytes -= old.cost
                 state.entries[key] = nil
             }
             if state.bytes + size > capacityBytes {
                 state.entries = state.entries.filter { $0.value.generation >= generation }
-                state.bytes = state.entries.values.reduce(0) { $0 + $1.response.body.count }
+                state.bytes = state.entries.values.reduce(0) { $0 + $1.cost }
             }
             if state.bytes + size > capacityBytes {
                 state.entries.removeAll(keepingCapacity: true)
                 state.bytes = 0
             }
-            state.entries[key] = Entry(generation: generation, response: response)
+            state.entries[key] = Entry(generation: generation, response: response, cost: size)
             state.bytes += size
         }
     }
 
-    /// Entries and body bytes held now.
+    /// Entries and bytes held now (as `cost` counts them).
     public var usage: (entries: Int, bytes: Int) {
         state.withLock { ($0.entries.count, $0.bytes) }
     }
