@@ -7,6 +7,18 @@ import Testing
     let database: Database
     init() throws { database = try makeDatabase() }
 
+    /// Every producer `query` lists, following its cursors page by page.
+    private func allPages(_ query: ProducerQuery) throws -> [Producer] {
+        var query = query
+        var items: [Producer] = []
+        while true {
+            let page = try database.read { try ProducerStore.list($0, query) }
+            items += page.items
+            guard let next = page.nextCursor else { return items }
+            query.cursor = Cursor(encoded: next)
+        }
+    }
+
     @Test func createGetAndAudit() throws {
         let producer = try database.write { try ProducerStore.create($0, makeFields(), actor: .system, now: testNow) }
         #expect(producer.version == 1)
@@ -69,13 +81,7 @@ import Testing
         query = ProducerQuery()
         query.kind = .household
         query.limit = PageSize(2)!
-        var names: [String] = []
-        while true {
-            let page = try database.read { try ProducerStore.list($0, query) }
-            names += page.items.map(\.fields.name)
-            guard let next = page.nextCursor else { break }
-            query.cursor = Cursor(encoded: next)
-        }
+        let names = try allPages(query).map(\.fields.name)
         #expect(names == ["Hộ 0", "Hộ 1", "Hộ 2", "Hộ 3", "Hộ 4"])
         query = ProducerQuery()
         query.district = "Vân Đồn"
@@ -112,13 +118,7 @@ import Testing
                 query.kind = kind
                 query.sort = sort
                 query.limit = PageSize(4)!
-                var seen: [Int64] = []
-                while true {
-                    let page = try database.read { try ProducerStore.list($0, query) }
-                    seen += page.items.map(\.id)
-                    guard let next = page.nextCursor else { break }
-                    query.cursor = Cursor(encoded: next)
-                }
+                let seen = try allPages(query).map(\.id)
                 #expect(seen == order, "q=\(text) kind=\(String(describing: kind)) sort=\(sort)")
             }
         }
@@ -130,13 +130,7 @@ import Testing
         var query = ProducerQuery()
         query.sort = .name
         query.limit = PageSize(3)!
-        var seen: [String] = []
-        while true {
-            let page = try database.read { try ProducerStore.list($0, query) }
-            seen += page.items.map(\.fields.name)
-            guard let next = page.nextCursor else { break }
-            query.cursor = Cursor(encoded: next)
-        }
+        let seen = try allPages(query).map(\.fields.name)
         #expect(seen == ["A", "Ă", "Â", "D", "Đ", "O", "Ô", "Ơ", "U", "Ư"])
         query.sort = .nameDescending
         query.cursor = nil

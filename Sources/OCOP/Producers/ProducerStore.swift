@@ -21,15 +21,25 @@ public enum ProducerStore {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
         var keyset = query.sort.keyset
-        // A text search walks the FTS5 index itself and looks each match up by id. Sorted by
-        // id, the index yields rowids (the producer ids) in order, so the walk stops after one
-        // page: a word most names share (`xã`, `hợp tác`) no longer gathers every match first,
-        // which took half a second at 500,000 producers. Sorted by name, every match is looked
-        // up and the sorter keeps one page of them; `id IN (SELECT rowid … MATCH ?)` instead
-        // built a list of every matching id first, twice as slow, with memory growing with the
-        // matches (four such searches at once held 13 MiB more at 74,000 producers).
-        let searchDrives = query.text != nil
-        if searchDrives { keyset.idColumn = "producers_search.rowid" }
+        var source = "producers"
+        if query.text != nil {
+            // A text search walks the FTS5 index itself and looks each match up by id. Sorted by
+            // id, the index yields rowids (the producer ids) in order, so the walk stops after one
+            // page: a word most names share (`xã`, `hợp tác`) no longer gathers every match first,
+            // which took half a second at 500,000 producers. Sorted by name, every match is looked
+            // up and the sorter keeps one page of them; `id IN (SELECT rowid … MATCH ?)` instead
+            // built a list of every matching id first, twice as slow, with memory growing with the
+            // matches (four such searches at once held 13 MiB more at 74,000 producers). The search
+            // index has one column of its own (`folded`), so the producers' columns need no table
+            // name in the join.
+            source = "producers_search CROSS JOIN producers ON producers.id = producers_search.rowid"
+            keyset.idColumn = "producers_search.rowid"
+        } else if keyset.column != nil {
+            // Sorted by name, walk the name index (it covers kind, so other kinds are skipped
+            // inside it) and stop after one page. Left to itself the planner, guessing that
+            // `kind = ?` is selective, reads every row of the kind and sorts them.
+            source = "producers INDEXED BY producers_by_name"
+        }
         if let kind = query.kind { conditions.append("kind = ?"); params.append(.text(kind.rawValue)) }
         if let district = query.district { conditions.append("district = ?"); params.append(.text(district)) }
         if let commune = query.commune { conditions.append("commune = ?"); params.append(.text(commune)) }
@@ -40,17 +50,6 @@ public enum ProducerStore {
         }
         try keyset.restrict(after: query.cursor, &conditions, &params)
         params.append(.integer(Int64(query.limit.value + 1)))
-        // The search index has one column of its own (`folded`), so the producers' column
-        // names need no table name in the join.
-        var source = "producers"
-        if searchDrives {
-            source = "producers_search CROSS JOIN producers ON producers.id = producers_search.rowid"
-        } else if keyset.column != nil {
-            // Sorted by name, walk the name index (it covers kind, so other kinds are skipped
-            // inside it) and stop after one page. Left to itself the planner, guessing that
-            // `kind = ?` is selective, reads every row of the kind and sorts them.
-            source = "producers INDEXED BY producers_by_name"
-        }
         var rows = try db.all("SELECT \(columns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
                               params) { row in (producer: try decode(row), nameKey: row.blob(13)) }
         let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.producer.id) }

@@ -153,11 +153,10 @@ public final class APIResponder: HTTPResponder {
             let context = RequestContext(request: request, parameters: parameters, principal: principal,
                                          requestID: requestID, services: services, wantsCSV: wantsCSV, path: path,
                                          writeDeadline: writeDeadline)
-            guard route.cacheable, services.responses.isEnabled, !Self.isConditional(request) else {
+            guard route.cacheable, usesCache(request) else {
                 return (try route.handler(context), principal?.tokenID)
             }
-            let key = ResponseCache.Key(target: request.target, csv: wantsCSV, tokenID: principal?.tokenID,
-                                        day: CivilDate.today(at: context.now).description)
+            let key = cacheKey(request, wantsCSV: wantsCSV, tokenID: principal?.tokenID)
             // Read before the handler's read transaction starts: see `ResponseCache`.
             let generation = services.database.writeGeneration
             if let cached = services.responses.response(for: key, generation: generation) {
@@ -194,18 +193,29 @@ public final class APIResponder: HTTPResponder {
     /// running, access granted, and the page cached for this write generation. Otherwise the
     /// handler thread does it all (`handle`), as for any request.
     private func cachedAnswer(_ request: HTTPRequest, access: Access, wantsCSV: Bool) -> (HTTPResponse, Int64?)? {
-        guard services.responses.isEnabled, request.body.isEmpty, !Self.isConditional(request) else { return nil }
+        guard usesCache(request), request.body.isEmpty else { return nil }
         var principal: Principal?
         if let header = request.headers["Authorization"] {
             guard !authFailures.isCounting, let known = knownPrincipal(authorization: header) else { return nil }
             principal = known
         }
         guard (try? authorize(access, principal)) != nil else { return nil }
-        let key = ResponseCache.Key(target: request.target, csv: wantsCSV, tokenID: principal?.tokenID,
-                                    day: CivilDate.today(at: services.clock()).description)
+        let key = cacheKey(request, wantsCSV: wantsCSV, tokenID: principal?.tokenID)
         let generation = services.database.writeGeneration
         guard let cached = services.responses.response(for: key, generation: generation, countsMiss: false) else { return nil }
         return (cached, principal?.tokenID)
+    }
+
+    /// Whether a request of a cacheable route may be answered from the cache at all: the cache
+    /// is on, and the request carries no validators, which the handler evaluates itself.
+    private func usesCache(_ request: HTTPRequest) -> Bool {
+        services.responses.isEnabled && !Self.isConditional(request)
+    }
+
+    /// Everything a cached page depends on besides the data (see `ResponseCache.Key`).
+    private func cacheKey(_ request: HTTPRequest, wantsCSV: Bool, tokenID: Int64?) -> ResponseCache.Key {
+        ResponseCache.Key(target: request.target, csv: wantsCSV, tokenID: tokenID,
+                          day: CivilDate.today(at: services.clock()).description)
     }
 
     /// A body we would have to decode first (gzip, br…) is refused rather than read as it is:
