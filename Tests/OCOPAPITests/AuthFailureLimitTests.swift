@@ -46,6 +46,23 @@ private final class ManualSeconds: Sendable {
         #expect(limiter.retryAfter("a") == nil)
     }
 
+    /// While anything is tracked every request with a token pays for an address lookup, and
+    /// cached pages for token holders leave the event loop: one failure must not do that for good.
+    @Test func anAddressIsForgottenOnceItsAllowanceHasRefilled() {
+        let clock = ManualSeconds()
+        let limiter = AuthFailureLimiter(perMinute: 2, clock: { clock.now })
+        limiter.recordFailure("mistyped")
+        limiter.recordFailure("mistyped")
+        #expect(limiter.isCounting)
+        clock.advance(59)
+        #expect(limiter.retryAfter("someone else") == nil)
+        #expect(limiter.isCounting, "half a failure is still owed")
+        clock.advance(1)
+        #expect(limiter.retryAfter("someone else") == nil, "a later request of anyone looks")
+        #expect(!limiter.isCounting)
+        #expect(limiter.retryAfter("mistyped") == nil)
+    }
+
     @Test func memoryStaysBoundedAndRecoveredAddressesGoFirst() {
         let clock = ManualSeconds()
         let limiter = AuthFailureLimiter(perMinute: 1, capacity: 2, clock: { clock.now })

@@ -60,8 +60,8 @@ import Testing
         // Keys of one length, so every page of 100 bytes costs the same.
         let unit = ResponseCache.cost(of: page(100), for: key("/p00"))
         let cache = ResponseCache(capacityBytes: 8 * unit)
-        // Costing more than an eighth of the budget: never kept.
-        cache.store(page(101), for: key("/big"), generation: 1)
+        // Costing more than an eighth of the budget (a block of 16 bytes more): never kept.
+        cache.store(page(116), for: key("/big"), generation: 1)
         #expect(cache.usage.entries == 0)
         for n in 10..<30 { cache.store(page(100), for: key("/p\(n)"), generation: 1) }
         #expect(cache.usage.bytes <= 8 * unit)
@@ -88,6 +88,34 @@ import Testing
         #expect(cache.usage.entries < (64 << 10) / ResponseCache.entryOverhead)
         #expect(cache.usage.entries > 0)
         #expect(cache.response(for: key("/api/v1/producers?q=nothing9999"), generation: 1) != nil)
+    }
+
+    /// A JSON writer reserves ahead; what the cache keeps must hold only the bytes, or a page of
+    /// 31 bytes would hold 4 KiB for as long as it stays (audit 19 measured 2.5 times the budget).
+    @Test func aKeptPageHoldsOnlyItsBytes() {
+        let cache = ResponseCache(capacityBytes: 1 << 20)
+        var reserved: [UInt8] = []
+        reserved.reserveCapacity(4096)
+        reserved.append(contentsOf: Array(#"{"items":[],"next_cursor":null}"#.utf8))
+        #expect(reserved.capacity >= 4096)
+        let sent = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: reserved)
+        cache.store(sent, for: key("/api/v1/producers?district=nowhere"), generation: 1)
+        let kept = cache.response(for: key("/api/v1/producers?district=nowhere"), generation: 1)
+        #expect(kept?.body == reserved)
+        #expect((kept?.body.capacity ?? .max) < 64)
+        #expect(kept?.headers["Content-Type"] == "application/json")
+    }
+
+    /// Each piece is counted as the heap block it takes: bytes plus the object's and malloc's
+    /// headers, so a 31-byte body and a 40-byte target count at least 79 and 88.
+    @Test func anEntryCostsItsBlocksNotJustItsBytes() {
+        let body = Array(repeating: UInt8(ascii: "x"), count: 31)
+        let target = String(repeating: "t", count: 40)
+        let cost = ResponseCache.cost(of: HTTPResponse(status: .ok, body: body), for: key(target))
+        #expect(cost >= 31 + 48 + 40 + 48 + ResponseCache.entryOverhead)
+        // A date of ten bytes lives inside its String; an empty body takes no block at all.
+        let bare = ResponseCache.cost(of: HTTPResponse(status: .ok), for: key("/short"))
+        #expect(bare == ResponseCache.entryOverhead)
     }
 
     @Test func zeroCapacityIsOff() {

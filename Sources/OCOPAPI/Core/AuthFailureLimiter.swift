@@ -11,16 +11,26 @@ import Synchronization
 /// 256 random bits and cannot be guessed at any rate; the limit protects the ones an
 /// operator chose by hand (`OCOP_ADMIN_TOKEN`) and keeps guessers out of the logs' way.
 ///
-/// Memory is bounded: at `capacity` addresses, the ones whose allowance has refilled
-/// (they carry no information) are dropped, and if that frees nothing, all are. An
-/// attacker with that many addresses is not slowed by per-address limits anyway.
+/// An address whose allowance has refilled carries no information and is forgotten: at
+/// most once a second as requests with tokens come in, and at once when the table is full
+/// (if that frees nothing, all are dropped; an attacker with `capacity` addresses is not
+/// slowed by per-address limits anyway). Forgetting matters beyond memory: while any
+/// address is tracked (`isCounting`), every request with a token pays for a lookup of its
+/// address, and the event loop stops answering cached pages to token holders itself
+/// (`APIResponder`), so one mistyped token must not switch that off for good.
 public final class AuthFailureLimiter: Sendable {
     private struct Bucket {
         var allowance: Double
         var updated: Double
     }
 
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private struct State {
+        var buckets: [String: Bucket] = [:]
+        /// When refilled buckets are next looked for.
+        var nextSweep: Double = 0
+    }
+
+    private let state = Mutex(State())
     /// Addresses tracked, read without the lock: the common case (nobody failing) costs one atomic load.
     private let tracked = Atomic<Int>(0)
     private let perMinute: Double
@@ -46,8 +56,12 @@ public final class AuthFailureLimiter: Sendable {
     public func retryAfter(_ address: String) -> Int? {
         guard isCounting else { return nil }
         let now = clock()
-        return buckets.withLock { buckets -> Int? in
-            guard let bucket = buckets[address] else { return nil }
+        return state.withLock { state -> Int? in
+            if now >= state.nextSweep {
+                forgetRefilled(&state, now: now)
+                state.nextSweep = now + 1
+            }
+            guard let bucket = state.buckets[address] else { return nil }
             let allowance = refilled(bucket, now: now)
             guard allowance < 1 else { return nil }
             return max(1, Int(((1 - allowance) * 60 / perMinute).rounded(.up)))
@@ -58,15 +72,20 @@ public final class AuthFailureLimiter: Sendable {
     public func recordFailure(_ address: String) {
         guard isEnabled else { return }
         let now = clock()
-        buckets.withLock { buckets in
-            if buckets[address] == nil, buckets.count >= capacity {
-                buckets = buckets.filter { refilled($0.value, now: now) < perMinute }
-                if buckets.count >= capacity { buckets.removeAll() }
+        state.withLock { state in
+            if state.buckets[address] == nil, state.buckets.count >= capacity {
+                forgetRefilled(&state, now: now)
+                if state.buckets.count >= capacity { state.buckets.removeAll() }
             }
-            let start = buckets[address].map { refilled($0, now: now) } ?? perMinute
-            buckets[address] = Bucket(allowance: max(0, start - 1), updated: now)
-            tracked.store(buckets.count, ordering: .relaxed)
+            let start = state.buckets[address].map { refilled($0, now: now) } ?? perMinute
+            state.buckets[address] = Bucket(allowance: max(0, start - 1), updated: now)
+            tracked.store(state.buckets.count, ordering: .relaxed)
         }
+    }
+
+    private func forgetRefilled(_ state: inout State, now: Double) {
+        state.buckets = state.buckets.filter { refilled($0.value, now: now) < perMinute }
+        tracked.store(state.buckets.count, ordering: .relaxed)
     }
 
     private func refilled(_ bucket: Bucket, now: Double) -> Double {

@@ -86,18 +86,38 @@ public final class ResponseCache: Sendable {
         return found
     }
 
-    /// What an entry counts against the budget: its body, and what every entry holds besides
-    /// (the key's text, the headers, the table's slot). Counting bodies alone let pages with
-    /// nearly empty bodies — a search matching nothing, one distinct `?q=` after another —
-    /// pile up far past the budget in the rest of what they hold.
+    /// What an entry holds in memory, as the budget counts it: the body, the key's text and the
+    /// headers, each as the heap block it takes, and the table's slot. Counting bodies alone
+    /// let pages with nearly empty bodies (a search matching nothing, one distinct `?q=` after
+    /// another) pile up far past the budget in the rest of what they hold; counting bytes
+    /// without their blocks' headers still left real memory at 2.5 times the budget for such
+    /// pages (audit 19).
     public static func cost(of response: HTTPResponse, for key: Key) -> Int {
-        var headers = 0
-        for (name, value) in response.headers { headers += name.utf8.count + value.utf8.count + 32 }
-        return response.body.count + key.target.utf8.count + key.day.utf8.count + headers + entryOverhead
+        var bytes = heapBytes(response.body.count) + stringBytes(key.target) + stringBytes(key.day)
+        for (name, value) in response.headers {
+            bytes += headerSlot + stringBytes(name) + stringBytes(value)
+        }
+        return bytes + entryOverhead
     }
 
-    /// The table's slot, the entry and the response's own storage, roughly.
-    public static let entryOverhead = 128
+    /// The block an array of `count` bytes takes: Swift's 32-byte object header and malloc's 16,
+    /// rounded up to 16; an empty array takes none.
+    static func heapBytes(_ count: Int) -> Int {
+        count == 0 ? 0 : (count + 32 + 16 + 15) & ~15
+    }
+
+    /// A String of up to 15 UTF-8 bytes lives inside its 16 bytes; a longer one takes a block.
+    static func stringBytes(_ string: String) -> Int {
+        let count = string.utf8.count
+        return count <= 15 ? 0 : heapBytes(count)
+    }
+
+    /// A header's (name, value) pair in the headers' array: two Strings of 16 bytes.
+    static let headerSlot = 32
+
+    /// The table's slot (key and entry, at the dictionary's load factor), the headers array's
+    /// block and the entry's own bookkeeping, rounded up.
+    public static let entryOverhead = 256
 
     /// Keeps a `200` response built from data read after `generation` was taken.
     public func store(_ response: HTTPResponse, for key: Key, generation: Int) {
@@ -105,6 +125,7 @@ public final class ResponseCache: Sendable {
         let size = Self.cost(of: response, for: key)
         // One page may not take more than an eighth of the cache.
         guard size <= capacityBytes / 8 else { return }
+        let response = Self.compacted(response)
         state.withLock { state in
             if let old = state.entries[key] {
                 guard old.generation < generation else { return }
@@ -122,6 +143,16 @@ public final class ResponseCache: Sendable {
             state.entries[key] = Entry(generation: generation, response: response, cost: size)
             state.bytes += size
         }
+    }
+
+    /// `response` with a body that holds no more than its bytes. A JSON writer reserves ahead
+    /// (a page of nothing holds 256 bytes for its 31, a report 4 KiB for 2), which the sent
+    /// response gives back at once but a kept one would hold for as long as it is kept.
+    static func compacted(_ response: HTTPResponse) -> HTTPResponse {
+        guard response.body.capacity > response.body.count + 16 else { return response }
+        var kept = response
+        kept.body = response.body.withUnsafeBufferPointer { [UInt8]($0) }
+        return kept
     }
 
     /// Entries and bytes held now (as `cost` counts them).

@@ -40,7 +40,7 @@ public struct HealthRoutes: RouteCollection {
                     ("ocop_db_readers_total", "Reader connections in the pool.", Double(db.readersTotal)),
                     ("ocop_db_readers_in_use", "Reader connections checked out now.", Double(db.readersInUse)),
                     ("ocop_db_writes_queued", "Write jobs waiting for the writer.", Double(db.writesQueued)),
-                    ("ocop_response_cache_bytes", "Bytes held by the response cache: bodies, keys and headers.",
+                    ("ocop_response_cache_bytes", "Bytes held by the response cache: bodies, keys and headers, as heap blocks.",
                      Double(services.responses.usage.bytes)),
                 ]
                 let counters: [(name: String, help: String, value: Double)] = [
