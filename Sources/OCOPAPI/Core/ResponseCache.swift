@@ -146,7 +146,7 @@ public final class ResponseCache: Sendable {
     }
 
     /// `response` with a body that holds no more than its bytes. A JSON writer reserves ahead
-    /// (a page of nothing holds 256 bytes for its 31, a report 4 KiB for 2), which the sent
+    /// (an empty page holds 256 bytes for its 31, an overview of 2.3 KB holds 4 KiB), which the sent
     /// response gives back at once but a kept one would hold for as long as it is kept.
     static func compacted(_ response: HTTPResponse) -> HTTPResponse {
         guard response.body.capacity > response.body.count + 16 else { return response }
