@@ -13,6 +13,8 @@ public final class Application: Sendable {
     public let configuration: Configuration
     public let services: Services
     public let routes: [Route]
+    /// Failed authentications counted per client address (its state shows in tests).
+    public let authFailures: AuthFailureLimiter
     private let server: HTTPServer
     private let pools: HandlerPools
     private let maintenance: PeriodicTask
@@ -68,10 +70,12 @@ public final class Application: Sendable {
 
         let accessLog = AccessLog(enabled: configuration.accessLog)
         self.accessLog = accessLog
+        let authFailures = AuthFailureLimiter(perMinute: configuration.authFailuresPerMinute)
+        self.authFailures = authFailures
         let responder = APIResponder(services: services, routes: routes, pools: pools,
                                      cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
                                      accessLog: accessLog,
-                                     authFailures: AuthFailureLimiter(perMinute: configuration.authFailuresPerMinute),
+                                     authFailures: authFailures,
                                      trustForwardedFor: configuration.trustForwardedFor,
                                      writeTimeout: .milliseconds(configuration.handlerTimeoutMs))
         var serverConfig = ServerConfiguration()
