@@ -79,12 +79,12 @@ struct Suite {
                 }
                 ProcessMemory.resetPeak(pid: server.pid)
                 let cacheBefore = ResponseCacheUse.read(endpoint)
-                let cpuBefore = ProcessCPU.read(pid: server.pid)
+                let cpuBefore = ProcessCPU.processSeconds(pid: server.pid)
                 let result = LoadGenerator.run(LoadConfig(
                     endpoint: endpoint, requests: scenario.requests, connections: connections,
                     threads: options.threads, duration: options.duration, interrupt: interrupt))
-                let cpuAfter = ProcessCPU.read(pid: server.pid)
-                let serverCPU = cpuBefore.flatMap { before in cpuAfter.map { $0.process - before.process } }
+                let cpuAfter = ProcessCPU.processSeconds(pid: server.pid)
+                let serverCPU = cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }
                 let row = Row(scenario: scenario.name, result: result, memory: ProcessMemory.read(pid: server.pid),
                               serverCPU: serverCPU)
                 results.append(row)

@@ -1,11 +1,12 @@
 import HTTP
+import OCOP
 import OCOPAPI
 import Testing
 
 /// `ResponseCache` on its own: generations, statuses, and the byte budget.
 @Suite struct ResponseCacheTests {
     func key(_ target: String, token: Int64? = nil, day: String = "2026-11-29", csv: Bool = false) -> ResponseCache.Key {
-        ResponseCache.Key(target: target, csv: csv, tokenID: token, day: day)
+        ResponseCache.Key(target: target, csv: csv, tokenID: token, day: CivilDate(day) ?? CivilDate(daysSinceEpoch: 0))
     }
 
     func page(_ size: Int, status: HTTPStatus = .ok) -> HTTPResponse {
@@ -113,7 +114,7 @@ import Testing
         let target = String(repeating: "t", count: 40)
         let cost = ResponseCache.cost(of: HTTPResponse(status: .ok, body: body), for: key(target))
         #expect(cost >= 31 + 48 + 40 + 48 + ResponseCache.entryOverhead)
-        // A date of ten bytes lives inside its String; an empty body takes no block at all.
+        // A short target lives inside its String, the day inside the key; an empty body takes no block.
         let bare = ResponseCache.cost(of: HTTPResponse(status: .ok), for: key("/short"))
         #expect(bare == ResponseCache.entryOverhead)
     }

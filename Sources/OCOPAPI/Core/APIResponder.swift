@@ -215,7 +215,7 @@ public final class APIResponder: HTTPResponder {
     /// Everything a cached page depends on besides the data (see `ResponseCache.Key`).
     private func cacheKey(_ request: HTTPRequest, wantsCSV: Bool, tokenID: Int64?) -> ResponseCache.Key {
         ResponseCache.Key(target: request.target, csv: wantsCSV, tokenID: tokenID,
-                          day: CivilDate.today(at: services.clock()).description)
+                          day: CivilDate.today(at: services.clock()))
     }
 
     /// A body we would have to decode first (gzip, br…) is refused rather than read as it is:

@@ -1,4 +1,5 @@
 import HTTP
+import OCOP
 import Synchronization
 
 /// Rendered `200` responses of catalogue reads, reused until anything is written.
@@ -23,9 +24,10 @@ public final class ResponseCache: Sendable {
         let csv: Bool
         /// The token (or nil for anonymous callers): the cheap way to never show one caller another's view.
         let tokenID: Int64?
-        let day: String
+        /// The province's calendar day: kept as a date, so the event loop's lookup formats nothing.
+        let day: CivilDate
 
-        public init(target: String, csv: Bool, tokenID: Int64?, day: String) {
+        public init(target: String, csv: Bool, tokenID: Int64?, day: CivilDate) {
             self.target = target
             self.csv = csv
             self.tokenID = tokenID
@@ -93,7 +95,7 @@ public final class ResponseCache: Sendable {
     /// without their blocks' headers still left real memory at 2.5 times the budget for such
     /// pages (audit 19).
     public static func cost(of response: HTTPResponse, for key: Key) -> Int {
-        var bytes = heapBytes(response.body.count) + stringBytes(key.target) + stringBytes(key.day)
+        var bytes = heapBytes(response.body.count) + stringBytes(key.target)
         for (name, value) in response.headers {
             bytes += headerSlot + stringBytes(name) + stringBytes(value)
         }
