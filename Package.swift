@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
+        .executable(name: "ocop-storage-bench", targets: ["ocop-storage-bench"]),
     ],
     targets: [
         .systemLibrary(
@@ -24,6 +25,8 @@ let package = Package(
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
         .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite", "CLinux"]),
         .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"]),
+        // The storage layer's cost per insert without HTTP, and SQLite's alone.
+        .executableTarget(name: "ocop-storage-bench", dependencies: ["OCOP", "SQLite", "CSQLite", "JSON"]),
         // Parser fuzz target; a normal build is its corpus replay driver (see its README).
         .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP"], exclude: ["README.md", "corpus", "http.dict"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux"]),
