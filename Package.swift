@@ -19,7 +19,7 @@ let package = Package(
         ),
         .target(name: "CLinux"),
         .target(name: "HTTP", dependencies: ["CLinux"]),
-        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "SQLite", dependencies: ["CSQLite", "CLinux"]),
         .target(name: "JSON"),
         .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),

@@ -45,7 +45,7 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     func start() throws {
-        state.started(try PThread.spawn("checkpoint") { self.run() })
+        state.started(try PThread.spawn("checkpoint", name: "sqlite-ckpt") { self.run() })
     }
 
     /// Writer side: asks for a pass over WAL `generation`; a no-op while one is running.

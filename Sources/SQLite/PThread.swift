@@ -1,3 +1,4 @@
+import CLinux
 import CSQLite
 #if canImport(Glibc)
 import Glibc
@@ -6,17 +7,22 @@ import Glibc
 /// The database's own threads (writer, checkpointer, WAL syncer): real pthreads, never the
 /// Swift cooperative pool, because they block in fsync and on their queues.
 enum PThread {
-    /// Starts a joinable thread running `body`; `role` names it in the error if it cannot start.
-    static func spawn(_ role: String, _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
+    /// Starts a joinable thread running `body`. `name` (at most 15 bytes are kept) is what
+    /// `top -H`, `perf` and `/proc/…/task/*/comm` show for it: without one, the writer's CPU
+    /// cannot be told from the process's other unnamed threads. `role` says what failed.
+    static func spawn(_ role: String, name: String, _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
         final class Box: @unchecked Sendable {  // handed over once, to the new thread only
+            let name: String
             let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+            init(_ name: String, _ body: @escaping @Sendable () -> Void) { self.name = name; self.body = body }
         }
         var thread = pthread_t()
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        let context = Unmanaged.passRetained(Box(name, body)).toOpaque()
         let rc = pthread_create(&thread, nil, { raw in
             guard let raw else { return nil }
-            Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().body()
+            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+            clinux_set_thread_name(box.name)
+            box.body()
             return nil
         }, context)
         guard rc == 0 else {

@@ -47,7 +47,7 @@ final class WALSyncer: @unchecked Sendable {
     }
 
     func start() throws {
-        queue.started(try PThread.spawn("WAL sync") { self.run() })
+        queue.started(try PThread.spawn("WAL sync", name: "sqlite-walsync") { self.run() })
     }
 
     /// Writer side: these jobs are committed; wake their callers once the WAL is flushed.

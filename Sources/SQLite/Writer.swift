@@ -79,7 +79,7 @@ final class Writer: @unchecked Sendable {
     /// Starts the writer thread: a real pthread, never the Swift cooperative
     /// pool, because it blocks in fsync and on its queue.
     func start() throws {
-        queue.started(try PThread.spawn("writer") { self.run() })
+        queue.started(try PThread.spawn("writer", name: "sqlite-writer") { self.run() })
     }
 
     /// True on the writer thread (inside a write body), where waiting for the writer would deadlock.

@@ -29,6 +29,23 @@ import Testing
         #expect(db.stats.readersTotal == 4)
     }
 
+    /// Named so `top -H`, `perf` and `/proc` tell the writer's CPU from the other threads'.
+    @Test func theDatabaseThreadsAreNamed() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        // A write body runs on the writer thread itself.
+        let writerName = try db.write { _ in try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+        #expect(writerName == "sqlite-writer\n")
+        // Other tests' threads come and go meanwhile: one gone before its name is read is skipped.
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap { task in
+            try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+        }
+        #expect(names.contains("sqlite-walsync\n"))
+        #expect(names.contains("sqlite-ckpt\n"))
+    }
+
     @Test func fullSynchronousAnswersAWriteOnlyAfterTheWALIsFlushed() throws {
         let dir = try TempDir()
         defer { dir.remove() }
