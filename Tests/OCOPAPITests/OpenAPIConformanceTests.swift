@@ -105,6 +105,39 @@ import Testing
         #expect(checked.count >= 15, "\(checked)")
     }
 
+    /// Every write the document says `If-Match` guards refuses a stale tag with 412, before
+    /// reading its body (RFC 9110 §13.2.2), and changes nothing; the POSTs that act on an item
+    /// (a review, a revocation) are among them, so a client generated from the document can
+    /// guard them too.
+    @Test func everyWriteTheDocumentSaysIfMatchGuardsRefusesAStaleTag() throws {
+        var checked: [String] = []
+        for (pattern, operations) in paths {
+            for (method, operation) in operations.members {
+                let headers = (operation["parameters"]?.arrayValue ?? [])
+                    .filter { $0["in"]?.stringValue == "header" }.compactMap { $0["name"]?.stringValue }
+                guard headers.contains("If-Match") else { continue }
+                // An action (…/{id}/review) acts on the item its path names before the action's name.
+                var segments = pattern.split(separator: "/")
+                var action: [Substring] = []
+                while let last = segments.last, !last.hasPrefix("{") { action.insert(last, at: 0); segments.removeLast() }
+                let item = try #require(try resolve(segments[...], under: ""), "no item found for \(pattern)")
+                let path = ([item] + action.map(String.init)).joined(separator: "/")
+                let watched = try client.request("GET", path, headers: [admin]).status == 200 ? path : item
+                let before = try client.request("GET", watched, headers: [admin])
+                let response = try client.request(method.uppercased(), path, headers: [admin, ("If-Match", "W/\"999999\"")],
+                                                  body: method == "delete" ? nil : "{}")
+                #expect(response.status == 412, "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                let after = try client.request("GET", watched, headers: [admin])
+                #expect(after.status == before.status && after.header("ETag") == before.header("ETag"),
+                        "\(method) \(path) changed \(watched)")
+                checked.append("\(method) \(pattern)")
+            }
+        }
+        #expect(checked.contains("post /api/v1/products/{id}/review"), "\(checked)")
+        #expect(checked.contains("post /api/v1/certificates/{id}/revoke"), "\(checked)")
+        #expect(checked.count >= 30, "\(checked.count): \(checked)")
+    }
+
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
     /// server: one form passes, both forms at once are refused.
     @Test func crossFieldRulesAreInTheSchemas() throws {

@@ -36,6 +36,9 @@ public struct RouteDoc: Sendable {
     public var responseMediaType: String?
     /// A write refused with 428 without `If-Match` (compare-and-set), rather than merely guarded by it.
     public var ifMatchRequired = false
+    /// A POST acting on an existing item (a review, a revocation) that `If-Match` and
+    /// `If-None-Match` guard with the item's version, as they guard every PUT, PATCH and DELETE.
+    public var versionGuarded = false
     /// A catch-all that only answers what the documented routes beside it refuse (a 400 for a
     /// malformed path). Left out of the document: its template would repeat a documented one's,
     /// which OpenAPI forbids, and it adds no operation a client would call.
@@ -44,7 +47,8 @@ public struct RouteDoc: Sendable {
     public init(_ summary: String, tag: String, request: String? = nil, response: String? = nil,
                 isList: Bool = false, status: Int = 200, query: [String] = [], values: [String: [String]] = [:],
                 csv: Bool = false, also otherResponses: [DocResponse] = [], requestMediaType: String? = nil,
-                ifMatchRequired: Bool = false, fallback: Bool = false, responseMediaType: String? = nil) {
+                ifMatchRequired: Bool = false, versionGuarded: Bool = false, fallback: Bool = false,
+                responseMediaType: String? = nil) {
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
@@ -57,6 +61,7 @@ public struct RouteDoc: Sendable {
         self.otherResponses = otherResponses
         self.requestMediaType = requestMediaType
         self.ifMatchRequired = ifMatchRequired
+        self.versionGuarded = versionGuarded
         self.isFallback = fallback
         self.responseMediaType = responseMediaType
     }

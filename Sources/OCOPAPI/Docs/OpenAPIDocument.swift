@@ -172,15 +172,16 @@ public enum OpenAPIDocument {
             .object(JSONObject([("name", .string(name)), ("in", .string("header")), ("required", .bool(required)),
                                 ("schema", Schemas.type("string")), ("description", .string(description))]))
         }
+        let tags = "Weak ETags (W/\"version\"), comma-separated, or *"
+        let versionGuards = [header("If-Match", required: route.doc.ifMatchRequired,
+                                    route.doc.ifMatchRequired ? "Required (428 without): \(tags)" : "\(tags); 412 when none is current"),
+                             header("If-None-Match", "\(tags); 412 when one is current")]
         switch route.method {
         case .post:
             return [header("Idempotency-Key", "Up to 255 visible ASCII characters; a retry with the same key and body "
-                           + "is answered as the first time, for 24 hours")]
+                           + "is answered as the first time, for 24 hours")] + (route.doc.versionGuarded ? versionGuards : [])
         case .put, .patch, .delete:
-            let tags = "Weak ETags (W/\"version\"), comma-separated, or *"
-            return [header("If-Match", required: route.doc.ifMatchRequired,
-                           route.doc.ifMatchRequired ? "Required (428 without): \(tags)" : "\(tags); 412 when none is current"),
-                    header("If-None-Match", "\(tags); 412 when one is current")]
+            return versionGuards
         case .get where isItemRead(route):
             return [header("If-None-Match", "Weak ETags (W/\"version\"), comma-separated, or *; 304 when one is current")]
         default:

@@ -23,7 +23,7 @@ public struct CertificateRoutes: RouteCollection {
                   doc: RouteDoc("One certificate", tag: "certificates", response: "Certificate"), handler: get),
             Route(.post, "/api/v1/certificates/{id}/revoke", access: .officers,
                   doc: RouteDoc("Revoke a certificate before its time", tag: "certificates", request: "RevocationInput",
-                                response: "Certificate"), handler: revoke),
+                                response: "Certificate", versionGuarded: true), handler: revoke),
             Route(.get, "/api/v1/products/{id}/certificates", access: .anyone,
                   doc: RouteDoc("A product's certificate history, newest first", tag: "certificates",
                                 response: "Certificate", isList: true, query: Self.historyParameters.sorted(),
@@ -90,12 +90,16 @@ public struct CertificateRoutes: RouteCollection {
     func revoke(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        var reader = BodyReader(try context.jsonObject())
-        let reason = reader.requiredEnum("reason", RevocationReason.self)
-        let note = reader.optionalString("note", maxLength: 1000)
-        try reader.finish()
-        guard let reason else { throw Problem.validation(reader.errors) }
+        let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
+        let (reason, note) = try context.validated({
+            var reader = BodyReader(body)
+            let reason = reader.requiredEnum("reason", RevocationReason.self)
+            let note = reader.optionalString("note", maxLength: 1000)
+            try reader.finish()
+            guard let reason else { throw Problem.validation(reader.errors) }
+            return (reason, note)
+        }, ifVersion: ifVersion, currentVersion: { try CertificateStore.get($0, id: id)?.storedVersion })
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
         return try context.write { db in

@@ -40,7 +40,7 @@ public struct InspectionRoutes: RouteCollection {
                   handler: delete),
             Route(.post, "/api/v1/products/{id}/review", access: .officers,
                   doc: RouteDoc("Decide on a product under review: cleared, or revoke its certificate", tag: tag,
-                                request: "ProductReviewInput", response: "ProductReview"), handler: review),
+                                request: "ProductReviewInput", response: "ProductReview", versionGuarded: true), handler: review),
         ]
     }
 
@@ -157,8 +157,10 @@ public struct InspectionRoutes: RouteCollection {
     func review(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let productID = try context.id()
-        let review = try ProductReviewRepresentation.review(from: context.jsonObject())
+        let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
+        let review = try context.validated({ try ProductReviewRepresentation.review(from: body) }, ifVersion: ifVersion,
+                                           currentVersion: { try ProductStore.get($0, id: productID)?.version })
         let actor = context.actor, now = context.now
         return try context.write { db in
             let outcome = try ProductReviewStore.decide(db, productID: productID, review, ifVersion: ifVersion,

@@ -117,11 +117,17 @@ public struct InventoryRoutes: RouteCollection {
                           detail: "send If-Match with the level's ETag (W/\"0\" for a product never stocked here)")
         }
         let ifVersion = try context.versionPrecondition()
-        var reader = BodyReader(try context.jsonObject())
-        let level = reader.optionalInt("level", in: 0...InventoryChange.maximumQuantity)
-        if level == nil && reader.errors.isEmpty { reader.fail("level", "is required: the counted stock, 0 or more") }
-        try reader.finish()
-        guard let level else { throw Problem.validation(reader.errors) }
+        let body = try context.jsonObject()
+        let level = try context.validated({
+            var reader = BodyReader(body)
+            let level = reader.optionalInt("level", in: 0...InventoryChange.maximumQuantity)
+            if level == nil && reader.errors.isEmpty { reader.fail("level", "is required: the counted stock, 0 or more") }
+            try reader.finish()
+            guard let level else { throw Problem.validation(reader.errors) }
+            return level
+        }, ifVersion: ifVersion, currentVersion: { db in
+            try InventoryStore.level(db, pointOfSaleID: id, productID: productID)?.version
+        })
         let actor = context.actor, now = context.now
         do {
             return try context.write { db in

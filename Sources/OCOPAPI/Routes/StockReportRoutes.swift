@@ -69,17 +69,20 @@ public struct StockReportRoutes: RouteCollection {
         let id = try context.id()
         let ifVersion = try context.versionPrecondition()
         let object = try context.jsonObject()
-        var reader = BodyReader(object)
-        let value = reader.optionalInt("low_stock_threshold", in: 0...StockThreshold.maximumValue)
-        if object["low_stock_threshold"] == nil {
-            reader.fail("low_stock_threshold", "is required: an integer ≥ 0, or null for the default (\(StockThreshold.defaultValue))")
-        }
-        // What GET showed may come back (GET, edit, PUT), the read-only fields unchanged.
-        let readOnlyKeys = object.keys.filter { $0 != "low_stock_threshold" }
-        if !readOnlyKeys.isEmpty, let current = try context.database.read({ try StockThresholdStore.get($0, productID: id) }) {
-            reader.readOnly(StockReportRepresentation.readOnly(current))
-        }
-        try reader.finish()
+        let value = try context.validated({
+            var reader = BodyReader(object)
+            let value = reader.optionalInt("low_stock_threshold", in: 0...StockThreshold.maximumValue)
+            if object["low_stock_threshold"] == nil {
+                reader.fail("low_stock_threshold", "is required: an integer ≥ 0, or null for the default (\(StockThreshold.defaultValue))")
+            }
+            // What GET showed may come back (GET, edit, PUT), the read-only fields unchanged.
+            let readOnlyKeys = object.keys.filter { $0 != "low_stock_threshold" }
+            if !readOnlyKeys.isEmpty, let current = try context.database.read({ try StockThresholdStore.get($0, productID: id) }) {
+                reader.readOnly(StockReportRepresentation.readOnly(current))
+            }
+            try reader.finish()
+            return value
+        }, ifVersion: ifVersion, currentVersion: { try StockThresholdStore.get($0, productID: id)?.version })
         let actor = context.actor, now = context.now
         return try context.write { db in
             let threshold = try StockThresholdStore.set(db, productID: id, value: value, ifVersion: ifVersion, actor: actor, now: now)
