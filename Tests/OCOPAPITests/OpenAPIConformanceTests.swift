@@ -105,17 +105,18 @@ import Testing
         #expect(checked.count >= 15, "\(checked)")
     }
 
-    /// Every write the document says `If-Match` guards refuses a stale tag with 412, before
-    /// reading its body (RFC 9110 §13.2.2), and changes nothing; the POSTs that act on an item
+    /// Every write the document says `If-Match` guards refuses a stale tag, and `If-None-Match: *`,
+    /// with 412 before reading its body (RFC 9110 §13.2.2), and changes nothing; the POSTs that act on an item
     /// (a review, a revocation) are among them, so a client generated from the document can
     /// guard them too.
     @Test func everyWriteTheDocumentSaysIfMatchGuardsRefusesAStaleTag() throws {
         var checked: [String] = []
         for (pattern, operations) in paths {
             for (method, operation) in operations.members {
-                let headers = (operation["parameters"]?.arrayValue ?? [])
-                    .filter { $0["in"]?.stringValue == "header" }.compactMap { $0["name"]?.stringValue }
-                guard headers.contains("If-Match") else { continue }
+                let headers = (operation["parameters"]?.arrayValue ?? []).filter { $0["in"]?.stringValue == "header" }
+                guard let ifMatch = headers.first(where: { $0["name"]?.stringValue == "If-Match" }) else { continue }
+                // Where If-Match is required, If-None-Match alone is refused with 428 instead.
+                let ifMatchRequired = ifMatch["required"] == .bool(true)
                 // An action (…/{id}/review) acts on the item its path names before the action's name.
                 var segments = pattern.split(separator: "/")
                 var action: [Substring] = []
@@ -124,9 +125,12 @@ import Testing
                 let path = ([item] + action.map(String.init)).joined(separator: "/")
                 let watched = try client.request("GET", path, headers: [admin]).status == 200 ? path : item
                 let before = try client.request("GET", watched, headers: [admin])
-                let response = try client.request(method.uppercased(), path, headers: [admin, ("If-Match", "W/\"999999\"")],
-                                                  body: method == "delete" ? nil : "{}")
-                #expect(response.status == 412, "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                // A stale If-Match, and an If-None-Match naming every version: both false on an item that exists.
+                for precondition in [("If-Match", "W/\"999999\"")] + (ifMatchRequired ? [] : [("If-None-Match", "*")]) {
+                    let response = try client.request(method.uppercased(), path, headers: [admin, precondition],
+                                                      body: method == "delete" ? nil : "{}")
+                    #expect(response.status == 412, "\(method) \(path) \(precondition): \(response.status) \(response.text.prefix(200))")
+                }
                 let after = try client.request("GET", watched, headers: [admin])
                 #expect(after.status == before.status && after.header("ETag") == before.header("ETag"),
                         "\(method) \(path) changed \(watched)")
