@@ -142,6 +142,85 @@ import Testing
         #expect(checked.count >= 30, "\(checked.count): \(checked)")
     }
 
+    /// The path an operation on `pattern` acts on: its parameters taken from the demo's items
+    /// (an action such as `…/{id}/review`, or a sub-collection, after the item it belongs to).
+    private func concretePath(_ pattern: String) throws -> String? {
+        var segments = pattern.split(separator: "/")
+        var tail: [Substring] = []
+        while let last = segments.last, !last.hasPrefix("{") { tail.insert(last, at: 0); segments.removeLast() }
+        if segments.isEmpty { return pattern }
+        guard let item = try resolve(segments[...], under: "") else { return nil }
+        return ([item] + tail.map(String.init)).joined(separator: "/")
+    }
+
+    /// API.md: "Unknown fields in a request body are an error (422), not silently dropped." Every
+    /// write the document gives a JSON body refuses one naming a field no schema has, names it in
+    /// its errors, and changes nothing.
+    @Test func everyJSONWriteRefusesAnUnknownField() throws {
+        var checked: [String] = []
+        for (pattern, operations) in paths {
+            for (method, operation) in operations.members where ["post", "put", "patch"].contains(method) {
+                guard let content = operation["requestBody"]?["content"]?.objectValue,
+                      content.keys.contains(where: { $0.hasPrefix("application/") && $0.hasSuffix("json") }) else { continue }
+                let path = try #require(try concretePath(pattern), "no item found for \(pattern)")
+                let required = (operation["parameters"]?.arrayValue ?? [])
+                    .contains { $0["name"]?.stringValue == "If-Match" && $0["required"] == .bool(true) }
+                let auditBefore = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
+                let response = try client.request(method.uppercased(), path,
+                                                  headers: [admin] + (required ? [("If-Match", "*")] : []),
+                                                  body: #"{"zz_not_a_field":1}"#)
+                let fields = (try? response.json)?["errors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
+                #expect(response.status == 422 && fields.contains("zz_not_a_field"),
+                        "\(method) \(path): \(response.status) \(response.text.prefix(300))")
+                let auditAfter = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
+                #expect(auditAfter == auditBefore, "\(method) \(path) wrote something")
+                checked.append("\(method) \(pattern)")
+            }
+        }
+        #expect(checked.count >= 40, "\(checked.count): \(checked)")
+    }
+
+    /// API.md: "An unknown parameter or a malformed value is a 422, not ignored." Every GET of
+    /// the API the document lists refuses a query parameter it does not name. (Probes of
+    /// `/healthz` and the like may carry a cache-buster, and the resolver's links carry the
+    /// GS1 query, so those are outside `/api/v1` and this rule.)
+    @Test func everyReadRefusesAnUnknownParameter() throws {
+        var checked = 0
+        for (pattern, operations) in paths {
+            guard operations["get"] != nil, pattern.hasPrefix("/api/v1/"), let path = try concretePath(pattern) else { continue }
+            let response = try client.request("GET", path + "?zz_not_a_parameter=1", headers: [admin])
+            #expect(response.status == 422, "\(path): \(response.status) \(response.text.prefix(300))")
+            checked += 1
+        }
+        #expect(checked >= 50, "\(checked)")
+    }
+
+    /// API.md: "401 no/invalid token (with `WWW-Authenticate: Bearer`)". Every operation the
+    /// document secures refuses a caller without a token, before anything else, with a problem;
+    /// every read it leaves open answers one.
+    @Test func everySecuredOperationRefusesACallerWithoutAToken() throws {
+        var secured: [String] = [], open = 0
+        for (pattern, operations) in paths {
+            for (method, operation) in operations.members where operation["responses"] != nil {
+                // Authentication comes first, so a path naming nothing (the resolver's) does as well.
+                let path = try concretePath(pattern)
+                    ?? pattern.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)
+                let isWrite = ["post", "put", "patch"].contains(method)
+                let response = try client.request(method.uppercased(), path, body: isWrite ? "{}" : nil)
+                if operation["security"] != nil {
+                    #expect(response.status == 401, "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                    #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true, "\(method) \(path)")
+                    #expect(response.header("Content-Type")?.hasPrefix("application/problem+json") == true, "\(method) \(path)")
+                    secured.append("\(method) \(pattern)")
+                } else if method == "get" {
+                    #expect(response.status != 401 && response.status != 403, "\(method) \(path): \(response.status)")
+                    open += 1
+                }
+            }
+        }
+        #expect(secured.count >= 60 && open >= 20, "\(secured.count) secured, \(open) open")
+    }
+
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
     /// server: one form passes, both forms at once are refused.
     @Test func crossFieldRulesAreInTheSchemas() throws {
