@@ -221,6 +221,44 @@ import Testing
         #expect(secured.count >= 60 && open >= 20, "\(secured.count) secured, \(open) open")
     }
 
+    /// API.md "Lists", on every list the document declares (`items` and `next_cursor`): `limit`
+    /// outside 1…500 is a 422; a page of one with more behind it carries `next_cursor` and a
+    /// `Link: <…>; rel="next"` that leads to the next item, never the same one again.
+    @Test func everyListPagesAsAPIMdSays() throws {
+        var paged: [String] = [], lists = 0
+        for (pattern, operations) in paths {
+            guard let get = operations["get"],
+                  get["responses"]?["200"]?["content"]?["application/json"]?["schema"]?["properties"]?["next_cursor"] != nil,
+                  let path = try concretePath(pattern) else { continue }
+            let takesLimit = (get["parameters"]?.arrayValue ?? []).contains { $0["name"]?.stringValue == "limit" }
+            guard takesLimit else { continue }
+            lists += 1
+            for limit in ["0", "501", "x"] {
+                let refused = try client.request("GET", "\(path)?limit=\(limit)", headers: [admin])
+                #expect(refused.status == 422, "\(path)?limit=\(limit): \(refused.status)")
+            }
+            let first = try client.request("GET", "\(path)?limit=1", headers: [admin])
+            #expect(first.status == 200, "\(path): \(first.status)")
+            let page = try first.json
+            #expect(page["items"]?.arrayValue != nil, "\(path) has no items")
+            guard let cursor = page["next_cursor"]?.stringValue else {
+                #expect(page["next_cursor"] == .null && first.header("Link") == nil, "\(path)")
+                continue
+            }
+            let link = try #require(first.header("Link"), "\(path) gives next_cursor \(cursor) without Link")
+            #expect(link.contains(#"rel="next""#), "\(path): \(link)")
+            let target = try #require(link.split(separator: ">").first.map { String($0.dropFirst()) }, "\(path): \(link)")
+            #expect(target.contains("cursor="), "\(path): \(link)")
+            let next = try client.request("GET", target, headers: [admin])
+            #expect(next.status == 200, "\(target): \(next.status)")
+            let firstItem = page["items"]?.arrayValue?.first
+            let nextItem = try next.json["items"]?.arrayValue?.first
+            #expect(nextItem != nil && nextItem != firstItem, "\(target) repeats or loses the page: \(String(describing: nextItem))")
+            paged.append(pattern)
+        }
+        #expect(lists >= 20 && paged.count >= 15, "\(lists) lists, paged: \(paged)")
+    }
+
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
     /// server: one form passes, both forms at once are refused.
     @Test func crossFieldRulesAreInTheSchemas() throws {
