@@ -259,6 +259,33 @@ import Testing
         #expect(lists >= 20 && paged.count >= 15, "\(lists) lists, paged: \(paged)")
     }
 
+    /// API.md: `Accept: text/csv` (or a `.csv` suffix) on the lists officials export gives the same
+    /// rows as CSV with a header line, UTF-8 with a BOM. Every GET the document says can answer
+    /// CSV does, both ways, with the same bytes.
+    @Test func everyCSVExportHasItsBOMAndHeaderEitherWay() throws {
+        var checked: [String] = []
+        for (pattern, operations) in paths {
+            guard let get = operations["get"], get["responses"]?["200"]?["content"]?["text/csv"] != nil,
+                  let path = try concretePath(pattern) else { continue }
+            // A report's CSV names its table; the first one the document lists will do.
+            let table = (get["parameters"]?.arrayValue ?? []).first { $0["name"]?.stringValue == "table" }?["schema"]?["enum"]?
+                .arrayValue?.first?.stringValue
+            let query = table.map { "?table=\($0)" } ?? ""
+            let byAccept = try client.request("GET", path + query, headers: [admin, ("Accept", "text/csv")])
+            #expect(byAccept.status == 200, "\(path)\(query): \(byAccept.status) \(byAccept.text.prefix(200))")
+            #expect(byAccept.header("Content-Type")?.hasPrefix("text/csv") == true, "\(path): \(byAccept.header("Content-Type") ?? "none")")
+            #expect(Array(byAccept.body.prefix(3)) == [0xEF, 0xBB, 0xBF], "\(path) has no BOM")
+            let header = byAccept.text.dropFirst().prefix { $0 != "\r\n" && $0 != "\n" }   // after the BOM
+            #expect(header.contains(",") && !header.contains("\""), "\(path) has no header line: \(byAccept.text.prefix(120))")
+            if !path.hasSuffix(".csv") {
+                let bySuffix = try client.request("GET", path + ".csv" + query, headers: [admin])
+                #expect(bySuffix.status == 200 && bySuffix.body == byAccept.body, "\(path).csv\(query): \(bySuffix.status)")
+            }
+            checked.append(pattern)
+        }
+        #expect(checked.count >= 15, "\(checked)")
+    }
+
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
     /// server: one form passes, both forms at once are refused.
     @Test func crossFieldRulesAreInTheSchemas() throws {
