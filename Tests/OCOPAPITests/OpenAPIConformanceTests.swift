@@ -286,6 +286,33 @@ import Testing
         #expect(checked.count >= 15, "\(checked)")
     }
 
+    /// API.md: 404 for an unknown resource, as problem+json whose `status` is the response's. Every
+    /// operation on an item the document lists answers so for an id that names nothing, and a
+    /// write there changes nothing.
+    @Test func everyItemOperationOnAMissingItemIsAProblem404() throws {
+        var checked: [String] = []
+        for (pattern, operations) in paths where pattern.hasPrefix("/api/v1/") && pattern.hasSuffix("}") {
+            // The last parameter names nothing; the ones before it name real items.
+            var segments = pattern.split(separator: "/")
+            segments.removeLast()
+            guard let parent = try concretePath("/" + segments.joined(separator: "/")) else { continue }
+            let path = parent + "/999999999"
+            for (method, operation) in operations.members where operation["responses"] != nil {
+                let required = (operation["parameters"]?.arrayValue ?? [])
+                    .contains { $0["name"]?.stringValue == "If-Match" && $0["required"] == .bool(true) }
+                let response = try client.request(method.uppercased(), path,
+                                                  headers: [admin] + (required ? [("If-Match", "*")] : []),
+                                                  body: ["post", "put", "patch"].contains(method) ? "{}" : nil)
+                let problem = try? response.json
+                #expect(response.status == 404 && response.header("Content-Type")?.hasPrefix("application/problem+json") == true
+                            && problem?["status"]?.int64Value == 404,
+                        "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                checked.append("\(method) \(pattern)")
+            }
+        }
+        #expect(checked.count >= 40, "\(checked.count): \(checked)")
+    }
+
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
     /// server: one form passes, both forms at once are refused.
     @Test func crossFieldRulesAreInTheSchemas() throws {

@@ -87,26 +87,26 @@ public struct RequestContext: Sendable {
         return match.ifMatch == nil && match.ifNoneMatch == nil ? nil : match
     }
 
-    /// Validates a body before the write transaction without breaking RFC 9110 §13.2.2's order,
-    /// for handlers whose store checks the version only inside it: when `validate` refuses the
-    /// body (422) and the request carries a precondition, the precondition is evaluated first,
-    /// against `currentVersion` read here, so a stale `If-Match` is a 412 whatever the body.
-    /// Only such a request pays for the read; an item that does not exist leaves the 422.
+    /// Validates a body before the write transaction, for handlers whose store looks at the item
+    /// only inside it, yet answers in the order the item handlers keep (RFC 9110 §13.2.2): an item
+    /// that does not exist is a 404, then a failed precondition a 412, and only then is the body's
+    /// 422 given. So when `validate` refuses the body, `currentVersion` reads the item's version
+    /// (throwing its 404 when there is none) and the precondition is evaluated against it.
+    /// Only a refused body pays for the read.
     func validated<T>(_ validate: () throws -> T, ifVersion: VersionMatch?,
-                      currentVersion: (Connection) throws -> Int64?) throws -> T {
+                      currentVersion: (Connection) throws -> Int64) throws -> T {
         let refusal: Problem
         do {
             return try validate()
         } catch let problem as Problem {
-            guard problem.status == .unprocessableContent, ifVersion != nil else { throw problem }
+            guard problem.status == .unprocessableContent else { throw problem }
             refusal = problem
         }
-        if let version = try database.read(currentVersion) {
-            do {
-                try VersionMatch.require(ifVersion, current: version)
-            } catch {
-                throw Problem.from(error)
-            }
+        let version = try database.read(currentVersion)
+        do {
+            try VersionMatch.require(ifVersion, current: version)
+        } catch {
+            throw Problem.from(error)
         }
         throw refusal
     }

@@ -99,7 +99,12 @@ public struct CertificateRoutes: RouteCollection {
             try reader.finish()
             guard let reason else { throw Problem.validation(reader.errors) }
             return (reason, note)
-        }, ifVersion: ifVersion, currentVersion: { try CertificateStore.get($0, id: id)?.storedVersion })
+        }, ifVersion: ifVersion, currentVersion: { db in
+            guard let certificate = try CertificateStore.get(db, id: id) else {
+                throw DomainError.notFound(entity: "certificate", id: String(id))
+            }
+            return certificate.storedVersion
+        })
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
         return try context.write { db in

@@ -160,7 +160,12 @@ public struct InspectionRoutes: RouteCollection {
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let review = try context.validated({ try ProductReviewRepresentation.review(from: body) }, ifVersion: ifVersion,
-                                           currentVersion: { try ProductStore.get($0, id: productID)?.version })
+                                           currentVersion: { db in
+            guard let product = try ProductStore.get(db, id: productID) else {
+                throw DomainError.notFound(entity: "product", id: String(productID))
+            }
+            return product.version
+        })
         let actor = context.actor, now = context.now
         return try context.write { db in
             let outcome = try ProductReviewStore.decide(db, productID: productID, review, ifVersion: ifVersion,

@@ -126,7 +126,13 @@ public struct InventoryRoutes: RouteCollection {
             guard let level else { throw Problem.validation(reader.errors) }
             return level
         }, ifVersion: ifVersion, currentVersion: { db in
-            try InventoryStore.level(db, pointOfSaleID: id, productID: productID)?.version
+            guard try PointOfSaleStore.exists(db, id: id) else {
+                throw DomainError.notFound(entity: "point_of_sale", id: String(id))
+            }
+            guard let level = try InventoryStore.level(db, pointOfSaleID: id, productID: productID) else {
+                throw DomainError.notFound(entity: "product", id: String(productID))
+            }
+            return level.version
         })
         let actor = context.actor, now = context.now
         do {

@@ -82,7 +82,12 @@ public struct StockReportRoutes: RouteCollection {
             }
             try reader.finish()
             return value
-        }, ifVersion: ifVersion, currentVersion: { try StockThresholdStore.get($0, productID: id)?.version })
+        }, ifVersion: ifVersion, currentVersion: { db in
+            guard let threshold = try StockThresholdStore.get(db, productID: id) else {
+                throw DomainError.notFound(entity: "product", id: String(id))
+            }
+            return threshold.version
+        })
         let actor = context.actor, now = context.now
         return try context.write { db in
             let threshold = try StockThresholdStore.set(db, productID: id, value: value, ifVersion: ifVersion, actor: actor, now: now)
