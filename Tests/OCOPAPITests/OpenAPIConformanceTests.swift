@@ -313,6 +313,61 @@ import Testing
         #expect(checked.count >= 40, "\(checked.count): \(checked)")
     }
 
+    /// API.md "HTTP behaviour": `HEAD` and `OPTIONS` with `Allow`. On every path of the document:
+    /// HEAD answers what GET does without the body (same status, type and length); OPTIONS and a
+    /// method the path lacks (405) list in `Allow` exactly the methods the document gives it.
+    @Test func everyPathAnswersHeadOptionsAndAllowAsDocumented() throws {
+        var checked = 0
+        for (pattern, operations) in paths {
+            let path = try concretePath(pattern)
+                ?? pattern.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)
+            var documented = Set(operations.keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }.map { $0.uppercased() })
+            if documented.contains("GET") {
+                documented.insert("HEAD")
+                let get = try client.request("GET", path, headers: [admin])
+                let head = try client.request("HEAD", path, headers: [admin])
+                #expect(head.status == get.status && head.body.isEmpty, "HEAD \(path): \(head.status) against \(get.status)")
+                #expect(head.header("Content-Type") == get.header("Content-Type"), "HEAD \(path)")
+                // The metrics count the GET just made: their length moves from one request to the next.
+                if get.status == 200 && path != "/metrics" {
+                    #expect(head.header("Content-Length") == String(get.body.count), "HEAD \(path): \(head.header("Content-Length") ?? "none")")
+                }
+            }
+            documented.insert("OPTIONS")
+            let options = try client.request("OPTIONS", path)
+            let allow = Set((options.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect((200...204).contains(options.status) && allow == documented,
+                    "OPTIONS \(path): \(options.status), Allow \(allow.sorted()) against \(documented.sorted())")
+            if let missing = ["PUT", "DELETE", "POST", "PATCH"].first(where: { !documented.contains($0) }) {
+                let refused = try client.request(missing, path, headers: [admin], body: missing == "DELETE" ? nil : "{}")
+                let refusedAllow = Set((refused.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                #expect(refused.status == 405 && refusedAllow == documented,
+                        "\(missing) \(path): \(refused.status), Allow \(refusedAllow.sorted())")
+            }
+            checked += 1
+        }
+        #expect(checked >= 80, "\(checked)")
+    }
+
+    /// An empty merge patch (RFC 7396: changes nothing) on every item the document lets one
+    /// PATCH: 200 with the item as it was, the same version, and no audit entry.
+    @Test func everyEmptyPatchChangesNothing() throws {
+        var checked: [String] = []
+        for (pattern, operations) in paths where operations["patch"] != nil {
+            let path = try #require(try concretePath(pattern), "no item found for \(pattern)")
+            let before = try client.request("GET", path, headers: [admin])
+            let tag = try #require(before.header("ETag"), "\(path) has no ETag")
+            let auditBefore = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
+            let patched = try client.request("PATCH", path, headers: [admin, ("If-Match", tag)], body: "{}",
+                                             contentType: "application/merge-patch+json")
+            #expect(patched.status == 200 && patched.header("ETag") == tag, "PATCH \(path): \(patched.status) \(patched.text.prefix(200))")
+            let auditAfter = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
+            #expect(auditAfter == auditBefore, "PATCH \(path) {} was audited")
+            checked.append(pattern)
+        }
+        #expect(checked.count >= 12, "\(checked)")
+    }
+
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
     /// server: one form passes, both forms at once are refused.
     @Test func crossFieldRulesAreInTheSchemas() throws {
