@@ -153,6 +153,18 @@ import Testing
         return ([item] + tail.map(String.init)).joined(separator: "/")
     }
 
+    /// What in `response`'s JSON body breaks the schema `operation` documents for its status (or
+    /// its `default`); a status or media type the operation does not document is one problem.
+    private func schemaViolations(_ response: WireResponse, of operation: JSONValue) -> [String] {
+        let documented = operation["responses"]?[String(response.status)] ?? operation["responses"]?["default"]
+        let media = response.header("Content-Type")?.split(separator: ";").first.map(String.init) ?? ""
+        guard let schema = documented?["content"]?[media]?["schema"] else {
+            return ["\(response.status) \(media) is not documented"]
+        }
+        guard let body = try? response.json else { return ["the body is not JSON"] }
+        return SchemaCheck(document: document).violations(of: body, against: schema)
+    }
+
     /// API.md: "Unknown fields in a request body are an error (422), not silently dropped." Every
     /// write the document gives a JSON body refuses one naming a field no schema has, names it in
     /// its errors, and changes nothing.
@@ -211,6 +223,7 @@ import Testing
                     #expect(response.status == 401, "\(method) \(path): \(response.status) \(response.text.prefix(200))")
                     #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true, "\(method) \(path)")
                     #expect(response.header("Content-Type")?.hasPrefix("application/problem+json") == true, "\(method) \(path)")
+                    #expect(schemaViolations(response, of: operation).isEmpty, "\(method) \(path): \(schemaViolations(response, of: operation))")
                     secured.append("\(method) \(pattern)")
                 } else if method == "get" {
                     #expect(response.status != 401 && response.status != 403, "\(method) \(path): \(response.status)")
@@ -307,6 +320,7 @@ import Testing
                 #expect(response.status == 404 && response.header("Content-Type")?.hasPrefix("application/problem+json") == true
                             && problem?["status"]?.int64Value == 404,
                         "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                #expect(schemaViolations(response, of: operation).isEmpty, "\(method) \(path): \(schemaViolations(response, of: operation))")
                 checked.append("\(method) \(pattern)")
             }
         }
@@ -366,6 +380,22 @@ import Testing
             checked.append(pattern)
         }
         #expect(checked.count >= 12, "\(checked)")
+    }
+
+    /// What a contract tester checks first: every JSON answer of every GET in the document, on the
+    /// demo province, matches the schema the document gives for its status (the item, the list
+    /// page, the report, or the problem of `default`).
+    @Test func everyReadAnswersWhatItsSchemaSays() throws {
+        var checked: [String] = []
+        for (pattern, operations) in paths {
+            guard let get = operations["get"], let path = try concretePath(pattern) else { continue }
+            let response = try client.request("GET", path, headers: [admin])
+            guard response.header("Content-Type")?.contains("json") == true else { continue }
+            let problems = schemaViolations(response, of: get)
+            #expect(problems.isEmpty, "GET \(path) (\(response.status)):\n\(problems.prefix(10).joined(separator: "\n"))")
+            checked.append(pattern)
+        }
+        #expect(checked.count >= 45, "\(checked.count): \(checked)")
     }
 
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the
