@@ -1,0 +1,152 @@
+import Foundation
+import JSON
+import Testing
+
+/// Bodies made from the document's request schemas, mostly valid and sometimes not, sent to every
+/// JSON write on the demo province, as a contract tester generating requests from `/openapi.json`
+/// would: no answer is a 5xx, and every answer (the created or changed item, or the problem)
+/// matches the schema the document gives for its status. Seeded, so a failure reproduces.
+@Suite(.serialized) struct OpenAPIBodyFuzzTests {
+    let server: TestServer
+    let client: TestClient
+    let admin = bearer(TestServer.adminToken)
+    let document: JSONValue
+
+    init() throws {
+        server = try TestServer(configure: { $0.demo = true })
+        client = try server.client()
+        document = try client.request("GET", "/openapi.json").json
+    }
+
+    @Test func generatedBodiesNeverBreakTheServerOrTheDocument() throws {
+        let check = SchemaCheck(document: document)
+        var generator = BodyGenerator(components: check.components, seed: 0x0C0B_2026)
+        var sent = 0, accepted = 0
+        let paths = (document["paths"]?.objectValue ?? [:]).members
+        for (pattern, operations) in paths {
+            for (method, operation) in (operations.objectValue ?? [:]).members where ["post", "put", "patch"].contains(method) {
+                guard let content = operation["requestBody"]?["content"]?.objectValue,
+                      let media = content.keys.first(where: { $0.hasSuffix("json") }),
+                      let schema = content[media]?["schema"] else { continue }
+                // Ids of the demo's first items; the last parameter of a PUT may also name nothing.
+                let path = pattern.replacingOccurrences(of: #"\{[^}]*\}"#, with: "1", options: .regularExpression)
+                for _ in 0..<12 {
+                    let body = generator.value(for: schema).serializedString()
+                    let response = try client.request(method.uppercased(), path,
+                                                      headers: [admin, ("If-Match", "*"), ("Idempotency-Key", UUID().uuidString)],
+                                                      body: body, contentType: media)
+                    sent += 1
+                    #expect(response.status < 500, "\(method) \(path) \(body): \(response.status) \(response.text.prefix(300))")
+                    if (200..<300).contains(response.status) { accepted += 1 }
+                    let documented = operation["responses"]?[String(response.status)] ?? operation["responses"]?["default"]
+                    let answered = response.header("Content-Type")?.split(separator: ";").first.map(String.init) ?? ""
+                    guard response.status != 204 else { continue }
+                    guard let expected = documented?["content"]?[answered]?["schema"] else {
+                        Issue.record("\(method) \(path): \(response.status) \(answered) is not in the document")
+                        continue
+                    }
+                    let problems = check.violations(of: try response.json, against: expected)
+                    #expect(problems.isEmpty, "\(method) \(path) \(body) → \(response.status): \(problems.prefix(5))")
+                }
+            }
+        }
+        #expect(sent >= 400, "\(sent) sent")
+        // Mostly valid: a fair share gets through, so the success schemas are checked too.
+        #expect(accepted >= sent / 10, "\(accepted) of \(sent) accepted")
+        #expect(try client.request("GET", "/readyz").status == 200)
+    }
+}
+
+/// Makes JSON values for a schema: valid ones mostly, wrong ones at times (a wrong type, a value
+/// past a bound, a missing required member, an unknown member).
+struct BodyGenerator {
+    let components: JSONObject
+    private var state: UInt64
+
+    init(components: JSONObject, seed: UInt64) {
+        self.components = components
+        state = seed
+    }
+
+    private mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+
+    private mutating func chance(_ percent: UInt64) -> Bool { next() % 100 < percent }
+    private mutating func pick<T>(_ options: [T]) -> T { options[Int(next() % UInt64(options.count))] }
+    /// Within `low…high`, near `low` (a million at most above it), without overflowing.
+    private mutating func number(_ low: Int64, _ high: Int64) -> Int64 {
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        return low + Int64(next() % UInt64((overflow ? 1_000_000 : min(span, 1_000_000)) + 1))
+    }
+
+    mutating func value(for schema: JSONValue, depth: Int = 0) -> JSONValue {
+        guard var rules = schema.objectValue else { return .null }
+        if let reference = rules["$ref"]?.stringValue,
+           let target = components[String(reference.split(separator: "/").last ?? "")]?.objectValue {
+            rules = target
+        }
+        if chance(4) { return pick([.string("x"), .number(JSONNumber(-1)), .bool(true), .null, .array([]), .object([:])]) }
+        if let options = rules["enum"]?.arrayValue, !options.isEmpty { return pick(options) }
+        if let constant = rules["const"] { return constant }
+        for combination in ["oneOf", "anyOf"] {
+            if let options = rules[combination]?.arrayValue, !options.isEmpty { return value(for: pick(options), depth: depth) }
+        }
+        let types = rules["type"]?.arrayValue?.compactMap(\.stringValue) ?? [rules["type"]?.stringValue ?? "object"]
+        let type = types.count > 1 && chance(20) ? pick(types) : (types.first { $0 != "null" } ?? "null")
+        switch type {
+        case "null": return .null
+        case "boolean": return .bool(chance(50))
+        case "integer", "number":
+            let low = rules["minimum"]?.int64Value ?? 0
+            let high = max(low, rules["maximum"]?.int64Value ?? low.addingReportingOverflow(100).partialValue)
+            let picked = chance(5) && high < Int64.max ? high + 1 : number(low, high)
+            return .number(JSONNumber(picked))
+        case "string": return .string(text(rules))
+        case "array":
+            guard depth < 3, let items = rules["items"] else { return .array([]) }
+            let count = Int(next() % 3) + Int(rules["minItems"]?.int64Value ?? 0)
+            return .array((0..<count).map { _ in value(for: items, depth: depth + 1) })
+        default:
+            guard depth < 3 else { return .object([:]) }
+            var object = JSONObject()
+            let required = Set(rules["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            for (name, property) in (rules["properties"]?.objectValue ?? [:]).members
+            where required.contains(name) ? !chance(5) : chance(50) {
+                object[name] = value(for: property, depth: depth + 1)
+            }
+            if chance(3) { object["zz_unknown"] = .number(JSONNumber(1)) }
+            return .object(object)
+        }
+    }
+
+    private mutating func text(_ rules: JSONObject) -> String {
+        switch rules["format"]?.stringValue {
+        case "date": return pick(["2026-11-30", "2026-01-01", "2025-06-15", "2027-02-29", "2026-12-31"])
+        case "date-time": return pick(["2026-11-30T08:00:00Z", "2026-11-29T23:59:59.999Z", "2026-11-30T15:00:00+07:00"])
+        case "uuid": return UUID().uuidString.lowercased()
+        case "email": return "htx\(next() % 1000)@example.vn"
+        case "uri": return "https://example.vn/\(next() % 1000)"
+        default: break
+        }
+        if let pattern = rules["pattern"]?.stringValue {
+            // A few shapes our patterns take (codes, GTINs, phones, tax codes); otherwise a word that may not match.
+            let candidates = ["QN-\(next() % 10000)", "8931234567897", "0901234567", "5700000000", "abc", "P\(next() % 100)"]
+            if let fit = candidates.first(where: { $0.range(of: pattern, options: .regularExpression) != nil }), chance(90) {
+                return fit
+            }
+        }
+        let words = ["Hợp tác xã", "Chè", "Đồn Đạc", "Ba Chẽ", "mật ong", "Quảng Ninh", "nước mắm", "Hạ Long", "x"]
+        let most = Int(rules["maxLength"]?.int64Value ?? 60)
+        let least = Int(rules["minLength"]?.int64Value ?? 0)
+        var result = ""
+        while result.unicodeScalars.count < max(least, 1) || (chance(40) && result.unicodeScalars.count < most) {
+            result += (result.isEmpty ? "" : " ") + pick(words)
+        }
+        if chance(95), result.unicodeScalars.count > most { result = String(String.UnicodeScalarView(result.unicodeScalars.prefix(most))) }
+        return result
+    }
+}
