@@ -192,6 +192,27 @@ import Testing
         #expect(checked.count >= 40, "\(checked.count): \(checked)")
     }
 
+    /// API.md: "415 wrong content type". Every write the document gives a JSON body refuses one
+    /// sent as text/plain, with a problem, and writes nothing.
+    @Test func everyJSONWriteRefusesAnotherContentType() throws {
+        var checked = 0
+        for (pattern, operations) in paths {
+            for (method, operation) in operations.members where ["post", "put", "patch"].contains(method) {
+                guard let content = operation["requestBody"]?["content"]?.objectValue,
+                      content.keys.allSatisfy({ $0.hasSuffix("json") }) else { continue }
+                let path = try #require(try concretePath(pattern), "no item found for \(pattern)")
+                let auditBefore = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
+                let response = try client.request(method.uppercased(), path, headers: [admin, ("If-Match", "*")],
+                                                  body: "{}", contentType: "text/plain")
+                #expect(response.status == 415 && response.header("Content-Type")?.hasPrefix("application/problem+json") == true,
+                        "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                #expect(try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text == auditBefore)
+                checked += 1
+            }
+        }
+        #expect(checked >= 40, "\(checked)")
+    }
+
     /// API.md: "An unknown parameter or a malformed value is a 422, not ignored." Every GET of
     /// the API the document lists refuses a query parameter it does not name. (Probes of
     /// `/healthz` and the like may carry a cache-buster, and the resolver's links carry the
