@@ -17,18 +17,23 @@ import Testing
         client = try server.client()
     }
 
-    /// `pattern` with the point of sale's id where one goes and ids that name nothing elsewhere,
-    /// so no request here changes anything.
-    private func path(_ pattern: String, pointOfSale: Int) -> String {
-        var segments: [String] = []
-        for segment in pattern.split(separator: "/").map(String.init) {
-            if segment.hasPrefix("{") {
-                segments.append(segments.last == "points-of-sale" ? String(pointOfSale) : "999999")
-            } else {
-                segments.append(segment)
+    /// `pattern` with ids that name nothing, so no request here changes anything; except that a
+    /// point of sale's records (`/points-of-sale/{id}/…`) are asked of `pointOfSale`, and a booth's
+    /// (`/fairs/{id}/booths/{bid}/…`) of `booth` in fair 1.
+    private func path(_ pattern: String, pointOfSale: Int, booth: Int64? = nil) -> String {
+        let segments = pattern.split(separator: "/").map(String.init)
+        var filled: [String] = []
+        for (index, segment) in segments.enumerated() {
+            guard segment.hasPrefix("{") else { filled.append(segment); continue }
+            let hasRecordsBelow = index + 1 < segments.count
+            switch (filled.last, booth) {
+            case ("points-of-sale", _) where hasRecordsBelow: filled.append(String(pointOfSale))
+            case ("fairs", .some) where hasRecordsBelow: filled.append("1")
+            case ("booths", .some(let booth)): filled.append(String(booth))
+            default: filled.append("999999")
             }
         }
-        return "/" + segments.joined(separator: "/")
+        return "/" + filled.joined(separator: "/")
     }
 
     @Test func everyRouteEnforcesTheRolesItDeclares() throws {
@@ -37,7 +42,7 @@ import Testing
         let boothID = try #require(try client.request("GET", "/api/v1/fairs/1/booths?limit=1", headers: [bearer(TestServer.adminToken)])
             .json["items"]?.arrayValue?.first?["id"]?.int64Value, "the demo's first fair has no booth")
         let booth = bearer(try server.token("booth", fairBooth: boothID))
-        var checked: [String] = []
+        var checked: [String] = [], boothRoutes = 0
         for route in server.app.routes where !route.doc.isFallback {
             guard case .roles(let roles) = route.access else { continue }
             let method = route.method.rawValue
@@ -51,6 +56,15 @@ import Testing
                 let asBooth = try client.request(method, own, headers: [booth, ("If-Match", "*")], body: body)
                 #expect(asBooth.status == 403, "booth: \(method) \(own) → \(asBooth.status)")
             }
+            if roles.contains(.booth), route.pattern.hasPrefix("/api/v1/fairs/{id}/booths/{bid}") {
+                let mine = path(route.pattern, pointOfSale: 1, booth: boothID)
+                let atMine = try client.request(method, mine, headers: [booth, ("If-Match", "*")], body: body)
+                #expect(atMine.status != 403, "booth \(boothID): \(method) \(mine) → \(atMine.status)")
+                let other = path(route.pattern, pointOfSale: 1, booth: boothID + 1)
+                let atOther = try client.request(method, other, headers: [booth, ("If-Match", "*")], body: body)
+                #expect(atOther.status == 403, "booth \(boothID): \(method) \(other) → \(atOther.status)")
+                boothRoutes += 1
+            }
             if roles.contains(.pos), route.pattern.hasPrefix("/api/v1/points-of-sale/{id}") {
                 let other = path(route.pattern, pointOfSale: 2)
                 let elsewhere = try client.request(method, other, headers: [terminal, ("If-Match", "*")], body: body)
@@ -58,7 +72,7 @@ import Testing
             }
             checked.append("\(method) \(route.pattern)")
         }
-        #expect(checked.count >= 80, "\(checked.count)")
+        #expect(checked.count >= 80 && boothRoutes >= 3, "\(checked.count) routes, \(boothRoutes) of a booth's")
         #expect(checked.contains("POST /api/v1/points-of-sale/{id}/sales"), "\(checked)")
     }
 }
