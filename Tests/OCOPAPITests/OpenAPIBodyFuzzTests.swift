@@ -21,7 +21,7 @@ import Testing
     @Test func generatedBodiesNeverBreakTheServerOrTheDocument() throws {
         let check = SchemaCheck(document: document)
         var generator = BodyGenerator(components: check.components, seed: 0x0C0B_2026)
-        var sent = 0, accepted = 0
+        var sent = 0, accepted = 0, createdChecked = 0
         let paths = (document["paths"]?.objectValue ?? [:]).members
         for (pattern, operations) in paths {
             for (method, operation) in (operations.objectValue ?? [:]).members where ["post", "put", "patch"].contains(method) {
@@ -38,6 +38,14 @@ import Testing
                     sent += 1
                     #expect(response.status < 500, "\(method) \(path) \(body): \(response.status) \(response.text.prefix(300))")
                     if (200..<300).contains(response.status) { accepted += 1 }
+                    if response.status == 201 {
+                        // API.md: "POST creates (201 + Location + the item)": the item is at Location, as created.
+                        let location = try #require(response.header("Location"), "\(method) \(path): 201 without Location")
+                        let created = try client.request("GET", location, headers: [admin])
+                        #expect(created.status == 200 && created.header("ETag") == response.header("ETag"),
+                                "\(method) \(path): GET \(location) → \(created.status), ETag \(created.header("ETag") ?? "none")")
+                        createdChecked += 1
+                    }
                     let documented = operation["responses"]?[String(response.status)] ?? operation["responses"]?["default"]
                     let answered = response.header("Content-Type")?.split(separator: ";").first.map(String.init) ?? ""
                     guard response.status != 204 else { continue }
@@ -52,7 +60,7 @@ import Testing
         }
         #expect(sent >= 400, "\(sent) sent")
         // Mostly valid: a fair share gets through, so the success schemas are checked too.
-        #expect(accepted >= sent / 10, "\(accepted) of \(sent) accepted")
+        #expect(accepted >= sent / 10 && createdChecked >= 20, "\(accepted) of \(sent) accepted, \(createdChecked) created")
         #expect(try client.request("GET", "/readyz").status == 200)
     }
 }
