@@ -153,16 +153,8 @@ import Testing
         return ([item] + tail.map(String.init)).joined(separator: "/")
     }
 
-    /// What in `response`'s JSON body breaks the schema `operation` documents for its status (or
-    /// its `default`); a status or media type the operation does not document is one problem.
     private func schemaViolations(_ response: WireResponse, of operation: JSONValue) -> [String] {
-        let documented = operation["responses"]?[String(response.status)] ?? operation["responses"]?["default"]
-        let media = response.header("Content-Type")?.split(separator: ";").first.map(String.init) ?? ""
-        guard let schema = documented?["content"]?[media]?["schema"] else {
-            return ["\(response.status) \(media) is not documented"]
-        }
-        guard let body = try? response.json else { return ["the body is not JSON"] }
-        return SchemaCheck(document: document).violations(of: body, against: schema)
+        SchemaCheck(document: document).violations(of: response, documentedBy: operation)
     }
 
     /// API.md: "Unknown fields in a request body are an error (422), not silently dropped." Every

@@ -11,6 +11,21 @@ struct SchemaCheck {
         components = document["components"]?["schemas"]?.objectValue ?? [:]
     }
 
+    /// What in `response`'s body breaks the schema `operation` documents for its status (or its
+    /// `default`) and media type; a status or media type the operation does not document is
+    /// itself a violation. An answer without a body (204, HEAD) has nothing to break.
+    func violations(of response: WireResponse, documentedBy operation: JSONValue) -> [String] {
+        guard !response.body.isEmpty else { return [] }
+        let documented = operation["responses"]?[String(response.status)] ?? operation["responses"]?["default"]
+        let media = response.header("Content-Type")?.split(separator: ";").first.map(String.init) ?? ""
+        guard let schema = documented?["content"]?[media]?["schema"] else {
+            return ["\(response.status) \(media) is not documented"]
+        }
+        guard media.hasSuffix("json") else { return [] }   // CSV and text bodies have a string schema
+        guard let body = try? response.json else { return ["the \(media) body is not JSON"] }
+        return violations(of: body, against: schema)
+    }
+
     /// What in `value` (at `pointer`) breaks `schema`; empty when nothing does.
     func violations(of value: JSONValue, against schema: JSONValue, at pointer: String = "") -> [String] {
         guard let rules = schema.objectValue else { return [] }   // `true`: anything
