@@ -13,9 +13,7 @@ import Testing
     let document: JSONValue
 
     init() throws {
-        server = try TestServer(configure: { $0.demo = true })
-        client = try server.client()
-        document = try client.request("GET", "/openapi.json").json
+        (server, client, document) = try TestServer.demoWithDocument()
     }
 
     @Test func generatedBodiesNeverBreakTheServerOrTheDocument() throws {

@@ -12,9 +12,7 @@ import Testing
     let document: JSONValue
 
     init() throws {
-        server = try TestServer(configure: { $0.demo = true })
-        client = try server.client()
-        document = try client.request("GET", "/openapi.json").json
+        (server, client, document) = try TestServer.demoWithDocument()
     }
 
     private var paths: [(path: String, operations: JSONObject)] {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import OCOP
 import OCOPAPI
 
@@ -67,3 +68,13 @@ extension TestServer {
 }
 
 func bearer(_ token: String) -> (String, String) { ("Authorization", "Bearer \(token)") }
+
+extension TestServer {
+    /// A server on the demo province, a client of it, and the OpenAPI document it serves: where
+    /// the suites that hold the server to its document start.
+    static func demoWithDocument() throws -> (TestServer, TestClient, JSONValue) {
+        let server = try TestServer(configure: { $0.demo = true })
+        let client = try server.client()
+        return (server, client, try client.request("GET", "/openapi.json").json)
+    }
+}
