@@ -397,16 +397,24 @@ import Testing
     /// demo province, matches the schema the document gives for its status (the item, the list
     /// page, the report, or the problem of `default`).
     @Test func everyReadAnswersWhatItsSchemaSays() throws {
-        var checked: [String] = []
+        var checked: [String] = [], headed = 0
         for (pattern, operations) in paths {
             guard let get = operations["get"], let path = try concretePath(pattern) else { continue }
             let response = try client.request("GET", path, headers: [admin])
             guard response.header("Content-Type")?.contains("json") == true else { continue }
             let problems = schemaViolations(response, of: get)
+            // The headers the document says this answer always carries, it carries.
+            let required = (get["responses"]?[String(response.status)]?["headers"]?.objectValue ?? [:]).members
+                .filter { $0.value["required"] == .bool(true) }.map(\.key)
+            headed += required.isEmpty ? 0 : 1
+            for name in required {
+                #expect(response.header(name) != nil, "GET \(path) (\(response.status)) lacks its documented \(name)")
+            }
             #expect(problems.isEmpty, "GET \(path) (\(response.status)):\n\(problems.prefix(10).joined(separator: "\n"))")
             checked.append(pattern)
         }
         #expect(checked.count >= 45, "\(checked.count): \(checked)")
+        #expect(headed >= 15, "only \(headed) answers document a required header")
     }
 
     /// Rules between fields the schemas state (JSON Schema oneOf / if-then), each matched by the

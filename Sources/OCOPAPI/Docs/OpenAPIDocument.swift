@@ -138,6 +138,7 @@ public enum OpenAPIDocument {
             var content = JSONObject([("application/json", .object(JSONObject([("schema", schema)])))])
             if doc.csv { content["text/csv"] = .object(JSONObject([("schema", Schemas.type("string"))])) }
             success["content"] = .object(content)
+            if let headers = successHeaders(route) { success["headers"] = .object(headers) }
         } else if let mediaType = doc.responseMediaType {
             let schema = mediaType.hasSuffix("json") ? Schemas.type("object") : Schemas.type("string")
             success["content"] = .object(JSONObject([(mediaType, .object(JSONObject([("schema", schema)])))]))
@@ -158,6 +159,22 @@ public enum OpenAPIDocument {
         responses["default"] = .object(problem)
         op["responses"] = .object(responses)
         return op
+    }
+
+    /// The response headers API.md makes part of a success: an item's `ETag` (what `If-Match`
+    /// and `If-None-Match` name), and a list page's `Link` to the next one.
+    static func successHeaders(_ route: Route) -> JSONObject? {
+        func header(_ description: String, required: Bool) -> JSONValue {
+            .object(JSONObject([("description", .string(description)), ("required", .bool(required)),
+                                ("schema", Schemas.type("string"))]))
+        }
+        if isItemRead(route) {
+            return JSONObject([("ETag", header("The item's version as a weak tag, W/\"version\"", required: true))])
+        }
+        if route.method == .get && route.doc.isList {
+            return JSONObject([("Link", header("<…>; rel=\"next\" (RFC 8288) when there is a next page", required: false))])
+        }
+        return nil
     }
 
     /// A GET of one item by its id: answered with its ETag, and 304 to a matching If-None-Match.
