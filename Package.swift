@@ -18,18 +18,20 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "CLinux"),
-        .target(name: "HTTP", dependencies: ["CLinux"]),
-        .target(name: "SQLite", dependencies: ["CSQLite", "CLinux"]),
+        // Named, joinable pthreads, for the HTTP engine's and the database's own threads.
+        .target(name: "Threads", dependencies: ["CLinux"]),
+        .target(name: "HTTP", dependencies: ["CLinux", "Threads"]),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Threads"]),
         .target(name: "JSON"),
         .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
         .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite", "CLinux"]),
         .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"]),
         // The storage layer's cost per insert without HTTP, and SQLite's alone.
-        .executableTarget(name: "ocop-storage-bench", dependencies: ["OCOP", "SQLite", "CSQLite", "JSON"]),
+        .executableTarget(name: "ocop-storage-bench", dependencies: ["OCOP", "SQLite", "CSQLite", "JSON", "Threads"]),
         // Parser fuzz target; a normal build is its corpus replay driver (see its README).
         .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP"], exclude: ["README.md", "corpus", "http.dict"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux", "Threads"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "OCOPTests", dependencies: ["OCOP"]),

@@ -1,4 +1,5 @@
 import CSQLite
+import Threads
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,7 @@ final class Checkpointer: @unchecked Sendable {
         var running = false
         var report: Report?
         var closed = false
-        var thread: pthread_t?
+        var thread: OSThread?
     }
 
     private let connection: Connection

@@ -1,5 +1,6 @@
 import CSQLite
 import Synchronization
+import Threads
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,7 +30,7 @@ final class WALSyncer: @unchecked Sendable {
     private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
         var closed = false
-        var thread: pthread_t?
+        var thread: OSThread?
     }
 
     private let walPath: String

@@ -1,5 +1,6 @@
 import CSQLite
 import Synchronization
+import Threads
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 ///
 /// `@unchecked Sendable`: `connection` is used only on the writer thread while
 /// it runs, and by `Database.close` after `stop()` has joined that thread
-/// (pthread_join orders the two). The queue lives in a `Monitor`; counters are atomics.
+/// (joining the thread orders the two). The queue lives in a `Monitor`; counters are atomics.
 final class Writer: @unchecked Sendable {
     private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
@@ -18,7 +19,7 @@ final class Writer: @unchecked Sendable {
         var storageFailure: SQLiteError?
         /// From this instant no job starts (`refuseWrites(from:)`): a shutdown's drain deadline.
         var refuseFrom: ContinuousClock.Instant?
-        var thread: pthread_t?
+        var thread: OSThread?
     }
 
     let connection: Connection

@@ -5,6 +5,7 @@ import JSON
 import OCOP
 import SQLite
 import Synchronization
+import Threads
 
 /// The server's write path for `POST /api/v1/producers` with an `Idempotency-Key`, minus HTTP:
 /// each caller thread builds a `ProducerDraft` and waits for its `Database.write`, which inserts
@@ -25,8 +26,8 @@ struct StoreRun {
         let claimed = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
         let start = Clocks.now()
-        let workers = (0..<threads).map { thread in
-            WorkerThread {
+        let workers = try (0..<threads).map { thread in
+            try OSThread.spawn(name: "store-\(thread)") {
                 while true {
                     let n = claimed.add(1, ordering: .relaxed).newValue
                     guard n <= rows else { return }
@@ -75,25 +76,4 @@ struct StoreRun {
 
 struct StoreFailure: Error, CustomStringConvertible {
     let description: String
-}
-
-/// A joinable thread running one closure (Foundation-free).
-final class WorkerThread: @unchecked Sendable {
-    private var thread = pthread_t()
-    private let body: @Sendable () -> Void
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        self.body = body
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let worker = Unmanaged<WorkerThread>.fromOpaque(raw).takeRetainedValue()
-            worker.body()
-            return nil
-        }, context)
-        // Without threads there is nothing to measure: stop loudly rather than report zero.
-        precondition(rc == 0, "pthread_create failed: \(rc)")
-    }
-
-    func join() { pthread_join(thread, nil) }
 }

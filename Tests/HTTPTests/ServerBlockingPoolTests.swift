@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import Testing
 @testable import HTTP
+import Threads
 
 @Suite struct ServerBlockingPoolTests {
     @Test func runsWorkOnItsOwnThreadsAndFinishesQueuedWorkOnShutdown() {

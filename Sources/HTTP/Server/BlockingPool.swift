@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import Threads
 
 /// Runs blocking work (SQLite, JSON of big lists) off the event loops on its own threads.
 public final class BlockingPool: Sendable {

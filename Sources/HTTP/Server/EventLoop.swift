@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import Synchronization
+import Threads
 
 /// What an event loop calls, always on its own thread.
 protocol EventLoopDelegate: AnyObject, Sendable {
@@ -74,8 +75,13 @@ final class EventLoop: @unchecked Sendable {
 
     /// Starts the loop's thread; `delegate` gets events and ticks until `stop()`.
     func start<D: EventLoopDelegate>(delegate: D, tickInterval: Duration) throws(SocketError) {
-        let spawned = try OSThread.spawn(name: name) { [self] in
-            run(delegate: delegate, tickInterval: tickInterval)
+        let spawned: OSThread
+        do {
+            spawned = try OSThread.spawn(name: name) { [self] in
+                run(delegate: delegate, tickInterval: tickInterval)
+            }
+        } catch {
+            throw SocketError(call: "pthread_create", errno: error.errno)
         }
         thread.withLock { $0 = spawned }
     }

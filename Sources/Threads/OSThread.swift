@@ -1,16 +1,23 @@
 import CLinux
 import Glibc
 
-/// A joinable POSIX thread. Event loops and the blocking pool own their
-/// threads so that blocking calls (epoll_wait, SQLite) never run on Swift's
-/// cooperative pool, whose few threads would starve.
-final class OSThread: Sendable {
+/// A joinable, named POSIX thread. The event loops, the handler pools and the database's
+/// writer, syncer and checkpointer own their threads so that blocking calls (epoll_wait,
+/// SQLite, fsync) never run on Swift's cooperative pool, whose few threads would starve.
+public final class OSThread: Sendable {
+    /// `pthread_create` refused: its error number (EAGAIN when out of threads or memory).
+    public struct StartFailure: Error, Sendable, CustomStringConvertible {
+        public let errno: Int32
+        public var description: String { "cannot start a thread: " + String(cString: strerror(errno)) }
+    }
+
     private let handle: pthread_t
 
     private init(handle: pthread_t) { self.handle = handle }
 
-    /// Starts `body` on a new thread named `name` (Linux keeps 15 bytes of it).
-    static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws(SocketError) -> OSThread {
+    /// Starts `body` on a new thread named `name`: what `top -H`, `perf` and
+    /// `/proc/…/task/*/comm` show for it (Linux keeps 15 bytes).
+    public static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws(StartFailure) -> OSThread {
         let box = Unmanaged.passRetained(Box(name: name, body: body))
         var handle = pthread_t()
         let rc = pthread_create(&handle, nil, { raw in
@@ -23,18 +30,18 @@ final class OSThread: Sendable {
         }, box.toOpaque())
         guard rc == 0 else {
             box.release()
-            throw SocketError(call: "pthread_create", errno: rc)
+            throw StartFailure(errno: rc)
         }
         return OSThread(handle: handle)
     }
 
     /// Waits for the thread to finish. Call once.
-    func join() {
+    public func join() {
         _ = pthread_join(handle, nil)
     }
 
     /// The calling thread's id, comparable with `pthread_equal`.
-    static var currentID: UInt { UInt(pthread_self()) }
+    public static var currentID: UInt { UInt(pthread_self()) }
 
     private final class Box: Sendable {
         let name: String
