@@ -115,12 +115,7 @@ import Testing
                 guard let ifMatch = headers.first(where: { $0["name"]?.stringValue == "If-Match" }) else { continue }
                 // Where If-Match is required, If-None-Match alone is refused with 428 instead.
                 let ifMatchRequired = ifMatch["required"] == .bool(true)
-                // An action (…/{id}/review) acts on the item its path names before the action's name.
-                var segments = pattern.split(separator: "/")
-                var action: [Substring] = []
-                while let last = segments.last, !last.hasPrefix("{") { action.insert(last, at: 0); segments.removeLast() }
-                let item = try #require(try resolve(segments[...], under: ""), "no item found for \(pattern)")
-                let path = ([item] + action.map(String.init)).joined(separator: "/")
+                let (item, path) = try #require(try concretePaths(pattern), "no item found for \(pattern)")
                 let watched = try client.request("GET", path, headers: [admin]).status == 200 ? path : item
                 let before = try client.request("GET", watched, headers: [admin])
                 // A stale If-Match, and an If-None-Match naming every version: both false on an item that exists.
@@ -143,12 +138,17 @@ import Testing
     /// The path an operation on `pattern` acts on: its parameters taken from the demo's items
     /// (an action such as `…/{id}/review`, or a sub-collection, after the item it belongs to).
     private func concretePath(_ pattern: String) throws -> String? {
+        try concretePaths(pattern)?.path
+    }
+
+    /// `concretePath`, with the item it names before any trailing action or sub-collection.
+    private func concretePaths(_ pattern: String) throws -> (item: String, path: String)? {
         var segments = pattern.split(separator: "/")
         var tail: [Substring] = []
         while let last = segments.last, !last.hasPrefix("{") { tail.insert(last, at: 0); segments.removeLast() }
-        if segments.isEmpty { return pattern }
+        if segments.isEmpty { return (pattern, pattern) }
         guard let item = try resolve(segments[...], under: "") else { return nil }
-        return ([item] + tail.map(String.init)).joined(separator: "/")
+        return (item, ([item] + tail.map(String.init)).joined(separator: "/"))
     }
 
     private func schemaViolations(_ response: WireResponse, of operation: JSONValue) -> [String] {

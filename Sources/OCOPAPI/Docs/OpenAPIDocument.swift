@@ -200,7 +200,7 @@ public enum OpenAPIDocument {
         case .put, .patch, .delete:
             return versionGuards
         case .get where isItemRead(route):
-            return [header("If-None-Match", "Weak ETags (W/\"version\"), comma-separated, or *; 304 when one is current")]
+            return [header("If-None-Match", "\(tags); 304 when one is current")]
         default:
             return []
         }
