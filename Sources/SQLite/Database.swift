@@ -118,6 +118,40 @@ public final class Database: Sendable {
         try submit(.batched, deadline: deadline, body)
     }
 
+    /// `write` without blocking the caller: queues `body` for the writer and returns at once;
+    /// `completion` runs on `queue` with the body's result (or the error that undid it) once
+    /// the shared COMMIT is done and durable, exactly once. Everything `write` says of the body
+    /// holds here too: it may run more than once, and must act only through the connection.
+    ///
+    /// Why: a caller blocked in `write` is a thread asleep for the whole group commit, woken
+    /// alone when it is done. The completions of one batch reach `queue` together instead.
+    public func submitWrite<T>(deadline: ContinuousClock.Instant? = nil, on queue: any WriteCompletionQueue,
+                               _ body: @escaping (Connection) throws -> T,
+                               completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        let slot = ResultSlot<T>()
+        let finished: @Sendable ((any Error)?) -> Void = { failure in
+            if let failure { return completion(.failure(failure)) }
+            completion(slot.result ?? .failure(SQLiteError.misuse("write job finished without running")))
+        }
+        let job = WriteJob(mode: .batched, deadline: deadline, caller: .callback(queue, finished)) { connection in
+            do {
+                slot.result = .success(try body(connection))
+                return true
+            } catch {
+                slot.result = .failure(error)
+                return false
+            }
+        }
+        if let deadline, ContinuousClock.now > deadline {
+            return queue.enqueue { completion(.failure(WriteNotStarted(reason: .deadlinePassed))) }
+        }
+        do {
+            try writer.submit(job)
+        } catch {
+            queue.enqueue { completion(.failure(error)) }
+        }
+    }
+
     /// Why writes are refused because the storage is gone (its files deleted or replaced
     /// while serving), or nil. Readiness reports it.
     public var storageProblem: String? { writer.storageProblem }

@@ -65,7 +65,7 @@ final class WALSyncer: @unchecked Sendable {
             // The thread is joined, so this caller is the only one touching the descriptor.
             let error = flush()
             closeWAL()
-            for job in jobs { job.finish(error) }
+            WriteJob.finish(jobs, error)
         }
     }
 
@@ -85,7 +85,7 @@ final class WALSyncer: @unchecked Sendable {
     private func run() {
         while let jobs = nextJobs() {
             let error = flush()
-            for job in jobs { job.finish(error) }
+            WriteJob.finish(jobs, error)
         }
     }
 

@@ -1,14 +1,30 @@
 import Dispatch
 
+/// Where the completion of a write submitted with `Database.submitWrite` runs. The writer's
+/// and the syncer's threads never run callers' code: a completion may block (a read, a
+/// socket), and they have the next batch to run and flush.
+public protocol WriteCompletionQueue: AnyObject, Sendable {
+    /// Runs `work` soon, on a thread of the queue's own.
+    func enqueue(_ work: @escaping @Sendable () -> Void)
+}
+
 /// One caller's unit of work for the writer thread, and the way its outcome gets back.
 ///
-/// `@unchecked Sendable`: the caller builds the job, enqueues it and then only
-/// blocks on `done` until the writer signals; the writer alone touches `work`
-/// and `failure` in between. The semaphore orders the writer's writes before
-/// the caller's reads, so no field is ever accessed from two threads at once.
+/// `@unchecked Sendable`: the caller builds the job and enqueues it; the writer alone
+/// touches `work` and `failure` until `finish`. A blocked caller then reads them after its
+/// semaphore, a callback is handed `failure` and reads nothing else: either way the hand-off
+/// orders the writer's writes before the caller's reads.
 final class WriteJob: @unchecked Sendable {
     /// Whether the job runs inside the shared group-commit transaction or alone outside any.
     enum Mode { case batched, exclusive }
+
+    /// How the caller learns the outcome.
+    enum Caller {
+        /// A thread blocked in `wait`.
+        case blocked(DispatchSemaphore)
+        /// A callback run on `queue` with the error that overrides the body's result, if any.
+        case callback(any WriteCompletionQueue, @Sendable ((any Error)?) -> Void)
+    }
 
     let mode: Mode
     /// Past this instant the job is no longer worth starting: its caller gets `WriteNotStarted`.
@@ -18,11 +34,13 @@ final class WriteJob: @unchecked Sendable {
     private var work: ((Connection) -> Bool)?
     /// Set when the job's outcome is an error the body did not throw (commit failed, batch lost).
     private(set) var failure: (any Error)?
-    private let done = DispatchSemaphore(value: 0)
+    private let caller: Caller
 
-    init(mode: Mode, deadline: ContinuousClock.Instant? = nil, work: @escaping (Connection) -> Bool) {
+    init(mode: Mode, deadline: ContinuousClock.Instant? = nil, caller: Caller = .blocked(DispatchSemaphore(value: 0)),
+         work: @escaping (Connection) -> Bool) {
         self.mode = mode
         self.deadline = deadline
+        self.caller = caller
         self.work = work
     }
 
@@ -38,19 +56,40 @@ final class WriteJob: @unchecked Sendable {
 
     /// Writer side: the job is over; `error` overrides the body's own result.
     func finish(_ error: (any Error)? = nil) {
-        work = nil
-        failure = error
-        done.signal()
+        Self.finish([self], error)
     }
 
-    /// Caller side: blocks until `finish`.
-    func wait() { done.wait() }
+    /// Writer side: these jobs are over, all with the same outcome. Blocked callers are woken
+    /// one by one; the callbacks go to their queue together, as one piece of work, so a group
+    /// commit of dozens of callers costs their queue one wake-up, not dozens.
+    static func finish(_ jobs: some Sequence<WriteJob>, _ error: (any Error)? = nil) {
+        var callbacks: [(queue: any WriteCompletionQueue, run: @Sendable ((any Error)?) -> Void)] = []
+        for job in jobs {
+            job.work = nil
+            job.failure = error
+            switch job.caller {
+            case .blocked(let done): done.signal()
+            case .callback(let queue, let run): callbacks.append((queue, run))
+            }
+        }
+        while let first = callbacks.first {
+            let sameQueue = callbacks.filter { $0.queue === first.queue }.map(\.run)
+            callbacks.removeAll { $0.queue === first.queue }
+            first.queue.enqueue { for run in sameQueue { run(error) } }
+        }
+    }
+
+    /// Caller side: blocks until `finish`. Only for a job made with a blocked caller.
+    func wait() {
+        guard case .blocked(let done) = caller else { return }
+        done.wait()
+    }
 }
 
 /// Carries a write body's result from the writer thread back to its caller.
 ///
 /// `@unchecked Sendable`: written once by the writer before `WriteJob.finish`,
-/// read by the caller after `WriteJob.wait` returns (see `WriteJob`).
+/// read by the caller after `WriteJob.wait` returns or in its callback (see `WriteJob`).
 final class ResultSlot<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
 }

@@ -142,7 +142,7 @@ extension Writer {
         } catch {
             // Usually SQLITE_BUSY past the timeout (another process holds the write lock):
             // retrying job by job would wait that long for each.
-            for job in jobs { job.finish(error) }
+            WriteJob.finish(jobs, error)
             return false
         }
         connection.discardCommitActions()
@@ -157,7 +157,7 @@ extension Writer {
             extendedCode: SQLiteError.abortRollback,
             message: "the shared write transaction ended inside a write body; its changes were not committed")
         connection.rollbackIfOpen()
-        for earlier in pending { earlier.finish(lostError) }
+        WriteJob.finish(pending, lostError)
         job.finish(bodyThrew ? nil : lostError)
     }
 
@@ -187,7 +187,7 @@ extension Writer {
                                     message: problem + "; writes are refused until the server is restarted")
             // Refuse first: a caller woken below must already find later writes refused.
             refuseAll(error)
-            for job in pending { job.finish(error) }
+            WriteJob.finish(pending, error)
             return
         }
         do {
@@ -198,7 +198,7 @@ extension Writer {
             // A failed COMMIT may leave the transaction open (SQLITE_BUSY, a
             // deferred constraint: lang_transaction.html); nothing of it may survive.
             connection.rollbackIfOpen()
-            for job in pending { job.finish(error) }
+            WriteJob.finish(pending, error)
             return
         }
         commits.add(1, ordering: .relaxed)

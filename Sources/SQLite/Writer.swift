@@ -127,7 +127,7 @@ final class Writer: @unchecked Sendable {
             defer { state.jobs = [] }
             return state.jobs
         }
-        for job in waiting { job.finish(failure) }
+        WriteJob.finish(waiting, failure)
     }
 
     /// Why writes are refused because the storage is gone (for readiness), or nil.
@@ -147,7 +147,7 @@ final class Writer: @unchecked Sendable {
         if let syncer {
             syncer.enqueue(jobs)
         } else {
-            for job in jobs { job.finish() }
+            WriteJob.finish(jobs)
         }
     }
 

@@ -4,32 +4,6 @@ import Testing
 
 /// Pool mechanics: reader checkout, the write queue, batch size.
 @Suite struct PoolTests {
-    /// Polls `condition` for up to five seconds.
-    private func eventually(_ condition: () -> Bool) -> Bool {
-        for _ in 0..<5000 {
-            if condition() { return true }
-            usleep(1000)
-        }
-        return condition()
-    }
-
-    /// Runs a write job that holds the writer until `release` is signalled (then runs `then`
-    /// inside it); returns once the job holds it. `done` is left when the job has returned.
-    private func holdWriter(_ db: Database, release: DispatchSemaphore, done: DispatchGroup,
-                            then: @escaping @Sendable (Connection) throws -> Void = { _ in }) {
-        let inside = DispatchSemaphore(value: 0)
-        done.enter()
-        Thread {
-            try? db.write { connection in
-                inside.signal()
-                release.wait()
-                try then(connection)
-            }
-            done.leave()
-        }.start()
-        inside.wait()
-    }
-
     @Test func maxBatchOneMeansOneCommitPerJob() throws {
         let dir = try TempDir()
         defer { dir.remove() }

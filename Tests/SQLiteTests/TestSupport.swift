@@ -55,3 +55,29 @@ final class TestBox<T: Sendable>: Sendable {
     func get() -> T { value.withLock { $0 } }
     func update(_ f: (inout T) -> Void) { value.withLock { f(&$0) } }
 }
+
+/// Polls `condition` for up to five seconds.
+func eventually(_ condition: () -> Bool) -> Bool {
+    for _ in 0..<5000 {
+        if condition() { return true }
+        usleep(1000)
+    }
+    return condition()
+}
+
+/// Runs a write job that holds the writer until `release` is signalled (then runs `then`
+/// inside it); returns once the job holds it. `done` is left when the job has returned.
+func holdWriter(_ db: Database, release: DispatchSemaphore, done: DispatchGroup,
+                then: @escaping @Sendable (Connection) throws -> Void = { _ in }) {
+    let inside = DispatchSemaphore(value: 0)
+    done.enter()
+    Thread {
+        try? db.write { connection in
+            inside.signal()
+            release.wait()
+            try then(connection)
+        }
+        done.leave()
+    }.start()
+    inside.wait()
+}

@@ -122,17 +122,38 @@ public final class APIResponder: HTTPResponder {
                 if route.doc.csv { response.headers.add("Vary", "Accept") }
                 return finish(response, pattern, tokenID)
             }
-            let run: @Sendable () -> Void = { [self] in
-                var (response, tokenID) = handle(route, request: request, parameters: parameters, requestID: requestID,
-                                                 wantsCSV: wantsCSV && route.doc.csv, path: path, connection: connection,
-                                                 writeDeadline: started + writeTimeout)
+            let call = Call(route: route, request: request, parameters: parameters, requestID: requestID,
+                            wantsCSV: wantsCSV && route.doc.csv, path: path, connection: connection,
+                            writeDeadline: started + writeTimeout)
+            let answer: @Sendable (HTTPResponse, Int64?) -> Void = { response, tokenID in
+                var response = response
                 // JSON or CSV by `Accept`: caches must keep the two apart (RFC 9110 §12.5.5).
                 if route.doc.csv { response.headers.add("Vary", "Accept") }
                 finish(response, pattern, tokenID)
             }
-            if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
+            switch route.action {
+            case .respond(let handler):
+                let run: @Sendable () -> Void = { [self] in
+                    let (response, tokenID) = handle(call, handler)
+                    answer(response, tokenID)
+                }
+                if route.runsInline { run() } else { pools.pool(for: request.method).submit(run) }
+            case .write(let prepare):
+                // Preparing a write never blocks (`Route.WriteHandler`), so when the caller is known
+                // without a read and the body is small, the event loop prepares and submits it:
+                // handing it to a thread and back cost more than the preparation.
+                if request.body.count <= Self.writePreparedOnLoopBytes, let caller = knownCaller(request) {
+                    startWrite(call, prepare, caller: caller, then: answer)
+                } else {
+                    pools.writes.submit { [self] in startWrite(call, prepare, caller: nil, then: answer) }
+                }
+            }
         }
     }
+
+    /// The largest body a write's preparation reads on the event loop (a producer's is a few
+    /// hundred bytes); parsing and validating more could hold up the loop's other connections.
+    public static let writePreparedOnLoopBytes = 8 * 1024
 
     /// 405 with `Allow`. HEAD announces the Content-Length GET's answer would have (RFC 9110
     /// §8.6), so its problem is GET's: the detail names the method.
@@ -141,47 +162,97 @@ public final class APIResponder: HTTPResponder {
         return Problem.methodNotAllowed(named, allowed: allowed).response
     }
 
-    /// Authentication, access rules, the handler, and the one place errors become problems.
-    private func handle(_ route: Route, request: HTTPRequest, parameters: RouteParameters, requestID: String,
-                        wantsCSV: Bool, path: String, connection: ConnectionInfo,
-                        writeDeadline: ContinuousClock.Instant) -> (HTTPResponse, Int64?) {
+    /// One routed request on its way to a handler.
+    private struct Call: Sendable {
+        let route: Route
+        let request: HTTPRequest
+        let parameters: RouteParameters
+        let requestID: String
+        let wantsCSV: Bool
+        let path: String
+        let connection: ConnectionInfo
+        let writeDeadline: ContinuousClock.Instant
+    }
+
+    /// Authentication, access rules and the handler.
+    private func handle(_ call: Call, _ handler: Route.Handler) -> (HTTPResponse, Int64?) {
         var principal: Principal?
         do {
-            principal = try authenticate(request, connection: connection)
-            try authorize(route.access, principal)
-            try Self.refuseContentCoding(request)
-            let context = RequestContext(request: request, parameters: parameters, principal: principal,
-                                         requestID: requestID, services: services, wantsCSV: wantsCSV, path: path,
-                                         writeDeadline: writeDeadline)
-            guard route.cacheable, usesCache(request) else {
-                return (try route.handler(context), principal?.tokenID)
+            let context = try admit(call, principal: &principal)
+            let request = call.request
+            guard call.route.cacheable, usesCache(request) else {
+                return (try handler(context), principal?.tokenID)
             }
-            let key = cacheKey(request, wantsCSV: wantsCSV, tokenID: principal?.tokenID)
+            let key = cacheKey(request, wantsCSV: call.wantsCSV, tokenID: principal?.tokenID)
             // Read before the handler's read transaction starts: see `ResponseCache`.
             let generation = services.database.writeGeneration
             if let cached = services.responses.response(for: key, generation: generation) {
                 return (cached, principal?.tokenID)
             }
-            let response = try route.handler(context)
+            let response = try handler(context)
             services.responses.store(response, for: key, generation: generation)
             return (response, principal?.tokenID)
-        } catch let problem as Problem {
-            return (problem.response, principal?.tokenID)
-        } catch let error as DomainError {
-            return (Problem.from(error).response, principal?.tokenID)
-        } catch let error as SQLiteError where error.isBusy {
-            return (Problem.databaseBusy.response, principal?.tokenID)
-        } catch let error as WriteNotStarted {
-            return (Problem.notStarted(error).response, principal?.tokenID)
-        } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {
+        } catch {
+            return (problemResponse(error, call), principal?.tokenID)
+        }
+    }
+
+    /// Authentication, access rules, the handler's preparation, and the write submitted:
+    /// `then` gets the answer on a write handler thread once the write is durable (or refused),
+    /// and no thread waits for it meanwhile.
+    /// `caller`: who is calling when that is known without a read (`knownCaller`); nil to authenticate.
+    private func startWrite(_ call: Call, _ prepare: Route.WriteHandler, caller: KnownCaller?,
+                            then answer: @escaping @Sendable (HTTPResponse, Int64?) -> Void) {
+        var principal = caller?.principal
+        let pending: PendingWrite
+        do {
+            pending = try prepare(try admit(call, principal: &principal, known: caller != nil))
+        } catch {
+            return answer(problemResponse(error, call), principal?.tokenID)
+        }
+        let tokenID = principal?.tokenID
+        let resolve = pending.resolve
+        services.database.submitWrite(deadline: pending.deadline, on: pools.writeCompletions, pending.body) { [self] outcome in
+            do {
+                answer(try resolve(outcome), tokenID)
+            } catch {
+                answer(problemResponse(error, call), tokenID)
+            }
+        }
+    }
+
+    /// The context a handler gets, once the caller is known and allowed and the body is one we read.
+    /// `known`: `principal` is already the caller (`knownCaller`), no need to authenticate.
+    private func admit(_ call: Call, principal: inout Principal?, known: Bool = false) throws -> RequestContext {
+        if !known { principal = try authenticate(call.request, connection: call.connection) }
+        try authorize(call.route.access, principal)
+        try Self.refuseContentCoding(call.request)
+        return RequestContext(request: call.request, parameters: call.parameters, principal: principal,
+                              requestID: call.requestID, services: services, wantsCSV: call.wantsCSV, path: call.path,
+                              writeDeadline: call.writeDeadline)
+    }
+
+    /// The one place errors become problems.
+    private func problemResponse(_ error: any Error, _ call: Call) -> HTTPResponse {
+        let request = call.request
+        switch error {
+        case let problem as Problem:
+            return problem.response
+        case let error as DomainError:
+            return Problem.from(error).response
+        case let error as SQLiteError where error.isBusy:
+            return Problem.databaseBusy.response
+        case let error as WriteNotStarted:
+            return Problem.notStarted(error).response
+        case let error as SQLiteError where error.isStorageFull || error.isStorageFailure:
             // Not a bug but the operator's to fix: say so in the log, and to the client that
             // nothing was written (the write's transaction or savepoint was rolled back).
-            AccessLog.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
-            return (Problem.storage(error).response, principal?.tokenID)
-        } catch {
+            AccessLog.error("request \(call.requestID) \(request.method) \(request.target): storage failure: \(error)")
+            return Problem.storage(error).response
+        default:
             // Bugs only: log everything for the operator, send nothing internal to the client.
-            AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
-            return (Problem.internalError.response, principal?.tokenID)
+            AccessLog.error("request \(call.requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
+            return Problem.internalError.response
         }
     }
 
@@ -193,12 +264,8 @@ public final class APIResponder: HTTPResponder {
     /// running, access granted, and the page cached for this write generation. Otherwise the
     /// handler thread does it all (`handle`), as for any request.
     private func cachedAnswer(_ request: HTTPRequest, access: Access, wantsCSV: Bool) -> (HTTPResponse, Int64?)? {
-        guard usesCache(request), request.body.isEmpty else { return nil }
-        var principal: Principal?
-        if let header = request.headers["Authorization"] {
-            guard !authFailures.isCounting, let known = knownPrincipal(authorization: header) else { return nil }
-            principal = known
-        }
+        guard usesCache(request), request.body.isEmpty, let caller = knownCaller(request) else { return nil }
+        let principal = caller.principal
         guard (try? authorize(access, principal)) != nil else { return nil }
         let key = cacheKey(request, wantsCSV: wantsCSV, tokenID: principal?.tokenID)
         let generation = services.database.writeGeneration
@@ -262,6 +329,20 @@ public final class APIResponder: HTTPResponder {
         }
         services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
         return principal
+    }
+
+    /// Who is calling, when that is known without blocking or refusing anything.
+    private struct KnownCaller {
+        /// Nil: anonymous.
+        let principal: Principal?
+    }
+
+    /// The caller, when known without a read: anonymous, or a token the token cache holds while
+    /// no failed-authentication limit is running. Nil otherwise (a handler thread authenticates).
+    private func knownCaller(_ request: HTTPRequest) -> KnownCaller? {
+        guard let header = request.headers["Authorization"] else { return KnownCaller(principal: nil) }
+        guard !authFailures.isCounting, let known = knownPrincipal(authorization: header) else { return nil }
+        return KnownCaller(principal: known)
     }
 
     /// The caller a bearer header names when the token cache holds it; nil when it does not,

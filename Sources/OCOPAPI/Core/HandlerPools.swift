@@ -1,4 +1,5 @@
 import HTTP
+import SQLite
 
 /// The threads handlers run on: a small pool for requests that only read, a large one
 /// for requests that write.
@@ -12,11 +13,14 @@ import HTTP
 public struct HandlerPools: Sendable {
     public let reads: BlockingPool
     public let writes: BlockingPool
+    /// Where the answers of writes submitted without waiting are finished (`Route.Action.write`).
+    public let writeCompletions: any WriteCompletionQueue
 
     /// Starts both pools: `readThreads` named `ocop-read-N`, `writeThreads` named `ocop-write-N`.
     public init(readThreads: Int, writeThreads: Int) {
         reads = BlockingPool(threads: readThreads, name: "ocop-read")
         writes = BlockingPool(threads: writeThreads, name: "ocop-write")
+        writeCompletions = PoolCompletions(pool: writes)
     }
 
     /// GET and HEAD (safe methods, RFC 9110 §9.2.1) only read; everything else may write.
@@ -32,4 +36,11 @@ public struct HandlerPools: Sendable {
         reads.shutdown()
         writes.shutdown()
     }
+}
+
+/// A pool's threads as the queue write completions run on.
+private final class PoolCompletions: WriteCompletionQueue {
+    let pool: BlockingPool
+    init(pool: BlockingPool) { self.pool = pool }
+    func enqueue(_ work: @escaping @Sendable () -> Void) { pool.submit(work) }
 }

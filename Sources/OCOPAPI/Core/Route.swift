@@ -93,6 +93,17 @@ public struct DocResponse: Sendable {
 /// One endpoint: method, path pattern, access rule and handler.
 public struct Route: Sendable {
     public typealias Handler = @Sendable (RequestContext) throws -> HTTPResponse
+    /// Prepares a write whose answer is what its transaction returns (`PendingWrite`). It must
+    /// not block (no database read, no waiting): the responder may run it on an event loop.
+    public typealias WriteHandler = @Sendable (RequestContext) throws -> PendingWrite
+
+    /// What the route does with a request.
+    public enum Action: Sendable {
+        /// The handler answers, holding its thread until it does.
+        case respond(Handler)
+        /// The handler prepares a write and lets its thread go; the write's completion answers.
+        case write(WriteHandler)
+    }
 
     public let method: HTTPMethod
     public let pattern: String
@@ -104,7 +115,7 @@ public struct Route: Sendable {
     /// whose representation depends on nothing but the data, the target, the caller and the day.
     public let cacheable: Bool
     public let doc: RouteDoc
-    public let handler: Handler
+    public let action: Action
 
     public init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
                 cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
@@ -114,7 +125,20 @@ public struct Route: Sendable {
         self.runsInline = inline
         self.cacheable = cacheable && method == .get
         self.doc = doc
-        self.handler = handler
+        self.action = .respond(handler)
+    }
+
+    /// A route whose every answer is the outcome of one write, prepared by `write`: the hot
+    /// writes (a producer's creation) take no handler thread while their group commit runs.
+    public init(_ method: HTTPMethod, _ pattern: String, access: Access, doc: RouteDoc,
+                write: @escaping WriteHandler) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.runsInline = false
+        self.cacheable = false
+        self.doc = doc
+        self.action = .write(write)
     }
 }
 

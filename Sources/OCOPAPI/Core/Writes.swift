@@ -2,18 +2,40 @@ import HTTP
 import OCOP
 import SQLite
 
+/// A write whose answer is what its transaction returns, prepared by a handler and not yet
+/// run: `body` runs on the writer inside the shared transaction, then `resolve` turns its
+/// outcome into the answer (or the error to answer with) on the caller's thread.
+///
+/// A route declared with `Route(…, write:)` returns one, and the responder submits it without
+/// holding a thread while the group commit runs (`Database.submitWrite`); `RequestContext.write`
+/// runs one and waits. Not `Sendable`: it is used on the thread that prepared it, and `body`
+/// crosses to the writer the way every write body does.
+public struct PendingWrite {
+    let deadline: ContinuousClock.Instant
+    let body: (Connection) throws -> HTTPResponse
+    /// Called exactly once, whatever happened: it also releases what preparing claimed.
+    let resolve: @Sendable (Result<HTTPResponse, any Error>) throws -> HTTPResponse
+}
+
 extension RequestContext {
-    /// Runs a write in the shared writer transaction. For a POST with an
+    /// Runs a write in the shared writer transaction and waits for its answer (`pendingWrite`).
+    public func write(_ body: @escaping (Connection) throws -> HTTPResponse,
+                      stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> HTTPResponse {
+        let pending = try pendingWrite(body, stored: stored)
+        return try pending.resolve(Result { try database.write(deadline: pending.deadline, pending.body) })
+    }
+
+    /// Prepares a write for the shared writer transaction. For a POST with an
     /// `Idempotency-Key`, the stored response of an earlier identical request is
     /// replayed, and the new response is stored in the same transaction as the
     /// write itself — a retry after a crash finds both or neither.
     ///
     /// `stored` turns the response into the one kept for replays, for a response that must
     /// not be kept as sent (a secret shown once); by default it is kept as it is.
-    public func write(_ body: @escaping (Connection) throws -> HTTPResponse,
-                      stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> HTTPResponse {
+    public func pendingWrite(_ body: @escaping (Connection) throws -> HTTPResponse,
+                             stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> PendingWrite {
         guard request.method == .post, let key = request.headers["Idempotency-Key"] else {
-            return try database.write(deadline: writeDeadline, body)
+            return PendingWrite(deadline: writeDeadline, body: body, resolve: { try $0.get() })
         }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
             throw Problem.validation([FieldError("Idempotency-Key", "must be 1 to 255 visible ASCII characters")])
@@ -21,35 +43,41 @@ extension RequestContext {
         let scope = principal.map { "token:\($0.tokenID)" } ?? "anonymous"
         let hash = SHA256.hash(Array("\(request.method.rawValue) \(path)\n".utf8) + request.body)
         let gateKey = scope + "\u{1F}" + key
-        guard services.idempotency.begin(gateKey) else {
+        let gate = services.idempotency
+        guard gate.begin(gateKey) else {
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
         }
-        defer { services.idempotency.end(gateKey) }
         // No lookup first: the stored responses' primary key (scope, key) is the lookup.
         // A new key (the common case) costs nothing extra. When the key was used before,
         // either its INSERT below fails, or the body fails first (a retried create may now
         // meet its own earlier effect, e.g. a duplicate tax code); in both cases this job
         // is rolled back and the stored response decides the answer. The gate above keeps
-        // two requests of this process from using one key at once.
+        // two requests of this process from using one key at once, until `resolve`.
         let now = self.now
-        do {
-            return try database.write(deadline: writeDeadline) { db in
-                let response = try body(db)
-                let kept = stored(response)
-                let storedResponse = StoredResponse(status: kept.status.code,
-                                                    headers: kept.headers.map { .init(name: $0.name, value: $0.value) },
-                                                    body: kept.body)
-                do {
-                    try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: storedResponse, now: now)
-                } catch let error as SQLiteError where error.isUniqueViolation {
-                    throw KeyAlreadyStored()   // undoes this job's writes: the stored answer wins
-                }
-                return response
+        let idempotent: (Connection) throws -> HTTPResponse = { db in
+            let response = try body(db)
+            let kept = stored(response)
+            let storedResponse = StoredResponse(status: kept.status.code,
+                                                headers: kept.headers.map { .init(name: $0.name, value: $0.value) },
+                                                body: kept.body)
+            do {
+                try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: storedResponse, now: now)
+            } catch let error as SQLiteError where error.isUniqueViolation {
+                throw KeyAlreadyStored()   // undoes this job's writes: the stored answer wins
             }
-        } catch let failure {
+            return response
+        }
+        let context = self
+        return PendingWrite(deadline: writeDeadline, body: idempotent) { outcome in
+            defer { gate.end(gateKey) }
+            let failure: any Error
+            switch outcome {
+            case .success(let response): return response
+            case .failure(let error): failure = error
+            }
             let replay: HTTPResponse?
             do {
-                replay = try storedResponse(scope: scope, key: key, hash: hash)
+                replay = try context.storedResponse(scope: scope, key: key, hash: hash)
             } catch let mismatch as Problem {
                 throw mismatch      // the key was used with a different request
             } catch {

@@ -16,7 +16,7 @@ public struct ProducerRoutes: RouteCollection {
                                 values: ["kind": RouteDoc.cases(ProducerKind.self), "sort": RouteDoc.cases(ProducerSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/producers", access: .officers,
                   doc: RouteDoc("Register a producer", tag: "producers", request: "ProducerInput",
-                                response: "Producer", status: 201), handler: create),
+                                response: "Producer", status: 201), write: create),
             Route(.get, "/api/v1/producers/{id}", access: .anyone,
                   doc: RouteDoc("One producer", tag: "producers", response: "Producer"), handler: ProducerRepresentation.get),
             Route(.put, "/api/v1/producers/{id}", access: .officers,
@@ -49,13 +49,13 @@ public struct ProducerRoutes: RouteCollection {
         }
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> PendingWrite {
         try context.query().check(allowed: [])
         let fields = try ProducerRepresentation.fields(from: context.jsonObject(), current: nil)
         // Validation, collation key, search text and audit JSON here, not on the writer thread.
         let draft = try ProducerDraft(fields)
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return try context.pendingWrite { db in
             let producer = try ProducerStore.create(db, draft, actor: actor, now: now)
             return ProducerRepresentation.respond(context, producer, status: .created, location: "/api/v1/producers/\(producer.id)")
         }
