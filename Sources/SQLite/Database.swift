@@ -134,13 +134,7 @@ public final class Database: Sendable {
             completion(slot.result ?? .failure(SQLiteError.misuse("write job finished without running")))
         }
         let job = WriteJob(mode: .batched, deadline: deadline, caller: .callback(queue, finished)) { connection in
-            do {
-                slot.result = .success(try body(connection))
-                return true
-            } catch {
-                slot.result = .failure(error)
-                return false
-            }
+            slot.keep { try body(connection) }
         }
         if let deadline, ContinuousClock.now > deadline {
             return queue.enqueue { completion(.failure(WriteNotStarted(reason: .deadlinePassed))) }
@@ -239,15 +233,7 @@ public final class Database: Sendable {
         // the job drops it before waking us (withoutActuallyEscaping checks that).
         return try withoutActuallyEscaping(body) { body in
             let slot = ResultSlot<T>()
-            let job = WriteJob(mode: mode, deadline: deadline) { connection in
-                do {
-                    slot.result = .success(try body(connection))
-                    return true
-                } catch {
-                    slot.result = .failure(error)
-                    return false
-                }
-            }
+            let job = WriteJob(mode: mode, deadline: deadline) { connection in slot.keep { try body(connection) } }
             try writer.submit(job)
             job.wait()
             if let failure = job.failure { throw failure }

@@ -92,6 +92,18 @@ final class WriteJob: @unchecked Sendable {
 /// read by the caller after `WriteJob.wait` returns or in its callback (see `WriteJob`).
 final class ResultSlot<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
+
+    /// Runs a job's body and keeps what it returned or threw; false when it threw (the
+    /// writer then undoes the job's changes).
+    func keep(_ body: () throws -> T) -> Bool {
+        do {
+            result = .success(try body())
+            return true
+        } catch {
+            result = .failure(error)
+            return false
+        }
+    }
 }
 
 /// A write was given up before it ran, so none of it was written: its caller may safely retry.

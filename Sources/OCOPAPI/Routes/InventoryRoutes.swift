@@ -20,7 +20,7 @@ public struct InventoryRoutes: RouteCollection {
             Route(.post, base + "/changes", access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("Apply a batch of up to 1,000 stock changes, all or nothing; change ids already applied are skipped",
                                 tag: tag, request: "InventoryBatchInput", response: "InventoryBatchResult"),
-                  handler: applyChanges),
+                  write: applyChanges),
             Route(.get, base, access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("Current levels per product", tag: tag, response: "InventoryLevel", isList: true,
                                 query: ["cursor", "limit"], csv: true), handler: list),
@@ -37,18 +37,18 @@ public struct InventoryRoutes: RouteCollection {
         ]
     }
 
-    func applyChanges(_ context: RequestContext) throws -> HTTPResponse {
+    func applyChanges(_ context: RequestContext) throws -> PendingWrite {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
         let changes = try InventoryRepresentation.changes(from: context.jsonObject())
         let actor = context.actor, now = context.now
-        do {
-            return try context.write { db in
+        return try context.pendingWrite { db in
+            do {
                 let result = try InventoryStore.apply(db, pointOfSaleID: id, changes: changes, actor: actor, now: now)
                 return Responses.json(.ok, InventoryRepresentation.write(result, changes: changes, pointOfSaleID: id))
+            } catch let error as InventoryError {
+                throw InventoryRepresentation.problem(error, productIDs: changes.map(\.productID), prefix: "changes")
             }
-        } catch let error as InventoryError {
-            throw InventoryRepresentation.problem(error, productIDs: changes.map(\.productID), prefix: "changes")
         }
     }
 

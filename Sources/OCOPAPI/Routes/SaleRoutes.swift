@@ -19,7 +19,7 @@ public struct SaleRoutes: RouteCollection {
                                 tag: tag, request: "SaleInput", response: "Sale", status: 201,
                                 also: [DocResponse(200, "The same sale sent again (same sale_id and content): the sale "
                                                    + "as recorded, with Idempotent-Replayed: true", schema: "Sale")]),
-                  handler: create),
+                  write: create),
             Route(.get, base, access: PointOfSaleAccess.terminals,
                   doc: RouteDoc("Sales, newest first; from/to are calendar days in Asia/Ho_Chi_Minh, inclusive", tag: tag,
                                 response: "Sale", isList: true, query: Self.listParameters.sorted(),
@@ -29,24 +29,25 @@ public struct SaleRoutes: RouteCollection {
         ]
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> PendingWrite {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
         let input = try SaleRepresentation.input(from: context.jsonObject())
         let actor = context.actor, now = context.now
-        do {
-            return try context.write { db in
-                let (sale, replayed) = try SaleStore.record(db, pointOfSaleID: id, input, actor: actor, now: now)
-                var response = Responses.item(context, status: replayed ? .ok : .created, version: sale.version,
-                                              location: "/api/v1/points-of-sale/\(id)/sales/\(sale.input.saleID.text)") {
-                    SaleRepresentation.write(sale, to: &$0)
-                }
-                // The terminal retried a sale the server already has: same answer, nothing moved again.
-                if replayed { response.headers.set("Idempotent-Replayed", "true") }
-                return response
+        return try context.pendingWrite { db in
+            let sale: Sale, replayed: Bool
+            do {
+                (sale, replayed) = try SaleStore.record(db, pointOfSaleID: id, input, actor: actor, now: now)
+            } catch let error as InventoryError {
+                throw InventoryRepresentation.problem(error, productIDs: input.lines.map(\.productID), prefix: "lines")
             }
-        } catch let error as InventoryError {
-            throw InventoryRepresentation.problem(error, productIDs: input.lines.map(\.productID), prefix: "lines")
+            var response = Responses.item(context, status: replayed ? .ok : .created, version: sale.version,
+                                          location: "/api/v1/points-of-sale/\(id)/sales/\(sale.input.saleID.text)") {
+                SaleRepresentation.write(sale, to: &$0)
+            }
+            // The terminal retried a sale the server already has: same answer, nothing moved again.
+            if replayed { response.headers.set("Idempotent-Replayed", "true") }
+            return response
         }
     }
 
