@@ -52,6 +52,33 @@ import Testing
         }
     }
 
+    /// Pipelined on one connection: writes answered from their completions, refusals answered on
+    /// the spot and a read, all in the order they were sent (RFC 9112 §9.3.2).
+    @Test func pipelinedWritesAreAnsweredInOrder() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        _ = try create(client, [admin], name: "HTX Mở đầu")   // the admin's token is cached from here on
+        func post(_ name: String, key: String? = nil) -> String {
+            let body = #"{"name":"\#(name)","kind":"household"}"#
+            let keyLine = key.map { "Idempotency-Key: \($0)\r\n" } ?? ""
+            return "POST /api/v1/producers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
+                + keyLine + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        }
+        client.send(post("Ống 1") + post("Ống 2", key: "pipe-a")
+                    + "POST /api/v1/producers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                    + post("Ống 3") + "GET /api/v1/producers/1 HTTP/1.1\r\nHost: x\r\n\r\n" + post("Ống 2", key: "pipe-a"))
+        let answers = try (0..<6).map { _ in try client.readResponse(method: "POST") }
+        #expect(answers.map(\.status) == [201, 201, 401, 201, 200, 201])
+        #expect(try answers[0].json["name"]?.stringValue == "Ống 1")
+        #expect(try answers[1].json["name"]?.stringValue == "Ống 2")
+        #expect(try answers[3].json["name"]?.stringValue == "Ống 3")
+        #expect(try answers[4].json["name"]?.stringValue == "HTX Mở đầu")
+        #expect(answers[5].header("Idempotent-Replayed") == "true")
+        #expect(answers[5].body == answers[1].body)
+        let ids = try [0, 1, 3].map { try #require(try answers[$0].json["id"]?.int64Value) }
+        #expect(ids == ids.sorted() && Set(ids).count == 3)
+    }
+
     /// Refusals decided while preparing are answered on the spot, on either side, and write nothing.
     @Test func refusalsWhilePreparingWriteNothing() throws {
         let server = try TestServer()
