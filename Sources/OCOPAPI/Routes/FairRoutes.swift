@@ -22,16 +22,16 @@ public struct FairRoutes: RouteCollection {
                   handler: list),
             Route(.post, "/api/v1/fairs", access: .officers,
                   doc: RouteDoc("Register a fair", tag: tag, request: "FairInput", response: "Fair", status: 201),
-                  handler: FairRepresentation.create),
+                  write: FairRepresentation.create),
             Route(.get, "/api/v1/fairs/{id}", access: .anyone,
                   doc: RouteDoc("One fair", tag: tag, response: "Fair"), handler: FairRepresentation.get),
             Route(.put, "/api/v1/fairs/{id}", access: .officers,
-                  doc: RouteDoc("Replace a fair", tag: tag, request: "FairInput", response: "Fair"), handler: FairRepresentation.replace),
+                  doc: RouteDoc("Replace a fair", tag: tag, request: "FairInput", response: "Fair"), write: FairRepresentation.replace),
             Route(.patch, "/api/v1/fairs/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch), e.g. the visitor count", tag: tag,
-                                request: "FairPatch", response: "Fair"), handler: FairRepresentation.patch),
+                                request: "FairPatch", response: "Fair"), write: FairRepresentation.patch),
             Route(.delete, "/api/v1/fairs/{id}", access: .officers,
-                  doc: RouteDoc("Delete a fair without booths", tag: tag, status: 204), handler: FairRepresentation.delete),
+                  doc: RouteDoc("Delete a fair without booths", tag: tag, status: 204), write: FairRepresentation.delete),
         ]
     }
 

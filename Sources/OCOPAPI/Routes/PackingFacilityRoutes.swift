@@ -19,17 +19,17 @@ public struct PackingFacilityRoutes: RouteCollection {
                                 values: ["market": RouteDoc.cases(MarketScope.self), "sort": RouteDoc.cases(CodeSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/packing-facilities", access: .officers,
                   doc: RouteDoc("Register a packing facility", tag: tag, request: "PackingFacilityInput",
-                                response: "PackingFacility", status: 201), handler: PackingFacilityRepresentation.create),
+                                response: "PackingFacility", status: 201), write: PackingFacilityRepresentation.create),
             Route(.get, "/api/v1/packing-facilities/{id}", access: .anyone,
                   doc: RouteDoc("One packing facility", tag: tag, response: "PackingFacility"), handler: PackingFacilityRepresentation.get),
             Route(.put, "/api/v1/packing-facilities/{id}", access: .officers,
                   doc: RouteDoc("Replace a packing facility", tag: tag,
-                                request: "PackingFacilityInput", response: "PackingFacility"), handler: PackingFacilityRepresentation.replace),
+                                request: "PackingFacilityInput", response: "PackingFacility"), write: PackingFacilityRepresentation.replace),
             Route(.patch, "/api/v1/packing-facilities/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: tag,
-                                request: "PackingFacilityPatch", response: "PackingFacility"), handler: PackingFacilityRepresentation.patch),
+                                request: "PackingFacilityPatch", response: "PackingFacility"), write: PackingFacilityRepresentation.patch),
             Route(.delete, "/api/v1/packing-facilities/{id}", access: .officers,
-                  doc: RouteDoc("Delete a packing facility", tag: tag, status: 204), handler: PackingFacilityRepresentation.delete),
+                  doc: RouteDoc("Delete a packing facility", tag: tag, status: 204), write: PackingFacilityRepresentation.delete),
         ]
     }
 

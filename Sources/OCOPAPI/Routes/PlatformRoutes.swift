@@ -18,17 +18,17 @@ public struct PlatformRoutes: RouteCollection {
                                 values: ["kind": RouteDoc.cases(PlatformKind.self)], csv: true), handler: list),
             Route(.post, "/api/v1/platforms", access: .officers,
                   doc: RouteDoc("Register a platform", tag: tag, request: "PlatformInput", response: "Platform", status: 201),
-                  handler: PlatformRepresentation.create),
+                  write: PlatformRepresentation.create),
             Route(.get, "/api/v1/platforms/{id}", access: .anyone,
                   doc: RouteDoc("One platform", tag: tag, response: "Platform"), handler: PlatformRepresentation.get),
             Route(.put, "/api/v1/platforms/{id}", access: .officers,
                   doc: RouteDoc("Replace a platform", tag: tag, request: "PlatformInput", response: "Platform"),
-                  handler: PlatformRepresentation.replace),
+                  write: PlatformRepresentation.replace),
             Route(.patch, "/api/v1/platforms/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: tag, request: "PlatformPatch",
-                                response: "Platform"), handler: PlatformRepresentation.patch),
+                                response: "Platform"), write: PlatformRepresentation.patch),
             Route(.delete, "/api/v1/platforms/{id}", access: .officers,
-                  doc: RouteDoc("Delete a platform nothing was ever listed on", tag: tag, status: 204), handler: PlatformRepresentation.delete),
+                  doc: RouteDoc("Delete a platform nothing was ever listed on", tag: tag, status: 204), write: PlatformRepresentation.delete),
         ]
     }
 

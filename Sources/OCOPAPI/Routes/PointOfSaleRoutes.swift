@@ -19,18 +19,18 @@ public struct PointOfSaleRoutes: RouteCollection {
                                 values: ["kind": RouteDoc.cases(PointOfSaleKind.self), "sort": RouteDoc.cases(CodeSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/points-of-sale", access: .officers,
                   doc: RouteDoc("Register a point of sale", tag: tag, request: "PointOfSaleInput",
-                                response: "PointOfSale", status: 201), handler: PointOfSaleRepresentation.create),
+                                response: "PointOfSale", status: 201), write: PointOfSaleRepresentation.create),
             Route(.get, "/api/v1/points-of-sale/{id}", access: .anyone,
                   doc: RouteDoc("One point of sale", tag: tag, response: "PointOfSale"), handler: PointOfSaleRepresentation.get),
             Route(.put, "/api/v1/points-of-sale/{id}", access: .officers,
                   doc: RouteDoc("Replace a point of sale", tag: tag, request: "PointOfSaleInput",
-                                response: "PointOfSale"), handler: PointOfSaleRepresentation.replace),
+                                response: "PointOfSale"), write: PointOfSaleRepresentation.replace),
             Route(.patch, "/api/v1/points-of-sale/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch; channels are replaced whole)", tag: tag,
-                                request: "PointOfSalePatch", response: "PointOfSale"), handler: PointOfSaleRepresentation.patch),
+                                request: "PointOfSalePatch", response: "PointOfSale"), write: PointOfSaleRepresentation.patch),
             Route(.delete, "/api/v1/points-of-sale/{id}", access: .officers,
                   doc: RouteDoc("Delete a point of sale with no inventory, sales or active tokens", tag: tag,
-                                status: 204), handler: PointOfSaleRepresentation.delete),
+                                status: 204), write: PointOfSaleRepresentation.delete),
         ]
     }
 

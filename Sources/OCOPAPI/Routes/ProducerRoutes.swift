@@ -21,12 +21,12 @@ public struct ProducerRoutes: RouteCollection {
                   doc: RouteDoc("One producer", tag: "producers", response: "Producer"), handler: ProducerRepresentation.get),
             Route(.put, "/api/v1/producers/{id}", access: .officers,
                   doc: RouteDoc("Replace a producer", tag: "producers", request: "ProducerInput", response: "Producer"),
-                  handler: ProducerRepresentation.replace),
+                  write: ProducerRepresentation.replace),
             Route(.patch, "/api/v1/producers/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: "producers", request: "ProducerPatch",
-                                response: "Producer"), handler: ProducerRepresentation.patch),
+                                response: "Producer"), write: ProducerRepresentation.patch),
             Route(.delete, "/api/v1/producers/{id}", access: .officers,
-                  doc: RouteDoc("Delete a producer that owns nothing", tag: "producers", status: 204), handler: ProducerRepresentation.delete),
+                  doc: RouteDoc("Delete a producer that owns nothing", tag: "producers", status: 204), write: ProducerRepresentation.delete),
         ]
     }
 

@@ -25,7 +25,7 @@ public struct ProductRoutes: RouteCollection {
                                 values: ["status": RouteDoc.cases(ProductStatus.self), "sort": RouteDoc.cases(ProductSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/products", access: .officers,
                   doc: RouteDoc("Register a product", tag: "products", request: "ProductInput",
-                                response: "Product", status: 201), handler: ProductRepresentation.create),
+                                response: "Product", status: 201), write: ProductRepresentation.create),
             Route(.post, "/api/v1/products/import", access: .officers,
                   doc: RouteDoc("Import products from a text/csv body (UTF-8, header row of field names: "
                                 + ProductImport.columns.joined(separator: ",") + "), all or nothing; max "
@@ -35,13 +35,13 @@ public struct ProductRoutes: RouteCollection {
                   doc: RouteDoc("One product", tag: "products", response: "Product"), handler: ProductRepresentation.get),
             Route(.put, "/api/v1/products/{id}", access: .officers,
                   doc: RouteDoc("Replace a product", tag: "products", request: "ProductInput", response: "Product"),
-                  handler: ProductRepresentation.replace),
+                  write: ProductRepresentation.replace),
             Route(.patch, "/api/v1/products/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: "products", request: "ProductPatch",
-                                response: "Product"), handler: ProductRepresentation.patch),
+                                response: "Product"), write: ProductRepresentation.patch),
             Route(.delete, "/api/v1/products/{id}", access: .officers,
                   doc: RouteDoc("Delete a product with no certification history", tag: "products", status: 204),
-                  handler: ProductRepresentation.delete),
+                  write: ProductRepresentation.delete),
         ]
     }
 

@@ -19,17 +19,17 @@ public struct RawMaterialAreaRoutes: RouteCollection {
                                 values: ["kind": RouteDoc.cases(AreaKind.self), "market": RouteDoc.cases(MarketScope.self), "scheme": RouteDoc.cases(CertificationScheme.self), "sort": RouteDoc.cases(CodeSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/raw-material-areas", access: .officers,
                   doc: RouteDoc("Register a raw-material area", tag: tag, request: "RawMaterialAreaInput",
-                                response: "RawMaterialArea", status: 201), handler: RawMaterialAreaRepresentation.create),
+                                response: "RawMaterialArea", status: 201), write: RawMaterialAreaRepresentation.create),
             Route(.get, "/api/v1/raw-material-areas/{id}", access: .anyone,
                   doc: RouteDoc("One raw-material area", tag: tag, response: "RawMaterialArea"), handler: RawMaterialAreaRepresentation.get),
             Route(.put, "/api/v1/raw-material-areas/{id}", access: .officers,
                   doc: RouteDoc("Replace a raw-material area (certifications as a whole)", tag: tag,
-                                request: "RawMaterialAreaInput", response: "RawMaterialArea"), handler: RawMaterialAreaRepresentation.replace),
+                                request: "RawMaterialAreaInput", response: "RawMaterialArea"), write: RawMaterialAreaRepresentation.replace),
             Route(.patch, "/api/v1/raw-material-areas/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch; a certifications array replaces the list)", tag: tag,
-                                request: "RawMaterialAreaPatch", response: "RawMaterialArea"), handler: RawMaterialAreaRepresentation.patch),
+                                request: "RawMaterialAreaPatch", response: "RawMaterialArea"), write: RawMaterialAreaRepresentation.patch),
             Route(.delete, "/api/v1/raw-material-areas/{id}", access: .officers,
-                  doc: RouteDoc("Delete an area no product is made from", tag: tag, status: 204), handler: RawMaterialAreaRepresentation.delete),
+                  doc: RouteDoc("Delete an area no product is made from", tag: tag, status: 204), write: RawMaterialAreaRepresentation.delete),
         ]
     }
 
