@@ -206,7 +206,10 @@ public final class APIResponder: HTTPResponder {
         var principal = caller?.principal
         let pending: PendingWrite
         do {
-            pending = try prepare(try admit(call, principal: &principal, known: caller != nil))
+            let context = try admit(call, principal: &principal, known: caller != nil)
+            let plan = try prepare(context)
+            // Claims the Idempotency-Key: submitted right below, its completion releases it.
+            pending = try context.pendingWrite(plan.body, stored: plan.stored)
         } catch {
             return answer(problemResponse(error, call), principal?.tokenID)
         }

@@ -80,23 +80,23 @@ extension ItemResource {
         return respond(context, item)
     }
 
-    static func create(_ context: RequestContext) throws -> PendingWrite {
+    static func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let actor = context.actor, now = context.now
         let fields = try fields(from: context.jsonObject(), current: nil, today: CivilDate.today(at: now))
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             let item = try Store.create(db, fields, actor: actor, now: now)
             return respond(context, item, status: .created, location: "\(collectionPath)/\(item.id)")
         }
     }
 
-    static func replace(_ context: RequestContext) throws -> PendingWrite {
+    static func replace(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             let current = try existing(db, id: id)
             try VersionMatch.require(ifVersion, current: current.version)
             let fields = try fields(from: body, current: current, today: CivilDate.today(at: now))
@@ -104,13 +104,13 @@ extension ItemResource {
         }
     }
 
-    static func patch(_ context: RequestContext) throws -> PendingWrite {
+    static func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             let current = try existing(db, id: id)
             try VersionMatch.require(ifVersion, current: current.version)
             let today = CivilDate.today(at: now)
@@ -120,12 +120,12 @@ extension ItemResource {
         }
     }
 
-    static func delete(_ context: RequestContext) throws -> PendingWrite {
+    static func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             try Store.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
             return Responses.noContent()
         }

@@ -93,9 +93,9 @@ public struct DocResponse: Sendable {
 /// One endpoint: method, path pattern, access rule and handler.
 public struct Route: Sendable {
     public typealias Handler = @Sendable (RequestContext) throws -> HTTPResponse
-    /// Prepares a write whose answer is what its transaction returns (`PendingWrite`). It must
+    /// Prepares a write whose answer is what its transaction returns (`WritePlan`). It must
     /// not block (no database read, no waiting): the responder may run it on an event loop.
-    public typealias WriteHandler = @Sendable (RequestContext) throws -> PendingWrite
+    public typealias WriteHandler = @Sendable (RequestContext) throws -> WritePlan
 
     /// What the route does with a request.
     public enum Action: Sendable {

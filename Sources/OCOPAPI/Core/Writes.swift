@@ -2,15 +2,30 @@ import HTTP
 import OCOP
 import SQLite
 
-/// A write whose answer is what its transaction returns, prepared by a handler and not yet
-/// run: `body` runs on the writer inside the shared transaction, then `resolve` turns its
-/// outcome into the answer (or the error to answer with) on the caller's thread.
+/// What a write route's handler prepares (`Route(…, write:)`): the body to run on the writer
+/// inside the shared transaction, returning the answer. The responder claims the request's
+/// `Idempotency-Key` and submits the body at once, so nothing between the claim and the
+/// submission can throw and leave the key claimed.
 ///
-/// A route declared with `Route(…, write:)` returns one, and the responder submits it without
-/// holding a thread while the group commit runs (`Database.submitWrite`); `RequestContext.write`
-/// runs one and waits. Not `Sendable`: it is used on the thread that prepared it, and `body`
-/// crosses to the writer the way every write body does.
-public struct PendingWrite {
+/// Not `Sendable`: the body crosses to the writer the way every write body does.
+public struct WritePlan {
+    let body: (Connection) throws -> HTTPResponse
+    let stored: @Sendable (HTTPResponse) -> HTTPResponse
+
+    /// `stored` turns the response into the one kept for replays, for a response that must
+    /// not be kept as sent (a secret shown once); by default it is kept as it is.
+    public init(stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 },
+                _ body: @escaping (Connection) throws -> HTTPResponse) {
+        self.body = body
+        self.stored = stored
+    }
+}
+
+/// A write about to run: `body` runs on the writer inside the shared transaction, then
+/// `resolve` turns its outcome into the answer (or the error to answer with) on the caller's
+/// thread. `RequestContext.write` runs one and waits; the responder submits one for a write
+/// route and lets its thread go (`Database.submitWrite`).
+struct PendingWrite {
     let deadline: ContinuousClock.Instant
     let body: (Connection) throws -> HTTPResponse
     /// Called exactly once, whatever happened: it also releases what preparing claimed.
@@ -25,15 +40,16 @@ extension RequestContext {
         return try pending.resolve(Result { try database.write(deadline: pending.deadline, pending.body) })
     }
 
-    /// Prepares a write for the shared writer transaction. For a POST with an
+    /// Readies a write for the shared writer transaction. For a POST with an
     /// `Idempotency-Key`, the stored response of an earlier identical request is
     /// replayed, and the new response is stored in the same transaction as the
     /// write itself — a retry after a crash finds both or neither.
     ///
     /// `stored` turns the response into the one kept for replays, for a response that must
     /// not be kept as sent (a secret shown once); by default it is kept as it is.
-    public func pendingWrite(_ body: @escaping (Connection) throws -> HTTPResponse,
-                             stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> PendingWrite {
+    /// The key is claimed here until `resolve`: run or submit the result at once.
+    func pendingWrite(_ body: @escaping (Connection) throws -> HTTPResponse,
+                      stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> PendingWrite {
         guard request.method == .post, let key = request.headers["Idempotency-Key"] else {
             return PendingWrite(deadline: writeDeadline, body: body, resolve: { try $0.get() })
         }

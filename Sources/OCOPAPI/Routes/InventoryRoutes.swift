@@ -37,12 +37,12 @@ public struct InventoryRoutes: RouteCollection {
         ]
     }
 
-    func applyChanges(_ context: RequestContext) throws -> PendingWrite {
+    func applyChanges(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
         let changes = try InventoryRepresentation.changes(from: context.jsonObject())
         let actor = context.actor, now = context.now
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             do {
                 let result = try InventoryStore.apply(db, pointOfSaleID: id, changes: changes, actor: actor, now: now)
                 return Responses.json(.ok, InventoryRepresentation.write(result, changes: changes, pointOfSaleID: id))

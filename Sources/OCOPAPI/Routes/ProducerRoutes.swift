@@ -49,13 +49,13 @@ public struct ProducerRoutes: RouteCollection {
         }
     }
 
-    func create(_ context: RequestContext) throws -> PendingWrite {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fields = try ProducerRepresentation.fields(from: context.jsonObject(), current: nil)
         // Validation, collation key, search text and audit JSON here, not on the writer thread.
         let draft = try ProducerDraft(fields)
         let actor = context.actor, now = context.now
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             let producer = try ProducerStore.create(db, draft, actor: actor, now: now)
             return ProducerRepresentation.respond(context, producer, status: .created, location: "/api/v1/producers/\(producer.id)")
         }

@@ -29,12 +29,12 @@ public struct SaleRoutes: RouteCollection {
         ]
     }
 
-    func create(_ context: RequestContext) throws -> PendingWrite {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
         let input = try SaleRepresentation.input(from: context.jsonObject())
         let actor = context.actor, now = context.now
-        return try context.pendingWrite { db in
+        return WritePlan { db in
             let sale: Sale, replayed: Bool
             do {
                 (sale, replayed) = try SaleStore.record(db, pointOfSaleID: id, input, actor: actor, now: now)
