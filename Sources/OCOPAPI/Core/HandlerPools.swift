@@ -7,9 +7,11 @@ import SQLite
 /// Why two: a read keeps its thread busy on the CPU for tens of microseconds, so about
 /// two threads per core serve reads best; with dozens, every request woke a different
 /// sleeping thread and the cores spent their time switching between them (measured:
-/// GET by id took twice the CPU with 64 threads as with 4). A write mostly sleeps while
-/// its group commit is fsynced, and a batch can only hold as many jobs as there are
-/// threads waiting in it, so writes need many threads.
+/// GET by id took twice the CPU with 64 threads as with 4). A write handler that waits
+/// (`RequestContext.write`) mostly sleeps while its group commit is fsynced, and a batch can
+/// only hold as many of those as there are threads waiting in it, so they need many threads.
+/// Write routes (`Route.Action.write`) wait on none: they only use a thread to prepare, and
+/// to finish a batch's answers together (`writeCompletions`).
 public struct HandlerPools: Sendable {
     public let reads: BlockingPool
     public let writes: BlockingPool
