@@ -18,15 +18,15 @@ public struct EvaluationResultRoutes: RouteCollection {
             Route(.post, "/api/v1/evaluation-rounds/{id}/results", access: .officers,
                   doc: RouteDoc("Record a product's scores; the server computes average, stars and outcome",
                                 tag: "evaluation", request: "EvaluationResultInput", response: "EvaluationResult",
-                                status: 201), handler: record),
+                                status: 201), write: record),
             Route(.get, "/api/v1/evaluation-rounds/{id}/results/{rid}", access: .officers,
                   doc: RouteDoc("One evaluation result", tag: "evaluation", response: "EvaluationResult"), handler: get),
             Route(.delete, "/api/v1/evaluation-rounds/{id}/results/{rid}", access: .officers,
                   doc: RouteDoc("Delete a result recorded by mistake, before its decision (then record it again)",
-                                tag: "evaluation", status: 204), handler: delete),
+                                tag: "evaluation", status: 204), write: delete),
             Route(.post, "/api/v1/evaluation-rounds/{id}/results/{rid}/decide", access: .officers,
                   doc: RouteDoc("Record the recognition decision: issues the certificate (3–5 stars)", tag: "evaluation",
-                                request: "DecisionInput", response: "Certificate", status: 201), handler: decide),
+                                request: "DecisionInput", response: "Certificate", status: 201), write: decide),
         ]
     }
 
@@ -60,31 +60,31 @@ public struct EvaluationResultRoutes: RouteCollection {
         return respond(context, result)
     }
 
-    func record(_ context: RequestContext) throws -> HTTPResponse {
+    func record(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let roundID = try context.id()
         let input = try EvaluationResultRepresentation.input(from: context.jsonObject())
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
-        return try context.write { db in
+        return WritePlan { db in
             let result = try EvaluationResultStore.record(db, roundID: roundID, input, today: today, actor: actor, now: now)
             return respond(context, result, status: .created,
                            location: "/api/v1/evaluation-rounds/\(roundID)/results/\(result.id)")
         }
     }
 
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
+    func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let roundID = try context.id(), resultID = try context.id("rid")
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             try EvaluationResultStore.delete(db, roundID: roundID, id: resultID, ifVersion: ifVersion, actor: actor, now: now)
             return Responses.noContent()
         }
     }
 
-    func decide(_ context: RequestContext) throws -> HTTPResponse {
+    func decide(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let roundID = try context.id(), resultID = try context.id("rid")
         var reader = BodyReader(try context.jsonObject())
@@ -94,7 +94,7 @@ public struct EvaluationResultRoutes: RouteCollection {
         guard let number, let decidedOn else { throw Problem.validation(reader.errors) }
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
-        return try context.write { db in
+        return WritePlan { db in
             let certificate = try EvaluationDecision.decide(
                 db, roundID: roundID, resultID: resultID,
                 EvaluationDecision.Input(decisionNumber: number, decidedOn: decidedOn),

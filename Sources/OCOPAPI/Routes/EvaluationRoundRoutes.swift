@@ -17,12 +17,12 @@ public struct EvaluationRoundRoutes: RouteCollection {
                                 values: ["council_level": RouteDoc.cases(CouncilLevel.self), "sheet_version": RouteDoc.cases(ScoreSheetVersion.self), "sort": RouteDoc.cases(EvaluationRoundSort.self)], csv: true), handler: list),
             Route(.post, "/api/v1/evaluation-rounds", access: .officers,
                   doc: RouteDoc("Create an evaluation round (council session)", tag: "evaluation",
-                                request: "EvaluationRoundInput", response: "EvaluationRound", status: 201), handler: create),
+                                request: "EvaluationRoundInput", response: "EvaluationRound", status: 201), write: create),
             Route(.get, "/api/v1/evaluation-rounds/{id}", access: .officers,
                   doc: RouteDoc("One evaluation round", tag: "evaluation", response: "EvaluationRound"), handler: get),
             Route(.patch, "/api/v1/evaluation-rounds/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch); level, date and sheet only while it has no results",
-                                tag: "evaluation", request: "EvaluationRoundPatch", response: "EvaluationRound"), handler: patch),
+                                tag: "evaluation", request: "EvaluationRoundPatch", response: "EvaluationRound"), write: patch),
         ]
     }
 
@@ -53,23 +53,23 @@ public struct EvaluationRoundRoutes: RouteCollection {
         return respond(context, round)
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fields = try EvaluationRoundRepresentation.fields(from: context.jsonObject(), current: nil)
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let round = try EvaluationRoundStore.create(db, fields, actor: actor, now: now)
             return respond(context, round, status: .created, location: "/api/v1/evaluation-rounds/\(round.id)")
         }
     }
 
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
+    func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             guard let current = try EvaluationRoundStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "evaluation_round", id: String(id))
             }

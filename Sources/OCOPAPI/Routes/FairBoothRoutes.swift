@@ -19,15 +19,15 @@ public struct FairBoothRoutes: RouteCollection {
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
             Route(.post, "/api/v1/fairs/{id}/booths", access: .officers,
                   doc: RouteDoc("Set up a booth: a producer of ours, or an outside exhibitor with its province", tag: tag,
-                                request: "BoothInput", response: "Booth", status: 201), handler: create),
+                                request: "BoothInput", response: "Booth", status: 201), write: create),
             Route(.get, item, access: .anyone, doc: RouteDoc("One booth", tag: tag, response: "Booth"), handler: get),
             Route(.put, item, access: .officers,
-                  doc: RouteDoc("Replace a booth", tag: tag, request: "BoothInput", response: "Booth"), handler: replace),
+                  doc: RouteDoc("Replace a booth", tag: tag, request: "BoothInput", response: "Booth"), write: replace),
             Route(.patch, item, access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: tag, request: "BoothPatch", response: "Booth"),
-                  handler: patch),
+                  write: patch),
             Route(.delete, item, access: .officers,
-                  doc: RouteDoc("Delete a booth without sales entries", tag: tag, status: 204), handler: delete),
+                  doc: RouteDoc("Delete a booth without sales entries", tag: tag, status: 204), write: delete),
         ]
     }
 
@@ -55,24 +55,24 @@ public struct FairBoothRoutes: RouteCollection {
         return respond(context, booth)
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id()
         let fields = try FairBoothRepresentation.fields(from: context.jsonObject(), current: nil)
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let booth = try BoothStore.create(db, fairID: fairID, fields, actor: actor, now: now)
             return respond(context, booth, status: .created, location: "/api/v1/fairs/\(fairID)/booths/\(booth.id)")
         }
     }
 
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
+    func replace(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
             try VersionMatch.require(ifVersion, current: current.version)
             let fields = try FairBoothRepresentation.fields(from: body, current: current)
@@ -82,13 +82,13 @@ public struct FairBoothRoutes: RouteCollection {
         }
     }
 
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
+    func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
             // Applied to the representation read in the same transaction as the write.
             try VersionMatch.require(ifVersion, current: current.version)
@@ -100,12 +100,12 @@ public struct FairBoothRoutes: RouteCollection {
         }
     }
 
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
+    func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             try BoothStore.delete(db, fairID: fairID, id: id, ifVersion: ifVersion, actor: actor, now: now)
             return Responses.noContent()
         }

@@ -24,16 +24,16 @@ public struct FairSaleRoutes: RouteCollection {
                                 query: Self.listParameters.sorted(), csv: true), handler: list),
             Route(.post, collection, access: Self.recorders,
                   doc: RouteDoc("Record a booth's takings for a day of the fair (one entry per day)", tag: tag,
-                                request: "FairSaleInput", response: "FairSale", status: 201), handler: create),
+                                request: "FairSaleInput", response: "FairSale", status: 201), write: create),
             Route(.get, item, access: Self.recorders, doc: RouteDoc("One sales entry", tag: tag, response: "FairSale"), handler: get),
             Route(.put, item, access: Self.recorders,
                   doc: RouteDoc("Correct a sales entry", tag: tag, request: "FairSaleInput", response: "FairSale"),
-                  handler: replace),
+                  write: replace),
             Route(.patch, item, access: Self.recorders,
                   doc: RouteDoc("Correct some fields (JSON merge patch)", tag: tag, request: "FairSalePatch",
-                                response: "FairSale"), handler: patch),
+                                response: "FairSale"), write: patch),
             Route(.delete, item, access: Self.recorders,
-                  doc: RouteDoc("Delete a sales entry made by mistake", tag: tag, status: 204), handler: delete),
+                  doc: RouteDoc("Delete a sales entry made by mistake", tag: tag, status: 204), write: delete),
         ]
     }
 
@@ -60,25 +60,25 @@ public struct FairSaleRoutes: RouteCollection {
         return respond(context, sale)
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context)
         let fields = try FairSaleRepresentation.fields(from: context.jsonObject(), current: nil)
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let sale = try FairSaleStore.create(db, fairID: fairID, boothID: boothID, fields, actor: actor, now: now)
             return respond(context, sale, status: .created,
                            location: "/api/v1/fairs/\(fairID)/booths/\(boothID)/sales/\(sale.id)")
         }
     }
 
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
+    func replace(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
             try VersionMatch.require(ifVersion, current: current.version)
             let fields = try FairSaleRepresentation.fields(from: body, current: current)
@@ -88,13 +88,13 @@ public struct FairSaleRoutes: RouteCollection {
         }
     }
 
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
+    func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
             // Applied to the representation read in the same transaction as the write.
             try VersionMatch.require(ifVersion, current: current.version)
@@ -106,12 +106,12 @@ public struct FairSaleRoutes: RouteCollection {
         }
     }
 
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
+    func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             try FairSaleStore.delete(db, fairID: fairID, boothID: boothID, id: id, ifVersion: ifVersion,
                                      actor: actor, now: now)
             return Responses.noContent()

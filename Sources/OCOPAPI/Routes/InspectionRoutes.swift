@@ -21,7 +21,7 @@ public struct InspectionRoutes: RouteCollection {
                                 values: ["kind": RouteDoc.cases(InspectionKind.self), "result": RouteDoc.cases(InspectionResult.self)], csv: true), handler: listForProduct),
             Route(.post, "/api/v1/products/{id}/inspections", access: .officers,
                   doc: RouteDoc("Record an inspection (a failed food-safety one puts the product under review)", tag: tag,
-                                request: "InspectionInput", response: "Inspection", status: 201), handler: create),
+                                request: "InspectionInput", response: "Inspection", status: 201), write: create),
             Route(.get, "/api/v1/inspections", access: .officers,
                   doc: RouteDoc("All inspections, newest first (e.g. ?result=fail&kind=food_safety&from=&to=)", tag: tag,
                                 response: "Inspection", isList: true, query: Self.listParameters.sorted(),
@@ -31,13 +31,13 @@ public struct InspectionRoutes: RouteCollection {
                   doc: RouteDoc("One inspection", tag: tag, response: "Inspection"), handler: get),
             Route(.put, "/api/v1/inspections/{id}", access: .officers,
                   doc: RouteDoc("Replace an inspection", tag: tag, request: "InspectionInput", response: "Inspection"),
-                  handler: replace),
+                  write: replace),
             Route(.patch, "/api/v1/inspections/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: tag, request: "InspectionPatch",
-                                response: "Inspection"), handler: patch),
+                                response: "Inspection"), write: patch),
             Route(.delete, "/api/v1/inspections/{id}", access: .officers,
                   doc: RouteDoc("Delete a mistaken inspection record (a review flag it raised stays)", tag: tag, status: 204),
-                  handler: delete),
+                  write: delete),
             Route(.post, "/api/v1/products/{id}/review", access: .officers,
                   doc: RouteDoc("Decide on a product under review: cleared, or revoke its certificate", tag: tag,
                                 request: "ProductReviewInput", response: "ProductReview", versionGuarded: true), handler: review),
@@ -94,25 +94,25 @@ public struct InspectionRoutes: RouteCollection {
         return respond(context, inspection)
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let productID = try context.id()
         let actor = context.actor, now = context.now
         let fields = try InspectionRepresentation.fields(from: context.jsonObject(), current: nil,
                                                          today: CivilDate.today(at: now))
-        return try context.write { db in
+        return WritePlan { db in
             let inspection = try InspectionStore.create(db, productID: productID, fields, actor: actor, now: now)
             return respond(context, inspection, status: .created, location: "/api/v1/inspections/\(inspection.id)")
         }
     }
 
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
+    func replace(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             guard let current = try InspectionStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "inspection", id: String(id))
             }
@@ -123,13 +123,13 @@ public struct InspectionRoutes: RouteCollection {
         }
     }
 
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
+    func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             guard let current = try InspectionStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "inspection", id: String(id))
             }
@@ -142,12 +142,12 @@ public struct InspectionRoutes: RouteCollection {
         }
     }
 
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
+    func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now
-        return try context.write { db in
+        return WritePlan { db in
             try InspectionStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
             return Responses.noContent()
         }

@@ -21,18 +21,18 @@ public struct ListingRoutes: RouteCollection {
                                 values: ["status": RouteDoc.cases(ListingStatus.self)], csv: true), handler: list),
             Route(.post, "/api/v1/listings", access: .officers,
                   doc: RouteDoc("List a product on a platform", tag: tag, request: "ListingInput", response: "Listing",
-                                status: 201), handler: create),
+                                status: 201), write: create),
             Route(.get, "/api/v1/listings/{id}", access: .anyone,
                   doc: RouteDoc("One listing with its history", tag: tag, response: "Listing"), handler: get),
             Route(.put, "/api/v1/listings/{id}", access: .officers,
                   doc: RouteDoc("Replace a listing's fields (product and platform are fixed)", tag: tag,
-                                request: "ListingInput", response: "Listing"), handler: replace),
+                                request: "ListingInput", response: "Listing"), write: replace),
             Route(.patch, "/api/v1/listings/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch), e.g. status", tag: tag, request: "ListingPatch",
-                                response: "Listing"), handler: patch),
+                                response: "Listing"), write: patch),
             Route(.delete, "/api/v1/listings/{id}", access: .officers,
                   doc: RouteDoc("Delete a listing: gone from the API, removed from today in its history, which past reports keep", tag: tag,
-                                status: 204), handler: delete),
+                                status: 204), write: delete),
         ]
     }
 
@@ -63,24 +63,24 @@ public struct ListingRoutes: RouteCollection {
         return respond(context, listing)
     }
 
-    func create(_ context: RequestContext) throws -> HTTPResponse {
+    func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let now = context.now, today = CivilDate.today(at: now)
         let fields = try ListingRepresentation.fields(from: context.jsonObject(), current: nil, today: today)
         let actor = context.actor
-        return try context.write { db in
+        return WritePlan { db in
             let listing = try ListingStore.create(db, fields, today: today, actor: actor, now: now)
             return respond(context, listing, status: .created, location: "/api/v1/listings/\(listing.id)")
         }
     }
 
-    func replace(_ context: RequestContext) throws -> HTTPResponse {
+    func replace(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
-        return try context.write { db in
+        return WritePlan { db in
             guard let current = try ListingStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "listing", id: String(id))
             }
@@ -92,13 +92,13 @@ public struct ListingRoutes: RouteCollection {
         }
     }
 
-    func patch(_ context: RequestContext) throws -> HTTPResponse {
+    func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
-        return try context.write { db in
+        return WritePlan { db in
             guard let current = try ListingStore.get(db, id: id) else {
                 throw DomainError.notFound(entity: "listing", id: String(id))
             }
@@ -112,12 +112,12 @@ public struct ListingRoutes: RouteCollection {
         }
     }
 
-    func delete(_ context: RequestContext) throws -> HTTPResponse {
+    func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
         let ifVersion = try context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
-        return try context.write { db in
+        return WritePlan { db in
             try ListingStore.delete(db, id: id, ifVersion: ifVersion, today: today, actor: actor, now: now)
             return Responses.noContent()
         }
