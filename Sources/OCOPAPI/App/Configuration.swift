@@ -12,7 +12,7 @@ public struct Configuration: Sendable, Equatable {
     public var eventLoops = 0
     /// Threads that run handlers of requests that may write (POST, PUT, PATCH, DELETE):
     /// they mostly wait for their group commit, and bound how many writes one commit holds.
-    public var blockingThreads = 256
+    public var blockingThreads = 32
     /// Reader connections, and as many threads running GET and HEAD handlers (reads are
     /// CPU-bound: more threads only add context switches, see `HandlerPools`).
     public var databaseReaders = 4
