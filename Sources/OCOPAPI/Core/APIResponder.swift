@@ -209,7 +209,7 @@ public final class APIResponder: HTTPResponder {
             let context = try admit(call, principal: &principal, known: caller != nil)
             let plan = try prepare(context)
             // Claims the Idempotency-Key: submitted right below, its completion releases it.
-            pending = try context.pendingWrite(plan.body, stored: plan.stored)
+            pending = try context.pendingWrite(plan.body)
         } catch {
             return answer(problemResponse(error, call), principal?.tokenID)
         }

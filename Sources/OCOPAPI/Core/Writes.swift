@@ -8,16 +8,13 @@ import SQLite
 /// submission can throw and leave the key claimed.
 ///
 /// Not `Sendable`: the body crosses to the writer the way every write body does.
+/// Its answer is kept for replays as sent; a write whose answer must not be (a secret shown
+/// once) uses `RequestContext.write(_:stored:)`.
 public struct WritePlan {
     let body: (Connection) throws -> HTTPResponse
-    let stored: @Sendable (HTTPResponse) -> HTTPResponse
 
-    /// `stored` turns the response into the one kept for replays, for a response that must
-    /// not be kept as sent (a secret shown once); by default it is kept as it is.
-    public init(stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 },
-                _ body: @escaping (Connection) throws -> HTTPResponse) {
+    public init(_ body: @escaping (Connection) throws -> HTTPResponse) {
         self.body = body
-        self.stored = stored
     }
 }
 
