@@ -119,26 +119,26 @@ public struct Route: Sendable {
 
     public init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
                 cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
+        self.init(method, pattern, access: access, inline: inline, cacheable: cacheable && method == .get,
+                  doc: doc, action: .respond(handler))
+    }
+
+    /// A route whose every answer is the outcome of one write, prepared by `write`: it takes no
+    /// handler thread while its group commit runs.
+    public init(_ method: HTTPMethod, _ pattern: String, access: Access, doc: RouteDoc,
+                write: @escaping WriteHandler) {
+        self.init(method, pattern, access: access, inline: false, cacheable: false, doc: doc, action: .write(write))
+    }
+
+    private init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool, cacheable: Bool,
+                 doc: RouteDoc, action: Action) {
         self.method = method
         self.pattern = pattern
         self.access = access
         self.runsInline = inline
-        self.cacheable = cacheable && method == .get
+        self.cacheable = cacheable
         self.doc = doc
-        self.action = .respond(handler)
-    }
-
-    /// A route whose every answer is the outcome of one write, prepared by `write`: the hot
-    /// writes (a producer's creation) take no handler thread while their group commit runs.
-    public init(_ method: HTTPMethod, _ pattern: String, access: Access, doc: RouteDoc,
-                write: @escaping WriteHandler) {
-        self.method = method
-        self.pattern = pattern
-        self.access = access
-        self.runsInline = false
-        self.cacheable = false
-        self.doc = doc
-        self.action = .write(write)
+        self.action = action
     }
 }
 
