@@ -13,8 +13,9 @@ public final class Connection {
     /// How long this connection waits on another's lock before SQLITE_BUSY.
     let busyTimeoutMs: Int32
 
-    /// Opens `path` (":memory:" for a private in-memory database).
-    public init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 5000) throws {
+    /// Opens `path` (":memory:" for a private in-memory database), through the VFS named
+    /// `vfs` (nil: SQLite's default).
+    public init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 5000, vfs: String? = nil) throws {
         _ = Self.configureLibrary
         self.busyTimeoutMs = busyTimeoutMs
         // NOMUTEX: each connection is used by one thread at a time (the pool's
@@ -23,7 +24,7 @@ public final class Connection {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(path, &db, flags, vfs)
         guard rc == SQLITE_OK, let db else {
             let error = SQLiteError(db: db, rc: rc, sql: nil)
             // sqlite3_open_v2 allocates a handle even on failure; it must still be closed.

@@ -14,7 +14,14 @@ public final class Database: Sendable {
     public init(path: String, configuration: DatabaseConfiguration = .init()) throws {
         let inMemory = path == ":memory:"
         if !inMemory { try FileSystem.createParentDirectory(of: path) }
-        let writerConnection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
+        // Only the writer commits, so only its synchronous setting matters. FULL is kept by
+        // flushing the WAL on the syncer's thread after each commit (`WALSyncer`), not inside it.
+        let syncer = !inMemory && configuration.synchronous == .full ? WALSyncer(databasePath: path) : nil
+        if syncer != nil, WALGatheringVFS.registration != SQLITE_OK {
+            throw SQLiteError(extendedCode: WALGatheringVFS.registration, message: "could not register the WAL-gathering VFS")
+        }
+        let writerConnection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs,
+                                              vfs: syncer == nil ? nil : WALGatheringVFS.name)
         // SQLite opens a file it may not write read-only without a word (c3ref/open.html); every
         // write would then fail. A pool whose writer cannot write is refused here instead.
         if !inMemory, let handle = writerConnection.handle, sqlite3_db_readonly(handle, "main") == 1 {
@@ -32,11 +39,13 @@ public final class Database: Sendable {
                                   message: "journal_mode=WAL was not applied (got \(mode ?? "nothing")) for \(path)")
             }
         }
-        // Only the writer commits, so only its synchronous setting matters. FULL is kept by
-        // flushing the WAL on the syncer's thread after each commit (`WALSyncer`), not inside it.
-        let syncer = !inMemory && configuration.synchronous == .full ? WALSyncer(databasePath: path) : nil
-        let connectionSynchronous: Synchronous = syncer == nil ? configuration.synchronous : .normal
-        try writerConnection.execute("PRAGMA synchronous = \(connectionSynchronous.rawValue.uppercased())")
+        try writerConnection.execute("PRAGMA synchronous = \(configuration.synchronous.rawValue.uppercased())")
+        if syncer != nil {
+            // With the syncer, the writer's connection is on the gathering VFS, where a commit's
+            // sync (SQLITE_SYNC_NORMAL) only writes its frames out and the syncer flushes them;
+            // this makes every other sync of the WAL arrive as SQLITE_SYNC_FULL, and real.
+            try writerConnection.execute("PRAGMA checkpoint_fullfsync = ON")
+        }
         var readerConnections: [Connection] = []
         let readerCount = inMemory ? 0 : max(0, configuration.readers)
         for _ in 0..<readerCount {

@@ -23,8 +23,10 @@ import Testing
         defer { db.close() }
         #expect(FileManager.default.fileExists(atPath: dir.file("nested/deeper/ocop.db")))
         #expect(try db.read { try $0.first("PRAGMA journal_mode") { $0.string(0) } } == "wal")
-        // FULL is kept by the WALSyncer flushing after each commit; the connection itself runs NORMAL.
-        #expect(try db.exclusive { try $0.scalarInt("PRAGMA synchronous") } == 1)
+        // FULL, with the commit's sync only writing the frames out (WALGatheringVFS) and the
+        // WALSyncer flushing them; every other sync of the WAL is a full one, and real.
+        #expect(try db.exclusive { try $0.scalarInt("PRAGMA synchronous") } == 2)
+        #expect(try db.exclusive { try $0.scalarInt("PRAGMA checkpoint_fullfsync") } == 1)
         #expect(try db.read { try $0.scalarInt("PRAGMA foreign_keys") } == 1)
         #expect(db.stats.readersTotal == 4)
     }
