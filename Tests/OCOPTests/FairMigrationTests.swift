@@ -27,6 +27,8 @@ import Testing
         // The fixtures below write through today's stores, whose inserts read 0014's table;
         // 0014 touches nothing this test carries over, so applying it early changes nothing.
         shipped.register("0014_ids_never_reused", Schema.retireDeletedIDs)
+        // And the queue's column 0020 added, which today's producer inserts fill.
+        shipped.register("0020_search_queue_new_rows", Schema.markNewRowsInSearchQueue)
         try database.migrate(shipped)
         // Rows as 0009's stores wrote them.
         let (fair, ours, outside, product) = try database.write { db in

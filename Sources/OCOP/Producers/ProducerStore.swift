@@ -78,7 +78,7 @@ public enum ProducerStore {
             throw duplicateTaxCode(fields)
         }
         let id = db.lastInsertRowID
-        try queueSearch(db, id: id, folded: draft.searchText)
+        try queueSearch(db, id: id, folded: draft.searchText, indexed: false)
         try AuditLog.record(db, actor: actor, entity: .producer, entityID: id, action: "create",
                             serializedChanges: draft.auditChanges, at: stamp)
         return Producer(id: id, fields: fields, createdAt: now, updatedAt: now, version: 1)
@@ -101,7 +101,7 @@ public enum ProducerStore {
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw duplicateTaxCode(fields)
         }
-        try queueSearch(db, id: id, folded: fields.searchText)
+        try queueSearch(db, id: id, folded: fields.searchText, indexed: true)
         // Product search text includes the producer's name: a rename would leave it stale.
         if fields.name != producer.fields.name { try ProductStore.refreshSearch(db, producerID: id) }
         producer.fields = fields
@@ -123,26 +123,28 @@ public enum ProducerStore {
             // ON DELETE RESTRICT, so the rule "a producer that still owns products stays" is structural.
             throw DomainError.conflict("producer \(id) still owns products or other records; remove or reassign them first")
         }
-        try queueSearch(db, id: id, folded: nil)
+        try queueSearch(db, id: id, folded: nil, indexed: true)
         try AuditLog.record(db, actor: actor, entity: .producer, entityID: id, action: "delete",
                             changes: producer.fields.jsonObject, at: now)
     }
 
     /// Queues the producer's search text (nil: remove it) for `flushSearch` at commit;
-    /// the last change of a transaction wins.
-    private static func queueSearch(_ db: Connection, id: Int64, folded: String?) throws {
+    /// the last change of a transaction wins. `indexed`: the producer existed before this
+    /// transaction, so the index may hold its old text (false only for a create; a later
+    /// change in the same transaction keeps the first call's answer).
+    private static func queueSearch(_ db: Connection, id: Int64, folded: String?, indexed: Bool) throws {
         try db.run("""
-            INSERT INTO producers_search_queue (id, folded) VALUES (?, ?)
+            INSERT INTO producers_search_queue (id, folded, indexed) VALUES (?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET folded = excluded.folded
-            """, [.integer(id), SQLiteValue(folded)])
+            """, [.integer(id), SQLiteValue(folded), .integer(indexed ? 1 : 0)])
         try db.beforeCommit("producers_search", flushSearch)
     }
 
     /// Moves the queued search text into FTS5 once per transaction, just before COMMIT:
-    /// any older entry of a queued id is removed, the new text indexed, the queue emptied.
-    /// (A search inside the writing transaction does not see its changes yet.)
+    /// the older entry of a queued id that had one is removed, the new text indexed, the
+    /// queue emptied. (A search inside the writing transaction does not see its changes yet.)
     static func flushSearch(_ db: Connection) throws {
-        try db.run("DELETE FROM producers_search WHERE rowid IN (SELECT id FROM producers_search_queue)")
+        try db.run("DELETE FROM producers_search WHERE rowid IN (SELECT id FROM producers_search_queue WHERE indexed)")
         try db.run("""
             INSERT INTO producers_search (rowid, folded)
             SELECT id, folded FROM producers_search_queue WHERE folded IS NOT NULL

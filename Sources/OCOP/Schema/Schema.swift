@@ -23,6 +23,7 @@ public enum Schema {
         migrator.register("0017_certificates_reshaped", rebuildsTables: true, reshapeCertificates)
         migrator.register("0018_results_deletable", retireDeletedResultIDs)
         migrator.register("0019_product_groups_dated", dateProductGroups)
+        migrator.register("0020_search_queue_new_rows", markNewRowsInSearchQueue)
         return migrator
     }
 
