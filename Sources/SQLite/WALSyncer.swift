@@ -10,10 +10,10 @@ import Glibc
 ///
 /// With `synchronous = FULL`, SQLite calls fdatasync on the WAL inside every COMMIT, and
 /// the writer thread sat idle for the flush (about a third of its time under load) while
-/// the next batch's callers queued. Instead the writer connection runs at `NORMAL` (frames
-/// are written, not flushed; the WAL is still synced before every checkpoint) and hands
-/// each committed batch here; this thread fdatasyncs the WAL and only then wakes the
-/// batch's callers. So a write is still answered only once it would survive a power
+/// the next batch's callers queued. Instead the writer connection's commit sync only
+/// writes the frames out (`WALGatheringVFS`; the WAL is still synced for real before every
+/// checkpoint) and the writer hands each committed batch here; this thread fdatasyncs the
+/// WAL and only then wakes the batch's callers. So a write is still answered only once it would survive a power
 /// loss — what `FULL` promises — and one flush often covers several batches.
 ///
 /// The one difference from `FULL`: another connection may read a batch before its flush
