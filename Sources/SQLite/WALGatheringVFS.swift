@@ -110,10 +110,10 @@ final class GatheringFile {
     /// Runs `body` with the wrapped file and its methods, after writing out what is gathered
     /// (unless `flushing` is false); the flush's error, if any, is returned instead.
     private static func forward(_ file: UnsafeMutablePointer<sqlite3_file>?, flushing: Bool = true,
-                                _ body: (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods) -> Int32) -> Int32 {
+                                _ body: (UnsafeMutablePointer<sqlite3_file>, UnsafePointer<sqlite3_io_methods>) -> Int32) -> Int32 {
         guard let file else { return SQLITE_MISUSE }
         let inner = innerFile(file)
-        guard let methods = inner.pointee.pMethods?.pointee else { return SQLITE_MISUSE }
+        guard let methods = inner.pointee.pMethods else { return SQLITE_MISUSE }
         if flushing {
             let rc = gathering(file).takeUnretainedValue().writeOut(inner, methods)
             guard rc == SQLITE_OK else { return rc }
@@ -123,15 +123,15 @@ final class GatheringFile {
 
     /// Writes the gathered bytes with one call and empties the buffer, whatever the outcome:
     /// after a failed write SQLite abandons the transaction those frames belonged to.
-    private func writeOut(_ inner: UnsafeMutablePointer<sqlite3_file>, _ methods: sqlite3_io_methods) -> Int32 {
+    private func writeOut(_ inner: UnsafeMutablePointer<sqlite3_file>, _ methods: UnsafePointer<sqlite3_io_methods>) -> Int32 {
         guard count > 0, let buffer else { return SQLITE_OK }
         defer { count = 0 }
-        return methods.xWrite?(inner, buffer, Int32(count), start) ?? SQLITE_IOERR
+        return methods.pointee.xWrite?(inner, buffer, Int32(count), start) ?? SQLITE_IOERR
     }
 
     /// Appends to the gathered bytes when `offset` continues them; otherwise writes those out
     /// and starts again from `offset`.
-    private func write(_ inner: UnsafeMutablePointer<sqlite3_file>, _ methods: sqlite3_io_methods,
+    private func write(_ inner: UnsafeMutablePointer<sqlite3_file>, _ methods: UnsafePointer<sqlite3_io_methods>,
                        _ data: UnsafeRawPointer, _ amount: Int, _ offset: Int64) -> Int32 {
         if count > 0, offset == start + Int64(count), count + amount <= Self.capacity, let buffer {
             (buffer + count).copyMemory(from: data, byteCount: amount)
@@ -141,7 +141,7 @@ final class GatheringFile {
         let rc = writeOut(inner, methods)
         guard rc == SQLITE_OK else { return rc }
         guard amount <= Self.capacity else {
-            return methods.xWrite?(inner, data, Int32(amount), offset) ?? SQLITE_IOERR
+            return methods.pointee.xWrite?(inner, data, Int32(amount), offset) ?? SQLITE_IOERR
         }
         let target = buffer ?? UnsafeMutableRawPointer.allocate(byteCount: Self.capacity, alignment: 16)
         buffer = target
@@ -157,16 +157,17 @@ final class GatheringFile {
     nonisolated(unsafe) private static let methods: UnsafeMutablePointer<sqlite3_io_methods> = {
         let table = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
         table.initialize(to: sqlite3_io_methods())
-        table.pointee.iVersion = 3
+        // Version 1: SQLite maps shared memory and pages through the database file, never the WAL.
+        table.pointee.iVersion = 1
         table.pointee.xClose = { file in
             guard let file else { return SQLITE_MISUSE }
-            let rc = forward(file) { inner, methods in methods.xClose?(inner) ?? SQLITE_OK }
+            let rc = forward(file) { inner, methods in methods.pointee.xClose?(inner) ?? SQLITE_OK }
             gathering(file).release()
             file.pointee.pMethods = nil
             return rc
         }
         table.pointee.xRead = { file, data, amount, offset in
-            forward(file) { inner, methods in methods.xRead?(inner, data, amount, offset) ?? SQLITE_IOERR }
+            forward(file) { inner, methods in methods.pointee.xRead?(inner, data, amount, offset) ?? SQLITE_IOERR }
         }
         table.pointee.xWrite = { file, data, amount, offset in
             guard let file, let data, amount >= 0 else { return SQLITE_MISUSE }
@@ -175,62 +176,38 @@ final class GatheringFile {
             }
         }
         table.pointee.xTruncate = { file, size in
-            forward(file) { inner, methods in methods.xTruncate?(inner, size) ?? SQLITE_IOERR }
+            forward(file) { inner, methods in methods.pointee.xTruncate?(inner, size) ?? SQLITE_IOERR }
         }
         table.pointee.xSync = { file, flags in
             forward(file) { inner, methods in
                 // A commit's sync (see the type's comment): written out above; the WALSyncer flushes it.
                 if flags & 0x0F == SQLITE_SYNC_NORMAL { return SQLITE_OK }
-                return methods.xSync?(inner, flags) ?? SQLITE_IOERR
+                return methods.pointee.xSync?(inner, flags) ?? SQLITE_IOERR
             }
         }
         table.pointee.xFileSize = { file, size in
-            forward(file) { inner, methods in methods.xFileSize?(inner, size) ?? SQLITE_IOERR }
+            forward(file) { inner, methods in methods.pointee.xFileSize?(inner, size) ?? SQLITE_IOERR }
         }
         table.pointee.xLock = { file, level in
-            forward(file, flushing: false) { inner, methods in methods.xLock?(inner, level) ?? SQLITE_OK }
+            forward(file, flushing: false) { inner, methods in methods.pointee.xLock?(inner, level) ?? SQLITE_OK }
         }
         table.pointee.xUnlock = { file, level in
-            forward(file, flushing: false) { inner, methods in methods.xUnlock?(inner, level) ?? SQLITE_OK }
+            forward(file, flushing: false) { inner, methods in methods.pointee.xUnlock?(inner, level) ?? SQLITE_OK }
         }
         table.pointee.xCheckReservedLock = { file, result in
             forward(file, flushing: false) { inner, methods in
-                methods.xCheckReservedLock?(inner, result) ?? SQLITE_OK
+                methods.pointee.xCheckReservedLock?(inner, result) ?? SQLITE_OK
             }
         }
         table.pointee.xFileControl = { file, op, argument in
-            forward(file) { inner, methods in methods.xFileControl?(inner, op, argument) ?? SQLITE_NOTFOUND }
+            forward(file) { inner, methods in methods.pointee.xFileControl?(inner, op, argument) ?? SQLITE_NOTFOUND }
         }
         table.pointee.xSectorSize = { file in
-            forward(file, flushing: false) { inner, methods in methods.xSectorSize?(inner) ?? 4096 }
+            forward(file, flushing: false) { inner, methods in methods.pointee.xSectorSize?(inner) ?? 4096 }
         }
         table.pointee.xDeviceCharacteristics = { file in
-            forward(file, flushing: false) { inner, methods in methods.xDeviceCharacteristics?(inner) ?? 0 }
+            forward(file, flushing: false) { inner, methods in methods.pointee.xDeviceCharacteristics?(inner) ?? 0 }
         }
-        table.pointee.xShmMap = { file, page, size, extend, region in
-            forward(file, flushing: false) { inner, methods in
-                methods.xShmMap?(inner, page, size, extend, region) ?? SQLITE_IOERR
-            }
-        }
-        table.pointee.xShmLock = { file, offset, n, flags in
-            forward(file, flushing: false) { inner, methods in
-                methods.xShmLock?(inner, offset, n, flags) ?? SQLITE_IOERR
-            }
-        }
-        table.pointee.xShmBarrier = { file in
-            guard let file else { return }
-            let inner = innerFile(file)
-            inner.pointee.pMethods?.pointee.xShmBarrier?(inner)
-        }
-        table.pointee.xShmUnmap = { file, delete in
-            forward(file, flushing: false) { inner, methods in methods.xShmUnmap?(inner, delete) ?? SQLITE_OK }
-        }
-        table.pointee.xFetch = { _, _, _, page in
-            // No memory map of the WAL: SQLite then reads through xRead.
-            page?.pointee = nil
-            return SQLITE_OK
-        }
-        table.pointee.xUnfetch = { _, _, _ in SQLITE_OK }
         return table
     }()
 }

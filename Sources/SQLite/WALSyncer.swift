@@ -13,8 +13,9 @@ import Glibc
 /// the next batch's callers queued. Instead the writer connection's commit sync only
 /// writes the frames out (`WALGatheringVFS`; the WAL is still synced for real before every
 /// checkpoint) and the writer hands each committed batch here; this thread fdatasyncs the
-/// WAL and only then wakes the batch's callers. So a write is still answered only once it would survive a power
-/// loss — what `FULL` promises — and one flush often covers several batches.
+/// WAL and only then wakes the batch's callers. So a write is still answered only once it
+/// would survive a power loss — what `FULL` promises — and one flush often covers several
+/// batches.
 ///
 /// The one difference from `FULL`: another connection may read a batch before its flush
 /// is done. Only a power loss or OS crash in that window could then undo something a

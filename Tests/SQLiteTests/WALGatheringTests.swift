@@ -29,6 +29,15 @@ import Testing
 
     private func blob(_ seed: Int, _ count: Int) -> SQLiteValue { .blob(bytes(seed, count)) }
 
+    /// A database named `name` with one table, `item (id, data BLOB)`, to fill with pages.
+    private func itemDatabase(_ dir: TempDir, _ name: String, cacheKiB: Int? = nil) throws -> Database {
+        let db = try makeDatabase(dir, name) { configuration in
+            if let cacheKiB { configuration.cacheSizeKiB = cacheKiB }
+        }
+        try db.exclusive { try $0.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        return db
+    }
+
     @Test func onlyTheDurableWritersConnectionGathers() throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -45,9 +54,8 @@ import Testing
     @Test func aCommitLargerThanTheBufferIsWhole() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let db = try makeDatabase(dir, "big.db")
+        let db = try itemDatabase(dir, "big.db")
         defer { db.close() }
-        try db.exclusive { try $0.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
         try db.write { connection in
             for i in 0..<500 { try connection.run("INSERT INTO item (id, data) VALUES (?, ?)", [.integer(Int64(i)), blob(i, 4000)]) }
         }
@@ -65,20 +73,18 @@ import Testing
     @Test func aTransactionSpillingTheCacheIsWhole() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let db = try makeDatabase(dir, "spill.db") { $0.cacheSizeKiB = 64 }
+        let db = try itemDatabase(dir, "spill.db", cacheKiB: 64)
         defer { db.close() }
-        try db.exclusive { try $0.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
         try db.write { connection in
             for i in 0..<300 { try connection.run("INSERT INTO item (id, data) VALUES (?, ?)", [.integer(Int64(i)), blob(i, 3000)]) }
             // Rewrites pages written (spilled) earlier in the same transaction, and reads them back.
             try connection.run("UPDATE item SET data = zeroblob(2500) WHERE id % 3 = 0")
             #expect(try connection.scalarInt("SELECT sum(length(data)) FROM item") == 100 * 2500 + 200 * 3000)
         }
-        for connection in [try crashCopy(dir, "spill.db")] {
-            #expect(try connection.first("PRAGMA integrity_check") { $0.string(0) } == "ok")
-            #expect(try connection.scalarInt("SELECT sum(length(data)) FROM item") == 100 * 2500 + 200 * 3000)
-            #expect(try connection.first("SELECT data FROM item WHERE id = 299") { $0.blob(0) } == bytes(299, 3000))
-        }
+        let copy = try crashCopy(dir, "spill.db")
+        #expect(try copy.first("PRAGMA integrity_check") { $0.string(0) } == "ok")
+        #expect(try copy.scalarInt("SELECT sum(length(data)) FROM item") == 100 * 2500 + 200 * 3000)
+        #expect(try copy.first("SELECT data FROM item WHERE id = 299") { $0.blob(0) } == bytes(299, 3000))
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM item WHERE length(data) = 2500") } == 100)
     }
 
@@ -87,9 +93,8 @@ import Testing
     @Test func rolledBackJobsBetweenGatheredWritesLeaveNoTrace() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let db = try makeDatabase(dir, "undo.db") { $0.cacheSizeKiB = 64 }
+        let db = try itemDatabase(dir, "undo.db", cacheKiB: 64)
         defer { db.close() }
-        try db.exclusive { try $0.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
         let outcomes = Collected<Bool>()
         onThreads(16) { thread in
             for round in 0..<8 {

@@ -10,8 +10,9 @@ public struct Configuration: Sendable, Equatable {
     public var database = "./data/ocop.sqlite"
     /// 0 means one per core.
     public var eventLoops = 0
-    /// Threads that run handlers of requests that may write (POST, PUT, PATCH, DELETE):
-    /// they mostly wait for their group commit, and bound how many writes one commit holds.
+    /// Threads that run handlers of requests that may write (POST, PUT, PATCH, DELETE). Write
+    /// routes only prepare on them and finish their answers there; the few writes that wait
+    /// for their group commit hold one each, which bounds how many of those one commit holds.
     public var blockingThreads = 32
     /// Reader connections, and as many threads running GET and HEAD handlers (reads are
     /// CPU-bound: more threads only add context switches, see `HandlerPools`).
