@@ -22,6 +22,7 @@ struct StoreRun {
         let database = try Database(path: path, configuration: configuration)
         defer { database.close() }
         try database.migrate(Schema.migrator)
+        let tail = IdempotencyTail()
         let before = database.stats
         let claimed = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
@@ -32,7 +33,7 @@ struct StoreRun {
                     let n = claimed.add(1, ordering: .relaxed).newValue
                     guard n <= rows else { return }
                     do {
-                        try insert(number: n, thread: thread, into: database)
+                        try insert(number: n, thread: thread, into: database, tail: tail)
                     } catch {
                         failures.withLock { $0.append("insert \(n): \(error)") }
                         return
@@ -49,7 +50,7 @@ struct StoreRun {
     }
 
     /// One request's worth: what `ProducerRoutes.create` and `RequestContext.write` do.
-    private func insert(number: Int, thread: Int, into database: Database) throws {
+    private func insert(number: Int, thread: Int, into database: Database, tail: IdempotencyTail) throws {
         let key = "bench-\(thread)-\(number)-\(UInt64.random(in: 0...UInt64.max))"
         let fields = ProducerFields(name: "Hợp tác xã \(key)", kind: .cooperative, commune: "Đồn Đạc", district: "Ba Chẽ")
         let draft = try ProducerDraft(fields)
@@ -69,7 +70,7 @@ struct StoreRun {
                           .init(name: "ETag", value: "\"\(producer.version)\""),
                           .init(name: "Content-Type", value: "application/json")],
                 body: Array(JSONValue.object(object).serializedString().utf8))
-            try IdempotencyStore.save(db, scope: "token:1", key: key, requestHash: hash, response: response, now: now)
+            try IdempotencyStore.save(db, tail: tail, scope: "token:1", key: key, requestHash: hash, response: response, now: now)
         }
     }
 }

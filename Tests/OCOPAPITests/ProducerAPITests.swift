@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import OCOP
 import Testing
 
 /// The producers resource end to end: real socket, real SQLite file.
@@ -307,6 +308,30 @@ import Testing
         #expect(invalidFirst.status == 422)
         let fixed = try create(#"{"kind":"cooperative"}"#, key: "key-456")
         #expect(fixed.status == 422)   // failures store nothing; the retry is evaluated afresh
+    }
+
+    /// Keys merged into the idempotency index (IdempotencyStore.merge) replay and refuse
+    /// other bodies exactly as keys still in the tail do.
+    @Test func idempotencyKeysReplayAfterTheirMerge() throws {
+        let body = #"{"name":"Hợp tác xã Ba Kích","kind":"cooperative"}"#
+        let first = try create(body, key: "merged-key")
+        #expect(first.status == 201)
+        let services = server.app.services
+        services.idempotencyTail.merged(through: try services.database.write { try IdempotencyStore.merge($0) })
+        #expect(services.idempotencyTail.count == 0)
+        let tailBody = #"{"name":"Hợp tác xã Mật ong","kind":"cooperative"}"#
+        let inTail = try create(tailBody, key: "tail-key")
+        #expect(inTail.status == 201)
+
+        let retry = try create(body, key: "merged-key")
+        #expect(retry.status == 201)
+        #expect(retry.body == first.body)
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        #expect(try create(#"{"name":"Khác","kind":"cooperative"}"#, key: "merged-key").status == 422)
+        let tailRetry = try create(tailBody, key: "tail-key")
+        #expect(tailRetry.header("Idempotent-Replayed") == "true")
+        #expect(tailRetry.body == inTail.body)
+        #expect(try count() == 2)
     }
 
     /// The retry of a create now meets the create's own effect (its tax code is taken):

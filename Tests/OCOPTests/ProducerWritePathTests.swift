@@ -101,7 +101,12 @@ import Testing
         before.register("0002_producers", Schema.createProducers)
         try old.migrate(before)
         let response = StoredResponse(status: 201, headers: [.init(name: "Location", value: "/x/1")], body: Array("{}".utf8))
-        try old.write { try IdempotencyStore.save($0, scope: "token:1", key: "k1", requestHash: [1, 2, 3], response: response, now: testNow) }
+        try old.write { db in   // as the code of 0001 stored it
+            try db.run("""
+                INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body, created_at_ms)
+                VALUES ('token:1', 'k1', x'010203', 201, '[["Location","/x/1"]]', CAST('{}' AS BLOB), ?)
+                """, [.integer(testNow.millisecondsSinceEpoch)])
+        }
         try old.write { db in   // as the code before 0003 wrote it: straight into FTS5
             try db.run("""
                 INSERT INTO producers (id, name, name_key, kind, created_at, updated_at)
@@ -117,8 +122,11 @@ import Testing
         let entry = try migrated.read { try IdempotencyStore.lookup($0, scope: "token:1", key: "k1") }
         #expect(entry?.requestHash == [1, 2, 3])
         #expect(entry?.response == response)
-        #expect(throws: SQLiteError.self) {
-            try migrated.write { try IdempotencyStore.save($0, scope: "token:1", key: "k1", requestHash: [], response: response, now: testNow) }
+        #expect(throws: IdempotencyStore.KeyTaken.self) {
+            try migrated.write {
+                try IdempotencyStore.save($0, tail: IdempotencyTail(), scope: "token:1", key: "k1", requestHash: [],
+                                          response: response, now: testNow)
+            }
         }
         // Rows indexed before the migration stay searchable.
         var query = ProducerQuery()

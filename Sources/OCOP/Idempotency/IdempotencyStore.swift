@@ -26,6 +26,12 @@ public struct StoredResponse: Sendable, Equatable {
 /// Idempotency keys (API.md "Writes"): the first response to a POST with a key
 /// is stored in the same transaction as its effect, so a retry after a crash
 /// either finds both or neither.
+///
+/// A stored response is found by its `key_hash` through `idempotency_index`, or, for rows
+/// above `idempotency_merge.merged_through` (the tail, not merged yet), by a scan of those
+/// rows; `merge` moves the tail into the index in bulk (migration 0021 says why).
+/// Row ids must only grow, so that a new row always lands in the tail: `purge` keeps the
+/// newest row, whatever its age, because SQLite numbers a new row max(id) + 1.
 public enum IdempotencyStore {
     /// How long keys are kept. API.md promises at least 24 hours; we keep two days.
     public static let retentionMilliseconds: Int64 = 48 * 3600 * 1000
@@ -35,10 +41,27 @@ public enum IdempotencyStore {
         public let response: StoredResponse
     }
 
+    /// `save` found a response already stored under this scope and key.
+    public struct KeyTaken: Error {}
+
+    /// The index key of (scope, key): the first 8 bytes of SHA-256 over scope, U+001F, key.
+    /// Different keys may share it; every lookup compares scope and key too.
+    public static func keyHash(scope: String, key: String) -> Int64 {
+        let digest = SHA256.hash(scope + "\u{1F}" + key)
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return Int64(bitPattern: value)
+    }
+
     public static func lookup(_ db: Connection, scope: String, key: String) throws -> Entry? {
         try db.first("""
-            SELECT request_hash, status, headers, body FROM idempotency_keys WHERE scope = ? AND key = ?
-            """, [.text(scope), .text(key)]) { row in
+            SELECT request_hash, status, headers, body FROM idempotency_keys
+            WHERE scope = ?2 AND key = ?3 AND id IN (
+                SELECT id FROM idempotency_index WHERE hash = ?1
+                UNION ALL
+                SELECT id FROM idempotency_keys
+                WHERE id > (SELECT merged_through FROM idempotency_merge) AND key_hash = ?1)
+            """, [.integer(keyHash(scope: scope, key: key)), .text(scope), .text(key)]) { row in
             var headers: [StoredResponse.Header] = []
             if case .array(let pairs)? = try? JSONValue.parse(row.string(2)) {
                 for pair in pairs {
@@ -52,8 +75,24 @@ public enum IdempotencyStore {
         }
     }
 
-    public static func save(_ db: Connection, scope: String, key: String, requestHash: [UInt8],
-                            response: StoredResponse, now: Timestamp) throws {
+    /// Stores the response for (scope, key); throws `KeyTaken` when one is stored already.
+    /// Writer only: `tail` must be the one every save of this database goes through.
+    public static func save(_ db: Connection, tail: IdempotencyTail, scope: String, key: String,
+                            requestHash: [UInt8], response: StoredResponse, now: Timestamp) throws {
+        let hash = keyHash(scope: scope, key: key)
+        if !tail.isLoaded {
+            tail.load(try db.all("""
+                SELECT id, key_hash FROM idempotency_keys WHERE id > (SELECT merged_through FROM idempotency_merge)
+                """) { (id: $0.int64(0), hash: $0.int64(1)) })
+        }
+        // The common case, a new key: one probe of the index, and the tail asked in memory.
+        let taken = tail.mayContain(hash)
+            ? try lookup(db, scope: scope, key: key) != nil
+            : try db.first("""
+                SELECT 1 FROM idempotency_index i, idempotency_keys k
+                WHERE i.hash = ? AND k.id = i.id AND k.scope = ? AND k.key = ?
+                """, [.integer(hash), .text(scope), .text(key)]) { _ in true } != nil
+        if taken { throw KeyTaken() }
         var writer = JSONWriter(capacity: 128)
         writer.beginArray()
         for header in response.headers {
@@ -64,18 +103,49 @@ public enum IdempotencyStore {
         }
         writer.endArray()
         try db.run("""
-            INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body, created_at_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [.text(scope), .text(key), .blob(requestHash), .integer(Int64(response.status)),
+            INSERT INTO idempotency_keys (scope, key, key_hash, request_hash, status, headers, body, created_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(scope), .text(key), .integer(hash), .blob(requestHash), .integer(Int64(response.status)),
                   .text(String(decoding: writer.bytes, as: UTF8.self)), .blob(response.body),
                   .integer(now.millisecondsSinceEpoch)])
+        // Before the commit, so the tail in memory is never missing a committed row; a row
+        // rolled back stays there as a false "maybe", which costs the slower lookup only.
+        tail.add(id: db.lastInsertRowID, hash: hash)
     }
 
-    /// Deletes keys past retention; returns how many.
+    /// Moves the tail into `idempotency_index`, in hash order so that each page of the index
+    /// is written once; returns the id it merged through (pass it to
+    /// `IdempotencyTail.merged(through:)` once the transaction committed).
+    @discardableResult
+    public static func merge(_ db: Connection) throws -> Int64 {
+        let from = try mergedThrough(db)
+        let through = try db.scalarInt("SELECT coalesce(max(id), 0) FROM idempotency_keys") ?? 0
+        guard through > from else { return from }
+        try db.run("""
+            INSERT INTO idempotency_index (hash, id)
+            SELECT key_hash, id FROM idempotency_keys WHERE id > ? AND id <= ? ORDER BY key_hash, id
+            """, [.integer(from), .integer(through)])
+        try db.run("UPDATE idempotency_merge SET merged_through = ?", [.integer(through)])
+        return through
+    }
+
+    /// Deletes keys past retention, except the newest row (see the type's comment); returns how many.
     @discardableResult
     public static func purge(_ db: Connection, now: Timestamp) throws -> Int {
-        try db.run("DELETE FROM idempotency_keys WHERE created_at_ms < ?",
-                   [.integer(now.millisecondsSinceEpoch - retentionMilliseconds)])
+        let cutoff = now.millisecondsSinceEpoch - retentionMilliseconds
+        guard let newest = try db.scalarInt("SELECT max(id) FROM idempotency_keys") else { return 0 }
+        // Index entries first, while their rows still say which they are; an IN over
+        // (hash, id) lets SQLite visit the index in order.
+        try db.run("""
+            DELETE FROM idempotency_index WHERE (hash, id) IN (
+                SELECT key_hash, id FROM idempotency_keys WHERE created_at_ms < ? AND id < ?)
+            """, [.integer(cutoff), .integer(newest)])
+        try db.run("DELETE FROM idempotency_keys WHERE created_at_ms < ? AND id < ?",
+                   [.integer(cutoff), .integer(newest)])
         return db.changes
+    }
+
+    private static func mergedThrough(_ db: Connection) throws -> Int64 {
+        try db.scalarInt("SELECT merged_through FROM idempotency_merge") ?? 0
     }
 }

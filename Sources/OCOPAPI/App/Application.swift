@@ -18,6 +18,7 @@ public final class Application: Sendable {
     private let server: HTTPServer
     private let pools: HandlerPools
     private let maintenance: PeriodicTask
+    private let idempotencyMerge: PeriodicTask
     private let statusSweep: PeriodicTask
     private let accessLog: AccessLog
     private let servingLock: ServingLock
@@ -111,6 +112,17 @@ public final class Application: Sendable {
         maintenance = PeriodicTask(every: 3600) {
             _ = try? database.write { try IdempotencyStore.purge($0, now: clock()) }
         }
+        // Stored responses enter the idempotency index in bulk (IdempotencyStore.merge): checked
+        // often, so the tail a replay scans stays near its threshold even at thousands of writes/s.
+        let tail = services.idempotencyTail
+        idempotencyMerge = PeriodicTask(every: 0.25) {
+            guard tail.needsMerge else { return }
+            do {
+                tail.merged(through: try database.write { try IdempotencyStore.merge($0) })
+            } catch {
+                AccessLog.error("idempotency index merge failed: \(String(reflecting: error))")
+            }
+        }
         statusSweep = PeriodicTask(every: CertificateStatusSweep.checkSeconds) {
             do { try certificateSweep.tick(now: clock()) }
             catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
@@ -145,6 +157,7 @@ public final class Application: Sendable {
     public func start() throws -> Int {
         let port = try server.start()
         maintenance.start()
+        idempotencyMerge.start()
         statusSweep.start()
         return port
     }
@@ -157,6 +170,7 @@ public final class Application: Sendable {
         services.database.refuseWrites(from: ContinuousClock.now + drain)
         server.shutdown(drainTimeout: drain)
         maintenance.stop()
+        idempotencyMerge.stop()
         statusSweep.stop()
         pools.shutdown()
         // Every request has finished: the last buffered access-log lines go out now.

@@ -7,6 +7,8 @@ public final class Services: Sendable {
     /// The wall clock; tests inject a fixed one so "today" rules can be checked on exact days.
     public let clock: @Sendable () -> Timestamp
     public let idempotency = IdempotencyGate()
+    /// Stored responses not yet in the idempotency index; every save of `database` goes through it.
+    public let idempotencyTail = IdempotencyTail()
     /// Authenticated tokens; revocations must call `invalidateAll()` once committed.
     public let tokens = TokenCache()
     public let metrics = Metrics()

@@ -60,24 +60,22 @@ extension RequestContext {
         guard gate.begin(gateKey) else {
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
         }
-        // No lookup first: the stored responses' primary key (scope, key) is the lookup.
-        // A new key (the common case) costs nothing extra. When the key was used before,
-        // either its INSERT below fails, or the body fails first (a retried create may now
-        // meet its own earlier effect, e.g. a duplicate tax code); in both cases this job
-        // is rolled back and the stored response decides the answer. The gate above keeps
-        // two requests of this process from using one key at once, until `resolve`.
+        // No lookup first: `save` looks, after the body. When the key was used before, either
+        // `save` finds it, or the body fails first (a retried create may now meet its own
+        // earlier effect, e.g. a duplicate tax code); in both cases this job is rolled back
+        // and the stored response decides the answer. The gate above keeps two requests of
+        // this process from using one key at once, until `resolve`.
         let now = self.now
+        let tail = services.idempotencyTail
         let idempotent: (Connection) throws -> HTTPResponse = { db in
             let response = try body(db)
             let kept = stored(response)
             let storedResponse = StoredResponse(status: kept.status.code,
                                                 headers: kept.headers.map { .init(name: $0.name, value: $0.value) },
                                                 body: kept.body)
-            do {
-                try IdempotencyStore.save(db, scope: scope, key: key, requestHash: hash, response: storedResponse, now: now)
-            } catch let error as SQLiteError where error.isUniqueViolation {
-                throw KeyAlreadyStored()   // undoes this job's writes: the stored answer wins
-            }
+            // `KeyTaken` undoes this job's writes: the stored answer wins.
+            try IdempotencyStore.save(db, tail: tail, scope: scope, key: key, requestHash: hash,
+                                      response: storedResponse, now: now)
             return response
         }
         let context = self
@@ -97,7 +95,7 @@ extension RequestContext {
                 throw failure       // the lookup failed too: report what went wrong first
             }
             if let replay { return replay }
-            if failure is KeyAlreadyStored {
+            if failure is IdempotencyStore.KeyTaken {
                 // Stored, yet gone by the time we looked: purged in between. Let the client retry.
                 throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
             }
@@ -119,6 +117,3 @@ extension RequestContext {
         return HTTPResponse(status: HTTPStatus(code: earlier.response.status), headers: headers, body: earlier.response.body)
     }
 }
-
-/// The idempotency key already has a stored response (see `write`).
-private struct KeyAlreadyStored: Error {}

@@ -1,0 +1,158 @@
+import Foundation
+import OCOP
+import SQLite
+import Testing
+
+/// Stored responses found through the tail (not merged yet) and through the merged index,
+/// on a real database file.
+@Suite struct IdempotencyStoreTests {
+    private func response(_ n: Int) -> StoredResponse {
+        StoredResponse(status: 201, headers: [.init(name: "Location", value: "/x/\(n)")], body: Array("{\"n\":\(n)}".utf8))
+    }
+
+    private func save(_ database: Database, _ tail: IdempotencyTail, scope: String = "token:1", _ key: String,
+                      _ n: Int, at now: Timestamp = testNow) throws {
+        try database.write {
+            try IdempotencyStore.save($0, tail: tail, scope: scope, key: key, requestHash: [UInt8(n % 256)],
+                                      response: response(n), now: now)
+        }
+    }
+
+    private func lookup(_ database: Database, scope: String = "token:1", _ key: String) throws -> StoredResponse? {
+        try database.read { try IdempotencyStore.lookup($0, scope: scope, key: key) }?.response
+    }
+
+    private func merge(_ database: Database, _ tail: IdempotencyTail) throws {
+        tail.merged(through: try database.write { try IdempotencyStore.merge($0) })
+    }
+
+    private func count(_ database: Database, _ sql: String) throws -> Int64 {
+        try database.read { try $0.scalarInt(sql) } ?? -1
+    }
+
+    @Test func aKeyIsTakenOncePerScopeBeforeAndAfterItsMerge() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        try save(database, tail, "k1", 1)
+        try save(database, tail, scope: "token:2", "k1", 2)
+        #expect(try lookup(database, "k1") == response(1))
+        #expect(try lookup(database, scope: "token:2", "k1") == response(2))
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, "k1", 3) }
+        #expect(tail.count == 2)
+
+        try merge(database, tail)
+        #expect(tail.count == 0)
+        #expect(try count(database, "SELECT count(*) FROM idempotency_index") == 2)
+        #expect(try count(database, "SELECT merged_through FROM idempotency_merge")
+            == count(database, "SELECT max(id) FROM idempotency_keys"))
+        #expect(try lookup(database, "k1") == response(1))
+        #expect(try lookup(database, scope: "token:2", "k1") == response(2))
+        // Now only the index knows them: the probe must find them.
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, "k1", 4) }
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, scope: "token:2", "k1", 4) }
+        #expect(try lookup(database, "k9") == nil)
+
+        // A merge with an empty tail changes nothing; later keys go to the tail again.
+        try merge(database, tail)
+        try save(database, tail, "k2", 5)
+        #expect(tail.count == 1)
+        #expect(try lookup(database, "k2") == response(5))
+        #expect(try count(database, "SELECT count(*) FROM idempotency_index") == 2)
+    }
+
+    /// After a restart the tail in memory starts empty: the first save reads it from the table.
+    @Test func aNewProcessKnowsTheTailItDidNotWrite() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let first = IdempotencyTail()
+        try save(database, first, "merged", 1)
+        try merge(database, first)
+        try save(database, first, "unmerged", 2)
+
+        let restarted = IdempotencyTail()
+        #expect(!restarted.isLoaded)
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, restarted, "unmerged", 3) }
+        #expect(restarted.isLoaded && restarted.count == 1)
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, restarted, "merged", 3) }
+        try save(database, restarted, "new", 4)
+        #expect(restarted.count == 2)
+    }
+
+    /// A save whose transaction rolled back leaves its hash in memory; the same key must
+    /// still be storable (the full lookup finds no row), and then taken.
+    @Test func aRolledBackSaveLeavesTheKeyFree() throws {
+        struct Undo: Error {}
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        #expect(throws: Undo.self) {
+            try database.write { db in
+                try IdempotencyStore.save(db, tail: tail, scope: "token:1", key: "k", requestHash: [1],
+                                          response: response(1), now: testNow)
+                throw Undo()
+            }
+        }
+        #expect(tail.count > 0)   // the false "maybe" (the body ran twice: alone after failing in its batch)
+        #expect(try lookup(database, "k") == nil)
+        try save(database, tail, "k", 2)
+        #expect(try lookup(database, "k") == response(2))
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, "k", 3) }
+        try merge(database, tail)
+        #expect(tail.count == 0)
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, "k", 3) }
+    }
+
+    /// Keys sharing a hash (forced here: SHA-256 gives none to find) are told apart by scope and key.
+    @Test func keysSharingAHashAreToldApart() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        try save(database, tail, "seed", 0)   // loads the tail before the forged row goes in
+        let hash = IdempotencyStore.keyHash(scope: "token:1", key: "k")
+        try database.write { db in
+            try db.run("""
+                INSERT INTO idempotency_keys (scope, key, key_hash, request_hash, status, headers, body, created_at_ms)
+                VALUES ('token:1', 'other', ?, x'09', 200, '[]', x'', ?)
+                """, [.integer(hash), .integer(testNow.millisecondsSinceEpoch)])
+        }
+        try merge(database, tail)
+        try save(database, tail, "k", 1)            // the index holds 'other' under the same hash
+        #expect(try lookup(database, "k") == response(1))
+        #expect(try count(database, "SELECT count(*) FROM idempotency_keys WHERE key = 'other'") == 1)
+        try merge(database, tail)
+        #expect(try count(database, "SELECT count(*) FROM idempotency_index WHERE hash = \(hash)") == 2)
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, "k", 2) }
+    }
+
+    /// Purging removes old rows and their index entries, keeps the newest row (so new rows
+    /// are numbered above the merged ones) and leaves recent keys findable.
+    @Test func purgeKeepsTheIndexInStepWithTheRows() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        let old = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
+        for n in 1...5 { try save(database, tail, "old\(n)", n, at: old) }
+        try merge(database, tail)
+        for n in 6...7 { try save(database, tail, "old\(n)", n, at: old) }   // old, and still in the tail
+        try save(database, tail, "recent", 8)
+        try merge(database, tail)
+        try save(database, tail, "newest-old", 9, at: old)
+
+        let purged = try database.write { try IdempotencyStore.purge($0, now: testNow) }
+        #expect(purged == 7)
+        #expect(try lookup(database, "old1") == nil)
+        #expect(try lookup(database, "old7") == nil)
+        #expect(try lookup(database, "recent") == response(8))
+        #expect(try lookup(database, "newest-old") == response(9))   // the newest row stays
+        #expect(try count(database, "SELECT count(*) FROM idempotency_index") == 1)
+        #expect(try count(database, """
+            SELECT count(*) FROM idempotency_index i LEFT JOIN idempotency_keys k ON k.id = i.id WHERE k.id IS NULL
+            """) == 0)
+        // A key purged is free again; a new row lands above what was merged, in the tail.
+        try save(database, tail, "old1", 10)
+        #expect(try lookup(database, "old1") == response(10))
+        #expect(try count(database, "SELECT max(id) FROM idempotency_keys")
+            > count(database, "SELECT merged_through FROM idempotency_merge"))
+    }
+}
