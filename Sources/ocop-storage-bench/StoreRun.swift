@@ -56,6 +56,7 @@ struct StoreRun {
         let draft = try ProducerDraft(fields)
         let hash = SHA256.hash(Array("POST /api/v1/producers\n\(key)".utf8))
         let now = Timestamp.now()
+        let idempotencyKey = IdempotencyKey(scope: "token:1", key: key)
         let actor = Actor(tokenID: 1, requestID: key)
         try database.write { db in
             let producer = try ProducerStore.create(db, draft, actor: actor, now: now)
@@ -70,7 +71,7 @@ struct StoreRun {
                           .init(name: "ETag", value: "\"\(producer.version)\""),
                           .init(name: "Content-Type", value: "application/json")],
                 body: Array(JSONValue.object(object).serializedString().utf8))
-            try IdempotencyStore.save(db, tail: tail, scope: "token:1", key: key, requestHash: hash, response: response, now: now)
+            try IdempotencyStore.save(db, tail: tail, key: idempotencyKey, requestHash: hash, response: response, now: now)
         }
     }
 }

@@ -4,7 +4,8 @@ import SQLite
 extension Commands {
     /// `ocop verify --db PATH`: checks a database file an operator (or the crash check) holds —
     /// SQLite's own `quick_check`, then every materialized inventory level recomputed from the
-    /// ledger by the level rule (`InventoryStore.verifyLevels`). Reads only; safe beside a running
+    /// ledger by the level rule (`InventoryStore.verifyLevels`), then the idempotency index
+    /// against the stored responses (`IdempotencyStore.verifyIndex`). Reads only; safe beside a running
     /// server (WAL readers see one consistent snapshot). Exit 0 when all agree, 1 otherwise.
     static func verify(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
@@ -14,11 +15,12 @@ extension Commands {
         }
         let database = try Database(path: config.database)
         defer { database.close() }
-        let (check, mismatches, levels, changes) = try database.read { db in
+        let (check, mismatches, levels, changes, keys) = try database.read { db in
             (try db.all("PRAGMA quick_check") { $0.string(0) },
              try InventoryStore.verifyLevels(db),
              try db.scalarInt("SELECT count(*) FROM inventory_levels") ?? 0,
-             try db.scalarInt("SELECT count(*) FROM inventory_changes") ?? 0)
+             try db.scalarInt("SELECT count(*) FROM inventory_changes") ?? 0,
+             try IdempotencyStore.verifyIndex(db))
         }
         var failed = false
         if check == ["ok"] {
@@ -36,6 +38,13 @@ extension Commands {
             for m in mismatches.prefix(50) {
                 print("  point of sale \(m.pointOfSaleID), product \(m.productID): stored \(m.stored.map(String.init) ?? "none"), ledger says \(m.computed)")
             }
+        }
+        if keys.isConsistent {
+            print("idempotency: \(keys.rows) stored responses, \(keys.rows - keys.tail) merged into the index and found by it")
+        } else {
+            failed = true
+            print("idempotency: of \(keys.rows) stored responses \(keys.unindexed) merged but not indexed, "
+                + "\(keys.misHashed) with a wrong hash; \(keys.stray) index entries without their row")
         }
         return failed ? 1 : 0
     }

@@ -13,13 +13,13 @@ import Testing
     private func save(_ database: Database, _ tail: IdempotencyTail, scope: String = "token:1", _ key: String,
                       _ n: Int, at now: Timestamp = testNow) throws {
         try database.write {
-            try IdempotencyStore.save($0, tail: tail, scope: scope, key: key, requestHash: [UInt8(n % 256)],
+            try IdempotencyStore.save($0, tail: tail, key: IdempotencyKey(scope: scope, key: key), requestHash: [UInt8(n % 256)],
                                       response: response(n), now: now)
         }
     }
 
     private func lookup(_ database: Database, scope: String = "token:1", _ key: String) throws -> StoredResponse? {
-        try database.read { try IdempotencyStore.lookup($0, scope: scope, key: key) }?.response
+        try database.read { try IdempotencyStore.lookup($0, IdempotencyKey(scope: scope, key: key)) }?.response
     }
 
     private func merge(_ database: Database, _ tail: IdempotencyTail) throws {
@@ -88,7 +88,7 @@ import Testing
         let tail = IdempotencyTail()
         #expect(throws: Undo.self) {
             try database.write { db in
-                try IdempotencyStore.save(db, tail: tail, scope: "token:1", key: "k", requestHash: [1],
+                try IdempotencyStore.save(db, tail: tail, key: IdempotencyKey(scope: "token:1", key: "k"), requestHash: [1],
                                           response: response(1), now: testNow)
                 throw Undo()
             }
@@ -109,7 +109,7 @@ import Testing
         defer { database.close() }
         let tail = IdempotencyTail()
         try save(database, tail, "seed", 0)   // loads the tail before the forged row goes in
-        let hash = IdempotencyStore.keyHash(scope: "token:1", key: "k")
+        let hash = IdempotencyKey(scope: "token:1", key: "k").hash
         try database.write { db in
             try db.run("""
                 INSERT INTO idempotency_keys (scope, key, key_hash, request_hash, status, headers, body, created_at_ms)
@@ -154,5 +154,27 @@ import Testing
         #expect(try lookup(database, "old1") == response(10))
         #expect(try count(database, "SELECT max(id) FROM idempotency_keys")
             > count(database, "SELECT merged_through FROM idempotency_merge"))
+    }
+
+    /// `ocop verify`'s check: quiet on a consistent database, and it sees each kind of damage.
+    @Test func verifyIndexSeesAMissingAStrayAndAWrongEntry() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        for n in 1...4 { try save(database, tail, "k\(n)", n) }
+        try merge(database, tail)
+        try save(database, tail, "k5", 5)
+        let clean = try database.read { try IdempotencyStore.verifyIndex($0) }
+        #expect(clean == .init(rows: 5, tail: 1, unindexed: 0, stray: 0, misHashed: 0))
+        #expect(clean.isConsistent)
+
+        try database.write { db in
+            try db.run("DELETE FROM idempotency_index WHERE id = (SELECT min(id) FROM idempotency_keys)")
+            try db.run("INSERT INTO idempotency_index (hash, id) VALUES (42, 999)")
+            try db.run("UPDATE idempotency_keys SET key_hash = key_hash + 1 WHERE key = 'k5'")
+        }
+        let damaged = try database.read { try IdempotencyStore.verifyIndex($0) }
+        #expect(damaged == .init(rows: 5, tail: 1, unindexed: 1, stray: 1, misHashed: 1))
+        #expect(!damaged.isConsistent)
     }
 }

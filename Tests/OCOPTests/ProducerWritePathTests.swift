@@ -119,12 +119,12 @@ import Testing
         let migrated = try Database(path: path)
         defer { migrated.close() }
         try migrated.migrate(Schema.migrator)
-        let entry = try migrated.read { try IdempotencyStore.lookup($0, scope: "token:1", key: "k1") }
+        let entry = try migrated.read { try IdempotencyStore.lookup($0, IdempotencyKey(scope: "token:1", key: "k1")) }
         #expect(entry?.requestHash == [1, 2, 3])
         #expect(entry?.response == response)
         #expect(throws: IdempotencyStore.KeyTaken.self) {
             try migrated.write {
-                try IdempotencyStore.save($0, tail: IdempotencyTail(), scope: "token:1", key: "k1", requestHash: [],
+                try IdempotencyStore.save($0, tail: IdempotencyTail(), key: IdempotencyKey(scope: "token:1", key: "k1"), requestHash: [],
                                           response: response, now: testNow)
             }
         }

@@ -23,6 +23,25 @@ public struct StoredResponse: Sendable, Equatable {
     }
 }
 
+/// A client's `Idempotency-Key` in its scope (the token that sent it), with the hash it is
+/// indexed by: the first 8 bytes of SHA-256 over scope, U+001F, key. Different keys may share
+/// a hash; every lookup compares scope and key too. Made where the request is prepared, so
+/// the digest is not computed on the writer thread.
+public struct IdempotencyKey: Sendable, Equatable {
+    public let scope: String
+    public let key: String
+    public let hash: Int64
+
+    public init(scope: String, key: String) {
+        self.scope = scope
+        self.key = key
+        let digest = SHA256.hash(scope + "\u{1F}" + key)
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        hash = Int64(bitPattern: value)
+    }
+}
+
 /// Idempotency keys (API.md "Writes"): the first response to a POST with a key
 /// is stored in the same transaction as its effect, so a retry after a crash
 /// either finds both or neither.
@@ -44,16 +63,7 @@ public enum IdempotencyStore {
     /// `save` found a response already stored under this scope and key.
     public struct KeyTaken: Error {}
 
-    /// The index key of (scope, key): the first 8 bytes of SHA-256 over scope, U+001F, key.
-    /// Different keys may share it; every lookup compares scope and key too.
-    public static func keyHash(scope: String, key: String) -> Int64 {
-        let digest = SHA256.hash(scope + "\u{1F}" + key)
-        var value: UInt64 = 0
-        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
-        return Int64(bitPattern: value)
-    }
-
-    public static func lookup(_ db: Connection, scope: String, key: String) throws -> Entry? {
+    public static func lookup(_ db: Connection, _ key: IdempotencyKey) throws -> Entry? {
         try db.first("""
             SELECT request_hash, status, headers, body FROM idempotency_keys
             WHERE scope = ?2 AND key = ?3 AND id IN (
@@ -61,7 +71,7 @@ public enum IdempotencyStore {
                 UNION ALL
                 SELECT id FROM idempotency_keys
                 WHERE id > (SELECT merged_through FROM idempotency_merge) AND key_hash = ?1)
-            """, [.integer(keyHash(scope: scope, key: key)), .text(scope), .text(key)]) { row in
+            """, [.integer(key.hash), .text(key.scope), .text(key.key)]) { row in
             var headers: [StoredResponse.Header] = []
             if case .array(let pairs)? = try? JSONValue.parse(row.string(2)) {
                 for pair in pairs {
@@ -77,9 +87,9 @@ public enum IdempotencyStore {
 
     /// Stores the response for (scope, key); throws `KeyTaken` when one is stored already.
     /// Writer only: `tail` must be the one every save of this database goes through.
-    public static func save(_ db: Connection, tail: IdempotencyTail, scope: String, key: String,
+    public static func save(_ db: Connection, tail: IdempotencyTail, key: IdempotencyKey,
                             requestHash: [UInt8], response: StoredResponse, now: Timestamp) throws {
-        let hash = keyHash(scope: scope, key: key)
+        let hash = key.hash
         if !tail.isLoaded {
             tail.load(try db.all("""
                 SELECT id, key_hash FROM idempotency_keys WHERE id > (SELECT merged_through FROM idempotency_merge)
@@ -87,11 +97,11 @@ public enum IdempotencyStore {
         }
         // The common case, a new key: one probe of the index, and the tail asked in memory.
         let taken = tail.mayContain(hash)
-            ? try lookup(db, scope: scope, key: key) != nil
+            ? try lookup(db, key) != nil
             : try db.first("""
                 SELECT 1 FROM idempotency_index i, idempotency_keys k
                 WHERE i.hash = ? AND k.id = i.id AND k.scope = ? AND k.key = ?
-                """, [.integer(hash), .text(scope), .text(key)]) { _ in true } != nil
+                """, [.integer(hash), .text(key.scope), .text(key.key)]) { _ in true } != nil
         if taken { throw KeyTaken() }
         var writer = JSONWriter(capacity: 128)
         writer.beginArray()
@@ -105,7 +115,7 @@ public enum IdempotencyStore {
         try db.run("""
             INSERT INTO idempotency_keys (scope, key, key_hash, request_hash, status, headers, body, created_at_ms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(scope), .text(key), .integer(hash), .blob(requestHash), .integer(Int64(response.status)),
+            """, [.text(key.scope), .text(key.key), .integer(hash), .blob(requestHash), .integer(Int64(response.status)),
                   .text(String(decoding: writer.bytes, as: UTF8.self)), .blob(response.body),
                   .integer(now.millisecondsSinceEpoch)])
         // Before the commit, so the tail in memory is never missing a committed row; a row
@@ -143,6 +153,50 @@ public enum IdempotencyStore {
         try db.run("DELETE FROM idempotency_keys WHERE created_at_ms < ? AND id < ?",
                    [.integer(cutoff), .integer(newest)])
         return db.changes
+    }
+
+    /// What `verifyIndex` found wrong (all zero unless something is broken).
+    public struct IndexCheck: Equatable, Sendable {
+        /// Stored responses in all, and how many of them are in the tail.
+        public var rows = 0
+        public var tail = 0
+        /// Merged rows the index cannot find (no entry under their hash).
+        public var unindexed = 0
+        /// Index entries for a row that is gone, or under another hash than the row's.
+        public var stray = 0
+        /// Rows whose `key_hash` is not the hash of their scope and key.
+        public var misHashed = 0
+
+        public init(rows: Int = 0, tail: Int = 0, unindexed: Int = 0, stray: Int = 0, misHashed: Int = 0) {
+            self.rows = rows
+            self.tail = tail
+            self.unindexed = unindexed
+            self.stray = stray
+            self.misHashed = misHashed
+        }
+
+        public var isConsistent: Bool { unindexed == 0 && stray == 0 && misHashed == 0 }
+    }
+
+    /// Checks the index against the rows, for `ocop verify` (the crash check runs it after
+    /// its kills, so a merge that was cut short would show here).
+    public static func verifyIndex(_ db: Connection) throws -> IndexCheck {
+        var check = IndexCheck()
+        let through = try mergedThrough(db)
+        try db.query("SELECT id, scope, key, key_hash FROM idempotency_keys") { row in
+            check.rows += 1
+            if row.int64(0) > through { check.tail += 1 }
+            if IdempotencyKey(scope: row.string(1), key: row.string(2)).hash != row.int64(3) { check.misHashed += 1 }
+        }
+        check.unindexed = Int(try db.scalarInt("""
+            SELECT count(*) FROM idempotency_keys k
+            WHERE k.id <= ? AND NOT EXISTS (SELECT 1 FROM idempotency_index i WHERE i.hash = k.key_hash AND i.id = k.id)
+            """, [.integer(through)]) ?? 0)
+        check.stray = Int(try db.scalarInt("""
+            SELECT count(*) FROM idempotency_index i
+            WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.id = i.id AND k.key_hash = i.hash)
+            """) ?? 0)
+        return check
     }
 
     private static func mergedThrough(_ db: Connection) throws -> Int64 {

@@ -9,7 +9,7 @@ extension Schema {
     /// went to the WAL and again to the database file at the checkpoint: about a fifth of
     /// what a producer insert cost the single writer, more as the table grew. Now a row only
     /// gets its `key_hash` (the first 8 bytes of SHA-256 over scope, U+001F, key:
-    /// `IdempotencyStore.keyHash`), and rows above `idempotency_merge.merged_through` are the
+    /// `IdempotencyKey.hash`), and rows above `idempotency_merge.merged_through` are the
     /// "tail", which the writer checks in memory (`IdempotencyTail`) and readers scan (at most a
     /// few thousand rows). `IdempotencyStore.merge` moves the tail into the index in hash order,
     /// so each index page is written once per merge rather than once per insert.
@@ -29,7 +29,7 @@ extension Schema {
         let rows = try db.all("SELECT id, scope, key FROM idempotency_keys") { ($0.int64(0), $0.string(1), $0.string(2)) }
         for (id, scope, key) in rows {
             try db.run("UPDATE idempotency_keys SET key_hash = ? WHERE id = ?",
-                       [.integer(IdempotencyStore.keyHash(scope: scope, key: key)), .integer(id)])
+                       [.integer(IdempotencyKey(scope: scope, key: key).hash), .integer(id)])
         }
         try db.execute("""
         INSERT INTO idempotency_index (hash, id) SELECT key_hash, id FROM idempotency_keys ORDER BY key_hash, id;

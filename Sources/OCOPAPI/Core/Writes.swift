@@ -56,6 +56,7 @@ extension RequestContext {
         let scope = principal.map { "token:\($0.tokenID)" } ?? "anonymous"
         let hash = SHA256.hash(Array("\(request.method.rawValue) \(path)\n".utf8) + request.body)
         let gateKey = scope + "\u{1F}" + key
+        let storedKey = IdempotencyKey(scope: scope, key: key)
         let gate = services.idempotency
         guard gate.begin(gateKey) else {
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
@@ -74,7 +75,7 @@ extension RequestContext {
                                                 headers: kept.headers.map { .init(name: $0.name, value: $0.value) },
                                                 body: kept.body)
             // `KeyTaken` undoes this job's writes: the stored answer wins.
-            try IdempotencyStore.save(db, tail: tail, scope: scope, key: key, requestHash: hash,
+            try IdempotencyStore.save(db, tail: tail, key: storedKey, requestHash: hash,
                                       response: storedResponse, now: now)
             return response
         }
@@ -88,7 +89,7 @@ extension RequestContext {
             }
             let replay: HTTPResponse?
             do {
-                replay = try context.storedResponse(scope: scope, key: key, hash: hash)
+                replay = try context.storedResponse(storedKey, hash: hash)
             } catch let mismatch as Problem {
                 throw mismatch      // the key was used with a different request
             } catch {
@@ -105,8 +106,8 @@ extension RequestContext {
 
     /// The answer stored for this key, marked as replayed; nil when none is stored.
     /// A key used with a different request is a validation error.
-    private func storedResponse(scope: String, key: String, hash: [UInt8]) throws -> HTTPResponse? {
-        guard let earlier = try database.read({ try IdempotencyStore.lookup($0, scope: scope, key: key) }) else {
+    private func storedResponse(_ key: IdempotencyKey, hash: [UInt8]) throws -> HTTPResponse? {
+        guard let earlier = try database.read({ try IdempotencyStore.lookup($0, key) }) else {
             return nil
         }
         guard earlier.requestHash == hash else {
