@@ -145,6 +145,44 @@ struct SupportCollationTests {
         }
         #expect(mismatches == 0)
     }
+
+    /// The trimmed key orders every pair as the key with all its weights does (and is equal
+    /// exactly when that is). Pairs share their primary weights (each position picks from one
+    /// group of same-letter spellings, so only tones, case and marks differ) or are random;
+    /// strings end in every mix of tones, cases, marks without a base, punctuation and digits.
+    @Test func trimmedKeysOrderAsFullKeys() {
+        let groups: [[String]] = [
+            ["a", "A", "à", "Ạ", "á", "ả"], ["ă", "Ẳ", "ằ"], ["đ", "Đ"], ["o", "O", "ò", "Ọ"], ["ơ", "Ớ", "ờ"],
+            ["e", "E", "è", "ẹ"], ["ê", "Ê", "ề"], ["x", "X"], ["ø", "Ø"], ["Ω", "ω", "ώ"], [" "], ["-"], ["0"], ["7"],
+            ["\u{0301}", "\u{0323}", "\u{0308}", "\u{0300}"], ["下"],
+        ]
+        var generator = SplitMix64(seed: 0x0022_2026)
+        var strings: [String] = []
+        var pairs: [(String, String)] = []
+        for _ in 0..<1500 {
+            let shape = (0..<Int.random(in: 0...5, using: &generator)).map { _ in Int.random(in: 0..<groups.count, using: &generator) }
+            let spell = { (generator: inout SplitMix64) in
+                shape.map { groups[$0].randomElement(using: &generator) ?? "" }.joined()
+            }
+            let a = spell(&generator)
+            pairs.append((a, spell(&generator)))
+            strings.append(a)
+        }
+        pairs += Array(zip(strings, strings.shuffled(using: &generator)))
+        var disagreements = 0
+        for (a, b) in pairs {
+            let full = (VietnameseCollation.sortKey(a, trimmed: false), VietnameseCollation.sortKey(b, trimmed: false))
+            let short = (VietnameseCollation.sortKey(a), VietnameseCollation.sortKey(b))
+            if full.0.lexicographicallyPrecedes(full.1) != short.0.lexicographicallyPrecedes(short.1)
+                || (full.0 == full.1) != (short.0 == short.1) {
+                disagreements += 1
+                Issue.record("\(a.debugDescription) vs \(b.debugDescription)")
+            }
+        }
+        #expect(disagreements == 0)
+        // What the trimming is for: a toneless lower-case tail costs no secondary or tertiary bytes.
+        #expect(VietnameseCollation.sortKey("Hợp tác xã 12345").count < VietnameseCollation.sortKey("Hợp tác xã 12345", trimmed: false).count - 20)
+    }
 }
 
 /// A small deterministic generator so the random test is reproducible.

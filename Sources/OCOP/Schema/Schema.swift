@@ -25,6 +25,7 @@ public enum Schema {
         migrator.register("0019_product_groups_dated", dateProductGroups)
         migrator.register("0020_search_queue_new_rows", markNewRowsInSearchQueue)
         migrator.register("0021_idempotency_index_merged", mergeIdempotencyIndex)
+        migrator.register("0022_shorter_name_keys", shortenNameKeys)
         return migrator
     }
 

@@ -13,12 +13,24 @@
 /// key is stored in a BLOB column that SQLite compares with memcmp, which
 /// lets an index serve `ORDER BY name_key, id` and keyset pagination without
 /// a custom collation registered on every connection.
+///
+/// Each level's trailing run of its lowest weight (no tone, lower case) is left out, as
+/// ICU compresses common weights: with equal primaries two keys have as many secondary and
+/// tertiary weights, so a run missing at the end loses no order (the 0x00 that follows, or
+/// the key's end, sorts below any weight, as the weights it stands for sorted below
+/// anything else). Keys of Vietnamese names mostly lower case and toneless at the end are
+/// about half as long, and so is the `name_key` index every insert writes to.
 public enum VietnameseCollation {
     /// The sort key of `s`; equal keys mean equal under the collation.
     public static func sortKey(_ s: String) -> [UInt8] {
+        sortKey(s, trimmed: true)
+    }
+
+    /// `trimmed: false` is the key with every weight, which the trimmed key must order alike (tests).
+    static func sortKey(_ s: String, trimmed: Bool) -> [UInt8] {
         var builder = KeyBuilder(capacity: s.utf8.count)
         CanonicalDecomposition.forEachScalar(in: s) { builder.add($0) }
-        return builder.finish()
+        return builder.finish(trimmed: trimmed)
     }
 
     /// Whether `a` sorts strictly before `b` (a strict weak order for `sort(by:)`).
@@ -124,8 +136,12 @@ private struct KeyBuilder {
         otherMarks.removeAll(keepingCapacity: true)
     }
 
-    mutating func finish() -> [UInt8] {
+    mutating func finish(trimmed: Bool) -> [UInt8] {
         flush()
+        if trimmed {
+            while secondary.last == Weights.commonSecondary { secondary.removeLast() }
+            while tertiary.last == Weights.lowerTertiary { tertiary.removeLast() }
+        }
         primary.append(Weights.levelSeparator)
         primary.append(contentsOf: secondary)
         primary.append(Weights.levelSeparator)
