@@ -145,12 +145,13 @@ public enum IdempotencyStore {
         let cutoff = now.millisecondsSinceEpoch - retentionMilliseconds
         guard let newest = try db.scalarInt("SELECT max(id) FROM idempotency_keys") else { return 0 }
         // Index entries first, while their rows still say which they are; an IN over
-        // (hash, id) lets SQLite visit the index in order.
+        // (hash, id) lets SQLite visit the index in order. `+id`: the old rows are found
+        // through idempotency_by_age, not by walking every row id below the newest.
         try db.run("""
             DELETE FROM idempotency_index WHERE (hash, id) IN (
-                SELECT key_hash, id FROM idempotency_keys WHERE created_at_ms < ? AND id < ?)
+                SELECT key_hash, id FROM idempotency_keys WHERE created_at_ms < ? AND +id < ?)
             """, [.integer(cutoff), .integer(newest)])
-        try db.run("DELETE FROM idempotency_keys WHERE created_at_ms < ? AND id < ?",
+        try db.run("DELETE FROM idempotency_keys WHERE created_at_ms < ? AND +id < ?",
                    [.integer(cutoff), .integer(newest)])
         return db.changes
     }
