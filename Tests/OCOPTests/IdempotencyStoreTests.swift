@@ -1,5 +1,5 @@
 import Foundation
-import OCOP
+@testable import OCOP
 import SQLite
 import Testing
 
@@ -125,8 +125,8 @@ import Testing
         #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, tail, "k", 2) }
     }
 
-    /// Purging removes old rows and their index entries, keeps the newest row (so new rows
-    /// are numbered above the merged ones) and leaves recent keys findable.
+    /// Purging removes old merged rows and their index entries, leaves the tail to its merge
+    /// and recent keys findable.
     @Test func purgeKeepsTheIndexInStepWithTheRows() throws {
         let database = try makeDatabase()
         defer { database.close() }
@@ -144,7 +144,7 @@ import Testing
         #expect(try lookup(database, "old1") == nil)
         #expect(try lookup(database, "old7") == nil)
         #expect(try lookup(database, "recent") == response(8))
-        #expect(try lookup(database, "newest-old") == response(9))   // the newest row stays
+        #expect(try lookup(database, "newest-old") == response(9))   // in the tail: waits for its merge
         #expect(try count(database, "SELECT count(*) FROM idempotency_index") == 1)
         #expect(try count(database, """
             SELECT count(*) FROM idempotency_index i LEFT JOIN idempotency_keys k ON k.id = i.id WHERE k.id IS NULL
@@ -156,6 +156,88 @@ import Testing
             > count(database, "SELECT merged_through FROM idempotency_merge"))
     }
 
+    /// With every row old and merged, the one numbered `merged_through` stays: SQLite numbers a
+    /// new row max(id) + 1, and a new row must land above what was merged (in the tail).
+    @Test func purgeNeverLetsRowIDsGoBack() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        let old = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
+        for n in 1...3 { try save(database, tail, "old\(n)", n, at: old) }
+        try merge(database, tail)
+        #expect(try database.write { try IdempotencyStore.purge($0, now: testNow) } == 2)
+        #expect(try count(database, "SELECT count(*) FROM idempotency_keys") == 1)
+        try save(database, tail, "new", 4)
+        #expect(try count(database, "SELECT max(id) FROM idempotency_keys")
+            > count(database, "SELECT merged_through FROM idempotency_merge"))
+        #expect(try lookup(database, "new") == response(4))
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, IdempotencyTail(), "new", 5) }
+        #expect(try database.read { try IdempotencyStore.verifyIndex($0) }?.isConsistent == true)
+    }
+
+    /// A restarted server's first save may load the tail inside a batch that also purges and
+    /// then rolls back: the purge must not have taken tail rows, or the tail in memory would
+    /// miss rows that are back in the table after the rollback.
+    @Test func aTailLoadedBesideARolledBackPurgeMissesNothing() throws {
+        struct Undo: Error {}
+        let database = try makeDatabase()
+        defer { database.close() }
+        let old = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
+        let first = IdempotencyTail()
+        try save(database, first, "expired", 1, at: old)   // in the tail, past retention
+        try save(database, first, "fresh", 2)
+        let restarted = IdempotencyTail()
+        #expect(throws: Undo.self) {
+            try database.write { db in
+                try IdempotencyStore.purge(db, now: testNow)
+                try IdempotencyStore.save(db, tail: restarted, key: IdempotencyKey(scope: "token:1", key: "other"),
+                                          requestHash: [2], response: response(2), now: testNow)
+                throw Undo()
+            }
+        }
+        #expect(try lookup(database, "expired") == response(1))
+        #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, restarted, "expired", 3) }
+    }
+
+    /// Migration 0021 hashes and indexes every stored response (more than one of its
+    /// thousand-row steps), and they replay and stay taken afterwards.
+    @Test func migration0021IndexesEveryStoredResponse() throws {
+        let path = NSTemporaryDirectory() + "ocop-0021-" + UUID().uuidString + "/ocop.sqlite"
+        let database = try Database(path: path)
+        defer { database.close() }
+        guard let before = Schema.migrator.prefix(through: "0020_search_queue_new_rows") else {
+            Issue.record("0020 not registered")
+            return
+        }
+        try database.migrate(before)
+        try database.write { db in   // as the code before 0021 stored them
+            for n in 1...2_500 {
+                try db.run("""
+                    INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body, created_at_ms)
+                    VALUES ('token:1', ?, x'01', 201, '[]', CAST(? AS BLOB), ?)
+                    """, [.text("k\(n)"), .text("{\"n\":\(n)}"), .integer(testNow.millisecondsSinceEpoch)])
+            }
+        }
+        try database.migrate(Schema.migrator)
+        let check = try database.read { try IdempotencyStore.verifyIndex($0) }
+        #expect(check == IdempotencyStore.IndexCheck(rows: 2_500, tail: 0))
+        for n in [1, 1_000, 1_001, 2_500] {
+            #expect(try lookup(database, "k\(n)")?.body == Array("{\"n\":\(n)}".utf8))
+            #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, IdempotencyTail(), "k\(n)", n) }
+        }
+    }
+
+    /// A database from before migration 0021 has no index: nothing to verify, no error.
+    @Test func verifyIndexSkipsADatabaseBefore0021() throws {
+        let path = NSTemporaryDirectory() + "ocop-verify-" + UUID().uuidString + "/ocop.sqlite"
+        let database = try Database(path: path)
+        defer { database.close() }
+        var before = Migrator()
+        before.register("0001_core", Schema.createCore)
+        try database.migrate(before)
+        #expect(try database.read { try IdempotencyStore.verifyIndex($0) } == nil)
+    }
+
     /// `ocop verify`'s check: quiet on a consistent database, and it sees each kind of damage.
     @Test func verifyIndexSeesAMissingAStrayAndAWrongEntry() throws {
         let database = try makeDatabase()
@@ -165,8 +247,8 @@ import Testing
         try merge(database, tail)
         try save(database, tail, "k5", 5)
         let clean = try database.read { try IdempotencyStore.verifyIndex($0) }
-        #expect(clean == .init(rows: 5, tail: 1, unindexed: 0, stray: 0, misHashed: 0))
-        #expect(clean.isConsistent)
+        #expect(clean == IdempotencyStore.IndexCheck(rows: 5, tail: 1, unindexed: 0, stray: 0, misHashed: 0))
+        #expect(clean?.isConsistent == true)
 
         try database.write { db in
             try db.run("DELETE FROM idempotency_index WHERE id = (SELECT min(id) FROM idempotency_keys)")
@@ -174,7 +256,7 @@ import Testing
             try db.run("UPDATE idempotency_keys SET key_hash = key_hash + 1 WHERE key = 'k5'")
         }
         let damaged = try database.read { try IdempotencyStore.verifyIndex($0) }
-        #expect(damaged == .init(rows: 5, tail: 1, unindexed: 1, stray: 1, misHashed: 1))
-        #expect(!damaged.isConsistent)
+        #expect(damaged == IdempotencyStore.IndexCheck(rows: 5, tail: 1, unindexed: 1, stray: 1, misHashed: 1))
+        #expect(damaged?.isConsistent == false)
     }
 }

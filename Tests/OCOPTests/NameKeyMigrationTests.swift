@@ -33,4 +33,40 @@ import Testing
         #expect(productKey == VietnameseCollation.sortKey("Miến dong Bình Liêu"))
         #expect((productKey?.count ?? 0) < VietnameseCollation.sortKey("Miến dong Bình Liêu", trimmed: false).count)
     }
+
+    /// A cursor handed out before 0022 holds a full key: it resumes exactly where the same
+    /// cursor made today does, in both directions.
+    @Test func cursorsMadeBeforeTheMigrationResumeExactly() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let names = ["ab", "aB", "Ab", "àb", "ab", "ác", "b", "B"]
+        let ids = try database.write { db in try names.map { try FairFixtures.producer(db, $0) } }
+        for sort in [ProducerSort.name, .nameDescending] {
+            var query = ProducerQuery()
+            query.sort = sort
+            query.limit = PageSize(3)!
+            let first = try database.read { try ProducerStore.list($0, query) }
+            guard let last = first.items.last, let index = ids.firstIndex(of: last.id) else {
+                Issue.record("no first page")
+                continue
+            }
+            query.cursor = first.nextCursor.flatMap { Cursor(encoded: $0) }
+            let today = try database.read { try ProducerStore.list($0, query) }.items.map(\.id)
+            let fullKey = VietnameseCollation.sortKey(names[index], trimmed: false)
+            query.cursor = Cursor(sort: query.cursor?.sort ?? "", values: [Hex.encode(fullKey), String(last.id)])
+            let old = try database.read { try ProducerStore.list($0, query) }.items.map(\.id)
+            #expect(old == today, "\(sort)")
+            #expect(!today.isEmpty)
+        }
+    }
+
+    /// `trimmed` turns a full key into today's key and leaves today's keys alone.
+    @Test func trimmingAFullKeyGivesTodaysKey() {
+        for name in ["", "a", "Hợp tác xã 12345", "ANH", "à", "\u{0301}a", "Ωμέγα 下", "Đặng Thị Hà"] {
+            let today = VietnameseCollation.sortKey(name)
+            #expect(VietnameseCollation.trimmed(VietnameseCollation.sortKey(name, trimmed: false)) == today, "\(name)")
+            #expect(VietnameseCollation.trimmed(today) == today, "\(name)")
+        }
+        #expect(VietnameseCollation.trimmed([1, 2, 3]) == [1, 2, 3])
+    }
 }

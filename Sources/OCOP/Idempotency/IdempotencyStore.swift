@@ -49,8 +49,8 @@ public struct IdempotencyKey: Sendable, Equatable {
 /// A stored response is found by its `key_hash` through `idempotency_index`, or, for rows
 /// above `idempotency_merge.merged_through` (the tail, not merged yet), by a scan of those
 /// rows; `merge` moves the tail into the index in bulk (migration 0021 says why).
-/// Row ids must only grow, so that a new row always lands in the tail: `purge` keeps the
-/// newest row, whatever its age, because SQLite numbers a new row max(id) + 1.
+/// Row ids must only grow, so that a new row always lands in the tail: SQLite numbers a new
+/// row max(id) + 1, so `purge` keeps the row numbered `merged_through`, whatever its age.
 public enum IdempotencyStore {
     /// How long keys are kept. API.md promises at least 24 hours; we keep two days.
     public static let retentionMilliseconds: Int64 = 48 * 3600 * 1000
@@ -139,20 +139,23 @@ public enum IdempotencyStore {
         return through
     }
 
-    /// Deletes keys past retention, except the newest row (see the type's comment); returns how many.
+    /// Deletes merged keys past retention; returns how many. Rows of the tail wait for their
+    /// merge, so the tail only grows between merges: a tail read inside a transaction that
+    /// later rolls back can hold more than the committed tail, never less (`IdempotencyTail`).
+    /// The row numbered `merged_through` stays too, so row ids never go back (see the type).
     @discardableResult
     public static func purge(_ db: Connection, now: Timestamp) throws -> Int {
         let cutoff = now.millisecondsSinceEpoch - retentionMilliseconds
-        guard let newest = try db.scalarInt("SELECT max(id) FROM idempotency_keys") else { return 0 }
+        let below = try mergedThrough(db)
         // Index entries first, while their rows still say which they are; an IN over
         // (hash, id) lets SQLite visit the index in order. `+id`: the old rows are found
-        // through idempotency_by_age, not by walking every row id below the newest.
+        // through idempotency_by_age, not by walking every row id below `below`.
         try db.run("""
             DELETE FROM idempotency_index WHERE (hash, id) IN (
                 SELECT key_hash, id FROM idempotency_keys WHERE created_at_ms < ? AND +id < ?)
-            """, [.integer(cutoff), .integer(newest)])
+            """, [.integer(cutoff), .integer(below)])
         try db.run("DELETE FROM idempotency_keys WHERE created_at_ms < ? AND +id < ?",
-                   [.integer(cutoff), .integer(newest)])
+                   [.integer(cutoff), .integer(below)])
         return db.changes
     }
 
@@ -180,8 +183,10 @@ public enum IdempotencyStore {
     }
 
     /// Checks the index against the rows, for `ocop verify` (the crash check runs it after
-    /// its kills, so a merge that was cut short would show here).
-    public static func verifyIndex(_ db: Connection) throws -> IndexCheck {
+    /// its kills, so a merge that was cut short would show here); nil before migration 0021.
+    public static func verifyIndex(_ db: Connection) throws -> IndexCheck? {
+        // A file from before migration 0021 (a backup being checked) has no index to verify.
+        guard try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'idempotency_merge'") == 1 else { return nil }
         var check = IndexCheck()
         let through = try mergedThrough(db)
         try db.query("SELECT id, scope, key, key_hash FROM idempotency_keys") { row in

@@ -3,10 +3,15 @@ import Synchronization
 /// The key hashes of stored responses not yet merged into `idempotency_index`, in memory,
 /// so the writer can tell a new key (nearly every one) without scanning those rows.
 ///
-/// It may hold more than the tail (rows of a transaction that rolled back, rows purged
-/// since), never less: a hash it does not hold is not in the tail, and a hash it does
-/// hold sends `IdempotencyStore.save` to the full lookup. Loaded from the database on
-/// the first save; emptied up to a merge's last id once that merge committed.
+/// It may hold more than the tail (rows of a transaction that rolled back), never less: a
+/// hash it does not hold is not in the tail, and a hash it does hold sends
+/// `IdempotencyStore.save` to the full lookup. Emptied up to a merge's last id once that
+/// merge committed.
+///
+/// Loaded from the table by the first save, inside that save's transaction, which may roll
+/// back. That read is never short of the committed tail because nothing before it can have
+/// taken rows out of the tail: a purge leaves the tail alone, and no merge runs before a load
+/// (`needsMerge` is false until then); what that transaction added itself is only extra.
 public final class IdempotencyTail: Sendable {
     /// Past this many rows in the tail, `needsMerge`. A merge writes about one index page per
     /// key up to the index's size in pages, so bigger merges cost less per key, while a

@@ -64,7 +64,8 @@ struct Keyset {
             value = .text(cursor.values[0])
         case .sortKey:
             guard let key = Hex.decode(cursor.values[0]) else { throw DomainError.badCursor }
-            value = .blob(key)
+            // A cursor handed out before migration 0022 holds the key with every weight.
+            value = .blob(VietnameseCollation.trimmed(key))
         }
         return ("(\(column.name), \(idColumn)) \(op) (?, ?)", [value, .integer(id)])
     }

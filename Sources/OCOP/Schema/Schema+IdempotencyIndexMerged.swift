@@ -26,10 +26,17 @@ extension Schema {
             merged_through INTEGER NOT NULL
         );
         """)
-        let rows = try db.all("SELECT id, scope, key FROM idempotency_keys") { ($0.int64(0), $0.string(1), $0.string(2)) }
-        for (id, scope, key) in rows {
-            try db.run("UPDATE idempotency_keys SET key_hash = ? WHERE id = ?",
-                       [.integer(IdempotencyKey(scope: scope, key: key).hash), .integer(id)])
+        // A thousand rows at a time: two days of keys can be many, and only id and key are needed.
+        var after: Int64 = 0
+        while true {
+            let rows = try db.all("SELECT id, scope, key FROM idempotency_keys WHERE id > ? ORDER BY id LIMIT 1000",
+                                  [.integer(after)]) { ($0.int64(0), $0.string(1), $0.string(2)) }
+            guard let last = rows.last else { break }
+            for (id, scope, key) in rows {
+                try db.run("UPDATE idempotency_keys SET key_hash = ? WHERE id = ?",
+                           [.integer(IdempotencyKey(scope: scope, key: key).hash), .integer(id)])
+            }
+            after = last.0
         }
         try db.execute("""
         INSERT INTO idempotency_index (hash, id) SELECT key_hash, id FROM idempotency_keys ORDER BY key_hash, id;

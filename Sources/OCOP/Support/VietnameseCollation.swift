@@ -26,6 +26,20 @@ public enum VietnameseCollation {
         sortKey(s, trimmed: true)
     }
 
+    /// The trimmed form of a key made with every weight (as keys were before migration 0022),
+    /// and the same key when it is trimmed already: the levels are split at their 0x00
+    /// separators (no weight is 0x00). Bytes that are no key come back as they are.
+    public static func trimmed(_ key: [UInt8]) -> [UInt8] {
+        let levels = key.split(separator: Weights.levelSeparator, maxSplits: 2, omittingEmptySubsequences: false)
+        guard levels.count == 3 else { return key }
+        var out = Array(levels[0])
+        out.append(Weights.levelSeparator)
+        out += levels[1].reversed().drop(while: { $0 == Weights.commonSecondary }).reversed()
+        out.append(Weights.levelSeparator)
+        out += levels[2].reversed().drop(while: { $0 == Weights.lowerTertiary }).reversed()
+        return out
+    }
+
     /// `trimmed: false` is the key with every weight, which the trimmed key must order alike (tests).
     static func sortKey(_ s: String, trimmed: Bool) -> [UInt8] {
         var builder = KeyBuilder(capacity: s.utf8.count)
