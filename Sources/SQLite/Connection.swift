@@ -16,7 +16,7 @@ public final class Connection {
     /// Opens `path` (":memory:" for a private in-memory database), through the VFS named
     /// `vfs` (nil: SQLite's default).
     public init(path: String, readOnly: Bool = false, busyTimeoutMs: Int32 = 5000, vfs: String? = nil) throws {
-        _ = Self.configureLibrary
+        _ = SQLiteLibrary.configured
         self.busyTimeoutMs = busyTimeoutMs
         // NOMUTEX: each connection is used by one thread at a time (the pool's
         // checkout or the writer thread), so SQLite's per-connection mutex is pure cost.
@@ -40,11 +40,6 @@ public final class Connection {
 
     deinit { close() }
 
-    /// Process-wide SQLite settings, applied once before the first connection opens
-    /// (a lazily initialised static runs exactly once, thread-safely).
-    private static let configureLibrary: Void = {
-        _ = csqlite_disable_memstatus()
-    }()
 
     /// Finalizes cached statements and closes the handle; later calls throw SQLITE_MISUSE.
     func close() {

@@ -38,6 +38,8 @@ enum WALGatheringVFS {
     static let registration: Int32 = register()
 
     private static func register() -> Int32 {
+        // sqlite3_vfs_find initialises SQLite, after which its process-wide settings are fixed.
+        _ = SQLiteLibrary.configured
         if sqlite3_vfs_find(name) != nil { return SQLITE_OK }
         guard let base = sqlite3_vfs_find(nil), let zName = strdup(name) else { return SQLITE_ERROR }
         let vfs = UnsafeMutablePointer<sqlite3_vfs>.allocate(capacity: 1)

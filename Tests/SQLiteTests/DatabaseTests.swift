@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Synchronization
 import Testing
@@ -415,4 +416,19 @@ import Testing
 private func waitUntilQueued(_ db: Database, _ count: Int) {
     let deadline = ContinuousClock.now + .seconds(10)
     while db.stats.writesQueued < count && ContinuousClock.now < deadline { usleep(1000) }
+}
+
+/// SQLite's memory statistics take a process-wide mutex around every allocation; they are
+/// turned off before SQLite initialises, whichever opens first: a connection, or the WAL
+/// gathering VFS (whose registration initialises SQLite, and once did so before the setting).
+@Suite struct SQLiteLibraryTests {
+    @Test func memoryStatisticsAreOffOnceADurableDatabaseIsOpen() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let database = try Database(path: dir.file("stats.sqlite"))
+        defer { database.close() }
+        try database.write { try $0.execute("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000))") }
+        #expect(SQLiteLibrary.configured == SQLITE_OK)
+        #expect(sqlite3_memory_used() == 0)
+    }
 }
