@@ -13,7 +13,7 @@ enum Commands {
       ocop migrate [--config FILE] [--db PATH]
       ocop token create --role admin|officer|pos|booth --name NAME [--point-of-sale ID] [--fair-booth ID] [--db PATH]
       ocop backup --to FILE [--db PATH]
-      ocop verify [--db PATH]        integrity check + inventory levels recomputed from the ledger; exit 1 on any disagreement
+      ocop verify [--db PATH]        integrity check, inventory levels from the ledger, idempotency index; exit 1 on any disagreement
       ocop version
 
     Settings come from config/ocop.json (or --config FILE, or OCOP_CONFIG), then OCOP_* environment
