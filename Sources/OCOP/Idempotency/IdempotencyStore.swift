@@ -27,7 +27,7 @@ public struct StoredResponse: Sendable, Equatable {
 /// indexed by: the first 8 bytes of SHA-256 over scope, U+001F, key. Different keys may share
 /// a hash; every lookup compares scope and key too. Made where the request is prepared, so
 /// the digest is not computed on the writer thread.
-public struct IdempotencyKey: Sendable, Equatable {
+public struct IdempotencyKey: Sendable, Hashable {
     public let scope: String
     public let key: String
     public let hash: Int64
@@ -39,6 +39,11 @@ public struct IdempotencyKey: Sendable, Equatable {
         var value: UInt64 = 0
         for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
         hash = Int64(bitPattern: value)
+    }
+
+    /// The digest already spreads keys evenly: hashing it alone is enough for a `Set`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
     }
 }
 

@@ -55,10 +55,9 @@ extension RequestContext {
         }
         let scope = principal.map { "token:\($0.tokenID)" } ?? "anonymous"
         let hash = SHA256.hash(Array("\(request.method.rawValue) \(path)\n".utf8) + request.body)
-        let gateKey = scope + "\u{1F}" + key
         let storedKey = IdempotencyKey(scope: scope, key: key)
         let gate = services.idempotency
-        guard gate.begin(gateKey) else {
+        guard gate.begin(storedKey) else {
             throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
         }
         // No lookup first: `save` looks, after the body. When the key was used before, either
@@ -81,7 +80,7 @@ extension RequestContext {
         }
         let context = self
         return PendingWrite(deadline: writeDeadline, body: idempotent) { outcome in
-            defer { gate.end(gateKey) }
+            defer { gate.end(storedKey) }
             let failure: any Error
             switch outcome {
             case .success(let response): return response
