@@ -40,7 +40,6 @@ public final class Connection {
 
     deinit { close() }
 
-
     /// Finalizes cached statements and closes the handle; later calls throw SQLITE_MISUSE.
     func close() {
         for statement in cache.values { statement.finalize() }

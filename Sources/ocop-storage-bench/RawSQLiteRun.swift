@@ -7,8 +7,10 @@ import SQLite
 
 /// The SQL that one producer insert runs on the writer, straight from SQLite's C API:
 /// statements prepared once, `batch` inserts per transaction, the search index flushed
-/// before each COMMIT as `ProducerStore.flushSearch` does, and SQLite's own fsync of the
-/// WAL (synchronous = FULL) and checkpoints (every 2000 pages, the server's threshold) inline.
+/// before each COMMIT as `ProducerStore.flushSearch` does, the idempotency key probed and
+/// stored with its hash as `IdempotencyStore.save` does (the bulk merge, one per 4,096 keys,
+/// is left out), and SQLite's own fsync of the WAL (synchronous = FULL) and checkpoints
+/// (every 2000 pages, the server's threshold) inline.
 /// What it costs is SQLite's and the kernel's alone.
 struct RawSQLiteRun {
     let path: String
@@ -29,7 +31,7 @@ struct RawSQLiteRun {
                 ?1, ?2, 'cooperative', NULL, 'Đồn Đạc', 'Ba Chẽ', NULL, NULL, NULL, NULL, ?3, ?3, 1)
         """,
         """
-        INSERT INTO producers_search_queue (id, folded) VALUES (?1, ?2)
+        INSERT INTO producers_search_queue (id, folded, indexed) VALUES (?1, ?2, 0)
         ON CONFLICT (id) DO UPDATE SET folded = excluded.folded
         """,
         """
@@ -37,10 +39,14 @@ struct RawSQLiteRun {
         VALUES (?1, 1, 'producer', ?2, 'create', ?3, ?4)
         """,
         """
-        INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body, created_at_ms)
-        VALUES ('token:1', ?1, ?2, 201, ?3, ?4, ?5)
+        SELECT 1 FROM idempotency_index i, idempotency_keys k
+        WHERE i.hash = ?1 AND k.id = i.id AND k.scope = 'token:1' AND k.key = ?2
         """,
-        "DELETE FROM producers_search WHERE rowid IN (SELECT id FROM producers_search_queue)",
+        """
+        INSERT INTO idempotency_keys (scope, key, key_hash, request_hash, status, headers, body, created_at_ms)
+        VALUES ('token:1', ?1, ?6, ?2, 201, ?3, ?4, ?5)
+        """,
+        "DELETE FROM producers_search WHERE rowid IN (SELECT id FROM producers_search_queue WHERE indexed)",
         """
         INSERT INTO producers_search (rowid, folded)
         SELECT id, folded FROM producers_search_queue WHERE folded IS NOT NULL
@@ -66,8 +72,9 @@ struct RawSQLiteRun {
             return statement
         }
         defer { for statement in prepared { sqlite3_finalize(statement) } }
-        let (begin, producer, search, audit, idempotency) = (prepared[0], prepared[1], prepared[2], prepared[3], prepared[4])
-        let flush = prepared[5...7], commit = prepared[8]
+        let (begin, producer, search, audit) = (prepared[0], prepared[1], prepared[2], prepared[3])
+        let (probe, idempotency) = (prepared[4], prepared[5])
+        let flush = prepared[6...8], commit = prepared[9]
 
         let start = Clocks.now()
         var done = 0, commits = 0
@@ -91,7 +98,12 @@ struct RawSQLiteRun {
                 bind(audit, 3, #"{"name":"\#(name)","kind":"cooperative","commune":"Đồn Đạc","district":"Ba Chẽ"}"#)
                 bind(audit, 4, key)
                 try step(db, audit)
+                let keyHash = IdempotencyKey(scope: "token:1", key: key).hash
+                sqlite3_bind_int64(probe, 1, keyHash)
+                bind(probe, 2, key)
+                try step(db, probe)   // no row: a new key (the tail's check is in memory and left out)
                 bind(idempotency, 1, key)
+                sqlite3_bind_int64(idempotency, 6, keyHash)
                 bind(idempotency, 2, (0..<32).map { _ in UInt8.random(in: 0...255) })
                 bind(idempotency, 3, #"[["Location","/api/v1/producers/\#(id)"],["ETag","\"1\""],["Content-Type","application/json"]]"#)
                 bind(idempotency, 4, Array(#"{"id":\#(id),"name":"\#(name)","kind":"cooperative","tax_code":null,"commune":"Đồn Đạc","district":"Ba Chẽ","address":null,"phone":null,"email":null,"representative":null,"created_at":"\#(stamp)","updated_at":"\#(stamp)","version":1}"#.utf8))

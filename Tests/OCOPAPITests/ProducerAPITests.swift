@@ -26,6 +26,13 @@ import Testing
         return try #require(try response.json["id"]?.int64Value)
     }
 
+    /// A retry answered from the stored response of `first`: its status and body, marked replayed.
+    func expectReplay(_ retry: WireResponse, of first: WireResponse, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(retry.status == first.status, sourceLocation: sourceLocation)
+        #expect(retry.body == first.body, sourceLocation: sourceLocation)
+        #expect(retry.header("Idempotent-Replayed") == "true", sourceLocation: sourceLocation)
+    }
+
     func count() throws -> Int {
         let response = try client.request("GET", "/api/v1/producers?limit=500")
         return try #require(try response.json["items"]?.arrayValue).count
@@ -297,9 +304,8 @@ import Testing
         #expect(first.status == 201)
         let retry = try create(body, key: "key-123")
         #expect(retry.status == 201)
-        #expect(retry.body == first.body)
+        expectReplay(retry, of: first)
         #expect(retry.header("Location") == first.header("Location"))
-        #expect(retry.header("Idempotent-Replayed") == "true")
         #expect(try count() == 1)
         let different = try create(#"{"name":"Khác","kind":"cooperative"}"#, key: "key-123")
         #expect(different.status == 422)
@@ -325,12 +331,9 @@ import Testing
 
         let retry = try create(body, key: "merged-key")
         #expect(retry.status == 201)
-        #expect(retry.body == first.body)
-        #expect(retry.header("Idempotent-Replayed") == "true")
+        expectReplay(retry, of: first)
         #expect(try create(#"{"name":"Khác","kind":"cooperative"}"#, key: "merged-key").status == 422)
-        let tailRetry = try create(tailBody, key: "tail-key")
-        #expect(tailRetry.header("Idempotent-Replayed") == "true")
-        #expect(tailRetry.body == inTail.body)
+        expectReplay(try create(tailBody, key: "tail-key"), of: inTail)
         #expect(try count() == 2)
     }
 
@@ -342,8 +345,7 @@ import Testing
         #expect(first.status == 201)
         let retry = try create(body, key: "key-tax")
         #expect(retry.status == 201)
-        #expect(retry.body == first.body)
-        #expect(retry.header("Idempotent-Replayed") == "true")
+        expectReplay(retry, of: first)
         let other = try create(#"{"name":"Khác","kind":"enterprise","tax_code":"5700000002"}"#, key: "key-tax")
         #expect(other.status == 422)   // same key, different request: not the tax code's 409
         #expect(try count() == 1)

@@ -6,6 +6,9 @@ import Testing
 /// Stored responses found through the tail (not merged yet) and through the merged index,
 /// on a real database file.
 @Suite struct IdempotencyStoreTests {
+    /// Just past retention at `testNow`.
+    private static let expired = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
+
     private func response(_ n: Int) -> StoredResponse {
         StoredResponse(status: 201, headers: [.init(name: "Location", value: "/x/\(n)")], body: Array("{\"n\":\(n)}".utf8))
     }
@@ -131,13 +134,12 @@ import Testing
         let database = try makeDatabase()
         defer { database.close() }
         let tail = IdempotencyTail()
-        let old = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
-        for n in 1...5 { try save(database, tail, "old\(n)", n, at: old) }
+        for n in 1...5 { try save(database, tail, "old\(n)", n, at: Self.expired) }
         try merge(database, tail)
-        for n in 6...7 { try save(database, tail, "old\(n)", n, at: old) }   // old, and still in the tail
+        for n in 6...7 { try save(database, tail, "old\(n)", n, at: Self.expired) }   // old, and still in the tail
         try save(database, tail, "recent", 8)
         try merge(database, tail)
-        try save(database, tail, "newest-old", 9, at: old)
+        try save(database, tail, "newest-old", 9, at: Self.expired)
 
         let purged = try database.write { try IdempotencyStore.purge($0, now: testNow) }
         #expect(purged == 7)
@@ -162,8 +164,7 @@ import Testing
         let database = try makeDatabase()
         defer { database.close() }
         let tail = IdempotencyTail()
-        let old = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
-        for n in 1...3 { try save(database, tail, "old\(n)", n, at: old) }
+        for n in 1...3 { try save(database, tail, "old\(n)", n, at: Self.expired) }
         try merge(database, tail)
         #expect(try database.write { try IdempotencyStore.purge($0, now: testNow) } == 2)
         #expect(try count(database, "SELECT count(*) FROM idempotency_keys") == 1)
@@ -182,9 +183,8 @@ import Testing
         struct Undo: Error {}
         let database = try makeDatabase()
         defer { database.close() }
-        let old = Timestamp(millisecondsSinceEpoch: testNow.millisecondsSinceEpoch - IdempotencyStore.retentionMilliseconds - 1)
         let first = IdempotencyTail()
-        try save(database, first, "expired", 1, at: old)   // in the tail, past retention
+        try save(database, first, "expired", 1, at: Self.expired)   // in the tail, past retention
         try save(database, first, "fresh", 2)
         let restarted = IdempotencyTail()
         #expect(throws: Undo.self) {
