@@ -60,7 +60,7 @@ public final class Database: Sendable {
             let connection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
             // A checkpoint copies WAL frames to the file directly, not through the page cache.
             try connection.execute("PRAGMA cache_size = -256")
-            checkpointer = Checkpointer(connection: connection)
+            checkpointer = Checkpointer(connection: connection, databasePath: path)
         }
         self.checkpointer = checkpointer
         let policy = CheckpointPolicy(threshold: pages, tail: max(64, pages / 4), hardLimit: pages * 8)
@@ -211,6 +211,7 @@ public final class Database: Sendable {
             writesQueued: writer.queuedCount,
             commits: writer.commits.load(ordering: .relaxed),
             walFlushes: writer.syncer?.flushes.load(ordering: .relaxed) ?? 0,
+            databaseFlushes: checkpointer?.databaseFlushes.load(ordering: .relaxed) ?? 0,
             writeJobs: writer.jobsRun.load(ordering: .relaxed),
             isolatedBatches: writer.isolatedBatches.load(ordering: .relaxed))
     }

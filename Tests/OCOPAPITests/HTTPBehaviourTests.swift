@@ -110,6 +110,7 @@ import Testing
         #expect(metrics.text.contains("ocop_http_request_duration_seconds_bucket"))
         #expect(metrics.text.contains("ocop_http_open_connections 1"))
         #expect(metrics.text.contains("ocop_db_readers_total"))
+        #expect(metrics.text.contains("ocop_db_checkpoint_flushes "))
     }
 
     /// A client may invent methods freely; each must not become a series of its own.

@@ -39,6 +39,8 @@ import Testing
         // Checkpoints moved pages into the database file while it was open.
         #expect(size(dir.file("c.db")) > initialDB + 1000 * 3072)
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 1500)
+        // And the checkpointer flushed them itself, not leaving them to the writer's restarts.
+        #expect(db.stats.databaseFlushes > 0)
     }
 
     /// Readers that overlap without a gap never leave a moment with nobody reading the WAL,

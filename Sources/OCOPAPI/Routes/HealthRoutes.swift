@@ -47,6 +47,8 @@ public struct HealthRoutes: RouteCollection {
                     ("ocop_db_commits", "Group commits since start.", Double(db.commits)),
                     ("ocop_db_wal_flushes", "WAL fdatasyncs after commits since start (one may cover several).",
                      Double(db.walFlushes)),
+                    ("ocop_db_checkpoint_flushes", "Database file fdatasyncs after background checkpoint passes since start.",
+                     Double(db.databaseFlushes)),
                     ("ocop_db_write_jobs", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
                     ("ocop_db_isolated_batches", "Group commits run a savepoint per job because a job of theirs or of the batch before failed.",
                      Double(db.isolatedBatches)),
