@@ -63,7 +63,10 @@ public final class Database: Sendable {
             checkpointer = Checkpointer(connection: connection, databasePath: path)
         }
         self.checkpointer = checkpointer
-        let policy = CheckpointPolicy(threshold: pages, tail: max(64, pages / 4), hardLimit: pages * 8)
+        // The tail the writer copies itself stays short whatever the threshold: it copies it
+        // and flushes its pages while every write waits (shorter ones only made the
+        // checkpointer chase the WAL's end in more passes).
+        let policy = CheckpointPolicy(threshold: pages, tail: min(500, max(64, pages / 4)), hardLimit: pages * 4)
         let readers = ReaderPool(readerConnections)
         self.readers = readers
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
