@@ -66,7 +66,7 @@ public final class Database: Sendable {
         // The tail the writer copies itself stays short whatever the threshold: it copies it
         // and flushes its pages while every write waits (shorter ones only made the
         // checkpointer chase the WAL's end in more passes).
-        let policy = CheckpointPolicy(threshold: pages, tail: min(500, max(64, pages / 4)), hardLimit: pages * 4)
+        let policy = CheckpointPolicy(threshold: pages, tail: min(500, max(64, pages / 4)), hardLimit: pages * 2)
         let readers = ReaderPool(readerConnections)
         self.readers = readers
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,

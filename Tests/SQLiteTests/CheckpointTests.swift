@@ -32,9 +32,9 @@ import Testing
         try fill(db, 1500) { largestWAL = max(largestWAL, size(dir.file("c.db-wal"))) }
         // 1500 commits of at least one 4 KiB page: well over 1500 frames were written.
         // Reused from its start after checkpoints, the WAL never came near that; the hard
-        // limit (4 × 100 frames, then the writer checkpoints itself) bounds it in any case.
+        // limit (2 × 100 frames, then the writer checkpoints itself) bounds it in any case.
         #expect(largestWAL > 0)
-        #expect(largestWAL <= (4 * 100 + 50) * Self.frameBytes)
+        #expect(largestWAL <= (2 * 100 + 50) * Self.frameBytes)
         #expect(largestWAL < 1500 * Self.frameBytes / 2)
         // Checkpoints moved pages into the database file while it was open.
         #expect(size(dir.file("c.db")) > initialDB + 1000 * 3072)
@@ -99,7 +99,7 @@ import Testing
         #expect(reads.load(ordering: .relaxed) > 4)
         // Over 1500 commits of 4 KiB pages and more, the WAL stays within the hard limit.
         #expect(filled.get() > 0)
-        #expect(filled.get() <= (4 * 100 + 50) * Self.frameBytes)
+        #expect(filled.get() <= (2 * 100 + 50) * Self.frameBytes)
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 1500)
     }
 
