@@ -45,16 +45,16 @@ import Testing
             var query = ProducerQuery()
             query.sort = sort
             query.limit = PageSize(3)!
-            let first = try database.read { try ProducerStore.list($0, query) }
+            let first = try ProducerStore.list(database, query)
             guard let last = first.items.last, let index = ids.firstIndex(of: last.id) else {
                 Issue.record("no first page")
                 continue
             }
             query.cursor = first.nextCursor.flatMap { Cursor(encoded: $0) }
-            let today = try database.read { try ProducerStore.list($0, query) }.items.map(\.id)
+            let today = try ProducerStore.list(database, query).items.map(\.id)
             let fullKey = VietnameseCollation.sortKey(names[index], trimmed: false)
             query.cursor = Cursor(sort: query.cursor?.sort ?? "", values: [Hex.encode(fullKey), String(last.id)])
-            let old = try database.read { try ProducerStore.list($0, query) }.items.map(\.id)
+            let old = try ProducerStore.list(database, query).items.map(\.id)
             #expect(old == today, "\(sort)")
             #expect(!today.isEmpty)
         }

@@ -102,11 +102,11 @@ public enum Schema {
     /// single writer thread; pages of append-only tables are shared by the jobs of a batch,
     /// but each random-key b-tree costs a page (and splits) per write. So:
     ///
-    /// - `producers_search_queue`: search text waiting to enter `producers_search` at the
-    ///   end of the transaction that wrote it (`ProducerStore.flushSearch`). Indexing in
-    ///   FTS5 inside every job made FTS5 write a segment per job (it flushes at each
-    ///   SAVEPOINT); through this queue it writes one per commit. `folded` NULL means
-    ///   "remove from the index". Always empty outside a write transaction.
+    /// - `producers_search_queue`: search text waiting to enter `producers_search`
+    ///   (`ProducerStore.flushSearch`). Indexing in FTS5 inside every job made FTS5 write a
+    ///   segment per job (it flushes at each SAVEPOINT); through this queue it wrote one per
+    ///   commit, and since session 15 one per bulk flush (`ProducerStore.indexPendingSearch`:
+    ///   before a text search, and periodically). `folded` NULL means "remove from the index".
     /// - `idempotency_keys` becomes a rowid table (rows appended in time order, sharing
     ///   pages) with a narrow unique index on (scope, key), instead of a WITHOUT ROWID table
     ///   whose ~500-byte rows were inserted at random keys, seven to a page.

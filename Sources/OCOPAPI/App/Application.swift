@@ -19,6 +19,7 @@ public final class Application: Sendable {
     private let pools: HandlerPools
     private let maintenance: PeriodicTask
     private let idempotencyMerge: PeriodicTask
+    private let searchIndexing: PeriodicTask
     private let statusSweep: PeriodicTask
     private let accessLog: AccessLog
     private let servingLock: ServingLock
@@ -123,6 +124,15 @@ public final class Application: Sendable {
                 AccessLog.error("idempotency index merge failed: \(String(reflecting: error))")
             }
         }
+        // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
+        // a text search indexes what waits first, this keeps the wait short.
+        searchIndexing = PeriodicTask(every: 0.25) {
+            do {
+                try ProducerStore.indexPendingSearch(database)
+            } catch {
+                AccessLog.error("producer search indexing failed: \(String(reflecting: error))")
+            }
+        }
         statusSweep = PeriodicTask(every: CertificateStatusSweep.checkSeconds) {
             do { try certificateSweep.tick(now: clock()) }
             catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
@@ -158,6 +168,7 @@ public final class Application: Sendable {
         let port = try server.start()
         maintenance.start()
         idempotencyMerge.start()
+        searchIndexing.start()
         statusSweep.start()
         return port
     }
@@ -171,6 +182,7 @@ public final class Application: Sendable {
         server.shutdown(drainTimeout: drain)
         maintenance.stop()
         idempotencyMerge.stop()
+        searchIndexing.stop()
         statusSweep.stop()
         pools.shutdown()
         // Every request has finished: the last buffered access-log lines go out now.

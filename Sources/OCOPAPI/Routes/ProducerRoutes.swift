@@ -43,7 +43,7 @@ public struct ProducerRoutes: RouteCollection {
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)
         if !errors.isEmpty { throw Problem.validation(errors) }
-        let page = try context.database.read { try ProducerStore.list($0, query) }
+        let page = try ProducerStore.list(context.database, query)
         return Responses.list(context, page: page, query: parameters, csv: ProducerRepresentation.csv) { writer, producer in
             ProducerRepresentation.write(producer, to: &writer)
         }
