@@ -125,8 +125,9 @@ public final class Application: Sendable {
             }
         }
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
-        // a text search indexes what waits first, this keeps the wait short.
-        searchIndexing = PeriodicTask(every: 0.25) {
+        // a text search indexes what waits first; this keeps the queue, and so each flush,
+        // short (see there for why 50 ms).
+        searchIndexing = PeriodicTask(every: 0.05) {
             do {
                 try ProducerStore.indexPendingSearch(database)
             } catch {
