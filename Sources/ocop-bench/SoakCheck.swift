@@ -181,10 +181,10 @@ struct SoakCheck {
         return stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
-    /// Twice the server's hard limit (8 × 2,000 pages of 4 KiB): this mix's reads are all short, so
-    /// the writer restarts the WAL well before it; a WAL past this is not being restarted (the
-    /// checkpoint starvation of session 8 grew it by gigabytes).
-    static let walBound = 2 * 8 * 2000 * 4096
+    /// Twice the server's hard limit (2 × 16,000 frames of a 4 KiB page and a 24-byte header):
+    /// the writer restarts the WAL at the latest there (a batch's frames past it); a WAL past
+    /// this is not being restarted (the checkpoint starvation of session 8 grew it by gigabytes).
+    static let walBound = 2 * 2 * 16_000 * (4096 + 24)
 
     /// Socket errors and 5xx answers: what a soak must not produce.
     private static func failures(_ result: LoadResult) -> Int {
