@@ -215,6 +215,7 @@ public final class Database: Sendable {
             commits: writer.commits.load(ordering: .relaxed),
             walFlushes: writer.syncer?.flushes.load(ordering: .relaxed) ?? 0,
             databaseFlushes: checkpointer?.databaseFlushes.load(ordering: .relaxed) ?? 0,
+            walRestarts: writer.walRestarts.load(ordering: .relaxed),
             writeJobs: writer.jobsRun.load(ordering: .relaxed),
             isolatedBatches: writer.isolatedBatches.load(ordering: .relaxed))
     }

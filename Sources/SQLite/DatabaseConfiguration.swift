@@ -67,6 +67,8 @@ public struct DatabaseStats: Sendable, Equatable {
     public var walFlushes: Int
     /// Flushes of the database file by the background checkpointer, after its passes.
     public var databaseFlushes: Int
+    /// Times the writer started the WAL again from its beginning.
+    public var walRestarts: Int
     /// `write` jobs the writer has run (`exclusive` ones not counted).
     public var writeJobs: Int
     /// Batches whose jobs ran one SAVEPOINT each, because one of theirs (or of the batch
@@ -75,13 +77,14 @@ public struct DatabaseStats: Sendable, Equatable {
 
     /// Makes a snapshot.
     public init(readersTotal: Int, readersInUse: Int, writesQueued: Int, commits: Int, walFlushes: Int = 0,
-                databaseFlushes: Int = 0, writeJobs: Int, isolatedBatches: Int = 0) {
+                databaseFlushes: Int = 0, walRestarts: Int = 0, writeJobs: Int, isolatedBatches: Int = 0) {
         self.readersTotal = readersTotal
         self.readersInUse = readersInUse
         self.writesQueued = writesQueued
         self.commits = commits
         self.walFlushes = walFlushes
         self.databaseFlushes = databaseFlushes
+        self.walRestarts = walRestarts
         self.writeJobs = writeJobs
         self.isolatedBatches = isolatedBatches
     }

@@ -39,6 +39,8 @@ final class Writer: @unchecked Sendable {
     /// Batches run a SAVEPOINT per job (Writer+GroupCommit): after a job of theirs failed, or
     /// one of the batch before.
     let isolatedBatches = Atomic<Int>(0)
+    /// Restarts of the WAL from its beginning (after a background pass, at the hard limit, when idle).
+    let walRestarts = Atomic<Int>(0)
     /// `refuseWrites(from:)` was called.
     private let stopInstantSet = Atomic<Bool>(false)
 
@@ -154,6 +156,10 @@ final class Writer: @unchecked Sendable {
     private func run() {
         threadID.store(UInt(pthread_self()), ordering: .relaxed)
         while let batch = nextBatch() {
+            guard !batch.isEmpty else {
+                maintainIdleWAL()
+                continue
+            }
             execute(batch)
             // Between batches, after the callers were woken: nobody waits on this.
             maintainWAL()
@@ -162,23 +168,32 @@ final class Writer: @unchecked Sendable {
 
     /// Waits for work: one exclusive job alone, or up to `maxBatch` consecutive
     /// write jobs (stopping before an exclusive one so order is kept). Nil once closed and drained.
+    /// Empty when nothing came for `checkpointPolicy.idleAfter` while the WAL holds frames:
+    /// time to checkpoint it while nobody waits (`maintainIdleWAL`).
     private func nextBatch() -> [WriteJob]? {
-        queue.wait(until: { !$0.jobs.isEmpty || $0.closed }) { state in
-            guard let head = state.jobs.first else { return nil }
-            if head.mode == .exclusive {
-                state.jobs.removeFirst()
-                return [head]
-            }
-            var end = 1
-            while end < state.jobs.count, end < maxBatch, state.jobs[end].mode == .batched { end += 1 }
-            if end == state.jobs.count {
-                // The common case: take the whole queue without copying.
-                defer { state.jobs = [] }
-                return state.jobs
-            }
-            let batch = Array(state.jobs[..<end])
-            state.jobs.removeFirst(end)
-            return batch
+        let ready = { (state: Queue) in !state.jobs.isEmpty || state.closed }
+        guard checkpointer != nil, walFrames > 0 else { return queue.wait(until: ready, then: take) }
+        return queue.wait(until: ready, timeout: checkpointPolicy.idleAfter) { state, isReady in
+            isReady ? take(&state) : []
         }
+    }
+
+    /// The next batch out of a queue that has jobs or is closed; nil once closed and drained.
+    private func take(_ state: inout Queue) -> [WriteJob]? {
+        guard let head = state.jobs.first else { return nil }
+        if head.mode == .exclusive {
+            state.jobs.removeFirst()
+            return [head]
+        }
+        var end = 1
+        while end < state.jobs.count, end < maxBatch, state.jobs[end].mode == .batched { end += 1 }
+        if end == state.jobs.count {
+            // The common case: take the whole queue without copying.
+            defer { state.jobs = [] }
+            return state.jobs
+        }
+        let batch = Array(state.jobs[..<end])
+        state.jobs.removeFirst(end)
+        return batch
     }
 }

@@ -111,6 +111,7 @@ import Testing
         #expect(metrics.text.contains("ocop_http_open_connections 1"))
         #expect(metrics.text.contains("ocop_db_readers_total"))
         #expect(metrics.text.contains("ocop_db_checkpoint_flushes "))
+        #expect(metrics.text.contains("ocop_db_wal_restarts "))
     }
 
     /// A client may invent methods freely; each must not become a series of its own.

@@ -43,6 +43,34 @@ import Testing
         #expect(db.stats.databaseFlushes > 0)
     }
 
+    /// A burst of writes far below the threshold, then nothing: the writer has the WAL
+    /// checkpointed and restarted while idle, so the next write lands at its beginning.
+    @Test func anIdleWriterHasTheWALCheckpointedAndRestarted() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 10_000 }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        try fill(db, 200)
+        let restartsBefore = db.stats.walRestarts
+        let walAfterBurst = size(dir.file("c.db-wal"))
+        #expect(walAfterBurst > 200 * 3072)
+        // Idle for 200 ms, a pass, then the restart: give a loaded machine five seconds.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while db.stats.walRestarts == restartsBefore, ContinuousClock.now < deadline { usleep(20_000) }
+        #expect(db.stats.walRestarts == restartsBefore + 1)
+        #expect(db.stats.databaseFlushes > 0)
+        try db.write { try $0.run("INSERT INTO blob (n, data) VALUES (1000, zeroblob(3072))") }
+        #expect(size(dir.file("c.db-wal")) == walAfterBurst)   // written from its start, not appended
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 201)
+        // Idle again, with a WAL of one commit: restarted once more, and then left alone.
+        let again = ContinuousClock.now + .seconds(5)
+        while db.stats.walRestarts == restartsBefore + 1, ContinuousClock.now < again { usleep(20_000) }
+        #expect(db.stats.walRestarts == restartsBefore + 2)
+        usleep(500_000)
+        #expect(db.stats.walRestarts == restartsBefore + 2)
+    }
+
     /// Readers that overlap without a gap never leave a moment with nobody reading the WAL,
     /// which a PASSIVE checkpoint needs before the WAL can start again from its beginning
     /// (wal.html, "checkpoint starvation"); under steady reads and writes it grew by gigabytes.

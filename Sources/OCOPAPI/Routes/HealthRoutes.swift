@@ -49,6 +49,8 @@ public struct HealthRoutes: RouteCollection {
                      Double(db.walFlushes)),
                     ("ocop_db_checkpoint_flushes", "Database file fdatasyncs after background checkpoint passes since start.",
                      Double(db.databaseFlushes)),
+                    ("ocop_db_wal_restarts", "Times the WAL was started again from its beginning since start.",
+                     Double(db.walRestarts)),
                     ("ocop_db_write_jobs", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
                     ("ocop_db_isolated_batches", "Group commits run a savepoint per job because a job of theirs or of the batch before failed.",
                      Double(db.isolatedBatches)),
