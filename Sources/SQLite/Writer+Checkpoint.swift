@@ -24,6 +24,9 @@ struct CheckpointPolicy {
     /// With no write for this long, the writer has the WAL checkpointed and restarted whatever
     /// its length (`maintainIdleWAL`).
     var idleAfter: Duration = .milliseconds(200)
+    /// How long that idle restart holds new reads back for the reads in flight: briefly, as
+    /// nothing presses then (a long export makes it try again later, not stall every read).
+    var idleReaderWait: Duration = .milliseconds(5)
 }
 
 /// One of the writer's two ways to restart the WAL (after a background pass, at the hard
@@ -90,8 +93,10 @@ extension Writer {
         guard let checkpointer, walFrames > 0 else { return }
         let (report, running) = checkpointer.status
         guard !running else { return }
-        if let report, report.generation == walGeneration, report.copiedFrames >= walFrames,
-           restartWAL(&restartAfterPass) {
+        if let report, report.generation == walGeneration, report.copiedFrames >= walFrames {
+            // Everything is copied: only the restart is left (after reads outlasted an attempt,
+            // it waits for its retry instant).
+            _ = restartWAL(&restartWhenIdle)
             return
         }
         checkpointer.request(generation: walGeneration)

@@ -56,9 +56,10 @@ final class Writer: @unchecked Sendable {
     /// Counts WAL restarts (seen as the frame count dropping), so a checkpoint report
     /// about an earlier WAL is never taken for one about the current one.
     var walGeneration = 0
-    /// The writer's restarts of the WAL after a background pass and at the hard limit.
+    /// The writer's restarts of the WAL after a background pass, at the hard limit, and when idle.
     var restartAfterPass: WALRestart
     var restartAtHardLimit: WALRestart
+    var restartWhenIdle: WALRestart
     /// The pool's readers, held back for the instant the WAL restarts.
     let readers: ReaderPool?
 
@@ -76,6 +77,7 @@ final class Writer: @unchecked Sendable {
         self.checkpointPolicy = policy
         restartAfterPass = WALRestart(readerWait: policy.readerWait)
         restartAtHardLimit = WALRestart(readerWait: policy.hardLimitReaderWait)
+        restartWhenIdle = WALRestart(readerWait: policy.idleReaderWait)
         if checkpointer != nil { installWALHook() }
     }
 
