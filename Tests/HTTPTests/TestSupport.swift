@@ -54,9 +54,9 @@ final class TestClient {
             }
         }
         guard rc == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            throw TestClientError.syscall("connect", code)
+            // No close here: the throw runs `deinit`, which closes it (closing it twice could
+            // close another test's socket opened under the same number in between).
+            throw TestClientError.syscall("connect", errno)
         }
     }
 

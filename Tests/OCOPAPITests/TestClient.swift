@@ -60,9 +60,10 @@ final class TestClient {
             }
         }
         guard result == 0 else {
-            let e = errno
-            close(fd)
-            throw TestClientError.connect(e)
+            // No close here: every stored property is set, so the throw runs `deinit`, which
+            // closes it. Closing it twice closed whatever socket another test had opened under
+            // the same number in between (seen once as EBADF in a parallel run).
+            throw TestClientError.connect(errno)
         }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
