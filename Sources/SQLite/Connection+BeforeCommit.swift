@@ -9,7 +9,9 @@ extension Connection {
     /// Why: some work is far cheaper once per transaction than once per write. FTS5 flushes
     /// its pending index to a new segment at every SAVEPOINT it takes part in, so indexing a
     /// row inside each group-commit job wrote a segment (and triggered merges) per job;
-    /// queueing the rows in a plain table and indexing them here writes one per batch.
+    /// queueing the rows in a plain table and indexing them here wrote one per batch. (The
+    /// producers' search has since gone further, to one segment per bulk flush outside the
+    /// writes: `ProducerStore.indexPendingSearch`; no store uses this hook today.)
     /// The action still runs when the write that queued it was rolled back to its savepoint,
     /// so it must act only on what the transaction holds (e.g. drain a queue table).
     public func beforeCommit(_ key: String, _ action: @escaping (Connection) throws -> Void) throws {

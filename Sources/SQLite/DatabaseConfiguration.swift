@@ -45,8 +45,8 @@ public struct DatabaseConfiguration: Sendable {
     /// that every answer waits for. Over a longer stretch a leaf is rewritten several times
     /// and copied once. Measured with 100,000 producers stored, POST at 64 / 256 connections:
     /// 11,800–12,300 / 14,000–14,900 inserts/s with 2,000 pages, 13,100–13,200 /
-    /// 15,700–16,300 with 16,000 (alternating runs; one WAL flush took 2.0–2.2 ms at 64 connections, then 1.7–1.8);
-    /// 32,000 gained no more.
+    /// 15,700–16,300 with 16,000 (alternating runs; a WAL flush took 2.0–2.2 ms at 64
+    /// connections, then 1.7–1.8); 32,000 gained no more.
     public var checkpointPages: Int = 16_000
 
     /// The defaults above.

@@ -22,7 +22,7 @@ struct CheckpointPolicy {
     /// After giving up, the writer does not try again before this much time has passed.
     var retryAfter: Duration = .milliseconds(250)
     /// With no write for this long, the writer has the WAL checkpointed and restarted whatever
-    /// its length (`maintainIdleWAL`).
+    /// its length (`maintainWAL(idle:)`).
     var idleAfter: Duration = .milliseconds(200)
     /// How long that idle restart holds new reads back for the reads in flight: briefly, as
     /// nothing presses then (a long export makes it try again later, not stall every read).
@@ -64,8 +64,16 @@ extension Writer {
     /// Between batches: ask for a background pass, or, once one has left only a short tail,
     /// copy the rest here and restart the WAL. At the hard limit the writer restarts it
     /// whatever the background did, after waiting for a pass in progress to end.
-    func maintainWAL() {
-        guard let checkpointer, walFrames >= checkpointPolicy.threshold else { return }
+    ///
+    /// `idle`: no write came for `idleAfter`. Then the whole WAL is copied and restarted
+    /// whatever its length, with no tail left for the writer to copy (so no flush holds anyone
+    /// up): the WAL a burst of writes left behind is emptied before the next burst, instead of
+    /// that burst finding it past the threshold, or near the hard limit, where the writer
+    /// copies what is left itself while every write waits (a 240 ms stall in the benchmark,
+    /// whose POSTs follow a phase of reads). The run loop asks again after each `idleAfter`
+    /// without writes until the WAL has restarted.
+    func maintainWAL(idle: Bool = false) {
+        guard let checkpointer, walFrames > 0, idle || walFrames >= checkpointPolicy.threshold else { return }
         // Not while a failed attempt's retry instant is ahead: waiting for the pass each batch
         // would tie the writer to the background copy while a backup holds the WAL.
         if walFrames >= checkpointPolicy.hardLimit, restartAtHardLimit.isDue {
@@ -75,29 +83,15 @@ extension Writer {
         let (report, running) = checkpointer.status
         // A pass in progress holds the checkpoint lock: a checkpoint here would get BUSY at once.
         guard !running else { return }
-        if let report, report.generation == walGeneration,
-           walFrames - report.copiedFrames <= checkpointPolicy.tail, restartWAL(&restartAfterPass) {
-            return
-        }
-        checkpointer.request(generation: walGeneration)
-    }
-
-    /// When no write came for `idleAfter`: asks for a pass over the whole WAL, and once one
-    /// has copied every frame, restarts the WAL (nothing is left to copy then, so no flush
-    /// holds anyone up). So the WAL a burst of writes left behind is emptied before the next
-    /// burst, instead of that burst finding it past the threshold, or near the hard limit,
-    /// where the writer copies what is left itself while every write waits (a 240 ms stall
-    /// in the benchmark, whose POSTs follow a phase of reads). Called again after each
-    /// `idleAfter` without writes until the WAL has restarted.
-    func maintainIdleWAL() {
-        guard let checkpointer, walFrames > 0 else { return }
-        let (report, running) = checkpointer.status
-        guard !running else { return }
-        if let report, report.generation == walGeneration, report.copiedFrames >= walFrames {
-            // Everything is copied: only the restart is left (after reads outlasted an attempt,
-            // it waits for its retry instant).
-            _ = restartWAL(&restartWhenIdle)
-            return
+        if let report, report.generation == walGeneration {
+            let uncopied = walFrames - report.copiedFrames
+            if idle {
+                if uncopied <= 0, restartWAL(&restartWhenIdle) { return }
+            } else if uncopied <= checkpointPolicy.tail, restartWAL(&restartAfterPass) {
+                return
+            }
+            // Nothing a pass could copy: the restart waits for its retry instant.
+            if uncopied <= 0 { return }
         }
         checkpointer.request(generation: walGeneration)
     }

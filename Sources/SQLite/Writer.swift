@@ -159,7 +159,7 @@ final class Writer: @unchecked Sendable {
         threadID.store(UInt(pthread_self()), ordering: .relaxed)
         while let batch = nextBatch() {
             guard !batch.isEmpty else {
-                maintainIdleWAL()
+                maintainWAL(idle: true)
                 continue
             }
             execute(batch)
@@ -171,7 +171,7 @@ final class Writer: @unchecked Sendable {
     /// Waits for work: one exclusive job alone, or up to `maxBatch` consecutive
     /// write jobs (stopping before an exclusive one so order is kept). Nil once closed and drained.
     /// Empty when nothing came for `checkpointPolicy.idleAfter` while the WAL holds frames:
-    /// time to checkpoint it while nobody waits (`maintainIdleWAL`).
+    /// time to checkpoint it while nobody waits (`maintainWAL(idle:)`).
     private func nextBatch() -> [WriteJob]? {
         let ready = { (state: Queue) in !state.jobs.isEmpty || state.closed }
         guard checkpointer != nil, walFrames > 0 else { return queue.wait(until: ready, then: take) }

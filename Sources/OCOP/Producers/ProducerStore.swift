@@ -165,8 +165,8 @@ public enum ProducerStore {
     /// writer's time with 64 clients inserting (`perf`); indexed in bulk, a segment holds
     /// hundreds. Alternating runs with 100,000 producers stored, 64 / 256 connections:
     /// 11,800 / 15,000–15,600 inserts/s before, 13,400–14,200 / 15,300–17,000 after, the
-    /// writer's CPU per insert 56 → 44–47 µs at 64. The cost moves to a search that finds the queue non-empty: it waits for
-    /// one write first.
+    /// writer's CPU per insert 56 → 44–47 µs at 64. The cost moves to a search that finds
+    /// the queue non-empty: it waits for one write first.
     public static func indexPendingSearch(_ database: Database) throws {
         guard try database.read({ try searchPending($0) }) else { return }
         try database.write { try flushSearch($0) }
