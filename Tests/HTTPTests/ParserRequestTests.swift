@@ -122,6 +122,15 @@ import Testing
         #expect(events.map { $0.request?.method } == ["GET", "OPTIONS", "GET", "GET", "PURGE"])
     }
 
+    @Test func everyURICharacterAndRawUTF8PassInATarget() throws {
+        // unreserved, sub-delims, ":@/?", escapes of either case, "[]" sent raw in a query, and
+        // the UTF-8 bytes curl sends for Vietnamese typed into a URL.
+        let targets = ["/a-b._~!$&'()*+,;=:@/x?y=/?:@", "/%41%c3%a1?q=%E1%BA%A1", "/p?a[]=1&b[0]=2",
+                       "/t/Đà?q=bánh+chưng"]
+        let events = verifyParse(bytes(targets.map { "GET \($0) HTTP/1.1\r\nHost: a\r\n\r\n" }.joined()))
+        #expect(events.map { $0.request?.target } == targets)
+    }
+
     @Test func everyWellFormedAuthorityIsAccepted() throws {
         let hosts = ["ocop.example", "ocop.example:8080", "127.0.0.1:80", "[::1]", "[::1]:8080",
                      "[2001:db8::7]", "xn--qung-ninh-m0a.vn", "a:", ""]

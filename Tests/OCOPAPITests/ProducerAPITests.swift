@@ -69,12 +69,20 @@ import Testing
     @Test func writesNeedAnOfficerOrAdmin() throws {
         let anonymous = try client.request("POST", "/api/v1/producers", body: #"{"name":"A","kind":"household"}"#)
         #expect(anonymous.status == 401)
-        #expect(anonymous.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        // No token sent: a plain challenge, no error code (RFC 6750 §3.1).
+        #expect(anonymous.header("WWW-Authenticate") == #"Bearer realm="ocop""#)
         #expect(anonymous.header("Content-Type") == "application/problem+json")
 
         let wrong = try client.request("POST", "/api/v1/producers", headers: [bearer("ocop_not-a-real-token-000000")],
                                        body: #"{"name":"A","kind":"household"}"#)
         #expect(wrong.status == 401)
+        // A token sent that is not one says so.
+        #expect(wrong.header("WWW-Authenticate") == #"Bearer realm="ocop", error="invalid_token""#)
+        // Another scheme is no bearer token at all: the plain challenge again.
+        let basic = try client.request("POST", "/api/v1/producers", headers: [("Authorization", "Basic YTpi")],
+                                       body: #"{"name":"A","kind":"household"}"#)
+        #expect(basic.status == 401)
+        #expect(basic.header("WWW-Authenticate") == #"Bearer realm="ocop""#)
 
         let pos = try server.token("pos", pointOfSale: 3)
         let forbidden = try client.request("POST", "/api/v1/producers", headers: [bearer(pos)], body: #"{"name":"A","kind":"household"}"#)

@@ -222,7 +222,7 @@ import Testing
             ("/01/8931234567897/10/ABCDEFGHIJKLMNOPQRSTU", "lot"), // 21 characters
             ("/01/8931234567897/10/A%20B", "lot"),                // space is not in set 82
             ("/01/8931234567897/21/%C4%90", "serial"),            // neither is Đ
-            ("/01/8931234567897/10/A%ZZ", "path"),                // a malformed escape
+            ("/01/8931234567897/10/A%FF", "path"),                // an escape that is not UTF-8
             ("/01/", "gtin"),                                     // no GTIN at all
             ("/01//", "gtin"),
             ("/01//10/L1", "gtin"),
@@ -240,6 +240,11 @@ import Testing
         }
         let checkDigit = try client.request("GET", "/01/8931234567890")
         #expect(try checkDigit.json["detail"]?.stringValue == "gtin has check digit 0, but GS1's rule gives 7 for these digits")
+        // A malformed escape is refused by the engine before any route sees it (RFC 3986 §2.1),
+        // and like every malformed request the connection then closes: last.
+        let badEscape = try client.request("GET", "/01/8931234567897/10/A%ZZ")
+        #expect(badEscape.status == 400)
+        #expect(try badEscape.json["detail"]?.stringValue == "invalid percent-encoding in the request-target")
     }
 
     @Test func theOpenAPIDocumentDescribesRedirectAndLinkset() throws {

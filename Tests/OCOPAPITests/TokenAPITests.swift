@@ -83,6 +83,7 @@ import Testing
         #expect(try client.request("DELETE", "/api/v1/tokens/\(id)", headers: [admin, ("If-Match", current)]).status == 204)
         let after = try client.request("POST", "/api/v1/producers", headers: [bearer(secret)], body: #"{"name":"X","kind":"household"}"#)
         #expect(after.status == 401)
+        #expect(after.header("WWW-Authenticate") == #"Bearer realm="ocop", error="invalid_token""#)
         let record = try client.request("GET", "/api/v1/tokens/\(id)", headers: [admin]).json
         #expect(record["revoked"]?.boolValue == true)
     }

@@ -14,14 +14,15 @@ enum ByteClass {
 
     /// The class of each byte value, as a literal in read-only memory: one load per byte
     /// and no lazy initialisation. The digit at index b has
-    /// bit 0 set if b is a tchar (RFC 9110 §5.6.2: "!#$%&'*+-.^_`|~", DIGIT, ALPHA), and
+    /// bit 0 set if b is a tchar (RFC 9110 §5.6.2: "!#$%&'*+-.^_`|~", DIGIT, ALPHA),
     /// bit 1 set if b may appear in `uri-host [":" port]` (RFC 3986 §3.2.2: unreserved,
-    /// pct-encoded, sub-delims, IP-literal brackets), for validating Host (RFC 9112 §3.2).
+    /// pct-encoded, sub-delims, IP-literal brackets), for validating Host (RFC 9112 §3.2), and
+    /// bit 2 set if b may appear in a request-target (`isTarget`).
     private static let classMap: StaticString = """
-        0000000000000000000000000000000003013333223323303333333333220200\
-        0333333333333333333333333332021313333333333333333333333333301030\
-        0000000000000000000000000000000000000000000000000000000000000000\
-        0000000000000000000000000000000000000000000000000000000000000000
+        0000000000000000000000000000000007017777667767747777777777660604\
+        4777777777777777777777777776061717777777777777777777777777701070\
+        4444444444444444444444444444444444444444444444444444444444444444\
+        4444444444444444444444444444444444444444444444444444444444444444
         """
 
     @inline(__always)
@@ -32,6 +33,17 @@ enum ByteClass {
     @inline(__always)
     static func isHost(_ byte: UInt8) -> Bool {
         classMap.utf8Start[Int(byte)] & 2 != 0
+    }
+
+    /// Whether `byte` may appear in a request-target (RFC 9112 §3.2, RFC 3986 §3): unreserved,
+    /// sub-delims, ":", "@", "/", "?", "%" (the caller checks the two HEXDIGs after it) and "[" "]"
+    /// (IP literals; also sent raw in queries by many clients). Not SP, CTLs, DEL, `#` (no form of
+    /// target has a fragment) or `"<>\^`{|}`, which a lenient hop may read otherwise (a `\` taken
+    /// for `/`). obs-text passes: it is what curl sends for Vietnamese typed into a URL, and it
+    /// is read as UTF-8 with one meaning.
+    @inline(__always)
+    static func isTarget(_ byte: UInt8) -> Bool {
+        classMap.utf8Start[Int(byte)] & 4 != 0
     }
 
     /// SP or HTAB: OWS/BWS (RFC 9110 §5.6.3).
@@ -70,27 +82,6 @@ enum ByteClass {
             i += 1
         }
         return nil
-    }
-
-    /// The index of the first byte in `b[start..<end]` that cannot be in a request-target
-    /// (SP, a CTL, DEL, or `#`: no form of target carries a fragment, RFC 9112 §3.2), or `end`.
-    /// Eight bytes per step, like `firstNonFieldValue`, so the fragment costs no second pass.
-    static func endOfTarget(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var i = start
-        while end - i >= 8 {
-            let word = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let low = (word &- ones &* 0x21) & ~word & highs
-            let del = word ^ (ones &* 0x7F)
-            let hasDel = (del &- ones) & ~del & highs
-            let hash = word ^ (ones &* 0x23)
-            let hasHash = (hash &- ones) & ~hash & highs
-            if low | hasDel | hasHash != 0 { break }
-            i += 8
-        }
-        while i < end, b[i] > space, b[i] != 0x7F, b[i] != 0x23 { i += 1 }
-        return i
     }
 
     /// The value of a HEXDIG (RFC 5234 B.1, case-insensitive), or nil.

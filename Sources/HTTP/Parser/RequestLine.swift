@@ -14,10 +14,22 @@ struct RequestLine {
         guard i > start, i < end, b[i] == ByteClass.space else { throw .badRequest("invalid method") }
         let methodEnd = i
 
-        // request-target (RFC 9112 §3.2): no SP, no CTL; obs-text bytes pass through as UTF-8.
+        // request-target (RFC 9112 §3.2): URI characters (`ByteClass.isTarget`) up to the SP;
+        // obs-text bytes pass through as UTF-8.
         i += 1
         let targetStart = i
-        i = ByteClass.endOfTarget(b, i, end)
+        while i < end, ByteClass.isTarget(b[i]) {
+            guard b[i] == 0x25 else {
+                i += 1
+                continue
+            }
+            // pct-encoded = "%" HEXDIG HEXDIG (RFC 3986 §2.1), in the path as in the query: a lone
+            // `%` has no one meaning, and a path that cannot be decoded cannot name a resource.
+            guard i + 2 < end, ByteClass.hexValue(b[i + 1]) != nil, ByteClass.hexValue(b[i + 2]) != nil else {
+                throw .badRequest("invalid percent-encoding in the request-target")
+            }
+            i += 3
+        }
         guard i > targetStart else { throw .badRequest("empty request-target") }
         guard i < end, b[i] == ByteClass.space else {
             if i < end, b[i] == 0x23 {
@@ -25,7 +37,9 @@ struct RequestLine {
                 // lenient hop and us disagree on the path, so it is refused rather than routed.
                 throw .badRequest("a request-target has no fragment (#)")
             }
-            throw .badRequest(i < end && b[i] == ByteClass.cr ? "bare CR" : "invalid request-target")
+            if i < end, b[i] == ByteClass.cr { throw .badRequest("bare CR") }
+            throw .badRequest(i < end && b[i] > ByteClass.space && b[i] != 0x7F
+                ? "invalid character in the request-target" : "invalid request-target")
         }
         let targetEnd = i
 

@@ -328,7 +328,7 @@ public final class APIResponder: HTTPResponder {
         if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
         let epoch = services.tokens.epoch
         guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
-            throw Problem.unauthorized("the token is unknown or revoked")
+            throw Problem.invalidToken("the token is unknown or revoked")
         }
         services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
         return principal
@@ -363,7 +363,7 @@ public final class APIResponder: HTTPResponder {
         }
         let secret = parts[1].trimmingASCIIWhitespace()
         guard !secret.isEmpty, secret.utf8.count <= 256 else {
-            throw Problem.unauthorized("the token is unknown or revoked")
+            throw Problem.invalidToken("the token is unknown or revoked")
         }
         return SHA256.hash(secret)
     }

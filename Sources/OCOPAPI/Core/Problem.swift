@@ -74,6 +74,13 @@ public struct Problem: Error, Sendable {
                 headers: ["WWW-Authenticate": "Bearer realm=\"ocop\""])
     }
 
+    /// A bearer token was sent but is not one: the challenge says so (RFC 6750 §3.1), so a
+    /// client can tell "log in again" from "this needs a token" without reading the body.
+    static func invalidToken(_ detail: String) -> Problem {
+        Problem(.unauthorized, type: "unauthorized", title: "Authentication required", detail: detail,
+                headers: ["WWW-Authenticate": "Bearer realm=\"ocop\", error=\"invalid_token\""])
+    }
+
     public static func forbidden(_ detail: String) -> Problem {
         Problem(.forbidden, type: "forbidden", title: "Not allowed", detail: detail)
     }
