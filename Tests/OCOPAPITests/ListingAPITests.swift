@@ -84,5 +84,21 @@ import Testing
         #expect(try api.get("/api/v1/listings/\(b)").status == 404)
         #expect(try api.request("DELETE", "/api/v1/listings/\(b)").status == 404)
         #expect(try api.client.request("DELETE", "/api/v1/listings/\(a)").status == 401)
+
+        // The product may be listed on that platform again: a new listing, from the day the
+        // deleted one was removed on (here today) — not before, when the old one still counted.
+        api.today("2024-01-20")
+        let early = try api.request("POST", "/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3,"listed_on":"2024-01-09"}"#)
+        #expect(early.status == 422, "\(early.text)")
+        #expect(try TradeAPI.errorFields(early) == ["listed_on"])
+        let again = try api.request("POST", "/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3}"#)
+        #expect(again.status == 201, "\(again.text)")
+        let relisted = try #require(try again.json["id"]?.int64Value)
+        #expect(relisted > c)
+        #expect(try again.json["version"]?.int64Value == 1)
+        #expect(try again.json["listed_on"]?.stringValue == "2024-01-20")
+        #expect(try api.ids("/api/v1/listings?product_id=\(products[0])") == [a, relisted])
+        // And a second live one is still a conflict.
+        #expect(try api.request("POST", "/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3}"#).status == 409)
     }
 }

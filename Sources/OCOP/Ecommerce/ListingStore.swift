@@ -41,11 +41,19 @@ public enum ListingStore {
         return Page(items: try attachHistory(db, rows), nextCursor: next)
     }
 
-    /// Lists a product on a platform; its history starts on `listed_on`. A second listing of the
-    /// same product on the same platform is a conflict (change the existing one instead).
+    /// Lists a product on a platform; its history starts on `listed_on`. A second live listing of
+    /// the same product on the same platform is a conflict (change the existing one instead). A
+    /// product whose listing there was deleted may be listed again, from the day that one was
+    /// removed on: the two histories then follow each other, and no day counts the product twice.
     public static func create(_ db: Connection, _ fields: ListingFields, today: CivilDate, actor: Actor,
                               now: Timestamp) throws -> Listing {
         try check(db, fields, today: today)
+        if let (previous, removedOn) = try lastDeleted(db, fields), fields.listedOn < removedOn {
+            throw DomainError.invalid([FieldError("listed_on", """
+                must be \(removedOn) or later: the product's listing \(previous) on this platform was removed \
+                that day and its history stays for the reports
+                """)])
+        }
         do {
             try db.run("""
                 INSERT INTO listings (product_id, platform_id, url, price_vnd, status, accepts_non_cash, listed_on,
@@ -147,19 +155,25 @@ public enum ListingStore {
     }
 
     private static func duplicate(_ db: Connection, _ fields: ListingFields) throws -> DomainError {
-        let other = try db.first("SELECT id, deleted_at IS NOT NULL FROM listings WHERE product_id = ? AND platform_id = ?",
-                                 [.integer(fields.productID), .integer(fields.platformID)]) { ($0.int64(0), $0.bool(1)) }
-        if let (id, deleted) = other, deleted {
-            return .conflict("""
-                product \(fields.productID) was listed on platform \(fields.platformID) before (listing \(id), deleted; \
-                its history stays for the reports); one listing per product and platform, so it cannot be listed there again
-                """)
-        }
-        let otherID = other?.0
+        let otherID = try db.scalarInt("""
+            SELECT id FROM listings WHERE product_id = ? AND platform_id = ? AND deleted_at IS NULL
+            """, [.integer(fields.productID), .integer(fields.platformID)])
         return .conflict("""
             product \(fields.productID) is already listed on platform \(fields.platformID) (listing \
             \(otherID.map(String.init) ?? "?")); one listing per product and platform: change that one
             """)
+    }
+
+    /// The product's latest deleted listing on the platform and the day its history says it was
+    /// removed from (the last entry of a deleted listing is its removal), or nil.
+    private static func lastDeleted(_ db: Connection, _ fields: ListingFields) throws -> (Int64, CivilDate)? {
+        try db.first("""
+            SELECT l.id, max(h.valid_from) FROM listings l JOIN listing_history h ON h.listing_id = l.id
+            WHERE l.product_id = ? AND l.platform_id = ? AND l.deleted_at IS NOT NULL
+            GROUP BY l.id ORDER BY 2 DESC, 1 DESC LIMIT 1
+            """, [.integer(fields.productID), .integer(fields.platformID)]) { row -> (Int64, CivilDate)? in
+            CivilDate(row.string(1)).map { (row.int64(0), $0) }
+        } ?? nil
     }
 
     /// The exclusive end of the current row: after any day a report is asked about.

@@ -26,6 +26,7 @@ public enum Schema {
         migrator.register("0020_search_queue_new_rows", markNewRowsInSearchQueue)
         migrator.register("0021_idempotency_index_merged", mergeIdempotencyIndex)
         migrator.register("0022_shorter_name_keys", shortenNameKeys)
+        migrator.register("0023_listings_relistable", rebuildsTables: true, makeListingsRelistable)
         return migrator
     }
 

@@ -37,7 +37,7 @@ public enum TraceabilityStore {
     static func idSQL(_ column: String) -> String { "SELECT id FROM products WHERE \(column) = ?" }
 
     /// The product, its producer and current certificate, and whether it has any certificate
-    /// (`certificates_by_product`) or an active listing (the listings' UNIQUE (product_id, platform_id)).
+    /// (`certificates_by_product`) or an active listing (`listings_by_product`).
     static func headSQL(_ column: String) -> String {
         """
         SELECT p.id, p.code, p.name, p.gtin, p.producer_id, pr.name, c.id, c.number, c.stars,

@@ -54,7 +54,7 @@ extension Schemas {
 
     static let listingFields: [(String, JSONValue)] = [
         ("product_id", id(description: "Fixed once the listing exists.")),
-        ("platform_id", id(description: "Fixed once the listing exists; one listing per product and platform.")),
+        ("platform_id", id(description: "Fixed once the listing exists; one live listing per product and platform (a deleted one's product may be listed again, from the day it was removed).")),
         ("url", webURL(nullable: true)),
         ("price_vnd", integer(0...ProductFields.maximumPriceVND, nullable: true, description: "Whole đồng.")),
         ("status", type("string", enumValues: ["active", "paused", "removed"], description: "Default active; a change takes effect today")),
