@@ -62,7 +62,7 @@ public enum FairSaleStore {
     public static func create(_ db: Connection, fairID: Int64, boothID: Int64, _ fields: FairSaleFields, actor: Actor,
                               now: Timestamp) throws -> FairSale {
         let (fair, booth) = try requireBooth(db, fairID: fairID, boothID: boothID)
-        try check(fields, fair: fair, booth: booth)
+        try check(fields, fair: fair, booth: booth, today: CivilDate.today(at: now))
         do {
             // The booth's locality and producer are repeated on the entry for the reports (see the schema).
             try db.run("""
@@ -88,7 +88,7 @@ public enum FairSaleStore {
         }
         try VersionMatch.require(ifVersion, current: sale.version)
         let (fair, booth) = try requireBooth(db, fairID: fairID, boothID: boothID)
-        try check(fields, fair: fair, booth: booth)
+        try check(fields, fair: fair, booth: booth, today: CivilDate.today(at: now))
         let changes = AuditLog.diff(jsonObject(boothID: boothID, sale.fields), jsonObject(boothID: boothID, fields))
         guard changes.count > 0 else { return sale }   // nothing changed: no new version, no audit noise
         do {
@@ -149,12 +149,15 @@ public enum FairSaleStore {
         return (fair, booth)
     }
 
-    /// Validation plus the rules that need the fair and booth: the day is one of the fair's days,
-    /// and the lines name only products the booth shows.
-    private static func check(_ fields: FairSaleFields, fair: Fair, booth: Booth) throws {
+    /// Validation plus the rules that need the fair and booth: the day is one of the fair's days
+    /// that has come (takings are counted, not forecast: a day ahead would enter the reports of
+    /// a period before anything was sold), and the lines name only products the booth shows.
+    private static func check(_ fields: FairSaleFields, fair: Fair, booth: Booth, today: CivilDate) throws {
         var errors = fields.validate()
         if fields.day < fair.fields.startsOn || fields.day > fair.fields.endsOn {
             errors.append(FieldError("day", "must be a day of the fair (\(fair.fields.startsOn) to \(fair.fields.endsOn))"))
+        } else if fields.day > today {
+            errors.append(FieldError("day", "must not be after today (\(today)): takings are recorded for days that have come"))
         }
         let shown = Set(booth.fields.productIDs)
         for (i, line) in fields.lines.enumerated() where line.productID > 0 && !shown.contains(line.productID) {
