@@ -38,6 +38,21 @@ enum FileSystem {
         return directory.isEmpty ? "/" : directory
     }
 
+    /// `path` with every symbolic link resolved (realpath(3)), so two spellings of one file (a
+    /// link to it, a linked directory) give one name; a file not created yet is resolved through
+    /// its directory. `path` itself when even the directory cannot be resolved.
+    static func resolved(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        guard let directory = realpath(parentDirectory(of: path), nil) else { return path }
+        defer { free(directory) }
+        let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+        let base = String(cString: directory)
+        return (base == "/" ? "" : base) + "/" + name
+    }
+
     /// fsync of a directory, so the names created in it survive a power loss (fsync(2)).
     static func syncDirectory(_ directory: String) throws {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -14,6 +14,10 @@ import Glibc
 /// POSIX record locks on the database, and closing any other descriptor of that file
 /// would drop them (fcntl(2)). The kernel releases an flock when its process dies, so a
 /// `kill -9` leaves no stale lock behind; the file stays, holding the last owner's pid.
+/// The lock file is named after the database's resolved path, as SQLite names its WAL: a
+/// server started through a symbolic link to a served file (or a linked directory) finds the
+/// same lock. (Hard links SQLite itself cannot tell apart; its documentation calls them a way
+/// to corrupt a database.)
 public final class ServingLock: Sendable {
     public struct Held: Error, CustomStringConvertible, Equatable {
         public let description: String
@@ -24,8 +28,8 @@ public final class ServingLock: Sendable {
 
     /// Takes the lock, or throws `Held` naming the process that holds it.
     public init(databasePath: String) throws {
-        let path = databasePath + ".serve-lock"
-        try FileSystem.createParentDirectory(of: path)
+        try FileSystem.createParentDirectory(of: databasePath)
+        let path = FileSystem.resolved(databasePath) + ".serve-lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SQLiteError.misuse("cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

@@ -61,6 +61,8 @@ enum Commands {
         System.limitMallocArenas(environment: environment)
         let config = try configuration(args, environment: environment)
         if let warning = System.makeRoomForConnections(config.maxConnections) { log("ocop: warning: \(warning)") }
+        // A busy port stops start-up before a new database file (and its WAL and lock) is created.
+        try HTTPServer.checkPortUnused(host: config.host, port: config.port)
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()
         log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(config.demo ? " (demo data)" : "")")

@@ -39,6 +39,34 @@ import Testing
         }
     }
 
+    /// A client that pipelines requests answered on the loop itself and never reads must not make
+    /// the server queue all their answers: it answers about as many as the socket buffers and the
+    /// outbound bound hold, then waits. Unbounded, one connection held 400 MiB (1,600 × 277 KB).
+    @Test func aPipelineNobodyReadsQueuesBoundedOutput() throws {
+        let answered = TestBox(0)
+        let body = [UInt8](repeating: 0x61, count: 1 << 20)
+        let responder = ClosureResponder { _, _, done in
+            answered.update { $0 += 1 }
+            done(HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: body))
+        }
+        try withServer(responder) { _, port in
+            let client = try TestClient(port: port)
+            let count = 60
+            try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: count))
+            sleepFor(.milliseconds(500))
+            // The kernel's buffers on both ends take some (loopback autotuning: ~10 MB at most).
+            let before = answered.get()
+            #expect(before < 30, "\(before) of \(count) answered with nobody reading")
+            // Reading resumes the pipeline: every answer arrives, in order, complete.
+            for _ in 0..<count {
+                let response = try client.readResponse()
+                #expect(response.body.count == body.count)
+                if response.body.count != body.count { break }
+            }
+            #expect(answered.get() == count)
+        }
+    }
+
     @Test func deepPipelineIsAnsweredCompletelyAndInOrder() throws {
         try withServer(ClosureResponder.echo) { _, port in
             let client = try TestClient(port: port)

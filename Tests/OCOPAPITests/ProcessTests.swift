@@ -66,6 +66,9 @@ import Testing
         let (portStatus, portLog) = samePort.waitForExit()
         #expect(portStatus == 1)
         #expect(portLog.contains("EADDRINUSE") || portLog.contains("in use"), "\(portLog)")
+        // It failed before touching the new file: no database, WAL or lock left behind.
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix("other.sqlite") }
+        #expect(leftovers == [])
 
         // The first server was not disturbed, and once it stops the file can be served again.
         #expect(try TestClient(port: first.port).request("GET", "/readyz").status == 200)

@@ -18,6 +18,25 @@ import Testing
         _ = second
     }
 
+    /// A second server started through a symbolic link to the served file, or through a linked
+    /// directory, is the same file for SQLite (one WAL): it must meet the same lock.
+    @Test func aLinkToTheServedFileMeetsTheSameLock() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("data/ocop.sqlite")
+        let held = try ServingLock(databasePath: path)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let fileLink = dir.file("link.sqlite")
+        let directoryLink = dir.file("datalink")
+        #expect(symlink(path, fileLink) == 0)
+        #expect(symlink(dir.file("data"), directoryLink) == 0)
+        for other in [fileLink, directoryLink + "/ocop.sqlite", dir.file("data/../data/ocop.sqlite")] {
+            #expect(throws: ServingLock.Held.self, "\(other)") { _ = try ServingLock(databasePath: other) }
+        }
+        held.release()
+        _ = try ServingLock(databasePath: fileLink)
+    }
+
     @Test func theLockGoesWithItsObject() throws {
         let dir = try TempDir()
         defer { dir.remove() }

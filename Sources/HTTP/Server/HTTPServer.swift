@@ -25,6 +25,14 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds, listens and starts the loops; returns the bound port (useful with port 0). Throws SocketError naming the call and errno.
+    /// Throws as `start` would when something already listens on `host:port` (port 0 never
+    /// conflicts), so a process can find out before it does anything else (opening a database).
+    /// `start` checks again: the port may be taken in between.
+    public static func checkPortUnused(host: String, port: Int) throws {
+        guard port != 0 else { return }
+        try Socket.checkUnused(try SocketAddress(host: host, port: port))
+    }
+
     public func start() throws -> Int {
         try state.withLock { state throws(SocketError) -> Int in
             guard case .idle = state else { throw SocketError(call: "HTTPServer.start", errno: EALREADY) }
