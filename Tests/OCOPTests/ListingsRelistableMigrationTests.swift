@@ -28,41 +28,33 @@ import Testing
                                                today: F.day("2024-01-10"), actor: .system, now: F.noon("2024-01-10"))
             return (products, voso, deleted, live)
         }
-        // Before: the deleted listing holds its product's place on the platform for good.
-        #expect(F.conflicts {
-            _ = try database.write {
-                try ListingStore.create($0, ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-03-01")),
+        /// Lists `product` on Voso on 1 March 2024.
+        func list(_ product: Int64) throws -> Listing {
+            try database.write {
+                try ListingStore.create($0, ListingFields(productID: product, platformID: voso, listedOn: F.day("2024-03-01")),
                                         today: F.day("2024-03-01"), actor: .system, now: F.noon("2024-03-01"))
             }
-        })
-        let historyBefore = try database.read { db in
-            try db.all("SELECT listing_id, valid_from, valid_until, status FROM listing_history ORDER BY 1, 2") {
-                "\($0.int64(0)) \($0.string(1)) \($0.string(2)) \($0.string(3))"
+        }
+        func history() throws -> [String] {
+            try database.read { db in
+                try db.all("SELECT listing_id, valid_from, valid_until, status FROM listing_history ORDER BY 1, 2") {
+                    "\($0.int64(0)) \($0.string(1)) \($0.string(2)) \($0.string(3))"
+                }
             }
         }
+        // Before: the deleted listing holds its product's place on the platform for good.
+        #expect(F.conflicts { _ = try list(products[0]) })
+        let historyBefore = try history()
         #expect(historyBefore.count == 3)
 
         try database.migrate(Schema.migrator)
 
-        #expect(try database.read { db in
-            try db.all("SELECT listing_id, valid_from, valid_until, status FROM listing_history ORDER BY 1, 2") {
-                "\($0.int64(0)) \($0.string(1)) \($0.string(2)) \($0.string(3))"
-            }
-        } == historyBefore)
+        #expect(try history() == historyBefore)
         #expect(try database.read { try ListingStore.get($0, id: live.id) } == live)
         #expect(try database.read { try ListingStore.get($0, id: deleted.id) } == nil)
-        let again = try database.write {
-            try ListingStore.create($0, ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-03-01")),
-                                    today: F.day("2024-03-01"), actor: .system, now: F.noon("2024-03-01"))
-        }
-        #expect(again.id > live.id)
+        #expect(try list(products[0]).id > live.id)
         // Still one live listing per product and platform, now enforced by the partial index.
-        #expect(F.conflicts {
-            _ = try database.write {
-                try ListingStore.create($0, ListingFields(productID: products[1], platformID: voso, listedOn: F.day("2024-03-01")),
-                                        today: F.day("2024-03-01"), actor: .system, now: F.noon("2024-03-01"))
-            }
-        })
+        #expect(F.conflicts { _ = try list(products[1]) })
         let indexes = try database.read { db in
             try db.all("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'listings' AND sql IS NOT NULL ORDER BY name") {
                 $0.string(0)
