@@ -11,7 +11,7 @@ import SQLite
 /// 50 ms on the server: about 800 rows at 16,000 inserts/s), the idempotency key probed and
 /// stored with its hash as `IdempotencyStore.save` does (the bulk merge, one per 4,096 keys,
 /// is left out), and SQLite's own fsync of the WAL (synchronous = FULL) and checkpoints
-/// (every 16,000 pages, the server's threshold) inline.
+/// (at the server's threshold, `DatabaseConfiguration.checkpointPages`) inline.
 /// What it costs is SQLite's and the kernel's alone.
 struct RawSQLiteRun {
     let path: String
@@ -22,7 +22,7 @@ struct RawSQLiteRun {
 
     private static let setup = """
         PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -2048;
-        PRAGMA wal_autocheckpoint = 16000
+        PRAGMA wal_autocheckpoint = \(DatabaseConfiguration().checkpointPages)
         """
     private static let statements = [
         "BEGIN IMMEDIATE",

@@ -123,37 +123,37 @@ import Testing
     /// as a new listing, from the day the deleted one was removed on, and the two histories follow
     /// each other so that no report counts the product twice on one day.
     @Test func aDeletedListingsProductCanBeListedThereAgain() throws {
-        let first = try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-01-05")))
-        try database.write {
-            try ListingStore.delete($0, id: first.id, ifVersion: nil, today: F.day("2024-03-01"), actor: .system, now: F.noon("2024-03-01"))
+        /// The first product listed on Voso from `listedOn`, created on `today`.
+        func listOnVoso(from listedOn: String, today: String) throws -> Listing {
+            try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day(listedOn)), today: today)
         }
-        // Not before that day: the deleted listing was active until then.
-        #expect(F.invalidFields {
-            _ = try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-02-29")), today: "2024-03-10")
-        } == ["listed_on"])
-        let again = try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-03-01")), today: "2024-03-10")
-        #expect(again.id != first.id)
-        #expect(again.version == 1)
-        #expect(try database.read { try ListingStore.get($0, id: again.id) } == again)
-        // One live listing per product and platform still.
-        #expect(F.conflicts {
-            _ = try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-03-05")), today: "2024-03-10")
-        })
-        // Each day counts the product once: the old listing before March, the new one from then.
+        func delete(_ listing: Listing, on day: String) throws {
+            try database.write {
+                try ListingStore.delete($0, id: listing.id, ifVersion: nil, today: F.day(day), actor: .system, now: F.noon(day))
+            }
+        }
+        // Each day counts the product once: the old listing before it was removed, the new one from then.
         func active(on day: String) throws -> Int {
             try database.read { try EcommerceReportStore.coverage($0, asOf: F.day(day)) }
                 .platforms.first { $0.platformID == voso }?.activeListings ?? -1
         }
+
+        let first = try listOnVoso(from: "2024-01-05", today: "2024-01-10")
+        try delete(first, on: "2024-03-01")
+        // Not before that day: the deleted listing was active until then.
+        #expect(F.invalidFields { _ = try listOnVoso(from: "2024-02-29", today: "2024-03-10") } == ["listed_on"])
+        let again = try listOnVoso(from: "2024-03-01", today: "2024-03-10")
+        #expect(again.id != first.id)
+        #expect(again.version == 1)
+        #expect(try database.read { try ListingStore.get($0, id: again.id) } == again)
+        // One live listing per product and platform still.
+        #expect(F.conflicts { _ = try listOnVoso(from: "2024-03-05", today: "2024-03-10") })
         #expect(try [active(on: "2024-01-04"), active(on: "2024-02-29"), active(on: "2024-03-01"), active(on: "2024-03-10")]
             == [0, 1, 1, 1])
         // Deleted again, and again listed later: the latest removal is the one that counts.
-        try database.write {
-            try ListingStore.delete($0, id: again.id, ifVersion: nil, today: F.day("2024-04-01"), actor: .system, now: F.noon("2024-04-01"))
-        }
-        #expect(F.invalidFields {
-            _ = try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-03-20")), today: "2024-04-02")
-        } == ["listed_on"])
-        let third = try create(ListingFields(productID: products[0], platformID: voso, listedOn: F.day("2024-04-02")), today: "2024-04-02")
+        try delete(again, on: "2024-04-01")
+        #expect(F.invalidFields { _ = try listOnVoso(from: "2024-03-20", today: "2024-04-02") } == ["listed_on"])
+        let third = try listOnVoso(from: "2024-04-02", today: "2024-04-02")
         #expect(try active(on: "2024-04-01") == 0)
         #expect(try active(on: "2024-04-02") == 1)
         #expect(try database.read { try ListingStore.list($0, ListingQuery()) }.items.map(\.id) == [third.id])
