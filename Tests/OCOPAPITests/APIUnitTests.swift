@@ -165,6 +165,15 @@ import Testing
         let merged = MergePatch.apply(JSONObject([("phone", .null), ("email", "a@b.vn")]), to: writable, readOnly: readOnly)
         #expect(merged == JSONObject([("name", "A"), ("email", "a@b.vn"), ("id", 7), ("version", 3)]))
     }
+
+    /// `"version": null` asks to remove what the server owns: the null reaches the field reader,
+    /// which refuses it as it refuses any other value there.
+    @Test func aNullForAReadOnlyFieldStaysForTheCheck() throws {
+        let writable = JSONObject([("name", "A")])
+        let readOnly = JSONObject([("id", 7), ("version", 3), ("certificate", .null)])
+        let merged = MergePatch.apply(JSONObject([("version", .null), ("certificate", .null)]), to: writable, readOnly: readOnly)
+        #expect(merged == JSONObject([("name", "A"), ("id", 7), ("version", .null), ("certificate", .null)]))
+    }
 }
 
 @Suite struct StorageProblemTests {

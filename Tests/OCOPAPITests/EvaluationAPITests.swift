@@ -236,6 +236,26 @@ import Testing
         #expect(try api.decide(round: round + 1, result: goodID).status == 404)
     }
 
+    /// The decision changes the result (its version grows), so `If-Match` guards it like a PUT: a
+    /// stale tag is a 412 before the body is looked at, and nothing is issued.
+    @Test func aDecisionIsGuardedByTheResultsVersion() throws {
+        let round = try api.round()
+        let recorded = try api.record(round: round, product: try api.product(code: "QN-1"), [["35", "20", "30"]])
+        let id = try #require(try recorded.json["id"]?.int64Value)
+        let path = "/api/v1/evaluation-rounds/\(round)/results/\(id)/decide"
+        let body = #"{"decision_number":"1234/QĐ-UBND","decided_on":"2024-12-13"}"#
+        let stale = try api.post(path, body, headers: [("If-Match", "W/\"7\"")])
+        #expect(stale.status == 412, "\(stale.text)")
+        let staleAndInvalid = try api.post(path, #"{"decided_on":"13/12/2024"}"#, headers: [("If-Match", "W/\"7\"")])
+        #expect(staleAndInvalid.status == 412)
+        let untouched = try api.get("/api/v1/evaluation-rounds/\(round)/results/\(id)")
+        #expect(untouched.header("ETag") == "W/\"1\"")
+        #expect(try untouched.json["certificate_id"]?.isNull == true)
+        let current = try api.post(path, body, headers: [("If-Match", "W/\"1\"")])
+        #expect(current.status == 201, "\(current.text)")
+        #expect(try api.get("/api/v1/evaluation-rounds/\(round)/results/\(id)").header("ETag") == "W/\"2\"")
+    }
+
     /// A mistyped score is corrected by deleting the undecided result and recording it again; a
     /// decided result stays (its certificate rests on it). Ids are not given twice.
     @Test func aResultRecordedByMistakeIsDeletedBeforeItsDecision() throws {
@@ -267,7 +287,7 @@ import Testing
     /// product's valid certificate under it: 409, and the product reads as before.
     @Test func aDecisionOlderThanTheCurrentCertificateIsAConflict() throws {
         let certificate = try api.certify(code: "QN-OLD", heldOn: "2024-11-20", decidedOn: "2024-12-13")
-        let product = try #require(try certificate["product_id"]?.int64Value)
+        let product = try #require(certificate["product_id"]?.int64Value)
         let before = try api.get("/api/v1/products/\(product)")
         let earlier = try api.round(heldOn: "2024-06-01")
         let result = try api.record(round: earlier, product: product, [["25", "15", "20"]])

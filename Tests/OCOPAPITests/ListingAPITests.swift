@@ -101,4 +101,17 @@ import Testing
         // And a second live one is still a conflict.
         #expect(try api.request("POST", "/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3}"#).status == 409)
     }
+
+    /// A removed listing is the product's listing history, so the product stays, and the 409
+    /// says that this is what holds it (not certificates or stock it never had).
+    @Test func aRemovedListingKeepsItsProductAndSaysSo() throws {
+        let listing = try api.create("/api/v1/listings", #"{"product_id":\#(products[1]),"platform_id":2}"#)
+        #expect(try api.request("DELETE", "/api/v1/listings/\(listing)").status == 204)
+        let refused = try api.request("DELETE", "/api/v1/products/\(products[1])")
+        #expect(refused.status == 409)
+        let detail = try #require(try refused.json["detail"]?.stringValue)
+        #expect(detail.contains("1 e-commerce listing(s), removed ones included"), "\(detail)")
+        #expect(!detail.contains("certificate"))
+        #expect(try api.get("/api/v1/products/\(products[1])").status == 200)
+    }
 }

@@ -260,6 +260,12 @@ import Testing
         #expect(try ProducerAPITests.errorFields(misspelt) == ["emial"])
         // A known field that is already empty may be cleared again.
         #expect(try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"email":null}"#).status == 200)
+        // Removing what the server owns is refused as setting it is, and changes nothing.
+        let removeReadOnly = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin],
+                                                body: #"{"version":null,"created_at":null}"#)
+        #expect(removeReadOnly.status == 422)
+        #expect(try ProducerAPITests.errorFields(removeReadOnly).sorted() == ["created_at", "version"])
+        #expect(try client.request("GET", "/api/v1/producers/\(id)").header("ETag") == "W/\"2\"")
         let missing = try client.request("PATCH", "/api/v1/producers/999999", headers: [admin], body: #"{"phone":null}"#)
         #expect(missing.status == 404)
     }

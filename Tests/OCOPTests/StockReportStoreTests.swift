@@ -146,10 +146,8 @@ import Testing
         try database.write { try ProductStore.delete($0, id: products[3], ifVersion: nil, actor: .system, now: F.now) }
         #expect(try database.read { try $0.scalarInt("SELECT count(*) FROM stock_thresholds") } == 0)
         // P-3 has stock at two points of sale: it stays, and the message says why.
-        #expect(throws: DomainError.conflict("""
-            product \(products[2]) has certificates, evaluations, inspections, stock at a point of sale or sales; \
-            it cannot be deleted
-            """)) {
+        #expect(throws: DomainError.conflict(
+            "product \(products[2]) has 2 stock level(s) at points of sale; it cannot be deleted")) {
             try database.write { try ProductStore.delete($0, id: products[2], ifVersion: nil, actor: .system, now: F.now) }
         }
     }

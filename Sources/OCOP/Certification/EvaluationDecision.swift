@@ -25,18 +25,21 @@ public enum EvaluationDecision {
         "\(decision)/\(productCode)"
     }
 
-    /// Issues the certificate for result `resultID` of round `roundID`.
+    /// Issues the certificate for result `resultID` of round `roundID`. `ifVersion` is the client's
+    /// `If-Match` on the result (nil: unconditional), checked before anything else about it.
     /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify).
     /// - Invalid: a blank decision number, a date before the round or after `today`.
     /// - Conflict: the product's current certificate was decided after `decidedOn`.
     /// The outcome is re-derived against the product's current certificate as it is now: if another
     /// certificate was issued since the result was recorded, the result is updated (and audited).
-    public static func decide(_ db: Connection, roundID: Int64, resultID: Int64, _ input: Input, today: CivilDate,
+    public static func decide(_ db: Connection, roundID: Int64, resultID: Int64, _ input: Input,
+                              ifVersion: VersionMatch? = nil, today: CivilDate,
                               terms: CertificateTerms = .standard, actor: Actor, now: Timestamp) throws -> Certificate {
         guard let round = try EvaluationRoundStore.get(db, id: roundID),
               let result = try EvaluationResultStore.get(db, roundID: roundID, id: resultID) else {
             throw DomainError.notFound(entity: "evaluation_result", id: "\(roundID)/\(resultID)")
         }
+        try VersionMatch.require(ifVersion, current: result.version)
         if let issued = result.certificateID {
             throw DomainError.conflict("result \(resultID) was already decided: certificate \(issued)")
         }

@@ -73,25 +73,36 @@ public enum ProductStore {
     }
 
     /// Deletes a product that has no history; one with certificates, evaluations, inspections,
-    /// stock at a point of sale or sales stays.
+    /// stock at a point of sale, sales, fair booths or e-commerce listings stays.
     public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let product = try get(db, id: id) else { throw DomainError.notFound(entity: "product", id: String(id)) }
         try VersionMatch.require(ifVersion, current: product.version)
         do {
             try db.run("DELETE FROM products WHERE id = ?", [.integer(id)])
         } catch let error as SQLiteError where error.isForeignKeyViolation {
-            // certificates, evaluation_results, inspections, inventory_levels and sale_lines reference
-            // products ON DELETE RESTRICT: a product with a certification or trading history is evidence
-            // (and revenue) and is never silently erased.
-            throw DomainError.conflict("""
-                product \(id) has certificates, evaluations, inspections, stock at a point of sale or sales; \
-                it cannot be deleted
-                """)
+            // These tables reference products ON DELETE RESTRICT: a product with a certification
+            // or trading history is evidence (and revenue) and is never silently erased.
+            throw DomainError.conflict("product \(id) has \(try history(db, productID: id)); it cannot be deleted")
         }
         try db.run("DELETE FROM products_search WHERE rowid = ?", [.integer(id)])
         try AuditLog.record(db, actor: actor, entity: .product, entityID: id, action: "delete",
                             changes: product.fields.jsonObject, at: now)
         try linkAreas(db, productID: id, from: product.fields.rawMaterialAreaIDs, to: [], actor: actor, now: now)
+    }
+
+    /// What keeps a product from being deleted, counted (a 409 that names the wrong reason sends
+    /// an officer looking in the wrong place): "2 certificate(s), 1 e-commerce listing(s) …".
+    static func history(_ db: Connection, productID: Int64) throws -> String {
+        let holders = [("certificates", "certificate(s)"), ("evaluation_results", "evaluation result(s)"),
+                       ("inspections", "inspection(s)"), ("inventory_levels", "stock level(s) at points of sale"),
+                       ("sale_lines", "sale line(s)"), ("fair_booth_products", "fair booth(s)"),
+                       ("listings", "e-commerce listing(s), removed ones included (they are its listing history)")]
+        var found: [String] = []
+        for (table, noun) in holders {
+            let count = try db.scalarInt("SELECT count(*) FROM \(table) WHERE product_id = ?", [.integer(productID)]) ?? 0
+            if count > 0 { found.append("\(count) \(noun)") }
+        }
+        return found.isEmpty ? "records that reference it" : found.joined(separator: ", ")
     }
 
     /// Re-folds the search text of every product of `producerID`, whose name is part of it.

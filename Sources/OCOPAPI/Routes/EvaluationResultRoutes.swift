@@ -26,7 +26,8 @@ public struct EvaluationResultRoutes: RouteCollection {
                                 tag: "evaluation", status: 204), write: delete),
             Route(.post, "/api/v1/evaluation-rounds/{id}/results/{rid}/decide", access: .officers,
                   doc: RouteDoc("Record the recognition decision: issues the certificate (3–5 stars)", tag: "evaluation",
-                                request: "DecisionInput", response: "Certificate", status: 201), write: decide),
+                                request: "DecisionInput", response: "Certificate", status: 201, versionGuarded: true),
+                  write: decide),
         ]
     }
 
@@ -84,21 +85,31 @@ public struct EvaluationResultRoutes: RouteCollection {
         }
     }
 
+    /// Guarded like a PUT of the result it decides (its version grows): a stale `If-Match` is a
+    /// 412 before the body is looked at, as on the item's other writes.
     func decide(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let roundID = try context.id(), resultID = try context.id("rid")
-        var reader = BodyReader(try context.jsonObject())
-        let number = reader.requiredString("decision_number", maxLength: EvaluationDecision.maxDecisionNumberLength)
-        let decidedOn = CertificationReaders.requiredDate(&reader, "decided_on")
-        try reader.finish()
-        guard let number, let decidedOn else { throw Problem.validation(reader.errors) }
+        let body = try context.jsonObject()
+        let ifVersion = try context.versionPrecondition()
+        let input = try context.validated({
+            var reader = BodyReader(body)
+            let number = reader.requiredString("decision_number", maxLength: EvaluationDecision.maxDecisionNumberLength)
+            let decidedOn = CertificationReaders.requiredDate(&reader, "decided_on")
+            try reader.finish()
+            guard let number, let decidedOn else { throw Problem.validation(reader.errors) }
+            return EvaluationDecision.Input(decisionNumber: number, decidedOn: decidedOn)
+        }, ifVersion: ifVersion, currentVersion: { db in
+            guard let result = try EvaluationResultStore.get(db, roundID: roundID, id: resultID) else {
+                throw DomainError.notFound(entity: "evaluation_result", id: "\(roundID)/\(resultID)")
+            }
+            return result.version
+        })
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
         return WritePlan { db in
-            let certificate = try EvaluationDecision.decide(
-                db, roundID: roundID, resultID: resultID,
-                EvaluationDecision.Input(decisionNumber: number, decidedOn: decidedOn),
-                today: today, actor: actor, now: now)
+            let certificate = try EvaluationDecision.decide(db, roundID: roundID, resultID: resultID, input,
+                                                            ifVersion: ifVersion, today: today, actor: actor, now: now)
             return CertificateRoutes.respond(context, certificate, today: today, status: .created,
                                              location: "/api/v1/certificates/\(certificate.id)")
         }
