@@ -256,6 +256,33 @@ import Testing
         #expect(try api.get("/api/v1/evaluation-rounds/\(round)/results/\(id)").header("ETag") == "W/\"2\"")
     }
 
+    /// A 5-star product scored 95 again by a province council (which awards at most 4) keeps its
+    /// stars: the result is a proposal to the next level, not a downgrade, and deciding it here is
+    /// a 409 that leaves the 5-star certificate in place.
+    @Test func aCouncilCappedBelowTheProductsStarsCannotTakeThemAway() throws {
+        let product = try api.product(code: "QN-5")
+        let central = try api.round(level: "central", heldOn: "2024-11-20")
+        let top = try api.record(round: central, product: product, [["40", "25", "30"]])
+        let topID = try #require(try top.json["id"]?.int64Value)
+        let certificate = try api.decide(round: central, result: topID, number: "77/QĐ-BNN", on: "2024-12-01")
+        #expect(try certificate.json["stars"]?.int64Value == 5)
+        let province = try api.round(level: "province", heldOn: "2024-12-10")
+        let again = try api.record(round: province, product: product, [["40", "25", "30"]])
+        #expect(again.status == 201, "\(again.text)")
+        let json = try again.json
+        #expect(json["stars_earned"]?.int64Value == 5)
+        #expect(json["stars_awarded"]?.int64Value == 4)
+        #expect(json["proposed_to_next_level"]?.boolValue == true)
+        #expect(json["outcome"]?.stringValue == "reissued")
+        let againID = try #require(json["id"]?.int64Value)
+        let refused = try api.decide(round: province, result: againID, number: "88/QĐ-UBND", on: "2024-12-13")
+        #expect(refused.status == 409)
+        #expect(try refused.json["detail"]?.stringValue?.contains("proposed to the next level") == true)
+        let stands = try api.get("/api/v1/products/\(product)").json
+        #expect(stands["stars"]?.int64Value == 5)
+        #expect(stands["certificate"]?["stars"]?.int64Value == 5)
+    }
+
     /// A mistyped score is corrected by deleting the undecided result and recording it again; a
     /// decided result stays (its certificate rests on it). Ids are not given twice.
     @Test func aResultRecordedByMistakeIsDeletedBeforeItsDecision() throws {

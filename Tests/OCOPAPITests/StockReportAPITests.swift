@@ -147,6 +147,6 @@ import Testing
     @Test func aProductWithStockCannotBeDeleted() throws {
         let response = try client.request("DELETE", "/api/v1/products/\(products[0])", headers: [api.admin])
         #expect(response.status == 409)
-        #expect(try response.json["detail"]?.stringValue?.contains("stock at a point of sale or sales") == true)
+        #expect(try response.json["detail"]?.stringValue?.contains("stock level(s) at points of sale") == true)
     }
 }

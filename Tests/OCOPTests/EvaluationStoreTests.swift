@@ -95,6 +95,9 @@ import Testing
         #expect(try database.write { try F.round($0, heldOn: "2024-03-01", sheet: .v2019) }.fields.sheetVersion == .v2019)
         // Before the first sheet we know, that sheet is the one in force.
         #expect(try database.write { try F.round($0, heldOn: "2019-01-10") }.fields.sheetVersion == .v2019)
+        // Before OCOP existed there was no council: a mistyped year.
+        expectInvalid(["held_on"]) { _ = try database.write { try F.round($0, heldOn: "1990-10-01") } }
+        #expect(try database.write { try F.round($0, heldOn: "2013-01-01") }.fields.sheetVersion == .v2019)
     }
 
     @Test func levelDateAndSheetFreezeOnceScored() throws {

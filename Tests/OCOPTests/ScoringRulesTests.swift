@@ -225,6 +225,34 @@ import Testing
         #expect(try verdict(["95"], level: .province, previous: .four).outcome == .reissued)
     }
 
+    /// A council capped below the product's stars does not decide them: the outcome reads the
+    /// stars the score earned (a 5-star product scored 95 keeps them: reissued, not downgraded)
+    /// and the decision is the next level's. A score that earns fewer stars than the product
+    /// holds is still a downgrade, and one the council may award is decided here.
+    @Test func aCapBelowTheProductsStarsIsNoDowngrade() throws {
+        let kept = try verdict(["95"], level: .province, previous: .five)
+        #expect(kept.starsAwarded == .four)
+        #expect(kept.proposedToNextLevel)
+        #expect(kept.outcome == .reissued)
+        #expect(EvaluationRules.isForTheNextLevel(awarded: kept.starsAwarded, proposed: true, previous: .five))
+        let district = try verdict(["80"], level: .district, previous: .four)
+        #expect(district.starsAwarded == .three)
+        #expect(district.outcome == .reissued)
+        let lower = try verdict(["80"], level: .district, previous: .five)
+        #expect(lower.outcome == .downgraded)
+        #expect(EvaluationRules.isForTheNextLevel(awarded: lower.starsAwarded, proposed: true, previous: .five))
+        let upward = try verdict(["95"], level: .district, previous: .four)
+        #expect(upward.outcome == .upgraded)
+        // Earned within the cap: a plain downgrade, this council's to decide.
+        let earnedLess = try verdict(["85"], level: .province, previous: .five)
+        #expect(earnedLess.outcome == .downgraded)
+        #expect(!earnedLess.proposedToNextLevel)
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: earnedLess.starsAwarded, proposed: false, previous: .five))
+        // At or above the product's stars, a capped council decides (and proposes onward).
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: .three, proposed: true, previous: .three))
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: .three, proposed: true, previous: nil))
+    }
+
     @Test func revokedCertificatesAreNotComparedWith() {
         #expect(EvaluationRules.isComparable(.revoked) == false)
         for status in [CertificateStatus.active, .expiring, .expired] { #expect(EvaluationRules.isComparable(status)) }

@@ -27,7 +27,9 @@ public enum EvaluationDecision {
 
     /// Issues the certificate for result `resultID` of round `roundID`. `ifVersion` is the client's
     /// `If-Match` on the result (nil: unconditional), checked before anything else about it.
-    /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify).
+    /// - Conflicts: already decided; not recognised (fewer than 3 stars awarded: nothing to certify);
+    ///   the product holds more stars than this council may award and its score earned more
+    ///   than it awarded (`EvaluationRules.isForTheNextLevel`: the next level decides).
     /// - Invalid: a blank decision number, a date before the round or after `today`.
     /// - Conflict: the product's current certificate was decided after `decidedOn`.
     /// The outcome is re-derived against the product's current certificate as it is now: if another
@@ -74,6 +76,15 @@ public enum EvaluationDecision {
         }
         var previous = try product.comparableCertificate(db, decidedBy: input.decidedOn, today: today)
         if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
+        if let previous, EvaluationRules.isForTheNextLevel(awarded: result.starsAwarded, proposed: result.proposedToNextLevel,
+                                                           previous: previous.stars) {
+            throw DomainError.conflict("""
+                result \(resultID) earned \(result.starsEarned.rawValue) stars, more than a \(round.fields.councilLevel.rawValue) \
+                council may award (\(result.starsAwarded.rawValue)), and product \(product.id) holds \(previous.stars.rawValue) \
+                stars (certificate \(previous.id)): deciding \(result.starsAwarded.rawValue) here would take stars away that \
+                its score earned; it is proposed to the next level, whose council decides
+                """)
+        }
 
         // Issue.
         let expiresOn = terms.expiresOn(decidedOn: input.decidedOn)
@@ -131,7 +142,8 @@ public enum EvaluationDecision {
                             ])))]), at: now)
 
         // The result: decided, and compared with what is previous now.
-        let outcome = EvaluationRules.outcome(awarded: result.starsAwarded, previous: previous?.stars)
+        let outcome = EvaluationRules.outcome(awarded: result.starsAwarded, earned: result.starsEarned,
+                                              proposed: result.proposedToNextLevel, previous: previous?.stars)
         var decided = result
         decided.certificateID = certificateID
         decided.outcome = outcome

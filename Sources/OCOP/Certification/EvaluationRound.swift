@@ -40,12 +40,21 @@ public struct EvaluationRoundFields: Sendable, Equatable {
         return "\(regime.legalBasis); score sheet \(sheetVersion.rawValue): \(sheet.legalBasis)"
     }
 
-    /// Every broken rule: blank name, a council level that does not exist on that day, a sheet
-    /// adopted after the council sat. (An older sheet than the one in force is allowed: products
-    /// that applied under the old rules may be scored under them.)
+    /// The first day a round can have been held: OCOP began in Quảng Ninh, the first province to
+    /// run it, in 2013 (the national programme followed in 2018). Rounds from before the 2019
+    /// sheet are kept as history under it (`ScoreSheet.inForce`); a round dated before the
+    /// programme existed is a typing mistake, and would cite a 2019 decision as its basis.
+    public static let earliestHeldOn = CivilDate.constant(2013, 1, 1)
+
+    /// Every broken rule: blank name, a day before OCOP began, a council level that does not
+    /// exist on that day, a sheet adopted after the council sat. (An older sheet than the one in
+    /// force is allowed: products that applied under the old rules may be scored under them.)
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if name.trimmingWhitespace().isEmpty { errors.append(FieldError("name", "must not be empty")) }
+        if heldOn < Self.earliestHeldOn {
+            errors.append(FieldError("held_on", "must not be before \(Self.earliestHeldOn): OCOP began in 2013"))
+        }
         if let ref = decisionRef, ref.trimmingWhitespace().isEmpty {
             errors.append(FieldError("decision_ref", "must not be blank; use null to clear it"))
         }

@@ -110,17 +110,30 @@ public enum EvaluationRules {
         let earned = StarThresholds.stars(sum: sum, members: scores.count)
         var awarded = min(earned, cap)
         if !mandatoryCriteriaMet { awarded = min(awarded, mandatoryGateCap) }
+        let proposed = mandatoryCriteriaMet && earned > cap
         return EvaluationVerdict(
-            sum: sum, members: scores.count, starsEarned: earned, starsAwarded: awarded,
-            proposedToNextLevel: mandatoryCriteriaMet && earned > cap,
-            outcome: outcome(awarded: awarded, previous: previousStars))
+            sum: sum, members: scores.count, starsEarned: earned, starsAwarded: awarded, proposedToNextLevel: proposed,
+            outcome: outcome(awarded: awarded, earned: earned, proposed: proposed, previous: previousStars))
     }
 
-    /// The outcome of awarding `awarded` stars to a product whose previous certificate had `previous`.
-    public static func outcome(awarded: StarRating, previous: StarRating?) -> EvaluationOutcome {
+    /// Whether a council capped below a product's stars holds the decision about them: it does
+    /// not. A 5-star product scored 95 by a province council (which awards at most 4) is proposed
+    /// to the next level; a 4-star decision here would take away stars the score earned
+    /// (DOMAIN.md: "a higher score is a 'proposed for the next level' outcome").
+    public static func isForTheNextLevel(awarded: StarRating, proposed: Bool, previous: StarRating?) -> Bool {
+        guard proposed, let previous else { return false }
+        return awarded < previous
+    }
+
+    /// The outcome of an evaluation for a product whose previous certificate had `previous` stars:
+    /// by the stars awarded, or, when the decision is the next level's (`isForTheNextLevel`), by
+    /// the stars the score earned, the ones that council will weigh.
+    public static func outcome(awarded: StarRating, earned: StarRating, proposed: Bool,
+                               previous: StarRating?) -> EvaluationOutcome {
         guard awarded.isCertified else { return .notRecognised }
         guard let previous else { return .new }
-        if awarded == previous { return .reissued }
-        return awarded > previous ? .upgraded : .downgraded
+        let stars = isForTheNextLevel(awarded: awarded, proposed: proposed, previous: previous) ? earned : awarded
+        if stars == previous { return .reissued }
+        return stars > previous ? .upgraded : .downgraded
     }
 }
