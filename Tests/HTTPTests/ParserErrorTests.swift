@@ -133,6 +133,8 @@ private let headCases: [RejectionCase] = [
     .init("Host with two ports", "GET / HTTP/1.1\r\nHost: a:80:80\r\n\r\n", 400, "invalid Host: invalid port"),
     .init("Host with an unclosed IP literal", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400, "invalid Host: unclosed IP literal"),
     .init("Host with a bare IPv6 address", "GET / HTTP/1.1\r\nHost: ::1\r\n\r\n", 400, "invalid Host: invalid port"),
+    .init("Host with a lone %", "GET / HTTP/1.1\r\nHost: x%zz\r\n\r\n", 400, "invalid Host: invalid percent-encoding"),
+    .init("Host with a cut escape", "GET / HTTP/1.1\r\nHost: x%4\r\n\r\n", 400, "invalid Host: invalid percent-encoding"),
     .init("CONNECT", "CONNECT ocop.example:443 HTTP/1.1\r\nHost: ocop.example:443\r\n\r\n", 501, "CONNECT is not supported"),
     .init("unsupported expectation", "POST / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx", 417, "unsupported expectation"),
     .init("too many empty lines", String(repeating: "\r\n", count: 17) + "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "too many empty lines before the request"),
@@ -185,6 +187,16 @@ private let headCases: [RejectionCase] = [
             let field = bytes("GET / HTTP/1.1\r\nHost: a\r\nX: w") + value + bytes("w\r\n\r\n")
             #expect(feed([field[...]]).events.first?.request != nil, "legal byte at \(offset)")
         }
+    }
+
+    /// Raw UTF-8 passes (`ParserRequestTests`); bytes that are not UTF-8 would each be read as
+    /// U+FFFD, so two different targets would reach the router as one path: a 400 instead.
+    @Test(arguments: [[0xFF], [0xC0, 0xAF], [0xE1, 0xBA], [0xED, 0xA0, 0x80], [0xC3, 0xA1, 0x80]] as [[UInt8]])
+    func aTargetThatIsNotUTF8IsRefused(_ bad: [UInt8]) throws {
+        let events = verifyParse(bytes("GET /heal") + bad + bytes("thz?q=\u{1EA1} HTTP/1.1\r\nHost: a\r\n\r\n"))
+        let failure = try #require(events.first?.failure, "\(events)")
+        #expect(failure.status == .badRequest)
+        #expect(failure.reason == "the request-target is not UTF-8")
     }
 
     private func expectRejection(_ rule: RejectionCase, sourceLocation: SourceLocation = #_sourceLocation) throws {

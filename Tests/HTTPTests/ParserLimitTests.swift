@@ -22,6 +22,21 @@ import Testing
         #expect(events.first?.failure?.status == .uriTooLong)
     }
 
+    /// A method longer than the line limit is one we do not implement: 501 (RFC 9112 §3), not
+    /// the 414 of a long target — also before its line has ended.
+    @Test func aMethodLongerThanTheLineIs501() throws {
+        for input in [String(repeating: "A", count: 40) + " / HTTP/1.1\r\nHost: a\r\n\r\n", String(repeating: "A", count: 100)] {
+            let events = verifyParse(bytes(input), limits: smallLimits(line: 29))
+            let failure = try #require(events.first?.failure, "\(events)")
+            #expect(failure.status == .notImplemented)
+            #expect(failure.reason == "method longer than any this server implements")
+        }
+        // A method that ends within the limit, then a long target: still the target's 414.
+        let events = verifyParse(bytes("AAAA /" + String(repeating: "a", count: 40) + " HTTP/1.1\r\nHost: a\r\n\r\n"),
+                                 limits: smallLimits(line: 29))
+        #expect(events.first?.failure?.status == .uriTooLong)
+    }
+
     @Test func partialRequestLineUnderTheLimitWaits() {
         let outcome = feed([bytes("GET /" + String(repeating: "a", count: 59))[...]], limits: smallLimits(line: 64))
         #expect(outcome.events.isEmpty)

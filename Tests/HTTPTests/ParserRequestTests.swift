@@ -133,7 +133,7 @@ import Testing
 
     @Test func everyWellFormedAuthorityIsAccepted() throws {
         let hosts = ["ocop.example", "ocop.example:8080", "127.0.0.1:80", "[::1]", "[::1]:8080",
-                     "[2001:db8::7]", "xn--qung-ninh-m0a.vn", "a:", ""]
+                     "[2001:db8::7]", "xn--qung-ninh-m0a.vn", "a:", "qu%E1%BA%A3ng.vn", ""]
         let events = verifyParse(bytes(hosts.map { "GET http://\($0.isEmpty ? "x" : $0)/ HTTP/1.1\r\nHost: \($0)\r\n\r\n" }.joined()))
         #expect(events.compactMap { $0.request?.headers } == hosts.map { ["Host: \($0)"] })
     }

@@ -205,5 +205,9 @@ import Testing
         #expect(try client.request("get", "/healthz").status == 501)
         #expect(try client.request("BREW", "/api/v1/producers").status == 501)
         #expect(try client.request("TRACE", "/api/v1/producers").status == 405)
+        // A method kilobytes long is quoted, not echoed whole.
+        let long = try client.request(String(repeating: "M", count: 5000), "/healthz")
+        #expect(long.status == 501)
+        #expect(try long.json["detail"]?.stringValue == String(repeating: "M", count: 40) + "… is not a method this server implements")
     }
 }

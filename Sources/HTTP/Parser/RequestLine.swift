@@ -15,10 +15,12 @@ struct RequestLine {
         let methodEnd = i
 
         // request-target (RFC 9112 §3.2): URI characters (`ByteClass.isTarget`) up to the SP;
-        // obs-text bytes pass through as UTF-8.
+        // obs-text bytes pass through if they are UTF-8 (checked below).
         i += 1
         let targetStart = i
+        var bits: UInt8 = 0
         while i < end, ByteClass.isTarget(b[i]) {
+            bits |= b[i]
             guard b[i] == 0x25 else {
                 i += 1
                 continue
@@ -42,6 +44,13 @@ struct RequestLine {
                 ? "invalid character in the request-target" : "invalid request-target")
         }
         let targetEnd = i
+        // Raw UTF-8 is read as the text it spells (curl sends Vietnamese typed into a URL that
+        // way); bytes that are not UTF-8 spell nothing: decoding would turn each into U+FFFD,
+        // so different targets would reach the router as one path a proxy sees as several.
+        if bits & 0x80 != 0,
+           String(validating: UnsafeRawBufferPointer(rebasing: b[targetStart..<targetEnd]), as: UTF8.self) == nil {
+            throw .badRequest("the request-target is not UTF-8")
+        }
 
         // Version before target form, so an HTTP/2 preface (`PRI * HTTP/2.0`) gets its 505.
         let version = try parseVersion(b, i + 1, end)

@@ -180,11 +180,11 @@ public struct RequestParser: Sendable {
         let resume = start + min(lineScanned, window - start)
         guard let base = b.baseAddress, resume < window,
               let hit = memchr(base + resume, Int32(ByteClass.lf), window - resume) else {
-            if window < count { throw kind.overLimit }
+            if window < count { throw overLimit(kind, b, from: start, limit: limit) }
             lineScanned = count - start
             // A trailing CR may be half of the CRLF, so it does not count against the limit yet.
             let seen = lineScanned > 0 && b[count - 1] == ByteClass.cr ? lineScanned - 1 : lineScanned
-            if seen > limit { throw kind.overLimit }
+            if seen > limit { throw overLimit(kind, b, from: start, limit: limit) }
             return nil
         }
         lineScanned = 0
@@ -193,13 +193,24 @@ public struct RequestParser: Sendable {
         let end = hasCR ? lf - 1 : lf
         // The limit is checked before the syntax, so a prefix that was already too long
         // reports the same error however the bytes were split.
-        if end - start > limit { throw kind.overLimit }
+        if end - start > limit { throw overLimit(kind, b, from: start, limit: limit) }
         // RFC 9112 §2.2: a bare LF is not accepted as a line terminator, so that every
         // parser on the path agrees on where lines (and so requests) end.
         guard hasCR else { throw .badRequest("bare LF") }
         // "\r\r\n": the first CR is bare (RFC 9112 §2.2); caught here so every line kind reports it alike.
         if end > start && b[end - 1] == ByteClass.cr { throw .badRequest("bare CR") }
         return end
+    }
+
+    /// The error for a `kind` line past `limit`. A request line whose first `limit` bytes are
+    /// all method characters holds a method longer than any we implement: a 501 (RFC 9112 §3),
+    /// not the 414 of a long target. Only the first `limit` bytes are looked at, so the answer
+    /// is the same however the line was split into reads.
+    private func overLimit(_ kind: LineKind, _ b: UnsafeRawBufferPointer, from start: Int, limit: Int) -> HTTPParseError {
+        guard kind == .requestLine else { return kind.overLimit }
+        let end = start + min(max(limit, 0), b.count - start)
+        for i in start..<end where !ByteClass.isToken(b[i]) { return kind.overLimit }
+        return .notImplemented("method longer than any this server implements")
     }
 
     /// Validates one field line `[start, end)` (RFC 9112 §5) and, if `keep`, records it.

@@ -19,6 +19,12 @@ public final class APIResponder: HTTPResponder {
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
     static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+
+    /// A client-chosen method as a problem quotes it: at most 40 characters (a method may be
+    /// kilobytes long, and the answer need not carry it back).
+    static func shown(_ method: String) -> String {
+        method.count <= 40 ? method : method.prefix(40) + "…"
+    }
     /// Logged and counted for a response whose connection closed before it (nginx's convention).
     static let connectionClosedStatus = 499
 
@@ -82,7 +88,7 @@ public final class APIResponder: HTTPResponder {
         // Method names are case-sensitive tokens (RFC 9110 §9.1); ones we implement nowhere are 501.
         guard APIResponder.knownMethods.contains(request.method) else {
             let problem = Problem(.notImplemented, type: "not-implemented", title: "Method not implemented",
-                                  detail: "\(request.method) is not a method this server implements")
+                                  detail: "\(Self.shown(request.method.rawValue)) is not a method this server implements")
             return finish(problem.response, "unmatched", nil)
         }
         if request.method == .options && request.target == "*" {
