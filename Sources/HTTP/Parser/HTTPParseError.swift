@@ -13,6 +13,17 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
 
     public var description: String { "\(status.code) \(reason)" }
 
+    /// A request line past its limit that is all method: one longer than any we implement
+    /// (RFC 9112 §3). Only the limit shows it, like a 414.
+    public static let methodTooLong = HTTPParseError(status: .notImplemented,
+                                                     reason: "method longer than any this server implements")
+
+    /// Whether the input crossed a configured limit (413, 414, 431, or `methodTooLong`): under a
+    /// looser limit the same bytes may parse, or fail for another reason found later.
+    public var isLimit: Bool {
+        [413, 414, 431].contains(status.code) || self == .methodTooLong
+    }
+
     static func badRequest(_ reason: String) -> HTTPParseError {
         HTTPParseError(status: .badRequest, reason: reason)
     }

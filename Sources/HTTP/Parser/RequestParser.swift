@@ -210,7 +210,7 @@ public struct RequestParser: Sendable {
         guard kind == .requestLine else { return kind.overLimit }
         let end = start + min(max(limit, 0), b.count - start)
         for i in start..<end where !ByteClass.isToken(b[i]) { return kind.overLimit }
-        return .notImplemented("method longer than any this server implements")
+        return .methodTooLong
     }
 
     /// Validates one field line `[start, end)` (RFC 9112 §5) and, if `keep`, records it.
