@@ -197,6 +197,9 @@ private let headCases: [RejectionCase] = [
         let failure = try #require(events.first?.failure, "\(events)")
         #expect(failure.status == .badRequest)
         #expect(failure.reason == "the request-target is not UTF-8")
+        // A version we do not speak is still answered as such first.
+        let http2 = verifyParse(bytes("GET /heal") + bad + bytes(" HTTP/2.0\r\nHost: a\r\n\r\n"))
+        #expect(http2.first?.failure?.status == .httpVersionNotSupported)
     }
 
     private func expectRejection(_ rule: RejectionCase, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -173,6 +173,10 @@ import Testing
         let readOnly = JSONObject([("id", 7), ("version", 3), ("certificate", .null)])
         let merged = MergePatch.apply(JSONObject([("version", .null), ("certificate", .null)]), to: writable, readOnly: readOnly)
         #expect(merged == JSONObject([("name", "A"), ("id", 7), ("version", .null), ("certificate", .null)]))
+        // Nested: kept as sent, not merged into the current value (which it would leave as it was).
+        let current = JSONObject([("id", 7), ("certificate", .object(JSONObject([("id", 3), ("stars", 4)])))])
+        let nested = JSONObject([("certificate", .object(JSONObject([("bogus", .null)])))])
+        #expect(MergePatch.apply(nested, to: writable, readOnly: current)["certificate"] == .object(JSONObject([("bogus", .null)])))
     }
 }
 

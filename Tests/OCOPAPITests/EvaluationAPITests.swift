@@ -283,6 +283,25 @@ import Testing
         #expect(stands["certificate"]?["stars"]?.int64Value == 5)
     }
 
+    /// A 5-star certificate that expired holds no stars: the province council awards its 4 (a
+    /// downgrade from the old certificate), as it would to a product never certified.
+    @Test func anExpiredCertificateLeavesNothingForTheNextLevelToKeep() throws {
+        let product = try api.product(code: "QN-LAPSED")
+        let central = try api.round(level: "central", heldOn: "2019-12-01")
+        let old = try api.record(round: central, product: product, [["35", "25", "35"]])
+        let oldID = try #require(try old.json["id"]?.int64Value, "\(old.text)")
+        let first = try api.decide(round: central, result: oldID, number: "12/QĐ-BNN", on: "2020-01-10")
+        #expect(try first.json["expires_on"]?.stringValue == "2023-01-10")
+        let province = try api.round(level: "province", heldOn: "2024-12-10")
+        let again = try api.record(round: province, product: product, [["40", "25", "30"]])
+        #expect(try again.json["proposed_to_next_level"]?.boolValue == true)
+        #expect(try again.json["outcome"]?.stringValue == "downgraded")
+        let againID = try #require(try again.json["id"]?.int64Value)
+        let decided = try api.decide(round: province, result: againID, number: "88/QĐ-UBND", on: "2024-12-13")
+        #expect(decided.status == 201, "\(decided.text)")
+        #expect(try decided.json["stars"]?.int64Value == 4)
+    }
+
     /// A mistyped score is corrected by deleting the undecided result and recording it again; a
     /// decided result stays (its certificate rests on it). Ids are not given twice.
     @Test func aResultRecordedByMistakeIsDeletedBeforeItsDecision() throws {

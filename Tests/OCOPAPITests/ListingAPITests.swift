@@ -110,7 +110,7 @@ import Testing
         let refused = try api.request("DELETE", "/api/v1/products/\(products[1])")
         #expect(refused.status == 409)
         let detail = try #require(try refused.json["detail"]?.stringValue)
-        #expect(detail.contains("1 e-commerce listing(s), removed ones included"), "\(detail)")
+        #expect(detail.contains("1 e-commerce listing(s) (removed ones stay as its listing history)"), "\(detail)")
         #expect(!detail.contains("certificate"))
         #expect(try api.get("/api/v1/products/\(products[1])").status == 200)
     }

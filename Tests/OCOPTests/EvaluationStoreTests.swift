@@ -98,6 +98,11 @@ import Testing
         // Before OCOP existed there was no council: a mistyped year.
         expectInvalid(["held_on"]) { _ = try database.write { try F.round($0, heldOn: "1990-10-01") } }
         #expect(try database.write { try F.round($0, heldOn: "2013-01-01") }.fields.sheetVersion == .v2019)
+        // One stored before the rule came keeps its day and can still be renamed.
+        let early = EvaluationRoundFields(name: "Vòng 1990", councilLevel: .province, heldOn: F.date("1990-10-01"))
+        #expect(early.validate().map(\.field) == ["held_on"])
+        #expect(early.validate(storedHeldOn: F.date("1990-10-01")).isEmpty)
+        #expect(early.validate(storedHeldOn: F.date("1991-10-01")).map(\.field) == ["held_on"])
     }
 
     @Test func levelDateAndSheetFreezeOnceScored() throws {

@@ -13,11 +13,13 @@ import Testing
         return MemberScore(member: name, partA: Points(hundredths: a), partB: Points(hundredths: b), partC: Points(hundredths: c))
     }
 
+    /// `expired`: the previous certificate had lapsed by the day the council sat.
     func verdict(_ totals: [String], level: CouncilLevel = .central, heldOn: String = "2024-06-01",
-                 mandatory: Bool = true, previous: StarRating? = nil) throws -> EvaluationVerdict {
+                 mandatory: Bool = true, previous: StarRating? = nil, expired: Bool = false) throws -> EvaluationVerdict {
         let scores = try totals.enumerated().map { try member("m\($0.offset)", total: $0.element) }
         return try EvaluationRules.evaluate(scores, sheet: .v2023, mandatoryCriteriaMet: mandatory, level: level,
-                                            heldOn: try date(heldOn), previousStars: previous)
+                                            heldOn: try date(heldOn), previousStars: previous,
+                                            heldStars: expired ? nil : previous)
     }
 
     // MARK: Exact points
@@ -234,23 +236,29 @@ import Testing
         #expect(kept.starsAwarded == .four)
         #expect(kept.proposedToNextLevel)
         #expect(kept.outcome == .reissued)
-        #expect(EvaluationRules.isForTheNextLevel(awarded: kept.starsAwarded, proposed: true, previous: .five))
+        #expect(EvaluationRules.isForTheNextLevel(awarded: kept.starsAwarded, proposed: true, held: .five))
         let district = try verdict(["80"], level: .district, previous: .four)
         #expect(district.starsAwarded == .three)
         #expect(district.outcome == .reissued)
         let lower = try verdict(["80"], level: .district, previous: .five)
         #expect(lower.outcome == .downgraded)
-        #expect(EvaluationRules.isForTheNextLevel(awarded: lower.starsAwarded, proposed: true, previous: .five))
+        #expect(EvaluationRules.isForTheNextLevel(awarded: lower.starsAwarded, proposed: true, held: .five))
         let upward = try verdict(["95"], level: .district, previous: .four)
         #expect(upward.outcome == .upgraded)
         // Earned within the cap: a plain downgrade, this council's to decide.
         let earnedLess = try verdict(["85"], level: .province, previous: .five)
         #expect(earnedLess.outcome == .downgraded)
         #expect(!earnedLess.proposedToNextLevel)
-        #expect(!EvaluationRules.isForTheNextLevel(awarded: earnedLess.starsAwarded, proposed: false, previous: .five))
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: earnedLess.starsAwarded, proposed: false, held: .five))
         // At or above the product's stars, a capped council decides (and proposes onward).
-        #expect(!EvaluationRules.isForTheNextLevel(awarded: .three, proposed: true, previous: .three))
-        #expect(!EvaluationRules.isForTheNextLevel(awarded: .three, proposed: true, previous: nil))
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: .three, proposed: true, held: .three))
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: .three, proposed: true, held: nil))
+        // An expired certificate's stars have lapsed: nothing to take away, so the council awards
+        // what it may (a downgrade from the old certificate, decided here).
+        let lapsed = try verdict(["95"], level: .province, previous: .five, expired: true)
+        #expect(lapsed.starsAwarded == .four)
+        #expect(lapsed.outcome == .downgraded)
+        #expect(!EvaluationRules.isForTheNextLevel(awarded: .four, proposed: true, held: nil))
     }
 
     @Test func revokedCertificatesAreNotComparedWith() {

@@ -44,6 +44,11 @@ struct RequestLine {
                 ? "invalid character in the request-target" : "invalid request-target")
         }
         let targetEnd = i
+
+        // Version before the target's checks, so an HTTP/2 preface (`PRI * HTTP/2.0`) or any
+        // other version we do not speak gets its 505 whatever the target holds.
+        let version = try parseVersion(b, i + 1, end)
+
         // Raw UTF-8 is read as the text it spells (curl sends Vietnamese typed into a URL that
         // way); bytes that are not UTF-8 spell nothing: decoding would turn each into U+FFFD,
         // so different targets would reach the router as one path a proxy sees as several.
@@ -51,9 +56,6 @@ struct RequestLine {
            String(validating: UnsafeRawBufferPointer(rebasing: b[targetStart..<targetEnd]), as: UTF8.self) == nil {
             throw .badRequest("the request-target is not UTF-8")
         }
-
-        // Version before target form, so an HTTP/2 preface (`PRI * HTTP/2.0`) gets its 505.
-        let version = try parseVersion(b, i + 1, end)
 
         // RFC 9112 §3.2.3: authority-form is only for CONNECT, which we do not tunnel.
         if b.equalsExactly(start, methodEnd, "CONNECT") {

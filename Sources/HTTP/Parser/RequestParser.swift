@@ -207,7 +207,8 @@ public struct RequestParser: Sendable {
     /// not the 414 of a long target. Only the first `limit` bytes are looked at, so the answer
     /// is the same however the line was split into reads.
     private func overLimit(_ kind: LineKind, _ b: UnsafeRawBufferPointer, from start: Int, limit: Int) -> HTTPParseError {
-        guard kind == .requestLine else { return kind.overLimit }
+        // Under a limit shorter than OPTIONS, a method we do implement could fill it.
+        guard kind == .requestLine, limit >= 7 else { return kind.overLimit }
         let end = start + min(max(limit, 0), b.count - start)
         for i in start..<end where !ByteClass.isToken(b[i]) { return kind.overLimit }
         return .methodTooLong

@@ -34,6 +34,13 @@ public struct Certificate: Sendable, Equatable {
         CertificateStatus.on(today, expiresOn: expiresOn, renewed: renewedByID != nil, revoked: revocation != nil)
     }
 
+    /// Its stars if it was still in force on `day` (its expiry day is the last one), else nil:
+    /// what a later evaluation may not take away (`EvaluationRules.isForTheNextLevel`).
+    /// Revoked certificates never reach an evaluation (`EvaluationRules.isComparable`).
+    public func stars(heldOn day: CivilDate) -> StarRating? {
+        day <= expiresOn ? stars : nil
+    }
+
     /// The version clients see (and the ETag carries). When the calendar has moved the status on
     /// but the sweeper has not recorded it yet, this is already the version the sweeper will store
     /// (it adds one), so a cached copy from before midnight is never answered with 304.

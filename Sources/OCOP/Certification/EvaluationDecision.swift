@@ -77,7 +77,7 @@ public enum EvaluationDecision {
         var previous = try product.comparableCertificate(db, decidedBy: input.decidedOn, today: today)
         if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
         if let previous, EvaluationRules.isForTheNextLevel(awarded: result.starsAwarded, proposed: result.proposedToNextLevel,
-                                                           previous: previous.stars) {
+                                                           held: previous.stars(heldOn: input.decidedOn)) {
             throw DomainError.conflict("""
                 result \(resultID) earned \(result.starsEarned.rawValue) stars, more than a \(round.fields.councilLevel.rawValue) \
                 council may award (\(result.starsAwarded.rawValue)), and product \(product.id) holds \(previous.stars.rawValue) \
@@ -143,7 +143,8 @@ public enum EvaluationDecision {
 
         // The result: decided, and compared with what is previous now.
         let outcome = EvaluationRules.outcome(awarded: result.starsAwarded, earned: result.starsEarned,
-                                              proposed: result.proposedToNextLevel, previous: previous?.stars)
+                                              proposed: result.proposedToNextLevel, previous: previous?.stars,
+                                              held: previous?.stars(heldOn: input.decidedOn))
         var decided = result
         decided.certificateID = certificateID
         decided.outcome = outcome

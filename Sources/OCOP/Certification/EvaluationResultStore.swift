@@ -52,7 +52,8 @@ public enum EvaluationResultStore {
         let previous = try product.comparableCertificate(db, decidedBy: round.fields.heldOn, today: today)
         let verdict = try EvaluationRules.evaluate(
             input.memberScores, sheet: round.sheet, mandatoryCriteriaMet: input.mandatoryCriteriaMet,
-            level: round.fields.councilLevel, heldOn: round.fields.heldOn, previousStars: previous?.stars)
+            level: round.fields.councilLevel, heldOn: round.fields.heldOn, previousStars: previous?.stars,
+            heldStars: previous?.stars(heldOn: round.fields.heldOn))
         do {
             try db.run("""
                 INSERT INTO evaluation_results (id, round_id, product_id, member_scores, mandatory_criteria_met, average_score,

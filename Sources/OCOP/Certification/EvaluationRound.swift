@@ -49,10 +49,12 @@ public struct EvaluationRoundFields: Sendable, Equatable {
     /// Every broken rule: blank name, a day before OCOP began, a council level that does not
     /// exist on that day, a sheet adopted after the council sat. (An older sheet than the one in
     /// force is allowed: products that applied under the old rules may be scored under them.)
-    public func validate() -> [FieldError] {
+    /// `storedHeldOn`: the round's day as stored, when this replaces it. The first rule came
+    /// later than the other ones: a round stored before it keeps its day and stays editable.
+    public func validate(storedHeldOn: CivilDate? = nil) -> [FieldError] {
         var errors: [FieldError] = []
         if name.trimmingWhitespace().isEmpty { errors.append(FieldError("name", "must not be empty")) }
-        if heldOn < Self.earliestHeldOn {
+        if heldOn < Self.earliestHeldOn, heldOn != storedHeldOn {
             errors.append(FieldError("held_on", "must not be before \(Self.earliestHeldOn): OCOP began in 2013"))
         }
         if let ref = decisionRef, ref.trimmingWhitespace().isEmpty {

@@ -50,7 +50,7 @@ public enum EvaluationRoundStore {
                                actor: Actor, now: Timestamp) throws -> EvaluationRound {
         guard var round = try get(db, id: id) else { throw DomainError.notFound(entity: "evaluation_round", id: String(id)) }
         try VersionMatch.require(ifVersion, current: round.version)
-        try check(fields)
+        try check(fields, storedHeldOn: round.fields.heldOn)
         let changes = AuditLog.diff(jsonObject(round.fields), jsonObject(fields))
         guard changes.count > 0 else { return round }
         let old = round.fields
@@ -88,8 +88,8 @@ public enum EvaluationRoundStore {
         ])
     }
 
-    private static func check(_ fields: EvaluationRoundFields) throws {
-        let errors = fields.validate()
+    private static func check(_ fields: EvaluationRoundFields, storedHeldOn: CivilDate? = nil) throws {
+        let errors = fields.validate(storedHeldOn: storedHeldOn)
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 

@@ -98,10 +98,11 @@ public enum EvaluationRules {
         status != .revoked
     }
 
-    /// Scores a product. `previousStars` are those of the certificate the result is compared with.
+    /// Scores a product. `previousStars` are those of the certificate the result is compared with;
+    /// `heldStars` the same when that certificate was still in force on the day (not expired).
     public static func evaluate(_ scores: [MemberScore], sheet: ScoreSheet, mandatoryCriteriaMet: Bool,
-                                level: CouncilLevel, heldOn: CivilDate,
-                                previousStars: StarRating?) throws(DomainError) -> EvaluationVerdict {
+                                level: CouncilLevel, heldOn: CivilDate, previousStars: StarRating?,
+                                heldStars: StarRating?) throws(DomainError) -> EvaluationVerdict {
         var errors = check(scores, sheet: sheet)
         if let error = councilError(level, heldOn: heldOn) { errors.append(error) }
         guard errors.isEmpty, let cap = CouncilRegime.on(heldOn).cap(level) else { throw .invalid(errors) }
@@ -113,26 +114,29 @@ public enum EvaluationRules {
         let proposed = mandatoryCriteriaMet && earned > cap
         return EvaluationVerdict(
             sum: sum, members: scores.count, starsEarned: earned, starsAwarded: awarded, proposedToNextLevel: proposed,
-            outcome: outcome(awarded: awarded, earned: earned, proposed: proposed, previous: previousStars))
+            outcome: outcome(awarded: awarded, earned: earned, proposed: proposed, previous: previousStars,
+                             held: heldStars))
     }
 
-    /// Whether a council capped below a product's stars holds the decision about them: it does
-    /// not. A 5-star product scored 95 by a province council (which awards at most 4) is proposed
-    /// to the next level; a 4-star decision here would take away stars the score earned
-    /// (DOMAIN.md: "a higher score is a 'proposed for the next level' outcome").
-    public static func isForTheNextLevel(awarded: StarRating, proposed: Bool, previous: StarRating?) -> Bool {
-        guard proposed, let previous else { return false }
-        return awarded < previous
+    /// Whether a council capped below the stars a product holds decides about them: it does not.
+    /// A 5-star product scored 95 by a province council (which awards at most 4) is proposed to
+    /// the next level; a 4-star decision here would take away stars the score earned (DOMAIN.md:
+    /// "a higher score is a 'proposed for the next level' outcome"). `held`: the stars of a
+    /// certificate still in force; an expired one holds none (its stars lapsed), so a council
+    /// may then award what it can, as for a product never certified.
+    public static func isForTheNextLevel(awarded: StarRating, proposed: Bool, held: StarRating?) -> Bool {
+        guard proposed, let held else { return false }
+        return awarded < held
     }
 
-    /// The outcome of an evaluation for a product whose previous certificate had `previous` stars:
-    /// by the stars awarded, or, when the decision is the next level's (`isForTheNextLevel`), by
-    /// the stars the score earned, the ones that council will weigh.
+    /// The outcome of an evaluation for a product whose previous certificate had `previous` stars
+    /// (`held` while still in force): by the stars awarded, or, when the decision is the next
+    /// level's (`isForTheNextLevel`), by the stars the score earned, the ones that council weighs.
     public static func outcome(awarded: StarRating, earned: StarRating, proposed: Bool,
-                               previous: StarRating?) -> EvaluationOutcome {
+                               previous: StarRating?, held: StarRating?) -> EvaluationOutcome {
         guard awarded.isCertified else { return .notRecognised }
         guard let previous else { return .new }
-        let stars = isForTheNextLevel(awarded: awarded, proposed: proposed, previous: previous) ? earned : awarded
+        let stars = isForTheNextLevel(awarded: awarded, proposed: proposed, held: held) ? earned : awarded
         if stars == previous { return .reissued }
         return stars > previous ? .upgraded : .downgraded
     }

@@ -96,7 +96,7 @@ public enum ProductStore {
         let holders = [("certificates", "certificate(s)"), ("evaluation_results", "evaluation result(s)"),
                        ("inspections", "inspection(s)"), ("inventory_levels", "stock level(s) at points of sale"),
                        ("sale_lines", "sale line(s)"), ("fair_booth_products", "fair booth(s)"),
-                       ("listings", "e-commerce listing(s), removed ones included (they are its listing history)")]
+                       ("listings", "e-commerce listing(s) (removed ones stay as its listing history)")]
         var found: [String] = []
         for (table, noun) in holders {
             let count = try db.scalarInt("SELECT count(*) FROM \(table) WHERE product_id = ?", [.integer(productID)]) ?? 0

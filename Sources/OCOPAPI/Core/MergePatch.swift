@@ -25,15 +25,16 @@ public enum MergePatch {
     /// A `null` for a member the item does not have is kept as `null` rather than dropped: the
     /// field reader then sees the name, so a misspelt field (`"emial": null`) is a 422 as it is
     /// with any other value, instead of a 200 that cleared nothing. For a known optional field
-    /// `null` and absent read the same. A `null` for a read-only member is kept too: it asks to
-    /// remove what the server owns, a 422 as setting it to another value is (`"stars": null` on
-    /// a certified product), not a 200 that removed nothing.
+    /// `null` and absent read the same. A read-only member is kept exactly as sent, not merged:
+    /// the reader accepts only the current value echoed back, so `"stars": null` (removing what
+    /// the server owns) or `"certificate": {"bogus": null}` is the 422 any other value there is,
+    /// not a 200 that changed nothing.
     public static func apply(_ patch: JSONObject, to writable: JSONObject, readOnly: JSONObject) -> JSONObject {
         var base = writable
         for (key, value) in readOnly { base[key] = value }
         guard case .object(var merged) = apply(.object(patch), to: .object(base)) else { return base }
-        for (key, value) in patch where value.isNull && (base[key] == nil || readOnly[key] != nil) {
-            merged[key] = .null
+        for (key, value) in patch where readOnly[key] != nil || (value.isNull && base[key] == nil) {
+            merged[key] = value
         }
         return merged
     }

@@ -25,7 +25,8 @@ public struct EvaluationResultRoutes: RouteCollection {
                   doc: RouteDoc("Delete a result recorded by mistake, before its decision (then record it again)",
                                 tag: "evaluation", status: 204), write: delete),
             Route(.post, "/api/v1/evaluation-rounds/{id}/results/{rid}/decide", access: .officers,
-                  doc: RouteDoc("Record the recognition decision: issues the certificate (3–5 stars)", tag: "evaluation",
+                  doc: RouteDoc("Record the recognition decision: issues the certificate (3–5 stars); "
+                                + "If-Match takes the result's ETag", tag: "evaluation",
                                 request: "DecisionInput", response: "Certificate", status: 201, versionGuarded: true),
                   write: decide),
         ]

@@ -70,7 +70,7 @@ enum EvaluationRoundRepresentation {
                                            sheetVersion: sheet)
         // Rule checks run only on well-typed input, so one mistake is reported once.
         if reader.errors.isEmpty {
-            for error in fields.validate() { reader.fail(error.field, error.message) }
+            for error in fields.validate(storedHeldOn: current?.fields.heldOn) { reader.fail(error.field, error.message) }
         }
         try reader.finish()
         return fields
