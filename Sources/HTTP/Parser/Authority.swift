@@ -9,12 +9,9 @@ enum Authority {
         var i = start
         while i < end {
             if b[i] == 0x40 { return "userinfo (@) is not allowed" }
-            // pct-encoded = "%" HEXDIG HEXDIG (RFC 3986 §2.1), as in the request-target: a Host
-            // with a lone `%` is an invalid field value, a 400 (RFC 9110 §7.2).
+            // A Host with a lone `%` is an invalid field value, a 400 (RFC 9110 §7.2).
             if b[i] == 0x25 {
-                guard i + 2 < end, ByteClass.hexValue(b[i + 1]) != nil, ByteClass.hexValue(b[i + 2]) != nil else {
-                    return "invalid percent-encoding"
-                }
+                guard ByteClass.isPercentEscape(b, at: i, end: end) else { return "invalid percent-encoding" }
                 i += 3
                 continue
             }

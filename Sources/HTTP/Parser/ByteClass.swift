@@ -84,6 +84,13 @@ enum ByteClass {
         return nil
     }
 
+    /// Whether `b[i]`, a `%`, starts a pct-encoded triplet within `end` (`"%" HEXDIG HEXDIG`,
+    /// RFC 3986 §2.1): in a request-target and in a Host alike, a lone `%` has no one meaning.
+    @inline(__always)
+    static func isPercentEscape(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Bool {
+        i + 2 < end && hexValue(b[i + 1]) != nil && hexValue(b[i + 2]) != nil
+    }
+
     /// The value of a HEXDIG (RFC 5234 B.1, case-insensitive), or nil.
     @inline(__always)
     static func hexValue(_ byte: UInt8) -> Int? {

@@ -25,9 +25,8 @@ struct RequestLine {
                 i += 1
                 continue
             }
-            // pct-encoded = "%" HEXDIG HEXDIG (RFC 3986 §2.1), in the path as in the query: a lone
-            // `%` has no one meaning, and a path that cannot be decoded cannot name a resource.
-            guard i + 2 < end, ByteClass.hexValue(b[i + 1]) != nil, ByteClass.hexValue(b[i + 2]) != nil else {
+            // In the path as in the query: a path that cannot be decoded cannot name a resource.
+            guard ByteClass.isPercentEscape(b, at: i, end: end) else {
                 throw .badRequest("invalid percent-encoding in the request-target")
             }
             i += 3

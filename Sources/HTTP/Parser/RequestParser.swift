@@ -209,7 +209,7 @@ public struct RequestParser: Sendable {
     private func overLimit(_ kind: LineKind, _ b: UnsafeRawBufferPointer, from start: Int, limit: Int) -> HTTPParseError {
         // Under a limit shorter than OPTIONS, a method we do implement could fill it.
         guard kind == .requestLine, limit >= 7 else { return kind.overLimit }
-        let end = start + min(max(limit, 0), b.count - start)
+        let end = start + min(limit, b.count - start)
         for i in start..<end where !ByteClass.isToken(b[i]) { return kind.overLimit }
         return .methodTooLong
     }

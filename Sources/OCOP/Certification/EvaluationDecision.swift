@@ -76,8 +76,9 @@ public enum EvaluationDecision {
         }
         var previous = try product.comparableCertificate(db, decidedBy: input.decidedOn, today: today)
         if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
+        let held = previous?.stars(heldOn: input.decidedOn)
         if let previous, EvaluationRules.isForTheNextLevel(awarded: result.starsAwarded, proposed: result.proposedToNextLevel,
-                                                           held: previous.stars(heldOn: input.decidedOn)) {
+                                                           held: held) {
             throw DomainError.conflict("""
                 result \(resultID) earned \(result.starsEarned.rawValue) stars, more than a \(round.fields.councilLevel.rawValue) \
                 council may award (\(result.starsAwarded.rawValue)), and product \(product.id) holds \(previous.stars.rawValue) \
@@ -143,8 +144,7 @@ public enum EvaluationDecision {
 
         // The result: decided, and compared with what is previous now.
         let outcome = EvaluationRules.outcome(awarded: result.starsAwarded, earned: result.starsEarned,
-                                              proposed: result.proposedToNextLevel, previous: previous?.stars,
-                                              held: previous?.stars(heldOn: input.decidedOn))
+                                              proposed: result.proposedToNextLevel, previous: previous?.stars, held: held)
         var decided = result
         decided.certificateID = certificateID
         decided.outcome = outcome

@@ -160,7 +160,7 @@ public enum ListingStore {
             """, [.integer(fields.productID), .integer(fields.platformID)])
         return .conflict("""
             product \(fields.productID) is already listed on platform \(fields.platformID) (listing \
-            \(otherID.map(String.init) ?? "?")); one listing per product and platform: change that one
+            \(otherID.map(String.init) ?? "?")); one live listing per product and platform: change that one
             """)
     }
 

@@ -92,18 +92,29 @@ public enum ProductStore {
 
     /// What keeps a product from being deleted, counted (a 409 that names the wrong reason sends
     /// an officer looking in the wrong place): "2 certificate(s), 1 e-commerce listing(s) …".
+    /// The tables are read from the schema's own foreign keys (every table that references
+    /// products ON DELETE RESTRICT), so a table added later is counted without a second list;
+    /// `historyNouns` only says how each reads.
     static func history(_ db: Connection, productID: Int64) throws -> String {
-        let holders = [("certificates", "certificate(s)"), ("evaluation_results", "evaluation result(s)"),
-                       ("inspections", "inspection(s)"), ("inventory_levels", "stock level(s) at points of sale"),
-                       ("sale_lines", "sale line(s)"), ("fair_booth_products", "fair booth(s)"),
-                       ("listings", "e-commerce listing(s) (removed ones stay as its listing history)")]
+        let references = try db.all("""
+            SELECT m.name, f."from" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+            WHERE m.type = 'table' AND f."table" = 'products' AND f.on_delete = 'RESTRICT' ORDER BY m.name
+            """) { (table: $0.string(0), column: $0.string(1)) }
         var found: [String] = []
-        for (table, noun) in holders {
-            let count = try db.scalarInt("SELECT count(*) FROM \(table) WHERE product_id = ?", [.integer(productID)]) ?? 0
-            if count > 0 { found.append("\(count) \(noun)") }
+        for (table, column) in references {
+            let count = try db.scalarInt("SELECT count(*) FROM \"\(table)\" WHERE \"\(column)\" = ?",
+                                         [.integer(productID)]) ?? 0
+            if count > 0 { found.append("\(count) \(historyNouns[table] ?? "\(table) row(s)")") }
         }
         return found.isEmpty ? "records that reference it" : found.joined(separator: ", ")
     }
+
+    private static let historyNouns = [
+        "certificates": "certificate(s)", "evaluation_results": "evaluation result(s)", "inspections": "inspection(s)",
+        "inventory_levels": "stock level(s) at points of sale", "sale_lines": "sale line(s)",
+        "fair_booth_products": "fair booth(s)",
+        "listings": "e-commerce listing(s) (removed ones stay as its listing history)",
+    ]
 
     /// Re-folds the search text of every product of `producerID`, whose name is part of it.
     /// `ProducerStore.replace` calls this when a producer is renamed, in the same transaction.

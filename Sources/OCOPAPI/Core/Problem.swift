@@ -69,16 +69,17 @@ public struct Problem: Error, Sendable {
         return Problem(.unprocessableContent, type: "validation", title: "Invalid request", detail: detail, errors: listed)
     }
 
-    public static func unauthorized(_ detail: String) -> Problem {
+    /// `challenge`: the `WWW-Authenticate` value, the plain Bearer challenge unless a token was
+    /// sent and is not one (`invalidToken`).
+    public static func unauthorized(_ detail: String, challenge: String = "Bearer realm=\"ocop\"") -> Problem {
         Problem(.unauthorized, type: "unauthorized", title: "Authentication required", detail: detail,
-                headers: ["WWW-Authenticate": "Bearer realm=\"ocop\""])
+                headers: ["WWW-Authenticate": challenge])
     }
 
     /// A bearer token was sent but is not one: the challenge says so (RFC 6750 §3.1), so a
     /// client can tell "log in again" from "this needs a token" without reading the body.
     static func invalidToken(_ detail: String) -> Problem {
-        Problem(.unauthorized, type: "unauthorized", title: "Authentication required", detail: detail,
-                headers: ["WWW-Authenticate": "Bearer realm=\"ocop\", error=\"invalid_token\""])
+        unauthorized(detail, challenge: "Bearer realm=\"ocop\", error=\"invalid_token\"")
     }
 
     public static func forbidden(_ detail: String) -> Problem {
