@@ -142,6 +142,15 @@ import Testing
         #expect(CSVTable<Int>.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(CSVTable<Int>.escape("=SUM(A1)") == "'=SUM(A1)")
         #expect(CSVTable<Int>.escape("+84 912") == "+84 912")
+        #expect(CSVTable<Int>.escape("+84 (203) 3878-123") == "+84 (203) 3878-123")
+        #expect(CSVTable<Int>.escape("-150000") == "-150000")
+        #expect(CSVTable<Int>.escape("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSVTable<Int>.escape("\t=1") == "'\t=1")
+        // OWASP's examples of formulas behind a sign: a function call and a DDE link.
+        #expect(CSVTable<Int>.escape("+SUM(1,2)") == "\"'+SUM(1,2)\"")
+        #expect(CSVTable<Int>.escape("-2+3+cmd|' /C calc'!A0") == "'-2+3+cmd|' /C calc'!A0")
+        #expect(CSVTable<Int>.escape("-") == "-")
+        #expect(CSVTable<Int>.escape("") == "")
         let table = CSVTable<Int>(filename: "n.csv", columns: [("n", { String($0) }), ("tên", { _ in "Đồng" })])
         #expect(table.render([1]) == [0xEF, 0xBB, 0xBF] + Array("n,tên\r\n1,Đồng\r\n".utf8))
     }

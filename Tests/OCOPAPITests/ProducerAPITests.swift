@@ -226,6 +226,21 @@ import Testing
         #expect(itemCSV.status == 404)
     }
 
+    /// A name a spreadsheet app would run (a sign before a function call) is text in the export;
+    /// a phone number's leading + is left as sent.
+    @Test func csvDefusesFormulasBehindASign() throws {
+        _ = try createID("+HYPERLINK(\\\"http://x.example\\\")", extra: #","phone":"+84 203 3878 123""#)
+        let export = try client.request("GET", "/api/v1/producers.csv")
+        #expect(export.status == 200)
+        let lines = String(decoding: export.body.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
+        #expect(lines.count == 2)
+        #expect(lines[1].contains(#","'+HYPERLINK(""http://x.example"")","#), "\(lines[1])")
+        #expect(lines[1].contains(",+84 203 3878 123,"), "\(lines[1])")
+        // The JSON keeps the name exactly as sent.
+        let json = try client.request("GET", "/api/v1/producers").json
+        #expect(json["items"]?.arrayValue?.first?["name"]?.stringValue == #"+HYPERLINK("http://x.example")"#)
+    }
+
     @Test func patchMergesAndGuardsVersions() throws {
         let id = try createID("Cơ sở Chả mực", kind: "household", extra: #","email":"a@b.vn","phone":"0912345678""#)
         let patched = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],

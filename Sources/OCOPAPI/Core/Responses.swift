@@ -94,10 +94,33 @@ public struct CSVTable<Item>: Sendable {
 
     static func escape(_ value: String) -> String {
         var text = value
-        // A cell starting with = or @ is run as a formula by spreadsheet apps (CSV injection);
-        // a leading apostrophe makes it text. + and - are left alone: phone numbers start with them.
-        if let first = text.first, first == "=" || first == "@" || first == "\t" || first == "\r" { text = "'" + text }
+        if isFormula(text) { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+
+    /// Whether a spreadsheet app would run `cell` as a formula (CSV injection, OWASP): one starting
+    /// with `=`, `@`, a tab or a CR, or with `+` or `-` followed by anything that could name a
+    /// function or a DDE link. A leading apostrophe makes such a cell text. A sign followed only by
+    /// digits, spaces and `.()+-/` stays as sent: phone numbers (`+84 203 3878 123`) and negative
+    /// amounts are such cells, and at worst they compute arithmetic.
+    static func isFormula(_ cell: String) -> Bool {
+        guard let first = cell.utf8.first else { return false }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
+            return true
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            return cell.utf8.dropFirst().contains { byte in
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: "("),
+                     UInt8(ascii: ")"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"):
+                    return false
+                default:
+                    return true
+                }
+            }
+        default:
+            return false
+        }
     }
 }
