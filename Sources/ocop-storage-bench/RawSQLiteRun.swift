@@ -8,7 +8,8 @@ import SQLite
 /// The SQL that one producer insert runs on the writer, straight from SQLite's C API:
 /// statements prepared once, `batch` inserts per transaction, the search queue flushed into
 /// the search index once `searchFlushRows` rows wait (as `ProducerStore.flushSearch` does every
-/// 50 ms on the server: about 800 rows at 16,000 inserts/s), the idempotency key probed and
+/// `ProducerStore.searchIndexingSeconds` on the server: about 400 rows at 16,000 inserts/s),
+/// the idempotency key probed and
 /// stored with its hash as `IdempotencyStore.save` does (the bulk merge, one per 4,096 keys,
 /// is left out), and SQLite's own fsync of the WAL (synchronous = FULL) and checkpoints
 /// (at the server's threshold, `DatabaseConfiguration.checkpointPages`) inline.
@@ -18,7 +19,7 @@ struct RawSQLiteRun {
     let rows: Int
     let batch: Int
     /// Rows queued for the search index before a commit flushes them.
-    var searchFlushRows = 800
+    var searchFlushRows = 400
 
     private static let setup = """
         PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -2048;

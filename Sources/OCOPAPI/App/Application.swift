@@ -126,8 +126,8 @@ public final class Application: Sendable {
         }
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
         // a text search indexes what waits first; this keeps the queue, and so each flush,
-        // short (see there for why 50 ms).
-        searchIndexing = PeriodicTask(every: 0.05) {
+        // short (see there for why 25 ms).
+        searchIndexing = PeriodicTask(every: ProducerStore.searchIndexingSeconds) {
             do {
                 try ProducerStore.indexPendingSearch(database)
             } catch {
