@@ -128,6 +128,32 @@ private final class ManualSeconds: Sendable {
         #expect(try client.request("POST", "/api/v1/producers", body: "{}").status == 401)
     }
 
+    /// One guesser behind an address many clients share (a proxy, a fair's NAT) must not lock out
+    /// the terminals and officers there: a token whose secret the server made is still served, since
+    /// nobody can have guessed one. A chosen secret (the bootstrap admin's), a wrong one of the made
+    /// shape and a revoked one still wait.
+    @Test func aMadeSecretIsServedFromAnAddressPastItsAllowance() throws {
+        let server = try TestServer(configure: { $0.authFailuresPerMinute = 2 })
+        let client = try server.client()
+        let officer = try server.token("officer")
+        let revoked = try server.token("officer")
+        let revokedID = try #require(try client.request("GET", "/api/v1/tokens?limit=500", headers: [bearer(TestServer.adminToken)])
+            .json["items"]?.arrayValue?.last?["id"]?.int64Value)
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(revokedID)", headers: [bearer(TestServer.adminToken)]).status == 204)
+        let guess = bearer("ocop_guess-0123456789abcdefghij")
+        for _ in 0..<2 { #expect(try client.request("GET", "/api/v1/audit", headers: [guess]).status == 401) }
+        #expect(try client.request("GET", "/api/v1/audit", headers: [guess]).status == 429)
+
+        #expect(try client.request("GET", "/api/v1/audit", headers: [bearer(officer)]).status == 200)
+        let created = try client.request("POST", "/api/v1/producers", headers: [bearer(officer)],
+                                         body: #"{"name":"HTX Trà hoa vàng","kind":"cooperative"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(try client.request("GET", "/api/v1/audit", headers: [bearer(TestServer.adminToken)]).status == 429)
+        #expect(try client.request("GET", "/api/v1/audit", headers: [bearer(revoked)]).status == 429)
+        let madeShapeGuess = bearer("ocop_" + String(repeating: "Q", count: 43))
+        #expect(try client.request("GET", "/api/v1/audit", headers: [madeShapeGuess]).status == 429)
+    }
+
     @Test func validTokensAreNeverCounted() throws {
         let server = try TestServer(configure: { $0.authFailuresPerMinute = 2 })
         let client = try server.client()

@@ -14,7 +14,7 @@ import Testing
         let database = try Database(path: path)
         defer { database.close() }
         let before = try #require(Schema.migrator.prefix(through: "0022_shorter_name_keys"))
-        #expect(Schema.migrator.names == before.names + ["0023_listings_relistable"])
+        #expect(Schema.migrator.names.starts(with: before.names + ["0023_listings_relistable"]))
         try database.migrate(before)
         let (products, voso, deleted, live) = try database.write { db in
             let producer = try F.producer(db)

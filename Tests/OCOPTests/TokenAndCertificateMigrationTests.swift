@@ -26,7 +26,7 @@ import Testing
         try database.migrate(Schema.migrator)
 
         #expect(try database.read { try TokenStore.authenticate($0, secret: "secret-of-the-admin") }
-                == Principal(tokenID: 4, role: .admin, pointOfSaleID: nil))
+                == Principal(tokenID: 4, role: .admin, pointOfSaleID: nil, hasGeneratedSecret: true))
         #expect(try database.read { try TokenStore.authenticate($0, secret: "secret-of-the-terminal") } == nil)
         let terminal = try #require(try database.read { try TokenStore.get($0, id: 9) })
         #expect(terminal.role == .pos && terminal.pointOfSaleID == 3 && terminal.fairBoothID == nil)

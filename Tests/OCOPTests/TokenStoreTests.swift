@@ -17,10 +17,29 @@ import Testing
         #expect(secret.hasPrefix("ocop_"))
         #expect(record.hint.hasPrefix(String(secret.prefix(9))))
         let principal = try database.read { try TokenStore.authenticate($0, secret: secret) }
-        #expect(principal == Principal(tokenID: record.id, role: .pos, pointOfSaleID: pointOfSale))
+        #expect(principal == Principal(tokenID: record.id, role: .pos, pointOfSaleID: pointOfSale, hasGeneratedSecret: true))
+        #expect(TokenStore.hasGeneratedShape(secret))
         #expect(try database.read { try TokenStore.authenticate($0, secret: secret + "x") } == nil)
         try database.write { try TokenStore.revoke($0, id: record.id, actor: .system, now: testNow) }
         #expect(try database.read { try TokenStore.authenticate($0, secret: secret) } == nil)
+    }
+
+    /// An operator's secret is never taken for one the server made, whatever it looks like: only a
+    /// made one is served to an address past its allowance of failed authentications.
+    @Test func aChosenSecretIsNeverMarkedGenerated() throws {
+        let lookalike = "ocop_" + String(repeating: "a", count: 43)
+        #expect(TokenStore.hasGeneratedShape(lookalike))
+        let record = try database.write {
+            try TokenStore.insert($0, secret: lookalike, name: TokenStore.bootstrapName, role: .admin, pointOfSaleID: nil,
+                                  actor: .system, now: testNow)
+        }
+        #expect(try database.read { try TokenStore.authenticate($0, secret: lookalike) }
+                == Principal(tokenID: record.id, role: .admin, pointOfSaleID: nil, hasGeneratedSecret: false))
+        for notMade in ["ocop_" + String(repeating: "a", count: 42), "ocop_" + String(repeating: "a", count: 44),
+                        "ocop_" + String(repeating: "a", count: 42) + "=", "OCOP_" + String(repeating: "a", count: 43),
+                        "ocop_" + String(repeating: "a", count: 42) + "é", "change-me-to-a-long-random-secret"] {
+            #expect(!TokenStore.hasGeneratedShape(notMade), "\(notMade)")
+        }
     }
 
     @Test func onlyTheHashIsStored() throws {
@@ -62,7 +81,7 @@ import Testing
         #expect(record.fairBoothID == booth && record.pointOfSaleID == nil)
         #expect(try database.read { try TokenStore.get($0, id: record.id) } == record)
         #expect(try database.read { try TokenStore.authenticate($0, secret: secret) }
-                == Principal(tokenID: record.id, role: .booth, pointOfSaleID: nil, fairBoothID: booth))
+                == Principal(tokenID: record.id, role: .booth, pointOfSaleID: nil, fairBoothID: booth, hasGeneratedSecret: true))
         func refusal(_ role: Role, pointOfSale: Int64? = nil, booth: Int64?) -> [FieldError] {
             do {
                 _ = try database.write {

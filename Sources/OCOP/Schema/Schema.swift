@@ -27,6 +27,7 @@ public enum Schema {
         migrator.register("0021_idempotency_index_merged", mergeIdempotencyIndex)
         migrator.register("0022_shorter_name_keys", shortenNameKeys)
         migrator.register("0023_listings_relistable", rebuildsTables: true, makeListingsRelistable)
+        migrator.register("0024_token_secret_origin", recordTokenSecretOrigin)
         return migrator
     }
 

@@ -19,12 +19,17 @@ public struct Principal: Sendable, Equatable {
     public let pointOfSaleID: Int64?
     /// Set exactly when `role == .booth`.
     public let fairBoothID: Int64?
+    /// The token's secret was made by the server (256 random bits), not chosen by an operator:
+    /// it cannot have been guessed (`Schema.recordTokenSecretOrigin`).
+    public let hasGeneratedSecret: Bool
 
-    public init(tokenID: Int64, role: Role, pointOfSaleID: Int64?, fairBoothID: Int64? = nil) {
+    public init(tokenID: Int64, role: Role, pointOfSaleID: Int64?, fairBoothID: Int64? = nil,
+                hasGeneratedSecret: Bool = false) {
         self.tokenID = tokenID
         self.role = role
         self.pointOfSaleID = pointOfSaleID
         self.fairBoothID = fairBoothID
+        self.hasGeneratedSecret = hasGeneratedSecret
     }
 
     /// Officers and admins write domain data.

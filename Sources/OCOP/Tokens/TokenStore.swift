@@ -21,6 +21,24 @@ public enum TokenStore {
     public static let secretPrefix = "ocop_"
     /// The shortest secret accepted for a token (one an operator chose: ours are 48 characters).
     public static let minimumSecretLength = 16
+    /// The name the `OCOP_ADMIN_TOKEN` bootstrap gives its token.
+    public static let bootstrapName = "bootstrap admin (OCOP_ADMIN_TOKEN)"
+
+    /// Whether `secret` has the shape of one `create` makes: the prefix and 43 base64url
+    /// characters. Only the shape: whether it was made here is `Principal.hasGeneratedSecret`.
+    public static func hasGeneratedShape(_ secret: some StringProtocol) -> Bool {
+        let utf8 = secret.utf8
+        guard utf8.count == secretPrefix.utf8.count + 43, utf8.starts(with: secretPrefix.utf8) else { return false }
+        return utf8.dropFirst(secretPrefix.utf8.count).allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                return true
+            default:
+                return false
+            }
+        }
+    }
 
     static let columns = "id, name, role, point_of_sale_id, hint, created_at, updated_at, revoked_at, version, fair_booth_id"
 
@@ -28,14 +46,20 @@ public enum TokenStore {
     public static func create(_ db: Connection, name: String, role: Role, pointOfSaleID: Int64?, fairBoothID: Int64? = nil,
                               actor: Actor, now: Timestamp) throws -> (TokenRecord, secret: String) {
         let secret = SecureRandom.token(prefix: secretPrefix)
-        let record = try insert(db, secret: secret, name: name, role: role, pointOfSaleID: pointOfSaleID,
-                                fairBoothID: fairBoothID, actor: actor, now: now)
+        let record = try store(db, secret: secret, generated: true, name: name, role: role, pointOfSaleID: pointOfSaleID,
+                               fairBoothID: fairBoothID, actor: actor, now: now)
         return (record, secret)
     }
 
     /// Stores a secret chosen by the operator (the `OCOP_ADMIN_TOKEN` bootstrap).
     public static func insert(_ db: Connection, secret: String, name: String, role: Role, pointOfSaleID: Int64?,
                               fairBoothID: Int64? = nil, actor: Actor, now: Timestamp) throws -> TokenRecord {
+        try store(db, secret: secret, generated: false, name: name, role: role, pointOfSaleID: pointOfSaleID,
+                  fairBoothID: fairBoothID, actor: actor, now: now)
+    }
+
+    private static func store(_ db: Connection, secret: String, generated: Bool, name: String, role: Role,
+                              pointOfSaleID: Int64?, fairBoothID: Int64?, actor: Actor, now: Timestamp) throws -> TokenRecord {
         var errors: [FieldError] = []
         let trimmedName = name.trimmingWhitespace()
         if trimmedName.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1 to 100 characters")) }
@@ -55,11 +79,12 @@ public enum TokenStore {
         let hint = String(secret.prefix(secret.hasPrefix(secretPrefix) ? secretPrefix.count + 4 : 4)) + "…"
         do {
             try db.run("""
-                INSERT INTO tokens (name, role, point_of_sale_id, fair_booth_id, secret_hash, hint, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tokens (name, role, point_of_sale_id, fair_booth_id, secret_hash, hint, created_at, updated_at,
+                                    secret_generated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(name), .text(role.rawValue), SQLiteValue(pointOfSaleID), SQLiteValue(fairBoothID),
                       .blob(SHA256.hash(secret)),
-                      .text(hint), .text(now.description), .text(now.description)])
+                      .text(hint), .text(now.description), .text(now.description), .integer(generated ? 1 : 0)])
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw DomainError.conflict("that token secret is already in use")
         }
@@ -98,12 +123,12 @@ public enum TokenStore {
         // The lookup is by hash, so timing reveals nothing about the secret; the
         // constant-time compare is belt and braces against an index returning a near miss.
         return try db.first("""
-            SELECT id, role, point_of_sale_id, secret_hash, fair_booth_id FROM tokens
+            SELECT id, role, point_of_sale_id, secret_hash, fair_booth_id, secret_generated FROM tokens
             WHERE secret_hash = ? AND revoked_at IS NULL
             """, [.blob(hash)]) { row -> Principal? in
             guard constantTimeEquals(row.blob(3), hash), let role = Role(rawValue: row.string(1)) else { return nil }
             return Principal(tokenID: row.int64(0), role: role, pointOfSaleID: row.optionalInt64(2),
-                             fairBoothID: row.optionalInt64(4))
+                             fairBoothID: row.optionalInt64(4), hasGeneratedSecret: row.int64(5) == 1)
         } ?? nil
     }
 

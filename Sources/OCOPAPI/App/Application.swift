@@ -153,7 +153,7 @@ public final class Application: Sendable {
         do {
             try database.write { db in
                 if try !TokenStore.hasActiveAdmin(db) {
-                    _ = try TokenStore.insert(db, secret: secret, name: "bootstrap admin (OCOP_ADMIN_TOKEN)",
+                    _ = try TokenStore.insert(db, secret: secret, name: TokenStore.bootstrapName,
                                               role: .admin, pointOfSaleID: nil, actor: .system, now: now)
                 }
             }

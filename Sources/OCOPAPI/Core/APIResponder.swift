@@ -313,10 +313,12 @@ public final class APIResponder: HTTPResponder {
     }
 
     /// The caller named by the bearer token; nil for anonymous. Every failure is counted
-    /// against the client address, and an address over its allowance is refused first.
+    /// against the client address, and an address over its allowance is refused first —
+    /// except for a token whose secret the server made (`generatedOverLimit`).
     private func authenticate(_ request: HTTPRequest, connection: ConnectionInfo) throws -> Principal? {
         guard let header = request.headers["Authorization"] else { return nil }
         if authFailures.isCounting, let seconds = authFailures.retryAfter(client(request, connection)) {
+            if let principal = generatedOverLimit(authorization: header) { return principal }
             throw Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests",
                           detail: "too many failed authentications from this address; retry in \(seconds) s",
                           headers: ["Retry-After": String(seconds)])
@@ -327,6 +329,18 @@ public final class APIResponder: HTTPResponder {
             authFailures.recordFailure(client(request, connection))
             throw problem
         }
+    }
+
+    /// The caller, for an address over its allowance, when the token's secret is one the server
+    /// made: 256 random bits cannot have been guessed, so serving it tells a guesser nothing, and a
+    /// guesser sharing the address (a proxy, a NAT) cannot lock out the terminals behind it. Any
+    /// other secret — a wrong one, or one an operator chose, which may be weak — is nil, refused
+    /// unread as before: a guesser learns nothing from a 429 either way.
+    private func generatedOverLimit(authorization header: String) -> Principal? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, TokenStore.hasGeneratedShape(parts[1].trimmingASCIIWhitespace()),
+              let principal = try? principal(authorization: header), principal.hasGeneratedSecret else { return nil }
+        return principal
     }
 
     private func principal(authorization header: String) throws -> Principal {

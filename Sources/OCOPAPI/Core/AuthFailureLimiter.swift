@@ -3,7 +3,8 @@ import Synchronization
 /// Slows down token guessing: each client address may fail authentication a limited
 /// number of times per minute; past that, every request of that address that carries
 /// a token is a 429 until the allowance refills, whether its token is good or not
-/// (answering a good token normally would tell a guesser which guess was right).
+/// (answering a good token normally would tell a guesser which guess was right) — except
+/// a token whose secret the server made, which nobody can have guessed (`APIResponder`).
 ///
 /// A token bucket per address: `perMinute` failures at once, refilled at `perMinute`
 /// per minute. Only failures are counted, so clients with valid tokens, however busy,
