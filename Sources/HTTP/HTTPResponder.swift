@@ -20,6 +20,18 @@ public struct ConnectionInfo: Sendable {
 /// the connection's own loop and in request order.
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply)
+
+    /// Called on the event loop when the head of a request with a body has arrived and the body
+    /// has not (all) arrived yet: a response that answers the request whatever its body says (no
+    /// such route, a method the route does not take, credentials the route needs and the head
+    /// lacks), or nil to read the body and call `respond` as usual. Must not block. After a
+    /// response here the body is never read: the server sends the response instead of
+    /// `100 Continue` and closes the connection behind it (RFC 9110 §10.1.1, RFC 9112 §9.6).
+    func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse?
+}
+
+extension HTTPResponder {
+    public func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? { nil }
 }
 
 /// What became of a response handed to `Reply`.

@@ -113,6 +113,49 @@ import Testing
         }
     }
 
+    /// A responder that can answer from the head alone does: the body is never read, an
+    /// `Expect: 100-continue` client gets the answer instead of 100, and the connection closes
+    /// behind it. Other requests, and requests that arrive whole, go to `respond` as before.
+    @Test func aHeadTheResponderAnswersIsAnsweredBeforeItsBody() throws {
+        struct Gatekeeper: HTTPResponder {
+            func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
+                ClosureResponder.echo.respond(to: request, connection: connection, reply: reply)
+            }
+            func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
+                head.target == "/closed" ? .text(.forbidden, "not here; body \(head.body.count) bytes") : nil
+            }
+        }
+        try withServer(Gatekeeper()) { server, port in
+            let refused = try TestClient(port: port)
+            try refused.send("PUT /closed HTTP/1.1\r\nHost: t\r\nContent-Length: 900000\r\n\r\n" + String(repeating: "x", count: 1000))
+            let answer = try refused.readResponse()
+            #expect(answer.status == 403)
+            #expect(answer.text == "not here; body 0 bytes")
+            #expect(answer.header("Connection") == "close")
+            #expect(refused.isClosedByPeer())
+
+            let expecting = try TestClient(port: port)
+            try expecting.send("PUT /closed HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try expecting.readResponse().status == 403, "the final status instead of 100 Continue")
+            #expect(expecting.isClosedByPeer())
+
+            let chunked = try TestClient(port: port)
+            try chunked.send("POST /closed HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab")
+            #expect(try chunked.readResponse().status == 403)
+
+            // Elsewhere the body is read and handed over as usual, split or not.
+            let open = try TestClient(port: port)
+            try open.send("PUT /open HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try open.readResponse().status == 100)
+            try open.send("12345")
+            #expect(try open.readResponse().text == "PUT /open 12345")
+            // A request that arrives whole was never waiting for its body: `respond` has it.
+            try open.send("PUT /closed HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
+            #expect(try open.readResponse().text == "PUT /closed abc")
+            #expect(server.openConnections >= 1)
+        }
+    }
+
     @Test func malformedRequestGets400AndTheConnectionCloses() throws {
         try withServer(ClosureResponder.echo) { _, port in
             let client = try TestClient(port: port)

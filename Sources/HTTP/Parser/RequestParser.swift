@@ -74,6 +74,17 @@ public struct RequestParser: Sendable {
         self.limits = limits
     }
 
+    /// The head of the request whose body is being read (body empty), or nil while none is.
+    public var headAwaitingBody: HTTPRequest? {
+        switch state {
+        case .fixedBody(let head, _), .chunkSize(let head), .chunkData(let head, _), .chunkDataEnd(let head),
+             .trailers(let head):
+            return head
+        case .requestLine, .fields, .failed:
+            return nil
+        }
+    }
+
     /// True between requests with nothing partially parsed (for idle-timeout logic).
     public var isIdle: Bool {
         guard case .requestLine = state else { return false }

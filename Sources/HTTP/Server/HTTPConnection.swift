@@ -25,6 +25,8 @@ final class HTTPConnection {
     /// How many bytes at the start of the unconsumed input the head detector has seen.
     private var scanned = 0
     private var detector = HeadEndDetector()
+    /// The head of the request in progress was offered to `answerBeforeBody`.
+    private var headOffered = false
 
     private var output = OutboundBuffer()
     private var mayHaveInput = true
@@ -231,6 +233,7 @@ final class HTTPConnection {
             let (consumed, result) = parser.parse(slice)
             switch result {
             case .needMore:
+                if answeredBeforeBody() { return bytes.count }
                 if machine.phase == .readingHead, scanned < slice.count,
                    detector.scan(UnsafeRawBufferPointer(rebasing: slice[scanned...])) {
                     machine.headCompleted(now: now)
@@ -238,13 +241,16 @@ final class HTTPConnection {
                 scanned = slice.count - consumed
                 return offset + consumed
             case .expectContinue:
-                // RFC 9110 §10.1.1: the client waits for this before sending the body.
+                // RFC 9110 §10.1.1: the client waits for this before sending the body, or for a
+                // final status, which it gets when the head alone decides the answer.
+                if answeredBeforeBody() { return bytes.count }
                 output.append(ResponseSerializer.continueLine)
                 machine.headCompleted(now: now)
                 scanned = max(0, scanned - consumed)
                 offset += consumed
             case .request(let request):
                 offset += consumed
+                headOffered = false
                 scanned = 0
                 detector.reset()
                 dispatch(request)
@@ -258,6 +264,20 @@ final class HTTPConnection {
         }
         hasUnparsedInput = offset < bytes.count
         return offset
+    }
+
+    /// Offers the head of a request whose body is still to come to the responder, once per
+    /// request. When it answers, the body is never read: the answer goes out with
+    /// `Connection: close` and the connection lingers and closes as after a parse error, so a
+    /// client sending a megabyte to a route that needs a token cannot make us buffer it first.
+    private func answeredBeforeBody() -> Bool {
+        guard !headOffered, let head = parser.headAwaitingBody else { return false }
+        headOffered = true
+        guard let response = worker.responder.answerBeforeBody(head, connection: info) else { return false }
+        machine.requestFailed()
+        ResponseSerializer.write(response, isHead: head.method == .head, connection: .close, dateLine: worker.date.line,
+                                 into: &output)
+        return true
     }
 
     private func dispatch(_ request: HTTPRequest) {

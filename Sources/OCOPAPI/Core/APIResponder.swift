@@ -46,43 +46,100 @@ public final class APIResponder: HTTPResponder {
         self.requestIDPrefix = Hex.encode(SecureRandom.bytes(4))
     }
 
+    /// The path a request is routed by, and whether it asks for CSV: the `.csv` suffix is a
+    /// convention of the JSON API's lists (API.md "Lists"); outside `/api/v1/` it is data: a
+    /// lot `/01/…/10/B7.csv` or a product code `/t/QN-1.csv`.
+    private static func routedPath(_ request: HTTPRequest) -> (path: String, csvSuffix: Bool, wantsCSV: Bool) {
+        var path = String(request.path)
+        let csvSuffix = path.hasPrefix("/api/v1/") && path.hasSuffix(".csv")
+        if csvSuffix { path.removeLast(4) }
+        let wantsCSV = csvSuffix || request.headers["Accept"].map {
+            AcceptHeader($0).prefers("text/csv", over: "application/json")
+        } ?? false
+        return (path, csvSuffix, wantsCSV)
+    }
+
+    /// The answer to a request whose body has not arrived, when its head alone decides it: no
+    /// such route (404), a method the route does not take (405), or a route for token holders
+    /// and no `Authorization` (401). Such a client is not made to upload a body, nor the server
+    /// to hold it (up to `max_body_bytes` per connection); the engine closes the connection
+    /// behind the answer. Anything that needs a look at the token or the body is left to `respond`.
+    public func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
+        guard APIResponder.knownMethods.contains(head.method), head.method != .options else { return nil }
+        let (path, csvSuffix, _) = Self.routedPath(head)
+        let refusal: (HTTPResponse, String)
+        switch router.match(head.method, path: Substring(path)) {
+        case .notFound:
+            refusal = (Problem.notFound("no resource at \(path)").response, "unmatched")
+        case .methodNotAllowed(var allowed):
+            if csvSuffix { allowed = allowed.filter { $0 == .get || $0 == .head || $0 == .options } }
+            refusal = (Self.methodNotAllowed(head, allowed: allowed), "unmatched")
+        case .found(let route, _, let pattern):
+            if csvSuffix && !route.doc.csv {
+                refusal = csvFormRefusal(head, path: path, pattern: pattern)
+            } else if case .roles = route.access, head.headers["Authorization"] == nil {
+                refusal = (Problem.unauthorized("this resource needs a bearer token").response, pattern)
+            } else {
+                return nil
+            }
+        }
+        let requestID = requestID(for: head)
+        var response = refusal.0
+        decorate(&response, head, requestID: requestID)
+        account(head, connection: connection, requestID: requestID, route: refusal.1, tokenID: nil,
+                started: .now, response: response, delivery: .sent)
+        return response
+    }
+
+    /// `.csv` on a route with no CSV form: another method of a list that has one (POST on
+    /// `/producers.csv`) finds an address that exists and is read-only, so 405 as for PUT or
+    /// DELETE there; anything else has no CSV form at all.
+    private func csvFormRefusal(_ request: HTTPRequest, path: String, pattern: String) -> (HTTPResponse, String) {
+        if case .found(let list, _, _) = router.match(.get, path: Substring(path)), list.doc.csv {
+            return (Self.methodNotAllowed(request, allowed: [.get, .head, .options]), "unmatched")
+        }
+        return (Problem.notFound("no CSV form of \(path)").response, pattern)
+    }
+
+    /// What every answer carries: its request id, and CORS for the caller's origin.
+    private func decorate(_ response: inout HTTPResponse, _ request: HTTPRequest, requestID: String) {
+        response.headers.set("X-Request-Id", requestID)
+        if !CORSPolicy.isPreflight(request) { cors.decorate(&response, origin: request.headers["Origin"]) }
+    }
+
+    /// Metrics and the access log line of an answered request, counted as what the client got:
+    /// the engine's 503 when the handler outlived its deadline, nginx's 499 when the connection
+    /// closed first (nothing was sent).
+    private func account(_ request: HTTPRequest, connection: ConnectionInfo, requestID: String, route: String,
+                         tokenID: Int64?, started: ContinuousClock.Instant, response: HTTPResponse, delivery: Delivery) {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        // A client may invent methods freely (they get a 501): they share one label, or each
+        // made-up name would add a series that lives as long as the process.
+        let method = APIResponder.knownMethods.contains(request.method) ? request.method.rawValue : "other"
+        let status = switch delivery {
+        case .sent: response.status.code
+        case .timedOut: HTTPStatus.serviceUnavailable.code
+        case .connectionClosed: APIResponder.connectionClosedStatus
+        }
+        services.metrics.record(method: method, route: route, status: status, seconds: seconds)
+        log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
+                   status: status, milliseconds: seconds * 1000, bytes: delivery == .sent ? response.body.count : 0,
+                   remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
+                   tokenID: tokenID, at: services.clock().description,
+                   unsent: delivery == .sent ? nil : response.status.code)
+    }
+
     public func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
         let started = ContinuousClock.now
         let requestID = requestID(for: request)
-        var path = String(request.path)
-        var wantsCSV = request.headers["Accept"].map {
-            AcceptHeader($0).prefers("text/csv", over: "application/json")
-        } ?? false
-        // The `.csv` suffix is a convention of the JSON API's lists (API.md "Lists"); outside
-        // `/api/v1/` it is data: a lot `/01/…/10/B7.csv` or a product code `/t/QN-1.csv`.
-        let csvSuffix = path.hasPrefix("/api/v1/") && path.hasSuffix(".csv")
-        if csvSuffix {
-            path.removeLast(4)
-            wantsCSV = true
-        }
+        let (path, csvSuffix, wantsCSV) = Self.routedPath(request)
         let finish: @Sendable (HTTPResponse, String, Int64?) -> Void = { [self] response, route, tokenID in
             var response = response
-            response.headers.set("X-Request-Id", requestID)
-            if !CORSPolicy.isPreflight(request) { cors.decorate(&response, origin: request.headers["Origin"]) }
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            // A client may invent methods freely (they get a 501): they share one label, or each
-            // made-up name would add a series that lives as long as the process.
-            let method = APIResponder.knownMethods.contains(request.method) ? request.method.rawValue : "other"
-            // Counted as what the client got: the engine's 503 when the handler outlived its
-            // deadline, nginx's 499 when the connection closed first (nothing was sent).
+            decorate(&response, request, requestID: requestID)
             let delivery = reply(response)
-            let status = switch delivery {
-            case .sent: response.status.code
-            case .timedOut: HTTPStatus.serviceUnavailable.code
-            case .connectionClosed: APIResponder.connectionClosedStatus
-            }
-            services.metrics.record(method: method, route: route, status: status, seconds: seconds)
-            log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
-                       status: status, milliseconds: seconds * 1000, bytes: delivery == .sent ? response.body.count : 0,
-                       remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
-                       tokenID: tokenID, at: services.clock().description,
-                       unsent: delivery == .sent ? nil : response.status.code)
+            account(request, connection: connection, requestID: requestID, route: route, tokenID: tokenID,
+                    started: started, response: response, delivery: delivery)
         }
 
         // Method names are case-sensitive tokens (RFC 9110 §9.1); ones we implement nowhere are 501.
@@ -115,12 +172,8 @@ public final class APIResponder: HTTPResponder {
             }
         case .found(let route, let parameters, let pattern):
             if csvSuffix && !route.doc.csv {
-                // Another method of a list that has a CSV form (POST on `/producers.csv`): the
-                // address exists and is read-only, so 405 as for PUT or DELETE there.
-                if case .found(let list, _, _) = router.match(.get, path: Substring(path)), list.doc.csv {
-                    return finish(Self.methodNotAllowed(request, allowed: [.get, .head, .options]), "unmatched", nil)
-                }
-                return finish(Problem.notFound("no CSV form of \(path)").response, pattern, nil)
+                let (response, label) = csvFormRefusal(request, path: path, pattern: pattern)
+                return finish(response, label, nil)
             }
             let (path, wantsCSV) = (path, wantsCSV)
             if route.cacheable, let (cached, tokenID) = cachedAnswer(request, access: route.access, wantsCSV: wantsCSV && route.doc.csv) {

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// A request whose head alone decides its answer is answered before its body is read: no such
+/// route, a method the route does not take, or a route for token holders and no token. Such a
+/// client is not made to upload (with `Expect: 100-continue` it gets the answer instead of 100),
+/// and the server does not hold up to `max_body_bytes` per connection for it (a black-box review
+/// held 200 MiB with 200 anonymous connections that each sent 1 MB of a POST and stopped).
+@Suite struct AnswerBeforeBodyAPITests {
+    let server: TestServer
+    init() throws { server = try TestServer() }
+
+    /// Sends only the head of a request announcing `length` body bytes.
+    private func head(_ client: TestClient, _ method: String, _ target: String, length: Int,
+                      extra: [(String, String)] = []) {
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        for (name, value) in extra + [("Content-Length", String(length))] { text += "\(name): \(value)\r\n" }
+        client.send(text + "\r\n")
+    }
+
+    @Test func aRouteForTokenHoldersRefusesAnAnonymousBodyBeforeItArrives() throws {
+        let client = try server.client()
+        head(client, "POST", "/api/v1/producers", length: 1_000_000)
+        client.send(String(repeating: " ", count: 10_000))   // a little of the body, then nothing
+        let response = try client.readResponse(method: "POST")
+        #expect(response.status == 401)
+        #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        #expect(response.header("Content-Type") == "application/problem+json")
+        #expect(response.header("Connection") == "close")
+        #expect(response.header("X-Request-Id") != nil)
+        #expect(client.isClosedByPeer())
+        // Nothing was created, and the refusal is in the access metrics like any other.
+        let list = try server.client().request("GET", "/api/v1/producers")
+        #expect(try list.json["items"]?.arrayValue?.isEmpty == true)
+        let metrics = try server.client().request("GET", "/metrics").text
+        #expect(metrics.contains(#"route="/api/v1/producers",status="401""#))
+    }
+
+    @Test func expectContinueGetsTheRefusalInsteadOf100() throws {
+        let client = try server.client()
+        head(client, "POST", "/api/v1/producers", length: 60, extra: [("Expect", "100-continue")])
+        let response = try client.readResponse(method: "POST")
+        #expect(response.status == 401, "a final status, not 100 Continue")
+        #expect(client.isClosedByPeer())
+
+        // With a token the client is invited to send its body, and the write happens.
+        let admitted = try server.client()
+        let body = #"{"name":"HTX Chè Đường Hoa","kind":"cooperative"}"#
+        head(admitted, "POST", "/api/v1/producers", length: body.utf8.count,
+             extra: [("Expect", "100-continue"), ("Authorization", "Bearer \(TestServer.adminToken)")])
+        #expect(try admitted.readResponse(method: "POST").status == 100)
+        admitted.send(body)
+        let created = try admitted.readResponse(method: "POST")
+        #expect(created.status == 201, "\(created.text)")
+        #expect(try admitted.request("GET", "/api/v1/producers").status == 200, "the connection stays open")
+    }
+
+    @Test func noRouteAndAWrongMethodAreAnsweredBeforeTheBody() throws {
+        let unknown = try server.client()
+        head(unknown, "POST", "/api/v1/nothing-here", length: 500_000)
+        let notFound = try unknown.readResponse(method: "POST")
+        #expect(notFound.status == 404)
+        #expect(unknown.isClosedByPeer())
+
+        let wrongMethod = try server.client()
+        head(wrongMethod, "PUT", "/api/v1/producers", length: 500_000,
+             extra: [("Authorization", "Bearer \(TestServer.adminToken)")])
+        let notAllowed = try wrongMethod.readResponse(method: "PUT")
+        #expect(notAllowed.status == 405)
+        #expect(notAllowed.header("Allow")?.contains("POST") == true)
+        #expect(wrongMethod.isClosedByPeer())
+
+        let csv = try server.client()
+        head(csv, "POST", "/api/v1/producers.csv", length: 500_000,
+             extra: [("Authorization", "Bearer \(TestServer.adminToken)")])
+        #expect(try csv.readResponse(method: "POST").status == 405)
+    }
+
+    /// What the head cannot decide waits for the body, as before: a token (checked against the
+    /// database), and a public route.
+    @Test func aTokenOrAPublicRouteWaitsForTheBody() throws {
+        let withToken = try server.client()
+        let body = #"{"name":"HTX Nấm linh chi","kind":"cooperative"}"#
+        head(withToken, "POST", "/api/v1/producers", length: body.utf8.count,
+             extra: [("Authorization", "Bearer \(TestServer.adminToken)")])
+        withToken.send(String(body.prefix(10)))
+        Thread.sleep(forTimeInterval: 0.1)
+        withToken.send(String(body.dropFirst(10)))
+        #expect(try withToken.readResponse(method: "POST").status == 201)
+
+        let wrongToken = try server.client()
+        head(wrongToken, "POST", "/api/v1/producers", length: body.utf8.count,
+             extra: [("Authorization", "Bearer ocop_not-a-token-0123456789abcdef")])
+        wrongToken.send(String(body.prefix(10)))
+        Thread.sleep(forTimeInterval: 0.1)
+        wrongToken.send(String(body.dropFirst(10)))
+        #expect(try wrongToken.readResponse(method: "POST").status == 401)
+        #expect(try wrongToken.request("GET", "/healthz").status == 200, "a 401 after the body keeps the connection")
+    }
+}
