@@ -156,6 +156,48 @@ import Testing
         }
     }
 
+    /// Bodies still being read share a server-wide budget beyond their first 64 KiB (64 MiB with
+    /// the default 1 MiB limit): clients that send most of a large body and stop get 503 once it is
+    /// spent, instead of the server holding `maxBodyBytes` for each of thousands of connections.
+    /// A finished request gives its share back.
+    @Test func largeBodiesBeingReadShareABudget() throws {
+        let counter = ClosureResponder { request, _, done in done(.text(.ok, "\(request.body.count)")) }
+        try withServer(counter) { server, port in
+            let length = 1_000_000
+            let part = [UInt8](repeating: UInt8(ascii: "x"), count: length - 10)
+            let perBody = length - 10 - BodyBudget.freeBytes
+            let fits = BodyBudget.limit(HTTPLimits()) / perBody
+            var holding: [TestClient] = []
+            // One client at a time sends all but the last 10 bytes of a 1 MB body and stops.
+            for n in 0..<(fits + 5) {
+                let client = try TestClient(port: port)
+                try client.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: \(length)\r\n\r\n")
+                try client.send(part)
+                if n < fits {
+                    #expect(eventually { server.largeBodyBytesHeld == (n + 1) * perBody })
+                    holding.append(client)
+                } else {
+                    let refused = try client.readResponse()
+                    #expect(refused.status == 503)
+                    #expect(refused.header("Retry-After") == "1")
+                    #expect(refused.header("Connection") == "close")
+                    #expect(client.isClosedByPeer())
+                    #expect(server.largeBodyBytesHeld == fits * perBody, "a refused body gives back what it took")
+                }
+            }
+            for client in holding {
+                try client.send(String(repeating: "y", count: 10))
+                #expect(try client.readResponse().text == "\(length)")
+            }
+            // Every share came back: a large body is taken again, on a kept-alive connection too.
+            #expect(server.largeBodyBytesHeld == 0)
+            try holding[0].send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: \(length)\r\n\r\n")
+            try holding[0].send(part + [UInt8](repeating: 0x7A, count: 10))
+            #expect(try holding[0].readResponse().text == "\(length)")
+            #expect(server.largeBodyBytesHeld == 0)
+        }
+    }
+
     @Test func malformedRequestGets400AndTheConnectionCloses() throws {
         try withServer(ClosureResponder.echo) { _, port in
             let client = try TestClient(port: port)

@@ -74,6 +74,9 @@ public struct RequestParser: Sendable {
         self.limits = limits
     }
 
+    /// Body bytes of the request in progress held so far.
+    public var bodyBytesHeld: Int { body.count }
+
     /// The head of the request whose body is being read (body empty), or nil while none is.
     public var headAwaitingBody: HTTPRequest? {
         switch state {

@@ -27,6 +27,8 @@ final class HTTPConnection {
     private var detector = HeadEndDetector()
     /// The head of the request in progress was offered to `answerBeforeBody`.
     private var headOffered = false
+    /// This connection's body bytes counted in the server-wide budget (`BodyBudget`).
+    private var countedBodyBytes = 0
 
     private var output = OutboundBuffer()
     private var mayHaveInput = true
@@ -119,6 +121,7 @@ final class HTTPConnection {
         _ = replySlot?.abandon(.connectionClosed)
         machine.close()
         output.removeAll()
+        releaseBody()
         Syscall.close(fd)
         worker.connectionClosed(self)
     }
@@ -231,6 +234,10 @@ final class HTTPConnection {
             machine.bytesArrived(now: now)
             let slice = UnsafeRawBufferPointer(rebasing: bytes[offset...])
             let (consumed, result) = parser.parse(slice)
+            if !countBody() {
+                refuseLargeBody()
+                return bytes.count
+            }
             switch result {
             case .needMore:
                 if answeredBeforeBody() { return bytes.count }
@@ -264,6 +271,32 @@ final class HTTPConnection {
         }
         hasUnparsedInput = offset < bytes.count
         return offset
+    }
+
+    /// Counts the body the parser holds in the server-wide budget; false when it has grown past
+    /// what the budget has left. A finished request's body left the parser, so its count returns.
+    private func countBody() -> Bool {
+        let counted = BodyBudget.counted(parser.bodyBytesHeld)
+        guard worker.moveLargeBody(from: countedBodyBytes, to: counted) else { return false }
+        countedBodyBytes = counted
+        return true
+    }
+
+    private func releaseBody() {
+        _ = worker.moveLargeBody(from: countedBodyBytes, to: 0)
+        countedBodyBytes = 0
+    }
+
+    /// The budget for large bodies is spent: this request is refused with 503 and the connection
+    /// closes behind it (its body is never read further), as after a parse error.
+    private func refuseLargeBody() {
+        releaseBody()
+        machine.requestFailed()
+        var response = worker.configuration.errorRenderer(.serviceUnavailable,
+                                                          "too many large request bodies are being received; retry shortly")
+        response.headers.set("Retry-After", "1")
+        ResponseSerializer.write(response, isHead: parser.isHead, connection: .close, dateLine: worker.date.line,
+                                 into: &output)
     }
 
     /// Offers the head of a request whose body is still to come to the responder, once per

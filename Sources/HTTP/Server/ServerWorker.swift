@@ -6,6 +6,28 @@ import Synchronization
 final class ServerCounters: Sendable {
     /// Connections accepted and not yet closed (rejected ones excluded).
     let open = Atomic<Int>(0)
+    /// Body bytes held by requests still being read, past the first `BodyBudget.freeBytes` of each.
+    let largeBodies = Atomic<Int>(0)
+}
+
+/// What requests still being read may hold of their bodies, server-wide. A body is kept in
+/// memory until it is whole, so without a bound a client could open connections and send each
+/// most of a `maxBodyBytes` body, then stop: with the default 1 MiB and 10,000 connections,
+/// 10 GiB. The first `freeBytes` of every body are free (every JSON write is far smaller, so no
+/// ordinary request ever waits on this); beyond that, bodies share `limit` bytes, and one that
+/// would take more is refused with 503 and `Retry-After`.
+enum BodyBudget {
+    /// Bytes of each body that do not count.
+    static let freeBytes = 64 * 1024
+
+    /// The share of all bodies beyond their first `freeBytes`: 32 bodies of the largest size
+    /// allowed, and never less than 64 MiB.
+    static func limit(_ limits: HTTPLimits) -> Int {
+        max(64 << 20, 32 * limits.maxBodyBytes)
+    }
+
+    /// The part of a body of `bytes` that counts.
+    static func counted(_ bytes: Int) -> Int { max(0, bytes - freeBytes) }
 }
 
 /// Everything one event loop serves: its listener, its connections (in a
@@ -44,6 +66,17 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     let readBuffer: UnsafeMutableRawBufferPointer
     /// The connection whose responder is running right now, if any.
     var dispatchingToken: UInt64?
+    private let largeBodyLimit: Int
+
+    /// Moves a connection's counted body bytes from `old` to `new` in the server-wide budget
+    /// (`BodyBudget`); false when growing them would pass its limit (the share is not taken then).
+    func moveLargeBody(from old: Int, to new: Int) -> Bool {
+        guard new != old else { return true }
+        let total = counters.largeBodies.add(new - old, ordering: .relaxed).newValue
+        guard new > old, total > largeBodyLimit else { return true }
+        counters.largeBodies.subtract(new - old, ordering: .relaxed)
+        return false
+    }
 
     init(index: Int, listener: Int32, loop: EventLoop, configuration: ServerConfiguration,
          responder: any HTTPResponder, counters: ServerCounters) throws(SocketError) {
@@ -53,6 +86,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         self.configuration = configuration
         self.responder = responder
         self.counters = counters
+        largeBodyLimit = BodyBudget.limit(configuration.limits)
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
         // Level-triggered: whatever we leave in the accept queue is reported again.
         try loop.add(fd: listener, events: EPOLLIN.rawValue, token: Self.listenerToken)
