@@ -47,8 +47,9 @@ public struct RequestParser: Sendable {
     /// carry nothing we use, and unbounded ones are a known resource-exhaustion vector.
     static let maxChunkExtensionBytes = 4096
     /// Body bytes reserved up front, whatever Content-Length claims, so a head alone
-    /// cannot make the server allocate the whole body limit.
-    static let initialBodyCapacity = 64 * 1024
+    /// cannot make the server allocate the whole body limit. As much as a body holds before
+    /// it counts in the server's budget for large bodies (`BodyBudget`).
+    public static let initialBodyCapacity = 16 * 1024
 
     let limits: HTTPLimits
     var state = State.requestLine
@@ -76,6 +77,12 @@ public struct RequestParser: Sendable {
 
     /// Body bytes of the request in progress held so far.
     public var bodyBytesHeld: Int { body.count }
+
+    /// Forgets the request in progress and frees its body: the connection answered it without
+    /// reading the rest, and reads nothing more but to discard it.
+    public mutating func abandonRequest() {
+        self = RequestParser(limits: limits)
+    }
 
     /// The head of the request whose body is being read (body empty), or nil while none is.
     public var headAwaitingBody: HTTPRequest? {

@@ -290,12 +290,14 @@ final class HTTPConnection {
     /// The budget for large bodies is spent: this request is refused with 503 and the connection
     /// closes behind it (its body is never read further), as after a parse error.
     private func refuseLargeBody() {
+        let isHead = parser.isHead
+        parser.abandonRequest()
         releaseBody()
         machine.requestFailed()
         var response = worker.configuration.errorRenderer(.serviceUnavailable,
                                                           "too many large request bodies are being received; retry shortly")
         response.headers.set("Retry-After", "1")
-        ResponseSerializer.write(response, isHead: parser.isHead, connection: .close, dateLine: worker.date.line,
+        ResponseSerializer.write(response, isHead: isHead, connection: .close, dateLine: worker.date.line,
                                  into: &output)
     }
 
@@ -307,6 +309,8 @@ final class HTTPConnection {
         guard !headOffered, let head = parser.headAwaitingBody else { return false }
         headOffered = true
         guard let response = worker.responder.answerBeforeBody(head, connection: info) else { return false }
+        parser.abandonRequest()
+        releaseBody()
         machine.requestFailed()
         ResponseSerializer.write(response, isHead: head.method == .head, connection: .close, dateLine: worker.date.line,
                                  into: &output)

@@ -17,8 +17,8 @@ final class ServerCounters: Sendable {
 /// ordinary request ever waits on this); beyond that, bodies share `limit` bytes, and one that
 /// would take more is refused with 503 and `Retry-After`.
 enum BodyBudget {
-    /// Bytes of each body that do not count.
-    static let freeBytes = 64 * 1024
+    /// Bytes of each body that do not count: what the parser reserves for any body up front.
+    static let freeBytes = RequestParser.initialBodyCapacity
 
     /// The share of all bodies beyond their first `freeBytes`: 32 bodies of the largest size
     /// allowed, and never less than 64 MiB.
