@@ -117,14 +117,6 @@ import Testing
     /// `Expect: 100-continue` client gets the answer instead of 100, and the connection closes
     /// behind it. Other requests, and requests that arrive whole, go to `respond` as before.
     @Test func aHeadTheResponderAnswersIsAnsweredBeforeItsBody() throws {
-        struct Gatekeeper: HTTPResponder {
-            func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
-                ClosureResponder.echo.respond(to: request, connection: connection, reply: reply)
-            }
-            func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
-                head.target == "/closed" ? .text(.forbidden, "not here; body \(head.body.count) bytes") : nil
-            }
-        }
         try withServer(Gatekeeper()) { server, port in
             let refused = try TestClient(port: port)
             try refused.send("PUT /closed HTTP/1.1\r\nHost: t\r\nContent-Length: 900000\r\n\r\n" + String(repeating: "x", count: 1000))
@@ -156,7 +148,38 @@ import Testing
         }
     }
 
-    /// Bodies still being read share a server-wide budget beyond their first 64 KiB (64 MiB with
+    /// A client answered from its head may go on uploading the body it announced and read the
+    /// answer only then (Python's `http.client` does): lingering waits while it keeps sending, so
+    /// it gets the answer rather than a reset, for as long as the body timeout allows.
+    @Test func aSlowUploaderAnsweredFromItsHeadStillGetsTheAnswer() throws {
+        try withServer(Gatekeeper(), configure: { $0.writeTimeout = .milliseconds(300) }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("PUT /closed HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+            for _ in 0..<10 {   // a second in all, the linger's wait being 300 ms here
+                try client.send([UInt8](repeating: 0x78, count: 10_000))
+                usleep(100_000)
+            }
+            #expect(try client.readResponse().status == 403)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    /// A client that leaves in the middle of a large body gives its share of the budget back,
+    /// whether it closes or resets.
+    @Test func aClientLeavingMidBodyGivesItsShareBack() throws {
+        try withServer(ClosureResponder.echo) { server, port in
+            for leave in [{ (client: TestClient) in client.shutdownWrite() }, { $0.reset() }] {
+                let client = try TestClient(port: port)
+                try client.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n")
+                try client.send([UInt8](repeating: 0x78, count: 500_000))
+                #expect(eventually { server.largeBodyBytesHeld == 500_000 - BodyBudget.freeBytes })
+                leave(client)
+                #expect(eventually { server.largeBodyBytesHeld == 0 })
+            }
+        }
+    }
+
+    /// Bodies still being read share a server-wide budget beyond their first 16 KiB (64 MiB with
     /// the default 1 MiB limit): clients that send most of a large body and stop get 503 once it is
     /// spent, instead of the server holding `maxBodyBytes` for each of thousands of connections.
     /// A finished request gives its share back.
@@ -415,5 +438,16 @@ import Testing
         #expect(throws: SocketError(call: "bind", errno: EADDRINUSE)) { _ = try intruder.start() }
         // The running server still answers.
         #expect(running.port == port)
+    }
+}
+
+/// Refuses `/closed` from its head (the body is never read there); echoes everything else.
+private struct Gatekeeper: HTTPResponder {
+    func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
+        ClosureResponder.echo.respond(to: request, connection: connection, reply: reply)
+    }
+
+    func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
+        head.target == "/closed" ? .text(.forbidden, "not here; body \(head.body.count) bytes") : nil
     }
 }

@@ -76,6 +76,18 @@ import Testing
         #expect(try csv.readResponse(method: "POST").status == 405)
     }
 
+    /// OPTIONS is never answered from its head: a CORS preflight, or a plain OPTIONS, that
+    /// carries a body still gets what `respond` gives it (here 204 with `Allow`), not a 405.
+    @Test func optionsWithABodyIsNotAnsweredEarly() throws {
+        let client = try server.client()
+        head(client, "OPTIONS", "/api/v1/producers", length: 5)
+        Thread.sleep(forTimeInterval: 0.1)
+        client.send("hello")
+        let response = try client.readResponse(method: "OPTIONS")
+        #expect(response.status == 204)
+        #expect(response.header("Allow")?.contains("POST") == true)
+    }
+
     /// What the head cannot decide waits for the body, as before: a token (checked against the
     /// database), and a public route.
     @Test func aTokenOrAPublicRouteWaitsForTheBody() throws {

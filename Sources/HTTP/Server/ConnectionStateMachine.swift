@@ -21,7 +21,10 @@ struct ConnectionStateMachine: Sendable {
         var idle: Duration
         var handler: Duration
         var write: Duration
-        /// After an error response: how long to drain input before closing.
+        /// After an error response: how long input may pause before the close. Each read of it
+        /// starts this wait again, up to `body` after the response went out (nginx's
+        /// `lingering_timeout` and `lingering_time`): a client still uploading the body we
+        /// refused from its head reads our answer only once it has sent it all.
         var linger: Duration
     }
 
@@ -65,6 +68,8 @@ struct ConnectionStateMachine: Sendable {
     private(set) var writeDeadline: ContinuousClock.Instant?
     /// The next response is the last (the peer asked, HTTP/1.0, draining, EOF).
     private(set) var closeRequested = false
+    /// While `closing`: when draining input ends, however much still comes.
+    private var lingerEnds: ContinuousClock.Instant?
     private var requestCount: UInt64 = 0
 
     /// A fresh connection counts as idle: it has no request in progress. But it has not earned
@@ -184,6 +189,13 @@ struct ConnectionStateMachine: Sendable {
         if writeDeadline != nil { writeDeadline = now + timeouts.write }
     }
 
+    /// Input was read and dropped while `closing`: the peer is still sending (the rest of a
+    /// body we answered without reading), so it may take a while yet to read our answer.
+    mutating func lingerProgressed(now: ContinuousClock.Instant) {
+        guard phase == .closing, let ends = lingerEnds else { return }
+        phaseDeadline = min(now + timeouts.linger, ends)
+    }
+
     /// Everything queued has been written. Returns true when the write side
     /// should now be shut down (the connection enters `closing`).
     mutating func outputFlushed(now: ContinuousClock.Instant) -> Bool {
@@ -192,6 +204,7 @@ struct ConnectionStateMachine: Sendable {
         switch phase {
         case .finishing:
             phase = .closing
+            lingerEnds = now + max(timeouts.linger, timeouts.body)
             phaseDeadline = now + timeouts.linger
             return true
         case .idle where wasBlocked:

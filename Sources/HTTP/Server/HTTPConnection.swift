@@ -29,6 +29,9 @@ final class HTTPConnection {
     private var headOffered = false
     /// This connection's body bytes counted in the server-wide budget (`BodyBudget`).
     private var countedBodyBytes = 0
+    /// The last request was answered before the body it announced arrived: lingering waits for
+    /// the rest as long as it keeps coming (`ConnectionStateMachine.lingerProgressed`).
+    private var drainsRefusedBody = false
 
     private var output = OutboundBuffer()
     private var mayHaveInput = true
@@ -103,8 +106,7 @@ final class HTTPConnection {
             discardInput()
             // A 503 answers the request being handled; a 408 the one still being read.
             let isHead = status == .serviceUnavailable ? currentIsHead : parser.isHead
-            ResponseSerializer.write(worker.configuration.errorRenderer(status, reason), isHead: isHead,
-                                     connection: .close, dateLine: worker.date.line, into: &output)
+            endRequest(with: worker.configuration.errorRenderer(status, reason), isHead: isHead, bodyStillComing: false)
             drive()
         }
     }
@@ -262,10 +264,9 @@ final class HTTPConnection {
                 detector.reset()
                 dispatch(request)
             case .failure(let error):
-                machine.requestFailed()
-                ResponseSerializer.write(worker.configuration.errorRenderer(error.status, error.reason),
-                                         isHead: parser.isHead, connection: .close, dateLine: worker.date.line,
-                                         into: &output)
+                // A 413 is decided from the head's Content-Length while the client may be uploading.
+                endRequest(with: worker.configuration.errorRenderer(error.status, error.reason), isHead: parser.isHead,
+                           bodyStillComing: error.status == .contentTooLarge)
                 return bytes.count
             }
         }
@@ -288,17 +289,26 @@ final class HTTPConnection {
     }
 
     /// The budget for large bodies is spent: this request is refused with 503 and the connection
-    /// closes behind it (its body is never read further), as after a parse error.
+    /// closes behind it (its body is never read further).
     private func refuseLargeBody() {
-        let isHead = parser.isHead
-        parser.abandonRequest()
-        releaseBody()
-        machine.requestFailed()
         var response = worker.configuration.errorRenderer(.serviceUnavailable,
                                                           "too many large request bodies are being received; retry shortly")
         response.headers.set("Retry-After", "1")
-        ResponseSerializer.write(response, isHead: isHead, connection: .close, dateLine: worker.date.line,
-                                 into: &output)
+        endRequest(with: response, isHead: parser.isHead, bodyStillComing: true)
+    }
+
+    /// The one way a request ends without being dispatched (a parse error, a timeout, an answer
+    /// from its head, the body budget), and a handled one at its deadline: `response` goes out
+    /// with `Connection: close`, the parser forgets the request and frees its body at once, its
+    /// budget share comes back, and the connection closes once the response is out.
+    /// `bodyStillComing`: the peer was answered before it sent the body it announced, so it may
+    /// read the answer only once it has sent it all; lingering waits while it keeps sending.
+    private func endRequest(with response: HTTPResponse, isHead: Bool, bodyStillComing: Bool) {
+        parser.abandonRequest()
+        releaseBody()
+        drainsRefusedBody = bodyStillComing
+        machine.requestFailed()
+        ResponseSerializer.write(response, isHead: isHead, connection: .close, dateLine: worker.date.line, into: &output)
     }
 
     /// Offers the head of a request whose body is still to come to the responder, once per
@@ -309,11 +319,7 @@ final class HTTPConnection {
         guard !headOffered, let head = parser.headAwaitingBody else { return false }
         headOffered = true
         guard let response = worker.responder.answerBeforeBody(head, connection: info) else { return false }
-        parser.abandonRequest()
-        releaseBody()
-        machine.requestFailed()
-        ResponseSerializer.write(response, isHead: head.method == .head, connection: .close, dateLine: worker.date.line,
-                                 into: &output)
+        endRequest(with: response, isHead: head.method == .head, bodyStillComing: true)
         return true
     }
 
@@ -377,7 +383,12 @@ final class HTTPConnection {
     }
 
     private func linger() {
-        if Socket.discardInput(fd, scratch: worker.readBuffer) { close() }
+        switch Socket.discardInput(fd, scratch: worker.readBuffer) {
+        case .ended: close()
+        case .some where drainsRefusedBody: machine.lingerProgressed(now: now)
+        case .some: break
+        case .nothing: break
+        }
     }
 
     private func discardInput() {

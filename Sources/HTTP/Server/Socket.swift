@@ -106,20 +106,31 @@ enum Socket {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
+    /// What `discardInput` found.
+    enum Drained {
+        /// Nothing was pending.
+        case nothing
+        /// Bytes were read and dropped; more may come.
+        case some
+        /// End of input, or an error: nothing more will come.
+        case ended
+    }
+
     /// Reads and drops whatever input is pending (before closing, so that
     /// unread data does not turn our FIN into a reset that destroys the response
-    /// in the peer's receive buffer). Returns true at end of input or on error.
-    /// At most 16 reads per call, so a peer that keeps sending cannot hold the
-    /// loop; the lingering deadline ends such a connection.
-    static func discardInput(_ fd: Int32, scratch: UnsafeMutableRawBufferPointer) -> Bool {
+    /// in the peer's receive buffer). At most 16 reads per call, so a peer that
+    /// keeps sending cannot hold the loop; the lingering deadline ends such a connection.
+    static func discardInput(_ fd: Int32, scratch: UnsafeMutableRawBufferPointer) -> Drained {
+        var drained = Drained.nothing
         for _ in 0..<16 {
             do {
-                guard let n = try read(fd, into: scratch) else { return false }
-                if n == 0 { return true }
+                guard let n = try read(fd, into: scratch) else { return drained }
+                if n == 0 { return .ended }
+                drained = .some
             } catch {
-                return true
+                return .ended
             }
         }
-        return false
+        return drained
     }
 }

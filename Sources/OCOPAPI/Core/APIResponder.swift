@@ -67,21 +67,15 @@ public final class APIResponder: HTTPResponder {
     public func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
         guard APIResponder.knownMethods.contains(head.method), head.method != .options else { return nil }
         let (path, csvSuffix, _) = Self.routedPath(head)
+        let match = router.match(head.method, path: Substring(path))
         let refusal: (HTTPResponse, String)
-        switch router.match(head.method, path: Substring(path)) {
-        case .notFound:
-            refusal = (Problem.notFound("no resource at \(path)").response, "unmatched")
-        case .methodNotAllowed(var allowed):
-            if csvSuffix { allowed = allowed.filter { $0 == .get || $0 == .head || $0 == .options } }
-            refusal = (Self.methodNotAllowed(head, allowed: allowed), "unmatched")
-        case .found(let route, _, let pattern):
-            if csvSuffix && !route.doc.csv {
-                refusal = csvFormRefusal(head, path: path, pattern: pattern)
-            } else if case .roles = route.access, head.headers["Authorization"] == nil {
-                refusal = (Problem.unauthorized("this resource needs a bearer token").response, pattern)
-            } else {
-                return nil
-            }
+        if let unserved = unserved(head, path: path, csvSuffix: csvSuffix, match) {
+            refusal = unserved
+        } else if case .found(let route, _, let pattern) = match, case .roles = route.access,
+                  head.headers["Authorization"] == nil {
+            refusal = (Problem.unauthorized("this resource needs a bearer token").response, pattern)
+        } else {
+            return nil
         }
         let requestID = requestID(for: head)
         var response = refusal.0
@@ -89,6 +83,29 @@ public final class APIResponder: HTTPResponder {
         account(head, connection: connection, requestID: requestID, route: refusal.1, tokenID: nil,
                 started: .now, response: response, delivery: .sent)
         return response
+    }
+
+    /// The answer when no route serves the request as asked — 404; 405 with `Allow`; `.csv` on a
+    /// route with no CSV form — or nil when one does. Both `respond` and `answerBeforeBody` ask
+    /// it, so a request gets the same refusal whether or not its body had arrived. OPTIONS of a
+    /// path that exists is no refusal: `respond` answers it with the path's methods.
+    private func unserved(_ request: HTTPRequest, path: String, csvSuffix: Bool,
+                          _ match: RouteMatch<Route>) -> (HTTPResponse, String)? {
+        switch match {
+        case .notFound:
+            return (Problem.notFound("no resource at \(path)").response, "unmatched")
+        case .methodNotAllowed(let allowed):
+            guard request.method != .options else { return nil }
+            return (Self.methodNotAllowed(request, allowed: Self.allowed(allowed, csvSuffix: csvSuffix)), "unmatched")
+        case .found(let route, _, let pattern):
+            guard csvSuffix && !route.doc.csv else { return nil }
+            return csvFormRefusal(request, path: path, pattern: pattern)
+        }
+    }
+
+    /// The methods a path takes; a `.csv` address is a read-only view of its list.
+    private static func allowed(_ methods: [HTTPMethod], csvSuffix: Bool) -> [HTTPMethod] {
+        csvSuffix ? methods.filter { $0 == .get || $0 == .head || $0 == .options } : methods
     }
 
     /// `.csv` on a route with no CSV form: another method of a list that has one (POST on
@@ -153,28 +170,24 @@ public final class APIResponder: HTTPResponder {
             response.headers.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
             return finish(response, "*", nil)
         }
-        switch router.match(request.method, path: Substring(path)) {
+        let match = router.match(request.method, path: Substring(path))
+        if let (response, label) = unserved(request, path: path, csvSuffix: csvSuffix, match) {
+            return finish(response, label, nil)
+        }
+        switch match {
         case .notFound:
-            finish(Problem.notFound("no resource at \(path)").response, "unmatched", nil)
-        case .methodNotAllowed(var allowed):
-            // A `.csv` address is a read-only view of its list.
-            if csvSuffix { allowed = allowed.filter { $0 == .get || $0 == .head || $0 == .options } }
-            if request.method == .options {
-                if CORSPolicy.isPreflight(request) {
-                    finish(cors.preflight(request, methods: allowed), "preflight", nil)
-                } else {
-                    var response = HTTPResponse(status: .noContent)
-                    response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
-                    finish(response, "options", nil)
-                }
+            return  // answered by `unserved`
+        case .methodNotAllowed(let allowed):
+            // Only OPTIONS comes here: the path exists, and these are its methods.
+            let allowed = Self.allowed(allowed, csvSuffix: csvSuffix)
+            if CORSPolicy.isPreflight(request) {
+                finish(cors.preflight(request, methods: allowed), "preflight", nil)
             } else {
-                finish(Self.methodNotAllowed(request, allowed: allowed), "unmatched", nil)
+                var response = HTTPResponse(status: .noContent)
+                response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+                finish(response, "options", nil)
             }
         case .found(let route, let parameters, let pattern):
-            if csvSuffix && !route.doc.csv {
-                let (response, label) = csvFormRefusal(request, path: path, pattern: pattern)
-                return finish(response, label, nil)
-            }
             let (path, wantsCSV) = (path, wantsCSV)
             if route.cacheable, let (cached, tokenID) = cachedAnswer(request, access: route.access, wantsCSV: wantsCSV && route.doc.csv) {
                 var response = cached
