@@ -88,6 +88,32 @@ import Testing
         #expect(response.header("Allow")?.contains("POST") == true)
     }
 
+    /// What bodies still being read hold of the server-wide budget is a gauge in `/metrics`.
+    @Test func theBodyBudgetInUseIsInMetrics() throws {
+        func gauge() throws -> String? {
+            try server.client().request("GET", "/metrics").text.split(separator: "\n")
+                .first { $0.hasPrefix("ocop_http_large_body_bytes ") }.map(String.init)
+        }
+        #expect(try gauge() == "ocop_http_large_body_bytes 0.0")
+        let uploader = try server.client()
+        head(uploader, "POST", "/api/v1/producers", length: 1_000_000,
+             extra: [("Authorization", "Bearer \(TestServer.adminToken)")])
+        uploader.send(String(repeating: " ", count: 500_000))
+        let held = "ocop_http_large_body_bytes \(Double(500_000 - 16 * 1024))"
+        var seen: String?
+        for _ in 0..<100 where seen != held {
+            seen = try gauge()
+            if seen != held { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        #expect(seen == held)
+        uploader.shutdownWrite()
+        for _ in 0..<100 where seen != "ocop_http_large_body_bytes 0.0" {
+            Thread.sleep(forTimeInterval: 0.02)
+            seen = try gauge()
+        }
+        #expect(seen == "ocop_http_large_body_bytes 0.0")
+    }
+
     /// What the head cannot decide waits for the body, as before: a token (checked against the
     /// database), and a public route.
     @Test func aTokenOrAPublicRouteWaitsForTheBody() throws {

@@ -133,6 +133,9 @@ final class TestClient {
         return WireResponse(status: status, headers: headers, body: buffer)
     }
 
+    /// Ends what this client sends (a FIN); it may still read.
+    func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
     /// True when the server has closed the connection (reads EOF).
     func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0

@@ -68,7 +68,7 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (for /metrics).
     public var openConnections: Int { counters.open.load(ordering: .relaxed) }
     /// Body bytes counted in the budget for large bodies being read (`BodyBudget`).
-    var largeBodyBytesHeld: Int { counters.largeBodies.load(ordering: .relaxed) }
+    public var largeBodyBytesHeld: Int { counters.largeBodies.load(ordering: .relaxed) }
 
     /// The bound port while running, nil before start and after shutdown.
     public var port: Int? {

@@ -105,6 +105,10 @@ public final class Application: Sendable {
         services.gauges.register("ocop_http_open_connections", help: "Client connections open now.") {
             Double(server.openConnections)
         }
+        services.gauges.register("ocop_http_large_body_bytes",
+                                 help: "Bytes of request bodies still being read, past the first 16 KiB of each (the budget is 64 MiB or 32 x max_body_bytes).") {
+            Double(server.largeBodyBytesHeld)
+        }
         services.gauges.register("ocop_handler_queue", help: "Requests waiting for a handler thread.") {
             Double(pools.queued)
         }
