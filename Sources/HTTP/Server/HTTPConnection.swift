@@ -386,8 +386,7 @@ final class HTTPConnection {
         switch Socket.discardInput(fd, scratch: worker.readBuffer) {
         case .ended: close()
         case .some where drainsRefusedBody: machine.lingerProgressed(now: now)
-        case .some: break
-        case .nothing: break
+        case .some, .nothing: break
         }
     }
 

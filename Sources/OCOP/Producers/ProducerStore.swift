@@ -175,9 +175,9 @@ public enum ProducerStore {
     /// at 16,000 inserts a second every 50 ms meant some 800 rows, 6 ms on average and up to
     /// 24 ms, and 35 of 39 stalls of 12 ms or more in a POST run at 256 connections overlapped
     /// one (`perf` uprobes). Every 25 ms, alternating twelve runs each with 50 ms (256
-    /// connections, 5 s after a 6 s fill of about 90,000 producers): p99 36.8–47.8 ms (mean 43.2) against 38.4–56.5 (47.5), the
-    /// same inserts/s (15,699 against 15,508 on average) and CPU per insert (85–88 against
-    /// 84–86 µs). Every 12.5 ms was no better than 25; every 250 ms, 4,000 rows per flush, had
+    /// connections, 5 s after a 6 s fill of about 90,000 producers): p99 36.8–47.8 ms (mean
+    /// 43.2) against 38.4–56.5 (47.5), the same inserts/s (15,699 against 15,508 on average)
+    /// and CPU per insert (85–88 against 84–86 µs). Every 12.5 ms was no better than 25; every 250 ms, 4,000 rows per flush, had
     /// raised the p99 from 42 to 65 ms.
     public static let searchIndexingSeconds = 0.025
 

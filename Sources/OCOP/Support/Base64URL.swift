@@ -2,9 +2,12 @@
 public enum Base64URL {
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-    /// Encodes `bytes`; the result has ceil(4n/3) characters and no '='.
+    /// Characters of the encoding of `byteCount` bytes: ceil(4n/3), no '='.
+    public static func encodedLength(_ byteCount: Int) -> Int { (byteCount * 4 + 2) / 3 }
+
+    /// Encodes `bytes`; the result has `encodedLength(bytes.count)` characters.
     public static func encode(_ bytes: [UInt8]) -> String {
-        let length = (bytes.count * 4 + 2) / 3
+        let length = encodedLength(bytes.count)
         return String(unsafeUninitializedCapacity: length) { out in
             alphabet.withUTF8Buffer { table in
                 var o = 0

@@ -23,9 +23,12 @@ public enum SecureRandom {
         }
     }
 
-    /// `prefix` followed by 32 random bytes in base64url without padding (256 bits, 43 characters).
+    /// Random bytes in a `token`: 256 bits.
+    public static let tokenBytes = 32
+
+    /// `prefix` followed by `tokenBytes` random bytes in base64url without padding (43 characters).
     public static func token(prefix: String) -> String {
-        prefix + Base64URL.encode(bytes(32))
+        prefix + Base64URL.encode(bytes(tokenBytes))
     }
 
     /// glibc's getentropy(3) is a thin wrapper over the getrandom(2) syscall

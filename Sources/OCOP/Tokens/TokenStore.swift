@@ -24,11 +24,13 @@ public enum TokenStore {
     /// The name the `OCOP_ADMIN_TOKEN` bootstrap gives its token.
     public static let bootstrapName = "bootstrap admin (OCOP_ADMIN_TOKEN)"
 
-    /// Whether `secret` has the shape of one `create` makes: the prefix and 43 base64url
-    /// characters. Only the shape: whether it was made here is `Principal.hasGeneratedSecret`.
+    /// Whether `secret` has the shape of one `create` makes: the prefix and the base64url
+    /// characters of `SecureRandom.tokenBytes`. Only the shape: whether it was made here is
+    /// `Principal.hasGeneratedSecret`.
     public static func hasGeneratedShape(_ secret: some StringProtocol) -> Bool {
         let utf8 = secret.utf8
-        guard utf8.count == secretPrefix.utf8.count + 43, utf8.starts(with: secretPrefix.utf8) else { return false }
+        guard utf8.count == secretPrefix.utf8.count + Base64URL.encodedLength(SecureRandom.tokenBytes),
+              utf8.starts(with: secretPrefix.utf8) else { return false }
         return utf8.dropFirst(secretPrefix.utf8.count).allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),

@@ -403,14 +403,17 @@ public final class APIResponder: HTTPResponder {
     /// other secret — a wrong one, or one an operator chose, which may be weak — is nil, refused
     /// unread as before: a guesser learns nothing from a 429 either way.
     private func generatedOverLimit(authorization header: String) -> Principal? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, TokenStore.hasGeneratedShape(parts[1].trimmingASCIIWhitespace()),
-              let principal = try? principal(authorization: header), principal.hasGeneratedSecret else { return nil }
+        guard let secret = try? Self.bearerSecret(authorization: header), TokenStore.hasGeneratedShape(secret),
+              let principal = try? principal(secretHash: SHA256.hash(secret)), principal.hasGeneratedSecret else { return nil }
         return principal
     }
 
     private func principal(authorization header: String) throws -> Principal {
-        let hash = try Self.secretHash(authorization: header)
+        try principal(secretHash: Self.secretHash(authorization: header))
+    }
+
+    /// The token cache's principal for a secret's hash, else the database's (then cached).
+    private func principal(secretHash hash: [UInt8]) throws -> Principal {
         if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
         let epoch = services.tokens.epoch
         guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
@@ -443,6 +446,11 @@ public final class APIResponder: HTTPResponder {
 
     /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
     private static func secretHash(authorization header: String) throws(Problem) -> [UInt8] {
+        SHA256.hash(try bearerSecret(authorization: header))
+    }
+
+    /// The token of a `Bearer` header.
+    private static func bearerSecret(authorization header: String) throws(Problem) -> String {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
@@ -451,7 +459,7 @@ public final class APIResponder: HTTPResponder {
         guard !secret.isEmpty, secret.utf8.count <= 256 else {
             throw Problem.invalidToken("the token is unknown or revoked")
         }
-        return SHA256.hash(secret)
+        return secret
     }
 
     private func authorize(_ access: Access, _ principal: Principal?) throws(Problem) {
