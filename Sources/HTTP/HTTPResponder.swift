@@ -21,17 +21,53 @@ public struct ConnectionInfo: Sendable {
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply)
 
-    /// Called on the event loop when the head of a request with a body has arrived and the body
-    /// has not (all) arrived yet: a response that answers the request whatever its body says (no
-    /// such route, a method the route does not take, credentials the route needs and the head
-    /// lacks), or nil to read the body and call `respond` as usual. Must not block. After a
-    /// response here the body is never read: the server sends the response instead of
-    /// `100 Continue` and closes the connection behind it (RFC 9110 §10.1.1, RFC 9112 §9.6).
-    func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse?
+    /// Called on the event loop, once per request, when the head of a request with a body has
+    /// arrived and the body has not (all) arrived yet: whether to read the body, or an answer that
+    /// stands whatever the body says (no such route, a method the route does not take, credentials
+    /// the route needs and the head lacks, a body where the route takes none). Must not block:
+    /// when the decision needs a slow look (a token in the database), return `.decideLater` and
+    /// tell `later` from any thread; the server reads nothing more of the connection meanwhile.
+    ///
+    /// `beyondFreeShare`: the body announced (or a chunked one, of unknown length) is larger than
+    /// what every request may hold for free; reading it draws on a server-wide budget that a
+    /// client the responder would refuse anyway could otherwise fill.
+    ///
+    /// After an answer the body is never read: the server sends it instead of `100 Continue` and
+    /// closes the connection behind it (RFC 9110 §10.1.1, RFC 9112 §9.6).
+    func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
+                   later: BodyDecision) -> BodyAdmission
 }
 
 extension HTTPResponder {
-    public func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? { nil }
+    public func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
+                          later: BodyDecision) -> BodyAdmission { .readBody }
+}
+
+/// What becomes of a request whose head arrived before its body (`HTTPResponder.admitBody`).
+public enum BodyAdmission: Sendable {
+    /// Read the body, then `respond` as usual.
+    case readBody
+    /// This answers the request; its body is never read.
+    case answer(HTTPResponse)
+    /// The responder tells its `BodyDecision` once it knows; the connection waits, unread.
+    case decideLater
+}
+
+/// The way back for a decision `admitBody` deferred. Exactly one of its calls, once, from any
+/// thread; one that comes after the server gave up on the request (a timeout, a closed
+/// connection) is ignored.
+public struct BodyDecision: Sendable {
+    private let deliver: @Sendable (HTTPResponse?) -> Void
+
+    public init(_ deliver: @escaping @Sendable (HTTPResponse?) -> Void) {
+        self.deliver = deliver
+    }
+
+    /// Read the body, then `respond` as usual.
+    public func readBody() { deliver(nil) }
+
+    /// This answers the request; its body is never read.
+    public func answer(_ response: HTTPResponse) { deliver(response) }
 }
 
 /// What became of a response handed to `Reply`.

@@ -148,6 +148,81 @@ import Testing
         }
     }
 
+    /// The responder learns whether reading the body would draw on the server-wide budget: a
+    /// Content-Length beyond the free share, or a chunked body, whose length nobody knows yet.
+    @Test func theResponderLearnsWhetherABodyIsBeyondTheFreeShare() throws {
+        try withServer(Gatekeeper()) { _, port in
+            for (framing, expected) in [("Content-Length: \(BodyBudget.freeBytes)", false),
+                                        ("Content-Length: \(BodyBudget.freeBytes + 1)", true),
+                                        ("Transfer-Encoding: chunked", true)] {
+                let client = try TestClient(port: port)
+                try client.send("POST /flag HTTP/1.1\r\nHost: t\r\n\(framing)\r\n\r\n")
+                #expect(try client.readResponse().text == "beyond free share: \(expected)", "\(framing)")
+            }
+        }
+    }
+
+    /// A decision the responder defers holds the connection unread: no `100 Continue` until it
+    /// comes, then the body is read and answered as usual; or the deferred answer goes out instead
+    /// of the body being read, and the connection closes behind it.
+    @Test func aDeferredDecisionHoldsTheBodyUnreadUntilItComes() throws {
+        try withServer(Gatekeeper()) { server, port in
+            let expecting = try TestClient(port: port)
+            let asked = ContinuousClock.now
+            try expecting.send("PUT /later-read HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try expecting.readResponse().status == 100)
+            #expect(ContinuousClock.now - asked >= .milliseconds(190), "100 Continue only once admitted")
+            try expecting.send("12345")
+            #expect(try expecting.readResponse().text == "PUT /later-read 12345")
+
+            // A client that does not wait for 100: what it sends meanwhile is read after.
+            let eager = try TestClient(port: port)
+            let body = String(repeating: "y", count: 40_000)
+            try eager.send("POST /later-read HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+            usleep(20_000)
+            try eager.send(body)
+            #expect(try eager.readResponse().status == 100)
+            #expect(try eager.readResponse().text == "POST /later-read " + body)
+            try eager.send("GET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try eager.readResponse().text == "GET /after ", "the connection goes on as usual")
+
+            // Nothing of the body is read while the decision is pending (beyond what came with the
+            // head, here nothing), so none of it is held.
+            let large = try TestClient(port: port)
+            try large.send("POST /later-slow HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+            usleep(50_000)
+            try large.send([UInt8](repeating: 0x7A, count: 100_000))
+            usleep(100_000)
+            #expect(server.largeBodyBytesHeld == 0, "decided after a second")
+            #expect(try large.readResponse().text == "POST /later-slow " + String(repeating: "z", count: 100_000))
+
+            let refused = try TestClient(port: port)
+            try refused.send("POST /later-refuse HTTP/1.1\r\nHost: t\r\nContent-Length: 900000\r\n\r\n")
+            try refused.send([UInt8](repeating: 0x78, count: 100_000))
+            let answer = try refused.readResponse()
+            #expect(answer.status == 403)
+            #expect(answer.text == "decided later")
+            #expect(answer.header("Connection") == "close")
+            #expect(refused.isClosedByPeer())
+            #expect(eventually { server.largeBodyBytesHeld == 0 })
+        }
+    }
+
+    /// A request whose deferred decision outlives the body timeout gets its 408 and the late
+    /// decision is ignored, not sent as a second answer.
+    @Test func aDecisionAfterTheTimeoutIsIgnored() throws {
+        try withServer(Gatekeeper(), configure: { $0.bodyReadTimeout = .milliseconds(500) }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("POST /later-late HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try client.readResponse().status == 408)
+            #expect(client.isClosedByPeer())
+            usleep(1_200_000)   // the decision comes to a connection that is gone
+            let next = try TestClient(port: port)
+            try next.send("GET /alive HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try next.readResponse().text == "GET /alive ")
+        }
+    }
+
     /// A client answered from its head may go on uploading the body it announced and read the
     /// answer only then (Python's `http.client` does): lingering waits while it keeps sending, so
     /// it gets the answer rather than a reset, for as long as the body timeout allows.
@@ -441,13 +516,31 @@ import Testing
     }
 }
 
-/// Refuses `/closed` from its head (the body is never read there); echoes everything else.
+/// Refuses `/closed` from its head (the body is never read there); at `/flag` answers whether the
+/// body would draw on the shared budget; at `/later-read` and `/later-refuse` decides after 200 ms
+/// from another thread, at `/later-slow` after 1 s and at `/later-late` after 1.5 s; echoes
+/// everything else.
 private struct Gatekeeper: HTTPResponder {
     func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
         ClosureResponder.echo.respond(to: request, connection: connection, reply: reply)
     }
 
-    func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
-        head.target == "/closed" ? .text(.forbidden, "not here; body \(head.body.count) bytes") : nil
+    func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
+                   later: BodyDecision) -> BodyAdmission {
+        switch head.target {
+        case "/closed":
+            return .answer(.text(.forbidden, "not here; body \(head.body.count) bytes"))
+        case "/flag":
+            return .answer(.text(.ok, "beyond free share: \(beyondFreeShare)"))
+        case "/later-read", "/later-refuse", "/later-slow", "/later-late":
+            let refuse = head.target == "/later-refuse"
+            let delay = ["/later-slow": 1000, "/later-late": 1500][head.target] ?? 200
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+                if refuse { later.answer(.text(.forbidden, "decided later")) } else { later.readBody() }
+            }
+            return .decideLater
+        default:
+            return .readBody
+        }
     }
 }

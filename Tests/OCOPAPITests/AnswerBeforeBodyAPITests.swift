@@ -6,6 +6,9 @@ import Testing
 /// client is not made to upload (with `Expect: 100-continue` it gets the answer instead of 100),
 /// and the server does not hold up to `max_body_bytes` per connection for it (a black-box review
 /// held 200 MiB with 200 anonymous connections that each sent 1 MB of a POST and stopped).
+/// A body larger than every request's free share (16 KiB) is read only once its token is known
+/// to be good and allowed, and never where the route takes none: otherwise made-up tokens, or
+/// anonymous GETs with bodies, could hold the server-wide budget that large uploads share.
 @Suite struct AnswerBeforeBodyAPITests {
     let server: TestServer
     init() throws { server = try TestServer() }
@@ -76,8 +79,9 @@ import Testing
         #expect(try csv.readResponse(method: "POST").status == 405)
     }
 
-    /// OPTIONS is never answered from its head: a CORS preflight, or a plain OPTIONS, that
-    /// carries a body still gets what `respond` gives it (here 204 with `Allow`), not a 405.
+    /// OPTIONS is never refused for its method from its head: a CORS preflight, or a plain
+    /// OPTIONS, that carries a small body still gets what `respond` gives it (here 204 with
+    /// `Allow`), not a 405. A large one is a 413, as OPTIONS takes no content.
     @Test func optionsWithABodyIsNotAnsweredEarly() throws {
         let client = try server.client()
         head(client, "OPTIONS", "/api/v1/producers", length: 5)
@@ -86,6 +90,91 @@ import Testing
         let response = try client.readResponse(method: "OPTIONS")
         #expect(response.status == 204)
         #expect(response.header("Allow")?.contains("POST") == true)
+
+        let large = try server.client()
+        head(large, "OPTIONS", "/api/v1/producers", length: 1_000_000)
+        #expect(try large.readResponse(method: "OPTIONS").status == 413)
+        #expect(large.isClosedByPeer())
+    }
+
+    /// A route that takes no content ignores a small body, as before, and refuses a large one
+    /// before reading it: an anonymous GET could otherwise hold a megabyte of the shared budget.
+    @Test func aLargeBodyWhereTheRouteTakesNoneIsRefusedBeforeItIsRead() throws {
+        let small = try server.client()
+        head(small, "GET", "/api/v1/producers", length: 5)
+        Thread.sleep(forTimeInterval: 0.1)
+        small.send("hello")
+        #expect(try small.readResponse().status == 200)
+
+        let large = try server.client()
+        head(large, "GET", "/api/v1/producers", length: 1_000_000)
+        large.send(String(repeating: " ", count: 10_000))
+        let refused = try large.readResponse()
+        #expect(refused.status == 413)
+        #expect(refused.header("Content-Type") == "application/problem+json")
+        #expect(try refused.json["detail"]?.stringValue == "GET /api/v1/producers takes no request content; send it without a body")
+        #expect(large.isClosedByPeer())
+
+        // The same for token holders' routes, once the token is known good (a DELETE takes no body).
+        let created = try server.client().request("POST", "/api/v1/producers", headers: [("Authorization", "Bearer \(TestServer.adminToken)")],
+                                                  body: #"{"name":"HTX Ba Chẽ","kind":"cooperative"}"#)
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"]?.int64Value)
+        let delete = try server.client()
+        head(delete, "DELETE", "/api/v1/producers/\(id)", length: 1_000_000, extra: [("Authorization", "Bearer \(TestServer.adminToken)")])
+        #expect(try delete.readResponse(method: "DELETE").status == 413)
+        #expect(try server.client().request("GET", "/api/v1/producers/\(id)").status == 200, "nothing was deleted")
+    }
+
+    /// A large body comes only once its token is known good: a made-up token is refused before
+    /// the body is read (after the database says so), and the body's share is never taken.
+    @Test func aLargeBodyWithAMadeUpTokenIsRefusedBeforeItIsRead() throws {
+        let client = try server.client()
+        head(client, "POST", "/api/v1/producers", length: 1_000_000,
+             extra: [("Authorization", "Bearer ocop_made-up-0123456789abcdefghijklmnopqrstuvwxyzABCD")])
+        client.send(String(repeating: " ", count: 10_000))
+        let response = try client.readResponse(method: "POST")
+        #expect(response.status == 401)
+        #expect(response.header("WWW-Authenticate")?.contains(#"error="invalid_token""#) == true)
+        #expect(response.header("Connection") == "close")
+        #expect(client.isClosedByPeer())
+
+        let expecting = try server.client()
+        head(expecting, "POST", "/api/v1/producers", length: 100_000,
+             extra: [("Expect", "100-continue"), ("Authorization", "Bearer ocop_another-made-up-token")])
+        #expect(try expecting.readResponse(method: "POST").status == 401, "the refusal instead of 100 Continue")
+        #expect(try server.client().request("GET", "/api/v1/producers").json["items"]?.arrayValue?.isEmpty == true)
+    }
+
+    /// A good token's large body is read and written as any other: the first time from the
+    /// database (the token is not cached yet), the next from the token cache.
+    @Test func aLargeBodyWithAGoodTokenIsReadOnceTheTokenIsKnown() throws {
+        let officer = try server.token("officer")
+        for name in ["HTX Trà hoa vàng Ba Chẽ", "HTX Miến dong Bình Liêu"] {
+            let padding = String(repeating: " ", count: 20_000)
+            let body = #"{"name":"\#(name)",\#(padding)"kind":"cooperative"}"#
+            let client = try server.client()
+            head(client, "POST", "/api/v1/producers", length: body.utf8.count,
+                 extra: [("Expect", "100-continue"), ("Authorization", "Bearer \(officer)")])
+            #expect(try client.readResponse(method: "POST").status == 100)
+            client.send(body)
+            let created = try client.readResponse(method: "POST")
+            #expect(created.status == 201, "\(created.text)")
+            #expect(try created.json["name"]?.stringValue == name)
+        }
+    }
+
+    /// A good token whose role the route refuses is a 403 before the body, cached or not.
+    @Test func aLargeBodyFromARoleTheRouteRefusesIsForbiddenBeforeItIsRead() throws {
+        let officer = try server.token("officer")
+        for attempt in ["from the database", "from the token cache"] {
+            let client = try server.client()
+            head(client, "POST", "/api/v1/tokens", length: 1_000_000, extra: [("Authorization", "Bearer \(officer)")])
+            client.send(String(repeating: " ", count: 10_000))
+            let response = try client.readResponse(method: "POST")
+            #expect(response.status == 403, "\(attempt)")
+            #expect(client.isClosedByPeer(), "\(attempt)")
+        }
     }
 
     /// What bodies still being read hold of the server-wide budget is a gauge in `/metrics`.

@@ -84,6 +84,13 @@ public struct RequestParser: Sendable {
         self = RequestParser(limits: limits)
     }
 
+    /// The whole length of the body being read, as its Content-Length announced it; nil for a
+    /// chunked body (its length is known only at its end) and while no body is being read.
+    public var announcedBodyLength: Int? {
+        guard case .fixedBody(_, let remaining) = state else { return nil }
+        return body.count + remaining
+    }
+
     /// The head of the request whose body is being read (body empty), or nil while none is.
     public var headAwaitingBody: HTTPRequest? {
         switch state {

@@ -25,8 +25,14 @@ final class HTTPConnection {
     /// How many bytes at the start of the unconsumed input the head detector has seen.
     private var scanned = 0
     private var detector = HeadEndDetector()
-    /// The head of the request in progress was offered to `answerBeforeBody`.
+    /// The head of the request in progress was offered to `admitBody`.
     private var headOffered = false
+    /// The responder deferred its decision on the current request's body (`.decideLater`): the
+    /// ticket its answer must carry. Nothing more is read from the socket until it comes.
+    private var awaitedAdmission: UInt64?
+    private var admissionTickets: UInt64 = 0
+    /// `100 Continue` goes out once the deferred decision is to read the body.
+    private var continueOwed = false
     /// This connection's body bytes counted in the server-wide budget (`BodyBudget`).
     private var countedBodyBytes = 0
     /// The last request was answered before the body it announced arrived: lingering waits for
@@ -85,6 +91,22 @@ final class HTTPConnection {
             return
         }
         queueResponse(request: n, response)
+        drive()
+    }
+
+    /// The responder decided on the body of the request it deferred (`ticket`): nil to read it,
+    /// else the answer that ends the request. Late decisions (the request timed out) are ignored.
+    func bodyDecided(ticket: UInt64, answer: HTTPResponse?) {
+        guard isOpen, awaitedAdmission == ticket else { return }
+        awaitedAdmission = nil
+        if let answer {
+            endRequest(with: answer, isHead: parser.isHead, bodyStillComing: true)
+        } else {
+            if continueOwed { output.append(ResponseSerializer.continueLine) }
+            continueOwed = false
+            // Edges that came while we waited were not acted on.
+            mayHaveInput = true
+        }
         drive()
     }
 
@@ -149,6 +171,7 @@ final class HTTPConnection {
             case .idle, .readingHead, .readingBody:
                 break
             }
+            if awaitedAdmission != nil { break loop }
             if machine.outputBlocked { return }
             // Bound what a deep pipeline can make us queue before the peer reads.
             if output.count >= OutboundBuffer.retainedCapacity {
@@ -242,7 +265,7 @@ final class HTTPConnection {
             }
             switch result {
             case .needMore:
-                if answeredBeforeBody() { return bytes.count }
+                if admitBody() == .ended { return bytes.count }
                 if machine.phase == .readingHead, scanned < slice.count,
                    detector.scan(UnsafeRawBufferPointer(rebasing: slice[scanned...])) {
                     machine.headCompleted(now: now)
@@ -252,11 +275,19 @@ final class HTTPConnection {
             case .expectContinue:
                 // RFC 9110 §10.1.1: the client waits for this before sending the body, or for a
                 // final status, which it gets when the head alone decides the answer.
-                if answeredBeforeBody() { return bytes.count }
-                output.append(ResponseSerializer.continueLine)
+                switch admitBody() {
+                case .ended: return bytes.count
+                case .read: output.append(ResponseSerializer.continueLine)
+                case .awaited: continueOwed = true
+                }
                 machine.headCompleted(now: now)
                 scanned = max(0, scanned - consumed)
                 offset += consumed
+                // What the client sent on without waiting stays unparsed until the decision.
+                if awaitedAdmission != nil {
+                    hasUnparsedInput = offset < bytes.count
+                    return offset
+                }
             case .request(let request):
                 offset += consumed
                 headOffered = false
@@ -306,21 +337,38 @@ final class HTTPConnection {
     private func endRequest(with response: HTTPResponse, isHead: Bool, bodyStillComing: Bool) {
         parser.abandonRequest()
         releaseBody()
+        awaitedAdmission = nil
+        continueOwed = false
         drainsRefusedBody = bodyStillComing
         machine.requestFailed()
         ResponseSerializer.write(response, isHead: isHead, connection: .close, dateLine: worker.date.line, into: &output)
     }
 
+    /// What `admitBody` did with the request in progress.
+    private enum Admission { case read, awaited, ended }
+
     /// Offers the head of a request whose body is still to come to the responder, once per
     /// request. When it answers, the body is never read: the answer goes out with
     /// `Connection: close` and the connection lingers and closes as after a parse error, so a
     /// client sending a megabyte to a route that needs a token cannot make us buffer it first.
-    private func answeredBeforeBody() -> Bool {
-        guard !headOffered, let head = parser.headAwaitingBody else { return false }
+    /// When it defers, the connection reads nothing until `bodyDecided`.
+    private func admitBody() -> Admission {
+        guard !headOffered, let head = parser.headAwaitingBody else { return .read }
         headOffered = true
-        guard let response = worker.responder.answerBeforeBody(head, connection: info) else { return false }
-        endRequest(with: response, isHead: head.method == .head, bodyStillComing: true)
-        return true
+        let beyondFreeShare = (parser.announcedBodyLength ?? .max) > BodyBudget.freeBytes
+        admissionTickets &+= 1
+        let ticket = admissionTickets
+        let later = worker.makeBodyDecision(token: token, ticket: ticket)
+        switch worker.responder.admitBody(of: head, beyondFreeShare: beyondFreeShare, connection: info, later: later) {
+        case .readBody:
+            return .read
+        case .answer(let response):
+            endRequest(with: response, isHead: head.method == .head, bodyStillComing: true)
+            return .ended
+        case .decideLater:
+            awaitedAdmission = ticket
+            return .awaited
+        }
     }
 
     private func dispatch(_ request: HTTPRequest) {

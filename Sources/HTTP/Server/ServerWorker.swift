@@ -131,6 +131,15 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         }
     }
 
+    /// Builds the way back for a body decision the responder deferred on connection `token`:
+    /// always through the loop's queue, never inline, as the responder may decide before
+    /// `admitBody` has even returned, in the middle of the connection's parsing.
+    func makeBodyDecision(token: UInt64, ticket: UInt64) -> BodyDecision {
+        BodyDecision { [self] answer in
+            loop.execute { [self] in connection(for: token)?.bodyDecided(ticket: ticket, answer: answer) }
+        }
+    }
+
     private func complete(token: UInt64, request n: UInt64, response: HTTPResponse) {
         // Inline when already on this loop, unless another connection's
         // responder is running (its bytes may sit in the shared read buffer).

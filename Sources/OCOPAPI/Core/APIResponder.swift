@@ -59,30 +59,92 @@ public final class APIResponder: HTTPResponder {
         return (path, csvSuffix, wantsCSV)
     }
 
-    /// The answer to a request whose body has not arrived, when its head alone decides it: no
-    /// such route (404), a method the route does not take (405), or a route for token holders
-    /// and no `Authorization` (401). Such a client is not made to upload a body, nor the server
-    /// to hold it (up to `max_body_bytes` per connection); the engine closes the connection
-    /// behind the answer. Anything that needs a look at the token or the body is left to `respond`.
-    public func answerBeforeBody(_ head: HTTPRequest, connection: ConnectionInfo) -> HTTPResponse? {
-        guard APIResponder.knownMethods.contains(head.method), head.method != .options else { return nil }
+    /// What to do with a request whose head arrived before its body (`HTTPResponder.admitBody`).
+    /// Answered from the head alone, whatever the body: an unimplemented method (501), no such
+    /// route (404), a method the route does not take (405), a route for token holders and no
+    /// `Authorization` (401). Such a client is not made to upload a body, nor the server to hold
+    /// it; the engine closes the connection behind the answer.
+    ///
+    /// A body beyond the engine's free share is also refused where the route takes none (413: a
+    /// GET's body would only be held and dropped), and for token holders' routes only once the
+    /// token is known to be good and allowed: from the token cache at once, else from the database
+    /// on a handler thread while the connection waits. Otherwise a client with a made-up token
+    /// could hold the server-wide body budget and make large uploads (a CSV import) wait. A small
+    /// body needs none of this: it is read, and `respond` checks it all as usual.
+    public func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
+                          later: BodyDecision) -> BodyAdmission {
+        let started = ContinuousClock.now
+        let requestID = requestID(for: head)
+        let refuse: @Sendable (HTTPResponse, String, Int64?) -> HTTPResponse = { [self] response, route, tokenID in
+            answeredEarly(head, response, requestID: requestID, route: route, tokenID: tokenID,
+                          connection: connection, started: started)
+        }
+        guard APIResponder.knownMethods.contains(head.method) else {
+            return .answer(refuse(Self.notImplemented(head), "unmatched", nil))
+        }
+        // OPTIONS answers with the path's methods whatever its body, and takes none.
+        if head.method == .options {
+            return beyondFreeShare ? .answer(refuse(Self.takesNoContent(head), "options", nil)) : .readBody
+        }
         let (path, csvSuffix, _) = Self.routedPath(head)
         let match = router.match(head.method, path: Substring(path))
-        let refusal: (HTTPResponse, String)
-        if let unserved = unserved(head, path: path, csvSuffix: csvSuffix, match) {
-            refusal = unserved
-        } else if case .found(let route, _, let pattern) = match, case .roles = route.access,
-                  head.headers["Authorization"] == nil {
-            refusal = (Problem.unauthorized("this resource needs a bearer token").response, pattern)
-        } else {
-            return nil
+        if let (response, label) = unserved(head, path: path, csvSuffix: csvSuffix, match) {
+            return .answer(refuse(response, label, nil))
         }
-        let requestID = requestID(for: head)
-        var response = refusal.0
+        guard case .found(let route, _, let pattern) = match else { return .readBody }
+        guard case .roles = route.access else {
+            return beyondFreeShare && !route.takesContent ? .answer(refuse(Self.takesNoContent(head), pattern, nil)) : .readBody
+        }
+        guard head.headers["Authorization"] != nil else {
+            return .answer(refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil))
+        }
+        guard beyondFreeShare else { return .readBody }
+        if let caller = knownCaller(head) {
+            do throws(Problem) {
+                try authorize(route.access, caller.principal)
+            } catch {
+                return .answer(refuse(error.response, pattern, caller.principal?.tokenID))
+            }
+            return route.takesContent ? .readBody : .answer(refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID))
+        }
+        pools.reads.submit { [self] in
+            var principal: Principal?
+            do {
+                principal = try authenticate(head, connection: connection)
+                try authorize(route.access, principal)
+            } catch {
+                later.answer(refuse(problemResponse(error, head, requestID: requestID), pattern, principal?.tokenID))
+                return
+            }
+            guard route.takesContent else {
+                later.answer(refuse(Self.takesNoContent(head), pattern, principal?.tokenID))
+                return
+            }
+            later.readBody()
+        }
+        return .decideLater
+    }
+
+    /// An answer given before the body: decorated and counted as every answer is.
+    private func answeredEarly(_ head: HTTPRequest, _ response: HTTPResponse, requestID: String, route: String,
+                               tokenID: Int64?, connection: ConnectionInfo, started: ContinuousClock.Instant) -> HTTPResponse {
+        var response = response
         decorate(&response, head, requestID: requestID)
-        account(head, connection: connection, requestID: requestID, route: refusal.1, tokenID: nil,
-                started: .now, response: response, delivery: .sent)
+        account(head, connection: connection, requestID: requestID, route: route, tokenID: tokenID,
+                started: started, response: response, delivery: .sent)
         return response
+    }
+
+    /// 501 for a method no route implements (RFC 9110 §9.1: method names are case-sensitive tokens).
+    private static func notImplemented(_ request: HTTPRequest) -> HTTPResponse {
+        Problem(.notImplemented, type: "not-implemented", title: "Method not implemented",
+                detail: "\(shown(request.method.rawValue)) is not a method this server implements").response
+    }
+
+    /// 413 for a large body sent where the route takes none (RFC 9110 §9.3.1: content in a GET
+    /// has no defined meaning and may be refused).
+    private static func takesNoContent(_ request: HTTPRequest) -> HTTPResponse {
+        Problem.transport(.contentTooLarge, "\(request.method.rawValue) \(request.path) takes no request content; send it without a body").response
     }
 
     /// The answer when no route serves the request as asked — 404; 405 with `Allow`; `.csv` on a
@@ -161,9 +223,7 @@ public final class APIResponder: HTTPResponder {
 
         // Method names are case-sensitive tokens (RFC 9110 §9.1); ones we implement nowhere are 501.
         guard APIResponder.knownMethods.contains(request.method) else {
-            let problem = Problem(.notImplemented, type: "not-implemented", title: "Method not implemented",
-                                  detail: "\(Self.shown(request.method.rawValue)) is not a method this server implements")
-            return finish(problem.response, "unmatched", nil)
+            return finish(Self.notImplemented(request), "unmatched", nil)
         }
         if request.method == .options && request.target == "*" {
             var response = HTTPResponse(status: .noContent)
@@ -265,7 +325,7 @@ public final class APIResponder: HTTPResponder {
             services.responses.store(response, for: key, generation: generation)
             return (response, principal?.tokenID)
         } catch {
-            return (problemResponse(error, call), principal?.tokenID)
+            return (problemResponse(error, call.request, requestID: call.requestID), principal?.tokenID)
         }
     }
 
@@ -283,7 +343,7 @@ public final class APIResponder: HTTPResponder {
             // Claims the Idempotency-Key: submitted right below, its completion releases it.
             pending = try context.pendingWrite(plan.body)
         } catch {
-            return answer(problemResponse(error, call), principal?.tokenID)
+            return answer(problemResponse(error, call.request, requestID: call.requestID), principal?.tokenID)
         }
         let tokenID = principal?.tokenID
         let resolve = pending.resolve
@@ -291,7 +351,7 @@ public final class APIResponder: HTTPResponder {
             do {
                 answer(try resolve(outcome), tokenID)
             } catch {
-                answer(problemResponse(error, call), tokenID)
+                answer(problemResponse(error, call.request, requestID: call.requestID), tokenID)
             }
         }
     }
@@ -308,8 +368,7 @@ public final class APIResponder: HTTPResponder {
     }
 
     /// The one place errors become problems.
-    private func problemResponse(_ error: any Error, _ call: Call) -> HTTPResponse {
-        let request = call.request
+    private func problemResponse(_ error: any Error, _ request: HTTPRequest, requestID: String) -> HTTPResponse {
         switch error {
         case let problem as Problem:
             return problem.response
@@ -322,11 +381,11 @@ public final class APIResponder: HTTPResponder {
         case let error as SQLiteError where error.isStorageFull || error.isStorageFailure:
             // Not a bug but the operator's to fix: say so in the log, and to the client that
             // nothing was written (the write's transaction or savepoint was rolled back).
-            AccessLog.error("request \(call.requestID) \(request.method) \(request.target): storage failure: \(error)")
+            AccessLog.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
             return Problem.storage(error).response
         default:
             // Bugs only: log everything for the operator, send nothing internal to the client.
-            AccessLog.error("request \(call.requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
+            AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
             return Problem.internalError.response
         }
     }

@@ -117,6 +117,10 @@ public struct Route: Sendable {
     public let doc: RouteDoc
     public let action: Action
 
+    /// Whether the route reads a request body: one its document describes. Any other route
+    /// ignores a body, so a large one is refused before it is read (`APIResponder.admitBody`).
+    public var takesContent: Bool { doc.requestSchema != nil || doc.requestMediaType != nil }
+
     public init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
                 cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
         self.init(method, pattern, access: access, inline: inline, cacheable: cacheable && method == .get,
