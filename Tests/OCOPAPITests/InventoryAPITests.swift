@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JSON
+import OCOP
 import Synchronization
 import Testing
 
@@ -325,6 +326,12 @@ import Testing
         #expect(try idle.json["items"]?.arrayValue?.isEmpty == true)
         #expect(try idle.json["next_cursor"]?.stringValue == cursor)
         #expect(idle.header("Cache-Control") == "no-store")
+        // A well-formed cursor the feed never gave out (past its end: made up, or kept across a
+        // restore from an older backup) is refused, not paged past: it would skip every change.
+        let madeUp = Cursor(sort: "feed", values: [String(point), "99999999"]).encoded
+        let refused = try client.request("GET", "\(feedPath)?after=\(madeUp)", headers: [a])
+        #expect(refused.status == 422)
+        #expect(try refused.json["errors"]?.arrayValue?.first?["field"]?.stringValue == "after")
         // A cursor is bound to its point of sale's feed.
         let other = try api.pointOfSale("QN-DB-CP-01")
         #expect(try client.request("GET", "/api/v1/points-of-sale/\(other)/inventory/feed?after=\(cursor)", headers: [admin]).status == 422)

@@ -32,6 +32,15 @@ extension InventoryStore {
         return Page(items: items, nextCursor: next)
     }
 
+    /// Whether `seq` is a cursor the point of sale's feed can have given out: 0 (its start) or one
+    /// of its entries (entries are never removed). A cursor past the end, or one of another
+    /// point's entries, would page on silently and skip what came before the seq it names.
+    public static func feedCursorExists(_ db: Connection, pointOfSaleID: Int64, seq: Int64) throws -> Bool {
+        if seq == 0 { return true }
+        return try db.scalarInt("SELECT EXISTS (SELECT 1 FROM inventory_feed WHERE point_of_sale_id = ? AND seq = ?)",
+                                [.integer(pointOfSaleID), .integer(seq)]) == 1
+    }
+
     /// Feed entries of a point of sale after `afterSeq`, oldest first. The page's `lastSeq`
     /// is the cursor to keep: the last entry's seq, or `afterSeq` itself when nothing is new.
     public static func feed(_ db: Connection, pointOfSaleID: Int64, afterSeq: Int64, limit: Int) throws -> InventoryFeedPage {

@@ -77,12 +77,19 @@ public struct InventoryRoutes: RouteCollection {
         var errors: [FieldError] = []
         let limit = parameters.int("limit", in: 1...Self.feedMaximumLimit, errors: &errors) ?? Self.feedDefaultLimit
         var after: Int64 = 0
+        let notGivenOut = FieldError("after", "is not a cursor this point of sale's feed gave out; start again without it")
         if let text = parameters["after"] {
             if let seq = InventoryRepresentation.feedSeq(text, pointOfSaleID: id) { after = seq }
-            else { errors.append(FieldError("after", "is not a cursor this point of sale's feed gave out")) }
+            else { errors.append(notGivenOut) }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
-        let page = try context.database.read { try InventoryStore.feed($0, pointOfSaleID: id, afterSeq: after, limit: Int(limit)) }
+        // A well-formed cursor naming no entry (made up, or kept across a restore from an older
+        // backup) is refused, not paged past: the terminal would skip every change up to it.
+        let page = try context.database.read { db -> InventoryFeedPage? in
+            guard try InventoryStore.feedCursorExists(db, pointOfSaleID: id, seq: after) else { return nil }
+            return try InventoryStore.feed(db, pointOfSaleID: id, afterSeq: after, limit: Int(limit))
+        }
+        guard let page else { throw Problem.validation([notGivenOut]) }
         let next = InventoryRepresentation.feedCursor(pointOfSaleID: id, seq: page.lastSeq)
         var writer = JSONWriter(capacity: 128 + page.entries.count * 160)
         InventoryRepresentation.write(page, nextCursor: next, to: &writer)
