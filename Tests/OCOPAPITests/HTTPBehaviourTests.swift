@@ -165,6 +165,16 @@ import Testing
         }
     }
 
+    /// A route that takes no content refuses a large body before reading it (`Route.takesContent`,
+    /// from its document): every POST, PUT and PATCH must say what body it takes, or a large one
+    /// (a CSV import) would be refused; no GET, HEAD or DELETE takes one.
+    @Test func everyRouteThatWritesSaysWhatBodyItTakes() {
+        for route in server.app.routes where !route.doc.isFallback {
+            let writes = [.post, .put, .patch].contains(route.method)
+            #expect(route.takesContent == writes, "\(route.method) \(route.pattern)")
+        }
+    }
+
     @Test func keepAliveAndPipelining() throws {
         client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/producers/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200)
