@@ -49,7 +49,7 @@ public struct CouncilRegime: Sendable, Equatable {
     public static let decision1489 = CouncilRegime(
         from: .constant(2025, 7, 6), through: nil,
         caps: [.province: .four, .central: .five],
-        legalBasis: "Quyết định 1489/QĐ-TTg năm 2025 (cấp trung ương: Bộ Nông nghiệp và Môi trường)",
+        legalBasis: "Quyết định 1489/QĐ-TTg năm 2025 (cấp tỉnh: 3–4 sao; 5 sao: Bộ Nông nghiệp và Môi trường)",
         note: "single source; no district councils")
 
     /// Oldest first; the periods tile the calendar with no gap and no overlap (checked by tests).
