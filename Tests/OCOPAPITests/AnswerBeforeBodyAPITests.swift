@@ -47,15 +47,21 @@ import Testing
         #expect(client.isClosedByPeer())
 
         // With a token the client is invited to send its body, and the write happens.
-        let admitted = try server.client()
-        let body = #"{"name":"HTX Chè Đường Hoa","kind":"cooperative"}"#
-        head(admitted, "POST", "/api/v1/producers", length: body.utf8.count,
-             extra: [("Expect", "100-continue"), ("Authorization", "Bearer \(TestServer.adminToken)")])
-        #expect(try admitted.readResponse(method: "POST").status == 100)
-        admitted.send(body)
-        let created = try admitted.readResponse(method: "POST")
+        let (admitted, created) = try postAfterContinue(#"{"name":"HTX Chè Đường Hoa","kind":"cooperative"}"#,
+                                                        token: TestServer.adminToken)
         #expect(created.status == 201, "\(created.text)")
         #expect(try admitted.request("GET", "/api/v1/producers").status == 200, "the connection stays open")
+    }
+
+    /// Posts a producer as a client that waits for `100 Continue` (which must come) before the
+    /// body; the client, for more requests, and the final answer.
+    private func postAfterContinue(_ body: String, token: String) throws -> (TestClient, WireResponse) {
+        let client = try server.client()
+        head(client, "POST", "/api/v1/producers", length: body.utf8.count,
+             extra: [("Expect", "100-continue"), ("Authorization", "Bearer \(token)")])
+        #expect(try client.readResponse(method: "POST").status == 100)
+        client.send(body)
+        return (client, try client.readResponse(method: "POST"))
     }
 
     @Test func noRouteAndAWrongMethodAreAnsweredBeforeTheBody() throws {
@@ -152,13 +158,7 @@ import Testing
         let officer = try server.token("officer")
         for name in ["HTX Trà hoa vàng Ba Chẽ", "HTX Miến dong Bình Liêu"] {
             let padding = String(repeating: " ", count: 20_000)
-            let body = #"{"name":"\#(name)",\#(padding)"kind":"cooperative"}"#
-            let client = try server.client()
-            head(client, "POST", "/api/v1/producers", length: body.utf8.count,
-                 extra: [("Expect", "100-continue"), ("Authorization", "Bearer \(officer)")])
-            #expect(try client.readResponse(method: "POST").status == 100)
-            client.send(body)
-            let created = try client.readResponse(method: "POST")
+            let (_, created) = try postAfterContinue(#"{"name":"\#(name)",\#(padding)"kind":"cooperative"}"#, token: officer)
             #expect(created.status == 201, "\(created.text)")
             #expect(try created.json["name"]?.stringValue == name)
         }
