@@ -54,27 +54,31 @@ public enum BodyAdmission: Sendable {
 }
 
 /// The way back for a decision `admitBody` deferred. Exactly one of its calls, once, from any
-/// thread; one that comes after the server gave up on the request (a timeout, a closed
-/// connection) is ignored.
+/// thread. Its result says whether the decision was taken, or came after the server gave up on
+/// the request (its handler timeout, too many waiting, a closed connection), so logs and
+/// metrics count what the client actually got.
 public struct BodyDecision: Sendable {
-    private let deliver: @Sendable (HTTPResponse?) -> Void
+    private let deliver: @Sendable (HTTPResponse?) -> Delivery
 
-    public init(_ deliver: @escaping @Sendable (HTTPResponse?) -> Void) {
+    public init(_ deliver: @escaping @Sendable (HTTPResponse?) -> Delivery) {
         self.deliver = deliver
     }
 
     /// Read the body, then `respond` as usual.
-    public func readBody() { deliver(nil) }
+    @discardableResult
+    public func readBody() -> Delivery { deliver(nil) }
 
     /// This answers the request; its body is never read.
-    public func answer(_ response: HTTPResponse) { deliver(response) }
+    @discardableResult
+    public func answer(_ response: HTTPResponse) -> Delivery { deliver(response) }
 }
 
 /// What became of a response handed to `Reply`.
 public enum Delivery: Sendable, Equatable {
     /// Taken for writing on its connection, in request order.
     case sent
-    /// Too late: the server had already answered the request itself, 503 at its handler timeout.
+    /// Too late: the server had already answered the request itself, with a 503 (its handler
+    /// timeout; for a deferred body decision also too many waiting).
     case timedOut
     /// Too late: the connection was closed first (the client left, or a shutdown's drain deadline).
     case connectionClosed

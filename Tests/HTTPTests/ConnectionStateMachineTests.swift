@@ -46,6 +46,39 @@ import Testing
         #expect(m.timedOut(now: headEnd + .seconds(30)) == .respond(.requestTimeout, "request body not received in time"))
     }
 
+    /// While the responder decides whether to read a body, the body timer stops (the server holds
+    /// the body back) and the handler timeout bounds the wait; once admitted, the client gets the
+    /// whole body timeout from then. Nothing is parsed meanwhile.
+    @Test func admittingWaitsOnTheHandlerTimeoutThenTheBodyTimerStartsAfresh() {
+        var shortBody = timeouts
+        shortBody.body = .seconds(5)
+        var m = ConnectionStateMachine(timeouts: shortBody, now: t0)
+        m.bytesArrived(now: t0)
+        m.headCompleted(now: t0)
+        let deferred = t0 + .seconds(1)
+        m.admissionDeferred(now: deferred)
+        #expect(m.phase == .admitting)
+        #expect(!m.acceptsRequests)
+        #expect(m.awaitsServer)
+        #expect(m.timedOut(now: t0 + .seconds(10)) == .none, "the body deadline does not apply")
+        let admitted = deferred + .seconds(19)
+        #expect(!m.handlerDeadlinePassed(now: admitted))
+        m.admissionGranted(now: admitted)
+        #expect(m.phase == .readingBody)
+        #expect(m.acceptsRequests)
+        #expect(m.timedOut(now: admitted + .seconds(5) - tick) == .none)
+        #expect(m.timedOut(now: admitted + .seconds(5)) == .respond(.requestTimeout, "request body not received in time"))
+
+        var late = make()
+        late.bytesArrived(now: t0)
+        late.admissionDeferred(now: t0)
+        #expect(late.phase == .admitting, "from the head too: the head's end may not have been seen yet")
+        #expect(late.handlerDeadlinePassed(now: t0 + .seconds(20)))
+        #expect(late.timedOut(now: t0 + .seconds(20))
+                == .respond(.serviceUnavailable, "the server could not decide in time whether to take this request's body"))
+        #expect(late.phase == .finishing)
+    }
+
     @Test func handlerTimeoutAnswers503AndIgnoresTheLateResponse() throws {
         var m = make()
         m.bytesArrived(now: t0)

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Synchronization
 import Testing
 @testable import HTTP
 
@@ -208,18 +209,61 @@ import Testing
         }
     }
 
-    /// A request whose deferred decision outlives the body timeout gets its 408 and the late
-    /// decision is ignored, not sent as a second answer.
-    @Test func aDecisionAfterTheTimeoutIsIgnored() throws {
-        try withServer(Gatekeeper(), configure: { $0.bodyReadTimeout = .milliseconds(500) }) { _, port in
+    /// The body timer stops while the server decides: a decision that takes longer than the body
+    /// timeout still lets the client send its body, with the whole body timeout from then on. One
+    /// that outlives the handler timeout is a 503, and the late decision is told so and ignored,
+    /// not sent as a second answer.
+    @Test func aDeferredDecisionIsBoundByTheHandlerTimeoutNotTheBodyTimeout() throws {
+        let decisions = DecisionLog()
+        try withServer(Gatekeeper(decisions: decisions), configure: {
+            $0.bodyReadTimeout = .milliseconds(100)
+            $0.handlerTimeout = .milliseconds(700)
+        }) { _, port in
+            let patient = try TestClient(port: port)
+            try patient.send("PUT /later-read HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try patient.readResponse().status == 100, "decided after 200 ms, twice the body timeout")
+            try patient.send("12345")
+            #expect(try patient.readResponse().text == "PUT /later-read 12345")
+
             let client = try TestClient(port: port)
             try client.send("POST /later-late HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
-            #expect(try client.readResponse().status == 408)
+            let answer = try client.readResponse()
+            #expect(answer.status == 503)
             #expect(client.isClosedByPeer())
-            usleep(1_200_000)   // the decision comes to a connection that is gone
+            #expect(eventually { decisions.deliveries == [.sent, .timedOut] })
             let next = try TestClient(port: port)
             try next.send("GET /alive HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try next.readResponse().text == "GET /alive ")
+        }
+    }
+
+    /// At most `BodyBudget.admissionLimit` connections wait for a decision at once (each holds
+    /// what came with its head); the next is refused with 503 and `Retry-After` at once, and its
+    /// decision, when it comes, is told it was not used.
+    @Test func tooManyConnectionsWaitingForADecisionAreRefused() throws {
+        let decisions = DecisionLog()
+        try withServer(Gatekeeper(decisions: decisions)) { _, port in
+            let limit = BodyBudget.admissionLimit(HTTPLimits())
+            var waiting: [TestClient] = []
+            for _ in 0..<limit {
+                let client = try TestClient(port: port)
+                try client.send("POST /later-slow HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                waiting.append(client)
+            }
+            usleep(200_000)
+            let refused = try TestClient(port: port)
+            try refused.send("POST /later-slow HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            let answer = try refused.readResponse()
+            #expect(answer.status == 503)
+            #expect(answer.header("Retry-After") == "1")
+            // The waiting ones are all admitted, and their bodies read, once decided.
+            for client in waiting {
+                #expect(try client.readResponse().status == 100)
+                try client.send("abcde")
+                #expect(try client.readResponse().text == "POST /later-slow abcde")
+            }
+            #expect(eventually { decisions.deliveries.count == limit + 1 })
+            #expect(decisions.deliveries.filter { $0 == .timedOut }.count == 1)
         }
     }
 
@@ -516,11 +560,20 @@ import Testing
     }
 }
 
+/// What deferred decisions were told of their delivery, in the order they were made.
+private final class DecisionLog: Sendable {
+    private let log = Mutex<[Delivery]>([])
+    var deliveries: [Delivery] { log.withLock { $0 } }
+    func record(_ delivery: Delivery) { log.withLock { $0.append(delivery) } }
+}
+
 /// Refuses `/closed` from its head (the body is never read there); at `/flag` answers whether the
 /// body would draw on the shared budget; at `/later-read` and `/later-refuse` decides after 200 ms
 /// from another thread, at `/later-slow` after 1 s and at `/later-late` after 1.5 s; echoes
 /// everything else.
 private struct Gatekeeper: HTTPResponder {
+    var decisions = DecisionLog()
+
     func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
         ClosureResponder.echo.respond(to: request, connection: connection, reply: reply)
     }
@@ -535,8 +588,8 @@ private struct Gatekeeper: HTTPResponder {
         case "/later-read", "/later-refuse", "/later-slow", "/later-late":
             let refuse = head.target == "/later-refuse"
             let delay = ["/later-slow": 1000, "/later-late": 1500][head.target] ?? 200
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
-                if refuse { later.answer(.text(.forbidden, "decided later")) } else { later.readBody() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [decisions] in
+                decisions.record(refuse ? later.answer(.text(.forbidden, "decided later")) : later.readBody())
             }
             return .decideLater
         default:

@@ -101,6 +101,10 @@ import Testing
         head(large, "OPTIONS", "/api/v1/producers", length: 1_000_000)
         #expect(try large.readResponse(method: "OPTIONS").status == 413)
         #expect(large.isClosedByPeer())
+        // No such path is a 404 whatever the body, as for every other method.
+        let nowhere = try server.client()
+        head(nowhere, "OPTIONS", "/api/v1/nothing-here", length: 1_000_000)
+        #expect(try nowhere.readResponse(method: "OPTIONS").status == 404)
     }
 
     /// A route that takes no content ignores a small body, as before, and refuses a large one

@@ -4,10 +4,12 @@
 /// event loop with the time it sampled for the current batch of events.
 ///
 ///     idle ──bytes──▶ readingHead ──head end──▶ readingBody ──request──▶ handling(n)
-///       ▲                  │ (whole request at once)                        │
+///       ▲                  │ (whole request at once)   ▲    │                  │
+///       │                  │        admitted (read it) │    ▼ deferred         │
+///       │                  │                         admitting                 │
 ///       │                  └───────────────────────────────────────────────▶│
 ///       └──────────── response queued (keep-alive) ◀──────────────────────────┘
-///     response queued with close / parse error / 408 / 503 ──▶ finishing
+///     response queued with close / parse error / answer from the head / 408 / 503 ──▶ finishing
 ///     finishing ──output flushed──▶ closing (write side shut, input drained) ──▶ closed
 ///
 /// Independently of the phase, the output may be blocked on a full socket
@@ -36,6 +38,9 @@ struct ConnectionStateMachine: Sendable {
         case readingHead
         /// The head is complete; the body is not.
         case readingBody
+        /// The head is complete and the responder is deciding whether to read the body
+        /// (`BodyAdmission.decideLater`): nothing is read meanwhile.
+        case admitting
         /// Request number `n` is with the responder.
         case handling(UInt64)
         /// The last response is queued; close once it is flushed.
@@ -119,6 +124,21 @@ struct ConnectionStateMachine: Sendable {
         phaseDeadline = now + timeouts.body
     }
 
+    /// The responder deferred its decision on the body: the body timer stops, as it is the server,
+    /// not the client, holding the body back now; the handler timeout bounds the wait instead.
+    mutating func admissionDeferred(now: ContinuousClock.Instant) {
+        guard phase == .readingHead || phase == .readingBody else { return }
+        phase = .admitting
+        phaseDeadline = now + timeouts.handler
+    }
+
+    /// The responder decided to read the body: the client gets the whole body timeout from now.
+    mutating func admissionGranted(now: ContinuousClock.Instant) {
+        guard phase == .admitting else { return }
+        phase = .readingBody
+        phaseDeadline = now + timeouts.body
+    }
+
     /// A whole request was parsed. Returns its number for `responseQueued`,
     /// or nil when no request may be dispatched in this phase. `timeLimited: false` waits for
     /// the responder however long it takes (see `ServerConfiguration.handlerTimeout`).
@@ -154,7 +174,7 @@ struct ConnectionStateMachine: Sendable {
         case .closing:
             close()
             return true
-        case .handling, .finishing, .closed:
+        case .admitting, .handling, .finishing, .closed:
             return phase == .closed
         }
     }
@@ -242,10 +262,17 @@ struct ConnectionStateMachine: Sendable {
         writeDeadline = nil
     }
 
-    /// Whether the request being handled has outlived its handler deadline at `now` (the
-    /// `timedOut` action would then be its 503, unless output is blocked past its own deadline).
+    /// Whether the server, not the client, owes the next step: the responder is handling the
+    /// request or deciding whether to read its body.
+    var awaitsServer: Bool {
+        if case .handling = phase { return true }
+        return phase == .admitting
+    }
+
+    /// Whether the request being handled (or admitted) has outlived its handler deadline at `now`
+    /// (the `timedOut` action would then be its 503, unless output is blocked past its own deadline).
     func handlerDeadlinePassed(now: ContinuousClock.Instant) -> Bool {
-        guard case .handling = phase, let deadline = phaseDeadline else { return false }
+        guard awaitsServer, let deadline = phaseDeadline else { return false }
         return now >= deadline
     }
 
@@ -271,6 +298,9 @@ struct ConnectionStateMachine: Sendable {
         case .readingBody:
             requestFailed()
             return .respond(.requestTimeout, "request body not received in time")
+        case .admitting:
+            requestFailed()
+            return .respond(.serviceUnavailable, "the server could not decide in time whether to take this request's body")
         case .handling:
             requestFailed()
             return .respond(.serviceUnavailable, "the request took too long to handle")

@@ -27,10 +27,9 @@ final class HTTPConnection {
     private var detector = HeadEndDetector()
     /// The head of the request in progress was offered to `admitBody`.
     private var headOffered = false
-    /// The responder deferred its decision on the current request's body (`.decideLater`): the
-    /// ticket its answer must carry. Nothing more is read from the socket until it comes.
-    private var awaitedAdmission: UInt64?
-    private var admissionTickets: UInt64 = 0
+    /// The responder deferred its decision on the current request's body (`.decideLater`): who
+    /// settles it, the decision or this connection giving up. Set exactly while `admitting`.
+    private var admissionSlot: ReplySlot?
     /// `100 Continue` goes out once the deferred decision is to read the body.
     private var continueOwed = false
     /// This connection's body bytes counted in the server-wide budget (`BodyBudget`).
@@ -74,10 +73,10 @@ final class HTTPConnection {
         // The peer's FIN may sit behind data we are about to read: a short read
         // then does not mean "drained", and no new edge would report the EOF.
         if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { peerHungUp = true }
-        // Reset (or failed) while its request is handled: no answer can reach the client any more,
-        // so the responder hears so (499 in its log). A FIN alone is not this: a half-closed client
-        // may still read the answer.
-        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, case .handling = machine.phase {
+        // Reset (or failed) while its request is handled or admitted: no answer can reach the client
+        // any more, so the responder hears so (499 in its log). A FIN alone is not this: a
+        // half-closed client may still read the answer.
+        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, machine.awaitsServer {
             close()
             return
         }
@@ -94,14 +93,15 @@ final class HTTPConnection {
         drive()
     }
 
-    /// The responder decided on the body of the request it deferred (`ticket`): nil to read it,
-    /// else the answer that ends the request. Late decisions (the request timed out) are ignored.
-    func bodyDecided(ticket: UInt64, answer: HTTPResponse?) {
-        guard isOpen, awaitedAdmission == ticket else { return }
-        awaitedAdmission = nil
+    /// The responder decided on the body of the request it deferred (`slot` is that decision's):
+    /// nil to read it, else the answer that ends the request.
+    func bodyDecided(slot: ReplySlot, answer: HTTPResponse?) {
+        guard isOpen, admissionSlot === slot else { return }
+        endAdmission(abandoning: nil)
         if let answer {
             endRequest(with: answer, isHead: parser.isHead, bodyStillComing: true)
         } else {
+            machine.admissionGranted(now: now)
             if continueOwed { output.append(ResponseSerializer.continueLine) }
             continueOwed = false
             // Edges that came while we waited were not acted on.
@@ -110,11 +110,23 @@ final class HTTPConnection {
         drive()
     }
 
+    /// Leaves `admitting` (a decision came, the connection gave up, or it closed): the server-wide
+    /// count of connections waiting for one goes down, and a decision still to come learns why it
+    /// will not be used.
+    private func endAdmission(abandoning reason: Delivery?) {
+        guard let slot = admissionSlot else { return }
+        if let reason { _ = slot.abandon(reason) }
+        admissionSlot = nil
+        worker.admissionEnded()
+    }
+
     /// Called every tick with the loop's time: acts on a passed deadline.
     func checkTimers() {
         // The handler's deadline passed, but its response may be on its way to this loop already:
         // then it is sent, not a 503 (the responder was told it was). Otherwise it is too late.
-        if machine.handlerDeadlinePassed(now: now), let slot = replySlot, !slot.abandon(.timedOut) { return }
+        // The same for a deferred decision on a body.
+        if machine.handlerDeadlinePassed(now: now),
+           let slot = machine.phase == .admitting ? admissionSlot : replySlot, !slot.abandon(.timedOut) { return }
         switch machine.timedOut(now: now) {
         case .none:
             break
@@ -143,6 +155,7 @@ final class HTTPConnection {
         guard isOpen else { return }
         isOpen = false
         _ = replySlot?.abandon(.connectionClosed)
+        endAdmission(abandoning: .connectionClosed)
         machine.close()
         output.removeAll()
         releaseBody()
@@ -166,12 +179,11 @@ final class HTTPConnection {
             case .closing:
                 linger()
                 return
-            case .handling, .finishing:
+            case .admitting, .handling, .finishing:
                 break loop
             case .idle, .readingHead, .readingBody:
                 break
             }
-            if awaitedAdmission != nil { break loop }
             if machine.outputBlocked { return }
             // Bound what a deep pipeline can make us queue before the peer reads.
             if output.count >= OutboundBuffer.retainedCapacity {
@@ -284,7 +296,7 @@ final class HTTPConnection {
                 scanned = max(0, scanned - consumed)
                 offset += consumed
                 // What the client sent on without waiting stays unparsed until the decision.
-                if awaitedAdmission != nil {
+                if machine.phase == .admitting {
                     hasUnparsedInput = offset < bytes.count
                     return offset
                 }
@@ -337,7 +349,7 @@ final class HTTPConnection {
     private func endRequest(with response: HTTPResponse, isHead: Bool, bodyStillComing: Bool) {
         parser.abandonRequest()
         releaseBody()
-        awaitedAdmission = nil
+        endAdmission(abandoning: .timedOut)
         continueOwed = false
         drainsRefusedBody = bodyStillComing
         machine.requestFailed()
@@ -356,9 +368,8 @@ final class HTTPConnection {
         guard !headOffered, let head = parser.headAwaitingBody else { return .read }
         headOffered = true
         let beyondFreeShare = (parser.announcedBodyLength ?? .max) > BodyBudget.freeBytes
-        admissionTickets &+= 1
-        let ticket = admissionTickets
-        let later = worker.makeBodyDecision(token: token, ticket: ticket)
+        let slot = ReplySlot()
+        let later = worker.makeBodyDecision(token: token, slot: slot)
         switch worker.responder.admitBody(of: head, beyondFreeShare: beyondFreeShare, connection: info, later: later) {
         case .readBody:
             return .read
@@ -366,7 +377,18 @@ final class HTTPConnection {
             endRequest(with: response, isHead: head.method == .head, bodyStillComing: true)
             return .ended
         case .decideLater:
-            awaitedAdmission = ticket
+            guard worker.admissionBegan() else {
+                // Too many connections wait for a decision: each holds what came with its head.
+                _ = slot.abandon(.timedOut)
+                var response = worker.configuration.errorRenderer(.serviceUnavailable,
+                                                                  "too many requests are waiting to be admitted; retry shortly")
+                response.headers.set("Retry-After", "1")
+                endRequest(with: response, isHead: head.method == .head, bodyStillComing: true)
+                return .ended
+            }
+            admissionSlot = slot
+            machine.headCompleted(now: now)
+            machine.admissionDeferred(now: now)
             return .awaited
         }
     }

@@ -8,6 +8,8 @@ final class ServerCounters: Sendable {
     let open = Atomic<Int>(0)
     /// Body bytes held by requests still being read, past the first `BodyBudget.freeBytes` of each.
     let largeBodies = Atomic<Int>(0)
+    /// Connections waiting for the responder to decide whether to read a body.
+    let admitting = Atomic<Int>(0)
 }
 
 /// What requests still being read may hold of their bodies, server-wide. A body is kept in
@@ -28,6 +30,14 @@ enum BodyBudget {
 
     /// The part of a body of `bytes` that counts.
     static func counted(_ bytes: Int) -> Int { max(0, bytes - freeBytes) }
+
+    /// How many connections may wait at once for the responder to decide whether to read a body
+    /// (`BodyAdmission.decideLater`). Each holds what came with its head, up to one read, in the
+    /// budget: so many can take at most a quarter of it, and bodies already admitted keep the rest
+    /// (with a 64 MiB budget, 256). A request beyond them is refused with 503 and `Retry-After`.
+    static func admissionLimit(_ limits: HTTPLimits) -> Int {
+        max(1, limit(limits) / 4 / ServerWorker.readBufferSize)
+    }
 }
 
 /// Everything one event loop serves: its listener, its connections (in a
@@ -67,6 +77,20 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     /// The connection whose responder is running right now, if any.
     var dispatchingToken: UInt64?
     private let largeBodyLimit: Int
+    private let admissionLimit: Int
+
+    /// A connection starts waiting for a body decision; false (nothing counted) when
+    /// `BodyBudget.admissionLimit` connections already are.
+    func admissionBegan() -> Bool {
+        guard counters.admitting.add(1, ordering: .relaxed).newValue > admissionLimit else { return true }
+        counters.admitting.subtract(1, ordering: .relaxed)
+        return false
+    }
+
+    /// A connection stopped waiting for a body decision.
+    func admissionEnded() {
+        counters.admitting.subtract(1, ordering: .relaxed)
+    }
 
     /// Moves a connection's counted body bytes from `old` to `new` in the server-wide budget
     /// (`BodyBudget`); false when growing them would pass its limit (the share is not taken then).
@@ -87,6 +111,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         self.responder = responder
         self.counters = counters
         largeBodyLimit = BodyBudget.limit(configuration.limits)
+        admissionLimit = BodyBudget.admissionLimit(configuration.limits)
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
         // Level-triggered: whatever we leave in the accept queue is reported again.
         try loop.add(fd: listener, events: EPOLLIN.rawValue, token: Self.listenerToken)
@@ -134,9 +159,14 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     /// Builds the way back for a body decision the responder deferred on connection `token`:
     /// always through the loop's queue, never inline, as the responder may decide before
     /// `admitBody` has even returned, in the middle of the connection's parsing.
-    func makeBodyDecision(token: UInt64, ticket: UInt64) -> BodyDecision {
+    /// It is used only if `slot` says the connection has not given up on the request first.
+    func makeBodyDecision(token: UInt64, slot: ReplySlot) -> BodyDecision {
         BodyDecision { [self] answer in
-            loop.execute { [self] in connection(for: token)?.bodyDecided(ticket: ticket, answer: answer) }
+            let delivery = slot.answer()
+            if delivery == .sent {
+                loop.execute { [self] in connection(for: token)?.bodyDecided(slot: slot, answer: answer) }
+            }
+            return delivery
         }
     }
 

@@ -68,71 +68,75 @@ public final class APIResponder: HTTPResponder {
     /// A body beyond the engine's free share is also refused where the route takes none (413: a
     /// GET's body would only be held and dropped), and for token holders' routes only once the
     /// token is known to be good and allowed: from the token cache at once, else from the database
-    /// on a handler thread while the connection waits. Otherwise a client with a made-up token
-    /// could hold the server-wide body budget and make large uploads (a CSV import) wait. A small
-    /// body needs none of this: it is read, and `respond` checks it all as usual.
+    /// while the connection waits, on the pool the request's handler would use (a write's: not
+    /// behind a queue of slow reads). Otherwise a client with a made-up token could hold the
+    /// server-wide body budget and make large uploads (a CSV import) wait. A small body needs none
+    /// of this: it is read, and `respond` checks it all as usual.
     public func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
                           later: BodyDecision) -> BodyAdmission {
         let started = ContinuousClock.now
         let requestID = requestID(for: head)
-        let refuse: @Sendable (HTTPResponse, String, Int64?) -> HTTPResponse = { [self] response, route, tokenID in
-            answeredEarly(head, response, requestID: requestID, route: route, tokenID: tokenID,
-                          connection: connection, started: started)
+        /// The answer decorated, and counted as `delivery` says the client got it.
+        let early: @Sendable (HTTPResponse, String, Int64?, Delivery) -> HTTPResponse = { [self] response, route, tokenID, delivery in
+            var response = response
+            decorate(&response, head, requestID: requestID)
+            account(head, connection: connection, requestID: requestID, route: route, tokenID: tokenID,
+                    started: started, response: response, delivery: delivery)
+            return response
+        }
+        let refuse = { (response: HTTPResponse, route: String, tokenID: Int64?) -> BodyAdmission in
+            .answer(early(response, route, tokenID, .sent))
         }
         guard APIResponder.knownMethods.contains(head.method) else {
-            return .answer(refuse(Self.notImplemented(head), "unmatched", nil))
-        }
-        // OPTIONS answers with the path's methods whatever its body, and takes none.
-        if head.method == .options {
-            return beyondFreeShare ? .answer(refuse(Self.takesNoContent(head), "options", nil)) : .readBody
+            return refuse(Self.notImplemented(head), "unmatched", nil)
         }
         let (path, csvSuffix, _) = Self.routedPath(head)
         let match = router.match(head.method, path: Substring(path))
         if let (response, label) = unserved(head, path: path, csvSuffix: csvSuffix, match) {
-            return .answer(refuse(response, label, nil))
+            return refuse(response, label, nil)
         }
-        guard case .found(let route, _, let pattern) = match else { return .readBody }
+        guard case .found(let route, _, let pattern) = match else {
+            // OPTIONS of a path that exists: its methods, whatever the body; it takes none.
+            return beyondFreeShare ? refuse(Self.takesNoContent(head), "options", nil) : .readBody
+        }
         guard case .roles = route.access else {
-            return beyondFreeShare && !route.takesContent ? .answer(refuse(Self.takesNoContent(head), pattern, nil)) : .readBody
+            return beyondFreeShare && !route.takesContent ? refuse(Self.takesNoContent(head), pattern, nil) : .readBody
         }
         guard head.headers["Authorization"] != nil else {
-            return .answer(refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil))
+            return refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil)
         }
         guard beyondFreeShare else { return .readBody }
         if let caller = knownCaller(head) {
             do throws(Problem) {
                 try authorize(route.access, caller.principal)
             } catch {
-                return .answer(refuse(error.response, pattern, caller.principal?.tokenID))
+                return refuse(error.response, pattern, caller.principal?.tokenID)
             }
-            return route.takesContent ? .readBody : .answer(refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID))
+            return route.takesContent ? .readBody : refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID)
         }
-        pools.reads.submit { [self] in
+        pools.pool(for: head.method).submit { [self] in
             var principal: Principal?
+            let refusal: HTTPResponse
             do {
                 principal = try authenticate(head, connection: connection)
                 try authorize(route.access, principal)
+                guard !route.takesContent else {
+                    later.readBody()
+                    return
+                }
+                refusal = Self.takesNoContent(head)
             } catch {
-                later.answer(refuse(problemResponse(error, head, requestID: requestID), pattern, principal?.tokenID))
-                return
+                refusal = problemResponse(error, head, requestID: requestID)
             }
-            guard route.takesContent else {
-                later.answer(refuse(Self.takesNoContent(head), pattern, principal?.tokenID))
-                return
-            }
-            later.readBody()
+            // Counted once the engine says whether it was used: a decision after the handler
+            // timeout is not what the client got (it got a 503).
+            var decorated = refusal
+            decorate(&decorated, head, requestID: requestID)
+            let delivery = later.answer(decorated)
+            account(head, connection: connection, requestID: requestID, route: pattern, tokenID: principal?.tokenID,
+                    started: started, response: decorated, delivery: delivery)
         }
         return .decideLater
-    }
-
-    /// An answer given before the body: decorated and counted as every answer is.
-    private func answeredEarly(_ head: HTTPRequest, _ response: HTTPResponse, requestID: String, route: String,
-                               tokenID: Int64?, connection: ConnectionInfo, started: ContinuousClock.Instant) -> HTTPResponse {
-        var response = response
-        decorate(&response, head, requestID: requestID)
-        account(head, connection: connection, requestID: requestID, route: route, tokenID: tokenID,
-                started: started, response: response, delivery: .sent)
-        return response
     }
 
     /// 501 for a method no route implements (RFC 9110 §9.1: method names are case-sensitive tokens).
