@@ -189,6 +189,22 @@ import Testing
     }
 }
 
+@Suite struct MergePatchContradictionTests {
+    /// A read-only member named with its current value, which the write changes, is a wish the
+    /// write will not grant; one it leaves alone, or one the patch does not name, is no wish.
+    @Test func aReadOnlyMemberTheWriteChangesIsAContradiction() {
+        let before = JSONObject([("id", 7), ("compliant", true), ("version", 3)])
+        let after = JSONObject([("id", 7), ("compliant", false), ("version", 3)])
+        let asking = JSONObject([("has_price_list", false), ("compliant", true), ("version", 3)])
+        #expect(MergePatch.contradictions(asking, before: before, after: after)
+                == [FieldError("compliant", "is read-only; this change makes it false")])
+        #expect(MergePatch.contradictions(JSONObject([("has_price_list", false)]), before: before, after: after).isEmpty)
+        #expect(MergePatch.contradictions(JSONObject([("compliant", true)]), before: before, after: before).isEmpty)
+        // A value the reader refused already (not the current one) is not reported twice.
+        #expect(MergePatch.contradictions(JSONObject([("compliant", false)]), before: before, after: after).isEmpty)
+    }
+}
+
 @Suite struct StorageProblemTests {
     @Test func aFullDiskIs507AndOtherStorageFailures503AndNeitherLeaksSQLite() {
         let full = Problem.storage(SQLiteError(extendedCode: 13, message: "database or disk is full"))

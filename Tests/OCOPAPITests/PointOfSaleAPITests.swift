@@ -103,6 +103,16 @@ import Testing
         #expect(try put.json["compliant"]?.boolValue == true)
         object["version"] = .number(JSONNumber(7))
         #expect(try client.request("PUT", path, headers: [admin], body: JSONValue.object(object).serializedString()).status == 422)
+
+        // A patch that names `compliant` asks for it: one that would undo it while asking to keep
+        // it is refused and changes nothing; echoing it with a change that keeps it is fine.
+        let contradicted = try client.request("PATCH", path, headers: [admin], body: #"{"has_price_list":false,"compliant":true}"#)
+        #expect(contradicted.status == 422)
+        #expect(try contradicted.json["errors"]?.arrayValue?.first?["field"]?.stringValue == "compliant")
+        let unchanged = try client.request("GET", path, headers: [admin]).json
+        #expect(unchanged["has_price_list"]?.boolValue == true)
+        #expect(unchanged["version"]?.int64Value == 3)
+        #expect(try client.request("PATCH", path, headers: [admin], body: #"{"manager":"Chị Lan","compliant":true}"#).status == 200)
     }
 
     @Test func filtersAndCSV() throws {

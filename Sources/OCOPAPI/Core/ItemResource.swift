@@ -53,15 +53,18 @@ extension UndatedItemResource {
     static func write(_ item: Store.Item, today: CivilDate, to writer: inout JSONWriter) { write(item, to: &writer) }
 }
 
-/// An item with a server-assigned id and a version that grows by one on every change.
+/// An item with a server-assigned id, the fields a client writes, and a version that grows by
+/// one on every change.
 protocol StoredItem: Sendable {
+    associatedtype Fields
     var id: Int64 { get }
     var version: Int64 { get }
+    var fields: Fields { get set }
 }
 
 /// A domain store's single-item operations, each writing its audit entry in the caller's transaction.
 protocol ItemStore {
-    associatedtype Item: StoredItem
+    associatedtype Item: StoredItem where Item.Fields == Fields
     associatedtype Fields: Sendable
     static func get(_ db: Connection, id: Int64) throws -> Item?
     static func create(_ db: Connection, _ fields: Fields, actor: Actor, now: Timestamp) throws -> Item
@@ -114,8 +117,13 @@ extension ItemResource {
             let current = try existing(db, id: id)
             try VersionMatch.require(ifVersion, current: current.version)
             let today = CivilDate.today(at: now)
-            let merged = MergePatch.apply(patch, to: writable(current), readOnly: readOnly(current, today: today))
+            let before = readOnly(current, today: today)
+            let merged = MergePatch.apply(patch, to: writable(current), readOnly: before)
             let fields = try fields(from: merged, current: current, today: today)
+            var after = current
+            after.fields = fields
+            let contradictions = MergePatch.contradictions(patch, before: before, after: readOnly(after, today: today))
+            if !contradictions.isEmpty { throw Problem.validation(contradictions) }
             return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
         }
     }

@@ -1,4 +1,5 @@
 import JSON
+import OCOP
 
 /// JSON Merge Patch (RFC 7396 §2): members of the patch replace those of the
 /// target, `null` removes one, and nested objects merge recursively.
@@ -37,5 +38,19 @@ public enum MergePatch {
             merged[key] = value
         }
         return merged
+    }
+
+    /// Read-only members a patch names with the value they have now, which the write would change:
+    /// a derived one, such as a point of sale's `compliant` in
+    /// `{"has_price_list": false, "compliant": true}`. The field reader let them pass, as echoes of
+    /// the current value; but a patch lists what it wants, and this one asks for what it will not
+    /// get, so it is refused rather than half applied. `before` and `after`: the item's read-only
+    /// members now and as the write would leave them. (A PUT echoing a representation it read is
+    /// not this: it states no wish for a derived value.)
+    public static func contradictions(_ patch: JSONObject, before: JSONObject, after: JSONObject) -> [FieldError] {
+        patch.compactMap { key, value in
+            guard let old = before[key], old == value, let new = after[key], new != value else { return nil }
+            return FieldError(key, "is read-only; this change makes it \(new.serializedString())")
+        }
     }
 }

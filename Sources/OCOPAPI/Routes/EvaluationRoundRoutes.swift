@@ -75,8 +75,14 @@ public struct EvaluationRoundRoutes: RouteCollection {
             }
             // Applied to the representation read in the writing transaction: no lost update.
             try VersionMatch.require(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: EvaluationRoundRepresentation.writable(current.fields), readOnly: EvaluationRoundRepresentation.readOnly(current))
+            let before = EvaluationRoundRepresentation.readOnly(current)
+            let merged = MergePatch.apply(patch, to: EvaluationRoundRepresentation.writable(current.fields), readOnly: before)
             let fields = try EvaluationRoundRepresentation.fields(from: merged, current: current)
+            var after = current
+            after.fields = fields
+            after.legalBasis = fields.legalBasis   // as the store writes it
+            let contradictions = MergePatch.contradictions(patch, before: before, after: EvaluationRoundRepresentation.readOnly(after))
+            if !contradictions.isEmpty { throw Problem.validation(contradictions) }
             let round = try EvaluationRoundStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, round)
         }

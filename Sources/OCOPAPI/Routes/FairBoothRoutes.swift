@@ -92,8 +92,13 @@ public struct FairBoothRoutes: RouteCollection {
             let current = try Self.booth(db, fairID: fairID, id: id)
             // Applied to the representation read in the same transaction as the write.
             try VersionMatch.require(ifVersion, current: current.version)
-            let merged = MergePatch.apply(patch, to: FairBoothRepresentation.writable(current), readOnly: FairBoothRepresentation.readOnly(current))
+            let before = FairBoothRepresentation.readOnly(current)
+            let merged = MergePatch.apply(patch, to: FairBoothRepresentation.writable(current), readOnly: before)
             let fields = try FairBoothRepresentation.fields(from: merged, current: current)
+            var after = current
+            after.fields = fields
+            let contradictions = MergePatch.contradictions(patch, before: before, after: FairBoothRepresentation.readOnly(after))
+            if !contradictions.isEmpty { throw Problem.validation(contradictions) }
             let booth = try BoothStore.replace(db, fairID: fairID, id: id, with: fields, ifVersion: ifVersion,
                                                actor: actor, now: now)
             return respond(context, booth)
