@@ -79,6 +79,27 @@ import Testing
         #expect(late.phase == .finishing)
     }
 
+    /// A connection owes a head from its connect until its first head is complete, and from the
+    /// first byte of each later one; not while kept alive between requests, nor while handled.
+    @Test func owingAHeadIsCountedFromConnectOrFromTheFirstByte() throws {
+        var m = make()
+        let second = Duration.seconds(1)
+        #expect(!m.owesHead(for: second, now: t0 + second - tick))
+        #expect(m.owesHead(for: second, now: t0 + second), "connected and silent")
+        m.bytesArrived(now: t0 + .seconds(5))
+        #expect(m.owesHead(for: .seconds(5), now: t0 + .seconds(5)), "still from the connect")
+        let received = m.requestReceived(keepAlive: true, now: t0 + .seconds(6))
+        let n = try #require(received)
+        #expect(!m.owesHead(for: .zero, now: t0 + .seconds(6)))
+        _ = m.responseQueued(for: n, now: t0 + .seconds(7))
+        #expect(!m.owesHead(for: .zero, now: t0 + .seconds(30)), "kept alive: owes nothing")
+        m.bytesArrived(now: t0 + .seconds(40))
+        #expect(!m.owesHead(for: second, now: t0 + .seconds(41) - tick))
+        #expect(m.owesHead(for: second, now: t0 + .seconds(41)))
+        m.headCompleted(now: t0 + .seconds(42))
+        #expect(!m.owesHead(for: .zero, now: t0 + .seconds(50)))
+    }
+
     @Test func handlerTimeoutAnswers503AndIgnoresTheLateResponse() throws {
         var m = make()
         m.bytesArrived(now: t0)

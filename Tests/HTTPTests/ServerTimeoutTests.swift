@@ -219,6 +219,33 @@ import Testing
         }
     }
 
+    /// At the limit with no idle connection, one that has owed its request head for a second or
+    /// more makes room: it gets a 408 and closes, where the newcomer would have been refused until
+    /// the header timeout (10 s by default) ended it. A connection that sent nothing counts too.
+    @Test func atTheLimitAConnectionSlowToSendItsHeadMakesRoom() throws {
+        try withServer(ClosureResponder.echo, loops: 1, configure: { $0.maxConnections = 2 }) { server, port in
+            let slow = try TestClient(port: port)
+            try slow.send("GET / HTTP/1.1\r\nHost: t\r\nX-Drip: ")
+            let silent = try TestClient(port: port)
+            #expect(eventually { server.openConnections == 2 })
+            sleepFor(.milliseconds(1100))
+            // The first newcomer takes one's place, answered, and begins another head at once.
+            let first = try TestClient(port: port)
+            try first.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try first.readResponse().text == "GET /first ")
+            try first.send("GET /more HTTP/1.1\r\n")
+            // The second takes the other's: the head just begun is not a slow one.
+            let second = try TestClient(port: port)
+            try second.send("GET /second HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try second.readResponse().text == "GET /second ")
+            try first.send("Host: t\r\n\r\n")
+            #expect(try first.readResponse().text == "GET /more ")
+            #expect(try slow.readResponse().status == 408)
+            #expect(slow.isClosedByPeer())
+            #expect(silent.isClosedByPeer())
+        }
+    }
+
     @Test func gracefulShutdownFinishesInFlightRequestsThenRefusesConnections() throws {
         let responder = ClosureResponder { _, _, done in
             runLater(.milliseconds(400)) { done(.text(.ok, "finished")) }

@@ -75,6 +75,9 @@ struct ConnectionStateMachine: Sendable {
     private(set) var closeRequested = false
     /// While `closing`: when draining input ends, however much still comes.
     private var lingerEnds: ContinuousClock.Instant?
+    /// Since when the connection has owed the server a request head: from its connect until its
+    /// first head is complete, and from the first byte of each later one. Nil when it owes none.
+    private var owesHeadSince: ContinuousClock.Instant?
     private var requestCount: UInt64 = 0
 
     /// A fresh connection counts as idle: it has no request in progress. But it has not earned
@@ -84,6 +87,15 @@ struct ConnectionStateMachine: Sendable {
     init(timeouts: Timeouts, now: ContinuousClock.Instant) {
         self.timeouts = timeouts
         phaseDeadline = now + min(timeouts.header, timeouts.idle)
+        owesHeadSince = now
+    }
+
+    /// Whether the connection has owed a request head for `threshold` or longer at `now`: it
+    /// connected and sent nothing, or began a head and has not finished it (a slowloris's, or a
+    /// client on a very bad link). Output waiting for the peer does not count.
+    func owesHead(for threshold: Duration, now: ContinuousClock.Instant) -> Bool {
+        guard let since = owesHeadSince, writeDeadline == nil else { return false }
+        return now - since >= threshold
     }
 
     /// Whether output is waiting for the peer to read.
@@ -115,6 +127,7 @@ struct ConnectionStateMachine: Sendable {
         guard phase == .idle else { return }
         phase = .readingHead
         phaseDeadline = now + timeouts.header
+        if owesHeadSince == nil { owesHeadSince = now }
     }
 
     /// The head is complete but the body is not: the body timer replaces the header timer.
@@ -122,6 +135,7 @@ struct ConnectionStateMachine: Sendable {
         guard phase == .readingHead || phase == .idle else { return }
         phase = .readingBody
         phaseDeadline = now + timeouts.body
+        owesHeadSince = nil
     }
 
     /// The responder deferred its decision on the body: the body timer stops, as it is the server,
@@ -145,6 +159,7 @@ struct ConnectionStateMachine: Sendable {
     mutating func requestReceived(keepAlive: Bool, timeLimited: Bool = true, now: ContinuousClock.Instant) -> UInt64? {
         guard acceptsRequests else { return nil }
         requestCount &+= 1
+        owesHeadSince = nil
         if !keepAlive { closeRequested = true }
         phase = .handling(requestCount)
         phaseDeadline = timeLimited ? now + timeouts.handler : nil
@@ -156,6 +171,7 @@ struct ConnectionStateMachine: Sendable {
         closeRequested = true
         phase = .finishing
         phaseDeadline = nil
+        owesHeadSince = nil
     }
 
     /// The peer ended its input (read returned 0) and we need more of it.
@@ -260,6 +276,7 @@ struct ConnectionStateMachine: Sendable {
         phase = .closed
         phaseDeadline = nil
         writeDeadline = nil
+        owesHeadSince = nil
     }
 
     /// Whether the server, not the client, owes the next step: the responder is handling the

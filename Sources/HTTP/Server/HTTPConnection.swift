@@ -145,6 +145,17 @@ final class HTTPConnection {
         }
     }
 
+    /// The server is full and this connection has owed its request head too long: it is told 408
+    /// (best effort, no lingering: its slot is needed now) and closed; one that never sent a byte
+    /// is closed silently, as at its header timeout (a browser's preconnect may be one).
+    func evictForSlowHead() {
+        guard machine.phase != .idle else { return close() }
+        endRequest(with: worker.configuration.errorRenderer(.requestTimeout, "request head not received in time; the server is full"),
+                   isHead: false, bodyStillComing: false)
+        _ = try? output.write(to: fd)
+        close()
+    }
+
     /// Graceful shutdown: idle connections close now, busy ones after their response.
     func beginDrain() {
         if machine.beginDrain() { close() }

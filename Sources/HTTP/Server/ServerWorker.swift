@@ -246,9 +246,9 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
             let count = counters.open.wrappingAdd(1, ordering: .relaxed).newValue
             if count > configuration.maxConnections {
                 counters.open.wrappingSubtract(1, ordering: .relaxed)
-                // Full: an idle keep-alive connection makes room (as nginx reuses its
-                // keep-alive connections); only when none is idle is the newcomer refused.
-                if closeAnIdleKeepAlive() {
+                // Full: a connection whose client loses least makes room (`makeRoom`); only when
+                // there is none is the newcomer refused.
+                if makeRoom() {
                     counters.open.wrappingAdd(1, ordering: .relaxed)
                     register(fd: accepted.fd, peer: accepted.peer)
                 } else {
@@ -260,18 +260,33 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         }
     }
 
-    /// Closes one idle keep-alive connection of this loop, looking at a bounded number of slots
-    /// from where the last search stopped (so a full server does not scan 10,000 per accept).
-    private func closeAnIdleKeepAlive() -> Bool {
+    /// How long a connection may owe its request head before, when the server is full, it is
+    /// closed to make room for a newcomer.
+    static let slowHeadEviction: Duration = .seconds(1)
+
+    /// Closes one connection of this loop to make room for a newcomer, looking at a bounded number
+    /// of slots from where the last search stopped (so a full server does not scan 10,000 per
+    /// accept): an idle keep-alive one, whose client loses only a reconnect (nginx reuses its
+    /// keep-alive connections so), else one that has owed its request head for a second or more
+    /// (`slowHeadEviction`), which gets a 408: so connections opened and left silent, or fed a
+    /// byte at a time (slowloris), cannot keep everyone else out until their header timeout.
+    private func makeRoom() -> Bool {
         guard !connections.isEmpty else { return false }
+        var slowHead: HTTPConnection?
         for _ in 0..<min(connections.count, 256) {
             evictionCursor = (evictionCursor + 1) % connections.count
-            if let connection = connections[evictionCursor], connection.machine.isIdleKeepAlive {
+            guard let connection = connections[evictionCursor] else { continue }
+            if connection.machine.isIdleKeepAlive {
                 connection.close()
                 return true
             }
+            if slowHead == nil, connection.machine.owesHead(for: Self.slowHeadEviction, now: loop.now) {
+                slowHead = connection
+            }
         }
-        return false
+        guard let slowHead else { return false }
+        slowHead.evictForSlowHead()
+        return true
     }
 
     private func register(fd: Int32, peer: String) {
