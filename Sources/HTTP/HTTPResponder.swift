@@ -21,16 +21,17 @@ public struct ConnectionInfo: Sendable {
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply)
 
-    /// Called on the event loop, once per request, when the head of a request with a body has
-    /// arrived and the body has not (all) arrived yet: whether to read the body, or an answer that
+    /// Called on the event loop when the head of a request with a body has arrived and the body has
+    /// not (all) arrived yet — and for a chunked body, whose length is known only at its end, once
+    /// more when what has arrived grows beyond the free share: whether to read the body, or an answer that
     /// stands whatever the body says (no such route, a method the route does not take, credentials
     /// the route needs and the head lacks, a body where the route takes none). Must not block:
     /// when the decision needs a slow look (a token in the database), return `.decideLater` and
     /// tell `later` from any thread; the server reads nothing more of the connection meanwhile.
     ///
-    /// `beyondFreeShare`: the body announced (or a chunked one, of unknown length) is larger than
-    /// what every request may hold for free; reading it draws on a server-wide budget that a
-    /// client the responder would refuse anyway could otherwise fill.
+    /// `beyondFreeShare`: the body announced (or what has come of a chunked one) is larger than
+    /// `BodyBudget.freeBytes`, what every request may hold for free; reading it draws on a
+    /// server-wide budget that a client the responder would refuse anyway could otherwise fill.
     ///
     /// After an answer the body is never read: the server sends it instead of `100 Continue` and
     /// closes the connection behind it (RFC 9110 §10.1.1, RFC 9112 §9.6).

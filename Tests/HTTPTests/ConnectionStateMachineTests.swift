@@ -79,25 +79,36 @@ import Testing
         #expect(late.phase == .finishing)
     }
 
-    /// A connection owes a head from its connect until its first head is complete, and from the
-    /// first byte of each later one; not while kept alive between requests, nor while handled.
-    @Test func owingAHeadIsCountedFromConnectOrFromTheFirstByte() throws {
+    /// A connection stalls on its head from its connect until its first head is complete, and from
+    /// the first byte of each later one (a drip is no progress); on its body from the last byte
+    /// that came; on our output from the last write that moved. Not while kept alive between
+    /// requests, nor while the server owes the next step.
+    @Test func aStallIsCountedFromWhereTheConnectionLastMoved() throws {
         var m = make()
         let second = Duration.seconds(1)
-        #expect(!m.owesHead(for: second, now: t0 + second - tick))
-        #expect(m.owesHead(for: second, now: t0 + second), "connected and silent")
+        #expect(m.stall(for: second, now: t0 + second - tick) == nil)
+        #expect(m.stall(for: second, now: t0 + second) == .silent, "connected and silent")
         m.bytesArrived(now: t0 + .seconds(5))
-        #expect(m.owesHead(for: .seconds(5), now: t0 + .seconds(5)), "still from the connect")
-        let received = m.requestReceived(keepAlive: true, now: t0 + .seconds(6))
+        m.bytesArrived(now: t0 + .seconds(6))
+        #expect(m.stall(for: .seconds(6), now: t0 + .seconds(6)) == .head, "still from the connect")
+        m.headCompleted(now: t0 + .seconds(7))
+        #expect(m.stall(for: second, now: t0 + .seconds(8) - tick) == nil)
+        #expect(m.stall(for: second, now: t0 + .seconds(8)) == .body)
+        m.bytesArrived(now: t0 + .seconds(9))
+        #expect(m.stall(for: second, now: t0 + .seconds(10) - tick) == nil, "body bytes are progress")
+        let received = m.requestReceived(keepAlive: true, now: t0 + .seconds(10))
         let n = try #require(received)
-        #expect(!m.owesHead(for: .zero, now: t0 + .seconds(6)))
-        _ = m.responseQueued(for: n, now: t0 + .seconds(7))
-        #expect(!m.owesHead(for: .zero, now: t0 + .seconds(30)), "kept alive: owes nothing")
+        #expect(m.stall(for: .zero, now: t0 + .seconds(20)) == nil, "handled: the server owes the next step")
+        _ = m.responseQueued(for: n, now: t0 + .seconds(21))
+        #expect(m.stall(for: .zero, now: t0 + .seconds(30)) == nil, "kept alive: owes nothing")
+        m.writeBlocked(now: t0 + .seconds(31))
+        #expect(m.stall(for: second, now: t0 + .seconds(32)) == .notReading)
+        m.writeProgressed(now: t0 + .seconds(32))
+        #expect(m.stall(for: second, now: t0 + .seconds(33) - tick) == nil, "a write that moved is progress")
+        _ = m.outputFlushed(now: t0 + .seconds(33))
         m.bytesArrived(now: t0 + .seconds(40))
-        #expect(!m.owesHead(for: second, now: t0 + .seconds(41) - tick))
-        #expect(m.owesHead(for: second, now: t0 + .seconds(41)))
-        m.headCompleted(now: t0 + .seconds(42))
-        #expect(!m.owesHead(for: .zero, now: t0 + .seconds(50)))
+        #expect(m.stall(for: second, now: t0 + .seconds(41) - tick) == nil)
+        #expect(m.stall(for: second, now: t0 + .seconds(41)) == .head)
     }
 
     @Test func handlerTimeoutAnswers503AndIgnoresTheLateResponse() throws {

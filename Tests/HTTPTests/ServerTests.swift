@@ -150,16 +150,31 @@ import Testing
     }
 
     /// The responder learns whether reading the body would draw on the server-wide budget: a
-    /// Content-Length beyond the free share, or a chunked body, whose length nobody knows yet.
+    /// Content-Length beyond the free share at once; a chunked body, whose length nobody knows
+    /// yet, not at its head (an empty one is common) but when what has come grows beyond it.
     @Test func theResponderLearnsWhetherABodyIsBeyondTheFreeShare() throws {
         try withServer(Gatekeeper()) { _, port in
             for (framing, expected) in [("Content-Length: \(BodyBudget.freeBytes)", false),
                                         ("Content-Length: \(BodyBudget.freeBytes + 1)", true),
-                                        ("Transfer-Encoding: chunked", true)] {
+                                        ("Transfer-Encoding: chunked", false)] {
                 let client = try TestClient(port: port)
                 try client.send("POST /flag HTTP/1.1\r\nHost: t\r\n\(framing)\r\n\r\n")
                 #expect(try client.readResponse().text == "beyond free share: \(expected)", "\(framing)")
             }
+            // Offered again once a chunked body has grown beyond the share; small, it is read.
+            let growing = try TestClient(port: port)
+            try growing.send("POST /beyond HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+            usleep(50_000)
+            try growing.send("10\r\n" + String(repeating: "a", count: 16) + "\r\n")
+            usleep(50_000)
+            let size = BodyBudget.freeBytes
+            try growing.send(String(size, radix: 16) + "\r\n" + String(repeating: "b", count: size) + "\r\n")
+            #expect(try growing.readResponse().text == "refused beyond the free share")
+            let small = try TestClient(port: port)
+            try small.send("POST /beyond HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+            usleep(50_000)
+            try small.send("3\r\nabc\r\n0\r\n\r\n")
+            #expect(try small.readResponse().text == "POST /beyond abc")
         }
     }
 
@@ -568,7 +583,7 @@ private final class DecisionLog: Sendable {
 }
 
 /// Refuses `/closed` from its head (the body is never read there); at `/flag` answers whether the
-/// body would draw on the shared budget; at `/later-read` and `/later-refuse` decides after 200 ms
+/// body would draw on the shared budget, and at `/beyond` refuses it once it would; at `/later-read` and `/later-refuse` decides after 200 ms
 /// from another thread, at `/later-slow` after 1 s and at `/later-late` after 1.5 s; echoes
 /// everything else.
 private struct Gatekeeper: HTTPResponder {
@@ -585,6 +600,8 @@ private struct Gatekeeper: HTTPResponder {
             return .answer(.text(.forbidden, "not here; body \(head.body.count) bytes"))
         case "/flag":
             return .answer(.text(.ok, "beyond free share: \(beyondFreeShare)"))
+        case "/beyond":
+            return beyondFreeShare ? .answer(.text(.contentTooLarge, "refused beyond the free share")) : .readBody
         case "/later-read", "/later-refuse", "/later-slow", "/later-late":
             let refuse = head.target == "/later-refuse"
             let delay = ["/later-slow": 1000, "/later-late": 1500][head.target] ?? 200

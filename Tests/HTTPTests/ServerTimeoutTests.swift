@@ -246,6 +246,36 @@ import Testing
         }
     }
 
+    /// The same for a connection left in the middle of its body, and one that never reads the
+    /// answers to its pipelined requests (reset, as at the write timeout): a review held a full
+    /// server's every slot with 50 such connections for the 30 s of the body timeout, over and over.
+    @Test func atTheLimitAConnectionStalledMidBodyOrNotReadingMakesRoom() throws {
+        let big = String(repeating: "x", count: 200_000)
+        let sized = ClosureResponder { _, _, done in done(.text(.ok, big)) }
+        try withServer(sized, loops: 1, configure: { $0.maxConnections = 2 }) { server, port in
+            let midBody = try TestClient(port: port)
+            try midBody.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
+            let deaf = try TestClient(port: port)
+            try deaf.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: 40))
+            #expect(eventually { server.openConnections == 2 })
+            sleepFor(.milliseconds(1100))
+            // The first newcomer takes one's place, answered, and begins another head at once;
+            // the second takes the other's.
+            let first = try TestClient(port: port)
+            try first.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try first.readResponse().status == 200)
+            try first.send("GET /more HTTP/1.1\r\n")
+            let second = try TestClient(port: port)
+            try second.send("GET /second HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try second.readResponse().status == 200)
+            #expect(try midBody.readResponse().status == 408)
+            #expect(midBody.isClosedByPeer())
+            var answered = 0
+            while (try? deaf.readResponse()) != nil { answered += 1 }
+            #expect(answered < 40, "reset before all its answers were sent")
+        }
+    }
+
     @Test func gracefulShutdownFinishesInFlightRequestsThenRefusesConnections() throws {
         let responder = ClosureResponder { _, _, done in
             runLater(.milliseconds(400)) { done(.text(.ok, "finished")) }

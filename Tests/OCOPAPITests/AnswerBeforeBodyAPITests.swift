@@ -127,6 +127,22 @@ import Testing
         #expect(refused.header("Content-Type") == "application/problem+json")
         #expect(try refused.json["detail"]?.stringValue == "GET /api/v1/producers takes no request content; send it without a body")
 
+        // However it comes: whole, or chunked and grown past the share; an empty chunked body,
+        // its head and its end apart, is no body at all.
+        let whole = try server.client()
+        let twenty = String(repeating: " ", count: 20_000)
+        whole.send("GET /api/v1/producers HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20000\r\n\r\n" + twenty)
+        #expect(try whole.readResponse().status == 413)
+        let empty = try server.client()
+        empty.send("GET /api/v1/producers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.1)
+        empty.send("0\r\n\r\n")
+        #expect(try empty.readResponse().status == 200)
+        empty.send("GET /api/v1/producers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.1)
+        empty.send("4e20\r\n" + twenty + "\r\n")
+        #expect(try empty.readResponse().status == 413, "20,000 bytes of a chunked body")
+
         // The same for token holders' routes, once the token is known good (a DELETE takes no body).
         let created = try server.client().request("POST", "/api/v1/producers", headers: [("Authorization", "Bearer \(TestServer.adminToken)")],
                                                   body: #"{"name":"HTX Ba Chẽ","kind":"cooperative"}"#)

@@ -78,7 +78,22 @@ struct ConnectionStateMachine: Sendable {
     /// Since when the connection has owed the server a request head: from its connect until its
     /// first head is complete, and from the first byte of each later one. Nil when it owes none.
     private var owesHeadSince: ContinuousClock.Instant?
+    /// When input last arrived (or the head was completed): a body's progress.
+    private var lastInput: ContinuousClock.Instant
     private var requestCount: UInt64 = 0
+
+    /// How a connection holds its slot without moving (`stall(for:now:)`), which says how it is
+    /// best let go when the server needs the slot.
+    enum Stall: Equatable, Sendable {
+        /// Connected and never sent a byte: closed silently, as at its header timeout.
+        case silent
+        /// Began a request head and has not finished it (a slowloris's drip): 408.
+        case head
+        /// Sent a head and then no body bytes: 408.
+        case body
+        /// Does not read what we send: reset, as at the write timeout.
+        case notReading
+    }
 
     /// A fresh connection counts as idle: it has no request in progress. But it has not earned
     /// the keep-alive allowance yet: a client that connects owes a request head, so a silent one
@@ -88,14 +103,27 @@ struct ConnectionStateMachine: Sendable {
         self.timeouts = timeouts
         phaseDeadline = now + min(timeouts.header, timeouts.idle)
         owesHeadSince = now
+        lastInput = now
     }
 
-    /// Whether the connection has owed a request head for `threshold` or longer at `now`: it
-    /// connected and sent nothing, or began a head and has not finished it (a slowloris's, or a
-    /// client on a very bad link). Output waiting for the peer does not count.
-    func owesHead(for threshold: Duration, now: ContinuousClock.Instant) -> Bool {
-        guard let since = owesHeadSince, writeDeadline == nil else { return false }
-        return now - since >= threshold
+    /// How the connection has held its slot without moving for `threshold` or longer at `now`, if
+    /// it has: owed a request head since its connect or the head's first byte (a drip does not
+    /// count as moving), sent no body bytes, or read none of our output. Nil while it moves, and
+    /// while it waits on the server (a request handled or admitted).
+    func stall(for threshold: Duration, now: ContinuousClock.Instant) -> Stall? {
+        if let deadline = writeDeadline {
+            // The write deadline moves with each write that makes progress.
+            return now - (deadline - timeouts.write) >= threshold ? .notReading : nil
+        }
+        switch phase {
+        case .idle, .readingHead:
+            guard let since = owesHeadSince, now - since >= threshold else { return nil }
+            return phase == .idle ? .silent : .head
+        case .readingBody:
+            return now - lastInput >= threshold ? .body : nil
+        case .admitting, .handling, .finishing, .closing, .closed:
+            return nil
+        }
     }
 
     /// Whether output is waiting for the peer to read.
@@ -124,6 +152,7 @@ struct ConnectionStateMachine: Sendable {
 
     /// Request bytes arrived: an idle connection starts the header timer.
     mutating func bytesArrived(now: ContinuousClock.Instant) {
+        lastInput = now
         guard phase == .idle else { return }
         phase = .readingHead
         phaseDeadline = now + timeouts.header
@@ -136,6 +165,7 @@ struct ConnectionStateMachine: Sendable {
         phase = .readingBody
         phaseDeadline = now + timeouts.body
         owesHeadSince = nil
+        lastInput = now
     }
 
     /// The responder deferred its decision on the body: the body timer stops, as it is the server,
@@ -151,6 +181,7 @@ struct ConnectionStateMachine: Sendable {
         guard phase == .admitting else { return }
         phase = .readingBody
         phaseDeadline = now + timeouts.body
+        lastInput = now
     }
 
     /// A whole request was parsed. Returns its number for `responseQueued`,

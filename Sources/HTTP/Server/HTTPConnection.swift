@@ -25,8 +25,10 @@ final class HTTPConnection {
     /// How many bytes at the start of the unconsumed input the head detector has seen.
     private var scanned = 0
     private var detector = HeadEndDetector()
-    /// The head of the request in progress was offered to `admitBody`.
+    /// The head of the request in progress was offered to `admitBody`, and whether as beyond the
+    /// free share (a chunked body is offered again when it grows past it).
     private var headOffered = false
+    private var offeredBeyondFreeShare = false
     /// The responder deferred its decision on the current request's body (`.decideLater`): who
     /// settles it, the decision or this connection giving up. Set exactly while `admitting`.
     private var admissionSlot: ReplySlot?
@@ -145,14 +147,20 @@ final class HTTPConnection {
         }
     }
 
-    /// The server is full and this connection has owed its request head too long: it is told 408
-    /// (best effort, no lingering: its slot is needed now) and closed; one that never sent a byte
-    /// is closed silently, as at its header timeout (a browser's preconnect may be one).
-    func evictForSlowHead() {
-        guard machine.phase != .idle else { return close() }
-        endRequest(with: worker.configuration.errorRenderer(.requestTimeout, "request head not received in time; the server is full"),
-                   isHead: false, bodyStillComing: false)
-        _ = try? output.write(to: fd)
+    /// The server is full and this connection has held its slot without moving (`stall`): it is let
+    /// go the way its stall calls for, at once (no lingering: its slot is needed now).
+    func evict(_ stall: ConnectionStateMachine.Stall) {
+        switch stall {
+        case .silent:
+            break
+        case .head, .body:
+            let part = stall == .head ? "head" : "body"
+            endRequest(with: worker.configuration.errorRenderer(.requestTimeout, "request \(part) not received in time; the server is full"),
+                       isHead: parser.isHead, bodyStillComing: false)
+            _ = try? output.write(to: fd)
+        case .notReading:
+            Socket.resetOnClose(fd)
+        }
         close()
     }
 
@@ -314,6 +322,7 @@ final class HTTPConnection {
             case .request(let request):
                 offset += consumed
                 headOffered = false
+                offeredBeyondFreeShare = false
                 scanned = 0
                 detector.reset()
                 dispatch(request)
@@ -376,9 +385,13 @@ final class HTTPConnection {
     /// client sending a megabyte to a route that needs a token cannot make us buffer it first.
     /// When it defers, the connection reads nothing until `bodyDecided`.
     private func admitBody() -> Admission {
-        guard !headOffered, let head = parser.headAwaitingBody else { return .read }
+        guard let head = parser.headAwaitingBody else { return .read }
+        // A chunked body's length is known only at its end: it is beyond the share once what has
+        // come is.
+        let beyondFreeShare = (parser.announcedBodyLength ?? parser.bodyBytesHeld) > BodyBudget.freeBytes
+        guard !headOffered || (beyondFreeShare && !offeredBeyondFreeShare) else { return .read }
         headOffered = true
-        let beyondFreeShare = (parser.announcedBodyLength ?? .max) > BodyBudget.freeBytes
+        offeredBeyondFreeShare = beyondFreeShare
         let slot = ReplySlot()
         let later = worker.makeBodyDecision(token: token, slot: slot)
         switch worker.responder.admitBody(of: head, beyondFreeShare: beyondFreeShare, connection: info, later: later) {

@@ -18,9 +18,9 @@ final class ServerCounters: Sendable {
 /// 10 GiB. The first `freeBytes` of every body are free (every JSON write is far smaller, so no
 /// ordinary request ever waits on this); beyond that, bodies share `limit` bytes, and one that
 /// would take more is refused with 503 and `Retry-After`.
-enum BodyBudget {
+public enum BodyBudget {
     /// Bytes of each body that do not count: what the parser reserves for any body up front.
-    static let freeBytes = RequestParser.initialBodyCapacity
+    public static let freeBytes = RequestParser.initialBodyCapacity
 
     /// The share of all bodies beyond their first `freeBytes`: 32 bodies of the largest size
     /// allowed, and never less than 64 MiB.
@@ -260,19 +260,20 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         }
     }
 
-    /// How long a connection may owe its request head before, when the server is full, it is
-    /// closed to make room for a newcomer.
-    static let slowHeadEviction: Duration = .seconds(1)
+    /// How long a connection may hold its slot without moving (owe its head, send no body bytes,
+    /// read none of our output) before, when the server is full, it is let go for a newcomer.
+    static let stallEviction: Duration = .seconds(1)
 
     /// Closes one connection of this loop to make room for a newcomer, looking at a bounded number
     /// of slots from where the last search stopped (so a full server does not scan 10,000 per
     /// accept): an idle keep-alive one, whose client loses only a reconnect (nginx reuses its
-    /// keep-alive connections so), else one that has owed its request head for a second or more
-    /// (`slowHeadEviction`), which gets a 408: so connections opened and left silent, or fed a
-    /// byte at a time (slowloris), cannot keep everyone else out until their header timeout.
+    /// keep-alive connections so), else one stalled for a second or more (`stallEviction`): so
+    /// connections opened and left silent, fed a byte of a head at a time (slowloris), left in the
+    /// middle of a body, or never reading their answers, cannot keep everyone else out until their
+    /// timeouts. Connections waiting on the server (handled, admitted) are never chosen.
     private func makeRoom() -> Bool {
         guard !connections.isEmpty else { return false }
-        var slowHead: HTTPConnection?
+        var stalled: (connection: HTTPConnection, stall: ConnectionStateMachine.Stall)?
         for _ in 0..<min(connections.count, 256) {
             evictionCursor = (evictionCursor + 1) % connections.count
             guard let connection = connections[evictionCursor] else { continue }
@@ -280,12 +281,12 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
                 connection.close()
                 return true
             }
-            if slowHead == nil, connection.machine.owesHead(for: Self.slowHeadEviction, now: loop.now) {
-                slowHead = connection
+            if stalled == nil, let stall = connection.machine.stall(for: Self.stallEviction, now: loop.now) {
+                stalled = (connection, stall)
             }
         }
-        guard let slowHead else { return false }
-        slowHead.evictForSlowHead()
+        guard let stalled else { return false }
+        stalled.connection.evict(stalled.stall)
         return true
     }
 

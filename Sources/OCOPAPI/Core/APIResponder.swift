@@ -243,6 +243,7 @@ public final class APIResponder: HTTPResponder {
             return  // answered by `unserved`
         case .methodNotAllowed(let allowed):
             // Only OPTIONS comes here: the path exists, and these are its methods.
+            if request.body.count > BodyBudget.freeBytes { return finish(Self.takesNoContent(request), "options", nil) }
             let allowed = Self.allowed(allowed, csvSuffix: csvSuffix)
             if CORSPolicy.isPreflight(request) {
                 finish(cors.preflight(request, methods: allowed), "preflight", nil)
@@ -252,6 +253,11 @@ public final class APIResponder: HTTPResponder {
                 finish(response, "options", nil)
             }
         case .found(let route, let parameters, let pattern):
+            // A body where the route takes none is ignored when small and refused beyond the free
+            // share, whether it came whole or in parts (then from its head: `admitBody`).
+            if !route.takesContent && request.body.count > BodyBudget.freeBytes {
+                return finish(Self.takesNoContent(request), pattern, nil)
+            }
             let (path, wantsCSV) = (path, wantsCSV)
             if route.cacheable, let (cached, tokenID) = cachedAnswer(request, access: route.access, wantsCSV: wantsCSV && route.doc.csv) {
                 var response = cached
