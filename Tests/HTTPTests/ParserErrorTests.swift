@@ -106,6 +106,9 @@ private let headCases: [RejectionCase] = [
     .init("tab separator", "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid method"),
     .init("empty method", " / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid method"),
     .init("non-token method", "G@T / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid method"),
+    // No line end needed to refuse what cannot begin a method: a TLS ClientHello on the plain port.
+    .init("TLS handshake", "\u{16}\u{03}\u{01}\u{02}\u{00}\u{01}\u{00}\u{01}\u{FC}\u{03}\u{03}", 400, "invalid method"),
+    .init("NUL first", "\u{0}GET / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid method"),
     .init("space in target", "GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid HTTP version"),
     .init("DEL in target", "GET /a\u{7F} HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid request-target"),
     .init("fragment in origin-form", "GET /healthz#top HTTP/1.1\r\nHost: a\r\n\r\n", 400, "a request-target has no fragment (#)"),

@@ -143,6 +143,12 @@ public struct RequestParser: Sendable {
         case .requestLine:
             isHead = Self.startsWithHEAD(b, index)
             guard let end = try findLine(b, from: index, limit: limits.maxRequestLineBytes, .requestLine) else {
+                // A request line begins with its method, a token (RFC 9112 §3), or a CR of an
+                // empty line before it: a byte that can begin neither (a TLS ClientHello on the
+                // plain port, binary junk) is refused at once, not waited on until the header timeout.
+                if index < b.count, b[index] != ByteClass.cr, !ByteClass.isToken(b[index]) {
+                    throw .badRequest("invalid method")
+                }
                 return .needMore
             }
             let start = index
