@@ -142,13 +142,16 @@ public struct RequestParser: Sendable {
         switch state {
         case .requestLine:
             isHead = Self.startsWithHEAD(b, index)
+            // A request line begins with its method, a token (RFC 9112 §3), or with the CR of an
+            // empty line before it (a bare LF is `findLine`'s to refuse): a byte that can begin
+            // neither (a TLS ClientHello on the plain port, binary junk) is refused at once, not
+            // waited on until the header timeout, and before the line's end is looked for, so the
+            // answer is the same however the bytes arrive.
+            let first = index < b.count ? b[index] : ByteClass.cr
+            if first != ByteClass.cr, first != ByteClass.lf, !ByteClass.isToken(first) {
+                throw .badRequest("invalid method")
+            }
             guard let end = try findLine(b, from: index, limit: limits.maxRequestLineBytes, .requestLine) else {
-                // A request line begins with its method, a token (RFC 9112 §3), or a CR of an
-                // empty line before it: a byte that can begin neither (a TLS ClientHello on the
-                // plain port, binary junk) is refused at once, not waited on until the header timeout.
-                if index < b.count, b[index] != ByteClass.cr, !ByteClass.isToken(b[index]) {
-                    throw .badRequest("invalid method")
-                }
                 return .needMore
             }
             let start = index
