@@ -379,8 +379,9 @@ final class HTTPConnection {
     /// What `admitBody` did with the request in progress.
     private enum Admission { case read, awaited, ended }
 
-    /// Offers the head of a request whose body is still to come to the responder, once per
-    /// request. When it answers, the body is never read: the answer goes out with
+    /// Offers the head of a request whose body is still to come to the responder: once, and for a
+    /// chunked body once more when what has come passes the free share. When it answers, the body
+    /// is never read: the answer goes out with
     /// `Connection: close` and the connection lingers and closes as after a parse error, so a
     /// client sending a megabyte to a route that needs a token cannot make us buffer it first.
     /// When it defers, the connection reads nothing until `bodyDecided`.
