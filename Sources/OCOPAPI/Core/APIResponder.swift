@@ -152,7 +152,7 @@ public final class APIResponder: HTTPResponder {
     }
 
     /// The answer when no route serves the request as asked — 404; 405 with `Allow`; `.csv` on a
-    /// route with no CSV form — or nil when one does. Both `respond` and `answerBeforeBody` ask
+    /// route with no CSV form — or nil when one does. Both `respond` and `admitBody` ask
     /// it, so a request gets the same refusal whether or not its body had arrived. OPTIONS of a
     /// path that exists is no refusal: `respond` answers it with the path's methods.
     private func unserved(_ request: HTTPRequest, path: String, csvSuffix: Bool,
