@@ -5,6 +5,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
     struct epoll_event ev;
@@ -73,4 +77,47 @@ void clinux_set_thread_name(const char *name) {
 
 int clinux_limit_malloc_arenas(int arenas) {
     return mallopt(M_ARENA_MAX, arenas);
+}
+
+long clinux_resident_bytes(void) {
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char buf[128];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    long size = 0, resident = 0;
+    if (sscanf(buf, "%ld %ld", &size, &resident) != 2) return -1;
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+struct memory_release { long threshold; int interval_ms; };
+
+static void *memory_release_loop(void *arg) {
+    struct memory_release config = *(struct memory_release *)arg;
+    free(arg);
+    clinux_set_thread_name("ocop-memory");
+    struct timespec pause = { config.interval_ms / 1000, (long)(config.interval_ms % 1000) * 1000000L };
+    for (;;) {
+        nanosleep(&pause, NULL);
+        long resident = clinux_resident_bytes();
+        if (resident > config.threshold) malloc_trim(0);
+    }
+    return NULL;
+}
+
+int clinux_start_memory_release(long threshold_bytes, int interval_ms) {
+    struct memory_release *config = malloc(sizeof *config);
+    if (config == NULL) return -1;
+    config->threshold = threshold_bytes;
+    config->interval_ms = interval_ms;
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    int result = pthread_create(&thread, &attributes, memory_release_loop, config);
+    pthread_attr_destroy(&attributes);
+    if (result != 0) free(config);
+    return result;
 }

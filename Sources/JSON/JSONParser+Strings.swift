@@ -7,11 +7,13 @@ extension JSONParser {
         let quote = i
         i += 1
         let start = i
+        var mayHaveMarks = false
         while i < p.count {
             let b = p[i]
             if b < 0x80 {
                 if b == UInt8(ascii: "\"") {
                     let s = String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
+                    if mayHaveMarks { try checkStreamSafe(s, quote: quote) }
                     i += 1
                     return s
                 }
@@ -19,6 +21,7 @@ extension JSONParser {
                 if b < 0x20 { throw controlCharacter(at: i) }
                 i += 1
             } else {
+                mayHaveMarks = mayHaveMarks || b >= 0xCC
                 i = try utf8SequenceEnd(at: i)
             }
         }
@@ -33,8 +36,10 @@ extension JSONParser {
         while i < p.count {
             let b = p[i]
             if b == UInt8(ascii: "\"") {
+                let s = String(decoding: out, as: UTF8.self)
+                try checkStreamSafe(s, quote: quote)
                 i += 1
-                return String(decoding: out, as: UTF8.self)
+                return s
             } else if b == UInt8(ascii: "\\") {
                 try escape(into: &out, quote: quote)
             } else if b < 0x20 {
@@ -49,6 +54,12 @@ extension JSONParser {
             }
         }
         throw fail(quote, "unterminated string starting")
+    }
+
+    /// Refuses a string (or member name) with a run of combining marks too long to normalise or
+    /// compare cheaply (`StreamSafeText`): every string the API reads is compared or normalised.
+    private func checkStreamSafe(_ s: String, quote: Int) throws(JSONParseError) {
+        guard StreamSafeText.check(s) else { throw fail(quote, "string " + StreamSafeText.refusal + ", starting") }
     }
 
     /// Decodes one escape at the backslash: the eight short forms and \uXXXX (RFC 8259 §7).

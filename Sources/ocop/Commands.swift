@@ -65,6 +65,7 @@ enum Commands {
         try HTTPServer.checkPortUnused(host: config.host, port: config.port)
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()
+        System.releaseFreeMemoryAfterBursts()
         log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(config.demo ? " (demo data)" : "")")
         let signal = ProcessSignals.waitForShutdown()
         log("signal \(signal): draining (up to \(config.drainTimeoutMs) ms)")

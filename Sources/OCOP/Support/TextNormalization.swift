@@ -20,6 +20,11 @@ public enum TextNormalization {
     /// The field error for text with control characters.
     public static let controlCharactersMessage = "must not contain control characters (tab and line breaks are allowed)"
 
+    /// More UTF-8 bytes than real text takes for a character (`hasMoreCharacters(than:)`): a
+    /// Vietnamese letter written decomposed takes at most 7 (a base and two marks), a flag 8;
+    /// only emoji sequences joined by ZWJ take more.
+    public static let maximumBytesPerCharacter = 16
+
     /// The NFC form of `s` (UAX #15).
     public static func nfc(_ s: String) -> String {
         // The standard library's NFC (what Foundation's `precomposedStringWithCanonicalMapping`
@@ -46,8 +51,11 @@ extension StringProtocol {
     /// Whether the text has more than `limit` characters (grapheme clusters, what a person
     /// counts). Counting them walks every grapheme boundary, so text that has no more
     /// UTF-8 bytes than the limit (nearly every field) is answered from its byte count:
-    /// a character is at least one byte.
+    /// a character is at least one byte. Text of more than `maximumBytesPerCharacter` bytes a
+    /// character counts as too long too: one letter may carry any number of combining marks
+    /// and still be one character, so "200 characters" could otherwise hold a megabyte.
     public func hasMoreCharacters(than limit: Int) -> Bool {
-        utf8.count > limit && count > limit
+        utf8.count > limit && (utf8.count > limit * TextNormalization.maximumBytesPerCharacter || count > limit)
     }
 }
+

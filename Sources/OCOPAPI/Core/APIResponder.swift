@@ -1,4 +1,5 @@
 import HTTP
+import JSON
 import OCOP
 import SQLite
 import Synchronization
@@ -90,6 +91,7 @@ public final class APIResponder: HTTPResponder {
         guard APIResponder.knownMethods.contains(head.method) else {
             return refuse(Self.notImplemented(head), "unmatched", nil)
         }
+        if let refusal = Self.unsafeTextRefusal(head) { return refuse(refusal, "unmatched", nil) }
         let (path, csvSuffix, _) = Self.routedPath(head)
         let match = router.match(head.method, path: Substring(path))
         if let (response, label) = unserved(head, path: path, csvSuffix: csvSuffix, match) {
@@ -137,6 +139,20 @@ public final class APIResponder: HTTPResponder {
                     started: started, response: decorated, delivery: delivery)
         }
         return .decideLater
+    }
+
+    /// 400 for a header value or request-target with a run of combining marks too long to compare
+    /// or normalise cheaply (`StreamSafeText`): `Accept`, `If-None-Match` or `Authorization` made of
+    /// 28 KB of them cost 90–280 ms of CPU each, on the event loop for a cached page. Nil for any
+    /// ordinary request, which this costs a scan of its bytes for one at U+0300 or above.
+    private static func unsafeTextRefusal(_ request: HTTPRequest) -> HTTPResponse? {
+        if !StreamSafeText.check(request.target) {
+            return Problem.malformed("the request-target " + StreamSafeText.refusal).response
+        }
+        for field in request.headers where !StreamSafeText.check(field.value) {
+            return Problem.malformed("the \(field.name) header " + StreamSafeText.refusal).response
+        }
+        return nil
     }
 
     /// 501 for a method no route implements (RFC 9110 §9.1: method names are case-sensitive tokens).
@@ -229,6 +245,7 @@ public final class APIResponder: HTTPResponder {
         guard APIResponder.knownMethods.contains(request.method) else {
             return finish(Self.notImplemented(request), "unmatched", nil)
         }
+        if let refusal = Self.unsafeTextRefusal(request) { return finish(refusal, "unmatched", nil) }
         if request.method == .options && request.target == "*" {
             var response = HTTPResponse(status: .noContent)
             response.headers.set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
