@@ -7,13 +7,26 @@ public enum StreamSafeText {
     /// UAX #15 §13's bound.
     public static let maximumNonStarters = 30
 
-    /// Whether `text` has no run of more than `maximumNonStarters` combining marks.
-    public static func check<S: StringProtocol>(_ text: S) -> Bool {
-        // Every non-starter is at or above U+0300, whose UTF-8 lead byte is 0xCC: text without
-        // such a byte (ASCII, Latin-1) needs no look at its scalars.
-        guard text.utf8.contains(where: { $0 >= 0xCC }) else { return true }
+    /// Whether `text` has no run of more than `maximumNonStarters` combining marks. Every
+    /// non-starter is at or above U+0300, whose UTF-8 lead byte is 0xCC: text without such a byte
+    /// (ASCII, Latin-1: nearly every header) is answered by one pass over its bytes.
+    @inlinable
+    public static func check(_ text: String) -> Bool {
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0xCC } }
+        return plain == true || checkScalars(text.unicodeScalars)
+    }
+
+    /// The same for part of a string.
+    @inlinable
+    public static func check(_ text: Substring) -> Bool {
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0xCC } }
+        return plain == true || checkScalars(text.unicodeScalars)
+    }
+
+    @usableFromInline
+    static func checkScalars<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) -> Bool {
         var run = 0
-        for scalar in text.unicodeScalars {
+        for scalar in scalars {
             if scalar.properties.canonicalCombiningClass.rawValue == 0 {
                 run = 0
             } else {
