@@ -3,10 +3,16 @@ public struct FieldError: Sendable, Equatable {
     public let field: String
     public let message: String
 
+    /// `field` may be a name the client made up (an unknown member, parameter or CSV column):
+    /// beyond `maximumFieldLength` characters it is cut, so a 40 KB name is not echoed back whole.
     public init(_ field: String, _ message: String) {
-        self.field = field
+        self.field = field.hasMoreCharacters(than: Self.maximumFieldLength)
+            ? String(field.prefix(Self.maximumFieldLength)) + "…" : field
         self.message = message
     }
+
+    /// The longest field name quoted whole; the API's own are far shorter.
+    public static let maximumFieldLength = 100
 }
 
 /// What can go wrong in the domain, with no HTTP in it; the API layer maps

@@ -79,8 +79,9 @@ public struct QueryParameters: Sendable {
 
     public func text(_ name: String, maxLength: Int = 200, errors: inout [FieldError]) -> String? {
         guard let text = self[name] else { return nil }
-        guard !text.isEmpty, !text.hasMoreCharacters(than: maxLength) else {
-            errors.append(FieldError(name, "must be 1 to \(maxLength) characters"))
+        // Only spaces are as empty as nothing: `q=%20%20` searched for nothing and found it.
+        guard !text.unicodeScalars.allSatisfy(\.properties.isWhitespace), !text.hasMoreCharacters(than: maxLength) else {
+            errors.append(FieldError(name, "must be 1 to \(maxLength) characters, not only spaces"))
             return nil
         }
         return TextNormalization.nfc(text)
