@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
 int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
     struct epoll_event ev;
@@ -99,10 +101,16 @@ static void *memory_release_loop(void *arg) {
     free(arg);
     clinux_set_thread_name("ocop-memory");
     struct timespec pause = { config.interval_ms / 1000, (long)(config.interval_ms % 1000) * 1000000L };
+    // Trimming walks the heaps under their locks: only when the process grew past the threshold
+    // and by 16 MiB since the last trim, so a server that stays large is not trimmed every time.
+    long floor = config.threshold;
     for (;;) {
         nanosleep(&pause, NULL);
         long resident = clinux_resident_bytes();
-        if (resident > config.threshold) malloc_trim(0);
+        if (resident <= floor) continue;
+        malloc_trim(0);
+        long after = clinux_resident_bytes();
+        floor = after + (16L << 20) > config.threshold ? after + (16L << 20) : config.threshold;
     }
     return NULL;
 }
@@ -120,4 +128,9 @@ int clinux_start_memory_release(long threshold_bytes, int interval_ms) {
     pthread_attr_destroy(&attributes);
     if (result != 0) free(config);
     return result;
+}
+
+int clinux_unsent_bytes(int fd) {
+    int unsent = 0;
+    return ioctl(fd, SIOCOUTQ, &unsent) == 0 ? unsent : -1;
 }

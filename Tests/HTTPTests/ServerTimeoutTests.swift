@@ -258,7 +258,9 @@ import Testing
             let deaf = try TestClient(port: port)
             try deaf.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: 40))
             #expect(eventually { server.openConnections == 2 })
-            sleepFor(.milliseconds(1100))
+            // Once the kernel's buffers are full the deaf one stops moving (until then its peer's
+            // kernel taking our bytes counts as reading); a second and a half covers both.
+            sleepFor(.milliseconds(1500))
             // The first newcomer takes one's place, answered, and begins another head at once;
             // the second takes the other's.
             let first = try TestClient(port: port)

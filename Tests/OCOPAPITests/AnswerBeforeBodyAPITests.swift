@@ -166,6 +166,11 @@ import Testing
         head(expecting, "POST", "/api/v1/producers", length: 100_000,
              extra: [("Expect", "100-continue"), ("Authorization", "Bearer ocop_another-made-up-token")])
         #expect(try expecting.readResponse(method: "POST").status == 401, "the refusal instead of 100 Continue")
+        // A chunked body, whose length nobody knows yet, the same.
+        let chunked = try server.client()
+        chunked.send("POST /api/v1/producers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                     + "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\nAuthorization: Bearer ocop_made-up-chunked\r\n\r\n")
+        #expect(try chunked.readResponse(method: "POST").status == 401, "the refusal instead of 100 Continue")
         #expect(try server.client().request("GET", "/api/v1/producers").json["items"]?.arrayValue?.isEmpty == true)
     }
 

@@ -10,5 +10,8 @@ import Testing
         #expect(error.field == String(repeating: "k", count: 100) + "…")
         #expect(FieldError("raw_material_area_ids[3]", "must be a positive id").field == "raw_material_area_ids[3]")
         #expect(FieldError(String(repeating: "ễ", count: 100), "x").field.count == 100)
+        // Cut by scalars: one character may join any number of them (ZWJ).
+        let joined = FieldError("a" + String(repeating: "\u{200D}", count: 13_000), "x").field
+        #expect(joined.unicodeScalars.count == 101)
     }
 }

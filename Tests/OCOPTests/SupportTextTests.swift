@@ -123,10 +123,12 @@ struct SupportTextTests {
         #expect(!String(repeating: "e\u{302}\u{303}", count: 200).hasMoreCharacters(than: 200))
         #expect(String(repeating: "e\u{302}\u{303}", count: 201).hasMoreCharacters(than: 200))
         #expect(!"".hasMoreCharacters(than: 0))
-        // One letter with thirty marks is one character of 61 bytes: sixty of them are far fewer
-        // than 200 characters, but more bytes than any real 200 take (16 a character).
+        // One letter with thirty marks is one character of 61 bytes: 110 of them are far fewer
+        // than 200 characters, but more bytes than any real 200 take (32 a character).
         let heavy = "z" + String(repeating: "\u{301}", count: 30)
-        #expect(!String(repeating: heavy, count: 52).hasMoreCharacters(than: 200))
-        #expect(String(repeating: heavy, count: 60).hasMoreCharacters(than: 200))
+        #expect(!String(repeating: heavy, count: 104).hasMoreCharacters(than: 200))
+        #expect(String(repeating: heavy, count: 110).hasMoreCharacters(than: 200))
+        // A family emoji (25 bytes, one character) is real text.
+        #expect(!String(repeating: "👨‍👩‍👧‍👦", count: 200).hasMoreCharacters(than: 200))
     }
 }

@@ -52,4 +52,7 @@ int clinux_start_memory_release(long threshold_bytes, int interval_ms);
 /// The process's resident set in bytes (from /proc/self/statm); -1 when it cannot be read.
 long clinux_resident_bytes(void);
 
+/// Bytes written to a TCP socket that its peer has not yet acknowledged (SIOCOUTQ); -1 on error.
+int clinux_unsent_bytes(int fd);
+
 #endif

@@ -41,6 +41,10 @@ final class HTTPConnection {
     private var drainsRefusedBody = false
 
     private var output = OutboundBuffer()
+    /// What the kernel held unsent for the peer at the last look while output is blocked: a later,
+    /// smaller figure means the peer has been reading, though no write of ours moved
+    /// (`notePeerReading`).
+    private var unsentAtLastLook: Int32 = -1
     private var mayHaveInput = true
     private var inputClosed = false
     private var isOpen = true
@@ -124,6 +128,7 @@ final class HTTPConnection {
 
     /// Called every tick with the loop's time: acts on a passed deadline.
     func checkTimers() {
+        if machine.outputBlocked { notePeerReading() }
         // The handler's deadline passed, but its response may be on its way to this loop already:
         // then it is sent, not a 503 (the responder was told it was). Otherwise it is too late.
         // The same for a deferred decision on a body.
@@ -145,6 +150,18 @@ final class HTTPConnection {
             endRequest(with: worker.configuration.errorRenderer(status, reason), isHead: isHead, bodyStillComing: false)
             drive()
         }
+    }
+
+    /// While output is blocked, a peer that reads counts as progress even when no write of ours
+    /// moves: a slow reader drains the kernel's send buffer, which can hold megabytes, and the
+    /// socket reports room only once much of it is free, so seconds may pass between our writes
+    /// while it reads steadily. Without this its write deadline (and, at the connection limit,
+    /// the eviction of connections that do not read) would treat it as gone.
+    private func notePeerReading() {
+        let unsent = clinux_unsent_bytes(fd)
+        guard unsent >= 0 else { return }
+        if unsentAtLastLook >= 0, unsent < unsentAtLastLook { machine.writeProgressed(now: now) }
+        unsentAtLastLook = unsent
     }
 
     /// The server is full and this connection has held its slot without moving (`stall`): it is let
@@ -459,8 +476,10 @@ final class HTTPConnection {
                 case .flushed:
                     break
                 case .blocked(let progressed):
+                    let first = !machine.outputBlocked
                     machine.writeBlocked(now: now)
                     if progressed { machine.writeProgressed(now: now) }
+                    if first || progressed { unsentAtLastLook = clinux_unsent_bytes(fd) }
                     return
                 }
             } catch {

@@ -4,14 +4,16 @@ public struct FieldError: Sendable, Equatable {
     public let message: String
 
     /// `field` may be a name the client made up (an unknown member, parameter or CSV column):
-    /// beyond `maximumFieldLength` characters it is cut, so a 40 KB name is not echoed back whole.
+    /// beyond `maximumFieldLength` Unicode scalars it is cut, so a 40 KB name is not echoed back
+    /// whole (scalars, not characters: one character may join any number of them).
     public init(_ field: String, _ message: String) {
-        self.field = field.hasMoreCharacters(than: Self.maximumFieldLength)
-            ? String(field.prefix(Self.maximumFieldLength)) + "…" : field
+        let scalars = field.unicodeScalars
+        self.field = field.utf8.count > Self.maximumFieldLength && scalars.count > Self.maximumFieldLength
+            ? String(String.UnicodeScalarView(scalars.prefix(Self.maximumFieldLength))) + "…" : field
         self.message = message
     }
 
-    /// The longest field name quoted whole; the API's own are far shorter.
+    /// The longest field name quoted whole, in Unicode scalars; the API's own are far shorter.
     public static let maximumFieldLength = 100
 }
 

@@ -21,9 +21,9 @@ public enum TextNormalization {
     public static let controlCharactersMessage = "must not contain control characters (tab and line breaks are allowed)"
 
     /// More UTF-8 bytes than real text takes for a character (`hasMoreCharacters(than:)`): a
-    /// Vietnamese letter written decomposed takes at most 7 (a base and two marks), a flag 8;
-    /// only emoji sequences joined by ZWJ take more.
-    public static let maximumBytesPerCharacter = 16
+    /// Vietnamese letter written decomposed takes at most 7 (a base and two marks), a flag 8, a
+    /// family emoji joined by ZWJ 25.
+    public static let maximumBytesPerCharacter = 32
 
     /// The NFC form of `s` (UAX #15).
     public static func nfc(_ s: String) -> String {

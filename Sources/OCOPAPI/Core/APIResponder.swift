@@ -107,14 +107,16 @@ public final class APIResponder: HTTPResponder {
         guard head.headers["Authorization"] != nil else {
             return refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil)
         }
-        guard beyondFreeShare else { return .readBody }
+        // A chunked body's length is unknown at its head: its token is checked as for a large one
+        // (no 100 Continue for a made-up token), while the 413 waits until it is past the share.
+        guard beyondFreeShare || head.headers.contains("Transfer-Encoding") else { return .readBody }
         if let caller = knownCaller(head) {
             do throws(Problem) {
                 try authorize(route.access, caller.principal)
             } catch {
                 return refuse(error.response, pattern, caller.principal?.tokenID)
             }
-            return route.takesContent ? .readBody : refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID)
+            return route.takesContent || !beyondFreeShare ? .readBody : refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID)
         }
         pools.pool(for: head.method).submit { [self] in
             var principal: Principal?
@@ -122,7 +124,7 @@ public final class APIResponder: HTTPResponder {
             do {
                 principal = try authenticate(head, connection: connection)
                 try authorize(route.access, principal)
-                guard !route.takesContent else {
+                guard !route.takesContent, beyondFreeShare else {
                     later.readBody()
                     return
                 }
