@@ -10,12 +10,8 @@ import Testing
     typealias F = FairFixtures
 
     @Test func listingsAndTheirHistoriesSurviveAndADeletedOneFreesItsPlace() throws {
-        let path = NSTemporaryDirectory() + "ocop-0023-" + UUID().uuidString + "/ocop.sqlite"
-        let database = try Database(path: path)
+        let database = try MigrationFixture.database(through: "0022_shorter_name_keys", before: "0023_listings_relistable")
         defer { database.close() }
-        let before = try #require(Schema.migrator.prefix(through: "0022_shorter_name_keys"))
-        #expect(Schema.migrator.names.starts(with: before.names + ["0023_listings_relistable"]))
-        try database.migrate(before)
         let (products, voso, deleted, live) = try database.write { db in
             let producer = try F.producer(db)
             let products = [try F.product(db, "QN-1", producer: producer), try F.product(db, "QN-2", producer: producer)]

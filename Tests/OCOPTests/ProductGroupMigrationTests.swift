@@ -7,12 +7,8 @@ import Testing
 /// `updated_at` and `version` like every item, dated when 0003 seeded them.
 @Suite struct ProductGroupMigrationTests {
     @Test func groupsSeededBeforeAreDatedWhenTheyWereSeeded() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
-        let database = try Database(path: path)
+        let database = try MigrationFixture.database(through: "0018_results_deletable", before: "0019_product_groups_dated")
         defer { database.close() }
-        let before = try #require(Schema.migrator.prefix(through: "0018_results_deletable"))
-        #expect(Schema.migrator.names.starts(with: before.names + ["0019_product_groups_dated"]))
-        try database.migrate(before)
         try database.write { db in
             try db.run("UPDATE schema_migrations SET applied_at = '2025-03-04T05:06:07.000Z' WHERE name = '0003_products'")
         }

@@ -9,12 +9,8 @@ import Testing
 /// address that is guessing.
 @Suite struct TokenSecretOriginMigrationTests {
     @Test func onlyTokensThatCannotBeTheBootstrapCountAsMade() throws {
-        let path = NSTemporaryDirectory() + "ocop-0024-" + UUID().uuidString + "/ocop.sqlite"
-        let database = try Database(path: path)
+        let database = try MigrationFixture.database(through: "0023_listings_relistable", before: "0024_token_secret_origin")
         defer { database.close() }
-        let before = try #require(Schema.migrator.prefix(through: "0023_listings_relistable"))
-        #expect(Schema.migrator.names.starts(with: before.names + ["0024_token_secret_origin"]))
-        try database.migrate(before)
         let rows: [(id: Int64, name: String, hint: String, secret: String)] = [
             (1, "bootstrap admin (OCOP_ADMIN_TOKEN)", "ocop_AAAA…", "ocop_chosen-by-the-operator-0123456789"),
             (2, "bootstrap admin (OCOP_ADMIN_TOKEN)", "chan…", "change-me-to-a-long-random-secret"),

@@ -76,17 +76,10 @@ public final class APIResponder: HTTPResponder {
     public func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
                           later: BodyDecision) -> BodyAdmission {
         let started = ContinuousClock.now
-        let requestID = requestID(for: head)
-        /// The answer decorated, and counted as `delivery` says the client got it.
-        let early: @Sendable (HTTPResponse, String, Int64?, Delivery) -> HTTPResponse = { [self] response, route, tokenID, delivery in
-            var response = response
-            decorate(&response, head, requestID: requestID)
-            account(head, connection: connection, requestID: requestID, route: route, tokenID: tokenID,
-                    started: started, response: response, delivery: delivery)
-            return response
-        }
-        let refuse = { (response: HTTPResponse, route: String, tokenID: Int64?) -> BodyAdmission in
-            .answer(early(response, route, tokenID, .sent))
+        /// An answer given now, instead of reading the body (the request id is made only then).
+        let refuse = { [self] (response: HTTPResponse, route: String, tokenID: Int64?) -> BodyAdmission in
+            .answer(send(response, answering: head, connection: connection, requestID: requestID(for: head),
+                         started: started, route: route, tokenID: tokenID, through: { _ in .sent }))
         }
         guard APIResponder.knownMethods.contains(head.method) else {
             return refuse(Self.notImplemented(head), "unmatched", nil)
@@ -101,8 +94,10 @@ public final class APIResponder: HTTPResponder {
             // OPTIONS of a path that exists: its methods, whatever the body; it takes none.
             return beyondFreeShare ? refuse(Self.takesNoContent(head), "options", nil) : .readBody
         }
+        // A body beyond the share where the route takes none is refused, once the caller may call.
+        let refusesBody = beyondFreeShare && !route.takesContent
         guard case .roles = route.access else {
-            return beyondFreeShare && !route.takesContent ? refuse(Self.takesNoContent(head), pattern, nil) : .readBody
+            return refusesBody ? refuse(Self.takesNoContent(head), pattern, nil) : .readBody
         }
         guard head.headers["Authorization"] != nil else {
             return refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil)
@@ -116,15 +111,16 @@ public final class APIResponder: HTTPResponder {
             } catch {
                 return refuse(error.response, pattern, caller.principal?.tokenID)
             }
-            return route.takesContent || !beyondFreeShare ? .readBody : refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID)
+            return refusesBody ? refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID) : .readBody
         }
         pools.pool(for: head.method).submit { [self] in
             var principal: Principal?
+            let requestID = requestID(for: head)
             let refusal: HTTPResponse
             do {
                 principal = try authenticate(head, connection: connection)
                 try authorize(route.access, principal)
-                guard !route.takesContent, beyondFreeShare else {
+                guard refusesBody else {
                     later.readBody()
                     return
                 }
@@ -132,13 +128,10 @@ public final class APIResponder: HTTPResponder {
             } catch {
                 refusal = problemResponse(error, head, requestID: requestID)
             }
-            // Counted once the engine says whether it was used: a decision after the handler
-            // timeout is not what the client got (it got a 503).
-            var decorated = refusal
-            decorate(&decorated, head, requestID: requestID)
-            let delivery = later.answer(decorated)
-            account(head, connection: connection, requestID: requestID, route: pattern, tokenID: principal?.tokenID,
-                    started: started, response: decorated, delivery: delivery)
+            // Counted as the engine says it was used: a decision after the handler timeout is not
+            // what the client got (it got a 503).
+            send(refusal, answering: head, connection: connection, requestID: requestID, started: started,
+                 route: pattern, tokenID: principal?.tokenID, through: later.answer)
         }
         return .decideLater
     }
@@ -202,17 +195,19 @@ public final class APIResponder: HTTPResponder {
         return (Problem.notFound("no CSV form of \(path)").response, pattern)
     }
 
-    /// What every answer carries: its request id, and CORS for the caller's origin.
-    private func decorate(_ response: inout HTTPResponse, _ request: HTTPRequest, requestID: String) {
+    /// The one way every answer leaves, from `respond` or from a head before its body: it gets
+    /// what every answer carries (its request id, CORS for the caller's origin), `deliver` hands it
+    /// over, and metrics and the access log count it as what the client got: the engine's 503 when
+    /// the server gave up first (a handler or a body decision past its deadline), nginx's 499 when
+    /// the connection closed first (nothing was sent). Returns the answer as handed over.
+    @discardableResult
+    private func send(_ response: HTTPResponse, answering request: HTTPRequest, connection: ConnectionInfo,
+                      requestID: String, started: ContinuousClock.Instant, route: String, tokenID: Int64?,
+                      through deliver: (HTTPResponse) -> Delivery) -> HTTPResponse {
+        var response = response
         response.headers.set("X-Request-Id", requestID)
         if !CORSPolicy.isPreflight(request) { cors.decorate(&response, origin: request.headers["Origin"]) }
-    }
-
-    /// Metrics and the access log line of an answered request, counted as what the client got:
-    /// the engine's 503 when the handler outlived its deadline, nginx's 499 when the connection
-    /// closed first (nothing was sent).
-    private func account(_ request: HTTPRequest, connection: ConnectionInfo, requestID: String, route: String,
-                         tokenID: Int64?, started: ContinuousClock.Instant, response: HTTPResponse, delivery: Delivery) {
+        let delivery = deliver(response)
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         // A client may invent methods freely (they get a 501): they share one label, or each
@@ -229,6 +224,7 @@ public final class APIResponder: HTTPResponder {
                    remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
                    tokenID: tokenID, at: services.clock().description,
                    unsent: delivery == .sent ? nil : response.status.code)
+        return response
     }
 
     public func respond(to request: HTTPRequest, connection: ConnectionInfo, reply: Reply) {
@@ -236,11 +232,8 @@ public final class APIResponder: HTTPResponder {
         let requestID = requestID(for: request)
         let (path, csvSuffix, wantsCSV) = Self.routedPath(request)
         let finish: @Sendable (HTTPResponse, String, Int64?) -> Void = { [self] response, route, tokenID in
-            var response = response
-            decorate(&response, request, requestID: requestID)
-            let delivery = reply(response)
-            account(request, connection: connection, requestID: requestID, route: route, tokenID: tokenID,
-                    started: started, response: response, delivery: delivery)
+            send(response, answering: request, connection: connection, requestID: requestID, started: started,
+                 route: route, tokenID: tokenID, through: reply.callAsFunction)
         }
 
         // Method names are case-sensitive tokens (RFC 9110 §9.1); ones we implement nowhere are 501.

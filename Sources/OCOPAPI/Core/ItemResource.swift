@@ -122,8 +122,7 @@ extension ItemResource {
             let fields = try fields(from: merged, current: current, today: today)
             var after = current
             after.fields = fields
-            let contradictions = MergePatch.contradictions(patch, before: before, after: readOnly(after, today: today))
-            if !contradictions.isEmpty { throw Problem.validation(contradictions) }
+            try MergePatch.refuseContradictions(patch, before: before, after: readOnly(after, today: today))
             return respond(context, try Store.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now))
         }
     }

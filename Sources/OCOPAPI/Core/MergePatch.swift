@@ -53,4 +53,10 @@ public enum MergePatch {
             return FieldError(key, "is read-only; this change makes it \(new.serializedString())")
         }
     }
+
+    /// A 422 listing the `contradictions`, if there are any.
+    public static func refuseContradictions(_ patch: JSONObject, before: JSONObject, after: JSONObject) throws(Problem) {
+        let found = contradictions(patch, before: before, after: after)
+        if !found.isEmpty { throw Problem.validation(found) }
+    }
 }

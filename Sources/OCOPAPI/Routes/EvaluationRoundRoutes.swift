@@ -81,8 +81,7 @@ public struct EvaluationRoundRoutes: RouteCollection {
             var after = current
             after.fields = fields
             after.legalBasis = fields.legalBasis   // as the store writes it
-            let contradictions = MergePatch.contradictions(patch, before: before, after: EvaluationRoundRepresentation.readOnly(after))
-            if !contradictions.isEmpty { throw Problem.validation(contradictions) }
+            try MergePatch.refuseContradictions(patch, before: before, after: EvaluationRoundRepresentation.readOnly(after))
             let round = try EvaluationRoundStore.replace(db, id: id, with: fields, ifVersion: ifVersion, actor: actor, now: now)
             return respond(context, round)
         }

@@ -97,8 +97,7 @@ public struct FairBoothRoutes: RouteCollection {
             let fields = try FairBoothRepresentation.fields(from: merged, current: current)
             var after = current
             after.fields = fields
-            let contradictions = MergePatch.contradictions(patch, before: before, after: FairBoothRepresentation.readOnly(after))
-            if !contradictions.isEmpty { throw Problem.validation(contradictions) }
+            try MergePatch.refuseContradictions(patch, before: before, after: FairBoothRepresentation.readOnly(after))
             let booth = try BoothStore.replace(db, fairID: fairID, id: id, with: fields, ifVersion: ifVersion,
                                                actor: actor, now: now)
             return respond(context, booth)
