@@ -66,7 +66,9 @@ enum Commands {
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()
         System.releaseFreeMemoryAfterBursts()
-        log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(config.demo ? " (demo data)" : "")")
+        let demo = !config.demo ? "" : app.demoLoaded ? " (demo data loaded)"
+            : " (demo data not loaded: the database already has producers)"
+        log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(demo)")
         let signal = ProcessSignals.waitForShutdown()
         log("signal \(signal): draining (up to \(config.drainTimeoutMs) ms)")
         app.shutdown()

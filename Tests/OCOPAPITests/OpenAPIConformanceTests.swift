@@ -77,7 +77,7 @@ import Testing
         guard let segment = segments.first else { return prefix }
         guard segment.hasPrefix("{") else { return try resolve(segments.dropFirst(), under: prefix + "/" + segment) }
         let name = String(segment.dropFirst().dropLast())
-        let key = ["id", "rid", "bid", "sid"].contains(name) ? "id" : name
+        let key = ["id", "rid", "bid", "sid", "sale"].contains(name) ? "id" : name
         let items = try client.request("GET", prefix + "?limit=20", headers: [admin]).json["items"]?.arrayValue ?? []
         for item in items {
             guard let value = item[key].flatMap({ $0.int64Value.map(String.init) ?? $0.stringValue }) else { continue }

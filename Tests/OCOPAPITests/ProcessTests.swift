@@ -81,6 +81,7 @@ import Testing
 
     @Test func demoDataLoadsOnce() throws {
         let server = try serve(["--demo"])
+        #expect(server.startupLog.contains("(demo data loaded)"), "\(server.startupLog)")
         let client = try TestClient(port: server.port)
         let page = try client.request("GET", "/api/v1/producers?limit=500").json
         let kinds = try #require(page["items"]?.arrayValue).compactMap { $0["kind"]?.stringValue }
@@ -90,6 +91,7 @@ import Testing
         server.signal(SIGTERM)
         _ = server.waitForExit()
         let again = try serve(["--demo"])
+        #expect(again.startupLog.contains("demo data not loaded: the database already has producers"), "\(again.startupLog)")
         let count = try TestClient(port: again.port).request("GET", "/api/v1/producers?limit=500").json["items"]?.arrayValue?.count
         #expect(count == 228)
         again.signal(SIGTERM)
@@ -155,6 +157,7 @@ import Testing
         let (status, log) = short.waitForExit()
         #expect(status == 78)
         #expect(log.contains("OCOP_ADMIN_TOKEN must be at least 16 characters"), "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/short.sqlite"), "a refused start-up makes no database")
     }
 
     /// An upgrade replaces the binary before the service restarts: a command of the new binary

@@ -29,9 +29,11 @@ import Testing
         let body = Self.sale(1, [(products[0], 2, 85_000), (products[1], 1, 120_000)], payment: "bank_transfer")
         let created = try client.request("POST", path, headers: [terminal], body: body)
         #expect(created.status == 201, "\(created.text)")
-        #expect(created.header("Location") == "\(path)/\(P.id(1))")
         #expect(created.header("ETag") == "W/\"1\"")
         let json = try created.json
+        // Like every item's, the Location ends in the id the server gave (API.md: ids are integers).
+        let saleID = try #require(json["id"]?.int64Value)
+        #expect(created.header("Location") == "\(path)/\(saleID)")
         #expect(json["total_vnd"]?.int64Value == 290_000)
         #expect(json["units"]?.int64Value == 3)
         #expect(json["sold_at"]?.stringValue == "2025-03-08T03:00:00Z")
@@ -57,6 +59,13 @@ import Testing
         #expect(try client.request("GET", "\(path)/\(P.id(1).uppercased())", headers: [terminal]).status == 200)
         #expect(try client.request("GET", "\(path)/\(P.id(2))", headers: [terminal]).status == 404)
         #expect(try client.request("GET", "\(path)/not-a-uuid", headers: [terminal]).status == 404)
+        // By the server's id too: what the Location names and a dashboard holds.
+        let byID = try client.request("GET", "\(path)/\(saleID)", headers: [terminal])
+        #expect(byID.status == 200)
+        #expect(try byID.json == json)
+        for wrong in ["\(saleID + 1)", "0", "-\(saleID)", "+\(saleID)", "0\(saleID)", "\(saleID)x", "99999999999999999999"] {
+            #expect(try client.request("GET", "\(path)/\(wrong)", headers: [terminal]).status == 404, "\(wrong)")
+        }
         // The sale's stock changes reach the feed like any other.
         let feed = try client.request("GET", "/api/v1/points-of-sale/\(point)/inventory/feed", headers: [terminal]).json
         let last = try #require(feed["items"]?.arrayValue?.last)

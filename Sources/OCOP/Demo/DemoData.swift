@@ -11,11 +11,14 @@ import SQLite
 /// were revoked.
 public enum DemoData {
     /// Loads the demo data unless producers already exist (a restart must not duplicate it).
-    public static func load(into database: Database, now: Timestamp) throws {
+    /// Returns whether it loaded anything: a database that already has producers is left alone.
+    @discardableResult
+    public static func load(into database: Database, now: Timestamp) throws -> Bool {
         try database.write { db in
-            guard try ProducerStore.count(db) == 0 else { return }
+            guard try ProducerStore.count(db) == 0 else { return false }
             var builder = DemoBuilder(db: db, now: now)
             try builder.build()
+            return true
         }
     }
 }

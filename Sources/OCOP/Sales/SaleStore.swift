@@ -66,6 +66,14 @@ public enum SaleStore {
         return try withLines(db, header)
     }
 
+    /// One sale by the id the server gave it; nil when none.
+    public static func get(_ db: Connection, id: Int64) throws -> Sale? {
+        guard let header = try db.first("SELECT \(columns) FROM sales WHERE id = ?", [.integer(id)], decodeHeader) else {
+            return nil
+        }
+        return try withLines(db, header)
+    }
+
     /// A page of a point of sale's sales, newest first (keyset on sold_at, id).
     public static func list(_ db: Connection, _ query: SaleQuery) throws -> Page<Sale> {
         var conditions = ["point_of_sale_id = ?"]

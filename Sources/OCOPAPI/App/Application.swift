@@ -23,12 +23,16 @@ public final class Application: Sendable {
     private let statusSweep: PeriodicTask
     private let accessLog: AccessLog
     private let servingLock: ServingLock
+    /// Whether `--demo` loaded the demo province (it does only into a database with no producers).
+    public let demoLoaded: Bool
 
     /// Opens (creating and migrating) the database and prepares the server without binding.
     /// `adminToken` (from `OCOP_ADMIN_TOKEN`) becomes the first admin token when there is none.
     public init(configuration: Configuration, adminToken: String? = nil,
                 clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
         self.configuration = configuration
+        // Before the database file is made: a refused start-up leaves nothing behind.
+        if let adminToken, !adminToken.isEmpty { try Self.checkAdminTokenLength(adminToken) }
         // First, so a second server on the same file stops before touching it (migrations, demo data).
         servingLock = try ServingLock(databasePath: configuration.database)
         var dbConfig = DatabaseConfiguration()
@@ -41,7 +45,7 @@ public final class Application: Sendable {
         if let adminToken, !adminToken.isEmpty {
             try Self.bootstrapAdmin(adminToken, database: database, now: now)
         }
-        if configuration.demo { try DemoData.load(into: database, now: now) }
+        demoLoaded = configuration.demo ? try DemoData.load(into: database, now: now) : false
         let certificateSweep = CertificateStatusSweep(database: database)
         try certificateSweep.tick(now: now)
 
@@ -151,9 +155,6 @@ public final class Application: Sendable {
     /// how to make one, rather than refusing to start and taking the catalogue and the
     /// points of sale down with it. A value too short to be a token is a configuration error.
     private static func bootstrapAdmin(_ secret: String, database: Database, now: Timestamp) throws {
-        guard secret.utf8.count >= TokenStore.minimumSecretLength else {
-            throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at least \(TokenStore.minimumSecretLength) characters (use 32 random ones or more)")
-        }
         do {
             try database.write { db in
                 if try !TokenStore.hasActiveAdmin(db) {
@@ -164,6 +165,12 @@ public final class Application: Sendable {
         } catch DomainError.conflict {
             AccessLog.error("OCOP_ADMIN_TOKEN names a token that was revoked; it stays revoked and the server runs "
                             + "without an admin. Set a new OCOP_ADMIN_TOKEN, or run `ocop token create --role admin --name NAME`.")
+        }
+    }
+
+    private static func checkAdminTokenLength(_ secret: String) throws {
+        guard secret.utf8.count >= TokenStore.minimumSecretLength else {
+            throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at least \(TokenStore.minimumSecretLength) characters (use 32 random ones or more)")
         }
     }
 

@@ -206,13 +206,19 @@ public enum OpenAPIDocument {
         }
     }
 
-    /// Keys a client made itself that appear in paths, by parameter name: not server ids.
-    /// `sale_id` is the terminal's own UUID for a sale (`GET …/sales/{sale_id}`), RFC 9562 text.
+    /// Path parameters that are not (only) a server id, by name. `sale` (`GET …/sales/{sale}`) is
+    /// the sale's id or the terminal's own UUID for it (RFC 9562 text): a terminal that lost the
+    /// answer knows only the second.
     static let clientKeyParameters: [String: JSONValue] = [
-        "sale_id": Schemas.type("string", format: "uuid", description: "The device's UUID for the sale"),
+        "sale": .object(JSONObject([
+            ("oneOf", .array([
+                Schemas.type("integer", description: "The sale's id, as the server assigned it"),
+                Schemas.type("string", format: "uuid", description: "The device's sale_id"),
+            ])),
+        ])),
     ]
 
-    /// The type of a path parameter, by the routes' naming rule: a client-made key listed in
+    /// The type of a path parameter, by the routes' naming rule: a name listed in
     /// `clientKeyParameters` has its own schema; any other name ending in `id` (`id`, `product_id`,
     /// `rid`) is an id the server assigned — a positive integer, as `RequestContext.id` reads it;
     /// anything else (a code) is a string. A route that adds a client-made key adds it to the table.

@@ -24,8 +24,9 @@ public struct SaleRoutes: RouteCollection {
                   doc: RouteDoc("Sales, newest first; from/to are calendar days in Asia/Ho_Chi_Minh, inclusive", tag: tag,
                                 response: "Sale", isList: true, query: Self.listParameters.sorted(),
                                 values: ["payment": RouteDoc.cases(PaymentMethod.self)], csv: true), handler: list),
-            Route(.get, base + "/{sale_id}", access: PointOfSaleAccess.terminals,
-                  doc: RouteDoc("One sale by its device sale_id (a UUID)", tag: tag, response: "Sale"), handler: get),
+            Route(.get, base + "/{sale}", access: PointOfSaleAccess.terminals,
+                  doc: RouteDoc("One sale, by its id or by the device's sale_id (a UUID)", tag: tag, response: "Sale"),
+                  handler: get),
         ]
     }
 
@@ -42,7 +43,7 @@ public struct SaleRoutes: RouteCollection {
                 throw InventoryRepresentation.problem(error, productIDs: input.lines.map(\.productID), prefix: "lines")
             }
             var response = Responses.item(context, status: replayed ? .ok : .created, version: sale.version,
-                                          location: "/api/v1/points-of-sale/\(id)/sales/\(sale.input.saleID.text)") {
+                                          location: "/api/v1/points-of-sale/\(id)/sales/\(sale.id)") {
                 SaleRepresentation.write(sale, to: &$0)
             }
             // The terminal retried a sale the server already has: same answer, nothing moved again.
@@ -68,15 +69,20 @@ public struct SaleRoutes: RouteCollection {
         }
     }
 
+    /// A sale by the server's id (digits) or the device's `sale_id` (a UUID, never all digits).
     func get(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.existingPointOfSale(context)
-        let text = context.parameters["sale_id"] ?? ""
-        guard let saleID = ClientUUID(text),
-              let sale = try context.database.read({ try SaleStore.get($0, saleID: saleID) }),
-              sale.pointOfSaleID == id else {
-            throw DomainError.notFound(entity: "sale", id: text)
+        let text = context.parameters["sale"] ?? ""
+        let found: Sale?
+        if let saleID = ClientUUID(text) {
+            found = try context.database.read { try SaleStore.get($0, saleID: saleID) }
+        } else if let serverID = Int64(text), serverID > 0, String(serverID) == text {   // canonical, as `context.id`
+            found = try context.database.read { try SaleStore.get($0, id: serverID) }
+        } else {
+            found = nil
         }
+        guard let sale = found, sale.pointOfSaleID == id else { throw DomainError.notFound(entity: "sale", id: text) }
         return Responses.item(context, version: sale.version) { SaleRepresentation.write(sale, to: &$0) }
     }
 }
