@@ -154,6 +154,32 @@ private let headCases: [RejectionCase] = [
         try expectRejection(rule)
     }
 
+    /// A refusal of what a well-formed head asks (413, 417) keeps that head for the answer; a
+    /// refusal of a malformed one keeps nothing, and a request parsed after a kept head is clean.
+    @Test func aRefusedWellFormedHeadIsKeptForItsAnswer() {
+        func refused(_ raw: String, maxBody: Int = 10) -> (HTTPStatus?, HTTPRequest?) {
+            var limits = HTTPLimits()
+            limits.maxBodyBytes = maxBody
+            var parser = RequestParser(limits: limits)
+            let result = Array(raw.utf8).withUnsafeBytes { parser.parse($0).result }
+            guard case .failure(let error) = result else { return (nil, parser.refusedHead) }
+            return (error.status, parser.refusedHead)
+        }
+        let (tooLarge, head) = refused("POST /up HTTP/1.1\r\nHost: a\r\nOrigin: https://d.example\r\nContent-Length: 11\r\n\r\n")
+        #expect(tooLarge == .contentTooLarge)
+        #expect(head?.target == "/up" && head?.headers["Origin"] == "https://d.example")
+        let (chunked, chunkedHead) = refused("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n")
+        #expect(chunked == .contentTooLarge && chunkedHead?.target == "/c")
+        let (expectation, expectingHead) = refused("POST /e HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\n")
+        #expect(expectation == .expectationFailed && expectingHead?.target == "/e")
+        for malformed in ["POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n",
+                          "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"] {
+            let (status, kept) = refused(malformed)
+            #expect(status == .badRequest && kept == nil, "\(malformed)")
+        }
+    }
+
     /// Valid requests before the bad one are still delivered, so an error is tied to its own request.
     @Test func errorAfterGoodRequests() throws {
         let events = verifyParse(bytes(

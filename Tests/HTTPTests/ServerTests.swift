@@ -233,6 +233,7 @@ import Testing
         try withServer(Gatekeeper(decisions: decisions), configure: {
             $0.bodyReadTimeout = .milliseconds(100)
             $0.handlerTimeout = .milliseconds(700)
+            $0.errorRenderer = { status, _, head in .text(status, "for \(head?.headers["X-Marker"] ?? "no head")") }
         }) { _, port in
             let patient = try TestClient(port: port)
             try patient.send("PUT /later-read HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
@@ -241,9 +242,12 @@ import Testing
             #expect(try patient.readResponse().text == "PUT /later-read 12345")
 
             let client = try TestClient(port: port)
-            try client.send("POST /later-late HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            try client.send("GET /alive HTTP/1.1\r\nHost: t\r\nX-Marker: first\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            try client.send("POST /later-late HTTP/1.1\r\nHost: t\r\nX-Marker: second\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
             let answer = try client.readResponse()
             #expect(answer.status == 503)
+            #expect(answer.text == "for second", "the request being admitted, not the one handled before it")
             #expect(client.isClosedByPeer())
             #expect(eventually { decisions.deliveries == [.sent, .timedOut] })
             let next = try TestClient(port: port)
@@ -417,7 +421,7 @@ import Testing
 
     @Test func errorRendererShapesServerMadeErrors() throws {
         try withServer(ClosureResponder.echo, configure: {
-            $0.errorRenderer = { status, reason in
+            $0.errorRenderer = { status, reason, _ in
                 HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"],
                              body: Array("{\"status\":\(status.code)}".utf8))
             }
@@ -427,6 +431,50 @@ import Testing
             let response = try client.readResponse()
             #expect(response.header("Content-Type") == "application/problem+json")
             #expect(response.text == "{\"status\":\(response.status)}")
+        }
+    }
+
+    /// The renderer hears which request an engine-made answer is for when its head was read whole
+    /// and well-formed, and echoes one of its fields here (as the application adds CORS): a body
+    /// over the limit by its Content-Length or its chunks, a body or a handler past its time, an
+    /// expectation not met; never a malformed head.
+    @Test func theRendererIsGivenTheHeadAnEngineAnswerIsFor() throws {
+        let slow = ClosureResponder { request, _, done in
+            if request.target == "/slow" { runLater(.milliseconds(600)) { _ = done(.text(.ok, "late")) } }
+            else { done(.text(.ok, "ok")) }
+        }
+        try withServer(slow, configure: {
+            $0.limits.maxBodyBytes = 10
+            $0.bodyReadTimeout = .milliseconds(300)
+            $0.handlerTimeout = .milliseconds(300)
+            $0.errorRenderer = { status, reason, head in
+                .text(status, "\(status.code) for \(head?.headers["X-Marker"] ?? "no head")")
+            }
+        }) { _, port in
+            func answer(_ raw: String) throws -> String {
+                let client = try TestClient(port: port)
+                try client.send(raw)
+                return try client.readResponse().text
+            }
+            #expect(try answer("POST / HTTP/1.1\r\nHost: t\r\nX-Marker: length\r\nContent-Length: 100\r\n\r\n")
+                    == "413 for length")
+            #expect(try answer("POST / HTTP/1.1\r\nHost: t\r\nX-Marker: chunks\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               + "8\r\n12345678\r\n8\r\n12345678\r\n") == "413 for chunks")
+            #expect(try answer("POST / HTTP/1.1\r\nHost: t\r\nX-Marker: late body\r\nContent-Length: 5\r\n\r\n12")
+                    == "408 for late body")
+            #expect(try answer("GET /slow HTTP/1.1\r\nHost: t\r\nX-Marker: slow handler\r\n\r\n") == "503 for slow handler")
+            #expect(try answer("POST / HTTP/1.1\r\nHost: t\r\nX-Marker: expects\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx")
+                    == "417 for expects")
+            // Malformed heads, and a head not complete: nothing of them is handed on.
+            #expect(try answer("POST / HTTP/1.1\r\nHost: t\r\nX-Marker: smuggle\r\nContent-Length: 3\r\n"
+                               + "Transfer-Encoding: chunked\r\n\r\n") == "400 for no head")
+            #expect(try answer("GET / HTTP/1.1\r\nX-Marker: no host\r\n\r\n") == "400 for no head")
+            // After a handled request, a later one's refusal names the later one, not the first.
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\nX-Marker: first\r\n\r\n")
+            #expect(try client.readResponse().text == "ok")
+            try client.send("POST / HTTP/1.1\r\nHost: t\r\nX-Marker: second\r\nContent-Length: 5\r\n\r\n1")
+            #expect(try client.readResponse().text == "408 for second")
         }
     }
 

@@ -218,6 +218,23 @@ import Testing
         let response = try c.request("POST", "/api/v1/producers", headers: [bearer(TestServer.adminToken)], body: body)
         #expect(response.status == 413)
     }
+
+    /// The dashboard's import that is too large gets a 413 its script can read: the engine's own
+    /// refusals of a well-formed request carry CORS for the caller's origin like every answer
+    /// (without it the browser reports a network error). A stranger's origin gets none.
+    @Test func theEnginesRefusalsAreReadableByTheDashboard() throws {
+        let small = try TestServer(configure: { $0.maxBodyBytes = 1024; $0.corsOrigins = ["https://dashboard.ocop.example"] })
+        for (origin, allowed) in [("https://dashboard.ocop.example", "https://dashboard.ocop.example"),
+                                  ("https://stranger.example", nil)] {
+            let c = try small.client()
+            c.send("POST /api/v1/products/import HTTP/1.1\r\nHost: x\r\nOrigin: \(origin)\r\n"
+                   + "Authorization: Bearer \(TestServer.adminToken)\r\nContent-Type: text/csv\r\nContent-Length: 5000\r\n\r\n")
+            let response = try c.readResponse()
+            #expect(response.status == 413)
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(response.header("Access-Control-Allow-Origin") == allowed, "\(origin)")
+        }
+    }
 }
 
 @Suite struct RequestFormTests {

@@ -102,6 +102,13 @@ public struct RequestParser: Sendable {
         }
     }
 
+    /// The head of the request the parser refused, when the refusal is of a well-formed head for
+    /// what it asks rather than how it is framed: a body over the limit (413) or an expectation
+    /// we do not meet (417). The application may then answer it as it answers every request
+    /// from that caller (CORS, so a dashboard can read that its upload was too large). Never the
+    /// head of a request refused as malformed: its fields are not to be trusted.
+    public private(set) var refusedHead: HTTPRequest?
+
     /// True between requests with nothing partially parsed (for idle-timeout logic).
     public var isIdle: Bool {
         guard case .requestLine = state else { return false }
@@ -132,6 +139,8 @@ public struct RequestParser: Sendable {
                 }
             }
         } catch {
+            // A body over the limit, found in its chunks: the head was read and judged whole.
+            if error.status == .contentTooLarge, refusedHead == nil { refusedHead = headAwaitingBody }
             state = .failed(error)
             return (index, .failure(error))
         }
@@ -288,11 +297,16 @@ public struct RequestParser: Sendable {
 
     /// The head ended: judges framing, then either completes the request or starts its body.
     private mutating func finishHead(_ line: RequestLine) throws(HTTPParseError) -> Step {
-        let (bodyFraming, expectsContinue) = try framing.decide(version: line.version,
-                                                                maxBodyBytes: limits.maxBodyBytes)
         let request = HTTPRequest(method: line.method, target: line.target, version: line.version,
                                   headers: HTTPHeaders(fields), body: [])
         fields = []
+        let (bodyFraming, expectsContinue): (BodyFraming, Bool)
+        do throws(HTTPParseError) {
+            (bodyFraming, expectsContinue) = try framing.decide(version: line.version, maxBodyBytes: limits.maxBodyBytes)
+        } catch {
+            if error.status == .contentTooLarge || error.status == .expectationFailed { refusedHead = request }
+            throw error
+        }
         switch bodyFraming {
         case .none:
             return .request(complete(request))
@@ -320,6 +334,7 @@ public struct RequestParser: Sendable {
         framing = FramingFacts()
         expectPending = false
         isHead = false
+        refusedHead = nil
         return request
     }
 

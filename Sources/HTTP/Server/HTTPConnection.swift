@@ -56,6 +56,8 @@ final class HTTPConnection {
     /// The request being handled: who answers it, the responder or this connection giving up.
     private var replySlot: ReplySlot?
     private var currentIsHead = false
+    /// The head of the request being handled (body dropped), for an answer the engine gives for it.
+    private var currentHead: HTTPRequest?
     private var currentWantsKeepAliveField = false
 
     init(fd: Int32, token: UInt64, info: ConnectionInfo, worker: ServerWorker, now: ContinuousClock.Instant) {
@@ -134,6 +136,9 @@ final class HTTPConnection {
         // The same for a deferred decision on a body.
         if machine.handlerDeadlinePassed(now: now),
            let slot = machine.phase == .admitting ? admissionSlot : replySlot, !slot.abandon(.timedOut) { return }
+        // Which request a timeout's answer is for: the one with the responder, or the one being
+        // read or admitted (whose head the parser holds; `currentHead` is then an earlier one's).
+        let handling = if case .handling = machine.phase { true } else { false }
         switch machine.timedOut(now: now) {
         case .none:
             break
@@ -145,9 +150,9 @@ final class HTTPConnection {
         case .respond(let status, let reason):
             // The request in progress is abandoned; its unread bytes are worthless now.
             discardInput()
-            // A 503 answers the request being handled; a 408 the one still being read.
-            let isHead = status == .serviceUnavailable ? currentIsHead : parser.isHead
-            endRequest(with: worker.configuration.errorRenderer(status, reason), isHead: isHead, bodyStillComing: false)
+            let isHead = handling ? currentIsHead : parser.isHead
+            let head = handling ? currentHead : parser.headAwaitingBody
+            endRequest(with: worker.configuration.errorRenderer(status, reason, head), isHead: isHead, bodyStillComing: false)
             drive()
         }
     }
@@ -172,7 +177,8 @@ final class HTTPConnection {
             break
         case .head, .body:
             let part = stall == .head ? "head" : "body"
-            endRequest(with: worker.configuration.errorRenderer(.requestTimeout, "request \(part) not received in time; the server is full"),
+            endRequest(with: worker.configuration.errorRenderer(.requestTimeout, "request \(part) not received in time; the server is full",
+                                                                parser.headAwaitingBody),
                        isHead: parser.isHead, bodyStillComing: false)
             _ = try? output.write(to: fd)
         case .notReading:
@@ -345,7 +351,8 @@ final class HTTPConnection {
                 dispatch(request)
             case .failure(let error):
                 // A 413 is decided from the head's Content-Length while the client may be uploading.
-                endRequest(with: worker.configuration.errorRenderer(error.status, error.reason), isHead: parser.isHead,
+                endRequest(with: worker.configuration.errorRenderer(error.status, error.reason, parser.refusedHead),
+                           isHead: parser.isHead,
                            bodyStillComing: error.status == .contentTooLarge)
                 return bytes.count
             }
@@ -372,7 +379,8 @@ final class HTTPConnection {
     /// closes behind it (its body is never read further).
     private func refuseLargeBody() {
         var response = worker.configuration.errorRenderer(.serviceUnavailable,
-                                                          "too many large request bodies are being received; retry shortly")
+                                                          "too many large request bodies are being received; retry shortly",
+                                                          parser.headAwaitingBody)
         response.headers.set("Retry-After", "1")
         endRequest(with: response, isHead: parser.isHead, bodyStillComing: true)
     }
@@ -423,7 +431,7 @@ final class HTTPConnection {
                 // Too many connections wait for a decision: each holds what came with its head.
                 _ = slot.abandon(.timedOut)
                 var response = worker.configuration.errorRenderer(.serviceUnavailable,
-                                                                  "too many requests are waiting to be admitted; retry shortly")
+                                                                  "too many requests are waiting to be admitted; retry shortly", head)
                 response.headers.set("Retry-After", "1")
                 endRequest(with: response, isHead: head.method == .head, bodyStillComing: true)
                 return .ended
@@ -440,6 +448,11 @@ final class HTTPConnection {
         guard let number = machine.requestReceived(keepAlive: keepAlive, timeLimited: request.method.isSafe,
                                                    now: now) else { return }
         currentIsHead = request.method == .head
+        // Its head without the body (which may be a megabyte and is the handler's now), for the
+        // engine's 503 should the handler outlive its time.
+        var head = request
+        head.body = []
+        currentHead = head
         // RFC 9112 §9.3: a 1.0 client keeps the connection only if we confirm it.
         currentWantsKeepAliveField = keepAlive && request.version == .http1_0
         dispatching = true

@@ -26,8 +26,15 @@ public struct ServerConfiguration: Sendable {
     public var handlerTimeout: Duration = .seconds(30)
     /// A peer that reads none of our response for this long is disconnected.
     public var writeTimeout: Duration = .seconds(30)
-    /// Renders the body of an error the server produces itself (parse errors, timeouts, too many connections). Default: text/plain. The application passes a problem+json renderer.
-    public var errorRenderer: @Sendable (HTTPStatus, String) -> HTTPResponse = { status, reason in
+    /// Renders an error the server produces itself (parse errors, timeouts, too many connections).
+    /// Default: text/plain. The application passes a problem+json renderer.
+    ///
+    /// The third argument is the head of the request the error answers, when one was read whole
+    /// and well-formed (a body over the limit, a body or handler past its timeout, a body the
+    /// server had no room for): the application may decorate the answer as it does its own, e.g.
+    /// with CORS, without which a browser shows its script a network error instead of the 413.
+    /// Nil for a malformed head, a head not complete, or a connection refused before any request.
+    public var errorRenderer: @Sendable (HTTPStatus, String, HTTPRequest?) -> HTTPResponse = { status, reason, _ in
         .text(status, reason + "\n")
     }
 

@@ -320,7 +320,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     private func reject(_ fd: Int32) {
         _ = Socket.discardInput(fd, scratch: readBuffer)
         var output = OutboundBuffer()
-        var response = configuration.errorRenderer(.serviceUnavailable, "too many connections")
+        var response = configuration.errorRenderer(.serviceUnavailable, "too many connections", nil)
         // Slots free as connections finish or time out (RFC 9110 §10.2.3: when to try again).
         response.headers.set("Retry-After", "1")
         ResponseSerializer.write(response, isHead: false, connection: .close, dateLine: date.line, into: &output)

@@ -78,8 +78,8 @@ public final class Application: Sendable {
         self.accessLog = accessLog
         let authFailures = AuthFailureLimiter(perMinute: configuration.authFailuresPerMinute)
         self.authFailures = authFailures
-        let responder = APIResponder(services: services, routes: routes, pools: pools,
-                                     cors: CORSPolicy(allowedOrigins: configuration.corsOrigins),
+        let cors = CORSPolicy(allowedOrigins: configuration.corsOrigins)
+        let responder = APIResponder(services: services, routes: routes, pools: pools, cors: cors,
                                      accessLog: accessLog,
                                      authFailures: authFailures,
                                      trustForwardedFor: configuration.trustForwardedFor,
@@ -98,11 +98,14 @@ public final class Application: Sendable {
         serverConfig.idleTimeout = .milliseconds(configuration.idleTimeoutMs)
         serverConfig.handlerTimeout = .milliseconds(configuration.handlerTimeoutMs)
         let metrics = services.metrics
-        serverConfig.errorRenderer = { status, reason in
+        serverConfig.errorRenderer = { status, reason, head in
             // Every answer the engine gives by itself passes here: count and log it.
             metrics.recordRejection(status: status.code)
             accessLog.recordRejection(status: status.code, reason: reason, at: clock().description)
-            return Problem.transport(status, reason).response
+            var response = Problem.transport(status, reason).response
+            // Readable by the dashboard that asked, as every answer of ours (its upload too large).
+            if let head, !CORSPolicy.isPreflight(head) { cors.decorate(&response, origin: head.headers["Origin"]) }
+            return response
         }
         let server = HTTPServer(configuration: serverConfig, responder: responder)
         self.server = server
