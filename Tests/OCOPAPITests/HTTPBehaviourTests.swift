@@ -234,6 +234,14 @@ import Testing
             #expect(response.header("Content-Type") == "application/problem+json")
             #expect(response.header("Access-Control-Allow-Origin") == allowed, "\(origin)")
         }
+        // A preflight the engine refuses is no passed preflight: no CORS on it.
+        let c = try small.client()
+        c.send("OPTIONS /api/v1/products/import HTTP/1.1\r\nHost: x\r\nOrigin: https://dashboard.ocop.example\r\n"
+               + "Access-Control-Request-Method: POST\r\nContent-Length: 5000\r\n\r\n")
+        let preflight = try c.readResponse()
+        #expect(preflight.status == 413)
+        #expect(preflight.header("Access-Control-Allow-Origin") == nil)
+        #expect(preflight.header("Access-Control-Allow-Methods") == nil)
     }
 }
 

@@ -144,7 +144,9 @@ import Testing
     }
 
     @Test func salesBelongToTheirPointOfSale() throws {
-        #expect(try client.request("POST", path, headers: [terminal], body: Self.sale(1, [(products[0], 1, 1)])).status == 201)
+        let created = try client.request("POST", path, headers: [terminal], body: Self.sale(1, [(products[0], 1, 1)]))
+        #expect(created.status == 201)
+        let saleID = try #require(try created.json["id"]?.int64Value)
         let other = try api.pointOfSale("QN-DB-CP-01")
         let otherTerminal = try api.terminal(other)
         // Another terminal may neither read nor write here; anonymous callers nothing.
@@ -155,6 +157,8 @@ import Testing
         // Through the other point's own path the sale is not found, and its id cannot be reused there.
         let elsewhere = "/api/v1/points-of-sale/\(other)/sales"
         #expect(try client.request("GET", "\(elsewhere)/\(P.id(1))", headers: [api.admin]).status == 404)
+        #expect(try client.request("GET", "\(elsewhere)/\(saleID)", headers: [api.admin]).status == 404, "by its id neither")
+        #expect(try client.request("GET", "\(path)/\(saleID)", headers: [otherTerminal]).status == 403)
         #expect(try client.request("POST", elsewhere, headers: [otherTerminal], body: Self.sale(1, [(products[0], 1, 1)])).status == 409)
     }
 }

@@ -380,7 +380,7 @@ final class HTTPConnection {
     private func refuseLargeBody() {
         var response = worker.configuration.errorRenderer(.serviceUnavailable,
                                                           "too many large request bodies are being received; retry shortly",
-                                                          parser.headAwaitingBody)
+                                                          parser.headAwaitingBody ?? parser.refusedHead)
         response.headers.set("Retry-After", "1")
         endRequest(with: response, isHead: parser.isHead, bodyStillComing: true)
     }
@@ -476,6 +476,7 @@ final class HTTPConnection {
         let field: ResponseSerializer.ConnectionField =
             machine.closeRequested ? .close : (currentWantsKeepAliveField ? .keepAlive : .omitted)
         _ = machine.responseQueued(for: n, now: now)
+        currentHead = nil   // answered: an idle connection holds no header bytes for it
         ResponseSerializer.write(response, isHead: currentIsHead, connection: field,
                                  dateLine: worker.date.line, into: &output)
     }
