@@ -171,6 +171,11 @@ import Testing
         chunked.send("POST /api/v1/producers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                      + "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\nAuthorization: Bearer ocop_made-up-chunked\r\n\r\n")
         #expect(try chunked.readResponse(method: "POST").status == 401, "the refusal instead of 100 Continue")
+        // A small body whose client waits for 100 Continue: it asked to hear the refusal first.
+        let small = try server.client()
+        head(small, "POST", "/api/v1/producers", length: 60,
+             extra: [("Expect", "100-continue"), ("Authorization", "Bearer ocop_made-up-small-0123456789")])
+        #expect(try small.readResponse(method: "POST").status == 401, "the refusal instead of 100 Continue")
         #expect(try server.client().request("GET", "/api/v1/producers").json["items"]?.arrayValue?.isEmpty == true)
     }
 

@@ -72,7 +72,8 @@ public final class APIResponder: HTTPResponder {
     /// while the connection waits, on the pool the request's handler would use (a write's: not
     /// behind a queue of slow reads). Otherwise a client with a made-up token could hold the
     /// server-wide body budget and make large uploads (a CSV import) wait. A small body needs none
-    /// of this: it is read, and `respond` checks it all as usual.
+    /// of this: it is read, and `respond` checks it all as usual; unless its client waits for
+    /// `100 Continue`, which asks to hear the token's refusal before it sends.
     public func admitBody(of head: HTTPRequest, beyondFreeShare: Bool, connection: ConnectionInfo,
                           later: BodyDecision) -> BodyAdmission {
         let started = ContinuousClock.now
@@ -104,7 +105,10 @@ public final class APIResponder: HTTPResponder {
         }
         // A chunked body's length is unknown at its head: its token is checked as for a large one
         // (no 100 Continue for a made-up token), while the 413 waits until it is past the share.
-        guard beyondFreeShare || head.headers.contains("Transfer-Encoding") else { return .readBody }
+        // A client waiting for 100 Continue asked to hear a refusal before it sends: its token is
+        // checked first whatever its body's size (the engine accepts only `100-continue`).
+        guard beyondFreeShare || head.headers.contains("Transfer-Encoding") || head.headers.contains("Expect")
+        else { return .readBody }
         if let caller = knownCaller(head) {
             do throws(Problem) {
                 try authorize(route.access, caller.principal)
