@@ -92,6 +92,30 @@ import Testing
         #expect(report.topProducts.map(\.revenueVND) == [3_200_000_000, 1_000_000_000, 900_000_000])
     }
 
+    /// Issue #5's entries carry the day's revenue and optional per-product units. A day whose
+    /// only line is one product is that product's takings; a line's own amount is its own; a day
+    /// split over several products without amounts claims no product's revenue.
+    @Test func aDaysOnlyProductEarnedTheDaysTakings() throws {
+        try database.write { db in
+            let fair = try F.fair(db, F.fields("Tuần hàng OCOP Hạ Long", kind: .productWeek, from: "2024-10-10", to: "2024-10-12",
+                                               visitors: 800))
+            let booth = try F.booth(db, fair: fair.id, .producer(id: producers["X"] ?? 0),
+                                    products: [products["a1"] ?? 0, products["a2"] ?? 0])
+            try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-10-10", 600_000_000,
+                       lines: [FairSaleLine(productID: products["a2"] ?? 0, units: 20)])
+            try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-10-11", 900_000_000,
+                       lines: [FairSaleLine(productID: products["a1"] ?? 0, units: 5),
+                               FairSaleLine(productID: products["a2"] ?? 0, units: 5)])
+            try F.sale(db, fair: fair.id, booth: booth.id, on: "2024-10-12", 700_000_000,
+                       lines: [FairSaleLine(productID: products["a1"] ?? 0, units: 7, revenueVND: 100_000_000)])
+        }
+        let report = try report("2024-10-01", "2024-10-31")
+        #expect(report.topProducts.map(\.productID) == [products["a2"], products["a1"]])
+        #expect(report.topProducts.map(\.revenueVND) == [600_000_000, 100_000_000])
+        #expect(report.topProducts.map(\.units) == [25, 12])
+        #expect(report.topProducers.map(\.revenueVND) == [2_200_000_000])
+    }
+
     @Test func secondHalfTakesTheRestOfTheStraddlingFair() throws {
         let report = try report("2024-07-01", "2024-12-31", top: 1)
         #expect(report.totals == FairTotals(fairs: 2, inProvince: 2, visitors: 3_999, revenueVND: 11_000_000_000,

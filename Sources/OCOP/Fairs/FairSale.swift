@@ -2,7 +2,8 @@
 ///
 /// The day's `revenue_vnd` is the booth's takings; a line's `revenueVND` is the part of it one
 /// product earned, when the booth knows it. Products are ranked by those amounts in the fair
-/// report (units alone say nothing about money: a jar of honey and a box of tea differ).
+/// report, and a day's only line without one by the day's takings (units alone say nothing
+/// about money: a jar of honey and a box of tea differ).
 public struct FairSaleLine: Sendable, Equatable {
     public var productID: Int64
     public var units: Int64

@@ -60,7 +60,7 @@ public struct FairReport: Sendable, Equatable {
     public let fairs: [FairFigures]
     /// Our producers by takings at their booths, highest first.
     public let topProducers: [ProducerTakings]
-    /// Products by the revenue their sales lines carry, then by units.
+    /// Products by revenue (`FairReportStore.topProducts` says what counts), then by units.
     public let topProducts: [ProductTakings]
 }
 
@@ -125,7 +125,8 @@ public struct ProductTakings: Sendable, Equatable {
     public let name: String
     public let producerID: Int64
     public let units: Int64
-    /// The sum of the lines' `revenue_vnd` (lines without an amount add units only).
+    /// The lines' `revenue_vnd`, and the takings of each day whose only line this is and has
+    /// none; lines without an amount beside others add units only.
     public let revenueVND: Int64
 }
 

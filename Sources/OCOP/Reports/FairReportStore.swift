@@ -76,12 +76,19 @@ public enum FairReportStore {
         }
     }
 
-    /// Products ranked by the revenue their sales lines carry in `from … to`, then by units (ties by
-    /// id): a covering scan of `fair_sale_units_by_day`, then the names of the few ranked.
+    /// Products ranked by their revenue in `from … to`, then by units (ties by id): a covering scan
+    /// of `fair_sale_units_by_day`, then the names of the few ranked. A line's revenue is its own
+    /// `revenue_vnd` when the booth gave one; else, when it is the day's only line, the day's
+    /// takings (the booth said what it sold that day: that product); else none is claimed (which
+    /// of several products earned what is not recorded, and units of a jar of honey and a box of
+    /// tea are not the same money).
     public static func topProducts(_ db: Connection, from: CivilDate, to: CivilDate, limit: Int) throws -> [ProductTakings] {
         try db.all("""
             SELECT t.product_id, p.code, p.name, p.producer_id, t.units, t.revenue
-            FROM (SELECT u.product_id, sum(u.units) AS units, coalesce(sum(u.revenue_vnd), 0) AS revenue
+            FROM (SELECT u.product_id, sum(u.units) AS units,
+                         coalesce(sum(coalesce(u.revenue_vnd,
+                             CASE WHEN (SELECT count(*) FROM fair_sale_units o WHERE o.sale_id = u.sale_id) = 1
+                                  THEN (SELECT s.revenue_vnd FROM fair_sales s WHERE s.id = u.sale_id) END)), 0) AS revenue
                   FROM fair_sale_units u
                   WHERE u.day >= ?1 AND u.day <= ?2
                   GROUP BY u.product_id
