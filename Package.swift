@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite", "Threads"]),
         .target(name: "JSON"),
         .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
-        .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite"]),
+        .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite", "Threads", "CLinux"]),
         .executableTarget(name: "ocop", dependencies: ["OCOPAPI", "HTTP", "OCOP", "SQLite", "CLinux"]),
         // MEASUREMENTS.md: every figure measured, session by session (the README summarises it).
         .executableTarget(name: "ocop-bench", dependencies: ["CLinux", "JSON"], exclude: ["MEASUREMENTS.md"]),

@@ -1,4 +1,3 @@
-import Dispatch
 import HTTP
 import JSON
 import OCOP
@@ -121,13 +120,13 @@ public final class Application: Sendable {
         }
 
         // Idempotency keys are promised for 24 hours; older ones are purged hourly.
-        maintenance = PeriodicTask(every: 3600) {
+        maintenance = PeriodicTask(name: "ocop-maintain", every: .seconds(3600)) {
             _ = try? database.write { try IdempotencyStore.purge($0, now: clock()) }
         }
         // Stored responses enter the idempotency index in bulk (IdempotencyStore.merge): checked
         // often, so the tail a replay scans stays near its threshold even at thousands of writes/s.
         let tail = services.idempotencyTail
-        idempotencyMerge = PeriodicTask(every: 0.25) {
+        idempotencyMerge = PeriodicTask(name: "ocop-idem-merge", every: .milliseconds(250)) {
             guard tail.needsMerge else { return }
             do {
                 tail.merged(through: try database.write { try IdempotencyStore.merge($0) })
@@ -138,14 +137,14 @@ public final class Application: Sendable {
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
         // a text search indexes what waits first; this keeps the queue, and so each flush,
         // short (see there for why 25 ms).
-        searchIndexing = PeriodicTask(every: ProducerStore.searchIndexingSeconds) {
+        searchIndexing = PeriodicTask(name: "ocop-search-idx", every: .seconds(ProducerStore.searchIndexingSeconds)) {
             do {
                 try ProducerStore.indexPendingSearch(database)
             } catch {
                 AccessLog.error("producer search indexing failed: \(String(reflecting: error))")
             }
         }
-        statusSweep = PeriodicTask(every: CertificateStatusSweep.checkSeconds) {
+        statusSweep = PeriodicTask(name: "ocop-cert-sweep", every: .seconds(CertificateStatusSweep.checkSeconds)) {
             do { try certificateSweep.tick(now: clock()) }
             catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
         }
@@ -181,10 +180,7 @@ public final class Application: Sendable {
     @discardableResult
     public func start() throws -> Int {
         let port = try server.start()
-        maintenance.start()
-        idempotencyMerge.start()
-        searchIndexing.start()
-        statusSweep.start()
+        for task in [maintenance, idempotencyMerge, searchIndexing, statusSweep] { try task.start() }
         return port
     }
 
@@ -195,10 +191,8 @@ public final class Application: Sendable {
         let drain = Duration.milliseconds(configuration.drainTimeoutMs)
         services.database.refuseWrites(from: ContinuousClock.now + drain)
         server.shutdown(drainTimeout: drain)
-        maintenance.stop()
-        idempotencyMerge.stop()
-        searchIndexing.stop()
-        statusSweep.stop()
+        // Each waits for a job it is running: none may outlive the database it writes.
+        for task in [maintenance, idempotencyMerge, searchIndexing, statusSweep] { task.stop() }
         pools.shutdown()
         // Every request has finished: the last buffered access-log lines go out now.
         accessLog.close()
@@ -213,33 +207,3 @@ final class OpenAPIBox: @unchecked Sendable {
     var bytes: [UInt8] = []
 }
 
-/// Runs a job now and then every `interval` seconds on a utility queue, until stopped.
-final class PeriodicTask: @unchecked Sendable {
-    // `@unchecked`: the timer is only created, read and cancelled inside `timer.withLock`.
-    private let timer = Mutex<DispatchSourceTimer?>(nil)
-    private let interval: Double
-    private let job: @Sendable () -> Void
-
-    init(every interval: Double, _ job: @escaping @Sendable () -> Void) {
-        self.interval = interval
-        self.job = job
-    }
-
-    func start() {
-        timer.withLock { timer in
-            guard timer == nil else { return }
-            let source = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-            source.schedule(deadline: .now() + 1, repeating: interval)
-            source.setEventHandler(handler: job)
-            source.resume()
-            timer = source
-        }
-    }
-
-    func stop() {
-        timer.withLock { timer in
-            timer?.cancel()
-            timer = nil
-        }
-    }
-}
