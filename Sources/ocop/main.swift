@@ -9,7 +9,8 @@ do {
     let command = arguments.first ?? "help"
     let args = try CommandLineArguments(arguments.dropFirst())
     if args.has("help") || args.has("h") {
-        print(Commands.usage)
+        // `serve --help` adds every setting it takes; the other commands take few enough for the usage.
+        print(Commands.usage + (command == "serve" ? "\n" + Configuration.settingsHelp : ""))
         status = 0
     } else {
         switch command {

@@ -263,6 +263,13 @@ import Testing
         for command in ["ocop serve", "ocop migrate", "ocop token create", "ocop backup", "ocop verify", "ocop version"] {
             #expect(help.output.contains(command), "\(command) missing from --help")
         }
+        // `serve --help` lists every setting with its flag, variable and valid values.
+        let serveHelp = try ServerProcess.run(["serve", "--help"])
+        #expect(serveHelp.status == 0)
+        for line in ["--max-body-bytes", "OCOP_MAX_BODY_BYTES", "an integer from 1024 to 1073741824",
+                     "--cors-origins", "OCOP_DATABASE_SYNCHRONOUS", "one of full, normal, off"] {
+            #expect(serveHelp.output.contains(line), "\(line) missing from serve --help")
+        }
         let version = try ServerProcess.run(["version"])
         #expect(version.status == 0)
         #expect(version.output.hasPrefix("ocop "))

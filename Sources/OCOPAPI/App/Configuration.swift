@@ -120,6 +120,19 @@ public struct Configuration: Sendable, Equatable {
         bool("demo", \.demo),
     ]
 
+    /// Every setting as `ocop serve --help` lists it: flag, environment variable, and what a
+    /// valid value looks like, from the same table that reads them (so the list cannot drift).
+    public static var settingsHelp: String {
+        let width = keys.map { $0.name.count }.max() ?? 0
+        func column(_ text: String, _ size: Int) -> String { text + String(repeating: " ", count: max(1, size - text.count)) }
+        let lines = keys.map { key in
+            let flag = "--" + String(key.name.map { $0 == "_" ? "-" : $0 })
+            return "  " + column(flag, width + 4) + column(key.environmentName, width + 7) + key.expected
+        }
+        return "SETTINGS (the config/ocop.json key, then OCOP_<KEY>, then --<key> VALUE; --db is --database,\n"
+            + "and --demo takes no value)\n" + lines.joined(separator: "\n") + "\n"
+    }
+
     /// `*`, or an origin as browsers send it (RFC 6454 §6.1): `http(s)://host[:port]`, with no
     /// path, no trailing slash, no space. Anything else could never match an `Origin` header.
     static func isOrigin(_ text: String) -> Bool {
