@@ -6,8 +6,6 @@
 #include <pthread.h>
 #include <malloc.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
@@ -94,40 +92,8 @@ long clinux_resident_bytes(void) {
     return resident * sysconf(_SC_PAGESIZE);
 }
 
-struct memory_release { long threshold; int interval_ms; };
-
-static void *memory_release_loop(void *arg) {
-    struct memory_release config = *(struct memory_release *)arg;
-    free(arg);
-    clinux_set_thread_name("ocop-memory");
-    struct timespec pause = { config.interval_ms / 1000, (long)(config.interval_ms % 1000) * 1000000L };
-    // Trimming walks the heaps under their locks: only when the process grew past the threshold
-    // and by 16 MiB since the last trim, so a server that stays large is not trimmed every time.
-    long floor = config.threshold;
-    for (;;) {
-        nanosleep(&pause, NULL);
-        long resident = clinux_resident_bytes();
-        if (resident <= floor) continue;
-        malloc_trim(0);
-        long after = clinux_resident_bytes();
-        floor = after + (16L << 20) > config.threshold ? after + (16L << 20) : config.threshold;
-    }
-    return NULL;
-}
-
-int clinux_start_memory_release(long threshold_bytes, int interval_ms) {
-    struct memory_release *config = malloc(sizeof *config);
-    if (config == NULL) return -1;
-    config->threshold = threshold_bytes;
-    config->interval_ms = interval_ms;
-    pthread_t thread;
-    pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    int result = pthread_create(&thread, &attributes, memory_release_loop, config);
-    pthread_attr_destroy(&attributes);
-    if (result != 0) free(config);
-    return result;
+void clinux_trim_free_memory(void) {
+    malloc_trim(0);
 }
 
 int clinux_unsent_bytes(int fd) {

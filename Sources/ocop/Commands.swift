@@ -65,13 +65,14 @@ enum Commands {
         try HTTPServer.checkPortUnused(host: config.host, port: config.port)
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()
-        System.releaseFreeMemoryAfterBursts()
+        let memoryRelease = try System.releaseFreeMemoryAfterBursts()
         let demo = !config.demo ? "" : app.demoLoaded ? " (demo data loaded)"
             : " (demo data not loaded: the database already has producers)"
         log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(demo)")
         let signal = ProcessSignals.waitForShutdown()
         log("signal \(signal): draining (up to \(config.drainTimeoutMs) ms)")
         app.shutdown()
+        memoryRelease.stop()
         log("stopped")
         return 0
     }

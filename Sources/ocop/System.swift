@@ -1,5 +1,7 @@
 import CLinux
 import Glibc
+import OCOPAPI
+import Synchronization
 
 /// The few operating-system services the command line needs, straight from libc:
 /// the server links no Foundation (its libraries alone took ~10 MB of resident memory).
@@ -71,8 +73,12 @@ enum System {
     /// beyond 64 MiB: glibc keeps the pages a burst of large answers freed (a review's four
     /// parallel 99 MB CSV exports left 570 MiB resident for good, where the server idles at
     /// 20–40 MiB). Below that, nothing is done: trimming walks the heaps under their locks.
-    static func releaseFreeMemoryAfterBursts() {
-        _ = clinux_start_memory_release(64 << 20, 5_000)
+    /// Returns the running task; stop it when serving ends.
+    static func releaseFreeMemoryAfterBursts() throws -> PeriodicTask {
+        let release = FreeMemoryRelease()
+        let task = PeriodicTask(name: "ocop-memory", every: .seconds(5)) { release.trimIfGrown() }
+        try task.start()
+        return task
     }
 
     /// Descriptors the server holds besides its connections: the listener, epoll and wake fds of
@@ -113,6 +119,22 @@ enum System {
                 let n = write(2, base + offset, raw.count - offset)
                 if n > 0 { offset += n } else if errno != EINTR { return }
             }
+        }
+    }
+}
+
+/// When to trim: past 64 MiB resident, and then only once the process has grown 16 MiB past
+/// what it was after its last trim, so a server that stays large is not trimmed every time.
+final class FreeMemoryRelease: Sendable {
+    static let threshold = 64 << 20
+    static let growth = 16 << 20
+    private let floor = Mutex(FreeMemoryRelease.threshold)
+
+    func trimIfGrown() {
+        floor.withLock { floor in
+            guard clinux_resident_bytes() > floor else { return }
+            clinux_trim_free_memory()
+            floor = max(Self.threshold, clinux_resident_bytes() + Self.growth)
         }
     }
 }

@@ -44,10 +44,8 @@ void clinux_set_thread_name(const char *name);
 /* glibc's mallopt(M_ARENA_MAX, arenas) (malloc.h is not in Swift's Glibc module); 1 on success. */
 int clinux_limit_malloc_arenas(int arenas);
 
-/// Starts a detached thread that, every `interval_ms`, hands the heap memory malloc holds free
-/// back to the kernel (malloc_trim) when the process's resident set exceeds `threshold_bytes`.
-/// Returns 0 on success.
-int clinux_start_memory_release(long threshold_bytes, int interval_ms);
+/// Hands the heap memory malloc holds free back to the kernel (glibc's malloc_trim(0)).
+void clinux_trim_free_memory(void);
 
 /// The process's resident set in bytes (from /proc/self/statm); -1 when it cannot be read.
 long clinux_resident_bytes(void);

@@ -109,6 +109,11 @@ public struct RequestParser: Sendable {
     /// head of a request refused as malformed: its fields are not to be trusted.
     public private(set) var refusedHead: HTTPRequest?
 
+    /// The head an answer the engine gives by itself is for, when one was read whole and
+    /// well-formed: the request whose body is being read (a body timeout, no room for it), or the
+    /// one refused for what it asked (`refusedHead`). Nil for a malformed or unfinished head.
+    public var headInProgress: HTTPRequest? { headAwaitingBody ?? refusedHead }
+
     /// True between requests with nothing partially parsed (for idle-timeout logic).
     public var isIdle: Bool {
         guard case .requestLine = state else { return false }

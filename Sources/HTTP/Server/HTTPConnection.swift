@@ -55,8 +55,8 @@ final class HTTPConnection {
     private var parkedResponse: (request: UInt64, response: HTTPResponse)?
     /// The request being handled: who answers it, the responder or this connection giving up.
     private var replySlot: ReplySlot?
-    private var currentIsHead = false
-    /// The head of the request being handled (body dropped), for an answer the engine gives for it.
+    /// The head of the request being handled (body dropped): whether its answer carries content
+    /// (HEAD), and what the engine's own answer for it is for. Nil once it is answered.
     private var currentHead: HTTPRequest?
     private var currentWantsKeepAliveField = false
 
@@ -137,8 +137,8 @@ final class HTTPConnection {
         if machine.handlerDeadlinePassed(now: now),
            let slot = machine.phase == .admitting ? admissionSlot : replySlot, !slot.abandon(.timedOut) { return }
         // Which request a timeout's answer is for: the one with the responder, or the one being
-        // read or admitted (whose head the parser holds; `currentHead` is then an earlier one's).
-        let handling = if case .handling = machine.phase { true } else { false }
+        // read or admitted, whose head the parser holds.
+        let handled = if case .handling = machine.phase { currentHead } else { parser.headInProgress }
         switch machine.timedOut(now: now) {
         case .none:
             break
@@ -150,9 +150,8 @@ final class HTTPConnection {
         case .respond(let status, let reason):
             // The request in progress is abandoned; its unread bytes are worthless now.
             discardInput()
-            let isHead = handling ? currentIsHead : parser.isHead
-            let head = handling ? currentHead : parser.headAwaitingBody
-            endRequest(with: worker.configuration.errorRenderer(status, reason, head), isHead: isHead, bodyStillComing: false)
+            let isHead = handled.map { $0.method == .head } ?? parser.isHead
+            endRequest(with: worker.configuration.errorRenderer(status, reason, handled), isHead: isHead, bodyStillComing: false)
             drive()
         }
     }
@@ -178,7 +177,7 @@ final class HTTPConnection {
         case .head, .body:
             let part = stall == .head ? "head" : "body"
             endRequest(with: worker.configuration.errorRenderer(.requestTimeout, "request \(part) not received in time; the server is full",
-                                                                parser.headAwaitingBody),
+                                                                parser.headInProgress),
                        isHead: parser.isHead, bodyStillComing: false)
             _ = try? output.write(to: fd)
         case .notReading:
@@ -351,7 +350,7 @@ final class HTTPConnection {
                 dispatch(request)
             case .failure(let error):
                 // A 413 is decided from the head's Content-Length while the client may be uploading.
-                endRequest(with: worker.configuration.errorRenderer(error.status, error.reason, parser.refusedHead),
+                endRequest(with: worker.configuration.errorRenderer(error.status, error.reason, parser.headInProgress),
                            isHead: parser.isHead,
                            bodyStillComing: error.status == .contentTooLarge)
                 return bytes.count
@@ -380,7 +379,7 @@ final class HTTPConnection {
     private func refuseLargeBody() {
         var response = worker.configuration.errorRenderer(.serviceUnavailable,
                                                           "too many large request bodies are being received; retry shortly",
-                                                          parser.headAwaitingBody ?? parser.refusedHead)
+                                                          parser.headInProgress)
         response.headers.set("Retry-After", "1")
         endRequest(with: response, isHead: parser.isHead, bodyStillComing: true)
     }
@@ -447,7 +446,6 @@ final class HTTPConnection {
         let keepAlive = request.keepAlive
         guard let number = machine.requestReceived(keepAlive: keepAlive, timeLimited: request.method.isSafe,
                                                    now: now) else { return }
-        currentIsHead = request.method == .head
         // Its head without the body (which may be a megabyte and is the handler's now), for the
         // engine's 503 should the handler outlive its time.
         var head = request
@@ -476,8 +474,9 @@ final class HTTPConnection {
         let field: ResponseSerializer.ConnectionField =
             machine.closeRequested ? .close : (currentWantsKeepAliveField ? .keepAlive : .omitted)
         _ = machine.responseQueued(for: n, now: now)
+        let isHead = currentHead?.method == .head
         currentHead = nil   // answered: an idle connection holds no header bytes for it
-        ResponseSerializer.write(response, isHead: currentIsHead, connection: field,
+        ResponseSerializer.write(response, isHead: isHead, connection: field,
                                  dateLine: worker.date.line, into: &output)
     }
 

@@ -60,15 +60,16 @@ public enum SaleStore {
 
     /// One sale by its device id; nil when none.
     public static func get(_ db: Connection, saleID: ClientUUID) throws -> Sale? {
-        guard let header = try db.first("SELECT \(columns) FROM sales WHERE sale_id = ?", [.text(saleID.text)], decodeHeader) else {
-            return nil
-        }
-        return try withLines(db, header)
+        try get(db, where: "sale_id = ?", .text(saleID.text))
     }
 
     /// One sale by the id the server gave it; nil when none.
     public static func get(_ db: Connection, id: Int64) throws -> Sale? {
-        guard let header = try db.first("SELECT \(columns) FROM sales WHERE id = ?", [.integer(id)], decodeHeader) else {
+        try get(db, where: "id = ?", .integer(id))
+    }
+
+    private static func get(_ db: Connection, where condition: String, _ key: SQLiteValue) throws -> Sale? {
+        guard let header = try db.first("SELECT \(columns) FROM sales WHERE \(condition)", [key], decodeHeader) else {
             return nil
         }
         return try withLines(db, header)

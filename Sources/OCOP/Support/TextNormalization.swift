@@ -58,4 +58,3 @@ extension StringProtocol {
         utf8.count > limit && (utf8.count > limit * TextNormalization.maximumBytesPerCharacter || count > limit)
     }
 }
-

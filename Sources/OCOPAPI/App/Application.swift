@@ -103,7 +103,7 @@ public final class Application: Sendable {
             accessLog.recordRejection(status: status.code, reason: reason, at: clock().description)
             var response = Problem.transport(status, reason).response
             // Readable by the dashboard that asked, as every answer of ours (its upload too large).
-            if let head, !CORSPolicy.isPreflight(head) { cors.decorate(&response, origin: head.headers["Origin"]) }
+            if let head { cors.decorate(&response, answering: head) }
             return response
         }
         let server = HTTPServer(configuration: serverConfig, responder: responder)

@@ -12,7 +12,7 @@ import Threads
 /// kernel's is not: the timer never fired, so the certificate sweep never put midnight's status
 /// changes in the audit log. Differences between two shifted readings are still true durations.
 /// `stop` wakes the wait through an eventfd, so a shutdown does not wait out an interval.
-final class PeriodicTask: Sendable {
+public final class PeriodicTask: Sendable {
     private struct Running: Sendable {
         let thread: OSThread
         /// Written once by `stop`; the thread's `poll` sees it readable and leaves.
@@ -31,14 +31,14 @@ final class PeriodicTask: Sendable {
     private let running = Mutex<Running?>(nil)
 
     /// `name` is the thread's (15 bytes show in `top -H`).
-    init(name: String, every interval: Duration, _ job: @escaping @Sendable () -> Void) {
+    public init(name: String, every interval: Duration, _ job: @escaping @Sendable () -> Void) {
         self.name = name
         self.interval = interval
         self.job = job
     }
 
     /// Starts the thread; a second call while it runs does nothing.
-    func start() throws {
+    public func start() throws {
         try running.withLock { running in
             guard running == nil else { return }
             let wake = eventfd(0, Int32(EFD_CLOEXEC))
@@ -55,7 +55,7 @@ final class PeriodicTask: Sendable {
 
     /// Wakes the thread and waits for it, including a job it is running: none may outlive the
     /// database it writes. Idempotent.
-    func stop() {
+    public func stop() {
         guard let stopping = running.withLock({ running in
             defer { running = nil }
             return running

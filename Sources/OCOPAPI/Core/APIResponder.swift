@@ -210,7 +210,7 @@ public final class APIResponder: HTTPResponder {
                       through deliver: (HTTPResponse) -> Delivery) -> HTTPResponse {
         var response = response
         response.headers.set("X-Request-Id", requestID)
-        if !CORSPolicy.isPreflight(request) { cors.decorate(&response, origin: request.headers["Origin"]) }
+        cors.decorate(&response, answering: request)
         let delivery = deliver(response)
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

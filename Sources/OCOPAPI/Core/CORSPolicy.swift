@@ -43,6 +43,14 @@ public struct CORSPolicy: Sendable {
         response.headers.set("Access-Control-Expose-Headers", CORSPolicy.exposedHeaders)
     }
 
+    /// Decorates the answer to `request` as `decorate(_:origin:)` does, unless it is a preflight's:
+    /// a preflight's answer carries CORS only as `preflight` grants it, and one refused otherwise
+    /// must not pass for a granted one.
+    public func decorate(_ response: inout HTTPResponse, answering request: HTTPRequest) {
+        guard !Self.isPreflight(request) else { return }
+        decorate(&response, origin: request.headers["Origin"])
+    }
+
     /// The answer to a preflight for a route that allows `methods`. A disallowed
     /// origin gets a plain 204 with no CORS headers, which the browser treats as a refusal.
     public func preflight(_ request: HTTPRequest, methods: [HTTPMethod]) -> HTTPResponse {

@@ -69,7 +69,7 @@ public struct SaleRoutes: RouteCollection {
         }
     }
 
-    /// A sale by the server's id (digits) or the device's `sale_id` (a UUID, never all digits).
+    /// A sale by the device's `sale_id` (a UUID) or else by the server's id (`context.id`'s rules).
     func get(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.existingPointOfSale(context)
@@ -77,10 +77,9 @@ public struct SaleRoutes: RouteCollection {
         let found: Sale?
         if let saleID = ClientUUID(text) {
             found = try context.database.read { try SaleStore.get($0, saleID: saleID) }
-        } else if let serverID = Int64(text), serverID > 0, String(serverID) == text {   // canonical, as `context.id`
-            found = try context.database.read { try SaleStore.get($0, id: serverID) }
         } else {
-            found = nil
+            let serverID = try context.id("sale")
+            found = try context.database.read { try SaleStore.get($0, id: serverID) }
         }
         guard let sale = found, sale.pointOfSaleID == id else { throw DomainError.notFound(entity: "sale", id: text) }
         return Responses.item(context, version: sale.version) { SaleRepresentation.write(sale, to: &$0) }
