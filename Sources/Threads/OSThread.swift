@@ -40,6 +40,12 @@ public final class OSThread: Sendable {
         _ = pthread_join(handle, nil)
     }
 
+    /// Lets the thread end without a `join` (one that may still be blocked at exit). Call once,
+    /// instead of `join`.
+    public func detach() {
+        _ = pthread_detach(handle)
+    }
+
     /// The calling thread's id, comparable with `pthread_equal`.
     public static var currentID: UInt { UInt(pthread_self()) }
 

@@ -161,8 +161,9 @@ enum Commands {
         return 0
     }
 
+    /// A line on standard error; an unread pipe holds it up a second at most (StandardError).
     static func log(_ message: String) {
-        System.printError(message)
+        StandardError.write(message)
     }
 }
 

@@ -109,18 +109,6 @@ enum System {
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
-
-    /// Writes `text` and a newline to standard error in one write(2).
-    static func printError(_ text: String) {
-        let line = Array((text + "\n").utf8)
-        line.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                let n = write(2, base + offset, raw.count - offset)
-                if n > 0 { offset += n } else if errno != EINTR { return }
-            }
-        }
-    }
 }
 
 /// When to trim: past 64 MiB resident, and then only once the process has grown 16 MiB past

@@ -72,7 +72,7 @@ import Testing
     @Test func everyLineIsWrittenWholeByClose() throws {
         let (path, fd) = temporaryFile()
         defer { close(fd); unlink(path) }
-        let log = AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30), flushBytes: 1000)
+        let log = try AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30), flushBytes: 1000)
         DispatchQueue.concurrentPerform(iterations: 8) { thread in
             for n in 0..<500 { record(log, n, thread: thread) }
         }
@@ -85,15 +85,17 @@ import Testing
         }
         #expect(ids.count == 8 * 500)
         #expect(Set(ids).count == 8 * 500)
-        // Lines recorded after close are written at once.
+        // Nothing records after close (the server has stopped); a line that did would be dropped.
         record(log, 1, thread: 99)
-        #expect(try lines(path).dropLast().count == 8 * 500 + 1)
+        usleep(50_000)
+        #expect(try lines(path).dropLast().count == 8 * 500)
+        #expect(log.droppedLines == 1)
     }
 
     @Test func aRefusalIsALineWithItsStatusAndReason() throws {
         let (path, fd) = temporaryFile()
         defer { close(fd); unlink(path) }
-        let log = AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30))
+        let log = try AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30))
         log.recordRejection(status: 408, reason: "request head not received in time", at: "2024-12-12T08:00:00Z")
         log.close()
         let line = try JSONValue.parse(Array(try #require(try lines(path).first).utf8))
@@ -105,7 +107,7 @@ import Testing
     @Test func linesAreFlushedWithinTheIntervalWithoutClose() throws {
         let (path, fd) = temporaryFile()
         defer { close(fd); unlink(path) }
-        let log = AccessLog(enabled: true, fd: fd, flushInterval: .milliseconds(20))
+        let log = try AccessLog(enabled: true, fd: fd, flushInterval: .milliseconds(20))
         defer { log.close() }
         record(log, 1, thread: 0)
         var seen = 0
@@ -114,5 +116,136 @@ import Testing
             seen = try lines(path).dropLast().count
         }
         #expect(seen == 1)
+    }
+
+    /// A pipe whose reader stopped: recording never waits for it. Lines past the limit are
+    /// dropped and counted, and once the reader drains the pipe every line that arrives is
+    /// whole, and a notice accounts for every dropped one.
+    @Test func anUnreadPipeCostsLinesNotRequests() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let (reader, writer) = (ends[0], ends[1])
+        defer { close(reader) }
+        let log: AccessLog
+        do {
+            log = try AccessLog(enabled: true, fd: writer, flushInterval: .milliseconds(5), flushBytes: 4096,
+                                limit: 32 << 10, clock: { "2024-12-12T08:00:00Z" })
+        } catch {
+            close(writer)
+            throw error
+        }
+        // Far more than the pipe (64 KiB) and the limit hold. Were a recorder to wait for the
+        // reader, this would never finish: it runs beside the test, which gives it 30 s.
+        let recorded = Recorded()
+        Thread.detachNewThread {
+            for n in 0..<20_000 { record(log, n, thread: 0) }
+            recorded.finish()
+        }
+        #expect(recorded.wait(seconds: 30))
+        #expect(log.droppedLines > 0)
+
+        let drained = Drained(fd: reader)
+        record(log, 20_000, thread: 0)   // after the reader is back: kept
+        log.close()
+        // Only once its thread is done may the descriptor go (its number could be another's next).
+        #expect(stopsWithin(seconds: 30) { log.hasStopped })
+        close(writer)
+        let text = drained.wait()
+        var requests = 0
+        var noticed = 0
+        for line in text.split(separator: "\n") {
+            let value = try JSONValue.parse(Array(line.utf8))
+            if value["event"]?.stringValue == "log_lines_dropped" {
+                noticed += Int(try #require(value["count"]?.int64Value))
+            } else {
+                #expect(value["route"]?.stringValue == "/api/v1/producers/{id}")
+                requests += 1
+            }
+        }
+        #expect(requests + noticed == 20_001)
+        #expect(noticed == log.droppedLines)
+        #expect(text.hasSuffix("\n"))
+    }
+
+    /// An output that never moves holds up a shutdown by `patience` at most.
+    @Test func closeGivesUpOnAnOutputThatNeverMoves() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let output = try LogOutput(fd: ends[1], name: "test-log", flushInterval: .milliseconds(5),
+                                   flushBytes: 1024) { Array("dropped \($0)".utf8) }
+        let line = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
+        for _ in 0..<1000 { output.append(line) }   // 1 MB into a 64 KiB pipe nobody reads
+        let closed = Recorded()
+        Thread.detachNewThread {
+            output.close(patience: .milliseconds(100))
+            closed.finish()
+        }
+        #expect(closed.wait(seconds: 30))
+        // Its thread still waits to write; let it finish before the pipe goes, so it never
+        // writes to a closed pipe (SIGPIPE) or to a descriptor reused by another test.
+        _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        #expect(stopsWithin(seconds: 30) {
+            while read(ends[0], &buffer, buffer.count) > 0 {}
+            return output.hasStopped
+        })
+        close(ends[1])
+        close(ends[0])
+    }
+
+    @Test func errorsGoToTheirOwnOutputAtOnce() throws {
+        let (path, fd) = temporaryFile()
+        let (errorPath, errorFD) = temporaryFile()
+        defer { close(fd); unlink(path); close(errorFD); unlink(errorPath) }
+        let log = try AccessLog(enabled: false, fd: fd, errorFD: errorFD, flushInterval: .seconds(30))
+        defer { log.close() }
+        log.error("request r1 GET /x failed: boom")
+        var seen: [Substring] = []
+        for _ in 0..<200 where seen.isEmpty {
+            usleep(10_000)
+            seen = try lines(errorPath).dropLast()
+        }
+        #expect(seen == ["request r1 GET /x failed: boom"])
+        #expect(try lines(path) == [""])   // the access log is off
+    }
+}
+
+/// Polls `condition` every millisecond until it holds or `seconds` pass.
+private func stopsWithin(seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(1000)
+    }
+    return condition()
+}
+
+/// A one-shot signal a test waits for with a timeout (a thread that might never finish).
+private final class Recorded: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    func finish() { done.signal() }
+    func wait(seconds: Int) -> Bool { done.wait(timeout: .now() + .seconds(seconds)) == .success }
+}
+
+/// Everything read from `fd` to its end, on a thread of its own.
+private final class Drained: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var bytes: [UInt8] = []
+
+    init(fd: Int32) {
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            done.signal()
+        }
+    }
+
+    func wait() -> String {
+        done.wait()
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

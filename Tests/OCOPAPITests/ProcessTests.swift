@@ -54,6 +54,32 @@ import Testing
         #expect((try? TestClient(port: server.port)) == nil)   // the port no longer accepts
     }
 
+    /// A parent that pipes the server's standard output and never reads it (a harness, a
+    /// misconfigured supervisor) costs access-log lines, never service: past the pipe's 64 KiB
+    /// and the log's 4 MiB the lines are dropped, requests keep being answered, and SIGTERM
+    /// still exits 0. Before, every request stopped once the log could not be written.
+    @Test func anUnreadStandardOutputNeverStopsTheServer() throws {
+        let server = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/ocop.sqlite"],
+                                       unreadStandardOutput: true)
+        try server.waitUntilListening()
+        let client = try TestClient(port: server.port)
+        // 3,000 lines of about 4 KiB each (the target is logged): 12 MiB, three times what the log
+        // holds. Pipelined in rounds of 100 so it takes a moment, not minutes.
+        let target = "/no-such-page/" + String(repeating: "a", count: 4000)
+        for _ in 0..<30 {
+            client.send(String(repeating: "GET \(target) HTTP/1.1\r\nHost: t\r\n\r\n", count: 100))
+            for _ in 0..<100 { #expect(try client.readResponse().status == 404) }
+        }
+        #expect(try client.request("GET", "/healthz").status == 200)
+        let metrics = try client.request("GET", "/metrics").text
+        let dropped = metrics.split(separator: "\n").first { $0.hasPrefix("ocop_log_lines_dropped ") }
+        #expect((dropped?.split(separator: " ").last).flatMap { Double($0) } ?? 0 > 0)
+        server.signal(SIGTERM)
+        let (status, log) = server.waitForExit()
+        #expect(status == 0)
+        #expect(log.contains("stopped"))
+    }
+
     /// One server per database file and per port: a second one exits instead of sharing them.
     @Test func aSecondServerOnTheSameDatabaseOrPortRefusesToStart() throws {
         let first = try serve()

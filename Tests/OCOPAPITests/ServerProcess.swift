@@ -5,6 +5,8 @@ import Foundation
 final class ServerProcess {
     let process = Process()
     private let stderr = Pipe()
+    /// Standard output when it is to be a pipe that nobody reads (`unreadStandardOutput`).
+    private let stdout: Pipe?
     private(set) var port = 0
 
     /// The `ocop` executable next to the test bundle in the build directory.
@@ -21,7 +23,10 @@ final class ServerProcess {
 
     /// `openFiles`: started with these soft and hard limits on open files, as a shell's
     /// `ulimit -S -n` and `ulimit -H -n` would leave them.
-    init(arguments: [String], environment: [String: String] = [:], openFiles: (soft: Int, hard: Int)? = nil) throws {
+    /// `unreadStandardOutput`: the access log is on and goes to a pipe this object holds open and
+    /// never reads, as a careless parent process would leave it.
+    init(arguments: [String], environment: [String: String] = [:], openFiles: (soft: Int, hard: Int)? = nil,
+         unreadStandardOutput: Bool = false) throws {
         if let openFiles {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -S -n \(openFiles.soft) && ulimit -H -n \(openFiles.hard) && exec \"$0\" \"$@\"",
@@ -31,11 +36,12 @@ final class ServerProcess {
             process.arguments = arguments
         }
         var env = ProcessInfo.processInfo.environment
-        env["OCOP_ACCESS_LOG"] = "false"
+        env["OCOP_ACCESS_LOG"] = unreadStandardOutput ? "true" : "false"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
+        stdout = unreadStandardOutput ? Pipe() : nil
+        process.standardOutput = stdout ?? FileHandle.nullDevice
         try process.run()
     }
 

@@ -73,7 +73,7 @@ public final class Application: Sendable {
         self.routes = routes
         documentBox.bytes = OpenAPIDocument.build(routes: routes, version: Self.version).serialized()
 
-        let accessLog = AccessLog(enabled: configuration.accessLog)
+        let accessLog = try AccessLog(enabled: configuration.accessLog, clock: { clock().description })
         self.accessLog = accessLog
         let authFailures = AuthFailureLimiter(perMinute: configuration.authFailuresPerMinute)
         self.authFailures = authFailures
@@ -115,6 +115,10 @@ public final class Application: Sendable {
                                  help: "Bytes of request bodies still being read, past the first 16 KiB of each (the budget is 64 MiB or 32 x max_body_bytes).") {
             Double(server.largeBodyBytesHeld)
         }
+        services.gauges.registerCounter("ocop_log_lines_dropped",
+                                        help: "Log lines dropped because standard output or error was not read fast enough.") {
+            Double(accessLog.droppedLines)
+        }
         services.gauges.register("ocop_handler_queue", help: "Requests waiting for a handler thread.") {
             Double(pools.queued)
         }
@@ -131,7 +135,7 @@ public final class Application: Sendable {
             do {
                 tail.merged(through: try database.write { try IdempotencyStore.merge($0) })
             } catch {
-                AccessLog.error("idempotency index merge failed: \(String(reflecting: error))")
+                accessLog.error("idempotency index merge failed: \(String(reflecting: error))")
             }
         }
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
@@ -141,12 +145,12 @@ public final class Application: Sendable {
             do {
                 try ProducerStore.indexPendingSearch(database)
             } catch {
-                AccessLog.error("producer search indexing failed: \(String(reflecting: error))")
+                accessLog.error("producer search indexing failed: \(String(reflecting: error))")
             }
         }
         statusSweep = PeriodicTask(name: "ocop-cert-sweep", every: .seconds(CertificateStatusSweep.checkSeconds)) {
             do { try certificateSweep.tick(now: clock()) }
-            catch { AccessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
+            catch { accessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
         }
     }
 
@@ -165,7 +169,7 @@ public final class Application: Sendable {
                 }
             }
         } catch DomainError.conflict {
-            AccessLog.error("OCOP_ADMIN_TOKEN names a token that was revoked; it stays revoked and the server runs "
+            StandardError.write("OCOP_ADMIN_TOKEN names a token that was revoked; it stays revoked and the server runs "
                             + "without an admin. Set a new OCOP_ADMIN_TOKEN, or run `ocop token create --role admin --name NAME`.")
         }
     }

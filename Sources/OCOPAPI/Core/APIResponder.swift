@@ -407,11 +407,11 @@ public final class APIResponder: HTTPResponder {
         case let error as SQLiteError where error.isStorageFull || error.isStorageFailure:
             // Not a bug but the operator's to fix: say so in the log, and to the client that
             // nothing was written (the write's transaction or savepoint was rolled back).
-            AccessLog.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
+            log.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
             return Problem.storage(error).response
         default:
             // Bugs only: log everything for the operator, send nothing internal to the client.
-            AccessLog.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
+            log.error("request \(requestID) \(request.method) \(request.target) failed: \(String(reflecting: error))")
             return Problem.internalError.response
         }
     }

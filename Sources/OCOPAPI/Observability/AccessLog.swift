@@ -1,54 +1,54 @@
-import Dispatch
-import Glibc
 import JSON
-import Synchronization
+import OCOP
 
-/// One JSON line per request on standard output, for log shippers.
+/// One JSON line per request on standard output, for log shippers, and the errors an
+/// operator must see (500s, failed background jobs) on standard error.
 ///
-/// Lines are gathered in memory and written in large chunks: by a background flush every
-/// `flushInterval`, sooner once `flushBytes` are waiting, and by `close()` at shutdown.
-/// A write(2) per request cost a system call and the file's inode lock on the request's
-/// thread every time. Lines stay whole and in order (each is appended whole under the
-/// lock, and only one flush writes at a time); none is lost on a graceful shutdown
-/// (`Application.shutdown` closes the log after the last request finished). A crash
-/// loses at most the last `flushInterval` of lines, which the data itself never depends on.
+/// Both go through a `LogOutput`, whose own thread writes them in large chunks; a request
+/// never waits for the output. Lines stay whole and in order; none is lost on a graceful
+/// shutdown (`Application.shutdown` closes the log after the last request finished) unless
+/// the output has stopped moving, when the log drops lines rather than stop the server and
+/// says how many it dropped. A crash loses at most the last `flushInterval` of lines, which
+/// the data itself never depends on.
 public final class AccessLog: Sendable {
-    public let enabled: Bool
-    private let fd: Int32
-    private let flushBytes: Int
-    private let flushInterval: Duration
-    private let buffer = Mutex(Buffer())
-    /// Held while a chunk is taken and written, so chunks reach the file in order.
-    private let writing = Mutex(())
-    /// Signalled when a flush is wanted early (buffer past `flushBytes`, or closing).
-    private let wake = DispatchSemaphore(value: 0)
-    /// Signalled by the flushing thread as it exits.
-    private let finished = DispatchSemaphore(value: 0)
+    private let lines: LogOutput?
+    private let errors: LogOutput
 
-    private struct Buffer: ~Copyable {
-        var bytes: [UInt8] = []
-        var wakePending = false
-        var closed = false
+    public init(enabled: Bool, fd: Int32 = 1, errorFD: Int32 = 2, flushInterval: Duration = .milliseconds(200),
+                flushBytes: Int = 64 << 10, limit: Int = 4 << 20,
+                clock: @escaping @Sendable () -> String = { Timestamp.now().description }) throws {
+        lines = enabled
+            ? try LogOutput(fd: fd, name: "ocop-access-log", flushInterval: flushInterval, flushBytes: flushBytes,
+                            limit: limit) { dropped in
+                var writer = JSONWriter(capacity: 128)
+                writer.beginObject()
+                writer.field("at", clock())
+                writer.field("event", "log_lines_dropped")
+                writer.field("count", Int64(dropped))
+                writer.field("reason", "standard output was not read fast enough")
+                writer.endObject()
+                return writer.bytes
+            }
+            : nil
+        // Errors go out at once (a flush per line): there are few, and an operator waits for them.
+        errors = try LogOutput(fd: errorFD, name: "ocop-error-log", flushInterval: flushInterval, flushBytes: 1,
+                               limit: limit) { dropped in
+            Array("\(clock()) \(dropped) error lines dropped: standard error was not read fast enough".utf8)
+        }
     }
 
-    /// Past this much unwritten log the recording thread flushes itself (a stalled
-    /// reader of standard output slows requests down rather than growing memory).
-    private static let hardLimit = 8 << 20
+    /// Whether both writing threads have finished (after `close`).
+    var hasStopped: Bool { (lines?.hasStopped ?? true) && errors.hasStopped }
 
-    public init(enabled: Bool, fd: Int32 = 1, flushInterval: Duration = .milliseconds(200), flushBytes: Int = 64 << 10) {
-        self.enabled = enabled
-        self.fd = fd
-        self.flushBytes = max(1, flushBytes)
-        self.flushInterval = flushInterval
-        if enabled { startFlusher() }
-    }
+    /// Lines dropped since start because an output was not read.
+    public var droppedLines: Int { (lines?.droppedLines ?? 0) + errors.droppedLines }
 
     /// `status` is what the client got; `unsent` the handler's status when that response was
     /// never sent (the engine answered 503 at its handler timeout, or the connection closed).
     public func record(requestID: String, method: String, target: String, route: String, status: Int,
                        milliseconds: Double, bytes: Int, remote: String, tokenID: Int64?, at: String,
                        unsent: Int? = nil) {
-        guard enabled else { return }
+        guard let lines else { return }
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.field("at", at)
@@ -64,13 +64,13 @@ public final class AccessLog: Sendable {
         writer.field("token_id", tokenID)
         if let unsent { writer.field("unsent_status", Int64(unsent)) }
         writer.endObject()
-        append(writer.bytes)
+        lines.append(writer.bytes)
     }
 
     /// A line for an answer the HTTP engine gave by itself (no route, no request id): its
     /// status and why, so refused and timed-out requests show in the log too.
     public func recordRejection(status: Int, reason: String, at: String) {
-        guard enabled else { return }
+        guard let lines else { return }
         var writer = JSONWriter(capacity: 128)
         writer.beginObject()
         writer.field("at", at)
@@ -78,111 +78,18 @@ public final class AccessLog: Sendable {
         writer.field("status", Int64(status))
         writer.field("reason", reason)
         writer.endObject()
-        append(writer.bytes)
+        lines.append(writer.bytes)
     }
 
-    /// Writes every line recorded so far and stops the periodic flush; later lines are
-    /// written at once. Call after the server stopped handling requests. Idempotent.
+    /// Writes every line recorded so far and stops the writing threads; later lines are
+    /// dropped. Call after the server stopped handling requests. Idempotent.
     public func close() {
-        guard enabled else { return }
-        let first = buffer.withLock { buffer -> Bool in
-            defer { buffer.closed = true }
-            return !buffer.closed
-        }
-        if first {
-            wake.signal()
-            finished.wait()
-        }
-        flush()
+        lines?.close()
+        errors.close()
     }
 
-    /// Errors that must reach an operator (500s), on standard error, at once.
-    public static func error(_ message: String) {
-        let line = Array((message + "\n").utf8)
-        writeAll(2, line)
-    }
-
-    private func append(_ line: [UInt8]) {
-        let (wakeFlusher, flushHere) = buffer.withLock { buffer -> (Bool, Bool) in
-            buffer.bytes.append(contentsOf: line)
-            buffer.bytes.append(10)
-            if buffer.closed || buffer.bytes.count >= Self.hardLimit { return (false, true) }
-            guard buffer.bytes.count >= flushBytes, !buffer.wakePending else { return (false, false) }
-            buffer.wakePending = true
-            return (true, false)
-        }
-        if flushHere {
-            flush()
-        } else if wakeFlusher {
-            wake.signal()
-        }
-    }
-
-    /// The flushing thread: wakes every `flushInterval` or when signalled, until closed.
-    private func startFlusher() {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let log = Unmanaged<AccessLog>.fromOpaque(raw).takeRetainedValue()
-            log.runFlusher()
-            return nil
-        }, context)
-        if rc == 0 {
-            pthread_detach(thread)
-        } else {
-            // No thread: every line is written as it comes, as if closed.
-            Unmanaged<AccessLog>.fromOpaque(context).release()
-            buffer.withLock { $0.closed = true }
-            finished.signal()
-        }
-    }
-
-    private func runFlusher() {
-        let (seconds, attoseconds) = flushInterval.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-        while true {
-            _ = wake.wait(timeout: .now() + .nanoseconds(max(1_000_000, nanoseconds)))
-            let closed = buffer.withLock { buffer -> Bool in
-                buffer.wakePending = false
-                return buffer.closed
-            }
-            flush()
-            if closed { break }
-        }
-        finished.signal()
-    }
-
-    /// Takes what is buffered and writes it.
-    private func flush() {
-        writing.withLock { _ in
-            let chunk = buffer.withLock { buffer -> [UInt8] in
-                // Hand the bytes over and keep a buffer of similar capacity for the next lines.
-                let capacity = buffer.bytes.capacity
-                var taken: [UInt8] = []
-                swap(&taken, &buffer.bytes)
-                buffer.bytes.reserveCapacity(min(capacity, 4 * flushBytes))
-                return taken
-            }
-            if !chunk.isEmpty { Self.writeAll(fd, chunk) }
-        }
-    }
-
-    /// write(2) until every byte is out (a partial write would otherwise cut a line).
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return   // EPIPE, EBADF, ENOSPC: nowhere to log; the request itself succeeded
-                }
-            }
-        }
+    /// An error an operator must see (a 500, a failed background job), on standard error.
+    public func error(_ message: String) {
+        errors.append(Array(message.utf8))
     }
 }

@@ -43,7 +43,7 @@ public struct HealthRoutes: RouteCollection {
                     ("ocop_response_cache_bytes", "Bytes held by the response cache: bodies, keys and headers, as heap blocks.",
                      Double(services.responses.usage.bytes)),
                 ]
-                let counters: [(name: String, help: String, value: Double)] = [
+                let counters: [(name: String, help: String, value: Double)] = services.gauges.readCounters() + [
                     ("ocop_db_commits", "Group commits since start.", Double(db.commits)),
                     ("ocop_db_wal_flushes", "WAL fdatasyncs after commits since start (one may cover several).",
                      Double(db.walFlushes)),

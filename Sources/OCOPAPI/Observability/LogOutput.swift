@@ -1,0 +1,165 @@
+import CLinux
+import Glibc
+import Synchronization
+import Threads
+
+/// Lines bound for one output (standard output or standard error), written by a thread of
+/// their own, so that no request ever waits for whoever reads them.
+///
+/// Lines are gathered in memory and written in large chunks: every `flushInterval`, and sooner
+/// once `flushBytes` are waiting. When nobody reads the output (a pipe its parent never drains,
+/// a stalled log shipper) only that thread blocks: past `limit` unwritten bytes new lines are
+/// dropped and counted, and once the output moves again a line made by `notice` says how many.
+/// Before, the recording thread flushed the log itself past its limit, so a server started with
+/// its standard output piped and never read stopped answering anyone after some 40,000 requests.
+public final class LogOutput: Sendable {
+    private struct Pending: ~Copyable {
+        var bytes: [UInt8] = []
+        /// Lines dropped since the last notice was written.
+        var dropped = 0
+        var droppedTotal = 0
+        var wakePending = false
+        var closed = false
+        var exited = false
+    }
+
+    private let fd: Int32
+    private let flushBytes: Int
+    private let flushInterval: Duration
+    private let limit: Int
+    private let notice: @Sendable (Int) -> [UInt8]
+    private let pending = Mutex(Pending())
+    /// Made readable to wake the writing thread early (enough waiting, or closing).
+    private let wake: Int32
+
+    /// `limit` bounds the bytes waiting; as much again may be in the write under way.
+    /// `notice(n)` is the line (without its newline) that says `n` lines were dropped.
+    public init(fd: Int32, name: String, flushInterval: Duration, flushBytes: Int, limit: Int = 4 << 20,
+                notice: @escaping @Sendable (Int) -> [UInt8]) throws {
+        self.fd = fd
+        self.flushBytes = max(1, flushBytes)
+        self.flushInterval = flushInterval
+        self.limit = max(limit, self.flushBytes)
+        self.notice = notice
+        wake = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        guard wake >= 0 else { throw PeriodicTask.WakeFailure(errno: errno) }
+        do {
+            // Never joined: a thread blocked on an output nobody reads must not hold up the exit.
+            try OSThread.spawn(name: name) { [self] in run() }.detach()
+        } catch {
+            Glibc.close(wake)
+            throw error
+        }
+    }
+
+    /// Lines dropped since start because the output fell `limit` bytes behind (or was closed).
+    public var droppedLines: Int { pending.withLock { $0.droppedTotal } }
+
+    /// Whether the writing thread has finished (after `close`): from then on nothing writes to `fd`.
+    var hasStopped: Bool { pending.withLock { $0.exited } }
+
+    /// Adds `line` and a newline; never waits for the output.
+    public func append(_ line: [UInt8]) {
+        let wakeWriter = pending.withLock { pending -> Bool in
+            guard !pending.closed, pending.bytes.count + line.count < limit else {
+                pending.dropped += 1
+                pending.droppedTotal += 1
+                return false
+            }
+            pending.bytes.append(contentsOf: line)
+            pending.bytes.append(10)
+            guard pending.bytes.count >= flushBytes, !pending.wakePending else { return false }
+            pending.wakePending = true
+            return true
+        }
+        if wakeWriter { signal() }
+    }
+
+    /// Writes what is waiting and stops the thread: later lines are dropped. Waits at most
+    /// `patience` for an output that does not move, so a shutdown never hangs on it. Idempotent.
+    public func close(patience: Duration = .seconds(2)) {
+        let first = pending.withLock { pending -> Bool in
+            defer { pending.closed = true }
+            return !pending.closed
+        }
+        if first { signal() }
+        // A relative wait, compared on the monotonic clock (see PeriodicTask for why).
+        let clock = ContinuousClock()
+        let start = clock.now
+        while !hasStopped, clock.now - start < patience {
+            usleep(2_000)
+        }
+    }
+
+    private func signal() {
+        var one: UInt64 = 1
+        _ = Glibc.write(wake, &one, MemoryLayout<UInt64>.size)
+    }
+
+    private func run() {
+        let milliseconds = Int32(clamping: flushInterval.components.seconds * 1000
+                                 + flushInterval.components.attoseconds / 1_000_000_000_000_000)
+        while true {
+            var waiting = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
+            if poll(&waiting, 1, max(1, milliseconds)) > 0 {
+                var count: UInt64 = 0
+                _ = read(wake, &count, MemoryLayout<UInt64>.size)
+            }
+            let (chunk, closed) = take()
+            if !chunk.isEmpty { Self.writeAll(fd, chunk) }
+            if closed { break }
+        }
+        pending.withLock { $0.exited = true }
+        Glibc.close(wake)
+    }
+
+    /// What waits, followed by a notice of the lines dropped since the last one.
+    private func take() -> (chunk: [UInt8], closed: Bool) {
+        pending.withLock { pending in
+            pending.wakePending = false
+            let capacity = pending.bytes.capacity
+            var chunk: [UInt8] = []
+            swap(&chunk, &pending.bytes)
+            // Keep a buffer of similar size for the next lines, but not a burst's worth forever.
+            pending.bytes.reserveCapacity(min(capacity, 4 * flushBytes))
+            if pending.dropped > 0 {
+                chunk += notice(pending.dropped)
+                chunk.append(10)
+                pending.dropped = 0
+            }
+            return (chunk, pending.closed)
+        }
+    }
+
+    /// write(2) until every byte is out (a partial write would otherwise cut a line).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, base + offset, raw.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return   // EPIPE, EBADF, ENOSPC: nowhere to log; the requests themselves succeeded
+                }
+            }
+        }
+    }
+}
+
+/// Standard error for the few lines of start-up and shutdown, written by the caller: it waits at
+/// most `patience` for room, so an unread pipe delays a shutdown by that much, not for ever.
+public enum StandardError {
+    public static func write(_ text: String, patience: Duration = .seconds(1)) {
+        let line = Array((text + "\n").utf8)
+        var ready = pollfd(fd: 2, events: Int16(POLLOUT), revents: 0)
+        let milliseconds = Int32(clamping: patience.components.seconds * 1000
+                                 + patience.components.attoseconds / 1_000_000_000_000_000)
+        guard poll(&ready, 1, milliseconds) > 0, ready.revents & Int16(POLLOUT) != 0 else { return }
+        // POLLOUT on a pipe means a free page of it: a line shorter than that goes out without waiting.
+        LogOutput.writeAll(2, line)
+    }
+}
