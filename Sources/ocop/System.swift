@@ -105,6 +105,18 @@ enum System {
             + "\(maxConnections): raise it (ulimit -n, LimitNOFILE=, docker --ulimit nofile=) or lower max_connections"
     }
 
+    /// Opens /dev/null on whichever of descriptors 0, 1 and 2 the process was started without
+    /// (`ocop serve >&-`, a supervisor that closes them). Otherwise the next file or socket
+    /// opened takes the number, and the access log writes into it: seen with the serving lock
+    /// file, and with a client's connection it would be log lines inside an HTTP response.
+    static func openMissingStandardDescriptors() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            // open(2) returns the lowest free number: this one, as the lower ones are open.
+            let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if opened != fd && opened >= 0 { close(opened) }
+        }
+    }
+
     /// Whether anything exists at `path`.
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0

@@ -2,6 +2,7 @@ import Glibc
 import OCOPAPI
 
 /// Entry point: dispatch the subcommand, turn errors into a message and an exit status.
+System.openMissingStandardDescriptors()
 let arguments = CommandLine.arguments.dropFirst()
 let environment = System.environment
 let status: Int32

@@ -80,6 +80,24 @@ import Testing
         #expect(log.contains("stopped"))
     }
 
+    /// Started without a standard output, the server puts /dev/null there before it opens
+    /// anything: the access log wrote into the first file it opened (the serving lock), and
+    /// would have written into a client's connection had that come first.
+    @Test func aClosedStandardOutputIsNotReusedForAFileOrSocket() throws {
+        let database = directory + "/closed.sqlite"
+        let server = try ServerProcess(arguments: ["serve", "--port", "0", "--db", database], closedStandardOutput: true)
+        try server.waitUntilListening()
+        let client = try TestClient(port: server.port)
+        for _ in 0..<3 { #expect(try client.request("GET", "/healthz").status == 200) }
+        let standardOutput = try FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/\(server.process.processIdentifier)/fd/1")
+        #expect(standardOutput == "/dev/null")
+        server.signal(SIGTERM)
+        #expect(server.waitForExit().status == 0)
+        let lock = (try? String(contentsOfFile: database + ".serve-lock", encoding: .utf8)) ?? ""
+        #expect(!lock.contains("request_id"))
+    }
+
     /// One server per database file and per port: a second one exits instead of sharing them.
     @Test func aSecondServerOnTheSameDatabaseOrPortRefusesToStart() throws {
         let first = try serve()

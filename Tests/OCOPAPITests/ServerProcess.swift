@@ -25,9 +25,13 @@ final class ServerProcess {
     /// `ulimit -S -n` and `ulimit -H -n` would leave them.
     /// `unreadStandardOutput`: the access log is on and goes to a pipe this object holds open and
     /// never reads, as a careless parent process would leave it.
+    /// `closedStandardOutput`: started with descriptor 1 closed (`ocop serve >&-`) and the access log on.
     init(arguments: [String], environment: [String: String] = [:], openFiles: (soft: Int, hard: Int)? = nil,
-         unreadStandardOutput: Bool = false) throws {
-        if let openFiles {
+         unreadStandardOutput: Bool = false, closedStandardOutput: Bool = false) throws {
+        if closedStandardOutput {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\" >&-", Self.binary.path] + arguments
+        } else if let openFiles {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -S -n \(openFiles.soft) && ulimit -H -n \(openFiles.hard) && exec \"$0\" \"$@\"",
                                  Self.binary.path] + arguments
@@ -36,7 +40,7 @@ final class ServerProcess {
             process.arguments = arguments
         }
         var env = ProcessInfo.processInfo.environment
-        env["OCOP_ACCESS_LOG"] = unreadStandardOutput ? "true" : "false"
+        env["OCOP_ACCESS_LOG"] = unreadStandardOutput || closedStandardOutput ? "true" : "false"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardError = stderr
