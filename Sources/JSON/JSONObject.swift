@@ -37,6 +37,40 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     /// The keys in order.
     public var keys: [String] { members.map(\.key) }
 
+    /// Sets each member of `other`, in its order, to what `combine` makes of the value here
+    /// (nil when absent) and the value there; nil from `combine` removes the member. The same
+    /// as the subscript setter called member by member, but in time linear in both sizes once
+    /// they are large: a request body's object may hold a hundred thousand members, and one
+    /// scan per member made merging it quadratic (tens of seconds for a 1 MB PATCH).
+    public mutating func update(with other: JSONObject, _ combine: (_ here: JSONValue?, _ there: JSONValue) -> JSONValue?) {
+        guard other.count * members.count > 256 || other.count > 64 else {
+            for (key, value) in other { self[key] = combine(self[key], value) }
+            return
+        }
+        var index: [UTF8Key: Int] = [:]
+        index.reserveCapacity(members.count + other.count)
+        for (i, member) in members.enumerated() { index[UTF8Key(string: member.key)] = i }
+        var removed: [Bool] = Array(repeating: false, count: members.count)
+        for (key, value) in other {
+            let name = UTF8Key(string: key)
+            if let i = index[name] {
+                if let combined = combine(members[i].value, value) {
+                    members[i].value = combined
+                } else {
+                    removed[i] = true
+                    index[name] = nil
+                }
+            } else if let combined = combine(nil, value) {
+                index[name] = members.count
+                members.append((key: key, value: combined))
+                removed.append(false)
+            }
+        }
+        if removed.contains(true) {
+            members = zip(members, removed).compactMap { $1 ? nil : $0 }
+        }
+    }
+
     /// The number of members.
     public var count: Int { members.count }
 

@@ -16,6 +16,33 @@ import Testing
         #expect(o["a"] == nil)
     }
 
+    /// `update(with:)` is the subscript setter member by member, on both of its paths (small
+    /// objects scan, large ones hash): same members, same order, removals and re-additions alike.
+    @Test func updateIsTheSubscriptMemberByMember() {
+        var generator = SystemRandomNumberGenerator()
+        for (hereCount, thereCount) in [(3, 4), (10, 20), (5, 200), (300, 30), (400, 600)] {
+            for _ in 0..<5 {
+                let here = JSONObject((0..<hereCount).map { (key: "k\($0 * 2)", value: JSONValue.number(JSONNumber(Int64($0)))) })
+                // Keys overlap half of `here`'s; a null value removes, and some keys come twice
+                // (removed, then added again at the end).
+                var there: [(key: String, value: JSONValue)] = (0..<thereCount).map { _ in
+                    let key = "k\(Int.random(in: 0..<(2 * max(hereCount, thereCount)), using: &generator))"
+                    return (key: key, value: Bool.random(using: &generator) ? .null : .string(key))
+                }
+                there += there.prefix(3).map { (key: $0.key, value: JSONValue.bool(true)) }
+                let update = JSONObject(there)
+                let combine: (JSONValue?, JSONValue) -> JSONValue? = { old, new in
+                    new.isNull ? nil : .array([old ?? .null, new])
+                }
+                var expected = here
+                for (key, value) in update { expected[key] = combine(expected[key], value) }
+                var actual = here
+                actual.update(with: update, combine)
+                #expect(actual == expected, "\(hereCount) members updated by \(thereCount)")
+            }
+        }
+    }
+
     @Test func iteratesMembersInOrder() {
         let o = JSONObject([(key: "z", value: 1), (key: "a", value: 2)])
         #expect(o.map(\.key) == ["z", "a"])

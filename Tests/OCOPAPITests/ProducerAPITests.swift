@@ -286,6 +286,33 @@ import Testing
         #expect(missing.status == 404)
     }
 
+    /// A body with an object of 60,000 members (640 KB), at the top, nested under a field (which
+    /// a patch merges into the string there as into an empty object) or inside an array, is
+    /// refused before any handler reads it, and changes nothing. A patch's merge ran on the
+    /// writer and was quadratic: 17 s for 60,000 members, every other write waiting behind it.
+    @Test func aHugePatchIsRefusedAndChangesNothing() throws {
+        let id = try createID("Cơ sở Nước mắm", kind: "household")
+        let members = (0..<60_000).map { "\"k\($0)\":\($0 % 3 == 0 ? "null" : "1")" }.joined(separator: ",")
+        for (body, field) in [("{\(members)}", ""), (#"{"name":{"# + members + "}}", "name"),
+                              (#"{"name":"x","certifications":[{"a":1},{"# + members + "}]}", "certifications[1]")] {
+            for method in ["PATCH", "PUT", "POST"] {
+                let refused = try client.request(method, "/api/v1/producers" + (method == "POST" ? "" : "/\(id)"),
+                                                 headers: [admin], body: body)
+                #expect(refused.status == 422)
+                #expect(refused.header("Content-Type") == "application/problem+json")
+                #expect(try ProducerAPITests.errorFields(refused) == [field], "\(method) \(field)")
+            }
+        }
+        // At the limit it is the field reader's to judge: 256 unknown members, each named.
+        let most = "{" + (0..<256).map { "\"k\($0)\":1" }.joined(separator: ",") + "}"
+        let judged = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: most)
+        #expect(judged.status == 422)
+        #expect(try ProducerAPITests.errorFields(judged).count > 1)
+        let after = try client.request("GET", "/api/v1/producers/\(id)")
+        #expect(after.header("ETag") == "W/\"1\"")
+        #expect(try after.json["name"]?.stringValue == "Cơ sở Nước mắm")
+    }
+
     @Test func putReplacesAndAcceptsEchoedReadOnlyFields() throws {
         let id = try createID("Cơ sở A", extra: #","phone":"0912345678""#)
         let current = try client.request("GET", "/api/v1/producers/\(id)").json

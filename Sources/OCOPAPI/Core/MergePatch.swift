@@ -8,12 +8,8 @@ public enum MergePatch {
         guard case .object(let patchObject) = patch else { return patch }
         var result: JSONObject
         if case .object(let targetObject) = target { result = targetObject } else { result = JSONObject() }
-        for (key, value) in patchObject {
-            if value.isNull {
-                result[key] = nil
-            } else {
-                result[key] = apply(value, to: result[key] ?? .null)
-            }
+        result.update(with: patchObject) { here, there in
+            there.isNull ? nil : apply(there, to: here ?? .null)
         }
         return .object(result)
     }
@@ -34,9 +30,10 @@ public enum MergePatch {
         var base = writable
         for (key, value) in readOnly { base[key] = value }
         guard case .object(var merged) = apply(.object(patch), to: .object(base)) else { return base }
-        for (key, value) in patch where readOnly[key] != nil || (value.isNull && base[key] == nil) {
-            merged[key] = value
-        }
+        let keptAsSent = JSONObject(patch.members.filter { key, value in
+            readOnly[key] != nil || (value.isNull && base[key] == nil)
+        })
+        merged.update(with: keptAsSent) { _, sent in sent }
         return merged
     }
 
