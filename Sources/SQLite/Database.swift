@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 import Synchronization
 
 /// The pool: one serialised writer connection on its own thread doing GROUP COMMIT, plus reader connections (WAL lets them read while the writer writes).
@@ -8,12 +9,18 @@ public final class Database: Sendable {
     private let checkpointer: Checkpointer?
     /// Held for the whole of `close()`, so a second caller waits for the first to finish.
     private let isClosed = Mutex(false)
+    /// A descriptor of the database file, which follows it through a rename
+    /// (`databaseFileMovedTo`); -1 in memory. Closed only after every connection: closing a
+    /// descriptor of a file drops the process's POSIX locks on it, SQLite's included.
+    private let fileDescriptor: Int32
+    private let path: String
 
     /// Opens (creating the file and its directory if missing) a WAL database.
     /// ":memory:" gives a private in-memory database with no readers: reads go to the writer.
     public init(path: String, configuration: DatabaseConfiguration = .init()) throws {
         let inMemory = path == ":memory:"
         if !inMemory { try FileSystem.createParentDirectory(of: path) }
+        self.path = path
         // Only the writer commits, so only its synchronous setting matters. FULL is kept by
         // flushing the WAL on the syncer's thread after each commit (`WALSyncer`), not inside it.
         let syncer = !inMemory && configuration.synchronous == .full ? WALSyncer(databasePath: path) : nil
@@ -72,6 +79,7 @@ public final class Database: Sendable {
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
                         checkpointer: checkpointer, policy: policy, readers: readers, syncer: syncer,
                         files: inMemory ? nil : DatabaseFiles(databasePath: path))
+        fileDescriptor = inMemory ? -1 : open(path, O_RDONLY | O_CLOEXEC)
         try checkpointer?.start()
         do {
             try syncer?.start()
@@ -230,9 +238,37 @@ public final class Database: Sendable {
             writer.stop()
             checkpointer?.stop()
             readers.close()
+            // SQLite skips the checkpoint it makes at close when the database file was moved or
+            // replaced (SQLITE_READONLY_DBMOVED): the commits since the last one stayed only in
+            // the WAL at the old name, which the next start beside a new file deleted, or replayed
+            // into a backup restored under that name, corrupting it. So copy them into the file
+            // open here, wherever it is now, and empty the WAL (TRUNCATE) so nothing of it is
+            // left for the file now at the name.
+            let moved = movedTo() != nil
+            try? writer.connection.execute("PRAGMA wal_checkpoint(\(moved ? "TRUNCATE" : "PASSIVE"))")
             // Last: the final connection to close checkpoints the WAL into the main file.
             writer.connection.close()
+            if fileDescriptor >= 0 { Glibc.close(fileDescriptor) }
         }
+    }
+
+    /// Where the database file went when it is no longer at the path it was opened at (moved, or
+    /// another file put in its place): followed through the rename by a descriptor held from
+    /// the start (`/proc/self/fd`), " (deleted)" once removed. Nil while it is where it was, in
+    /// memory, and after `close`.
+    public var databaseFileMovedTo: String? {
+        isClosed.withLock { closed in closed ? nil : movedTo() }
+    }
+
+    private func movedTo() -> String? {
+        guard fileDescriptor >= 0 else { return nil }
+        var held = stat(), named = stat()
+        guard fstat(fileDescriptor, &held) == 0 else { return nil }
+        if stat(path, &named) == 0, named.st_dev == held.st_dev, named.st_ino == held.st_ino { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/fd/\(fileDescriptor)", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Hands `body` to the writer thread and blocks until its outcome is known.

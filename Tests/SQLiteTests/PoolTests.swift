@@ -231,6 +231,52 @@ import Testing
         #expect(files.problem()?.contains("x.sqlite-wal was replaced") == true)
     }
 
+    /// A database file moved (or a backup copied over its name) while serving: SQLite skips its
+    /// checkpoint at close for a moved file, so the last commits stayed only in the WAL at the
+    /// old name, which the next start beside a new file deleted. Close copies them into the file
+    /// it has open, wherever that now is, and says where.
+    @Test func closeKeepsEveryCommitInAMovedFile() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("moved.db")
+        let db = try Database(path: path, configuration: DatabaseConfiguration())
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        #expect(db.databaseFileMovedTo == nil)
+        for i in 0..<200 { try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) } }
+        try FileManager.default.moveItem(atPath: path, toPath: dir.file("elsewhere.db"))
+        #expect(db.databaseFileMovedTo == dir.file("elsewhere.db"))
+        db.close()
+        let reopened = try Connection(path: dir.file("elsewhere.db"), readOnly: true)
+        defer { reopened.close() }
+        #expect(try reopened.scalarInt("SELECT count(*) FROM t") == 200)
+        #expect(try reopened.scalarInt("SELECT sum(x) FROM t") == 199 * 200 / 2)
+    }
+
+    /// A backup copied over the name of the file being served: the server's WAL, still at that
+    /// name, must not be replayed into it at the next start (it was: "database disk image is
+    /// malformed"); its commits belong to the file the server had open.
+    @Test func aBackupRestoredOverTheNameIsNotCorruptedByTheOldWAL() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("served.db")
+        let backup = try Connection(path: dir.file("backup.db"))
+        try backup.execute("CREATE TABLE t (x); INSERT INTO t VALUES (-1), (-2)")
+        backup.close()
+        let db = try Database(path: path, configuration: DatabaseConfiguration())
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        for i in 0..<300 { try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) } }
+        try FileManager.default.moveItem(atPath: path, toPath: dir.file("broken.db"))
+        try FileManager.default.copyItem(atPath: dir.file("backup.db"), toPath: path)
+        db.close()
+        let restored = try Connection(path: path)
+        defer { restored.close() }
+        #expect(try restored.scalarInt("SELECT count(*) FROM t WHERE x < 0") == 2)
+        #expect(try restored.scalarInt("SELECT count(*) FROM t") == 2)
+        let old = try Connection(path: dir.file("broken.db"), readOnly: true)
+        defer { old.close() }
+        #expect(try old.scalarInt("SELECT count(*) FROM t") == 300)
+    }
+
     @Test func writesStopWhenTheWALIsDeletedUnderTheWriter() throws {
         let dir = try TempDir()
         defer { dir.remove() }
