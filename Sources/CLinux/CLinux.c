@@ -96,6 +96,11 @@ void clinux_trim_free_memory(void) {
     malloc_trim(0);
 }
 
+long clinux_free_heap_bytes(void) {
+    struct mallinfo2 info = mallinfo2();
+    return (long)info.fordblks;
+}
+
 int clinux_unsent_bytes(int fd) {
     int unsent = 0;
     return ioctl(fd, SIOCOUTQ, &unsent) == 0 ? unsent : -1;

@@ -47,6 +47,9 @@ int clinux_limit_malloc_arenas(int arenas);
 /// Hands the heap memory malloc holds free back to the kernel (glibc's malloc_trim(0)).
 void clinux_trim_free_memory(void);
 
+/// Bytes malloc holds free in its heaps (glibc's mallinfo2().fordblks): what a trim could return.
+long clinux_free_heap_bytes(void);
+
 /// The process's resident set in bytes (from /proc/self/statm); -1 when it cannot be read.
 long clinux_resident_bytes(void);
 
