@@ -5,8 +5,8 @@ import Testing
 import Threads
 
 @Suite struct ServerBlockingPoolTests {
-    @Test func runsWorkOnItsOwnThreadsAndFinishesQueuedWorkOnShutdown() {
-        let pool = BlockingPool(threads: 2, name: "test-pool")
+    @Test func runsWorkOnItsOwnThreadsAndFinishesQueuedWorkOnShutdown() throws {
+        let pool = try BlockingPool(threads: 2, name: "test-pool")
         let done = TestBox(0)
         let onLoopThread = TestBox(false)
         let caller = OSThread.currentID
@@ -25,16 +25,16 @@ import Threads
         pool.shutdown()  // idempotent
     }
 
-    @Test func workSubmittedAfterShutdownStillRuns() {
-        let pool = BlockingPool(threads: 1, name: "late")
+    @Test func workSubmittedAfterShutdownStillRuns() throws {
+        let pool = try BlockingPool(threads: 1, name: "late")
         pool.shutdown()
         let ran = TestBox(false)
         pool.submit { ran.set(true) }
         #expect(ran.get())
     }
 
-    @Test func twoThreadsRunJobsInParallel() {
-        let pool = BlockingPool(threads: 2, name: "par")
+    @Test func twoThreadsRunJobsInParallel() throws {
+        let pool = try BlockingPool(threads: 2, name: "par")
         let start = ContinuousClock.now
         for _ in 0..<2 { pool.submit { sleepFor(.milliseconds(300)) } }
         pool.shutdown()

@@ -98,6 +98,19 @@ import Testing
         #expect(!lock.contains("request_id"))
     }
 
+    /// More threads than the system allows (here 1,024 handler threads under a 2 GB address
+    /// space, each reserving an 8 MB stack; in a container, its pids limit) ends start-up with
+    /// a message naming the limits, not a crash (it was a fatalError: SIGILL, exit 132).
+    @Test func tooFewThreadsForTheConfigurationStopsStartUpWithAMessage() throws {
+        let server = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/threads.sqlite",
+                                                   "--blocking-threads", "1024"],
+                                       addressSpaceKiB: 2_000_000)
+        let (status, log) = server.waitForExit()
+        #expect(status == 1)
+        #expect(log.contains("cannot start thread ocop-write-"))
+        #expect(log.contains("ulimit"))
+    }
+
     /// One server per database file and per port: a second one exits instead of sharing them.
     @Test func aSecondServerOnTheSameDatabaseOrPortRefusesToStart() throws {
         let first = try serve()

@@ -25,10 +25,14 @@ final class ServerProcess {
     /// `ulimit -S -n` and `ulimit -H -n` would leave them.
     /// `unreadStandardOutput`: the access log is on and goes to a pipe this object holds open and
     /// never reads, as a careless parent process would leave it.
+    /// `addressSpaceKiB`: started under `ulimit -v` (each thread reserves its stack from it).
     /// `closedStandardOutput`: started with descriptor 1 closed (`ocop serve >&-`) and the access log on.
     init(arguments: [String], environment: [String: String] = [:], openFiles: (soft: Int, hard: Int)? = nil,
-         unreadStandardOutput: Bool = false, closedStandardOutput: Bool = false) throws {
-        if closedStandardOutput {
+         unreadStandardOutput: Bool = false, closedStandardOutput: Bool = false, addressSpaceKiB: Int? = nil) throws {
+        if let addressSpaceKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(addressSpaceKiB) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
+        } else if closedStandardOutput {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "exec \"$0\" \"$@\" >&-", Self.binary.path] + arguments
         } else if let openFiles {

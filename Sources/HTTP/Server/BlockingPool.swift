@@ -17,16 +17,31 @@ public final class BlockingPool: Sendable {
     private let threads = Mutex<[OSThread]>([])
     private let threadCount: Int
 
-    /// Starts `threads` threads named `name-N`.
-    public init(threads: Int, name: String) {
+    /// The system refused a thread: the process's limit on threads (`ulimit -u`, a container's
+    /// pids limit) or on address space (`ulimit -v`: each thread reserves its stack) is too low.
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let thread: String
+        public let wanted: Int
+        public let cause: OSThread.StartFailure
+        public var description: String {
+            "cannot start thread \(thread) (of \(wanted) in its pool): \(cause); the limit on threads "
+                + "(ulimit -u, a container's pids limit) or on memory (ulimit -v) is too low for this configuration"
+        }
+    }
+
+    /// Starts `threads` threads named `name-N`; when the system refuses one, stops those started
+    /// and throws, so start-up ends with a message rather than a crash.
+    public init(threads: Int, name: String) throws(StartFailure) {
         threadCount = max(1, threads)
         var started: [OSThread] = []
         for i in 0..<threadCount {
-            // Failing to start a thread at boot leaves the process unusable; no caller could recover.
-            guard let thread = try? OSThread.spawn(name: "\(name)-\(i)", { [self] in work() }) else {
-                fatalError("BlockingPool: pthread_create failed for \(name)-\(i)")
+            do {
+                started.append(try OSThread.spawn(name: "\(name)-\(i)", { [self] in work() }))
+            } catch {
+                self.threads.withLock { $0 = started }
+                shutdown()
+                throw StartFailure(thread: "\(name)-\(i)", wanted: threadCount, cause: error)
             }
-            started.append(thread)
         }
         self.threads.withLock { $0 = started }
     }

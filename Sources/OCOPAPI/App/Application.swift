@@ -52,7 +52,7 @@ public final class Application: Sendable {
                                 responseCacheBytes: configuration.responseCacheKiB * 1024)
         self.services = services
         // Reads get one thread per reader connection, so a read handler never waits for a connection.
-        let pools = HandlerPools(readThreads: configuration.databaseReaders,
+        let pools = try HandlerPools(readThreads: configuration.databaseReaders,
                                  writeThreads: configuration.blockingThreads)
         self.pools = pools
 

@@ -19,9 +19,14 @@ public struct HandlerPools: Sendable {
     public let writeCompletions: any WriteCompletionQueue
 
     /// Starts both pools: `readThreads` named `ocop-read-N`, `writeThreads` named `ocop-write-N`.
-    public init(readThreads: Int, writeThreads: Int) {
-        reads = BlockingPool(threads: readThreads, name: "ocop-read")
-        writes = BlockingPool(threads: writeThreads, name: "ocop-write")
+    public init(readThreads: Int, writeThreads: Int) throws {
+        reads = try BlockingPool(threads: readThreads, name: "ocop-read")
+        do {
+            writes = try BlockingPool(threads: writeThreads, name: "ocop-write")
+        } catch {
+            reads.shutdown()
+            throw error
+        }
         writeCompletions = PoolCompletions(pool: writes)
     }
 
