@@ -193,6 +193,26 @@ import Testing
         close(ends[0])
     }
 
+    /// A job failing 40 times a second (the search indexer on a full disk) logs when it starts
+    /// failing and when it works again, not at every run.
+    @Test func aFailingJobIsLoggedWhenItFailsAndWhenItRecovers() throws {
+        let (errorPath, errorFD) = temporaryFile()
+        defer { close(errorFD); unlink(errorPath) }
+        let log = try AccessLog(enabled: false, fd: errorFD, errorFD: errorFD, flushInterval: .seconds(30))
+        let job = JobFailureLog(job: "search indexing", log: log)
+        struct DiskFull: Error {}
+        for _ in 0..<40 { job.run { throw DiskFull() } }
+        job.run {}
+        job.run {}
+        job.run { throw DiskFull() }
+        log.close()
+        let written = try lines(errorPath).dropLast()
+        #expect(written.count == 3)
+        #expect(written.first?.hasPrefix("search indexing failed (logged once until it works again): ") == true)
+        #expect(written.dropFirst().first == "search indexing works again, after 40 failed run(s)")
+        #expect(written.last?.contains("DiskFull") == true)
+    }
+
     @Test func errorsGoToTheirOwnOutputAtOnce() throws {
         let (path, fd) = temporaryFile()
         let (errorPath, errorFD) = temporaryFile()

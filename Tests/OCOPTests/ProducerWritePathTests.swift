@@ -97,6 +97,27 @@ import Testing
         #expect(database.stats.commits == commits)
     }
 
+    /// A full disk refuses the indexing write a search begins with; the search is a read and
+    /// answers from the index as it is (it was a 507 "nothing was written"), and once there is
+    /// room the next one indexes the queue and finds what waited.
+    @Test func aSearchOnAFullDiskAnswersFromTheIndex() throws {
+        _ = try database.write { try ProducerStore.create($0, makeFields("Chè Tân Dân"), actor: .system, now: testNow) }
+        try ProducerStore.indexPendingSearch(database)
+        // Many rows queued: indexing them needs pages a full file cannot add.
+        for i in 0..<200 {
+            _ = try database.write { try ProducerStore.create($0, makeFields("Hợp tác xã miến \(i)"), actor: .system, now: testNow) }
+        }
+        try database.exclusive { db in
+            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+            try db.execute("PRAGMA max_page_count = \(pages)")
+        }
+        #expect(throws: SQLiteError.self) { try ProducerStore.indexPendingSearch(database) }
+        #expect(try search("che tan dan") == ["Chè Tân Dân"])
+        #expect(try search("mien").isEmpty)
+        try database.exclusive { try $0.execute("PRAGMA max_page_count = 1000000") }
+        #expect(try search("mien 7").contains("Hợp tác xã miến 7"))
+    }
+
     @Test func aRolledBackCreateLeavesNoSearchEntry() throws {
         struct Undo: Error {}
         #expect(throws: Undo.self) {

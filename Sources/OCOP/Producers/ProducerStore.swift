@@ -18,9 +18,18 @@ public enum ProducerStore {
     }
 
     /// One page of producers. A text search first indexes the changes waiting in the search
-    /// queue (`indexPendingSearch`), so it finds everything committed before it began.
+    /// queue (`indexPendingSearch`), so it finds everything committed before it began. When the
+    /// storage refuses that write (a full disk), the search is still a read and answers from the
+    /// index as it is: only changes from the last moments before the disk filled are not found
+    /// until there is room again. It answered 507 "nothing was written" to a read.
     public static func list(_ database: Database, _ query: ProducerQuery) throws -> Page<Producer> {
-        if query.text != nil { try indexPendingSearch(database) }
+        if query.text != nil {
+            do {
+                try indexPendingSearch(database)
+            } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {
+                // Answered from the index below.
+            }
+        }
         return try database.read { try list($0, query) }
     }
 

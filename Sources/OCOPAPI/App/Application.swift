@@ -130,27 +130,21 @@ public final class Application: Sendable {
         // Stored responses enter the idempotency index in bulk (IdempotencyStore.merge): checked
         // often, so the tail a replay scans stays near its threshold even at thousands of writes/s.
         let tail = services.idempotencyTail
+        let mergeLog = JobFailureLog(job: "idempotency index merge", log: accessLog)
         idempotencyMerge = PeriodicTask(name: "ocop-idem-merge", every: .milliseconds(250)) {
             guard tail.needsMerge else { return }
-            do {
-                tail.merged(through: try database.write { try IdempotencyStore.merge($0) })
-            } catch {
-                accessLog.error("idempotency index merge failed: \(String(reflecting: error))")
-            }
+            mergeLog.run { tail.merged(through: try database.write { try IdempotencyStore.merge($0) }) }
         }
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
         // a text search indexes what waits first; this keeps the queue, and so each flush,
         // short (see there for why 25 ms).
+        let indexingLog = JobFailureLog(job: "producer search indexing", log: accessLog)
         searchIndexing = PeriodicTask(name: "ocop-search-idx", every: .seconds(ProducerStore.searchIndexingSeconds)) {
-            do {
-                try ProducerStore.indexPendingSearch(database)
-            } catch {
-                accessLog.error("producer search indexing failed: \(String(reflecting: error))")
-            }
+            indexingLog.run { try ProducerStore.indexPendingSearch(database) }
         }
+        let sweepLog = JobFailureLog(job: "certificate status sweep", log: accessLog)
         statusSweep = PeriodicTask(name: "ocop-cert-sweep", every: .seconds(CertificateStatusSweep.checkSeconds)) {
-            do { try certificateSweep.tick(now: clock()) }
-            catch { accessLog.error("certificate status sweep failed: \(String(reflecting: error))") }
+            sweepLog.run { try certificateSweep.tick(now: clock()) }
         }
     }
 
