@@ -278,6 +278,27 @@ import Testing
         #expect(tight.waitForExit().status == 0)
     }
 
+    /// Out of descriptors long before max_connections (ulimit -n 64): idle keep-alive clients give
+    /// theirs back to newcomers, as at max_connections. They kept every descriptor until their
+    /// idle timeout while new clients, /healthz too, waited unanswered in the accept backlog.
+    @Test func runningOutOfDescriptorsReclaimsIdleConnections() throws {
+        let server = try ServerProcess(arguments: ["serve", "--db", directory + "/fds.sqlite", "--port", "0"],
+                                       openFiles: (64, 64))
+        try server.waitUntilListening()
+        var idle: [TestClient] = []
+        for _ in 0..<80 {
+            let client = try TestClient(port: server.port)
+            #expect(try client.request("GET", "/healthz").status == 200)
+            idle.append(client)   // kept open, idle
+        }
+        let newcomer = try TestClient(port: server.port)
+        #expect(try newcomer.request("GET", "/healthz").status == 200)
+        // The earliest idle ones were let go to make that room.
+        #expect(idle.prefix(10).contains { $0.isClosedByPeer() })
+        server.signal(SIGTERM)
+        #expect(server.waitForExit().status == 0)
+    }
+
     @Test func tokenCreateAndBackupCommands() throws {
         let db = directory + "/cli.sqlite"
         let token = try ServerProcess(arguments: ["token", "create", "--role", "officer", "--name", "Cán bộ", "--db", db])

@@ -236,8 +236,13 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
                      EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH:
                     continue  // that one connection failed; the next may not
                 default:
-                    // EMFILE/ENFILE/ENOBUFS/ENOMEM: out of resources. Stop watching
-                    // the listener until the next tick, or level triggering would spin.
+                    // Out of descriptors before max_connections (a low `ulimit -n`): a connection
+                    // whose client loses least gives its descriptor back, as when full. Otherwise
+                    // idle keep-alive connections held every descriptor for their idle timeout
+                    // while new clients, /healthz included, waited unanswered in the backlog.
+                    if error.errno == EMFILE || error.errno == ENFILE, makeRoom() { continue }
+                    // Nothing to let go, or ENOBUFS/ENOMEM: out of resources. Stop watching the
+                    // listener until the next tick, or level triggering would spin.
                     acceptPaused = (try? loop.modify(fd: listener, events: 0, token: Self.listenerToken)) != nil
                     return
                 }
