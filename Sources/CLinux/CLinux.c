@@ -54,6 +54,11 @@ void clinux_ignore_sigpipe(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
+void clinux_ignore_user_signals(void) {
+    signal(SIGUSR1, SIG_IGN);
+    signal(SIGUSR2, SIG_IGN);
+}
+
 int clinux_setsockopt_int(int fd, int level, int name, int value) {
     return setsockopt(fd, level, name, &value, sizeof(value));
 }

@@ -19,7 +19,7 @@ enum Commands {
     Settings come from config/ocop.json (or --config FILE, or OCOP_CONFIG), then OCOP_* environment
     variables (OCOP_PORT, OCOP_DATABASE, ...), then flags (--port, --db, --max-body-bytes, ...).
     OCOP_ADMIN_TOKEN, when set and the database has no active (unrevoked) admin token, becomes the first admin token.
-    SIGTERM or SIGINT stops `serve` gracefully: in-flight requests finish, then exit 0.
+    SIGTERM, SIGINT or SIGHUP stops `serve` gracefully: in-flight requests finish, then exit 0.
 
     """
 

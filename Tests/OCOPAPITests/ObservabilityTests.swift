@@ -167,6 +167,19 @@ import Testing
         #expect(text.hasSuffix("\n"))
     }
 
+    /// An output that refuses every write (/dev/full: a full disk) loses the lines, and says how
+    /// many in `droppedLines` (the metric), since it cannot say so in the log.
+    @Test func linesAnOutputRefusesAreCounted() throws {
+        let fd = open("/dev/full", O_WRONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let log = try AccessLog(enabled: true, fd: fd, flushInterval: .milliseconds(5))
+        for n in 0..<100 { record(log, n, thread: 0) }
+        log.close()
+        #expect(stopsWithin(seconds: 30) { log.hasStopped })
+        #expect(log.droppedLines == 100)
+    }
+
     /// An output that never moves holds up a shutdown by `patience` at most.
     @Test func closeGivesUpOnAnOutputThatNeverMoves() throws {
         var ends: [Int32] = [0, 0]

@@ -47,6 +47,11 @@ import Testing
         let server = try serve()
         let client = try TestClient(port: server.port)
         #expect(try client.request("GET", "/healthz").status == 200)
+        // An nginx habit (USR1: reopen the logs) must not end the server without a drain.
+        server.signal(SIGUSR1)
+        server.signal(SIGUSR2)
+        usleep(100_000)   // delivered: a default disposition would have ended the process by now
+        #expect(try client.request("GET", "/healthz").status == 200)
         server.signal(SIGTERM)
         let (status, log) = server.waitForExit()
         #expect(status == 0)

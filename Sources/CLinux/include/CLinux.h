@@ -30,6 +30,9 @@ int clinux_wait_signal(void);
 /// Ignores SIGPIPE for the process: a peer that vanished must not kill the server.
 void clinux_ignore_sigpipe(void);
 
+/// Ignores SIGUSR1 and SIGUSR2 for the process, whose default is to end it on the spot.
+void clinux_ignore_user_signals(void);
+
 /// Sets a socket option that takes an int.
 int clinux_setsockopt_int(int fd, int level, int name, int value);
 

@@ -52,7 +52,8 @@ public final class LogOutput: Sendable {
         }
     }
 
-    /// Lines dropped since start because the output fell `limit` bytes behind (or was closed).
+    /// Lines dropped since start: the output fell `limit` bytes behind, refused them (a full
+    /// disk), or the log was closed.
     public var droppedLines: Int { pending.withLock { $0.droppedTotal } }
 
     /// Whether the writing thread has finished (after `close`): from then on nothing writes to `fd`.
@@ -106,7 +107,12 @@ public final class LogOutput: Sendable {
                 _ = read(wake, &count, MemoryLayout<UInt64>.size)
             }
             let (chunk, closed) = take()
-            if !chunk.isEmpty { Self.writeAll(fd, chunk) }
+            let unwritten = chunk.isEmpty ? 0 : Self.writeAll(fd, chunk)
+            if unwritten > 0 {
+                // The output refused them (a full disk, /dev/full, a closed pipe): lost, and counted.
+                let lost = chunk[(chunk.count - unwritten)...].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                pending.withLock { $0.droppedTotal += lost }
+            }
             if closed { break }
         }
         pending.withLock { $0.exited = true }
@@ -131,10 +137,12 @@ public final class LogOutput: Sendable {
         }
     }
 
-    /// write(2) until every byte is out (a partial write would otherwise cut a line).
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
+    /// write(2) until every byte is out (a partial write would otherwise cut a line); returns
+    /// how many bytes could not be written (EPIPE, EBADF, ENOSPC: nowhere to log).
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, base + offset, raw.count - offset)
@@ -143,9 +151,10 @@ public final class LogOutput: Sendable {
                 } else if n < 0 && errno == EINTR {
                     continue
                 } else {
-                    return   // EPIPE, EBADF, ENOSPC: nowhere to log; the requests themselves succeeded
+                    break
                 }
             }
+            return raw.count - offset
         }
     }
 }
