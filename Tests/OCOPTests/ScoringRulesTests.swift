@@ -119,6 +119,19 @@ import Testing
         #expect(errors[0].message.contains("0 to \(sheet.maxA)"))
     }
 
+    /// A member's name is text a person wrote, under the rules of every other text field: not
+    /// blank, no control characters but tab and line breaks (a NUL was stored as sent).
+    @Test func aMembersNameIsNotBlankAndHasNoControlCharacters() {
+        let sheet = ScoreSheet.sheet(.v2023)
+        func member(_ name: String) -> MemberScore {
+            MemberScore(member: name, partA: Points(30), partB: Points(20), partC: Points(30))
+        }
+        let errors = EvaluationRules.check([member("x\u{0}y"), member(" \t "), member("Ông\tA"), member("B\u{1B}[31m")],
+                                           sheet: sheet)
+        #expect(errors.map(\.field) == ["member_scores[0].member", "member_scores[1].member", "member_scores[3].member"])
+        #expect(errors[0].message == TextNormalization.controlCharactersMessage)
+    }
+
     @Test func the2019AndThe2023SheetsDisagreeOnPartsAAndC() throws {
         // 38 in part A is fine in 2023 (max 40) but over the 2019 maximum (35); 38 in part C the reverse.
         let a38 = MemberScore(member: "A", partA: Points(38), partB: Points(20), partC: Points(30))

@@ -71,7 +71,9 @@ public enum EvaluationRules {
         for (index, score) in scores.enumerated() {
             let name = score.member.trimmingWhitespace()
             if name.isEmpty { errors.append(FieldError("\(field)[\(index)].member", "must not be empty")) }
-            else if !seen.insert(name).inserted {
+            else if TextNormalization.containsControlCharacters(name) {
+                errors.append(FieldError("\(field)[\(index)].member", TextNormalization.controlCharactersMessage))
+            } else if !seen.insert(name).inserted {
                 errors.append(FieldError("\(field)[\(index)].member", "scores twice; each member scores once"))
             }
             for part in ScorePart.allCases where score.score(part) > sheet.maximum(part) {

@@ -141,9 +141,7 @@ enum Schemas {
 
     static let points = type("number", description: "Points ≥ 0 with at most 2 decimals, within the sheet's maximum for the part")
 
-    /// The member's name is read without BodyReader, so only blankness and length are checked on it.
-    static let memberScore = object([("member", text(120, description: "The member's name or code; each member scores once.",
-                                                     controls: false)),
+    static let memberScore = object([("member", text(120, description: "The member's name or code; each member scores once.")),
                                      ("part_a", partPoints(.a)), ("part_b", partPoints(.b)), ("part_c", partPoints(.c))],
                                     required: ["member", "part_a", "part_b", "part_c"])
 
@@ -409,12 +407,12 @@ extension Schemas {
     static func number(_ value: Int64) -> JSONValue { .number(JSONNumber(value)) }
 
     /// Free text (`FieldError.checkText`): not blank (some non-space character), and no control
-    /// characters but tab and line breaks (`controls: false` for the one reader that lets them
-    /// pass). The server counts `max` in grapheme clusters, what a person sees as one letter;
-    /// maxLength counts code points, never fewer, so a value it allows is never too long.
-    static func text(_ max: Int, nullable: Bool = false, description: String? = nil, controls: Bool = true) -> JSONValue {
-        let allowed = controls ? "[^\(controlCharacters)]*" : "[\\s\\S]*"
-        let visible = controls ? #"[^\s\u0000-\u001F\u007F-\u009F]"# : #"\S"#
+    /// characters but tab and line breaks. The server counts `max` in grapheme clusters, what a
+    /// person sees as one letter; maxLength counts code points, never fewer, so a value it allows
+    /// is never too long.
+    static func text(_ max: Int, nullable: Bool = false, description: String? = nil) -> JSONValue {
+        let allowed = "[^\(controlCharacters)]*"
+        let visible = #"[^\s\u0000-\u001F\u007F-\u009F]"#
         let rule = "At most \(max) characters, counted as grapheme clusters; not blank"
             + (nullable ? " (null clears it)." : ".")
         return adding([("minLength", 1), ("maxLength", number(Int64(max))),
