@@ -347,7 +347,7 @@ enum Schemas {
     }
 
     static var all: JSONObject {
-        JSONObject(certification + [
+        optionalMembersTakeNull(JSONObject(certification + [
             ("Producer", object([("id", type("integer"))] + producerFields + serverOwned,
                                 required: ["id", "name", "kind", "created_at", "updated_at", "version"])),
             ("ProducerInput", object(producerFields, required: ["name", "kind"])),
@@ -382,7 +382,51 @@ enum Schemas {
                                                                ("items", object([("field", type("string")), ("message", type("string"))]))])))],
                                required: ["type", "title", "status"], additional: true)),
         ] + qualitySchemas + reportSchemas + pointOfSaleSchemas + tradePromotionSchemas + salesReportSchemas + stockReportSchemas + overviewReportSchemas
-                   + resolverSchemas)
+                   + resolverSchemas))
+    }
+
+    /// Request bodies read `null` for a member that is not required as its absence: its default,
+    /// or nothing to set (in a merge patch, RFC 7396's removal, which leaves the default or
+    /// nothing). The document says so, in one place rather than on each field: every member of an
+    /// `…Input` schema that it does not require also takes null, and so does every member of a
+    /// `…Patch` schema that its `…Input` does not require (`{"name": null}` removes a required
+    /// name: a 422). An outside probe found the server taking nulls the schemas refused.
+    static func optionalMembersTakeNull(_ schemas: JSONObject) -> JSONObject {
+        var result = schemas
+        for (name, schema) in schemas.members {
+            let input: String
+            if name.hasSuffix("Input") { input = name }
+            else if name.hasSuffix("Patch") { input = String(name.dropLast("Patch".count)) + "Input" }
+            else { continue }
+            guard case .object(var object) = schema, case .object(var properties)? = object["properties"] else { continue }
+            let required = Set((schemas[input]?["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+                .union(name.hasSuffix("Patch") ? setOnce[name] ?? [] : [])
+            for (key, property) in properties.members where !required.contains(key) {
+                properties[key] = takingNull(property)
+            }
+            object["properties"] = .object(properties)
+            result[name] = .object(object)
+        }
+        return result
+    }
+
+    /// Optional when an item is made (a default is taken), but not removable once it has one: a
+    /// listing's `listed_on` (the day it went on sale; its "as of" figures stand on it).
+    static let setOnce: [String: Set<String>] = ["ListingPatch": ["listed_on"]]
+
+    /// `schema`, also satisfied by null.
+    static func takingNull(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var object) = schema else { return schema }
+        if let type = object["type"], object["$ref"] == nil, object["oneOf"] == nil, object["anyOf"] == nil {
+            switch type {
+            case .string(let name) where name != "null": object["type"] = .array([.string(name), .string("null")])
+            case .array(let names) where !names.contains(.string("null")): object["type"] = .array(names + [.string("null")])
+            default: break
+            }
+            if case .array(let values)? = object["enum"], !values.contains(.null) { object["enum"] = .array(values + [.null]) }
+            return .object(object)
+        }
+        return .object(JSONObject([("anyOf", .array([schema, .object(JSONObject([("type", .string("null"))]))]))]))
     }
 }
 
