@@ -201,12 +201,18 @@ public final class Database: Sendable {
         try FileSystem.createParentDirectory(of: path)
         let partial = path + ".partial"
         FileSystem.remove(partial)
-        try read { source in
-            let target = try Connection(path: partial)
-            defer { target.close() }
-            try source.backup(into: target)
+        do {
+            try read { source in
+                let target = try Connection(path: partial)
+                defer { target.close() }
+                try source.backup(into: target)
+            }
+            try FileSystem.rename(partial, to: path)
+        } catch {
+            // A backup that failed (a full disk) leaves nothing behind to keep the disk full.
+            for leftover in [partial, partial + "-journal", partial + "-wal", partial + "-shm"] { FileSystem.remove(leftover) }
+            throw error
         }
-        try FileSystem.rename(partial, to: path)
     }
 
     /// Changes whenever a write commits through this pool (see `Writer.generation`): equal values

@@ -80,4 +80,16 @@ import Testing
         try db.backup(to: target)
         #expect(try rowCount(target) ?? 0 >= copied)
     }
+
+    /// A backup that fails leaves no partial copy behind (on a full disk it kept the disk full,
+    /// and the retry failed the same way). Here the last step fails: the name is a directory.
+    @Test func aFailedBackupLeavesNothingBehind() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try seeded(dir, rows: 20)
+        defer { db.close() }
+        try FileManager.default.createDirectory(atPath: dir.file("out/taken.db"), withIntermediateDirectories: true)
+        #expect(throws: SQLiteError.self) { try db.backup(to: dir.file("out/taken.db")) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out")) == ["taken.db"])
+    }
 }
