@@ -20,6 +20,20 @@ import Testing
         #expect(!ProducerFields.isPhone(phone))
     }
 
+    /// Text nobody can see is blank: whitespace, zero-width characters, the byte-order mark.
+    @Test(arguments: ["", " ", "\u{200B}", "\u{FEFF}", " \u{200B}\u{200D} ", "\u{00AD}", "\t\u{2060}\n"])
+    func invisibleTextIsBlank(_ text: String) {
+        #expect(text.isBlank)
+        var errors: [FieldError] = []
+        FieldError.checkText("name", text, max: 10, required: true, into: &errors)
+        #expect(errors.map(\.field) == ["name"])
+    }
+
+    @Test(arguments: ["A", "\u{200B}A", "Đ", "\u{1F600}", "x\u{FE0F}"])
+    func visibleTextIsNotBlank(_ text: String) {
+        #expect(!text.isBlank)
+    }
+
     @Test func taxCodesAreTenDigitsWithAnOptionalBranch() {
         #expect(ProducerFields.isTaxCode("5700100104"))
         #expect(ProducerFields.isTaxCode("5700100104-001"))

@@ -84,7 +84,7 @@ public enum CertificateStore {
                 """)
         case .active, .expiring, .expired: break
         }
-        if let note, note.trimmingWhitespace().isEmpty {
+        if let note, note.isBlank {
             throw DomainError.invalid("note", "must not be blank; leave it out instead")
         }
         try db.run("""

@@ -53,11 +53,11 @@ public struct EvaluationRoundFields: Sendable, Equatable {
     /// later than the other ones: a round stored before it keeps its day and stays editable.
     public func validate(storedHeldOn: CivilDate? = nil) -> [FieldError] {
         var errors: [FieldError] = []
-        if name.trimmingWhitespace().isEmpty { errors.append(FieldError("name", "must not be empty")) }
+        if name.isBlank { errors.append(FieldError("name", "must not be empty")) }
         if heldOn < Self.earliestHeldOn, heldOn != storedHeldOn {
             errors.append(FieldError("held_on", "must not be before \(Self.earliestHeldOn): OCOP began in 2013"))
         }
-        if let ref = decisionRef, ref.trimmingWhitespace().isEmpty {
+        if let ref = decisionRef, ref.isBlank {
             errors.append(FieldError("decision_ref", "must not be blank; use null to clear it"))
         }
         if let error = EvaluationRules.councilError(councilLevel, heldOn: heldOn) { errors.append(error) }

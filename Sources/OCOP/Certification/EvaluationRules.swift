@@ -70,7 +70,7 @@ public enum EvaluationRules {
         var seen = Set<String>()
         for (index, score) in scores.enumerated() {
             let name = score.member.trimmingWhitespace()
-            if name.isEmpty { errors.append(FieldError("\(field)[\(index)].member", "must not be empty")) }
+            if name.isBlank { errors.append(FieldError("\(field)[\(index)].member", "must not be empty")) }
             else if TextNormalization.containsControlCharacters(name) {
                 errors.append(FieldError("\(field)[\(index)].member", TextNormalization.controlCharactersMessage))
             } else if !seen.insert(name).inserted {

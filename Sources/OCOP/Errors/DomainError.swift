@@ -57,7 +57,7 @@ extension FieldError {
     /// long (in characters, what a person counts); the one rule every text field of the API shares.
     static func checkText(_ field: String, _ value: String?, max: Int, required: Bool = false, into errors: inout [FieldError]) {
         guard let value else { return }
-        if value.trimmingWhitespace().isEmpty {
+        if value.isBlank {
             errors.append(FieldError(field, required ? "must not be empty" : "must not be blank; use null to clear it"))
         } else if value.hasMoreCharacters(than: max) {
             errors.append(FieldError(field, "must be at most \(max) characters"))

@@ -441,6 +441,10 @@ extension Schemas {
     /// C0 and C1 control characters other than tab, LF and CR. An ECMA-262 class body.
     static let controlCharacters = #"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F"#
 
+    /// Characters nobody sees (`String.isBlank`: Unicode's default-ignorable code points in the
+    /// Basic Multilingual Plane): a text of only these and whitespace is blank.
+    static let invisibleCharacters = #"\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8"#
+
     /// `schema` with `keywords` added after its own members.
     static func adding(_ keywords: [(String, JSONValue)], to schema: JSONValue) -> JSONValue {
         guard var members = schema.objectValue else { return schema }
@@ -456,7 +460,7 @@ extension Schemas {
     /// is never too long.
     static func text(_ max: Int, nullable: Bool = false, description: String? = nil) -> JSONValue {
         let allowed = "[^\(controlCharacters)]*"
-        let visible = #"[^\s\u0000-\u001F\u007F-\u009F]"#
+        let visible = "[^\\s\(controlCharacters)\(invisibleCharacters)]"
         let rule = "At most \(max) characters, counted as grapheme clusters; not blank"
             + (nullable ? " (null clears it)." : ".")
         return adding([("minLength", 1), ("maxLength", number(Int64(max))),
