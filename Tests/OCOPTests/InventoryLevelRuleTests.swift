@@ -98,6 +98,10 @@ import Testing
         let skew = InventoryChange.maximumClockSkewMs
         #expect(errors(.count(1), at: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + skew)).isEmpty)
         #expect(errors(.count(1), at: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + skew + 1)) == ["changes[0].occurred_at"])
+        // A reset clock (1970, year 1) is refused too; 2000-01-01 is the earliest time taken.
+        #expect(errors(.count(1), at: Timestamp(millisecondsSinceEpoch: 0)) == ["changes[0].occurred_at"])
+        #expect(errors(.count(1), at: Timestamp(millisecondsSinceEpoch: InventoryChange.earliestMs - 1)) == ["changes[0].occurred_at"])
+        #expect(errors(.count(1), at: Timestamp(millisecondsSinceEpoch: InventoryChange.earliestMs)).isEmpty)
         let zeroProduct = InventoryChange(changeID: F.id(1), productID: 0, occurredAt: F.at(0), movement: .count(1))
         #expect(zeroProduct.validate(prefix: "x", now: now).map(\.field) == ["x.product_id"])
     }

@@ -58,6 +58,21 @@ public struct InventoryChange: Sendable, Equatable {
     /// How far ahead of the server's clock a device time may be: a terminal whose clock runs
     /// years fast would otherwise write a count that outranks every real one until that date.
     public static let maximumClockSkewMs: Int64 = 24 * 3600 * 1000
+    /// The earliest device time taken, 2000-01-01T00:00:00Z: before the OCOP programme (2018) by
+    /// years, and after what a terminal whose clock was reset reads (1970, or year 1). Such a
+    /// time filed the sale or count under a day no report would ever look at.
+    public static let earliestMs: Int64 = 946_684_800_000
+
+    /// The field error for a device time outside [earliest, now + a day], or nil.
+    static func clockError(_ at: Timestamp, now: Timestamp) -> String? {
+        if at.millisecondsSinceEpoch > now.millisecondsSinceEpoch + maximumClockSkewMs {
+            return "is more than 24 hours after the server's clock (\(now)); check the device clock"
+        }
+        if at.millisecondsSinceEpoch < earliestMs {
+            return "is before 2000-01-01; check the device clock"
+        }
+        return nil
+    }
 
     public init(changeID: ClientUUID, productID: Int64, occurredAt: Timestamp, movement: StockMovement) {
         self.changeID = changeID
@@ -80,9 +95,7 @@ public struct InventoryChange: Sendable, Equatable {
         var errors: [FieldError] = []
         var prefix: String { makePrefix() }
         if productID < 1 { errors.append(FieldError(prefix + ".product_id", "must be a positive id")) }
-        if occurredAt.millisecondsSinceEpoch > now.millisecondsSinceEpoch + Self.maximumClockSkewMs {
-            errors.append(FieldError(prefix + ".occurred_at", "is more than 24 hours after the server's clock (\(now)); check the device clock"))
-        }
+        if let clock = Self.clockError(occurredAt, now: now) { errors.append(FieldError(prefix + ".occurred_at", clock)) }
         switch movement {
         case .count(let n):
             if n < 0 || n > Self.maximumQuantity {

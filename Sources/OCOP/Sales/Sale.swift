@@ -84,9 +84,7 @@ public struct SaleInput: Sendable, Equatable {
     /// Rules beyond types. `now` is the server's clock.
     public func validate(now: Timestamp) -> [FieldError] {
         var errors: [FieldError] = []
-        if soldAt.millisecondsSinceEpoch > now.millisecondsSinceEpoch + InventoryChange.maximumClockSkewMs {
-            errors.append(FieldError("sold_at", "is more than 24 hours after the server's clock (\(now)); check the device clock"))
-        }
+        if let clock = InventoryChange.clockError(soldAt, now: now) { errors.append(FieldError("sold_at", clock)) }
         if lines.isEmpty || lines.count > Self.maximumLines {
             errors.append(FieldError("lines", "must hold 1 to \(Self.maximumLines) lines"))
         }
