@@ -94,6 +94,12 @@ final class Checkpointer: @unchecked Sendable {
     func stop() {
         state.closeAndJoin()
         connection.close()
+    }
+
+    /// Closes the descriptor it flushes the database file through. Only after every connection of
+    /// the process to the file has closed: closing any descriptor of a file drops the process's
+    /// POSIX locks on it, SQLite's included.
+    func releaseFile() {
         if databaseFile >= 0 {
             close(databaseFile)
             databaseFile = -1

@@ -14,6 +14,8 @@ public final class Database: Sendable {
     /// descriptor of a file drops the process's POSIX locks on it, SQLite's included.
     private let fileDescriptor: Int32
     private let path: String
+    /// What `close()` found to tell an operator: the database file had moved (`closingReport`).
+    private let closingReport = Mutex<String?>(nil)
 
     /// Opens (creating the file and its directory if missing) a WAL database.
     /// ":memory:" gives a private in-memory database with no readers: reads go to the writer.
@@ -87,6 +89,7 @@ public final class Database: Sendable {
         } catch {
             syncer?.stop()
             checkpointer?.stop()
+            checkpointer?.releaseFile()
             throw error
         }
     }
@@ -250,10 +253,22 @@ public final class Database: Sendable {
             // into a backup restored under that name, corrupting it. So copy them into the file
             // open here, wherever it is now, and empty the WAL (TRUNCATE) so nothing of it is
             // left for the file now at the name.
-            let moved = movedTo() != nil
-            try? writer.connection.execute("PRAGMA wal_checkpoint(\(moved ? "TRUNCATE" : "PASSIVE"))")
+            if let movedTo = movedTo() {
+                // (busy, WAL frames, frames copied): busy means another process still reads an
+                // older snapshot, and the WAL could not be emptied.
+                let busy = try? writer.connection.first("PRAGMA wal_checkpoint(TRUNCATE)") { $0.int(0) }
+                closingReport.withLock {
+                    $0 = busy == 0
+                        ? "\(path) was moved or replaced while the server had it open; every write it acknowledged is in the file it had open, now \(movedTo)"
+                        : "\(path) was moved or replaced while the server had it open, and its WAL could not be emptied (another process was reading it): "
+                          + "its writes are in \(path)-wal and \(movedTo); remove \(path)-wal before serving the file now at \(path)"
+                }
+            } else {
+                try? writer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            }
             // Last: the final connection to close checkpoints the WAL into the main file.
             writer.connection.close()
+            checkpointer?.releaseFile()
             if fileDescriptor >= 0 { Glibc.close(fileDescriptor) }
         }
     }
@@ -265,6 +280,10 @@ public final class Database: Sendable {
     public var databaseFileMovedTo: String? {
         isClosed.withLock { closed in closed ? nil : movedTo() }
     }
+
+    /// After `close()`: what an operator must hear about the files (the database file was moved
+    /// or replaced while serving, and where its writes are), or nil.
+    public var closeReport: String? { closingReport.withLock { $0 } }
 
     private func movedTo() -> String? {
         guard fileDescriptor >= 0 else { return nil }

@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import OCOPAPI
+import Synchronization
 
 /// The few operating-system services the command line needs, straight from libc:
 /// the server links no Foundation (its libraries alone took ~10 MB of resident memory).
@@ -74,7 +75,8 @@ enum System {
     /// 20–40 MiB). Below that, nothing is done: trimming walks the heaps under their locks.
     /// Returns the running task; stop it when serving ends.
     static func releaseFreeMemoryAfterBursts() throws -> PeriodicTask {
-        let task = PeriodicTask(name: "ocop-memory", every: .seconds(5)) { FreeMemoryRelease.trimIfWorthIt() }
+        let release = FreeMemoryRelease()
+        let task = PeriodicTask(name: "ocop-memory", every: .seconds(5)) { release.trimIfWorthIt() }
         try task.start()
         return task
     }
@@ -121,18 +123,29 @@ enum System {
     }
 }
 
-/// When to trim: past 64 MiB resident and with more than 16 MiB of it free in malloc's heaps.
-/// It used to wait until the process grew 16 MiB past its size after the last trim, taken at
-/// the peak of a burst whose memory was still in use then: 5,000 clients that never read
-/// their answers left 208 MiB resident for good once they were gone (60 MiB after a trim).
-/// The free bytes say exactly what a trim would give back, so a server that stays large
-/// because it uses the memory is not trimmed over and over.
-enum FreeMemoryRelease {
+/// When to trim: past 64 MiB resident, and once malloc's heaps hold 16 MiB more free than they
+/// did after the last trim. Free bytes stay counted after a trim (it hands the pages inside free
+/// chunks back, but the chunks stay in their bins), so the mark is what was free then; it
+/// follows the free bytes down as memory is used again, so a burst that reuses it and frees it
+/// again is trimmed again. It used to wait until the resident size grew 16 MiB past what it
+/// was after the last trim, taken at the peak of a burst still in use: 5,000 clients that never
+/// read their answers left 208 MiB resident for good once they were gone (60 MiB after a trim).
+/// Trimming walks the heaps under their locks, so a server that stays large is not trimmed
+/// every 5 s.
+final class FreeMemoryRelease: Sendable {
     static let threshold = 64 << 20
-    static let freeEnough = 16 << 20
+    static let growth = 16 << 20
+    /// Free heap bytes right after the last trim, lowered as they fall.
+    private let freeAfterTrim = Mutex(0)
 
-    static func trimIfWorthIt() {
-        guard clinux_resident_bytes() > threshold, clinux_free_heap_bytes() > freeEnough else { return }
-        clinux_trim_free_memory()
+    func trimIfWorthIt() {
+        guard clinux_resident_bytes() > Self.threshold else { return }
+        let free = clinux_free_heap_bytes()
+        freeAfterTrim.withLock { mark in
+            mark = min(mark, free)
+            guard free > mark + Self.growth else { return }
+            clinux_trim_free_memory()
+            mark = clinux_free_heap_bytes()
+        }
     }
 }

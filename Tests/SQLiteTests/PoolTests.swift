@@ -246,6 +246,7 @@ import Testing
         try FileManager.default.moveItem(atPath: path, toPath: dir.file("elsewhere.db"))
         #expect(db.databaseFileMovedTo == dir.file("elsewhere.db"))
         db.close()
+        #expect(db.closeReport?.hasSuffix("every write it acknowledged is in the file it had open, now \(dir.file("elsewhere.db"))") == true)
         let reopened = try Connection(path: dir.file("elsewhere.db"), readOnly: true)
         defer { reopened.close() }
         #expect(try reopened.scalarInt("SELECT count(*) FROM t") == 200)

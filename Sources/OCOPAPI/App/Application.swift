@@ -194,12 +194,8 @@ public final class Application: Sendable {
         pools.shutdown()
         // Every request has finished: the last buffered access-log lines go out now.
         accessLog.close()
-        let movedTo = services.database.databaseFileMovedTo
         services.database.close()
-        if let movedTo {
-            StandardError.write("ocop: \(configuration.database) was moved or replaced while the server had it open; "
-                                + "every write it acknowledged is in the file it had open, now \(movedTo)")
-        }
+        if let report = services.database.closeReport { StandardError.write("ocop: " + report) }
         servingLock.release()
     }
 }

@@ -75,16 +75,43 @@ public struct RequestContext: Sendable {
 
     /// The first object (depth first) with more than `maxObjectMembers` members: its path, as
     /// field errors name it (`""` for the body, `lines[2]`, `certificate.scores`), and its size.
-    static func objectOverMemberLimit(in value: JSONValue, at path: String = "") -> (String, Int)? {
+    /// The path is built only for the one found, on the way back out: every body is walked, and
+    /// an inventory batch holds a thousand objects.
+    static func objectOverMemberLimit(in value: JSONValue) -> (String, Int)? {
+        var path: [PathStep] = []
+        guard let count = oversizedObject(in: value, path: &path) else { return nil }
+        var name = ""
+        for step in path.reversed() {
+            switch step {
+            case .member(let key): name += name.isEmpty ? key : "." + key
+            case .index(let i): name += "[\(i)]"
+            }
+        }
+        return (name, count)
+    }
+
+    private enum PathStep {
+        case member(String)
+        case index(Int)
+    }
+
+    /// The oversized object's member count; `path` gets its steps, innermost first.
+    private static func oversizedObject(in value: JSONValue, path: inout [PathStep]) -> Int? {
         switch value {
         case .object(let object):
-            if object.count > maxObjectMembers { return (path, object.count) }
+            if object.count > maxObjectMembers { return object.count }
             for (key, member) in object {
-                if let found = objectOverMemberLimit(in: member, at: path.isEmpty ? key : path + "." + key) { return found }
+                if let found = oversizedObject(in: member, path: &path) {
+                    path.append(.member(key))
+                    return found
+                }
             }
         case .array(let items):
             for (i, item) in items.enumerated() {
-                if let found = objectOverMemberLimit(in: item, at: path + "[\(i)]") { return found }
+                if let found = oversizedObject(in: item, path: &path) {
+                    path.append(.index(i))
+                    return found
+                }
             }
         default:
             break

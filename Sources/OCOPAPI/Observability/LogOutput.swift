@@ -79,15 +79,23 @@ public final class LogOutput: Sendable {
     /// Writes what is waiting and stops the thread: later lines are dropped. Waits at most
     /// `patience` for an output that does not move, so a shutdown never hangs on it. Idempotent.
     public func close(patience: Duration = .seconds(2)) {
+        beginClosing()
+        waitUntilStopped(by: ContinuousClock.now + patience)
+    }
+
+    /// Marks the output closed and wakes its thread to write the rest, without waiting.
+    func beginClosing() {
         let first = pending.withLock { pending -> Bool in
             defer { pending.closed = true }
             return !pending.closed
         }
         if first { signal() }
-        // A relative wait, compared on the monotonic clock (see PeriodicTask for why).
-        let clock = ContinuousClock()
-        let start = clock.now
-        while !hasStopped, clock.now - start < patience {
+    }
+
+    /// Waits until the thread has stopped, or `deadline` (monotonic, compared with relative
+    /// readings; see PeriodicTask for why).
+    func waitUntilStopped(by deadline: ContinuousClock.Instant) {
+        while !hasStopped, ContinuousClock.now < deadline {
             usleep(2_000)
         }
     }
@@ -116,8 +124,11 @@ public final class LogOutput: Sendable {
             if closed { break }
         }
         pending.withLock { $0.exited = true }
-        Glibc.close(wake)
     }
+
+    // The wake descriptor goes last: the thread holds `self`, and so does every caller of
+    // `signal()`, so nobody can write to it once its number may be another file's.
+    deinit { Glibc.close(wake) }
 
     /// What waits, followed by a notice of the lines dropped since the last one.
     private func take() -> (chunk: [UInt8], closed: Bool) {
@@ -150,6 +161,11 @@ public final class LogOutput: Sendable {
                     offset += n
                 } else if n < 0 && errno == EINTR {
                     continue
+                } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    // Inherited non-blocking (a Node.js parent's pipe): wait for room, a second
+                    // at most each time, rather than lose the rest of the chunk at once.
+                    var room = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    if poll(&room, 1, 1000) <= 0 { break }
                 } else {
                     break
                 }
