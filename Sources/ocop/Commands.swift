@@ -60,12 +60,15 @@ enum Commands {
         ProcessSignals.blockShutdownSignals()
         System.limitMallocArenas(environment: environment)
         let config = try configuration(args, environment: environment)
-        if let warning = System.makeRoomForConnections(config.maxConnections) { log("ocop: warning: \(warning)") }
+        let fileLimits = System.makeRoomForConnections(config.maxConnections)
         // A busy port stops start-up before a new database file (and its WAL and lock) is created.
         try HTTPServer.checkPortUnused(host: config.host, port: config.port)
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
         let port = try app.start()
         let memoryRelease = try System.releaseFreeMemoryAfterBursts()
+        if let fileLimits, let warning = System.connectionRoomWarning(maxConnections: config.maxConnections, limits: fileLimits) {
+            log("ocop: warning: \(warning)")
+        }
         let demo = !config.demo ? "" : app.demoLoaded ? " (demo data loaded)"
             : " (demo data not loaded: the database already has producers)"
         log("ocop \(Application.version) listening on \(config.host):\(port), database \(config.database)\(demo)")

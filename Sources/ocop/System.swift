@@ -88,8 +88,8 @@ enum System {
 
     /// Raises the soft limit on open files so `maxConnections` clients fit: many systems start
     /// a process at 1,024, which refused the 1,000th connection of a default 10,000. Up to the
-    /// hard limit only (raising that needs privilege); returns a warning when it is too low.
-    static func makeRoomForConnections(_ maxConnections: Int) -> String? {
+    /// hard limit only (raising that needs privilege). Returns the limits now in force.
+    static func makeRoomForConnections(_ maxConnections: Int) -> (soft: Int, hard: Int)? {
         let wanted = rlim_t(maxConnections + descriptorsBesidesConnections)
         var files = rlimit()
         let resource = Int32(RLIMIT_NOFILE.rawValue)
@@ -99,10 +99,32 @@ enum System {
             _ = setrlimit(resource, &files)
             _ = getrlimit(resource, &files)
         }
-        guard files.rlim_cur < wanted else { return nil }
-        let fit = max(0, Int(files.rlim_cur) - descriptorsBesidesConnections)
-        return "open-file limit \(files.rlim_cur) (hard \(files.rlim_max)) leaves room for about \(fit) of max_connections "
+        return (Int(clamping: files.rlim_cur), Int(clamping: files.rlim_max))
+    }
+
+    /// Once serving: a warning when fewer than `maxConnections` clients fit beside the
+    /// descriptors open now (listeners, database, event loops and their wake-ups), keeping 16
+    /// for the files a backup or a checkpoint opens for a moment. It used to assume 256 of them
+    /// and said "room for about 0" under a limit of 64 that held 30 clients.
+    static func connectionRoomWarning(maxConnections: Int, limits: (soft: Int, hard: Int)) -> String? {
+        guard let open = openDescriptors() else { return nil }
+        let fit = max(0, limits.soft - open - 16)
+        guard fit < maxConnections else { return nil }
+        return "open-file limit \(limits.soft) (hard \(limits.hard)) leaves room for about \(fit) of max_connections "
             + "\(maxConnections): raise it (ulimit -n, LimitNOFILE=, docker --ulimit nofile=) or lower max_connections"
+    }
+
+    /// How many descriptors the process has open (entries of /proc/self/fd, less the one
+    /// reading it).
+    private static func openDescriptors() -> Int? {
+        guard let directory = opendir("/proc/self/fd") else { return nil }
+        defer { closedir(directory) }
+        var count = 0
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { count += 1 }
+        }
+        return count - 1
     }
 
     /// Opens /dev/null on whichever of descriptors 0, 1 and 2 the process was started without

@@ -277,8 +277,10 @@ import Testing
                                       openFiles: (300, 1_000))
         try tight.waitUntilListening()
         #expect(try soft(tight) == 1_000)
-        #expect(tight.startupLog.contains("open-file limit 1000 (hard 1000) leaves room for about 744 of max_connections 10000"),
-                "\(tight.startupLog)")
+        // Room is what the limit leaves beside the descriptors open once serving, less 16 spare:
+        // some 30-60 here, so about 930-960 clients.
+        let room = tight.startupLog.firstMatch(of: /open-file limit 1000 \(hard 1000\) leaves room for about (\d+) of max_connections 10000/)
+        #expect(room.flatMap { Int($0.1) }.map { (900...984).contains($0) } == true, "\(tight.startupLog)")
         tight.signal(SIGTERM)
         #expect(tight.waitForExit().status == 0)
     }
