@@ -31,7 +31,8 @@ let package = Package(
         // The storage layer's cost per insert without HTTP, and SQLite's alone.
         .executableTarget(name: "ocop-storage-bench", dependencies: ["OCOP", "SQLite", "CSQLite", "JSON", "Threads"]),
         // Parser fuzz target; a normal build is its corpus replay driver (see its README).
-        .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP"], exclude: ["README.md", "corpus", "http.dict"]),
+        .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP", "JSON", "OCOP"],
+                          exclude: ["README.md", "corpus", "corpus-json", "corpus-csv", "http.dict", "json.dict"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux", "Threads"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

@@ -4,21 +4,33 @@ import Foundation
 /// single files) through `ParserFuzz.check`, so the corpus and any saved crash
 /// serve as a regression suite without libFuzzer.
 enum CorpusReplay {
-    /// The seed corpus committed beside this file, replayed when no path is given.
-    static let defaultCorpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("corpus").path
+    /// The seed corpus of `target` committed beside this file, replayed when no path is given.
+    static func defaultCorpus(_ target: FuzzTarget) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(target.seedDirectory).path
+    }
 
     /// Replays `arguments` (paths); returns the process exit status: 0 if every input
     /// passed, 1 if one broke a property, 2 on a usage or I/O error.
     static func run(arguments: [String]) -> Int32 {
         if arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
-            print("usage: ocop-fuzz [--show] [corpus-dir-or-file ...]   (default: \(defaultCorpus))")
-            print("  --show  also print what the parser made of each input")
+            print("usage: ocop-fuzz [--target request|json|csv] [--show] [corpus-dir-or-file ...]")
+            print("  --target  the parser the inputs are for (default request; seeds: \(defaultCorpus(.request)))")
+            print("  --show    also print what the request parser made of each input")
             return 0
         }
-        let show = arguments.contains("--show")
+        var arguments = arguments
+        var target = FuzzTarget.request
+        if let flag = arguments.firstIndex(of: "--target") {
+            guard flag + 1 < arguments.count, let named = FuzzTarget(rawValue: arguments[flag + 1]) else {
+                printError("ocop-fuzz: --target takes one of \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+                return 2
+            }
+            target = named
+            arguments.removeSubrange(flag...(flag + 1))
+        }
+        let show = arguments.contains("--show") && target == .request
         let paths = arguments.filter { $0 != "--show" }
-        let roots = paths.isEmpty ? [defaultCorpus] : paths
+        let roots = paths.isEmpty ? [defaultCorpus(target)] : paths
         var files: [String] = []
         for root in roots {
             guard let found = inputs(at: root) else {
@@ -37,7 +49,7 @@ enum CorpusReplay {
             // Swift 6.3.1's IRGen crashes on a typed throw passed through it.
             let failure = data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> FuzzFailure? in
                 do throws(FuzzFailure) {
-                    try ParserFuzz.check(bytes)
+                    try target.check(bytes)
                     return nil
                 } catch {
                     return error

@@ -11,9 +11,9 @@
 public func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)
     do {
-        try ParserFuzz.check(input)
+        try FuzzTarget.current.check(input)
     } catch {
-        fatalError("request parser property broken: \(error)")
+        fatalError("\(FuzzTarget.current.rawValue) parser property broken: \(error)")
     }
     return 0
 }
