@@ -70,13 +70,7 @@ public final class PeriodicTask: Sendable {
         let clock = ContinuousClock()
         var due = clock.now + .seconds(1)
         while true {
-            let wait = max(.zero, due - clock.now)
-            var waiting = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
-            // Rounded up to whole milliseconds, so the job never runs a moment early.
-            let milliseconds = Int32(clamping: (wait.components.seconds * 1000)
-                                     + (wait.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-            let ready = poll(&waiting, 1, milliseconds)
-            if ready > 0 { return }   // stop
+            if DescriptorWait.ready(wake, for: POLLIN, within: due - clock.now) { return }   // stop
             guard clock.now >= due else { continue }   // early wake-up (a signal)
             job()
             // The next run an interval after this one began, or at once after a job that took

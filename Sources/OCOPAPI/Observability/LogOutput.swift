@@ -106,11 +106,8 @@ public final class LogOutput: Sendable {
     }
 
     private func run() {
-        let milliseconds = Int32(clamping: flushInterval.components.seconds * 1000
-                                 + flushInterval.components.attoseconds / 1_000_000_000_000_000)
         while true {
-            var waiting = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
-            if poll(&waiting, 1, max(1, milliseconds)) > 0 {
+            if DescriptorWait.ready(wake, for: POLLIN, within: max(flushInterval, .milliseconds(1))) {
                 var count: UInt64 = 0
                 _ = read(wake, &count, MemoryLayout<UInt64>.size)
             }
@@ -164,8 +161,7 @@ public final class LogOutput: Sendable {
                 } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                     // Inherited non-blocking (a Node.js parent's pipe): wait for room, a second
                     // at most each time, rather than lose the rest of the chunk at once.
-                    var room = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    if poll(&room, 1, 1000) <= 0 { break }
+                    if !DescriptorWait.ready(fd, for: POLLOUT, within: .seconds(1)) { break }
                 } else {
                     break
                 }
@@ -180,10 +176,7 @@ public final class LogOutput: Sendable {
 public enum StandardError {
     public static func write(_ text: String, patience: Duration = .seconds(1)) {
         let line = Array((text + "\n").utf8)
-        var ready = pollfd(fd: 2, events: Int16(POLLOUT), revents: 0)
-        let milliseconds = Int32(clamping: patience.components.seconds * 1000
-                                 + patience.components.attoseconds / 1_000_000_000_000_000)
-        guard poll(&ready, 1, milliseconds) > 0, ready.revents & Int16(POLLOUT) != 0 else { return }
+        guard DescriptorWait.ready(2, for: POLLOUT, within: patience) else { return }
         // POLLOUT on a pipe means a free page of it: a line shorter than that goes out without waiting.
         LogOutput.writeAll(2, line)
     }
