@@ -29,6 +29,22 @@ import Testing
         #expect(PageSize(501) == nil)
         #expect(PageSize(500)?.value == 500)
         #expect(PageSize.default.value == 50)
+        #expect(PageSize(3)?.rowsToFetch == 4)
+    }
+
+    @Test func aFetchedPageDropsTheExtraRowAndPointsPastTheLastKept() throws {
+        let limit = try #require(PageSize(3))
+        let cursor = { (row: Int) in "after \(row)" }
+        // One row more than the page: that row only says another page follows.
+        let full = Page(fetched: [1, 2, 3, 4], limit: limit, cursor: cursor)
+        #expect(full.items == [1, 2, 3])
+        #expect(full.nextCursor == "after 3")
+        // Exactly a page, or less: the last page.
+        for rows in [[1, 2, 3], [1], []] {
+            let last = Page(fetched: rows, limit: limit, cursor: cursor)
+            #expect(last.items == rows)
+            #expect(last.nextCursor == nil)
+        }
     }
 
     @Test func auditDiffListsOnlyChangedFields() {

@@ -65,8 +65,8 @@ public enum AuditLog {
         if let tokenID = query.tokenID { conditions.append("token_id = ?"); params.append(.integer(tokenID)) }
         if let after = query.after { conditions.append("id < ?"); params.append(.integer(after)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var entries = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let entries = try db.all("""
             SELECT id, at, token_id, entity, entity_id, action, changes, request_id
             FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?
             """, params) { row in
@@ -77,11 +77,6 @@ public enum AuditLog {
                        changes: (try? JSONValue.parse(row.string(6))) ?? .null,
                        requestID: row.optionalString(7))
         }
-        var next: String?
-        if entries.count > query.limit.value {
-            entries.removeLast()
-            next = entries.last.map { Cursor(sort: "-id", values: [String($0.id)]).encoded }
-        }
-        return Page(items: entries, nextCursor: next)
+        return Page(fetched: entries, limit: query.limit) { Cursor(sort: "-id", values: [String($0.id)]).encoded }
     }
 }

@@ -31,14 +31,10 @@ public enum ListingStore {
             params.append(.integer(last))
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var rows = try db.all("SELECT \(columns) FROM listings \(whereClause) ORDER BY id LIMIT ?", params, decode)
-        var next: String?
-        if rows.count > query.limit.value {
-            rows.removeLast()
-            next = rows.last.map { Cursor(sort: "id", values: [String($0.id)]).encoded }
-        }
-        return Page(items: try attachHistory(db, rows), nextCursor: next)
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let rows = try db.all("SELECT \(columns) FROM listings \(whereClause) ORDER BY id LIMIT ?", params, decode)
+        let page = Page(fetched: rows, limit: query.limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
+        return Page(items: try attachHistory(db, page.items), nextCursor: page.nextCursor)
     }
 
     /// Lists a product on a platform; its history starts on `listed_on`. A second live listing of

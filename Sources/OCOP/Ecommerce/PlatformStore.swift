@@ -37,14 +37,9 @@ public enum PlatformStore {
             params.append(.integer(last))
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("SELECT \(columns) FROM platforms \(whereClause) ORDER BY id LIMIT ?", params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: "id", values: [String($0.id)]).encoded }
-        }
-        return Page(items: items, nextCursor: next)
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("SELECT \(columns) FROM platforms \(whereClause) ORDER BY id LIMIT ?", params, decode)
+        return Page(fetched: items, limit: query.limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
     }
 
     /// Registers a platform; a code already taken is a conflict.

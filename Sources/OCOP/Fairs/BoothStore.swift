@@ -45,17 +45,13 @@ public enum BoothStore {
             conditions.append("id > ?")
             params.append(.integer(last))
         }
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("""
             SELECT \(columns) FROM fair_booths WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?
             """, params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: "id", values: [String($0.id)]).encoded }
-        }
-        try attachProducts(db, &items)
-        return Page(items: items, nextCursor: next)
+        var page = Page(fetched: items, limit: query.limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
+        try attachProducts(db, &page.items)
+        return page
     }
 
     /// Sets up a booth at an existing fair. One booth per producer per fair (409 for a second).

@@ -45,17 +45,13 @@ public enum FairSaleStore {
             conditions.append("day > ?")
             params.append(.text(day.description))
         }
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("""
             SELECT \(columns) FROM fair_sales WHERE \(conditions.joined(separator: " AND ")) ORDER BY day LIMIT ?
             """, params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: "day", values: [$0.fields.day.description]).encoded }
-        }
-        try attachLines(db, &items)
-        return Page(items: items, nextCursor: next)
+        var page = Page(fetched: items, limit: query.limit) { Cursor(sort: "day", values: [$0.fields.day.description]).encoded }
+        try attachLines(db, &page.items)
+        return page
     }
 
     /// Records a booth's takings for a day of the fair; a second entry for the same day is a conflict.

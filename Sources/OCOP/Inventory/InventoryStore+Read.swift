@@ -12,24 +12,19 @@ extension InventoryStore {
 
     /// The levels of a point of sale by product id (keyset paging: `after` is the last product id seen).
     public static func levels(_ db: Connection, pointOfSaleID: Int64, limit: PageSize, after: Int64?) throws -> Page<InventoryLevel> {
-        var items = try db.all("""
+        let items = try db.all("""
             SELECT l.product_id, p.code, p.name, l.level, l.last_count_at_ms, l.created_at, l.updated_at, l.version
             FROM inventory_levels l JOIN products p ON p.id = l.product_id
             WHERE l.point_of_sale_id = ? AND l.product_id > ?
             ORDER BY l.product_id LIMIT ?
-            """, [.integer(pointOfSaleID), .integer(after ?? 0), .integer(Int64(limit.value + 1))]) { row in
+            """, [.integer(pointOfSaleID), .integer(after ?? 0), .integer(Int64(limit.rowsToFetch))]) { row in
             InventoryLevel(pointOfSaleID: pointOfSaleID, productID: row.int64(0), productCode: row.string(1),
                            productName: row.string(2), level: row.int64(3),
                            lastCountAt: row.optionalInt64(4).map { Timestamp(millisecondsSinceEpoch: $0) },
                            createdAt: Timestamp(rfc3339: row.string(5)), updatedAt: Timestamp(rfc3339: row.string(6)),
                            version: row.int64(7))
         }
-        var next: String?
-        if items.count > limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: "product_id", values: [String($0.productID)]).encoded }
-        }
-        return Page(items: items, nextCursor: next)
+        return Page(fetched: items, limit: limit) { Cursor(sort: "product_id", values: [String($0.productID)]).encoded }
     }
 
     /// Whether `seq` is a cursor the point of sale's feed can have given out: 0 (its start) or one

@@ -8,6 +8,18 @@ public struct Page<Item: Sendable>: Sendable {
         self.items = items
         self.nextCursor = nextCursor
     }
+
+    /// The page of `rows` fetched with `LIMIT limit.rowsToFetch`: the row past `limit`, if
+    /// there is one, is dropped and only tells that a next page exists, whose cursor
+    /// `cursor` makes from the last row kept.
+    public init(fetched rows: [Item], limit: PageSize, cursor: (Item) -> String) {
+        guard rows.count > limit.value else {
+            self.init(items: rows, nextCursor: nil)
+            return
+        }
+        let kept = Array(rows.prefix(limit.value))
+        self.init(items: kept, nextCursor: kept.last.map(cursor))
+    }
 }
 
 /// Page size rules shared by every list (API.md "Lists").
@@ -24,4 +36,7 @@ public struct PageSize: Sendable, Equatable {
         guard (1...PageSize.maximum).contains(value) else { return nil }
         self.value = value
     }
+
+    /// Rows a list query asks for: one more than the page shows, to learn whether another follows.
+    public var rowsToFetch: Int { value + 1 }
 }

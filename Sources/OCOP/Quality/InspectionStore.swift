@@ -35,14 +35,9 @@ public enum InspectionStore {
             params += [.text(day.description), .integer(last)]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("\(select) \(whereClause) ORDER BY i.inspected_on DESC, i.id DESC LIMIT ?", params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: sortName, values: [$0.fields.inspectedOn.description, String($0.id)]).encoded }
-        }
-        return Page(items: items, nextCursor: next)
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("\(select) \(whereClause) ORDER BY i.inspected_on DESC, i.id DESC LIMIT ?", params, decode)
+        return Page(fetched: items, limit: query.limit) { Cursor(sort: sortName, values: [$0.fields.inspectedOn.description, String($0.id)]).encoded }
     }
 
     /// Records an inspection of `productID`; a failed food-safety one flags the product.

@@ -26,16 +26,11 @@ public enum PackingFacilityStore {
         }
         try query.sort.addKeyset(query.cursor, to: &conditions, &params)
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("""
             SELECT \(columns) FROM packing_facilities \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT ?
             """, params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { query.sort.cursor(id: $0.id, code: $0.fields.code) }
-        }
-        return Page(items: items, nextCursor: next)
+        return Page(fetched: items, limit: query.limit) { query.sort.cursor(id: $0.id, code: $0.fields.code) }
     }
 
     /// Registers a facility; a duplicate code is a conflict, an unknown producer invalid.

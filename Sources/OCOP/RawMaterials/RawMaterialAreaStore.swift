@@ -36,17 +36,13 @@ public enum RawMaterialAreaStore {
         }
         try query.sort.addKeyset(query.cursor, to: &conditions, &params)
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("""
             SELECT \(columns) FROM raw_material_areas \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT ?
             """, params, decode)
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { query.sort.cursor(id: $0.id, code: $0.fields.code) }
-        }
-        try attachChildren(db, &items)
-        return Page(items: items, nextCursor: next)
+        var page = Page(fetched: items, limit: query.limit) { query.sort.cursor(id: $0.id, code: $0.fields.code) }
+        try attachChildren(db, &page.items)
+        return page
     }
 
     /// Registers an area and its certifications; a duplicate code is a conflict, an unknown producer invalid.

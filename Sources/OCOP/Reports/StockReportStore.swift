@@ -33,8 +33,8 @@ public enum StockReportStore {
             conditions.append("(l.point_of_sale_id, l.product_id) > (?, ?)")
             params += [.integer(point), .integer(product)]
         }
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var items = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let items = try db.all("""
             SELECT l.point_of_sale_id, s.code, s.name, l.product_id, p.code, p.name, l.level,
                    coalesce(t.low_stock_threshold, ?), l.updated_at
             FROM inventory_levels l
@@ -52,11 +52,6 @@ public enum StockReportStore {
                               status: StockStatus.of(level: level, threshold: threshold) ?? .low,
                               updatedAt: Timestamp(rfc3339: row.string(8)))
         }
-        var next: String?
-        if items.count > query.limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: cursorSort, values: [String($0.pointOfSaleID), String($0.productID)]).encoded }
-        }
-        return Page(items: items, nextCursor: next)
+        return Page(fetched: items, limit: query.limit) { Cursor(sort: cursorSort, values: [String($0.pointOfSaleID), String($0.productID)]).encoded }
     }
 }

@@ -91,19 +91,15 @@ public enum SaleStore {
             conditions.append("(sold_at_ms, id) < (?, ?)")
             params += [.integer(ms), .integer(id)]
         }
-        params.append(.integer(Int64(query.limit.value + 1)))
-        var headers = try db.all("""
+        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        let headers = try db.all("""
             SELECT \(columns) FROM sales WHERE \(conditions.joined(separator: " AND "))
             ORDER BY sold_at_ms DESC, id DESC LIMIT ?
             """, params, decodeHeader)
-        var next: String?
-        if headers.count > query.limit.value {
-            headers.removeLast()
-            next = headers.last.map {
-                Cursor(sort: "-sold_at", values: [String($0.soldAt.millisecondsSinceEpoch), String($0.id)]).encoded
-            }
+        let page = Page(fetched: headers, limit: query.limit) {
+            Cursor(sort: "-sold_at", values: [String($0.soldAt.millisecondsSinceEpoch), String($0.id)]).encoded
         }
-        return Page(items: try headers.map { try withLines(db, $0) }, nextCursor: next)
+        return Page(items: try page.items.map { try withLines(db, $0) }, nextCursor: page.nextCursor)
     }
 
     /// Milliseconds at 00:00 of `day` in Asia/Ho_Chi_Minh (UTC+7, no DST).

@@ -140,14 +140,9 @@ public enum TokenStore {
 
     /// Tokens by id; revoked ones are included (they stay for the audit trail).
     public static func list(_ db: Connection, limit: PageSize, after: Int64?) throws -> Page<TokenRecord> {
-        var items = try db.all("SELECT \(columns) FROM tokens WHERE id > ? ORDER BY id LIMIT ?",
-                               [.integer(after ?? 0), .integer(Int64(limit.value + 1))], decode)
-        var next: String?
-        if items.count > limit.value {
-            items.removeLast()
-            next = items.last.map { Cursor(sort: "id", values: [String($0.id)]).encoded }
-        }
-        return Page(items: items, nextCursor: next)
+        let items = try db.all("SELECT \(columns) FROM tokens WHERE id > ? ORDER BY id LIMIT ?",
+                               [.integer(after ?? 0), .integer(Int64(limit.rowsToFetch))], decode)
+        return Page(fetched: items, limit: limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
     }
 
     /// Revokes a token; revoking twice is harmless. The row stays so audit entries keep their author.
