@@ -23,6 +23,12 @@ public final class ServingLock: Sendable {
         public let description: String
     }
 
+    /// The lock file cannot be opened (a read-only directory, a full disk): said as it is, not as
+    /// an SQLite error, since SQLite has not been asked anything yet.
+    public struct Unavailable: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
     /// The lock file's descriptor; -1 once released.
     private let fd: Atomic<Int32>
 
@@ -31,7 +37,9 @@ public final class ServingLock: Sendable {
         try FileSystem.createParentDirectory(of: databasePath)
         let path = FileSystem.resolved(databasePath) + ".serve-lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SQLiteError.misuse("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Unavailable(description: "cannot open the serving lock \(path): \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.readPID(fd)
             close(fd)

@@ -18,6 +18,18 @@ import Testing
         _ = second
     }
 
+    /// A lock file that cannot be opened is said as a file problem (root passes a read-only
+    /// directory, so a directory in the lock file's place stands in for one).
+    @Test func aLockFileThatCannotBeOpenedIsSaidPlainly() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("ocop.sqlite")
+        #expect(mkdir(path + ".serve-lock", 0o755) == 0)
+        #expect(throws: ServingLock.Unavailable(description: """
+            cannot open the serving lock \(path).serve-lock: Is a directory
+            """)) { _ = try ServingLock(databasePath: path) }
+    }
+
     /// A second server started through a symbolic link to the served file, or through a linked
     /// directory, is the same file for SQLite (one WAL): it must meet the same lock.
     @Test func aLinkToTheServedFileMeetsTheSameLock() throws {
