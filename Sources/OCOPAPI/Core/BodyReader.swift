@@ -91,6 +91,21 @@ public struct BodyReader {
         return int
     }
 
+    /// An optional array of integer ids taken out of the object before reading it, at `key`:
+    /// absent or null is empty; each element that is not an integer is a field error of its own.
+    public mutating func ids(_ value: JSONValue?, at key: String) -> [Int64] {
+        guard let value, !value.isNull else { return [] }
+        guard let array = value.arrayValue else {
+            fail(key, "must be an array of ids, not \(value.typeName)")
+            return []
+        }
+        var ids: [Int64] = []
+        for (i, element) in array.enumerated() {
+            if let id = element.int64Value { ids.append(id) } else { fail("\(key)[\(i)]", "must be an integer id") }
+        }
+        return ids
+    }
+
     /// Marks read-only fields as known: they may be sent back (GET, edit, PUT) but only unchanged.
     public mutating func readOnly(_ current: JSONObject) {
         for (key, value) in current {

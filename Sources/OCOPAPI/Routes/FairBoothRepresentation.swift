@@ -59,7 +59,7 @@ enum FairBoothRepresentation {
         let producerID = reader.optionalInt("producer_id", in: 1...Int64.max)
         let name = reader.optionalString("exhibitor_name", maxLength: 200)
         let province = reader.optionalString("province", maxLength: 100)
-        let products = FairReaders.integers(productsValue, "product_ids", reader: &reader)
+        let products = reader.ids(productsValue, at: "product_ids")
         let given = { (key: String) in !(object[key]?.isNull ?? true) }
         var exhibitor: Exhibitor?
         switch (given("producer_id"), given("exhibitor_name"), given("province")) {

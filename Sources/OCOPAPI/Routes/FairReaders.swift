@@ -2,22 +2,8 @@ import JSON
 import OCOP
 
 /// Typed readers the trade-promotion routes need beyond `BodyReader` and `QueryParameters`
-/// (id arrays, booleans, optional dates), each adding a field error on a bad value.
+/// (booleans, optional dates), each adding a field error on a bad value.
 enum FairReaders {
-    /// An optional array of integer ids: absent or null is empty.
-    static func integers(_ value: JSONValue?, _ key: String, reader: inout BodyReader) -> [Int64] {
-        guard let value, !value.isNull else { return [] }
-        guard let array = value.arrayValue else {
-            reader.fail(key, "must be an array of ids, not \(value.typeName)")
-            return []
-        }
-        var out: [Int64] = []
-        for (i, element) in array.enumerated() {
-            if let id = element.int64Value { out.append(id) } else { reader.fail("\(key)[\(i)]", "must be an integer id") }
-        }
-        return out
-    }
-
     /// An optional boolean of `object` (absent or null: nil); the caller marks the key consumed.
     static func bool(_ object: JSONObject, _ key: String, reader: inout BodyReader) -> Bool? {
         guard let value = object[key], !value.isNull else { return nil }

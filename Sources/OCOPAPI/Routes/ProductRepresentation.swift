@@ -88,7 +88,7 @@ enum ProductRepresentation {
             if gtin == nil { reader.fail("gtin", ProductFields.gtinMessage) }
         }
         let origin = reader.optionalString("origin_province", maxLength: 100)
-        let areas = integers(areasValue, "raw_material_area_ids", reader: &reader)
+        let areas = reader.ids(areasValue, at: "raw_material_area_ids")
         let images = strings(imagesValue, "image_urls", reader: &reader)
         let fields = ProductFields(
             code: code ?? "", name: name ?? "", producerID: producerID ?? 0, group: group ?? "", subgroup: subgroup,
@@ -107,20 +107,6 @@ enum ProductRepresentation {
         reader.failRules(fields.validate(), arrays: ["raw_material_area_ids", "image_urls"])
         try reader.finish()
         return fields
-    }
-
-    /// An optional array of integers: absent or null is empty.
-    private static func integers(_ value: JSONValue?, _ key: String, reader: inout BodyReader) -> [Int64] {
-        guard let value, !value.isNull else { return [] }
-        guard let array = value.arrayValue else {
-            reader.fail(key, "must be an array of ids, not \(value.typeName)")
-            return []
-        }
-        var out: [Int64] = []
-        for (i, element) in array.enumerated() {
-            if let id = element.int64Value { out.append(id) } else { reader.fail("\(key)[\(i)]", "must be an integer id") }
-        }
-        return out
     }
 
     /// An optional array of strings: absent or null is empty.
