@@ -34,10 +34,12 @@ let package = Package(
         .executableTarget(name: "ocop-fuzz", dependencies: ["HTTP", "JSON", "OCOP"],
                           exclude: ["README.md", "corpus", "corpus-json", "corpus-csv", "http.dict", "json.dict"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CLinux", "Threads"]),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        // Where tests keep their files (one directory per test process, removed at exit).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "OCOPTests", dependencies: ["OCOP"]),
-        .testTarget(name: "OCOPAPITests", dependencies: ["OCOPAPI", "HTTP", "JSON"]),
+        .testTarget(name: "OCOPTests", dependencies: ["OCOP", "TestSupport"]),
+        .testTarget(name: "OCOPAPITests", dependencies: ["OCOPAPI", "HTTP", "JSON", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

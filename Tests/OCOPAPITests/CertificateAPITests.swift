@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import OCOP
 import Testing
+import TestSupport
 
 /// Certificates end to end: revocation, computed status across midnight, ETags, CSV, the start-up sweep.
 @Suite struct CertificateAPITests {
@@ -140,7 +141,7 @@ import Testing
     }
 
     @Test func theStartUpSweepLogsWhatTheCalendarChanged() throws {
-        let directory = NSTemporaryDirectory() + "ocop-cert-" + UUID().uuidString
+        let directory = Scratch.path("ocop-cert")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = directory + "/ocop.sqlite"
         let clock = CertificationClock("2024-12-20T03:00:00Z")

@@ -5,6 +5,7 @@ import OCOP
 import SQLite
 import Synchronization
 import Testing
+import TestSupport
 
 /// Issue #4's crash test, short enough for CI (the long one is `ocop-bench crash`): terminals send
 /// batches and sales to the real `ocop` binary while it is killed with SIGKILL and restarted on
@@ -16,7 +17,7 @@ import Testing
     let admin = bearer(TestServer.adminToken)
 
     init() throws {
-        directory = NSTemporaryDirectory() + "ocop-crash-" + UUID().uuidString
+        directory = Scratch.path("ocop-crash")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 

@@ -3,6 +3,7 @@ import JSON
 import OCOP
 @testable import OCOPAPI
 import Testing
+import TestSupport
 
 @Suite struct TokenCacheTests {
     let principal = Principal(tokenID: 7, role: .officer, pointOfSaleID: nil)
@@ -54,7 +55,7 @@ import Testing
 
 @Suite struct AccessLogTests {
     private func temporaryFile() -> (path: String, fd: Int32) {
-        let path = NSTemporaryDirectory() + "ocop-access-" + UUID().uuidString + ".log"
+        let path = Scratch.path("ocop-access") + ".log"
         return (path, open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644))
     }
 

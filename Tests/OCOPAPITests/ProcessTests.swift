@@ -3,13 +3,14 @@ import JSON
 import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// The executable as an operator runs it.
 @Suite(.serialized) struct ProcessTests {
     let directory: String
 
     init() throws {
-        directory = NSTemporaryDirectory() + "ocop-process-" + UUID().uuidString
+        directory = Scratch.path("ocop-process")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 

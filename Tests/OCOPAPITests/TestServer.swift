@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import OCOP
 import OCOPAPI
+import TestSupport
 
 /// A real server on an ephemeral port with a fresh SQLite file in a temp dir.
 final class TestServer {
@@ -14,7 +15,7 @@ final class TestServer {
 
     init(clock: @escaping @Sendable () -> Timestamp = Timestamp.now,
          configure: (inout Configuration) -> Void = { _ in }) throws {
-        directory = NSTemporaryDirectory() + "ocop-test-" + UUID().uuidString
+        directory = Scratch.path("ocop-test")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var config = Configuration()
         config.database = directory + "/ocop.sqlite"

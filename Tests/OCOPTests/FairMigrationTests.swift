@@ -2,6 +2,7 @@ import Foundation
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// Migration 0011 reshapes the trade-promotion tables 0009 shipped, keeping what was recorded:
 /// entries learn their booth's locality and producer, lines their entry's day, listing history
@@ -10,7 +11,7 @@ import Testing
     typealias F = FairFixtures
 
     @Test func dataRecordedBeforeReadsTheSameAfter() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
         let database = try Database(path: path)
         var shipped = Migrator()
         shipped.register("0001_core", Schema.createCore)

@@ -2,6 +2,7 @@ import Foundation
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// Stored responses found through the tail (not merged yet) and through the merged index,
 /// on a real database file.
@@ -202,7 +203,7 @@ import Testing
     /// Migration 0021 hashes and indexes every stored response (more than one of its
     /// thousand-row steps), and they replay and stay taken afterwards.
     @Test func migration0021IndexesEveryStoredResponse() throws {
-        let path = NSTemporaryDirectory() + "ocop-0021-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-0021") + "/ocop.sqlite"
         let database = try Database(path: path)
         defer { database.close() }
         guard let before = Schema.migrator.prefix(through: "0020_search_queue_new_rows") else {
@@ -229,7 +230,7 @@ import Testing
 
     /// A database from before migration 0021 has no index: nothing to verify, no error.
     @Test func verifyIndexSkipsADatabaseBefore0021() throws {
-        let path = NSTemporaryDirectory() + "ocop-verify-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-verify") + "/ocop.sqlite"
         let database = try Database(path: path)
         defer { database.close() }
         var before = Migrator()

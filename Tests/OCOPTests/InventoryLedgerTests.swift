@@ -2,6 +2,7 @@ import Foundation
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// The ledger as 0013 stores it: rows in arrival order, the change id as 16 bytes under a
 /// unique index, and a ledger recorded under 0008 carried over unchanged.
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func aLedgerRecordedUnder0008IsCarriedOver() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
         let database = try Database(path: path)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         var shipped = Migrator()

@@ -3,6 +3,7 @@ import JSON
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// The cheap write path (`0003_cheaper_writes`): search text indexed in bulk through a
 /// queue (before a text search, and periodically), the covering name index, the rowid
@@ -170,7 +171,7 @@ import Testing
 
     /// A database made before 0003 keeps its stored idempotent responses through the table rebuild.
     @Test func migrationKeepsStoredResponses() throws {
-        let path = NSTemporaryDirectory() + "ocop-migrate-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-migrate") + "/ocop.sqlite"
         let old = try Database(path: path)
         var before = Migrator()
         before.register("0001_core", Schema.createCore)

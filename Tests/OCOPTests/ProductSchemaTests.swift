@@ -2,11 +2,12 @@ import Foundation
 import SQLite
 import Testing
 @testable import OCOP
+import TestSupport
 
 /// Migration 0004_products_extra rebuilds the product search index with prefix indexes.
 @Suite struct ProductSchemaTests {
     @Test func prefixMigrationKeepsIndexedTextAndAddsPrefixes() throws {
-        let path = NSTemporaryDirectory() + "ocop-schema-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-schema") + "/ocop.sqlite"
         let database = try Database(path: path)
         var upTo3 = Migrator()
         upTo3.register("0001_core", Schema.createCore)

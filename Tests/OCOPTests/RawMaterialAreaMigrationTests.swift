@@ -2,11 +2,12 @@ import Foundation
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// Migration 0006 indexes areas and facilities that were written before it existed.
 @Suite struct RawMaterialAreaMigrationTests {
     @Test func searchIndexIsBackfilledForEarlierRows() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
         let database = try Database(path: path)
         var before = Migrator()
         before.register("0001_core", Schema.createCore)

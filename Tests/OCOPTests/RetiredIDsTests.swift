@@ -2,6 +2,7 @@ import Foundation
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// Ids are never given twice, even to a row created right after the newest one was deleted.
 @Suite struct RetiredIDsTests {
@@ -48,7 +49,7 @@ import Testing
 
     /// Ids deleted before 0014 are known from the audit log, which records every delete.
     @Test func aDatabaseFrom0013LearnsItsDeletedIdsFromTheAuditLog() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
         let old = try Database(path: path)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         var shipped = Migrator()

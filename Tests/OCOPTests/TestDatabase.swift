@@ -1,10 +1,11 @@
 import Foundation
 import OCOP
 import SQLite
+import TestSupport
 
 /// A migrated database in a fresh temp file (WAL needs a real file, not :memory:).
 func makeDatabase() throws -> Database {
-    let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+    let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
     let database = try Database(path: path)
     try database.migrate(Schema.migrator)
     return database

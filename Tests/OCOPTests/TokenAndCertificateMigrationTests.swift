@@ -3,12 +3,13 @@ import JSON
 @testable import OCOP
 import SQLite
 import Testing
+import TestSupport
 
 /// Migrations 0016 and 0017 on a database of before. 0016 rebuilds `tokens` to admit role `booth`:
 /// every token issued before keeps its id, secret, binding, revocation and version.
 @Suite struct TokenAndCertificateMigrationTests {
     @Test func tokensIssuedBeforeStillAuthenticateAfter() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
         let database = try Database(path: path)
         defer { database.close() }
         let shipped = try Self.shippedThrough0015
@@ -54,7 +55,7 @@ import Testing
     /// links (renewal chain, the product's current certificate), and a number may come back for
     /// a later decision of the same product.
     @Test func certificatesKeepTheirLinksAndTakeTheProducersPlace() throws {
-        let path = NSTemporaryDirectory() + "ocop-unit-" + UUID().uuidString + "/ocop.sqlite"
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
         let database = try Database(path: path)
         defer { database.close() }
         var before = try #require(Schema.migrator.prefix(through: "0016_booth_tokens"))

@@ -1,14 +1,14 @@
 import Foundation
 import Synchronization
 @testable import SQLite
+import TestSupport
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
 struct TempDir {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sqlite-tests-\(UUID().uuidString)").path
+        path = Scratch.path("sqlite-tests")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
