@@ -90,15 +90,44 @@ import TestSupport
             try certificate(8, "312/QĐ-UBND/QN-1", decidedOn: "2024-06-10", renewedBy: nil, audited: true)
             // One the log does not know (written by hand): the producer's place of today.
             try certificate(9, "9/QĐ-UBND/QN-1", decidedOn: "2024-06-11", renewedBy: nil, audited: false)
+            // A product certified while its producer was in Quảng Yên, then moved to a producer
+            // registered later in Đầm Hà: its certificate keeps Quảng Yên.
+            let maker = try ProducerStore.create(db, ProducerFields(name: "HTX Hà An", kind: .cooperative,
+                                                                    commune: "Hà An", district: "Quảng Yên"),
+                                                 actor: .system, now: testNow).id
+            let moved = try db.first("""
+                INSERT INTO products (code, name, name_key, producer_id, group_code, origin_province, created_at, updated_at)
+                VALUES ('QN-2', 'Nước mắm', x'00', ?, 'food', 'Quảng Ninh', 't', 't') RETURNING id
+                """, [.integer(maker)]) { $0.int64(0) } ?? 0
+            try AuditLog.record(db, actor: .system, entity: .product, entityID: moved, action: "create",
+                                changes: JSONObject([("code", "QN-2"), ("producer_id", .number(JSONNumber(maker)))]), at: testNow)
+            try db.run("""
+                INSERT INTO certificates (id, number, product_id, stars, council_level, legal_basis, decided_on, expires_on,
+                                          created_at, updated_at)
+                VALUES (10, '60/QĐ-UBND/QN-2', ?, 3, 'province', 'QĐ 148/QĐ-TTg', '2022-03-01', '2025-03-01',
+                        '2022-03-01T02:00:00Z', '2022-03-01T02:00:00Z')
+                """, [.integer(moved)])
+            try AuditLog.record(db, actor: .system, entity: .certificate, entityID: 10, action: "create",
+                                changes: JSONObject([("number", "60/QĐ-UBND/QN-2")]), at: testNow)
+            let taker = try ProducerStore.create(db, ProducerFields(name: "HTX Quảng Tân", kind: .cooperative,
+                                                                    commune: "Quảng Tân", district: "Đầm Hà"),
+                                                 actor: .system, now: testNow).id
+            try db.run("UPDATE products SET producer_id = ? WHERE id = ?", [.integer(taker), .integer(moved)])
+            try AuditLog.record(db, actor: .system, entity: .product, entityID: moved, action: "update",
+                                changes: AuditLog.diff(JSONObject([("producer_id", .number(JSONNumber(maker)))]),
+                                                       JSONObject([("producer_id", .number(JSONNumber(taker)))])),
+                                at: testNow)
             try db.run("UPDATE certificates SET previous_id = 7 WHERE id = 8")
             try db.run("UPDATE certificates SET renewed_by_id = 8 WHERE id = 7")
             try db.run("UPDATE products SET current_certificate_id = 8 WHERE id = ?", [.integer(product)])
             return product
         }
         try database.migrate(Schema.migrator)
-        let (first, second, third) = try database.read { db in
-            (try CertificateStore.get(db, id: 7), try CertificateStore.get(db, id: 8), try CertificateStore.get(db, id: 9))
+        let (first, second, third, moved) = try database.read { db in
+            (try CertificateStore.get(db, id: 7), try CertificateStore.get(db, id: 8), try CertificateStore.get(db, id: 9),
+             try CertificateStore.get(db, id: 10))
         }
+        #expect(moved?.place == IssuedPlace(district: "Quảng Yên", commune: "Hà An"))
         #expect(first?.place == IssuedPlace(district: "Bình Liêu", commune: "Đồng Văn"))
         #expect(second?.place == IssuedPlace(district: nil, commune: "Xã Bình Liêu"))
         #expect(third?.place == IssuedPlace(district: nil, commune: "Xã Bình Liêu"))
