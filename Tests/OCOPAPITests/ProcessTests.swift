@@ -142,6 +142,33 @@ import TestSupport
         #expect(again.waitForExit().status == 0)
     }
 
+    /// An upgrade may rebuild tables for tens of seconds before the server listens: it says which
+    /// migrations it applies and how long they took. A new database and a current one say nothing.
+    @Test func anUpgradeSaysWhatItMigrates() throws {
+        let fresh = try serve()
+        #expect(!fresh.startupLog.contains("migrat"), "\(fresh.startupLog)")
+        fresh.signal(SIGTERM)
+        _ = fresh.waitForExit()
+        let current = try serve()
+        #expect(!current.startupLog.contains("migrat"), "\(current.startupLog)")
+        current.signal(SIGTERM)
+        _ = current.waitForExit()
+
+        let path = directory + "/older.sqlite"
+        let older = try Database(path: path)
+        try older.migrate(try #require(Schema.migrator.prefix(through: "0022_shorter_name_keys")))
+        older.close()
+        let upgraded = try ServerProcess(arguments: ["serve", "--port", "0", "--db", path],
+                                         environment: ["OCOP_ADMIN_TOKEN": TestServer.adminToken])
+        try upgraded.waitUntilListening()
+        let pending = Schema.migrator.names.drop { $0 != "0022_shorter_name_keys" }.dropFirst()
+        #expect(upgraded.startupLog.contains("ocop: migrating \(path): \(pending.joined(separator: ", "))"),
+                "\(upgraded.startupLog)")
+        #expect(upgraded.startupLog.contains("ocop: migrated in "), "\(upgraded.startupLog)")
+        upgraded.signal(SIGTERM)
+        _ = upgraded.waitForExit()
+    }
+
     @Test func demoDataLoadsOnce() throws {
         let server = try serve(["--demo"])
         #expect(server.startupLog.contains("(demo data loaded)"), "\(server.startupLog)")

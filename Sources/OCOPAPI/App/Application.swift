@@ -39,7 +39,7 @@ public final class Application: Sendable {
         dbConfig.synchronous = DatabaseConfiguration.Synchronous(rawValue: configuration.databaseSynchronous) ?? .full
         dbConfig.cacheSizeKiB = configuration.databaseCacheKiB
         let database = try Database(path: configuration.database, configuration: dbConfig)
-        try database.migrate(Schema.migrator)
+        try Self.migrate(database, at: configuration.database)
         let now = clock()
         if let adminToken, !adminToken.isEmpty {
             try Self.bootstrapAdmin(adminToken, database: database, now: now)
@@ -145,6 +145,21 @@ public final class Application: Sendable {
         let sweepLog = JobFailureLog(job: "certificate status sweep", log: accessLog)
         statusSweep = PeriodicTask(name: "ocop-cert-sweep", every: .seconds(CertificateStatusSweep.checkSeconds)) {
             sweepLog.run { try certificateSweep.tick(now: clock()) }
+        }
+    }
+
+    /// Applies this binary's pending migrations. An upgrade (a database some were applied to
+    /// before) says so on standard error first and then how long it took: rebuilding the tables of
+    /// a large province takes tens of seconds, during which the server does not listen yet.
+    private static func migrate(_ database: Database, at path: String) throws {
+        let pending = try database.read { try Schema.migrator.pending($0) }
+        let upgrade = !pending.isEmpty && pending.count < Schema.migrator.names.count
+        if upgrade { StandardError.write("ocop: migrating \(path): \(pending.joined(separator: ", "))") }
+        let started = ContinuousClock.now
+        try database.migrate(Schema.migrator)
+        if upgrade {
+            let elapsed = ContinuousClock.now - started
+            StandardError.write("ocop: migrated in \(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms")
         }
     }
 
