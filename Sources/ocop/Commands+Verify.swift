@@ -15,6 +15,25 @@ extension Commands {
         }
         let database = try Database(path: config.database)
         defer { database.close() }
+        // The ledger and index checks read this binary's schema: on a file another version made
+        // they would fail on a missing column, or pass without saying what was not checked.
+        let applied = try database.read { try Migrator.appliedMigrations($0) }
+        let pending = Schema.migrator.names.filter { !applied.contains($0) }
+        let unknown = applied.filter { !Schema.migrator.names.contains($0) }
+        guard pending.isEmpty, unknown.isEmpty else {
+            let check = try database.read { db in try db.all("PRAGMA quick_check") { $0.string(0) } }
+            print("sqlite quick_check: " + (check == ["ok"] ? "ok" : "\(check.count) problem(s)"))
+            for line in check.prefix(20) where check != ["ok"] { print("  \(line)") }
+            if !pending.isEmpty {
+                print("schema: \(pending.count) migration(s) of this binary not applied yet (\(pending.joined(separator: ", "))); "
+                    + "`ocop migrate` or `ocop serve` applies them; inventory and idempotency not checked")
+            } else {
+                print("schema: the database has migrations this binary does not know (\(unknown.joined(separator: ", "))): "
+                    + "verify it with the newer ocop; inventory and idempotency not checked")
+            }
+            return 1
+        }
+        print("schema: \(applied.count) migrations, all of this binary's")
         let (check, mismatches, levels, changes, keys) = try database.read { db in
             (try db.all("PRAGMA quick_check") { $0.string(0) },
              try InventoryStore.verifyLevels(db),

@@ -169,6 +169,37 @@ import TestSupport
         _ = upgraded.waitForExit()
     }
 
+    /// `verify` on a file of another version says so and what it could not check, instead of
+    /// failing on a missing column or passing in silence; it never migrates the file.
+    @Test func verifyOnAnotherVersionsFileSaysWhatItDidNotCheck() throws {
+        let path = directory + "/older.sqlite"
+        let through = try #require(Schema.migrator.prefix(through: "0012_cheaper_writes"))
+        let older = try Database(path: path)
+        try older.migrate(through)
+        older.close()
+        let (status, output) = try ServerProcess.run(["verify", "--db", path])
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("sqlite quick_check: ok") && output.contains("0013_") && output.contains("not applied yet")
+                && output.contains("inventory and idempotency not checked"), "\(output)")
+        let count = { () throws -> Int in
+            let database = try Database(path: path)
+            defer { database.close() }
+            return try database.read { try Migrator.appliedMigrations($0).count }
+        }
+        #expect(try count() == through.names.count)   // verify migrated nothing
+
+        #expect(try ServerProcess.run(["migrate", "--db", path]).status == 0)
+        let current = try ServerProcess.run(["verify", "--db", path])
+        #expect(current.status == 0 && current.output.contains("schema: \(Schema.migrator.names.count) migrations"),
+                "\(current.output)")
+
+        let newer = try Database(path: path)
+        try newer.write { try $0.run("INSERT INTO schema_migrations (name, applied_at) VALUES ('9999_later', 'x')") }
+        newer.close()
+        let (newerStatus, newerOutput) = try ServerProcess.run(["verify", "--db", path])
+        #expect(newerStatus == 1 && newerOutput.contains("9999_later") && newerOutput.contains("newer ocop"), "\(newerOutput)")
+    }
+
     @Test func demoDataLoadsOnce() throws {
         let server = try serve(["--demo"])
         #expect(server.startupLog.contains("(demo data loaded)"), "\(server.startupLog)")
