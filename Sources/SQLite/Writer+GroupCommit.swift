@@ -153,12 +153,28 @@ extension Writer {
     /// IOERR/FULL/NOMEM, or the body ran COMMIT/ROLLBACK): the jobs before it get the error,
     /// and `job` its own if its body threw.
     private func transactionLost(pending: [WriteJob], at job: WriteJob, bodyThrew: Bool, error: (any Error)?) {
-        let lostError = error ?? SQLiteError(
-            extendedCode: SQLiteError.abortRollback,
-            message: "the shared write transaction ended inside a write body; its changes were not committed")
+        let lostError = error ?? lostTransactionError()
         connection.rollbackIfOpen()
         WriteJob.finish(pending, lostError)
         job.finish(bodyThrew ? nil : lostError)
+    }
+
+    /// What the other jobs of a transaction that ended inside a body get. SQLite rolls a
+    /// transaction back by itself only after a full disk, an I/O error, a lock it could not take
+    /// or a failed allocation (lang_transaction.html, "Response To Errors Within A Transaction"),
+    /// and then the connection's last error is that cause: the other jobs were not committed for
+    /// the same reason and get it too (a full disk is a 507 for every write of the batch, not a
+    /// 500 for those that happened to share it). Otherwise a body ran COMMIT or ROLLBACK itself,
+    /// which is a bug. Read before anything else runs on the connection.
+    private func lostTransactionError() -> SQLiteError {
+        let code = connection.handle.map { sqlite3_extended_errcode($0) } ?? SQLITE_OK
+        if [SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM].contains(code & 0xFF) {
+            return SQLiteError(extendedCode: code, message: "another write of the same group commit failed ("
+                + String(cString: sqlite3_errstr(code)) + "), so their shared transaction was rolled back and "
+                + "this write was not committed")
+        }
+        return SQLiteError(extendedCode: SQLiteError.abortRollback,
+                           message: "the shared write transaction ended inside a write body; its changes were not committed")
     }
 
     /// Whether `job` may start now; if not, it is finished with the reason.

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import OCOPAPI
 import SQLite
+import Synchronization
 import Testing
 
 /// A database that cannot grow (SQLite's `max_page_count` plays a full disk, SQLITE_FULL as a
@@ -63,6 +64,27 @@ import Testing
         #expect(try producerCount() == after + 1)
         let found = try client.request("GET", "/api/v1/producers?q=so%200%20xxx")
         #expect(try found.json["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.contains { $0.hasPrefix("Hợp tác xã số 0 ") } == true)
+    }
+
+    /// Many writers at once on a full disk share group commits: the writes that share a batch with
+    /// the one SQLite refused were not committed either, for the same reason, so they are 507s
+    /// too, never a 500 "bug" (a 20-minute soak on a disk filled to the last block gave 27).
+    @Test func concurrentWritesOnAFullDiskAreAll507() throws {
+        try capDatabase(extraPages: 2)
+        let port = server.port
+        let statuses = Mutex<[Int: Int]>([:])
+        DispatchQueue.concurrentPerform(iterations: 16) { worker in
+            guard let client = try? TestClient(port: port) else { return }
+            for i in 0..<60 {
+                let body = #"{"name":"Hợp tác xã \#(worker)-\#(i) \#(String(repeating: "y", count: 150))","kind":"cooperative"}"#
+                let status = (try? client.request("POST", "/api/v1/producers", headers: [bearer(TestServer.adminToken)],
+                                                  body: body).status) ?? -1
+                statuses.withLock { $0[status, default: 0] += 1 }
+            }
+        }
+        let seen = statuses.withLock { $0 }
+        #expect(seen[507, default: 0] > 0, "\(seen)")
+        #expect(Set(seen.keys).isSubset(of: [201, 507]), "\(seen)")
     }
 
     /// A cleanup script deleting `*-wal` while the server runs: the next write is undone and

@@ -374,6 +374,57 @@ import Testing
         #expect(try count(db) == 1)
     }
 
+    /// When SQLite itself rolls the shared transaction back (a full disk: its last error is
+    /// SQLITE_FULL), the jobs batched before the failing one were lost for that reason and get
+    /// that error, not the "bug" of a body ending the transaction (a soak's full disk gave 500s).
+    /// The rollback is played by the body (ROLLBACK, then a statement refused as full), since a
+    /// real disk cannot be filled here; the writer sees the same state either way.
+    @Test func jobsLostWithATransactionSQLiteRolledBackGetItsCause() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try open(dir)
+        defer { db.close() }
+        // A one-page scratch database on the writer connection: inserting a large value is SQLITE_FULL.
+        try db.exclusive { try $0.execute("""
+            ATTACH ':memory:' AS scratch;
+            CREATE TABLE scratch.big (x);
+            PRAGMA scratch.max_page_count = 2;
+            """) }
+        // Hold the writer so that the nine writes and then the failing one make one batch, in that order.
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        Thread { try? db.exclusive { _ in holding.signal(); release.wait() } }.start()
+        holding.wait()
+        let outcomes = Collected<Int32?>()
+        let done = DispatchGroup()
+        func submit(_ body: @escaping @Sendable (Connection) throws -> Void) {
+            done.enter()
+            Thread {
+                do { try db.write(body); outcomes.append(nil) } catch let error as SQLiteError {
+                    outcomes.append(error.extendedCode)
+                } catch { outcomes.append(-1) }
+                done.leave()
+            }.start()
+        }
+        for i in 0..<9 { submit { try $0.run("INSERT INTO item (n) VALUES (?)", [.integer(Int64(i))]) } }
+        while db.stats.writesQueued < 9 { usleep(1_000) }
+        submit { conn in
+            try conn.run("INSERT INTO item (n) VALUES (99)")
+            try conn.run("ROLLBACK")
+            try conn.run("INSERT INTO scratch.big VALUES (zeroblob(100000))")
+        }
+        while db.stats.writesQueued < 10 { usleep(1_000) }
+        release.signal()
+        done.wait()
+        // The nine bystanders and the failing body itself: all SQLITE_FULL (13), none committed.
+        #expect(outcomes.all.count == 10)
+        #expect(outcomes.all.allSatisfy { $0 == 13 }, "\(outcomes.all)")
+        #expect(try count(db) == 0)
+        // The writer carries on.
+        try db.write { try $0.run("INSERT INTO item (n) VALUES (1)") }
+        #expect(try count(db) == 1)
+    }
+
     @Test func exclusiveRunsOutsideTransactions() throws {
         let dir = try TempDir()
         defer { dir.remove() }
