@@ -119,6 +119,30 @@ import TestSupport
         #expect(try search("mien 7").contains("Hợp tác xã miến 7"))
     }
 
+    /// Another process holding the database's write lock (an administrator's `sqlite3` in a
+    /// transaction) makes the indexing write wait and give up: the search still answers, from the index.
+    @Test func aSearchWhileAnotherProcessHoldsTheLockAnswersFromTheIndex() throws {
+        let path = Scratch.path("ocop-unit") + "/ocop.sqlite"
+        var configuration = DatabaseConfiguration()
+        configuration.busyTimeoutMs = 50
+        let database = try Database(path: path, configuration: configuration)
+        defer { database.close() }
+        try database.migrate(Schema.migrator)
+        _ = try database.write { try ProducerStore.create($0, makeFields("Chè Tân Dân"), actor: .system, now: testNow) }
+        try ProducerStore.indexPendingSearch(database)
+        _ = try database.write { try ProducerStore.create($0, makeFields("Miến dong Bình Liêu"), actor: .system, now: testNow) }
+        let other = try Connection(path: path)
+        try other.run("BEGIN IMMEDIATE")
+        #expect(throws: SQLiteError.self) { try ProducerStore.indexPendingSearch(database) }
+        var query = ProducerQuery()
+        query.text = "che tan dan"
+        #expect(try ProducerStore.list(database, query).items.map(\.fields.name) == ["Chè Tân Dân"])
+        query.text = "mien dong"
+        #expect(try ProducerStore.list(database, query).items.isEmpty)   // not indexed yet
+        try other.run("ROLLBACK")
+        #expect(try ProducerStore.list(database, query).items.map(\.fields.name) == ["Miến dong Bình Liêu"])
+    }
+
     @Test func aRolledBackCreateLeavesNoSearchEntry() throws {
         struct Undo: Error {}
         #expect(throws: Undo.self) {

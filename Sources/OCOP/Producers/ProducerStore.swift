@@ -18,16 +18,19 @@ public enum ProducerStore {
     }
 
     /// One page of producers. A text search first indexes the changes waiting in the search
-    /// queue (`indexPendingSearch`), so it finds everything committed before it began. When the
-    /// storage refuses that write (a full disk), the search is still a read and answers from the
-    /// index as it is: only changes from the last moments before the disk filled are not found
-    /// until there is room again. It answered 507 "nothing was written" to a read.
+    /// queue (`indexPendingSearch`), so it finds everything committed before it began. When that
+    /// write cannot be done — the storage refuses it (a full disk), another process holds the
+    /// database's lock, or the writer is too far behind to start it (a shutdown, a flood of
+    /// writes) — the search is still a read and answers from the index as it is: only the last
+    /// moments' changes are not found yet. It answered 507 "nothing was written" to a read.
     public static func list(_ database: Database, _ query: ProducerQuery) throws -> Page<Producer> {
         if query.text != nil {
             do {
                 try indexPendingSearch(database)
-            } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure {
+            } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure || error.isBusy {
                 // Answered from the index below.
+            } catch is WriteNotStarted {
+                // The same.
             }
         }
         return try database.read { try list($0, query) }
