@@ -15,39 +15,31 @@ extension Commands {
         }
         let database = try Database(path: config.database)
         defer { database.close() }
+        let check = try database.read { db in try db.all("PRAGMA quick_check") { $0.string(0) } }
+        var failed = check != ["ok"]
+        print("sqlite quick_check: " + (failed ? "\(check.count) problem(s)" : "ok"))
+        for line in check.prefix(20) where failed { print("  \(line)") }
         // The ledger and index checks read this binary's schema: on a file another version made
         // they would fail on a missing column, or pass without saying what was not checked.
         let applied = try database.read { try Migrator.appliedMigrations($0) }
         let pending = Schema.migrator.names.filter { !applied.contains($0) }
         let unknown = applied.filter { !Schema.migrator.names.contains($0) }
-        guard pending.isEmpty, unknown.isEmpty else {
-            let check = try database.read { db in try db.all("PRAGMA quick_check") { $0.string(0) } }
-            print("sqlite quick_check: " + (check == ["ok"] ? "ok" : "\(check.count) problem(s)"))
-            for line in check.prefix(20) where check != ["ok"] { print("  \(line)") }
-            if !pending.isEmpty {
-                print("schema: \(pending.count) migration(s) of this binary not applied yet (\(pending.joined(separator: ", "))); "
-                    + "`ocop migrate` or `ocop serve` applies them; inventory and idempotency not checked")
-            } else {
-                print("schema: the database has migrations this binary does not know (\(unknown.joined(separator: ", "))): "
-                    + "verify it with the newer ocop; inventory and idempotency not checked")
-            }
+        if !pending.isEmpty {
+            print("schema: \(pending.count) migration(s) of this binary not applied yet (\(pending.joined(separator: ", "))); "
+                + "`ocop migrate` or `ocop serve` applies them; inventory and idempotency not checked")
+            return 1
+        }
+        if !unknown.isEmpty {
+            print("schema: the database has migrations this binary does not know (\(unknown.joined(separator: ", "))): "
+                + "verify it with the newer ocop; inventory and idempotency not checked")
             return 1
         }
         print("schema: \(applied.count) migrations, all of this binary's")
-        let (check, mismatches, levels, changes, keys) = try database.read { db in
-            (try db.all("PRAGMA quick_check") { $0.string(0) },
-             try InventoryStore.verifyLevels(db),
+        let (mismatches, levels, changes, keys) = try database.read { db in
+            (try InventoryStore.verifyLevels(db),
              try db.scalarInt("SELECT count(*) FROM inventory_levels") ?? 0,
              try db.scalarInt("SELECT count(*) FROM inventory_changes") ?? 0,
              try IdempotencyStore.verifyIndex(db))
-        }
-        var failed = false
-        if check == ["ok"] {
-            print("sqlite quick_check: ok")
-        } else {
-            failed = true
-            print("sqlite quick_check: \(check.count) problem(s)")
-            for line in check.prefix(20) { print("  \(line)") }
         }
         if mismatches.isEmpty {
             print("inventory: \(levels) levels agree with the ledger of \(changes) changes")

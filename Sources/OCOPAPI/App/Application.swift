@@ -158,8 +158,8 @@ public final class Application: Sendable {
         let started = ContinuousClock.now
         try database.migrate(Schema.migrator)
         if upgrade {
-            let elapsed = ContinuousClock.now - started
-            StandardError.write("ocop: migrated in \(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms")
+            let milliseconds = Int(((ContinuousClock.now - started) / .milliseconds(1)).rounded())
+            StandardError.write("ocop: migrated in \(milliseconds) ms")
         }
     }
 
