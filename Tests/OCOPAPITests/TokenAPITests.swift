@@ -110,5 +110,21 @@ import Testing
         }
         // An invalid token is refused even where anonymous reads are allowed: the caller meant to authenticate.
         #expect(try client.request("GET", "/api/v1/producers", headers: [bearer("ocop_wrong-wrong-wrong-wrong")]).status == 401)
+        #expect(try client.request("GET", "/api/v1/producers", headers: [("Authorization", "Bearer")]).status == 401)
+    }
+
+    /// Credentials of another scheme are no token: a proxy that guards a dashboard with Basic
+    /// auth forwards them, and the public catalogue, the resolver and the health checks must still
+    /// answer. Protected routes still ask for a bearer token, and the failure limit counts nothing.
+    @Test func anotherSchemeIsAnonymous() throws {
+        for header in ["Basic dXNlcjpwYXNz", "", "Digest username=\"a\"", "Bearerx abc"] {
+            for path in ["/api/v1/producers", "/healthz", "/openapi.json"] {
+                let response = try client.request("GET", path, headers: [("Authorization", header)])
+                #expect(response.status == 200, "\(header) \(path): \(response.text)")
+            }
+            let response = try client.request("GET", "/api/v1/tokens", headers: [("Authorization", header)])
+            #expect(response.status == 401, "\(header)")
+            #expect(response.header("WWW-Authenticate") == #"Bearer realm="ocop""#)
+        }
     }
 }

@@ -100,7 +100,7 @@ public final class APIResponder: HTTPResponder {
         guard case .roles = route.access else {
             return refusesBody ? refuse(Self.takesNoContent(head), pattern, nil) : .readBody
         }
-        guard head.headers["Authorization"] != nil else {
+        guard Self.bearerCredentials(head) != nil else {
             return refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil)
         }
         // A chunked body's length is unknown at its head: its token is checked as for a large one
@@ -467,7 +467,7 @@ public final class APIResponder: HTTPResponder {
     /// against the client address, and an address over its allowance is refused first —
     /// except for a token whose secret the server made (`generatedOverLimit`).
     private func authenticate(_ request: HTTPRequest, connection: ConnectionInfo) throws -> Principal? {
-        guard let header = request.headers["Authorization"] else { return nil }
+        guard let header = Self.bearerCredentials(request) else { return nil }
         if authFailures.isCounting, let seconds = authFailures.retryAfter(client(request, connection)) {
             if let principal = generatedOverLimit(authorization: header) { return principal }
             throw Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests",
@@ -517,7 +517,7 @@ public final class APIResponder: HTTPResponder {
     /// The caller, when known without a read: anonymous, or a token the token cache holds while
     /// no failed-authentication limit is running. Nil otherwise (a handler thread authenticates).
     private func knownCaller(_ request: HTTPRequest) -> KnownCaller? {
-        guard let header = request.headers["Authorization"] else { return KnownCaller(principal: nil) }
+        guard let header = Self.bearerCredentials(request) else { return KnownCaller(principal: nil) }
         guard !authFailures.isCounting, let known = knownPrincipal(authorization: header) else { return nil }
         return KnownCaller(principal: known)
     }
@@ -527,6 +527,17 @@ public final class APIResponder: HTTPResponder {
     private func knownPrincipal(authorization header: String) -> Principal? {
         guard let hash = try? Self.secretHash(authorization: header) else { return nil }
         return services.tokens.principal(forSecretHash: hash)
+    }
+
+    /// The `Authorization` header when it uses the Bearer scheme (RFC 6750), else nil: the caller
+    /// is anonymous. Credentials of another scheme (Basic, which a proxy guarding a dashboard with
+    /// a password forwards), or an empty header, are no token at all: a public read is served to
+    /// them, and a protected one asks for a bearer token. A Bearer header that names no valid token
+    /// is still refused, even where anyone may read: that caller meant to authenticate.
+    private static func bearerCredentials(_ request: HTTPRequest) -> String? {
+        guard let header = request.headers["Authorization"] else { return nil }
+        let scheme = header.prefix { $0 != " " }
+        return scheme.equalsIgnoringASCIICase("Bearer") ? header : nil
     }
 
     /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
