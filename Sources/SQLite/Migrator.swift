@@ -58,6 +58,12 @@ public struct Migrator: Sendable {
         return names.filter { !applied.contains($0) }
     }
 
+    /// Names recorded in the database that are not registered here: the database is newer.
+    public func unknown(_ db: Connection) throws -> [String] {
+        let known = Set(names)
+        return try Self.appliedMigrations(db).filter { !known.contains($0) }
+    }
+
     /// Names recorded in the database, in order.
     public static func appliedMigrations(_ db: Connection) throws -> [String] {
         let exists = try db.scalarInt(
@@ -75,10 +81,9 @@ public struct Migrator: Sendable {
         }
         try db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        let applied = try Self.appliedMigrations(db)
-        let unknown = applied.filter { !seen.contains($0) }
+        let unknown = try unknown(db)
         guard unknown.isEmpty else { throw MigrationError.unknownMigrations(unknown) }
-        let done = Set(applied)
+        let done = Set(try Self.appliedMigrations(db))
         for migration in migrations where !done.contains(migration.name) {
             // A no-op inside a transaction, so set before it; set back whatever happens.
             if migration.rebuildsTables { try db.execute("PRAGMA foreign_keys = OFF") }

@@ -21,20 +21,18 @@ extension Commands {
         for line in check.prefix(20) where failed { print("  \(line)") }
         // The ledger and index checks read this binary's schema: on a file another version made
         // they would fail on a missing column, or pass without saying what was not checked.
-        let applied = try database.read { try Migrator.appliedMigrations($0) }
-        let pending = Schema.migrator.names.filter { !applied.contains($0) }
-        let unknown = applied.filter { !Schema.migrator.names.contains($0) }
+        let (pending, unknown) = try database.read { (try Schema.migrator.pending($0), try Schema.migrator.unknown($0)) }
+        if !unknown.isEmpty {
+            print("schema: \(MigrationError.unknownMigrations(unknown)); verify it with the newer ocop; "
+                + "inventory and idempotency not checked")
+            return 1
+        }
         if !pending.isEmpty {
             print("schema: \(pending.count) migration(s) of this binary not applied yet (\(pending.joined(separator: ", "))); "
                 + "`ocop migrate` or `ocop serve` applies them; inventory and idempotency not checked")
             return 1
         }
-        if !unknown.isEmpty {
-            print("schema: the database has migrations this binary does not know (\(unknown.joined(separator: ", "))): "
-                + "verify it with the newer ocop; inventory and idempotency not checked")
-            return 1
-        }
-        print("schema: \(applied.count) migrations, all of this binary's")
+        print("schema: \(Schema.migrator.names.count) migrations, all of this binary's")
         let (mismatches, levels, changes, keys) = try database.read { db in
             (try InventoryStore.verifyLevels(db),
              try db.scalarInt("SELECT count(*) FROM inventory_levels") ?? 0,

@@ -65,7 +65,7 @@ public enum AuditLog {
         if let tokenID = query.tokenID { conditions.append("token_id = ?"); params.append(.integer(tokenID)) }
         if let after = query.after { conditions.append("id < ?"); params.append(.integer(after)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let entries = try db.all("""
             SELECT id, at, token_id, entity, entity_id, action, changes, request_id
             FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?

@@ -30,7 +30,7 @@ public enum CertificateStore {
         if let after = query.expiresAfter { conditions.append("expires_on > ?"); params.append(.text(after.description)) }
         let keyset = query.sort.keyset
         try keyset.restrict(after: query.cursor, &conditions, &params)
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         var items = try db.all("""
             SELECT \(columns) FROM certificates \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?
             """, params, decode)

@@ -28,7 +28,7 @@ public enum EvaluationResultStore {
         if let decided = query.decided { conditions.append(decided ? "certificate_id IS NOT NULL" : "certificate_id IS NULL") }
         let keyset = Keyset(sort: "id", column: nil, descending: false)
         try keyset.restrict(after: query.cursor, &conditions, &params)
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         var items = try db.all("""
             SELECT \(columns) FROM evaluation_results \(conditions.whereClause) ORDER BY id LIMIT ?
             """, params, decode)

@@ -20,7 +20,7 @@ public enum EvaluationRoundStore {
         if let to = query.heldTo { conditions.append("held_on <= ?"); params.append(.text(to.description)) }
         let keyset = query.sort.keyset
         try keyset.restrict(after: query.cursor, &conditions, &params)
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         var items = try db.all("""
             SELECT \(columns) FROM evaluation_rounds \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?
             """, params, decode)

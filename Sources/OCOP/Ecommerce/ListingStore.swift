@@ -31,7 +31,7 @@ public enum ListingStore {
             params.append(.integer(last))
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let rows = try db.all("SELECT \(columns) FROM listings \(whereClause) ORDER BY id LIMIT ?", params, decode)
         let page = Page(fetched: rows, limit: query.limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
         return Page(items: try attachHistory(db, page.items), nextCursor: page.nextCursor)

@@ -37,7 +37,7 @@ public enum PlatformStore {
             params.append(.integer(last))
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("SELECT \(columns) FROM platforms \(whereClause) ORDER BY id LIMIT ?", params, decode)
         return Page(fetched: items, limit: query.limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
     }

@@ -45,7 +45,7 @@ public enum BoothStore {
             conditions.append("id > ?")
             params.append(.integer(last))
         }
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("""
             SELECT \(columns) FROM fair_booths WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?
             """, params, decode)

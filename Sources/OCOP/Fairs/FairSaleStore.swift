@@ -45,7 +45,7 @@ public enum FairSaleStore {
             conditions.append("day > ?")
             params.append(.text(day.description))
         }
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("""
             SELECT \(columns) FROM fair_sales WHERE \(conditions.joined(separator: " AND ")) ORDER BY day LIMIT ?
             """, params, decode)

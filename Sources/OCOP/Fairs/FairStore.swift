@@ -39,7 +39,7 @@ public enum FairStore {
         }
         let keyset = query.sort.keyset
         try keyset.restrict(after: query.cursor, &conditions, &params)
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         var items = try db.all("SELECT \(columns) FROM fairs \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
                                params, decode)
         let next = keyset.page(&items, limit: query.limit) { (.date($0.fields.startsOn), $0.id) }

@@ -17,7 +17,7 @@ extension InventoryStore {
             FROM inventory_levels l JOIN products p ON p.id = l.product_id
             WHERE l.point_of_sale_id = ? AND l.product_id > ?
             ORDER BY l.product_id LIMIT ?
-            """, [.integer(pointOfSaleID), .integer(after ?? 0), .integer(Int64(limit.rowsToFetch))]) { row in
+            """, [.integer(pointOfSaleID), .integer(after ?? 0), .integer(limit.rowsToFetch)]) { row in
             InventoryLevel(pointOfSaleID: pointOfSaleID, productID: row.int64(0), productCode: row.string(1),
                            productName: row.string(2), level: row.int64(3),
                            lastCountAt: row.optionalInt64(4).map { Timestamp(millisecondsSinceEpoch: $0) },

@@ -37,6 +37,7 @@ public struct PageSize: Sendable, Equatable {
         self.value = value
     }
 
-    /// Rows a list query asks for: one more than the page shows, to learn whether another follows.
-    public var rowsToFetch: Int { value + 1 }
+    /// Rows a list query asks for (its `LIMIT`): one more than the page shows, to learn whether
+    /// another follows.
+    public var rowsToFetch: Int64 { Int64(value) + 1 }
 }

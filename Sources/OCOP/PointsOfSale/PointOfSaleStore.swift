@@ -38,7 +38,7 @@ public enum PointOfSaleStore {
         }
         try query.sort.addKeyset(query.cursor, to: &conditions, &params)
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("""
             SELECT \(columns) FROM points_of_sale \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT ?
             """, params, decode)

@@ -99,17 +99,17 @@ extension Character {
 }
 
 extension String {
-    /// Trims Unicode whitespace without Foundation.
     /// Nothing a reader would see: only whitespace and default-ignorable characters (zero-width
     /// space and joiners, the byte-order mark, soft hyphen, variation selectors). A name of
-    /// U+200B alone was stored as if it were a name.
-    /// Only those of the Basic Multilingual Plane count, as the schemas' pattern lists them.
+    /// U+200B alone was stored as if it were a name. Only those of the Basic Multilingual Plane
+    /// count, as the schemas' pattern lists them.
     var isBlank: Bool {
         unicodeScalars.allSatisfy {
             $0.properties.isWhitespace || ($0.value < 0x10000 && $0.properties.isDefaultIgnorableCodePoint)
         }
     }
 
+    /// Trims Unicode whitespace without Foundation.
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }

@@ -70,7 +70,7 @@ public enum ProducerStore {
             params.append(.text(match))
         }
         try keyset.restrict(after: query.cursor, &conditions, &params)
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         var rows = try db.all("SELECT \(columns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
                               params) { row in (producer: try decode(row), nameKey: row.blob(13)) }
         let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.producer.id) }

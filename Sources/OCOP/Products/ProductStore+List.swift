@@ -66,7 +66,7 @@ extension ProductStore {
         keyset.idColumn = idColumn
         if let (sql, values) = try keyset.condition(after: query.cursor) { filter.add(sql, values) }
         var rows = try db.all("\(columns) FROM \(from) \(filter.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
-                              filter.params + [.integer(Int64(query.limit.rowsToFetch))]) { row in
+                              filter.params + [.integer(query.limit.rowsToFetch)]) { row in
             (product: try decode(row), nameKey: keyset.column == nil ? [] : row.blob(nameKeyColumn))
         }
         let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.product.id) }

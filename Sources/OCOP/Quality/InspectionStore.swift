@@ -35,7 +35,7 @@ public enum InspectionStore {
             params += [.text(day.description), .integer(last)]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("\(select) \(whereClause) ORDER BY i.inspected_on DESC, i.id DESC LIMIT ?", params, decode)
         return Page(fetched: items, limit: query.limit) { Cursor(sort: sortName, values: [$0.fields.inspectedOn.description, String($0.id)]).encoded }
     }

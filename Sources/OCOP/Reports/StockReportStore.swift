@@ -33,7 +33,7 @@ public enum StockReportStore {
             conditions.append("(l.point_of_sale_id, l.product_id) > (?, ?)")
             params += [.integer(point), .integer(product)]
         }
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("""
             SELECT l.point_of_sale_id, s.code, s.name, l.product_id, p.code, p.name, l.level,
                    coalesce(t.low_stock_threshold, ?), l.updated_at

@@ -91,7 +91,7 @@ public enum SaleStore {
             conditions.append("(sold_at_ms, id) < (?, ?)")
             params += [.integer(ms), .integer(id)]
         }
-        params.append(.integer(Int64(query.limit.rowsToFetch)))
+        params.append(.integer(query.limit.rowsToFetch))
         let headers = try db.all("""
             SELECT \(columns) FROM sales WHERE \(conditions.joined(separator: " AND "))
             ORDER BY sold_at_ms DESC, id DESC LIMIT ?

@@ -141,7 +141,7 @@ public enum TokenStore {
     /// Tokens by id; revoked ones are included (they stay for the audit trail).
     public static func list(_ db: Connection, limit: PageSize, after: Int64?) throws -> Page<TokenRecord> {
         let items = try db.all("SELECT \(columns) FROM tokens WHERE id > ? ORDER BY id LIMIT ?",
-                               [.integer(after ?? 0), .integer(Int64(limit.rowsToFetch))], decode)
+                               [.integer(after ?? 0), .integer(limit.rowsToFetch)], decode)
         return Page(fetched: items, limit: limit) { Cursor(sort: "id", values: [String($0.id)]).encoded }
     }
 
