@@ -97,8 +97,28 @@ import Testing
         #expect(out == #"[true,false,null,{"pre":"made"},2]"#)
     }
 
-    @Test func escapesKeys() {
-        #expect(written { w in w.beginObject(); w.field("a\"\n", 1); w.endObject() } == #"{"a\"\n":1}"#)
+    @Test func escapesKeysMadeAtRunTime() {
+        let name = "a\"\n" + "é\u{2028}"
+        #expect(written { w in w.beginObject(); w.key(escaping: name); w.int(1); w.endObject() }
+            == #"{"a\"\né\u2028":1}"#)
+    }
+
+    /// Names written in the source are copied as they are, a one-letter name (which Swift may
+    /// store as a scalar rather than a pointer) included.
+    @Test func copiesNamesFromTheSource() {
+        #expect(written { w in
+            w.beginObject(); w.field("a", 1); w.field("created_at", "x"); w.key("b"); w.null(); w.endObject()
+        } == #"{"a":1,"created_at":"x","b":null}"#)
+    }
+
+    /// The debug check behind `key(_: StaticString)`: only plain printable ASCII passes.
+    @Test func onlyPlainASCIINamesNeedNoEscaping() {
+        #expect(JSONWriter.needsNoEscaping("point_of_sale_id"))
+        #expect(JSONWriter.needsNoEscaping("https://gs1.org/voc/pip"))
+        #expect(!JSONWriter.needsNoEscaping("a\"b"))
+        #expect(!JSONWriter.needsNoEscaping("a\\b"))
+        #expect(!JSONWriter.needsNoEscaping("line\n"))
+        #expect(!JSONWriter.needsNoEscaping("tên"))
     }
 
     /// A list page of 50 twelve-field objects, written 200 times: every page is complete JSON.

@@ -8,7 +8,10 @@ enum FairBoothRepresentation {
         writer.beginObject()
         writer.field("id", booth.id)
         writer.field("fair_id", booth.fairID)
-        for (key, value) in exhibitorFields(booth.fields.exhibitor) { writer.field(key, value) }
+        for (key, value) in exhibitorFields(booth.fields.exhibitor) {
+            writer.key(escaping: key)
+            writer.value(value)
+        }
         writer.field("is_local", booth.isLocal)
         writer.key("product_ids")
         writer.beginArray()

@@ -84,7 +84,7 @@ enum LinksetRepresentation {
         writer.beginObject()
         writer.field("anchor", anchor)
         for (type, targets) in links {
-            writer.key(vocabulary + type)
+            writer.key(escaping: vocabulary + type)
             writer.beginArray()
             for link in targets {
                 writer.beginObject()

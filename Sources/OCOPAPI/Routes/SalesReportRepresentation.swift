@@ -21,8 +21,12 @@ enum SalesReportRepresentation {
             writer.beginObject()
             for (name, value) in keyColumns(group.key) {
                 switch value {
-                case .id(let id): writer.field(name, id)
-                case .text(let text): writer.field(name, text)
+                case .id(let id):
+                    writer.key(escaping: name)
+                    writer.int(id)
+                case .text(let text):
+                    writer.key(escaping: name)
+                    writer.string(text)
                 }
             }
             figures(group.figures, &writer)
