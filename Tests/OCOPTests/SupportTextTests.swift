@@ -114,21 +114,23 @@ struct SupportTextTests {
         }
     }
 
-    @Test func characterLimitsCountWhatAPersonSeesNotBytes() {
+    /// Limits count code points, as JSON Schema's maxLength does, of the NFC form that is stored.
+    @Test func characterLimitsCountCodePointsOfTheStoredForm() {
         #expect(!String(repeating: "a", count: 200).hasMoreCharacters(than: 200))
         #expect(String(repeating: "a", count: 201).hasMoreCharacters(than: 200))
-        // "ễ" is 3 bytes precomposed and 3 scalars decomposed; either way one character.
+        // "ễ" is 3 bytes precomposed and 3 code points decomposed; stored precomposed, it counts once.
         #expect(!String(repeating: "ễ", count: 200).hasMoreCharacters(than: 200))
         #expect(String(repeating: "ễ", count: 201).hasMoreCharacters(than: 200))
         #expect(!String(repeating: "e\u{302}\u{303}", count: 200).hasMoreCharacters(than: 200))
         #expect(String(repeating: "e\u{302}\u{303}", count: 201).hasMoreCharacters(than: 200))
         #expect(!"".hasMoreCharacters(than: 0))
-        // One letter with thirty marks is one character of 61 bytes: 110 of them are far fewer
-        // than 200 characters, but more bytes than any real 200 take (32 a character).
-        let heavy = "z" + String(repeating: "\u{301}", count: 30)
-        #expect(!String(repeating: heavy, count: 104).hasMoreCharacters(than: 200))
-        #expect(String(repeating: heavy, count: 110).hasMoreCharacters(than: 200))
-        // A family emoji (25 bytes, one character) is real text.
-        #expect(!String(repeating: "👨‍👩‍👧‍👦", count: 200).hasMoreCharacters(than: 200))
+        // A mark with no precomposed letter stays a code point of its own: 150 "x́" are 300.
+        #expect(String(repeating: "x\u{301}", count: 150).hasMoreCharacters(than: 200))
+        #expect(!String(repeating: "x\u{301}", count: 100).hasMoreCharacters(than: 200))
+        // A family emoji is seven code points (four people, three joiners).
+        #expect(!String(repeating: "👨‍👩‍👧‍👦", count: 28).hasMoreCharacters(than: 200))
+        #expect(String(repeating: "👨‍👩‍👧‍👦", count: 29).hasMoreCharacters(than: 200))
+        // Substrings count the same way.
+        #expect(("x" + String(repeating: "b", count: 201)).dropFirst().hasMoreCharacters(than: 200))
     }
 }

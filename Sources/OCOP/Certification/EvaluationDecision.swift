@@ -54,7 +54,7 @@ public enum EvaluationDecision {
         var errors: [FieldError] = []
         let decision = input.decisionNumber.trimmingWhitespace()
         if decision.isEmpty { errors.append(FieldError("decision_number", "must not be empty")) }
-        if decision.count > maxDecisionNumberLength {
+        if decision.hasMoreCharacters(than: maxDecisionNumberLength) {
             errors.append(FieldError("decision_number", "must be at most \(maxDecisionNumberLength) characters"))
         }
         if input.decidedOn < round.fields.heldOn {

@@ -20,11 +20,6 @@ public enum TextNormalization {
     /// The field error for text with control characters.
     public static let controlCharactersMessage = "must not contain control characters (tab and line breaks are allowed)"
 
-    /// More UTF-8 bytes than real text takes for a character (`hasMoreCharacters(than:)`): a
-    /// Vietnamese letter written decomposed takes at most 7 (a base and two marks), a flag 8, a
-    /// family emoji joined by ZWJ 25.
-    public static let maximumBytesPerCharacter = 32
-
     /// The NFC form of `s` (UAX #15).
     public static func nfc(_ s: String) -> String {
         // The standard library's NFC (what Foundation's `precomposedStringWithCanonicalMapping`
@@ -48,13 +43,16 @@ public enum TextNormalization {
 }
 
 extension StringProtocol {
-    /// Whether the text has more than `limit` characters (grapheme clusters, what a person
-    /// counts). Counting them walks every grapheme boundary, so text that has no more
-    /// UTF-8 bytes than the limit (nearly every field) is answered from its byte count:
-    /// a character is at least one byte. Text of more than `maximumBytesPerCharacter` bytes a
-    /// character counts as too long too: one letter may carry any number of combining marks
-    /// and still be one character, so "200 characters" could otherwise hold a megabyte.
+    /// Whether the text has more than `limit` characters, counted as JSON Schema's `maxLength`
+    /// counts them (Unicode code points) in the NFC form the API stores and answers.
+    ///
+    /// So every answer validates against the document's own maxLength (a count of grapheme
+    /// clusters let 150 letters of two code points each into a 200-character field, and out again
+    /// as 300), and Vietnamese typed decomposed counts what it will be stored as: one code point
+    /// a letter. Text with no more UTF-8 bytes than the limit (nearly every field) is answered
+    /// from its byte count, as a code point is at least one byte.
     public func hasMoreCharacters(than limit: Int) -> Bool {
-        utf8.count > limit && (utf8.count > limit * TextNormalization.maximumBytesPerCharacter || count > limit)
+        guard utf8.count > limit else { return false }
+        return TextNormalization.nfc(String(self)).unicodeScalars.count > limit
     }
 }

@@ -64,7 +64,7 @@ public enum TokenStore {
                               pointOfSaleID: Int64?, fairBoothID: Int64?, actor: Actor, now: Timestamp) throws -> TokenRecord {
         var errors: [FieldError] = []
         let trimmedName = name.trimmingWhitespace()
-        if trimmedName.isEmpty || name.count > 100 { errors.append(FieldError("name", "must be 1 to 100 characters")) }
+        if trimmedName.isEmpty || name.hasMoreCharacters(than: 100) { errors.append(FieldError("name", "must be 1 to 100 characters")) }
         // A pos token is bound to a registered point of sale (migration 0008), a booth token to a
         // booth: one bound to nothing could never be used, and would silently gain what is made
         // later. Ids of both are never reused (migration 0014), so a token of a deleted one grants nothing.

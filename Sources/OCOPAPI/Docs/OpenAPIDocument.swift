@@ -37,9 +37,9 @@ public enum OpenAPIDocument {
         The provincial OCOP programme's backend. Conventions: problem+json errors, keyset lists, weak ETags, \
         Idempotency-Key on POST. Every GET route also answers HEAD (the same status and headers, no body), and every \
         route answers OPTIONS with 204 and an Allow header. A list or report that can be CSV answers it for \
-        Accept: text/csv, and at its path with a .csv suffix (listed below). Text limits (maxLength) are counted \
-        by the server in grapheme clusters, what a person sees as one letter: a letter typed as a base and combining \
-        marks counts once, so a value within maxLength (code points) is always within the server's limit. An \
+        Accept: text/csv, and at its path with a .csv suffix (listed below). Text limits (maxLength) count code \
+        points, as JSON Schema does, of the NFC form the server stores: a Vietnamese letter typed as a base and \
+        combining marks is stored precomposed and counts once. An \
         integer field takes only an integer literal: 85000.0 or 8.5e4 is refused.
         """
 

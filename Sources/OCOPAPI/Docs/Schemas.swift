@@ -455,13 +455,12 @@ extension Schemas {
     static func number(_ value: Int64) -> JSONValue { .number(JSONNumber(value)) }
 
     /// Free text (`FieldError.checkText`): not blank (some non-space character), and no control
-    /// characters but tab and line breaks. The server counts `max` in grapheme clusters, what a
-    /// person sees as one letter; maxLength counts code points, never fewer, so a value it allows
-    /// is never too long.
+    /// characters but tab and line breaks. The server counts `max` as maxLength does, in code
+    /// points (of the NFC form it stores), so what it answers validates against this schema.
     static func text(_ max: Int, nullable: Bool = false, description: String? = nil) -> JSONValue {
         let allowed = "[^\(controlCharacters)]*"
         let visible = "[^\\s\(controlCharacters)\(invisibleCharacters)]"
-        let rule = "At most \(max) characters, counted as grapheme clusters; not blank"
+        let rule = "At most \(max) characters (code points, after NFC); not blank"
             + (nullable ? " (null clears it)." : ".")
         return adding([("minLength", 1), ("maxLength", number(Int64(max))),
                        ("pattern", .string("^\(allowed)\(visible)\(allowed)$"))],

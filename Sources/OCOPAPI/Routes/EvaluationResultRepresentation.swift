@@ -91,7 +91,7 @@ enum EvaluationResultRepresentation {
         }
         var member: String?
         if let text = object["member"]?.stringValue {
-            if text.count > 120 { errors.append(FieldError("\(field).member", "must be at most 120 characters")) }
+            if text.hasMoreCharacters(than: 120) { errors.append(FieldError("\(field).member", "must be at most 120 characters")) }
             else { member = TextNormalization.nfc(text) }
         } else {
             errors.append(FieldError("\(field).member", "is required: the member's name or code"))
