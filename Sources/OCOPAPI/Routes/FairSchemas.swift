@@ -96,6 +96,8 @@ extension Schemas {
             ("Listing", object([("id", type("integer"))] + listingFields + [("history", history)] + serverOwned,
                                required: ["id", "product_id", "platform_id", "status", "accepts_non_cash", "listed_on", "history"])),
             ("ListingInput", object(listingFields, required: ["product_id", "platform_id"])),
+            // A PUT replaces every field, and listed_on has no default once set (Schemas.setOnce).
+            ("ListingReplaceInput", object(listingFields, required: ["product_id", "platform_id", "listed_on"])),
             ("ListingPatch", object(listingFields)),
             ("FairReport", object([
                 ("from", tradeDate), ("to", tradeDate),

@@ -25,8 +25,9 @@ public struct ListingRoutes: RouteCollection {
             Route(.get, "/api/v1/listings/{id}", access: .anyone,
                   doc: RouteDoc("One listing with its history", tag: tag, response: "Listing"), handler: get),
             Route(.put, "/api/v1/listings/{id}", access: .officers,
-                  doc: RouteDoc("Replace a listing's fields (product and platform are fixed)", tag: tag,
-                                request: "ListingInput", response: "Listing"), write: replace),
+                  doc: RouteDoc("Replace a listing's fields (product and platform are fixed; listed_on is "
+                                + "required, since a replacement would otherwise rewrite the day it went on sale)",
+                                tag: tag, request: "ListingReplaceInput", response: "Listing"), write: replace),
             Route(.patch, "/api/v1/listings/{id}", access: .officers,
                   doc: RouteDoc("Change some fields (JSON merge patch), e.g. status", tag: tag, request: "ListingPatch",
                                 response: "Listing"), write: patch),
