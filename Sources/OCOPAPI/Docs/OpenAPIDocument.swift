@@ -1,4 +1,5 @@
 import JSON
+import OCOP
 
 /// Builds the OpenAPI 3.1 document from the registered routes, so it cannot drift from them.
 public enum OpenAPIDocument {
@@ -185,9 +186,10 @@ public enum OpenAPIDocument {
 
     /// The request headers API.md gives meaning to, on the methods that read them.
     static func headerParameters(_ route: Route) -> [JSONValue] {
-        func header(_ name: String, required: Bool = false, _ description: String) -> JSONValue {
+        func header(_ name: String, required: Bool = false, schema: JSONValue = Schemas.type("string"),
+                    _ description: String) -> JSONValue {
             .object(JSONObject([("name", .string(name)), ("in", .string("header")), ("required", .bool(required)),
-                                ("schema", Schemas.type("string")), ("description", .string(description))]))
+                                ("schema", schema), ("description", .string(description))]))
         }
         let tags = "Weak ETags (W/\"version\"), comma-separated, or *"
         let versionGuards = [header("If-Match", required: route.doc.ifMatchRequired,
@@ -195,7 +197,10 @@ public enum OpenAPIDocument {
                              header("If-None-Match", "\(tags); 412 when one is current")]
         switch route.method {
         case .post:
-            return [header("Idempotency-Key", "Up to 255 visible ASCII characters; a retry with the same key and body "
+            // Writes.idempotencyKey's rule: 1 to 255 visible ASCII characters (422 otherwise).
+            let key = Schemas.adding([("minLength", 1), ("maxLength", 255), ("pattern", .string("^[!-~]{1,255}$"))],
+                                     to: Schemas.type("string"))
+            return [header("Idempotency-Key", schema: key, "Up to 255 visible ASCII characters; a retry with the same key and body "
                            + "is answered as the first time, for 24 hours")] + (route.doc.versionGuarded ? versionGuards : [])
         case .put, .patch, .delete:
             return versionGuards
@@ -218,12 +223,28 @@ public enum OpenAPIDocument {
         ])),
     ]
 
+    /// The keys of a resolver URI (DOMAIN.md "Traceability"): what the resolver takes, so a
+    /// client generated from the document builds URIs it answers. Outside these forms the
+    /// resolver answers 400 (a malformed URI); a GTIN's check digit is said in words.
+    static let resolverKeyParameters: [String: JSONValue] = [
+        "gtin": Schemas.formatted("^([0-9]{8}|[0-9]{12,14})$", maxLength: 14, description:
+            "A GTIN-8, -12, -13 or -14 whose last digit is its GS1 check digit (400 otherwise)"),
+        "lot": Schemas.formatted(#"^[!"%-?A-Z_a-z]{1,\#(DigitalLink.maximumQualifierLength)}$"#,
+                                 maxLength: DigitalLink.maximumQualifierLength,
+                                 description: "A batch or lot number (AI 10): GS1 set 82 characters"),
+        "serial": Schemas.formatted(#"^[!"%-?A-Z_a-z]{1,\#(DigitalLink.maximumQualifierLength)}$"#,
+                                    maxLength: DigitalLink.maximumQualifierLength,
+                                    description: "A serial number (AI 21): GS1 set 82 characters"),
+        "code": Schemas.formatted("^[A-Za-z0-9._/-]{1,40}$", maxLength: 40,
+                                  description: "A product's code (letters, digits and - _ . /), percent-encoded in the path"),
+    ]
+
     /// The type of a path parameter, by the routes' naming rule: a name listed in
     /// `clientKeyParameters` has its own schema; any other name ending in `id` (`id`, `product_id`,
     /// `rid`) is an id the server assigned — a positive integer, as `RequestContext.id` reads it;
     /// anything else (a code) is a string. A route that adds a client-made key adds it to the table.
     static func pathParameterSchema(_ name: String) -> JSONValue {
-        if let schema = clientKeyParameters[name] { return schema }
+        if let schema = clientKeyParameters[name] ?? resolverKeyParameters[name] { return schema }
         return Schemas.type(name.hasSuffix("id") ? "integer" : "string")
     }
 

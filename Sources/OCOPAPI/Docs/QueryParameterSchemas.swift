@@ -16,14 +16,20 @@ enum QueryParameterSchemas {
             let description = name == "table" ? "Required for CSV (Accept: text/csv or a .csv suffix), refused for JSON" : nil
             return Schemas.type("string", enumValues: values, description: description)
         }
-        if days.contains(name) { return Schemas.type("string", format: "date") }
+        if days.contains(name) {
+            return Schemas.adding([("pattern", .string(dayPattern))], to: Schemas.type(
+                "string", format: "date", description: "A day of the years \(CertificationReaders.queryYears.lowerBound) to "
+                    + "\(CertificationReaders.queryYears.upperBound)"))
+        }
         if flags.contains(name) { return Schemas.type("boolean") }
         if starCounts.contains(name) { return integer(1...5) }
         switch name {
         case "limit": return integer(1...PageSize.maximum, description: "Page size; \(PageSize.default.value) when absent")
         case "within_days": return integer(ProductReportQuery.withinDaysRange)
         case "top": return integer(FairReportQuery.topRange)
-        case "cursor", "after": return Schemas.type("string", description: "The next_cursor of the previous page, as given")
+        case "cursor", "after":
+            // An empty one is refused (422) like any other that no page gave.
+            return Schemas.adding([("minLength", 1)], to: Schemas.type("string", description: "The next_cursor of the previous page, as given"))
         case "q": return text(maxLength: 200, description: "Free text; case, diacritics and đ/d are ignored")
         case "group": return text(maxLength: 40, description: "A group code of GET /api/v1/product-groups")
         case "subgroup": return text(maxLength: 60, description: "A sub-group code of GET /api/v1/product-groups")
@@ -42,9 +48,14 @@ enum QueryParameterSchemas {
         return .object(JSONObject(members))
     }
 
+    /// `CertificationReaders.queryYears` as a pattern beside `format: date` (which says nothing of years).
+    static let dayPattern = "^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
+
+    /// Text filters (`QueryParameters.text`): 1 to `maxLength` characters, not only spaces.
     private static func text(maxLength: Int, description: String? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
-            ("type", .string("string")), ("maxLength", .number(JSONNumber(Int64(maxLength)))),
+            ("type", .string("string")), ("minLength", .number(JSONNumber(1))),
+            ("maxLength", .number(JSONNumber(Int64(maxLength)))), ("pattern", .string("\\S")),
         ]
         if let description { members.append(("description", .string(description))) }
         return .object(JSONObject(members))

@@ -4,30 +4,27 @@ import OCOP
 /// Typed readers the certification routes need beyond `QueryParameters`/`BodyReader`
 /// (dates, booleans, exact decimal scores), each adding a field error on a bad value.
 enum CertificationReaders {
+    /// A day parameter (nil when absent), within `queryYears`.
     static func date(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> CivilDate? {
         guard let text = parameters[name] else { return nil }
         guard let date = CivilDate(text) else {
             errors.append(FieldError(name, "must be a date YYYY-MM-DD"))
             return nil
         }
-        return date
-    }
-
-    /// Years a report's days (`as_of`, `from`, `to`) may be in. Reports derive dates from them (90
-    /// days on, six months or 29 days back, up to ten years on with `within_days`), and those must
-    /// stay `YYYY-MM-DD` too: an `as_of` of 9999-12-31 would answer "+10000-03-30", a sales report
-    /// `to` 0001-01-01 a `from` in year 0000. No OCOP record is older than 1900.
-    static let reportYears = 1900...2999
-
-    /// A report's day parameter (nil when absent), within `reportYears`.
-    static func reportDate(_ parameters: QueryParameters, _ name: String, errors: inout [FieldError]) -> CivilDate? {
-        guard let date = date(parameters, name, errors: &errors) else { return nil }
-        guard reportYears.contains(date.year) else {
-            errors.append(FieldError(name, "must be a day of the years \(reportYears.lowerBound) to \(reportYears.upperBound)"))
+        guard queryYears.contains(date.year) else {
+            errors.append(FieldError(name, "must be a day of the years \(queryYears.lowerBound) to \(queryYears.upperBound)"))
             return nil
         }
         return date
     }
+
+    /// Years a day in a query (`as_of`, `from`, `expires_before`…) may be in. Reports derive dates
+    /// from theirs (90 days on, six months or 29 days back, up to ten years on with
+    /// `within_days`), and those must stay `YYYY-MM-DD` too: an `as_of` of 9999-12-31 would answer
+    /// "+10000-03-30", a sales report `to` 0001-01-01 a `from` in year 0000. No OCOP record is
+    /// older than 1900. List filters take the same years, so the document states one rule for a
+    /// day parameter (`QueryParameterSchemas.dayPattern`).
+    static let queryYears = 1900...2999
 
     /// An inclusive range of days named `from`/`to` (or `held_from`/`held_to`…), either end
     /// optional; a start after the end is an error on the start (a swapped range would otherwise

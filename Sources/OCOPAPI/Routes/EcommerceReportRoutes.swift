@@ -27,7 +27,7 @@ public struct EcommerceReportRoutes: RouteCollection {
         let parameters = try context.query()
         try parameters.check(allowed: Self.parameters)
         var errors: [FieldError] = []
-        let asOf = CertificationReaders.reportDate(parameters, "as_of", errors: &errors)
+        let asOf = CertificationReaders.date(parameters, "as_of", errors: &errors)
         let range = EcommerceReportQuery.unlistedLimitRange
         let limit = parameters.int("limit", in: Int64(range.lowerBound)...Int64(range.upperBound), errors: &errors)
         let table = ReportTables.table(parameters, EcommerceReportTable.self, wantsCSV: context.wantsCSV, errors: &errors)

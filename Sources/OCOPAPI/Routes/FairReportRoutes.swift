@@ -28,8 +28,8 @@ public struct FairReportRoutes: RouteCollection {
         let parameters = try context.query()
         try parameters.check(allowed: Self.parameters)
         var errors: [FieldError] = []
-        let from = CertificationReaders.reportDate(parameters, "from", errors: &errors)
-        let to = CertificationReaders.reportDate(parameters, "to", errors: &errors)
+        let from = CertificationReaders.date(parameters, "from", errors: &errors)
+        let to = CertificationReaders.date(parameters, "to", errors: &errors)
         let range = FairReportQuery.topRange
         let top = parameters.int("top", in: Int64(range.lowerBound)...Int64(range.upperBound), errors: &errors)
         let table = ReportTables.table(parameters, FairReportTable.self, wantsCSV: context.wantsCSV, errors: &errors)

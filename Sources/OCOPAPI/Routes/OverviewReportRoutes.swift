@@ -29,7 +29,7 @@ public struct OverviewReportRoutes: RouteCollection {
         let parameters = try context.query()
         try parameters.check(allowed: Self.parameters)
         var errors: [FieldError] = []
-        let asOf = CertificationReaders.reportDate(parameters, "as_of", errors: &errors)
+        let asOf = CertificationReaders.date(parameters, "as_of", errors: &errors)
         let table = ReportTables.table(parameters, OverviewReportTable.self, wantsCSV: context.wantsCSV, errors: &errors)
         if !errors.isEmpty { throw Problem.validation(errors) }
         let query = OverviewReportQuery(asOf: asOf ?? CivilDate.today(at: context.now))

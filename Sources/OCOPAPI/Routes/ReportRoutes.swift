@@ -27,11 +27,11 @@ public struct ReportRoutes: RouteCollection {
         let parameters = try context.query()
         try parameters.check(allowed: Self.productParameters)
         var errors: [FieldError] = []
-        let asOf = CertificationReaders.reportDate(parameters, "as_of", errors: &errors)
+        let asOf = CertificationReaders.date(parameters, "as_of", errors: &errors)
         let range = ProductReportQuery.withinDaysRange
         let withinDays = parameters.int("within_days", in: Int64(range.lowerBound)...Int64(range.upperBound), errors: &errors)
-        let from = CertificationReaders.reportDate(parameters, "from", errors: &errors)
-        let to = CertificationReaders.reportDate(parameters, "to", errors: &errors)
+        let from = CertificationReaders.date(parameters, "from", errors: &errors)
+        let to = CertificationReaders.date(parameters, "to", errors: &errors)
         let table = parameters.oneOf("table", ReportTable.self, errors: &errors)
         // A report is several tables; CSV is one table, so the caller names it. JSON is the whole
         // report, so a table there would be silently ignored: both mismatches are errors.

@@ -30,8 +30,8 @@ public struct SalesReportRoutes: RouteCollection {
         let parameters = try context.query()
         try parameters.check(allowed: Self.parameters)
         var errors: [FieldError] = []
-        let from = CertificationReaders.reportDate(parameters, "from", errors: &errors)
-        let to = CertificationReaders.reportDate(parameters, "to", errors: &errors)
+        let from = CertificationReaders.date(parameters, "from", errors: &errors)
+        let to = CertificationReaders.date(parameters, "to", errors: &errors)
         let groupBy = parameters.oneOf("group_by", SalesGrouping.self, errors: &errors)
         let requested = parameters.int("point_of_sale_id", in: 1...Int64.max, errors: &errors)
         if !errors.isEmpty { throw Problem.validation(errors) }
