@@ -98,6 +98,53 @@ import Testing
         }
     }
 
+    /// A parameter's schema as the document gives it on `method path`.
+    private func parameter(_ path: String, _ name: String, method: String = "get") throws -> JSONValue {
+        let parameters = document["paths"]?[path]?[method]?["parameters"]?.arrayValue ?? []
+        return try #require(parameters.first { $0["name"]?.stringValue == name }?["schema"], "\(method) \(path) documents no \(name)")
+    }
+
+    /// Parameters' patterns (path, query and header) say yes exactly where the server does, for
+    /// samples of their form: the resolver's keys (400 for a malformed URI), a day's years and a
+    /// text filter (422), the Idempotency-Key (422). A Schemathesis probe found them unstated.
+    @Test func parameterPatternsSayWhatTheServerTakes() throws {
+        // 12345670 and 08931234567897 carry valid check digits: the pattern cannot say that.
+        let gtin = try parameter("/01/{gtin}", "gtin")
+        for sample in ["12345670", "08931234567897", "0", "123456789", "1234567890123456", "12a45670"] {
+            let status = try client.request("GET", "/01/\(sample)").status
+            #expect(try matches(gtin, sample) == (status != 400), "gtin \(sample): \(status)")
+        }
+        let lot = try parameter("/01/{gtin}/10/{lot}", "lot")
+        for (sample, encoded) in [("LOT-2026/01", "LOT-2026%2F01"), ("L", "L"), ("a b", "a%20b"), ("lô", "l%C3%B4"),
+                                  (String(repeating: "9", count: 21), String(repeating: "9", count: 21))] {
+            let status = try client.request("GET", "/01/08931234567897/10/\(encoded)").status
+            #expect(try matches(lot, sample) == (status != 400), "lot \(sample): \(status)")
+        }
+        let code = try parameter("/t/{code}", "code")
+        for (sample, encoded) in [("QN-TP-0001", "QN-TP-0001"), ("qn.tp_1", "qn.tp_1"), ("é", "%C3%A9"), ("a b", "a%20b"),
+                                  (String(repeating: "Q", count: 41), String(repeating: "Q", count: 41))] {
+            let status = try client.request("GET", "/t/\(encoded)").status
+            #expect(try matches(code, sample) == (status != 400), "code \(sample): \(status)")
+        }
+        let day = try parameter("/api/v1/certificates", "expires_before")
+        for sample in ["2026-06-30", "1900-01-01", "2999-12-31", "1899-12-31", "3000-01-01", "0017-01-02"] {
+            let status = try client.request("GET", "/api/v1/certificates?expires_before=\(sample)", headers: [admin]).status
+            #expect(try matches(day, sample) == (status == 200), "day \(sample): \(status)")
+        }
+        let district = try parameter("/api/v1/producers", "district")
+        for (sample, encoded) in [("Bình Liêu", "B%C3%ACnh%20Li%C3%AAu"), (" ", "%20"), ("", "")] {
+            let status = try client.request("GET", "/api/v1/producers?district=\(encoded)").status
+            let allowed = try matches(district, sample) && sample.count >= Int(try int(district, "minLength"))
+            #expect(allowed == (status == 200), "district \(sample.debugDescription): \(status)")
+        }
+        let key = try parameter("/api/v1/producers", "Idempotency-Key", method: "post")
+        for sample in ["3f0c-11ee", String(repeating: "k", count: 255), "a b", String(repeating: "k", count: 256)] {
+            let status = try client.request("POST", "/api/v1/producers", headers: [admin, ("Idempotency-Key", sample)],
+                                             body: #"{"name":"HTX Khóa","kind":"household"}"#).status
+            #expect(try matches(key, sample) == (status == 201), "Idempotency-Key \(sample.prefix(20)): \(status)")
+        }
+    }
+
     /// Integers: both bounds taken, one past either refused, and an integer written 85000.0 refused.
     @Test func numberBoundsAreTheServers() throws {
         let cases = [("ProductPatch", "price_vnd", "/api/v1/products"), ("FairPatch", "visitors", "/api/v1/fairs")]
