@@ -15,8 +15,8 @@ struct ResponseCacheUse {
         for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let value = Double(parts[1]) else { continue }
-            if parts[0] == "ocop_response_cache_hits" { hits = value }
-            if parts[0] == "ocop_response_cache_misses" { misses = value }
+            if parts[0] == "ocop_response_cache_hits_total" { hits = value }
+            if parts[0] == "ocop_response_cache_misses_total" { misses = value }
         }
         guard let hits, let misses else { return nil }
         return ResponseCacheUse(hits: hits, misses: misses)

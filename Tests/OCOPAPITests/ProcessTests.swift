@@ -78,7 +78,7 @@ import TestSupport
         }
         #expect(try client.request("GET", "/healthz").status == 200)
         let metrics = try client.request("GET", "/metrics").text
-        let dropped = metrics.split(separator: "\n").first { $0.hasPrefix("ocop_log_lines_dropped ") }
+        let dropped = metrics.split(separator: "\n").first { $0.hasPrefix("ocop_log_lines_dropped_total ") }
         #expect((dropped?.split(separator: " ").last).flatMap { Double($0) } ?? 0 > 0)
         server.signal(SIGTERM)
         let (status, log) = server.waitForExit()

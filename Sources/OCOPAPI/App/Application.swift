@@ -115,7 +115,7 @@ public final class Application: Sendable {
                                  help: "Bytes of request bodies still being read, past the first 16 KiB of each (the budget is 64 MiB or 32 x max_body_bytes).") {
             Double(server.largeBodyBytesHeld)
         }
-        services.gauges.registerCounter("ocop_log_lines_dropped",
+        services.gauges.registerCounter("ocop_log_lines_dropped_total",
                                         help: "Log lines dropped because standard output or error was not read fast enough.") {
             Double(accessLog.droppedLines)
         }

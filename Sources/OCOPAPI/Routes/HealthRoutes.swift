@@ -37,26 +37,26 @@ public struct HealthRoutes: RouteCollection {
                 let db = services.database.stats
                 var gauges = services.gauges.read()
                 gauges += [
-                    ("ocop_db_readers_total", "Reader connections in the pool.", Double(db.readersTotal)),
+                    ("ocop_db_readers", "Reader connections in the pool.", Double(db.readersTotal)),
                     ("ocop_db_readers_in_use", "Reader connections checked out now.", Double(db.readersInUse)),
                     ("ocop_db_writes_queued", "Write jobs waiting for the writer.", Double(db.writesQueued)),
                     ("ocop_response_cache_bytes", "Bytes held by the response cache: bodies, keys and headers, as heap blocks.",
                      Double(services.responses.usage.bytes)),
                 ]
                 let counters: [(name: String, help: String, value: Double)] = services.gauges.readCounters() + [
-                    ("ocop_db_commits", "Group commits since start.", Double(db.commits)),
-                    ("ocop_db_wal_flushes", "WAL fdatasyncs after commits since start (one may cover several).",
+                    ("ocop_db_commits_total", "Group commits since start.", Double(db.commits)),
+                    ("ocop_db_wal_flushes_total", "WAL fdatasyncs after commits since start (one may cover several).",
                      Double(db.walFlushes)),
-                    ("ocop_db_checkpoint_flushes", "Database file fdatasyncs after background checkpoint passes since start.",
+                    ("ocop_db_checkpoint_flushes_total", "Database file fdatasyncs after background checkpoint passes since start.",
                      Double(db.databaseFlushes)),
-                    ("ocop_db_wal_restarts", "Times the WAL was started again from its beginning since start.",
+                    ("ocop_db_wal_restarts_total", "Times the WAL was started again from its beginning since start.",
                      Double(db.walRestarts)),
-                    ("ocop_db_write_jobs", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
-                    ("ocop_db_isolated_batches", "Group commits run a savepoint per job because a job of theirs or of the batch before failed.",
+                    ("ocop_db_write_jobs_total", "Write jobs since start (jobs/commits = batching).", Double(db.writeJobs)),
+                    ("ocop_db_isolated_batches_total", "Group commits run a savepoint per job because a job of theirs or of the batch before failed.",
                      Double(db.isolatedBatches)),
-                    ("ocop_response_cache_hits", "Catalogue pages answered from the response cache.",
+                    ("ocop_response_cache_hits_total", "Catalogue pages answered from the response cache.",
                      Double(services.responses.hits)),
-                    ("ocop_response_cache_misses", "Cacheable pages that had to be built.", Double(services.responses.misses)),
+                    ("ocop_response_cache_misses_total", "Cacheable pages that had to be built.", Double(services.responses.misses)),
                 ]
                 return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                     body: Array(services.metrics.render(gauges: gauges, counters: counters).utf8))
