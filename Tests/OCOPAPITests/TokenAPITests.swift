@@ -88,6 +88,27 @@ import Testing
         #expect(record["revoked"]?.boolValue == true)
     }
 
+    /// The last admin token cannot be revoked (409): nobody could manage tokens through the API
+    /// after it. Rotating works by making the new admin token first.
+    @Test func theLastAdminTokenStays() throws {
+        let tokens = try client.request("GET", "/api/v1/tokens", headers: [admin]).json
+        let first = try #require(tokens["items"]?.arrayValue?.first { $0["role"]?.stringValue == "admin" }?["id"]?.int64Value)
+        let refused = try client.request("DELETE", "/api/v1/tokens/\(first)", headers: [admin])
+        #expect(refused.status == 409)
+        #expect(refused.header("Content-Type") == "application/problem+json")
+        #expect(refused.text.contains("last admin token"))
+        #expect(try client.request("GET", "/api/v1/tokens", headers: [admin]).status == 200, "the refused revocation revoked it")
+
+        let made = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quản trị mới","role":"admin"}"#)
+        let second = try #require(try made.json["id"]?.int64Value)
+        let newAdmin = bearer(try #require(try made.json["token"]?.stringValue))
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(first)", headers: [newAdmin]).status == 204)
+        #expect(try client.request("GET", "/api/v1/tokens", headers: [admin]).status == 401)
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(second)", headers: [newAdmin]).status == 409)
+        // Other roles' tokens are revoked as before, and revoking a revoked one changes nothing.
+        #expect(try client.request("DELETE", "/api/v1/tokens/\(first)", headers: [newAdmin]).status == 204)
+    }
+
     @Test func posTokensNeedAPointOfSale() throws {
         let missing = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos"}"#)
         #expect(missing.status == 422)

@@ -151,6 +151,15 @@ public enum TokenStore {
         guard let record = try get(db, id: id) else { throw DomainError.notFound(entity: "token", id: String(id)) }
         try VersionMatch.require(ifVersion, current: record.version)
         guard record.revokedAt == nil else { return }
+        // Revoking the last admin token would leave nobody able to make or revoke tokens through
+        // the API (a contract tester revoking token 1 locked itself out of a whole run), and
+        // OCOP_ADMIN_TOKEN cannot bring a revoked secret back: rotate by making the new one first.
+        if record.role == .admin, try activeAdmins(db) <= 1 {
+            throw DomainError.conflict("""
+                token \(id) is the last admin token: revoked, it would leave nobody to manage tokens through the \
+                API. Create another admin token first (POST /api/v1/tokens), then revoke this one
+                """)
+        }
         try db.run("UPDATE tokens SET revoked_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    [.text(now.description), .text(now.description), .integer(id)])
         try AuditLog.record(db, actor: actor, entity: .token, entityID: id, action: "revoke",
@@ -158,7 +167,11 @@ public enum TokenStore {
     }
 
     public static func hasActiveAdmin(_ db: Connection) throws -> Bool {
-        try db.scalarInt("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL") ?? 0 > 0
+        try activeAdmins(db) > 0
+    }
+
+    static func activeAdmins(_ db: Connection) throws -> Int64 {
+        try db.scalarInt("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL") ?? 0
     }
 
     static func decode(_ row: Row) throws -> TokenRecord {
