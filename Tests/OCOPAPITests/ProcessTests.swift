@@ -256,14 +256,24 @@ import TestSupport
         #expect(log.contains("no such file"), "\(log)")
     }
 
-    /// The bootstrap admin revoked through the API: the same OCOP_ADMIN_TOKEN at the next start
-    /// does not bring it back, and does not stop the server either.
+    /// The bootstrap admin revoked: the same OCOP_ADMIN_TOKEN at the next start does not bring it
+    /// back, and does not stop the server either. The API revokes it only once another admin
+    /// token exists (the last one stays); a database left with no admin at all, as builds before
+    /// the rule could leave one, is made here by revoking that other token in the file.
     @Test func aRevokedBootstrapTokenStaysRevokedAndTheServerStillStarts() throws {
         let first = try serve()
         let client = try TestClient(port: first.port)
-        #expect(try client.request("DELETE", "/api/v1/tokens/1", headers: [bearer(TestServer.adminToken)]).status == 204)
+        let bootstrap = bearer(TestServer.adminToken)
+        #expect(try client.request("DELETE", "/api/v1/tokens/1", headers: [bootstrap]).status == 409, "the last admin token")
+        let made = try client.request("POST", "/api/v1/tokens", headers: [bootstrap], body: #"{"name":"Quản trị 2","role":"admin"}"#)
+        let other = try #require(try made.json["id"]?.int64Value)
+        let otherSecret = bearer(try #require(try made.json["token"]?.stringValue))
+        #expect(try client.request("DELETE", "/api/v1/tokens/1", headers: [otherSecret]).status == 204)
         first.signal(SIGTERM)
         #expect(first.waitForExit().status == 0)
+        let file = try Database(path: directory + "/ocop.sqlite")
+        try file.write { try $0.run("UPDATE tokens SET revoked_at = updated_at WHERE id = ?", [.integer(other)]) }
+        file.close()
 
         let second = try serve()
         #expect(second.startupLog.contains("OCOP_ADMIN_TOKEN names a token that was revoked"), "\(second.startupLog)")
