@@ -55,10 +55,11 @@ import Testing
     }
 
     @Test func wrongMethodListsAllowed() {
-        guard case .methodNotAllowed(let allowed) = router().match(.put, path: "/api/v1/producers/1") else {
+        guard case .methodNotAllowed(let allowed, let pattern) = router().match(.put, path: "/api/v1/producers/1") else {
             Issue.record("expected 405"); return
         }
         #expect(allowed.map(\.rawValue) == ["GET", "HEAD", "DELETE", "OPTIONS"])
+        #expect(pattern == "/api/v1/producers/{id}")
     }
 
     @Test func unknownPathsAndMalformedEscapes() {
@@ -93,10 +94,11 @@ import Testing
         }
         #expect(handler(r.match(.head, path: "/01/123/x")) == "other")
         #expect(handler(r.match(.post, path: "/01/123/x")) == "other-post")
-        guard case .methodNotAllowed(let allowed) = r.match(.delete, path: "/01/123/x") else {
+        guard case .methodNotAllowed(let allowed, let pattern) = r.match(.delete, path: "/01/123/x") else {
             Issue.record("expected 405"); return
         }
         #expect(allowed.map(\.rawValue) == ["GET", "HEAD", "POST", "OPTIONS"])
+        #expect(pattern == "/01/{gtin}/{rest...}")
         // Before the catch-all's parent: nothing to catch.
         for path in ["/01", "/01/", "/01/%zz/x", "/02/123/x"] {
             if case .notFound = r.match(.get, path: Substring(path)) { continue }

@@ -141,6 +141,19 @@ import Testing
         #expect(!metrics.contains("FROB"))
     }
 
+    /// A wrong method on a path that exists is counted under the path's route, where an operator
+    /// looks for it (a dashboard posting to an item); unknown paths stay "unmatched".
+    @Test func aWrongMethodIsCountedUnderItsRoute() throws {
+        #expect(try client.request("POST", "/api/v1/producers/1", body: "{}").status == 405)
+        #expect(try client.request("POST", "/api/v1/producers.csv", body: "{}").status == 405)
+        #expect(try client.request("GET", "/api/v1/nothing-here").status == 404)
+        for line in [#"ocop_http_requests_total{method="POST",route="/api/v1/producers/{id}",status="405"} 1"#,
+                     #"ocop_http_requests_total{method="POST",route="/api/v1/producers",status="405"} 1"#,
+                     #"ocop_http_requests_total{method="GET",route="unmatched",status="404"} 1"#] {
+            #expect(try metrics(containing: line).text.contains(line), "\(line)")
+        }
+    }
+
     /// What the engine answers by itself (bad framing, limits) never reaches a route, yet an
     /// operator must be able to see a flood of it.
     @Test func metricsCountWhatTheServerRefusedBeforeRouting() throws {

@@ -45,16 +45,17 @@ public struct Router<Handler: Sendable>: Sendable {
             let entry = entries[index]
             return .found(entry.handler, parameters, pattern: entry.pattern)
         }
-        guard !node.handlers.isEmpty else { return .notFound }
-        return .methodNotAllowed(allowed: node.allowedMethods)
+        guard let any = node.handlers.first else { return .notFound }
+        return .methodNotAllowed(allowed: node.allowedMethods, pattern: entries[any.index].pattern)
     }
 }
 
 /// The outcome of routing a request.
 public enum RouteMatch<Handler: Sendable>: Sendable {
     case found(Handler, RouteParameters, pattern: String)
-    /// The path exists but not with this method; `allowed` feeds the `Allow` header.
-    case methodNotAllowed(allowed: [HTTPMethod])
+    /// The path exists but not with this method; `allowed` feeds the `Allow` header, and
+    /// `pattern` names the path as its routes do (for metrics, like a found route's).
+    case methodNotAllowed(allowed: [HTTPMethod], pattern: String)
     case notFound
 }
 

@@ -175,9 +175,9 @@ public final class APIResponder: HTTPResponder {
         switch match {
         case .notFound:
             return (Problem.notFound("no resource at \(path)").response, "unmatched")
-        case .methodNotAllowed(let allowed):
+        case .methodNotAllowed(let allowed, let pattern):
             guard request.method != .options else { return nil }
-            return (Self.methodNotAllowed(request, allowed: Self.allowed(allowed, csvSuffix: csvSuffix)), "unmatched")
+            return (Self.methodNotAllowed(request, allowed: Self.allowed(allowed, csvSuffix: csvSuffix)), pattern)
         case .found(let route, _, let pattern):
             guard csvSuffix && !route.doc.csv else { return nil }
             return csvFormRefusal(request, path: path, pattern: pattern)
@@ -193,8 +193,8 @@ public final class APIResponder: HTTPResponder {
     /// `/producers.csv`) finds an address that exists and is read-only, so 405 as for PUT or
     /// DELETE there; anything else has no CSV form at all.
     private func csvFormRefusal(_ request: HTTPRequest, path: String, pattern: String) -> (HTTPResponse, String) {
-        if case .found(let list, _, _) = router.match(.get, path: Substring(path)), list.doc.csv {
-            return (Self.methodNotAllowed(request, allowed: [.get, .head, .options]), "unmatched")
+        if case .found(let list, _, let listPattern) = router.match(.get, path: Substring(path)), list.doc.csv {
+            return (Self.methodNotAllowed(request, allowed: [.get, .head, .options]), listPattern)
         }
         return (Problem.notFound("no CSV form of \(path)").response, pattern)
     }
@@ -257,7 +257,7 @@ public final class APIResponder: HTTPResponder {
         switch match {
         case .notFound:
             return  // answered by `unserved`
-        case .methodNotAllowed(let allowed):
+        case .methodNotAllowed(let allowed, _):
             // Only OPTIONS comes here: the path exists, and these are its methods.
             if request.body.count > BodyBudget.freeBytes { return finish(Self.takesNoContent(request), "options", nil) }
             let allowed = Self.allowed(allowed, csvSuffix: csvSuffix)
