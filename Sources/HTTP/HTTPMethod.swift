@@ -14,11 +14,13 @@ public struct HTTPMethod: Hashable, Sendable, CustomStringConvertible {
     public static let options = HTTPMethod("OPTIONS")
     public static let trace = HTTPMethod("TRACE")
     public static let connect = HTTPMethod("CONNECT")
+    /// A GET with a body (the HTTP QUERY method draft; OpenAPI 3.2 operations). Safe, like GET.
+    public static let query = HTTPMethod("QUERY")
 
     public var description: String { rawValue }
 
     /// Read-only by definition (RFC 9110 §9.2.1): abandoning one part-way changes nothing.
-    public var isSafe: Bool { self == .get || self == .head || self == .options || self == .trace }
+    public var isSafe: Bool { self == .get || self == .head || self == .options || self == .trace || self == .query }
 }
 
 /// The protocol version of a request line (RFC 9112 §2.3). Only 1.0 and 1.1 are served.

@@ -290,6 +290,13 @@ import Testing
         #expect(try client.request("get", "/healthz").status == 501)
         #expect(try client.request("BREW", "/api/v1/producers").status == 501)
         #expect(try client.request("TRACE", "/api/v1/producers").status == 405)
+        // QUERY is a standard method (clients such as Schemathesis send it): no route takes it, so
+        // a path that exists says which methods it does take, and one that does not is 404.
+        let query = try client.request("QUERY", "/api/v1/producers", body: "{}")
+        #expect(query.status == 405)
+        #expect(query.header("Allow") == "GET, HEAD, POST, OPTIONS")
+        #expect(try client.request("QUERY", "/01/00000000").status == 405)
+        #expect(try client.request("QUERY", "/api/v1/nothing-here").status == 404)
         // A method kilobytes long is quoted, not echoed whole.
         let long = try client.request(String(repeating: "M", count: 5000), "/healthz")
         #expect(long.status == 501)

@@ -19,7 +19,11 @@ public final class APIResponder: HTTPResponder {
     private let writeTimeout: Duration
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
-    static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+    /// The methods this server recognises: on a path that exists but has no route for one of them
+    /// the answer is 405 with `Allow` (API.md), and only a method outside this set is 501. QUERY is
+    /// here because clients send it (Schemathesis does, for OpenAPI 3.2's `query` operations), and
+    /// a standard method refused as "not implemented" reads as a server error to them.
+    static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace, .query]
 
     /// A client-chosen method as a problem quotes it: at most 40 characters (a method may be
     /// kilobytes long, and the answer need not carry it back).
