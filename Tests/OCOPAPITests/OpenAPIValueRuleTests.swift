@@ -84,7 +84,8 @@ import Testing
             ("PlatformPatch", "code", "/api/v1/platforms", ["test_platform_9", "Voso", "9x", "a", "a-b"]),
             ("PlatformPatch", "url", "/api/v1/platforms",
              ["https://voso.vn/shop?id=1#top", "HTTP://VOSO.VN:8080", "ftp://voso.vn", "https://voso.vn/a b", "mailto:a@voso.vn",
-              "http:///path", "https://ocop.vn/đặc-sản"]),
+              "http:///path", "https://ocop.vn/đặc-sản", "hTTp://2FHu~%", "https://voso.vn/%C4%91%E1%BA%B7c?a=%20#x",
+              "https://voso.vn/a%zz", "https://voso.vn/a|b", "https://voso.vn/#a#b", "https://voso.vn/a^b"]),
             ("PointOfSalePatch", "code", "/api/v1/points-of-sale", ["TEST-9.9_x/1", "-X", "X Y", "MÃ-1"]),
         ]
         for (schemaName, field, list, samples) in cases {

@@ -51,14 +51,19 @@ import Testing
     }
 
     @Test(arguments: ["https://ocop.quangninh.gov.vn/a.jpg", "http://10.0.0.1:8080/x.png", "HTTPS://CDN.VN/a?b=c#d",
-                      "https://user@host.vn/p", "https://[::1]/img"])
+                      "https://user@host.vn/p", "https://[::1]/img",
+                      "https://a.vn/%E1%BA%A3nh.jpg?q=a%20b&x=1;y=(2)#s/e?c:t@1", "http://a.vn?x"])
     func imageURLsAccepted(url: String) {
         #expect(ProductFields.isWebURL(url))
     }
 
     @Test(arguments: ["javascript:alert(1)", "data:image/png;base64,AAAA", "/img/a.jpg", "ftp://a.vn/x", "https://",
                       "https:///path", "https://a.vn/ảnh.jpg", "https://a.vn/a b.jpg", "http://:80/x",
-                      "https://a.vn/" + String(repeating: "x", count: 2000)])
+                      "https://a.vn/" + String(repeating: "x", count: 2000),
+                      // Not RFC 3986: a stray or short escape, characters it never allows, a second
+                      // fragment, brackets outside the host.
+                      "hTTp://2FHu~%", "https://a.vn/%zz", "https://a.vn/a%2", "https://a.vn/a|b", "https://a.vn/{x}",
+                      "https://a.vn/\"x\"", "https://a.vn/a\\b", "https://a.vn/#a#b", "https://a.vn/[x]"])
     func imageURLsRejected(url: String) {
         #expect(!ProductFields.isWebURL(url))
     }

@@ -41,7 +41,7 @@ public struct ListingFields: Sendable, Equatable {
         if productID <= 0 { errors.append(FieldError("product_id", "must be a positive id")) }
         if platformID <= 0 { errors.append(FieldError("platform_id", "must be a positive id")) }
         if let url, !ProductFields.isWebURL(url) {
-            errors.append(FieldError("url", "must be an http:// or https:// URL with a host, at most 2000 characters, no spaces"))
+            errors.append(FieldError("url", ProductFields.webURLRule))
         }
         if let priceVND, !(0...ProductFields.maximumPriceVND).contains(priceVND) {
             errors.append(FieldError("price_vnd", "must be an integer number of đồng from 0 to \(ProductFields.maximumPriceVND)"))

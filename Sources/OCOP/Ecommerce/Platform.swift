@@ -33,7 +33,7 @@ public struct PlatformFields: Sendable, Equatable {
         }
         FieldError.checkText("name", name, max: 200, required: true, into: &errors)
         if let url, !ProductFields.isWebURL(url) {
-            errors.append(FieldError("url", "must be an http:// or https:// URL with a host, at most 2000 characters, no spaces"))
+            errors.append(FieldError("url", ProductFields.webURLRule))
         }
         return errors
     }

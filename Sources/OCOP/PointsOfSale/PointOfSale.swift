@@ -95,7 +95,7 @@ public struct PointOfSaleFields: Sendable, Equatable {
             errors.append(FieldError("channels", "may list at most \(Self.maximumChannels) channels"))
         }
         for (i, channel) in channels.enumerated() where !ProductFields.isWebURL(channel.url) {
-            errors.append(FieldError("channels[\(i)].url", "must be an http:// or https:// URL with a host, at most 2000 characters, no spaces"))
+            errors.append(FieldError("channels[\(i)].url", ProductFields.webURLRule))
         }
         return errors
     }

@@ -86,7 +86,7 @@ public struct ProductFields: Sendable, Equatable {
             errors.append(FieldError("image_urls", "may list at most \(Self.maximumImages) images"))
         }
         for (i, url) in imageURLs.enumerated() where !Self.isWebURL(url) {
-            errors.append(FieldError("image_urls[\(i)]", "must be an http:// or https:// URL with a host, at most 2000 characters, no spaces"))
+            errors.append(FieldError("image_urls[\(i)]", Self.webURLRule))
         }
         return errors
     }
@@ -107,8 +107,15 @@ public struct ProductFields: Sendable, Equatable {
         }
     }
 
+    /// What a URL field that `isWebURL` refuses is told.
+    static let webURLRule = "must be an http:// or https:// URL with a host, at most 2000 characters, "
+        + "as RFC 3986 writes it (percent-encode spaces, non-ASCII letters and a lone %)"
+
     /// An absolute http(s) URL with a non-empty host (RFC 3986 §3): scheme, "//", authority.
     /// Only what a dashboard can put in an <img src> safely; no javascript:, data: or relative paths.
+    /// Written as RFC 3986 has it: its characters only, every `%` opening an escape of two hex
+    /// digits, at most one `#`, brackets only around the host — a URL that fails a client's own
+    /// "uri" check (a stray `%`, a raw `|`) would come back out of every answer that carries it.
     static func isWebURL(_ s: String) -> Bool {
         guard s.utf8.count <= 2000 else { return false }
         let lower = s.lowercased()
@@ -116,10 +123,47 @@ public struct ProductFields: Sendable, Equatable {
         if lower.hasPrefix("https://") { rest = s.dropFirst(8) }
         else if lower.hasPrefix("http://") { rest = s.dropFirst(7) }
         else { return false }
-        // Printable ASCII only: a URL with raw spaces or non-ASCII must be percent-encoded first.
-        guard s.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return false }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard isURIText(authority.utf8, brackets: true), isURIText(rest.dropFirst(authority.count).utf8, brackets: false),
+              rest.utf8.count(where: { $0 == UInt8(ascii: "#") }) <= 1 else { return false }
         let host = authority.split(separator: "@").last.map { $0.prefix { $0 != ":" } } ?? ""
         return !host.isEmpty
+    }
+
+    /// Only RFC 3986's characters (unreserved, sub-delims, `:@/?#`, and `[]` where `brackets`),
+    /// with each `%` followed by two hex digits.
+    private static func isURIText(_ bytes: Substring.UTF8View, brackets: Bool) -> Bool {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let b = bytes[index]
+            index = bytes.index(after: index)
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                 UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+                 UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                 UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "/"), UInt8(ascii: "?"),
+                 UInt8(ascii: "#"):
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "]"):
+                guard brackets else { return false }
+            case UInt8(ascii: "%"):
+                for _ in 0..<2 {
+                    guard index < bytes.endIndex, isHexDigit(bytes[index]) else { return false }
+                    index = bytes.index(after: index)
+                }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func isHexDigit(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "a")...UInt8(ascii: "f"): true
+        default: false
+        }
     }
 }

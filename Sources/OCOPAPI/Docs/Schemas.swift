@@ -491,15 +491,18 @@ extension Schemas {
         adding([("uniqueItems", true)], to: listOf(id(), description: description, maxItems: Int64(maxItems)))
     }
 
-    /// `ProductFields.isWebURL`: http or https in any case, a host, printable ASCII only (anything
-    /// else percent-encoded), at most 2000 bytes. The pattern leaves out a user part and an IPv6
-    /// literal, which the server also takes, rather than let through a URL it refuses.
+    /// `ProductFields.isWebURL`: http or https in any case, a host, RFC 3986's characters only
+    /// (anything else percent-encoded, each `%` with two hex digits), at most one `#`, at most 2000
+    /// bytes. The pattern leaves out a user part and an IPv6 literal, which the server also takes,
+    /// rather than let through a URL it refuses.
     static func webURL(nullable: Bool = false) -> JSONValue {
-        let pattern = #"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]*)?([/?#][!-~]*)?$"#
+        let char = #"([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})"#
+        let pattern = #"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+(:[0-9]*)?"#
+            + "([/?]\(char)*)?(#\(char)*)?$"
         return adding([("maxLength", 2000), ("pattern", .string(pattern))],
                       to: type("string", nullable: nullable, format: "uri", description:
-                                "An http:// or https:// URL with a host, at most 2000 characters of printable ASCII "
-                                + "(percent-encode spaces and other characters); other schemes are refused."))
+                                "An http:// or https:// URL with a host, at most 2000 characters of RFC 3986 "
+                                + "(percent-encode spaces and other characters, a % as %25); other schemes are refused."))
     }
 
     /// `ProducerFields.isPhone`: 8 to 15 digits, a leading +, spaces, dots or dashes between; at most 20 characters.
