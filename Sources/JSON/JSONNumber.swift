@@ -33,37 +33,80 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     /// The literal text.
     public var description: String { text }
 
-    /// True when the literal has no fraction and no exponent ("5", "-0"; not "5.0" or "5e0").
+    /// True when the number is a whole number, as JSON Schema's "integer" has it: "5", "5.0",
+    /// "5e2" and "1e300" are; "5.5" and "1e-1" are not. Decided on the digits, never through `Double`.
     public var isInteger: Bool {
-        for b in text.utf8 where b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
-            return false
-        }
-        return true
+        isPlainInteger || wholeDigits != nil
     }
 
-    /// The value as an `Int64` when the literal is an integer in range; nil for "5.0", "5e0", "1e300" or
-    /// anything beyond Int64, so a caller never gets a silently rounded or truncated id or amount.
+    /// The value as an `Int64` when the number is a whole number in range, exactly: "5", "5.0",
+    /// "5e0" and "-12.5e1" give 5, 5, 5 and -125 (JSON Schema counts 5.0 as an integer, and clients
+    /// that write every number as a float send it); nil for "5.5", "1e300" or anything beyond Int64,
+    /// so a caller never gets a silently rounded or truncated id or amount.
     public var int64: Int64? {
-        var negative = false
-        var value: Int64 = 0
-        var sawDigit = false
+        if isPlainInteger { return Self.accumulate(text.utf8.lazy.filter { $0 != UInt8(ascii: "-") }
+                                                       .map { $0 &- UInt8(ascii: "0") },
+                                                   zeros: 0, negative: text.utf8.first == UInt8(ascii: "-")) }
+        guard let whole = wholeDigits else { return nil }
+        return Self.accumulate(whole.digits, zeros: whole.zeros, negative: whole.negative)
+    }
+
+    /// No fraction and no exponent: the common case, read without taking the literal apart.
+    private var isPlainInteger: Bool {
+        !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+    }
+
+    /// A whole number as its significant digits followed by `zeros` zeros ("12.50e2" is [1, 2, 5]
+    /// and 1 zero); nil when a non-zero digit is left after the decimal point.
+    private var wholeDigits: (negative: Bool, digits: [UInt8], zeros: Int)? {
+        var negative = false, exponentNegative = false
+        var digits: [UInt8] = [], fractionLength = 0, exponent = 0
+        enum Part { case whole, fraction, exponent }
+        var part = Part.whole
         for b in text.utf8 {
-            if b == UInt8(ascii: "-") && !sawDigit && !negative {
-                negative = true
-                continue
+            switch b {
+            case UInt8(ascii: "-"): if part == .exponent { exponentNegative = true } else { negative = true }
+            case UInt8(ascii: "+"): continue
+            case UInt8(ascii: "."): part = .fraction
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): part = .exponent
+            default:
+                let digit = b &- UInt8(ascii: "0")
+                switch part {
+                // Saturates far beyond any exponent an Int64 or a fraction of 1 MiB could need.
+                case .exponent: exponent = min(exponent * 10 + Int(digit), 10_000_000)
+                case .fraction: fractionLength += 1; if !digits.isEmpty || digit != 0 { digits.append(digit) }
+                case .whole: if !digits.isEmpty || digit != 0 { digits.append(digit) }
+                }
             }
-            guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { return nil }
-            sawDigit = true
-            let digit = Int64(b &- UInt8(ascii: "0"))
-            // Accumulate toward the sign so Int64.min, whose magnitude exceeds Int64.max, still fits.
+        }
+        if digits.isEmpty { return (negative, [], 0) }
+        let scale = (exponentNegative ? -exponent : exponent) - fractionLength
+        if scale >= 0 { return (negative, digits, scale) }
+        let dropped = -scale
+        guard dropped < digits.count, digits.suffix(dropped).allSatisfy({ $0 == 0 }) else { return nil }
+        return (negative, Array(digits.dropLast(dropped)), 0)
+    }
+
+    /// Digits then `zeros` zeros as an `Int64`, accumulated toward the sign so that Int64.min,
+    /// whose magnitude exceeds Int64.max, still fits; nil on overflow.
+    private static func accumulate(_ digits: some Sequence<UInt8>, zeros: Int, negative: Bool) -> Int64? {
+        var value: Int64 = 0
+        for digit in digits {
+            guard digit < 10 else { return nil }
             let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
             let (next, o2) = negative
-                ? shifted.subtractingReportingOverflow(digit)
-                : shifted.addingReportingOverflow(digit)
+                ? shifted.subtractingReportingOverflow(Int64(digit))
+                : shifted.addingReportingOverflow(Int64(digit))
             if o1 || o2 { return nil }
             value = next
         }
-        return sawDigit ? value : nil
+        guard value == 0 || zeros <= 19 else { return nil }
+        for _ in 0..<(value == 0 ? 0 : zeros) {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            value = shifted
+        }
+        return value
     }
 
     /// The nearest `Double`; ±infinity when the magnitude exceeds Double's range (e.g. "1e400").

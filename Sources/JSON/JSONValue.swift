@@ -25,7 +25,7 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
-    /// The exact integer, only for a number written without fraction or exponent that fits in Int64.
+    /// The exact integer, only for a whole number (5, 5.0, 5e0) that fits in Int64 (`JSONNumber.int64`).
     public var int64Value: Int64? {
         if case .number(let n) = self { return n.int64 }
         return nil

@@ -13,10 +13,24 @@ import Testing
         #expect(try JSONValue.parse("[\(text)]").arrayValue?.first?.int64Value == value)
     }
 
-    /// Anything that is not an exact in-range integer literal must not become an Int64.
+    /// A whole number written with a fraction or an exponent is that integer (JSON Schema's
+    /// "integer"), read from its digits exactly.
     @Test(arguments: [
-        "5.0", "5e0", "5E0", "1e300", "5.5", "-0.0", "9223372036854775808", "-9223372036854775809",
-        "99999999999999999999", "1e400",
+        ("5.0", Int64(5)), ("5e0", 5), ("5E2", 500), ("-12.50e1", -125), ("1.5e1", 15), ("-0.0", 0), ("0e999", 0),
+        ("1000.000", 1000), ("100e-2", 1), ("9.223372036854775807e18", Int64.max),
+        ("-9223372036854775808.000", Int64.min), ("0.00120e4", 12),
+    ])
+    func wholeNumbersWrittenOtherwise(_ text: String, _ value: Int64) throws {
+        let n = try #require(JSONNumber(text))
+        #expect(n.isInteger)
+        #expect(n.int64 == value)
+        #expect(try JSONValue.parse(text).int64Value == value)
+    }
+
+    /// Anything that is not a whole number in range must not become an Int64.
+    @Test(arguments: [
+        "5.5", "1e-1", "0.50", "10e-2", "1.05e1", "1e300", "9.3e18", "9223372036854775808", "-9223372036854775809",
+        "9223372036854775808.0", "99999999999999999999", "1e400", "1e99999999999999999999", "1e-99999999999999999999",
     ])
     func notExactIntegers(_ text: String) throws {
         let n = try #require(JSONNumber(text))
@@ -24,10 +38,13 @@ import Testing
         #expect(try JSONValue.parse(text).int64Value == nil)
     }
 
-    @Test func isIntegerMeansNoFractionAndNoExponent() throws {
-        #expect(try #require(JSONNumber("9223372036854775808")).isInteger)
-        #expect(try !#require(JSONNumber("5.0")).isInteger)
-        #expect(try !#require(JSONNumber("5e0")).isInteger)
+    @Test func isIntegerMeansAWholeNumber() throws {
+        for whole in ["9223372036854775808", "5.0", "5e0", "1e300", "-0.0"] {
+            #expect(try #require(JSONNumber(whole)).isInteger, "\(whole)")
+        }
+        for fraction in ["5.5", "1e-1", "1e-99999999999999999999", "0.001"] {
+            #expect(try !#require(JSONNumber(fraction)).isInteger, "\(fraction)")
+        }
     }
 
     @Test func hugeNumbersKeepTheirTextAndOverflowToInfinity() throws {

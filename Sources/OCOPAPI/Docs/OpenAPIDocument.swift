@@ -41,7 +41,8 @@ public enum OpenAPIDocument {
         Accept: text/csv, and at its path with a .csv suffix (listed below). Text limits (maxLength) count code \
         points, as JSON Schema does, of the NFC form the server stores: a Vietnamese letter typed as a base and \
         combining marks is stored precomposed and counts once. An \
-        integer field takes only an integer literal: 85000.0 or 8.5e4 is refused.
+        integer field takes any whole number, as JSON Schema's integer does: 85000, 85000.0 and 8.5e4 are the same; \
+        85000.5 is refused.
         """
 
     /// The `.csv` address of a list or report (API.md "Lists"): the same query, answered as CSV

@@ -473,12 +473,11 @@ extension Schemas {
                to: type("string", nullable: nullable, description: description))
     }
 
-    /// An integer within `range` (`BodyReader.optionalInt`, `JSONNumber.int64`): only an integer
-    /// literal is read as one, so 85000.0 or 8.5e4, valid JSON Schema integers, are refused.
+    /// An integer within `range` (`BodyReader.optionalInt`, `JSONNumber.int64`): any whole number,
+    /// as JSON Schema's integer is, so 85000.0 and 8.5e4 are 85000.
     static func integer(_ range: ClosedRange<Int64>, nullable: Bool = false, description: String? = nil) -> JSONValue {
-        let rule = "An integer literal: 85000.0 or 8.5e4 is refused."
-        return adding([("minimum", number(range.lowerBound)), ("maximum", number(range.upperBound))],
-                      to: type("integer", nullable: nullable, description: [description, rule].compactMap { $0 }.joined(separator: " ")))
+        adding([("minimum", number(range.lowerBound)), ("maximum", number(range.upperBound))],
+               to: type("integer", nullable: nullable, description: description))
     }
 
     /// An id the server assigned: a positive integer.
