@@ -36,7 +36,7 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     /// True when the number is a whole number, as JSON Schema's "integer" has it: "5", "5.0",
     /// "5e2" and "1e300" are; "5.5" and "1e-1" are not. Decided on the digits, never through `Double`.
     public var isInteger: Bool {
-        isPlainInteger || wholeDigits != nil
+        wholeDigits != nil
     }
 
     /// The value as an `Int64` when the number is a whole number in range, exactly: "5", "5.0",
@@ -44,16 +44,13 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     /// that write every number as a float send it); nil for "5.5", "1e300" or anything beyond Int64,
     /// so a caller never gets a silently rounded or truncated id or amount.
     public var int64: Int64? {
-        if isPlainInteger { return Self.accumulate(text.utf8.lazy.filter { $0 != UInt8(ascii: "-") }
-                                                       .map { $0 &- UInt8(ascii: "0") },
-                                                   zeros: 0, negative: text.utf8.first == UInt8(ascii: "-")) }
+        // The common case, a plain integer literal, in one pass: a '.' or an 'e' is no digit and
+        // stops it, and only then is the literal taken apart.
+        let negative = text.utf8.first == UInt8(ascii: "-")
+        if let plain = Self.accumulate(text.utf8.dropFirst(negative ? 1 : 0).lazy.map { $0 &- UInt8(ascii: "0") },
+                                       zeros: 0, negative: negative) { return plain }
         guard let whole = wholeDigits else { return nil }
         return Self.accumulate(whole.digits, zeros: whole.zeros, negative: whole.negative)
-    }
-
-    /// No fraction and no exponent: the common case, read without taking the literal apart.
-    private var isPlainInteger: Bool {
-        !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
     }
 
     /// A whole number as its significant digits followed by `zeros` zeros ("12.50e2" is [1, 2, 5]
