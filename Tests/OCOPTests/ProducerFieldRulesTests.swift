@@ -1,7 +1,7 @@
 @testable import OCOP
 import Testing
 
-/// The phone and tax-code rules of `ProducerFields.validate`, value by value.
+/// The phone, e-mail and tax-code rules of `ProducerFields.validate`, value by value.
 @Suite struct ProducerFieldRulesTests {
     @Test(arguments: ["0203 3878 123", "+84 203 3878 123", "0203.3878.123", "0912-345-678", "02033878", "+841234567890123"])
     func phonesAccepted(_ phone: String) {
@@ -42,5 +42,26 @@ import Testing
         #expect(!ProducerFields.isTaxCode("5700100104-"))
         #expect(!ProducerFields.isTaxCode("５７００１００１０４"))
         #expect(!ProducerFields.isTaxCode("570010010\u{0661}"))
+    }
+
+    static let longestLabel = String(repeating: "a", count: 63)
+
+    @Test(arguments: [
+        "info@htx.vn", "a.b@c.d.vn", "o'brien+ocop@mien-dong.com.vn", "x_y@xn--c-sn-1qa.vn", "A1@B2.VN",
+        "!#$%&'*+/=?^_`{|}~-@h.vn", String(repeating: "n", count: 64) + "@htx.vn", "a@\(ProducerFieldRulesTests.longestLabel).vn",
+    ])
+    func emailsAccepted(_ email: String) {
+        #expect(ProducerFields.isEmail(email))
+    }
+
+    @Test(arguments: [
+        "", "a@b", "@c.vn", "a@.vn", "a@c.vn.", "a@c..vn", "a b@c.vn", "a@b@c.vn",
+        #"x@y.z"><script>alert(1)</script>"#, "h!?$x@h85irmjz.na.net*", "a<b@c.vn", #"a"b@c.vn"#, "a(b)@c.vn",
+        "a@-c.vn", "a@c-.vn", "a@c_d.vn", "a@đặcsản.vn", "đức@htx.vn", "a@c.vn\n",
+        String(repeating: "n", count: 65) + "@htx.vn", "a@\(ProducerFieldRulesTests.longestLabel)a.vn",
+        "a@" + Array(repeating: "b", count: 130).joined(separator: ".") + ".vn",   // 2 + 259 + 3 > 254 characters
+    ])
+    func emailsRefused(_ email: String) {
+        #expect(!ProducerFields.isEmail(email))
     }
 }

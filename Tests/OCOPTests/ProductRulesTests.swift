@@ -52,7 +52,8 @@ import Testing
 
     @Test(arguments: ["https://ocop.quangninh.gov.vn/a.jpg", "http://10.0.0.1:8080/x.png", "HTTPS://CDN.VN/a?b=c#d",
                       "https://user@host.vn/p", "https://[::1]/img",
-                      "https://a.vn/%E1%BA%A3nh.jpg?q=a%20b&x=1;y=(2)#s/e?c:t@1", "http://a.vn?x"])
+                      "https://a.vn/%E1%BA%A3nh.jpg?q=a%20b&x=1;y=(2)#s/e?c:t@1", "http://a.vn?x",
+                      "http://a.vn:65535/", "http://a.vn:/x", "https://[::1]:443/i", "https://u:p@a.vn:8443"])
     func imageURLsAccepted(url: String) {
         #expect(ProductFields.isWebURL(url))
     }
@@ -63,7 +64,10 @@ import Testing
                       // Not RFC 3986: a stray or short escape, characters it never allows, a second
                       // fragment, brackets outside the host.
                       "hTTp://2FHu~%", "https://a.vn/%zz", "https://a.vn/a%2", "https://a.vn/a|b", "https://a.vn/{x}",
-                      "https://a.vn/\"x\"", "https://a.vn/a\\b", "https://a.vn/#a#b", "https://a.vn/[x]"])
+                      "https://a.vn/\"x\"", "https://a.vn/a\\b", "https://a.vn/#a#b", "https://a.vn/[x]",
+                      // Ports: RFC 3986's digits, at most 65535; brackets round a host only.
+                      "http://a.vn:65536/", "http://a.vn:99999999/", "http://a.vn:8a/", "http://a.vn:123456",
+                      "https://[::1]x/", "https://[::1", "https://[]/", "https://a[b].vn/", "https://[u]@a.vn/"])
     func imageURLsRejected(url: String) {
         #expect(!ProductFields.isWebURL(url))
     }

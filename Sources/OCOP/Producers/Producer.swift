@@ -56,7 +56,7 @@ public struct ProducerFields: Sendable, Equatable {
             errors.append(FieldError("phone", "must be 8 to 15 digits, optionally starting with + and grouped by spaces, dots or dashes"))
         }
         if let email, !Self.isEmail(email) {
-            errors.append(FieldError("email", "must be an e-mail address like name@example.vn"))
+            errors.append(FieldError("email", Self.emailRule))
         }
         return errors
     }
@@ -84,13 +84,43 @@ public struct ProducerFields: Sendable, Equatable {
         return (8...15).contains(digits)
     }
 
-    /// Deliberately loose (RFC 5321 is not worth enforcing here): one @, a dot in the domain, no spaces.
+    /// What an `email` that `isEmail` refuses is told.
+    static let emailRule = "must be an e-mail address like name@example.vn: letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ - "
+        + "before the @ (at most 64), then a domain of dot-separated labels of letters, digits and inner hyphens "
+        + "(an internationalised domain written as xn--), at most 254 characters in all"
+
+    /// The WHATWG form's "valid e-mail address" (RFC 5322's atext before the @, RFC 1035 labels
+    /// after it), with a dot in the domain and RFC 5321's lengths. Something looser let through
+    /// `x@y.z"><script>` and `a@b.net*`, which every public read then served to dashboards.
+    /// Over UTF-8 bytes: every byte it accepts is ASCII.
     static func isEmail(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, s.count <= 254 else { return false }
-        let domain = parts[1]
-        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
-            && !s.contains(where: { $0.isWhitespace })
+        let bytes = Array(s.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")),
+              (1...64).contains(at), bytes[..<at].allSatisfy(isAtext) else { return false }
+        let labels = bytes[(at + 1)...].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy(isDomainLabel)
+    }
+
+    /// RFC 5322 §3.2.3's atext, and the dot that joins its atoms.
+    private static func isAtext(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+/=?^_`{|}~.-".utf8.contains(b)
+        }
+    }
+
+    /// RFC 1035's label: 1 to 63 letters, digits and hyphens, a hyphen at neither end.
+    private static func isDomainLabel(_ label: ArraySlice<UInt8>) -> Bool {
+        guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else { return false }
+        return label.allSatisfy {
+            switch $0 {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"): true
+            default: false
+            }
+        }
     }
 }
 

@@ -126,8 +126,26 @@ public struct ProductFields: Sendable, Equatable {
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard isURIText(authority.utf8, brackets: true), isURIText(rest.dropFirst(authority.count).utf8, brackets: false),
               rest.utf8.count(where: { $0 == UInt8(ascii: "#") }) <= 1 else { return false }
-        let host = authority.split(separator: "@").last.map { $0.prefix { $0 != ":" } } ?? ""
-        return !host.isEmpty
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        return !authority.dropLast(hostPort.count).contains { $0 == "[" || $0 == "]" } && isHostAndPort(hostPort)
+    }
+
+    /// RFC 3986 §3.2.2–3: a non-empty host (a name, or an IP literal in brackets), then an
+    /// optional `:` and a port of at most 65535 — `http://a.vn:99999999/` names no port at all.
+    private static func isHostAndPort(_ hostPort: Substring) -> Bool {
+        let host: Substring
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return false }
+            host = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+        } else {
+            host = hostPort.prefix { $0 != ":" }
+        }
+        guard !host.isEmpty, !host.contains("["), !host.contains("]") else { return false }
+        let rest = hostPort.dropFirst(host.count + (hostPort.hasPrefix("[") ? 2 : 0))
+        guard let colon = rest.first else { return true }
+        let port = rest.dropFirst()
+        return colon == ":" && port.count <= 5 && port.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && (Int(port) ?? 0) <= 65535
     }
 
     /// Only RFC 3986's characters (unreserved, sub-delims, `:@/?#`, and `[]` where `brackets`),

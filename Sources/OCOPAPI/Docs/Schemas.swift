@@ -77,13 +77,15 @@ enum Schemas {
         ("phone", phone()),
         ("email", adding([("maxLength", 254), ("pattern", .string(emailPattern))],
                          to: type("string", nullable: true, format: "email",
-                                  description: "One @, a dot inside the domain, no spaces; at most 254 characters"))),
+                                  description: "name@example.vn: letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ - before the @ (at most 64), "
+                                      + "dot-separated labels of letters, digits and inner hyphens after it (xn-- for an "
+                                      + "internationalised domain); at most 254 characters"))),
         ("representative", text(120, nullable: true)),
     ]
 
-    /// `ProducerFields.isEmail`, deliberately loose: something, one @, a domain with a dot not at either end.
-    static let emailPattern = "^[^@\\s\(controlCharacters)]+@[^@.\\s\(controlCharacters)][^@\\s\(controlCharacters)]*\\."
-        + "[^@\\s\(controlCharacters)]*[^@.\\s\(controlCharacters)]$"
+    /// `ProducerFields.isEmail`: RFC 5322 atext (at most 64) before the @, at least two RFC 1035 labels after it.
+    static let emailPattern = #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"#
+        + #"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"#
 
     static let productFields: [(String, JSONValue)] = [
         ("code", formatted("^[A-Za-z0-9._/-]{1,40}$", maxLength: 40,
@@ -491,12 +493,13 @@ extension Schemas {
     }
 
     /// `ProductFields.isWebURL`: http or https in any case, a host, RFC 3986's characters only
-    /// (anything else percent-encoded, each `%` with two hex digits), at most one `#`, at most 2000
-    /// bytes. The pattern leaves out a user part and an IPv6 literal, which the server also takes,
+    /// (anything else percent-encoded, each `%` with two hex digits), at most one `#`, a port of at
+    /// most 65535, at most 2000 bytes. The pattern leaves out a user part and an IPv6 literal, which the server also takes,
     /// rather than let through a URL it refuses.
     static func webURL(nullable: Bool = false) -> JSONValue {
         let char = #"([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})"#
-        let pattern = #"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+(:[0-9]*)?"#
+        let pattern = #"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+"#
+            + #"(:([0-9]{0,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"#
             + "([/?]\(char)*)?(#\(char)*)?$"
         return adding([("maxLength", 2000), ("pattern", .string(pattern))],
                       to: type("string", nullable: nullable, format: "uri", description:
