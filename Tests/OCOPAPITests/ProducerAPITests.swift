@@ -265,6 +265,16 @@ import Testing
         let staleReplace = try client.request("PUT", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
                                               body: #"{"kind":"bad"}"#)
         #expect(staleReplace.status == 412)
+        // A tag that names no version of ours (empty, not a tag) matches nothing: 412 on the item,
+        // yet a 404 where there is no item, as for a stale tag (RFC 9110 §13.2.1).
+        for tag in ["", "abc", "W/\"x\""] {
+            let garbled = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", tag)], body: #"{"kind":"bad"}"#)
+            #expect(garbled.status == 412, "If-Match: \(tag)")
+            #expect(try garbled.json["detail"]?.stringValue?.contains("W/\"2\"") == true, "\(garbled.text)")
+            let missing = try client.request("PATCH", "/api/v1/producers/999999", headers: [admin, ("If-Match", tag)], body: #"{"kind":"bad"}"#)
+            #expect(missing.status == 404, "If-Match: \(tag) on a missing producer")
+            #expect(try client.request("DELETE", "/api/v1/producers/999999", headers: [admin, ("If-Match", tag)]).status == 404)
+        }
         let unchanged = try client.request("GET", "/api/v1/producers/\(id)")
         #expect(try unchanged.json["phone"]?.stringValue == "0912345678")
 

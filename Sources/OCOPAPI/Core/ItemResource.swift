@@ -97,7 +97,7 @@ extension ItemResource {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let current = try existing(db, id: id)
@@ -111,7 +111,7 @@ extension ItemResource {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let current = try existing(db, id: id)
@@ -130,7 +130,7 @@ extension ItemResource {
     static func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             try Store.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)

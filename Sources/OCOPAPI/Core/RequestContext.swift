@@ -121,20 +121,19 @@ public struct RequestContext: Sendable {
 
     /// What `If-Match` and `If-None-Match` ask of the item's version: `nil` when neither is
     /// sent; `*` or every version the tags name (`W/"3"`, `"3"`; any one is enough, RFC 9110
-    /// §13.1). An `If-Match` naming no version of ours can match nothing: 412. Tags of ours
+    /// §13.1). An `If-Match` naming no version of ours (empty, `"abc"`) can match nothing: 412,
+    /// but only once the item is known to exist, as for a stale tag — a missing item is a 404
+    /// whatever the preconditions (RFC 9110 §13.2.1). Tags of ours
     /// are all the versions an item ever has, so an `If-None-Match` naming none of them
     /// excludes nothing.
     ///
     /// Callers check it against the stored version before reading the body, because
     /// preconditions are evaluated before the request content (RFC 9110 §13.2.2): a stale
     /// `If-Match` is a 412 even when the body is invalid too.
-    public func versionPrecondition() throws(Problem) -> VersionMatch? {
+    public func versionPrecondition() -> VersionMatch? {
         var match = VersionMatch()
         if let header = request.headers["If-Match"] {
-            guard let tags = ETag.tags(header) else {
-                throw Problem.preconditionFailed("If-Match \(header) names no version of this resource")
-            }
-            match.ifMatch = tags
+            match.ifMatch = ETag.tags(header) ?? .oneOf([])
         }
         if let header = request.headers["If-None-Match"] {
             match.ifNoneMatch = ETag.tags(header) ?? .oneOf([])

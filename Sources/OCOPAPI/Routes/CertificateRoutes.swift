@@ -91,7 +91,7 @@ public struct CertificateRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let (reason, note) = try context.validated({
             var reader = BodyReader(body)
             let reason = reader.requiredEnum("reason", RevocationReason.self)

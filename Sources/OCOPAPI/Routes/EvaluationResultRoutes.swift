@@ -78,7 +78,7 @@ public struct EvaluationResultRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let roundID = try context.id(), resultID = try context.id("rid")
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             try EvaluationResultStore.delete(db, roundID: roundID, id: resultID, ifVersion: ifVersion, actor: actor, now: now)
@@ -92,7 +92,7 @@ public struct EvaluationResultRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let roundID = try context.id(), resultID = try context.id("rid")
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let input = try context.validated({
             var reader = BodyReader(body)
             let number = reader.requiredString("decision_number", maxLength: EvaluationDecision.maxDecisionNumberLength)

@@ -67,7 +67,7 @@ public struct EvaluationRoundRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             guard let current = try EvaluationRoundStore.get(db, id: id) else {

@@ -70,7 +70,7 @@ public struct FairBoothRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
@@ -86,7 +86,7 @@ public struct FairBoothRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let current = try Self.booth(db, fairID: fairID, id: id)
@@ -107,7 +107,7 @@ public struct FairBoothRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             try BoothStore.delete(db, fairID: fairID, id: id, ifVersion: ifVersion, actor: actor, now: now)

@@ -76,7 +76,7 @@ public struct FairSaleRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
@@ -92,7 +92,7 @@ public struct FairSaleRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let current = try Self.sale(db, fairID: fairID, boothID: boothID, id: id)
@@ -109,7 +109,7 @@ public struct FairSaleRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             try FairSaleStore.delete(db, fairID: fairID, boothID: boothID, id: id, ifVersion: ifVersion,

@@ -110,7 +110,7 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             guard let current = try InspectionStore.get(db, id: id) else {
@@ -127,7 +127,7 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             guard let current = try InspectionStore.get(db, id: id) else {
@@ -145,7 +145,7 @@ public struct InspectionRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in
             try InspectionStore.delete(db, id: id, ifVersion: ifVersion, actor: actor, now: now)
@@ -158,7 +158,7 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let productID = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let review = try context.validated({ try ProductReviewRepresentation.review(from: body) }, ifVersion: ifVersion,
                                            currentVersion: { db in
             guard let product = try ProductStore.get(db, id: productID) else {

@@ -123,7 +123,7 @@ public struct InventoryRoutes: RouteCollection {
             throw Problem(.preconditionRequired, type: "precondition-required", title: "Precondition required",
                           detail: "send If-Match with the level's ETag (W/\"0\" for a product never stocked here)")
         }
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let body = try context.jsonObject()
         let level = try context.validated({
             var reader = BodyReader(body)

@@ -79,7 +79,7 @@ public struct ListingRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let body = try context.jsonObject()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return WritePlan { db in
             guard let current = try ListingStore.get(db, id: id) else {
@@ -97,7 +97,7 @@ public struct ListingRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let id = try context.id()
         let patch = try context.jsonObject(allowMergePatch: true)
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return WritePlan { db in
             guard let current = try ListingStore.get(db, id: id) else {
@@ -116,7 +116,7 @@ public struct ListingRoutes: RouteCollection {
     func delete(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now, today = CivilDate.today(at: now)
         return WritePlan { db in
             try ListingStore.delete(db, id: id, ifVersion: ifVersion, today: today, actor: actor, now: now)

@@ -67,7 +67,7 @@ public struct StockReportRoutes: RouteCollection {
     func putThreshold(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let object = try context.jsonObject()
         let value = try context.validated({
             var reader = BodyReader(object)

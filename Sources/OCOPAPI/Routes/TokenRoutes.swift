@@ -87,7 +87,7 @@ public struct TokenRoutes: RouteCollection {
     func revoke(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let ifVersion = try context.versionPrecondition()
+        let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         // After the revocation committed (or failed): no cached entry may outlive it.
         defer { context.services.tokens.invalidateAll() }
