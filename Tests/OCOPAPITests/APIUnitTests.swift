@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 import JSON
 import OCOP
@@ -219,5 +220,27 @@ import Testing
         }
         #expect(!SQLiteError(extendedCode: 2067, message: "UNIQUE").isStorageFailure)
         #expect(!SQLiteError(extendedCode: 5, message: "busy").isStorageFailure)
+    }
+}
+
+/// The days a request may name (`Days`): calendar days of 1900 to 2999, in bodies and queries alike.
+@Suite struct DaysTests {
+    @Test(arguments: ["1900-01-01", "2024-02-29", "2999-12-31"])
+    func daysOfTheYearsAreTaken(_ text: String) {
+        #expect(Days.parse(text)?.description == text)
+    }
+
+    @Test(arguments: ["1899-12-31", "3000-01-01", "0001-01-01", "9999-12-31", "2023-02-29", "2024-13-01", "2024-1-01", "+2024-01-01", ""])
+    func othersAreNot(_ text: String) {
+        #expect(Days.parse(text) == nil)
+    }
+
+    /// The pattern the document shows says yes to the same years (the calendar it leaves to the server).
+    @Test func thePatternTakesTheSameYears() throws {
+        let pattern = try NSRegularExpression(pattern: Days.pattern)
+        for text in ["1899-12-31", "1900-01-01", "2999-12-31", "3000-01-01", "0001-01-01", "2024-06-15"] {
+            let matched = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            #expect(matched == (Days.parse(text) != nil), "\(text)")
+        }
     }
 }

@@ -49,6 +49,22 @@ import Testing
         #expect(try TradeAPI.errorFields(missing) == ["name", "kind", "starts_on", "ends_on"])
     }
 
+    /// A fair's days are of the years a `from`/`to` filter takes (1900–2999): one dated
+    /// 0001-01-01 was stored and could then be found by no filter.
+    @Test func daysOutsideTheFiltersYearsAre422AndStoreNothing() throws {
+        for (from, to, outside) in [("0001-01-01", "0001-01-02", ["starts_on", "ends_on"]), ("1899-12-31", "1900-01-01", ["starts_on"]),
+                                    ("2999-12-31", "3000-01-01", ["ends_on"])] {
+            let refused = try api.post("/api/v1/fairs", #"{"name":"Hội chợ","kind":"local_fair","starts_on":"\#(from)","ends_on":"\#(to)"}"#)
+            #expect(refused.status == 422, "\(from)…\(to)")
+            #expect(try TradeAPI.errorFields(refused) == outside, "\(from)…\(to)")
+            #expect(try refused.json["errors"]?.arrayValue?.first?["message"]?.stringValue?.contains("1900 to 2999") == true)
+        }
+        #expect(try api.get("/api/v1/fairs").json["items"]?.arrayValue?.isEmpty == true)
+        let edges = try api.post("/api/v1/fairs", #"{"name":"Hội chợ","kind":"local_fair","starts_on":"1900-01-01","ends_on":"1900-01-02"}"#)
+        #expect(edges.status == 201, "\(edges.text)")
+        #expect(try api.get("/api/v1/fairs?from=1900-01-01&to=1900-01-05").json["items"]?.arrayValue?.count == 1)
+    }
+
     @Test func statusFollowsTheCalendarAndConditionalGetsNoticeIt() throws {
         let id = try api.create("/api/v1/fairs", body)
         let path = "/api/v1/fairs/\(id)"

@@ -460,6 +460,11 @@ import Testing
         let changeForms = schemas["InventoryBatchInput"]?["properties"]?["changes"]?["items"]?["oneOf"]?.arrayValue?
             .compactMap { $0["required"]?.arrayValue?.compactMap(\.stringValue) }
         #expect(changeForms == [["count"], ["adjust", "reason"]])
+        // A pos token requires its point of sale as an integer; other roles may send only null.
+        let posBinding = try #require(schemas["TokenInput"]?["allOf"]?.arrayValue?.first)
+        #expect(posBinding["then"]?["required"]?.arrayValue?.compactMap(\.stringValue) == ["point_of_sale_id"])
+        #expect(posBinding["then"]?["properties"]?["point_of_sale_id"]?["type"]?.stringValue == "integer")
+        #expect(posBinding["else"]?["properties"]?["point_of_sale_id"]?["type"]?.stringValue == "null")
         #expect(schemas["TokenInput"]?["allOf"]?.arrayValue?.count == 2)
 
         let booths = "/api/v1/fairs/1/booths"

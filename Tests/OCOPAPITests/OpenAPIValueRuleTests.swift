@@ -91,6 +91,9 @@ import Testing
               "http://a.vn:65535/", "http://a.vn:65536/", "http://a.vn:99999999/", "http://a.vn:/x", "http://a.vn:8a/",
               "http://a.vn:00080"]),
             ("PointOfSalePatch", "code", "/api/v1/points-of-sale", ["TEST-9.9_x/1", "-X", "X Y", "MÃ-1"]),
+            // Days in bodies take the years a filter takes, so each stored day can be found by one.
+            ("PointOfSalePatch", "opened_on", "/api/v1/points-of-sale",
+             ["2019-05-01", "1900-01-01", "2999-12-31", "1899-12-31", "3000-01-01", "0001-01-01", "2019-5-1"]),
         ]
         for (schemaName, field, list, samples) in cases {
             let schema = try property(schemaName, field)
@@ -100,6 +103,15 @@ import Testing
                 #expect(status == 200 || status == 422, "\(schemaName).\(field) = \(sample): \(status)")
                 #expect(try matches(schema, sample) == (status == 200), "\(schemaName).\(field) = \(sample): pattern and server disagree (\(status))")
             }
+        }
+        // A round's day: the years of every day, from 2013 on (OCOP began then). New rounds, each
+        // under the sheet in force on its day, so no other rule of a round has a say.
+        let heldOn = try property("EvaluationRoundInput", "held_on")
+        for (i, sample) in ["2024-05-01", "2013-01-01", "2012-12-31", "1900-01-01", "2999-12-31", "3000-01-01"].enumerated() {
+            let body = #"{"name":"Held on \#(i)","council_level":"province","held_on":"\#(sample)"}"#
+            let status = try client.request("POST", "/api/v1/evaluation-rounds", headers: [admin], body: body).status
+            #expect(status == 201 || status == 422, "held_on = \(sample): \(status)")
+            #expect(try matches(heldOn, sample) == (status == 201), "held_on = \(sample): pattern and server disagree (\(status))")
         }
     }
 
@@ -131,10 +143,12 @@ import Testing
             let status = try client.request("GET", "/t/\(encoded)").status
             #expect(try matches(code, sample) == (status != 400), "code \(sample): \(status)")
         }
-        let day = try parameter("/api/v1/certificates", "expires_before")
-        for sample in ["2026-06-30", "1900-01-01", "2999-12-31", "1899-12-31", "3000-01-01", "0017-01-02"] {
-            let status = try client.request("GET", "/api/v1/certificates?expires_before=\(sample)", headers: [admin]).status
-            #expect(try matches(day, sample) == (status == 200), "day \(sample): \(status)")
+        for list in ["/api/v1/certificates", "/api/v1/products"] {
+            let day = try parameter(list, "expires_before")
+            for sample in ["2026-06-30", "1900-01-01", "2999-12-31", "1899-12-31", "3000-01-01", "0017-01-02"] {
+                let status = try client.request("GET", "\(list)?expires_before=\(sample)", headers: [admin]).status
+                #expect(try matches(day, sample) == (status == 200), "\(list) day \(sample): \(status)")
+            }
         }
         let district = try parameter("/api/v1/producers", "district")
         for (sample, encoded) in [("Bình Liêu", "B%C3%ACnh%20Li%C3%AAu"), (" ", "%20"), ("", "")] {

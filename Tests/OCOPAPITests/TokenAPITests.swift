@@ -114,6 +114,11 @@ import Testing
         #expect(missing.status == 422)
         let extra = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Cán bộ","role":"officer","point_of_sale_id":4}"#)
         #expect(extra.status == 422)
+        // Null is absent, as the document's TokenInput says: another role may send it; pos may not.
+        let nulls = try client.request("POST", "/api/v1/tokens", headers: [admin],
+                                       body: #"{"name":"Cán bộ","role":"officer","point_of_sale_id":null,"fair_booth_id":null}"#)
+        #expect(nulls.status == 201, "\(nulls.text)")
+        #expect(try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos","point_of_sale_id":null}"#).status == 422)
         let badRole = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"X","role":"root"}"#)
         #expect(badRole.status == 422)
         let unregistered = try client.request("POST", "/api/v1/tokens", headers: [admin], body: #"{"name":"Quầy 1","role":"pos","point_of_sale_id":4}"#)

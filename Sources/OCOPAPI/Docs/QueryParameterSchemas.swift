@@ -17,9 +17,7 @@ enum QueryParameterSchemas {
             return Schemas.type("string", enumValues: values, description: description)
         }
         if days.contains(name) {
-            return Schemas.adding([("pattern", .string(dayPattern))], to: Schemas.type(
-                "string", format: "date", description: "A day of the years \(CertificationReaders.queryYears.lowerBound) to "
-                    + "\(CertificationReaders.queryYears.upperBound)"))
+            return Schemas.day()
         }
         if flags.contains(name) { return Schemas.type("boolean") }
         if starCounts.contains(name) { return integer(1...5) }
@@ -47,9 +45,6 @@ enum QueryParameterSchemas {
         if let description { members.append(("description", .string(description))) }
         return .object(JSONObject(members))
     }
-
-    /// `CertificationReaders.queryYears` as a pattern beside `format: date` (which says nothing of years).
-    static let dayPattern = "^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
 
     /// Text filters (`QueryParameters.text`): 1 to `maxLength` characters, not only spaces.
     private static func text(maxLength: Int, description: String? = nil) -> JSONValue {

@@ -29,14 +29,18 @@ enum Schemas {
         return .object(members)
     }
 
-    /// A `pos` token names its point of sale and a `booth` token its booth; no other role names either.
+    /// A `pos` token names its point of sale and a `booth` token its booth; no other role names
+    /// either, though it may send the field as null (the server reads null as absent).
     static func tokenBindings(_ schema: JSONValue) -> JSONValue {
         guard var members = schema.objectValue else { return schema }
+        func only(_ field: String, _ type: String) -> (key: String, value: JSONValue) {
+            ("properties", .object(JSONObject([(field, .object(JSONObject([("type", .string(type))])))])))
+        }
         func binding(_ role: String, _ field: String) -> JSONValue {
             .object(JSONObject([
                 ("if", .object(JSONObject([("properties", .object(JSONObject([("role", .object(JSONObject([("const", .string(role))])))])))]))),
-                ("then", .object(JSONObject([("required", .array([.string(field)]))]))),
-                ("else", .object(JSONObject([("not", .object(JSONObject([("required", .array([.string(field)]))])))]))),
+                ("then", .object(JSONObject([("required", .array([.string(field)])), only(field, "integer")]))),
+                ("else", .object(JSONObject([only(field, "null")]))),
             ]))
         }
         members["allOf"] = .array([binding("pos", "point_of_sale_id"), binding("booth", "fair_booth_id")])
@@ -51,6 +55,14 @@ enum Schemas {
         if let enumValues { members.append(("enum", .array(enumValues.map(JSONValue.string) + (nullable ? [.null] : [])))) }
         if let description { members.append(("description", .string(description))) }
         return .object(JSONObject(members))
+    }
+
+    /// `Days`: a day of the years 1900–2999, as a request may name one in a body or a query.
+    /// `pattern` narrows the years further where the domain does (a round's `held_on`).
+    static func day(nullable: Bool = false, pattern: String = Days.pattern, description: String? = nil) -> JSONValue {
+        let years = "A day of the years \(Days.years.lowerBound) to \(Days.years.upperBound)"
+        return adding([("pattern", .string(pattern))],
+                      to: type("string", nullable: nullable, format: "date", description: description.map { "\($0). \(years)" } ?? years))
     }
 
     static let serverOwned: [(String, JSONValue)] = [
@@ -135,7 +147,9 @@ enum Schemas {
         ("name", text(300, description: "e.g. Đánh giá, phân hạng sản phẩm OCOP lần thứ 9 năm 2024.")),
         ("council_level", type("string", enumValues: ["district", "province", "central"],
                                description: "No district councils from 2025-07-06 (Decision 1489/QĐ-TTg)")),
-        ("held_on", type("string", format: "date")),
+        // EvaluationRound.earliestHeldOn: 2013-01-01 and on.
+        ("held_on", day(pattern: "^(201[3-9]|20[2-9][0-9]|2[1-9][0-9]{2})-[0-9]{2}-[0-9]{2}$",
+                        description: "Not before 2013-01-01: OCOP began in 2013")),
         ("decision_ref", text(100, nullable: true, description: "The decision convening the council.")),
         ("sheet_version", type("string", enumValues: ["2023", "2019"],
                                description: "Default: the sheet in force on held_on (2023: A 40/B 25/C 35; 2019: A 35/B 25/C 40)")),
@@ -197,7 +211,7 @@ enum Schemas {
                 ("certificate_id", type("integer", nullable: true)),
             ] + serverOwned)),
             ("DecisionInput", object([("decision_number", text(EvaluationDecision.maxDecisionNumberLength, description: "e.g. 1234/QĐ-UBND.")),
-                                      ("decided_on", type("string", format: "date"))],
+                                      ("decided_on", day())],
                                      required: ["decision_number", "decided_on"])),
             ("Certificate", object(certificateFields + serverOwned, required: ["id", "number", "product_id", "stars", "status"])),
             ("RevocationInput", object([("reason", type("string", enumValues: ["not_reapplied", "failed_mandatory_criteria", "violation"])),
@@ -210,8 +224,8 @@ enum Schemas {
     static let certificationFields: [(String, JSONValue)] = [
         ("scheme", type("string", enumValues: ["VietGAP", "VietGAHP", "organic", "other"])),
         ("number", text(100, description: "A scheme and number are listed once per area.")),
-        ("valid_from", type("string", format: "date")),
-        ("valid_until", type("string", format: "date", description: "Last valid day; not before valid_from")),
+        ("valid_from", day()),
+        ("valid_until", day(description: "Last valid day; not before valid_from")),
     ]
 
     static let rawMaterialAreaFields: [(String, JSONValue)] = [
@@ -248,7 +262,7 @@ enum Schemas {
     ]
 
     static let inspectionFields: [(String, JSONValue)] = [
-        ("inspected_on", type("string", format: "date", description: "Not after today (Asia/Ho_Chi_Minh)")),
+        ("inspected_on", day(description: "Not after today (Asia/Ho_Chi_Minh)")),
         ("agency", text(200)),
         ("kind", type("string", enumValues: ["food_safety", "labeling", "packaging", "intellectual_property", "other"])),
         ("result", type("string", enumValues: ["pass", "fail"], description: "A failed food_safety inspection puts the product under review")),

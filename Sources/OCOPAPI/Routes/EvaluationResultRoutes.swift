@@ -96,7 +96,7 @@ public struct EvaluationResultRoutes: RouteCollection {
         let input = try context.validated({
             var reader = BodyReader(body)
             let number = reader.requiredString("decision_number", maxLength: EvaluationDecision.maxDecisionNumberLength)
-            let decidedOn = CertificationReaders.requiredDate(&reader, "decided_on")
+            let decidedOn = reader.requiredDay("decided_on")
             try reader.finish()
             guard let number, let decidedOn else { throw Problem.validation(reader.errors) }
             return EvaluationDecision.Input(decisionNumber: number, decidedOn: decidedOn)

@@ -49,7 +49,7 @@ enum EvaluationRoundRepresentation {
         var reader = BodyReader(current == nil ? JSONObject(object.members.filter { !readOnlyKeys.contains($0.key) }) : object)
         let name = reader.requiredString("name", maxLength: 300)
         let level = reader.requiredEnum("council_level", CouncilLevel.self)
-        let heldOn = CertificationReaders.requiredDate(&reader, "held_on")
+        let heldOn = reader.requiredDay("held_on")
         let decisionRef = reader.optionalString("decision_ref", maxLength: 100)
         var sheet: ScoreSheetVersion?
         if let value = object["sheet_version"], !value.isNull {

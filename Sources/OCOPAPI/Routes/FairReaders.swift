@@ -14,16 +14,6 @@ enum FairReaders {
         return bool
     }
 
-    /// An optional `YYYY-MM-DD` string field (absent or null: nil).
-    static func optionalDate(_ reader: inout BodyReader, _ key: String) -> CivilDate? {
-        guard let text = reader.optionalString(key, maxLength: 10) else { return nil }
-        guard let date = CivilDate(text) else {
-            reader.fail(key, "must be a date YYYY-MM-DD")
-            return nil
-        }
-        return date
-    }
-
     /// On create, server-owned fields may not be sent: each is reported once, as read-only
     /// (marked as known so it is not reported again as an unknown field).
     static func rejectReadOnly(_ keys: [String], in object: JSONObject, reader: inout BodyReader) {

@@ -56,7 +56,7 @@ enum FairSaleRepresentation {
         let linesValue = rest["units"]
         rest["units"] = nil
         var reader = BodyReader(rest)
-        let day = CertificationReaders.requiredDate(&reader, "day")
+        let day = reader.requiredDay("day")
         if rest["revenue_vnd"]?.isNull ?? true { reader.fail("revenue_vnd", "is required") }
         let revenue = reader.optionalInt("revenue_vnd", in: 0...FairSaleFields.maximumRevenueVND)
         let lines = Self.lines(linesValue, reader: &reader)

@@ -13,8 +13,8 @@ extension Schemas {
         ("name", text(200, description: "Vietnamese name, NFC.")),
         ("kind", type("string", enumValues: ["provincial_fair", "local_fair", "product_week", "domestic_programme",
                                              "international_programme"])),
-        ("starts_on", tradeDate),
-        ("ends_on", type("string", format: "date", description: "Not before starts_on; within \(FairFields.maximumDays) days of it")),
+        ("starts_on", day()),
+        ("ends_on", day(description: "Not before starts_on; within \(FairFields.maximumDays) days of it")),
         ("venue", text(300, nullable: true)),
         ("commune", text(100, nullable: true)),
         ("district", text(100, nullable: true)),
@@ -39,7 +39,7 @@ extension Schemas {
     ], required: ["product_id", "units"])
 
     static let fairSaleFields: [(String, JSONValue)] = [
-        ("day", type("string", format: "date", description: "A day of the fair; one entry per booth and day")),
+        ("day", day(description: "A day of the fair; one entry per booth and day")),
         ("revenue_vnd", integer(0...FairSaleFields.maximumRevenueVND, description: "The booth's takings that day, whole đồng.")),
         ("units", listOf(saleLine, maxItems: Int64(FairSaleFields.maximumLines))),
     ]
@@ -59,7 +59,7 @@ extension Schemas {
         ("price_vnd", integer(0...ProductFields.maximumPriceVND, nullable: true, description: "Whole đồng.")),
         ("status", type("string", enumValues: ["active", "paused", "removed"], description: "Default active; a change takes effect today")),
         ("accepts_non_cash", type("boolean", description: "Default false; a change takes effect today")),
-        ("listed_on", type("string", format: "date", description: "Not after today; default today on create; starts the history")),
+        ("listed_on", day(description: "Not after today; default today on create; starts the history")),
     ]
 
     static let fairTotals: [(String, JSONValue)] = [

@@ -34,7 +34,7 @@ enum InspectionRepresentation {
     /// `today` (Asia/Ho_Chi_Minh) bounds `inspected_on`.
     static func fields(from object: JSONObject, current: Inspection?, today: CivilDate) throws(Problem) -> InspectionFields {
         var reader = BodyReader(object)
-        let inspectedOn = date(&reader, "inspected_on")
+        let inspectedOn = reader.requiredDay("inspected_on")
         let agency = reader.requiredString("agency", maxLength: 200)
         let kind = reader.requiredEnum("kind", InspectionKind.self)
         let result = reader.requiredEnum("result", InspectionResult.self)
@@ -55,15 +55,6 @@ enum InspectionRepresentation {
         }
         try reader.finish()
         return fields
-    }
-
-    private static func date(_ reader: inout BodyReader, _ key: String) -> CivilDate? {
-        guard let text = reader.requiredString(key, maxLength: 10) else { return nil }
-        guard let date = CivilDate(text) else {
-            reader.fail(key, "must be a date YYYY-MM-DD")
-            return nil
-        }
-        return date
     }
 
     /// Product code and name are added for the people reading the export in a spreadsheet.

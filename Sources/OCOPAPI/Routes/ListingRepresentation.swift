@@ -64,7 +64,7 @@ enum ListingRepresentation {
         let nonCash = FairReaders.bool(object, "accepts_non_cash", reader: &reader)
         // On PUT a missing listed_on must not silently become today: that would rewrite history.
         if current != nil, rest["listed_on"]?.isNull ?? true { reader.fail("listed_on", "is required") }
-        let listedOn = FairReaders.optionalDate(&reader, "listed_on")
+        let listedOn = reader.optionalDay("listed_on")
         let fields = ListingFields(productID: productID ?? 0, platformID: platformID ?? 0, url: url, priceVND: price,
                                    status: status ?? .active, acceptsNonCash: nonCash ?? false, listedOn: listedOn ?? today)
         if let current {

@@ -72,9 +72,9 @@ enum PointOfSaleRepresentation {
         switch object["opened_on"] {
         case nil, .null?: break
         case .string(let text)?:
-            openedOn = CivilDate(text)
-            if openedOn == nil { reader.fail("opened_on", "must be a date YYYY-MM-DD") }
-        case let other?: reader.fail("opened_on", "must be a date YYYY-MM-DD, not \(other.typeName)")
+            openedOn = Days.parse(text)
+            if openedOn == nil { reader.fail("opened_on", Days.rule) }
+        case let other?: reader.fail("opened_on", "\(Days.rule), not \(other.typeName)")
         }
         let channels = readChannels(object["channels"], &reader)
         let fields = PointOfSaleFields(

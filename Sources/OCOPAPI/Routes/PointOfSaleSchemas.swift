@@ -20,7 +20,7 @@ extension Schemas {
         ("commune", text(100, nullable: true)),
         ("district", text(100, nullable: true)),
         ("address", text(300, nullable: true)),
-        ("opened_on", type("string", nullable: true, format: "date")),
+        ("opened_on", day(nullable: true)),
         ("manager", text(120, nullable: true)),
         ("phone", phone()),
         ("has_ocop_sign", type("boolean", description: "Checklist: OCOP-logo sign; absent = false")),

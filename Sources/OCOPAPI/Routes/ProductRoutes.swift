@@ -100,10 +100,7 @@ public struct ProductRoutes: RouteCollection {
         query.status = parameters.oneOf("status", ProductStatus.self, errors: &errors)
         query.district = parameters.text("district", maxLength: 100, errors: &errors)
         query.commune = parameters.text("commune", maxLength: 100, errors: &errors)
-        if let text = parameters["expires_before"] {
-            query.expiresBefore = CivilDate(text)
-            if query.expiresBefore == nil { errors.append(FieldError("expires_before", "must be a date YYYY-MM-DD")) }
-        }
+        query.expiresBefore = CertificationReaders.date(parameters, "expires_before", errors: &errors)
         query.text = parameters.text("q", maxLength: 200, errors: &errors)
         query.sort = parameters.oneOf("sort", ProductSort.self, errors: &errors) ?? .id
         query.limit = parameters.pageSize(errors: &errors)

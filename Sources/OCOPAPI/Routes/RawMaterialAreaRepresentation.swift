@@ -125,8 +125,8 @@ enum RawMaterialAreaRepresentation {
             var nested = BodyReader(object)
             let scheme = nested.requiredEnum("scheme", CertificationScheme.self)
             let number = nested.requiredString("number", maxLength: 100)
-            let from = date(&nested, "valid_from")
-            let until = date(&nested, "valid_until")
+            let from = nested.requiredDay("valid_from")
+            let until = nested.requiredDay("valid_until")
             do throws(Problem) {
                 try nested.finish()
             } catch {
@@ -137,15 +137,6 @@ enum RawMaterialAreaRepresentation {
             }
         }
         return result
-    }
-
-    private static func date(_ reader: inout BodyReader, _ key: String) -> CivilDate? {
-        guard let text = reader.requiredString(key, maxLength: 10) else { return nil }
-        guard let date = CivilDate(text) else {
-            reader.fail(key, "must be a date YYYY-MM-DD")
-            return nil
-        }
-        return date
     }
 
     /// The CSV export; certifications read "VietGAP 12/2024 (2024-01-01–2027-01-01, valid)".
