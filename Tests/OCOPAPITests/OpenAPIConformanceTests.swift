@@ -466,6 +466,11 @@ import Testing
         #expect(posBinding["then"]?["properties"]?["point_of_sale_id"]?["type"]?.stringValue == "integer")
         #expect(posBinding["else"]?["properties"]?["point_of_sale_id"]?["type"]?.stringValue == "null")
         #expect(schemas["TokenInput"]?["allOf"]?.arrayValue?.count == 2)
+        // A failed inspection needs its findings, a string.
+        let inspection = try #require(schemas["InspectionInput"])
+        #expect(inspection["if"]?["properties"]?["result"]?["const"]?.stringValue == "fail")
+        #expect(inspection["then"]?["required"]?.arrayValue?.compactMap(\.stringValue) == ["findings"])
+        #expect(inspection["then"]?["properties"]?["findings"]?["type"]?.stringValue == "string")
 
         let booths = "/api/v1/fairs/1/booths"
         let producer = try #require(try client.request("POST", "/api/v1/producers", headers: [admin],

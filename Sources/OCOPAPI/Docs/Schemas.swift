@@ -65,6 +65,17 @@ enum Schemas {
                       to: type("string", nullable: nullable, format: "date", description: description.map { "\($0). \(years)" } ?? years))
     }
 
+    /// `InspectionFields.validate`: a failed inspection says what failed (`findings`, a string).
+    /// A patch is judged merged with the stored inspection, which no schema of the patch can say.
+    static func findingsWhenFailed(_ schema: JSONValue) -> JSONValue {
+        guard var members = schema.objectValue else { return schema }
+        members["if"] = .object(JSONObject([("properties", .object(JSONObject([("result", .object(JSONObject([("const", .string("fail"))])))]))),
+                                            ("required", .array([.string("result")]))]))
+        members["then"] = .object(JSONObject([("required", .array([.string("findings")])),
+                                              ("properties", .object(JSONObject([("findings", type("string"))])))]))
+        return .object(members)
+    }
+
     static let serverOwned: [(String, JSONValue)] = [
         ("created_at", type("string", format: "date-time")),
         ("updated_at", type("string", format: "date-time")),
@@ -281,7 +292,7 @@ enum Schemas {
             ("PackingFacilityPatch", object(packingFacilityFields)),
             ("Inspection", object([("id", type("integer")), ("product_id", type("integer"))] + inspectionFields + serverOwned,
                                   required: ["id", "product_id", "inspected_on", "agency", "kind", "result"])),
-            ("InspectionInput", object(inspectionFields, required: ["inspected_on", "agency", "kind", "result"])),
+            ("InspectionInput", findingsWhenFailed(object(inspectionFields, required: ["inspected_on", "agency", "kind", "result"]))),
             ("InspectionPatch", object(inspectionFields)),
             ("ProductReviewInput", object([
                 ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
