@@ -172,7 +172,8 @@ import Testing
         let unknownProduct = try api.record(round: round, product: 999, [["30", "20", "25"]])
         #expect(try CertificationAPI.fields(unknownProduct) == ["product_id"])
         #expect(try api.record(round: 999, product: product, [["30", "20", "25"]]).status == 404)
-        let ok = try api.record(round: round, product: product, [["35.25", "20.5", "14.25"]])
+        // Any JSON literal of a score is read exactly (3.525e1 is 35.25) and given back in plain form.
+        let ok = try api.record(round: round, product: product, [["3.525e1", "2050E-2", "14.25"]])
         #expect(ok.status == 201, "\(ok.text)")
         #expect(try ok.json["average_score"]?.stringValue == "70.00")
         let exact = try #require(JSONNumber("35.25"))

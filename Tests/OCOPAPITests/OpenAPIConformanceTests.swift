@@ -466,11 +466,30 @@ import Testing
         #expect(posBinding["then"]?["properties"]?["point_of_sale_id"]?["type"]?.stringValue == "integer")
         #expect(posBinding["else"]?["properties"]?["point_of_sale_id"]?["type"]?.stringValue == "null")
         #expect(schemas["TokenInput"]?["allOf"]?.arrayValue?.count == 2)
-        // A failed inspection needs its findings, a string.
-        let inspection = try #require(schemas["InspectionInput"])
+        // A failed inspection needs its findings, a string (a patch may not null them beside "fail");
+        // a revocation its reason, which a clearance may not give.
+        let inspection = try #require(schemas["InspectionInput"]?["allOf"]?.arrayValue?.first)
         #expect(inspection["if"]?["properties"]?["result"]?["const"]?.stringValue == "fail")
         #expect(inspection["then"]?["required"]?.arrayValue?.compactMap(\.stringValue) == ["findings"])
         #expect(inspection["then"]?["properties"]?["findings"]?["type"]?.stringValue == "string")
+        let inspectionPatch = try #require(schemas["InspectionPatch"]?["allOf"]?.arrayValue?.first)
+        #expect(inspectionPatch["then"]?["required"] == nil)
+        #expect(inspectionPatch["then"]?["properties"]?["findings"]?["type"]?.stringValue == "string")
+        let review = try #require(schemas["ProductReviewInput"]?["allOf"]?.arrayValue)
+        #expect(review.compactMap { $0["if"]?["properties"]?["decision"]?["const"]?.stringValue } == ["revoke_certificate", "cleared"])
+        #expect(review.first?["then"]?["required"]?.arrayValue?.compactMap(\.stringValue) == ["reason"])
+        #expect(review.last?["then"]?["properties"]?["reason"]?["type"]?.stringValue == "null")
+        let inspectionPath = "/api/v1/products/1/inspections"
+        let failed = #"{"inspected_on":"2025-03-10","agency":"Chi cục ATTP","kind":"labeling","result":"fail""#
+        #expect(try client.request("POST", inspectionPath, headers: [admin], body: failed + "}").status == 422)
+        let created = try client.request("POST", inspectionPath, headers: [admin], body: failed + #","findings":"Nhãn thiếu hạn dùng"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let inspectionID = try #require(try created.json["id"]?.int64Value)
+        #expect(try client.request("PATCH", "/api/v1/inspections/\(inspectionID)", headers: [admin], body: #"{"result":"fail","findings":null}"#,
+                                   contentType: "application/merge-patch+json").status == 422)
+        #expect(try client.request("POST", "/api/v1/products/1/review", headers: [admin], body: #"{"decision":"revoke_certificate"}"#).status == 422)
+        #expect(try client.request("POST", "/api/v1/products/1/review", headers: [admin],
+                                   body: #"{"decision":"cleared","reason":"violation"}"#).status == 422)
 
         let booths = "/api/v1/fairs/1/booths"
         let producer = try #require(try client.request("POST", "/api/v1/producers", headers: [admin],

@@ -31,7 +31,18 @@ import Testing
         #expect(try points("35.250").hundredths == 3525)
         #expect(try points("0").hundredths == 0)
         #expect(try points("0.01").hundredths == 1)
-        for bad in ["35.255", "-1", "1e2", "3.5E1", ".5", "5.", "", "1.2.3", "+5", " 5", "0x10", "1234567890123"] {
+        // Any JSON literal of the value, as JSON Schema reads a number: exponents exactly, no Double.
+        #expect(try points("3.525e1").hundredths == 3525)
+        #expect(try points("3525E-2").hundredths == 3525)
+        #expect(try points("1e2").hundredths == 10000)
+        #expect(try points("0.35e+2").hundredths == 3500)
+        #expect(try points("352500e-4").hundredths == 3525)
+        #expect(try points("0e5").hundredths == 0)
+        #expect(try points("-0").hundredths == 0)
+        #expect(try points("-0.0e3").hundredths == 0)
+        #expect(try points("0.001e1").hundredths == 1)
+        for bad in ["35.255", "-1", "-0.01", "3.5255e1", "1e-3", "1e999999", "1e9999999", "1e", "1e+", "1.e2", "e2", "1E2.5",
+                    ".5", "5.", "", "1.2.3", "+5", " 5", "0x10", "1234567890123", "1e12", "--1", "1-"] {
             #expect(Points(decimal: bad) == nil, "\(bad)")
         }
     }

@@ -40,9 +40,11 @@ public enum OpenAPIDocument {
         route answers OPTIONS with 204 and an Allow header. A list or report that can be CSV answers it for \
         Accept: text/csv, and at its path with a .csv suffix (listed below). Text limits (maxLength) count code \
         points, as JSON Schema does, of the NFC form the server stores: a Vietnamese letter typed as a base and \
-        combining marks is stored precomposed and counts once. An \
-        integer field takes any whole number, as JSON Schema's integer does: 85000, 85000.0 and 8.5e4 are the same; \
-        85000.5 is refused.
+        combining marks is stored precomposed and counts once. In a JSON body a number is read \
+        exactly from its literal, never through binary floating point: an integer field takes any whole number, as \
+        JSON Schema's integer does (85000, 85000.0 and 8.5e4 are the same; 85000.5 is refused), and a score any \
+        literal of at most two decimals (35.25, 3.525e1). Query and path parameters are text: an integer there is \
+        written in plain digits (limit=50, not limit=50.0).
         """
 
     /// The `.csv` address of a list or report (API.md "Lists"): the same query, answered as CSV

@@ -65,14 +65,32 @@ enum Schemas {
                       to: type("string", nullable: nullable, format: "date", description: description.map { "\($0). \(years)" } ?? years))
     }
 
-    /// `InspectionFields.validate`: a failed inspection says what failed (`findings`, a string).
-    /// A patch is judged merged with the stored inspection, which no schema of the patch can say.
-    static func findingsWhenFailed(_ schema: JSONValue) -> JSONValue {
+    /// A rule across fields, for `when`: where `field` is `value`, the object also meets `then`.
+    struct Condition {
+        var field: String
+        var value: String
+        var required: [String] = []
+        /// Types the named fields must have, where present (a nullable field made `string` or `null`).
+        var types: [(String, String)] = []
+    }
+
+    /// `schema` with `conditions` as `allOf` of `if`/`then`: the cross-field rules the server
+    /// applies that a generated client can check before sending (a failed inspection's findings,
+    /// a revocation's reason).
+    static func when(_ conditions: [Condition], _ schema: JSONValue) -> JSONValue {
         guard var members = schema.objectValue else { return schema }
-        members["if"] = .object(JSONObject([("properties", .object(JSONObject([("result", .object(JSONObject([("const", .string("fail"))])))]))),
-                                            ("required", .array([.string("result")]))]))
-        members["then"] = .object(JSONObject([("required", .array([.string("findings")])),
-                                              ("properties", .object(JSONObject([("findings", type("string"))])))]))
+        members["allOf"] = .array(conditions.map { condition in
+            let trigger = JSONObject([
+                ("properties", .object(JSONObject([(condition.field, .object(JSONObject([("const", .string(condition.value))])))]))),
+                ("required", .array([.string(condition.field)])),
+            ])
+            var then = JSONObject()
+            if !condition.required.isEmpty { then["required"] = .array(condition.required.map(JSONValue.string)) }
+            if !condition.types.isEmpty {
+                then["properties"] = .object(JSONObject(condition.types.map { ($0.0, type($0.1)) }))
+            }
+            return .object(JSONObject([("if", .object(trigger)), ("then", .object(then))]))
+        })
         return .object(members)
     }
 
@@ -292,14 +310,20 @@ enum Schemas {
             ("PackingFacilityPatch", object(packingFacilityFields)),
             ("Inspection", object([("id", type("integer")), ("product_id", type("integer"))] + inspectionFields + serverOwned,
                                   required: ["id", "product_id", "inspected_on", "agency", "kind", "result"])),
-            ("InspectionInput", findingsWhenFailed(object(inspectionFields, required: ["inspected_on", "agency", "kind", "result"]))),
-            ("InspectionPatch", object(inspectionFields)),
-            ("ProductReviewInput", object([
+            // `InspectionFields.validate`: a failed inspection says what failed. A patch is judged
+            // merged with the stored inspection, so of it only a null beside "fail" can be refused here.
+            ("InspectionInput", when([Condition(field: "result", value: "fail", required: ["findings"], types: [("findings", "string")])],
+                                     object(inspectionFields, required: ["inspected_on", "agency", "kind", "result"]))),
+            ("InspectionPatch", when([Condition(field: "result", value: "fail", types: [("findings", "string")])], object(inspectionFields))),
+            ("ProductReviewInput", when([Condition(field: "decision", value: "revoke_certificate", required: ["reason"],
+                                                   types: [("reason", "string")]),
+                                         Condition(field: "decision", value: "cleared", types: [("reason", "null")])],
+                                        object([
                 ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
                 ("reason", type("string", nullable: true, enumValues: ["violation", "failed_mandatory_criteria"],
-                                description: "Required for revoke_certificate, absent for cleared")),
+                                description: "Required for revoke_certificate, absent (or null) for cleared")),
                 ("note", text(2000, nullable: true)),
-            ], required: ["decision"])),
+            ], required: ["decision"]))),
             ("ProductReview", object([
                 ("product_id", type("integer")),
                 ("decision", type("string", enumValues: ["cleared", "revoke_certificate"])),
@@ -545,12 +569,13 @@ extension Schemas {
     }
 
     /// `Points(decimal:)` within the largest maximum any score sheet gives `part`; the round's own sheet
-    /// may allow less (description).
+    /// may allow less (description). The two decimals stay prose: `multipleOf: 0.01` is judged in
+    /// binary floating point by most validators, which then call 0.57 or 10.55 invalid.
     static func partPoints(_ part: ScorePart) -> JSONValue {
         let maximum = ScoreSheetVersion.allCases.map { ScoreSheet.sheet($0).maximum(part) }.max() ?? Points.zero
         return .object(JSONObject([
             ("type", .string("number")), ("minimum", 0), ("maximum", .number(JSONNumber(maximum.description)!)),
-            ("description", .string("Points with at most 2 decimals, written as a plain decimal (no exponent, no sign), "
+            ("description", .string("Points with at most 2 significant decimals (35, 35.25, 3.525e1; 35.255 is refused), "
                                     + "within the round's sheet's maximum for the part (2023: A 40/B 25/C 35; 2019: A 35/B 25/C 40)")),
         ]))
     }

@@ -44,7 +44,7 @@ extension Schemas {
     static let inventoryChange = oneOfForms(object([
         ("change_id", uuid),
         ("product_id", id()),
-        ("occurred_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; at most 24 h ahead of the server")),
+        ("occurred_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; not before 2000-01-01T00:00:00Z and at most 24 h ahead of the server")),
         ("count", integer(0...InventoryChange.maximumQuantity, description: "A physical count; give count OR adjust.")),
         ("adjust", adding([("not", .object(JSONObject([("const", 0)])))],
                           to: integer(-InventoryChange.maximumQuantity...InventoryChange.maximumQuantity, description:
@@ -60,7 +60,7 @@ extension Schemas {
 
     static let saleFields: [(String, JSONValue)] = [
         ("sale_id", uuid),
-        ("sold_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; at most 24 h ahead of the server")),
+        ("sold_at", type("string", format: "date-time", description: "Device time, RFC 3339 with offset; not before 2000-01-01T00:00:00Z and at most 24 h ahead of the server")),
         ("payment", type("string", enumValues: ["cash", "card", "bank_transfer", "e_wallet"])),
     ]
 
