@@ -242,6 +242,28 @@ import Testing
         #expect(json["items"]?.arrayValue?.first?["name"]?.stringValue == #"+HYPERLINK("http://x.example")"#)
     }
 
+    /// A producer whose e-mail address was stored before the rule grew stricter stays editable:
+    /// PATCH and PUT that keep the address pass, one that changes it to another bad one does not.
+    @Test func anAddressStoredUnderTheOldRuleStaysEditable() throws {
+        let id = try createID("HTX Đức Thành", kind: "cooperative")
+        try server.app.services.database.write { db in
+            try db.run("UPDATE producers SET email = 'đức@htx.vn' WHERE id = ?", [.integer(id)])
+        }
+        let patched = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"phone":"0203 3878 123"}"#,
+                                         contentType: "application/merge-patch+json")
+        #expect(patched.status == 200, "\(patched.text)")
+        #expect(try patched.json["email"]?.stringValue == "đức@htx.vn")
+        let put = try client.request("PUT", "/api/v1/producers/\(id)", headers: [admin],
+                                     body: #"{"name":"HTX Đức Thành","kind":"cooperative","email":"đức@htx.vn"}"#)
+        #expect(put.status == 200, "\(put.text)")
+        let changed = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin], body: #"{"email":"thanh@htx_vn.com"}"#,
+                                         contentType: "application/merge-patch+json")
+        #expect(changed.status == 422)
+        #expect(try ProducerAPITests.errorFields(changed) == ["email"])
+        #expect(try client.request("POST", "/api/v1/producers", headers: [admin],
+                                   body: #"{"name":"HTX khác","kind":"cooperative","email":"đức@htx.vn"}"#).status == 422)
+    }
+
     @Test func patchMergesAndGuardsVersions() throws {
         let id = try createID("Cơ sở Chả mực", kind: "household", extra: #","email":"a@b.vn","phone":"0912345678""#)
         let patched = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],

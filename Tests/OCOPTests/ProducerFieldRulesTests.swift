@@ -64,4 +64,16 @@ import Testing
     func emailsRefused(_ email: String) {
         #expect(!ProducerFields.isEmail(email))
     }
+
+    /// An address stored under the looser rule of before stays as it is through later edits;
+    /// a new or changed one meets today's rule.
+    @Test func aStoredEmailIsNotJudgedAgain() {
+        let stored = ProducerFields(name: "HTX Đức Thành", kind: .cooperative, email: "đức@htx.vn")
+        var edited = stored
+        edited.phone = "0203 3878 123"
+        #expect(edited.validate().map(\.field) == ["email"])
+        #expect(edited.validate(stored: stored).isEmpty)
+        edited.email = "thanh@htx_vn.com"
+        #expect(edited.validate(stored: stored).map(\.field) == ["email"])
+    }
 }

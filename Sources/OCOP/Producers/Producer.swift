@@ -42,7 +42,10 @@ public struct ProducerFields: Sendable, Equatable {
     }
 
     /// Rules beyond types: lengths and formats. Returns every broken rule at once.
-    public func validate() -> [FieldError] {
+    /// `stored`: the producer as stored, when these fields replace it. An e-mail address kept as
+    /// it was is not judged again: the rule grew stricter after addresses were stored under the
+    /// looser one (one @ and a dot), and a producer must stay editable without retyping it.
+    public func validate(stored: ProducerFields? = nil) -> [FieldError] {
         var errors: [FieldError] = []
         FieldError.checkText("name", name, max: 200, required: true, into: &errors)
         FieldError.checkText("commune", commune, max: 100, into: &errors)
@@ -55,7 +58,7 @@ public struct ProducerFields: Sendable, Equatable {
         if let phone, !Self.isPhone(phone) {
             errors.append(FieldError("phone", "must be 8 to 15 digits, optionally starting with + and grouped by spaces, dots or dashes"))
         }
-        if let email, !Self.isEmail(email) {
+        if let email, email != stored?.email, !Self.isEmail(email) {
             errors.append(FieldError("email", Self.emailRule))
         }
         return errors

@@ -110,7 +110,7 @@ public enum ProducerStore {
                                actor: Actor, now: Timestamp) throws -> Producer {
         guard var producer = try get(db, id: id) else { throw DomainError.notFound(entity: "producer", id: String(id)) }
         try VersionMatch.require(ifVersion, current: producer.version)
-        try check(fields)
+        try check(fields, stored: producer.fields)
         let changes = AuditLog.diff(producer.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return producer }   // nothing changed: no new version, no audit noise
         do {
@@ -204,8 +204,8 @@ public enum ProducerStore {
         try db.run("DELETE FROM producers_search_queue")
     }
 
-    private static func check(_ fields: ProducerFields) throws {
-        let errors = fields.validate()
+    private static func check(_ fields: ProducerFields, stored: ProducerFields) throws {
+        let errors = fields.validate(stored: stored)
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 

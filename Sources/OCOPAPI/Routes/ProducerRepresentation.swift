@@ -55,7 +55,7 @@ enum ProducerRepresentation {
         }
         // A producer's rules each concern one field, so they are checked beside the type errors
         // (a form is fixed in one round trip), and never on a field already refused.
-        reader.failRules(fields.validate())
+        reader.failRules(fields.validate(stored: current?.fields))
         try reader.finish()
         return fields
     }
