@@ -20,6 +20,22 @@ import Testing
         #expect(csv.text.contains("voso,Voso.vn,https://voso.vn,national"))
     }
 
+    /// A URL stored before the rule grew stricter (RFC 3986 only) stays through later edits; a
+    /// new or changed URL meets today's rule.
+    @Test func aURLStoredUnderTheOldRuleStaysEditable() throws {
+        let created = try api.post("/api/v1/platforms", #"{"code":"sendo","name":"Sendo","url":"https://sendo.vn","kind":"marketplace"}"#)
+        let id = try #require(try created.json["id"]?.int64Value)
+        try api.server.app.services.database.write { db in
+            try db.run("UPDATE platforms SET url = 'https://sendo.vn/shop|ocop' WHERE id = ?", [.integer(id)])
+        }
+        let kept = try api.patch("/api/v1/platforms/\(id)", #"{"kind":"social"}"#)
+        #expect(kept.status == 200, "\(kept.text)")
+        #expect(try kept.json["url"]?.stringValue == "https://sendo.vn/shop|ocop")
+        #expect(try TradeAPI.errorFields(api.patch("/api/v1/platforms/\(id)", #"{"url":"https://sendo.vn/shop|qn"}"#)) == ["url"])
+        #expect(try api.post("/api/v1/platforms", #"{"code":"sendo2","name":"Sendo","url":"https://sendo.vn/shop|ocop","kind":"marketplace"}"#).status == 422)
+        #expect(try api.patch("/api/v1/platforms/\(id)", #"{"url":"https://sendo.vn/shop%7Cocop"}"#).status == 200)
+    }
+
     @Test func createPatchAndConflicts() throws {
         let body = #"{"code":"shopee","name":"Shopee","url":"https://shopee.vn","kind":"marketplace"}"#
         #expect(try api.client.request("POST", "/api/v1/platforms", body: body).status == 401)

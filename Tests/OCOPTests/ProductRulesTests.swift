@@ -72,6 +72,21 @@ import Testing
         #expect(!ProductFields.isWebURL(url))
     }
 
+    /// A URL an item already stores passes again (it was taken under the looser rule of before);
+    /// any other meets today's.
+    @Test func storedURLsAreNotJudgedAgain() {
+        let legacy = "https://a.vn/a|b"
+        #expect(!ProductFields.acceptsURL(legacy, stored: []))
+        #expect(ProductFields.acceptsURL(legacy, stored: [legacy]))
+        #expect(!ProductFields.acceptsURL("https://a.vn/c|d", stored: [legacy]))
+        let stored = PointOfSaleFields(code: "QN-01", name: "Điểm bán", kind: .store,
+                                       channels: [SalesChannel(kind: .website, url: legacy)])
+        var edited = stored
+        edited.name = "Điểm bán OCOP"
+        #expect(edited.validate().map(\.field) == ["channels[0].url"])
+        #expect(edited.validate(stored: stored).isEmpty)
+    }
+
     // MARK: Derived state
 
     func product(stars: StarRating = .four, expires: String, renewed: Bool = false, revoked: Bool = false,

@@ -36,11 +36,11 @@ public struct ListingFields: Sendable, Equatable {
     public var state: ListingState { ListingState(status: status, acceptsNonCash: acceptsNonCash) }
 
     /// Rules that need no database; `today` bounds `listed_on` (a listing cannot go up tomorrow).
-    public func validate(today: CivilDate) -> [FieldError] {
+    public func validate(today: CivilDate, stored: ListingFields? = nil) -> [FieldError] {
         var errors: [FieldError] = []
         if productID <= 0 { errors.append(FieldError("product_id", "must be a positive id")) }
         if platformID <= 0 { errors.append(FieldError("platform_id", "must be a positive id")) }
-        if let url, !ProductFields.isWebURL(url) {
+        if let url, !ProductFields.acceptsURL(url, stored: stored?.url.map { [$0] } ?? []) {
             errors.append(FieldError("url", ProductFields.webURLRule))
         }
         if let priceVND, !(0...ProductFields.maximumPriceVND).contains(priceVND) {

@@ -82,7 +82,7 @@ public enum ListingStore {
             errors.append(FieldError("platform_id", "cannot change; create a listing on the other platform"))
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
-        try check(db, fields, today: today)
+        try check(db, fields, today: today, stored: listing.fields)
         let changes = AuditLog.diff(jsonObject(listing.fields), jsonObject(fields))
         guard changes.count > 0 else { return listing }   // nothing changed: no new version, no audit noise
         var history = listing.history
@@ -138,8 +138,8 @@ public enum ListingStore {
     // MARK: Helpers
 
     /// Validation plus references: the product and the platform exist.
-    private static func check(_ db: Connection, _ fields: ListingFields, today: CivilDate) throws {
-        var errors = fields.validate(today: today)
+    private static func check(_ db: Connection, _ fields: ListingFields, today: CivilDate, stored: ListingFields? = nil) throws {
+        var errors = fields.validate(today: today, stored: stored)
         if fields.productID > 0, try db.scalarInt("SELECT count(*) FROM products WHERE id = ?", [.integer(fields.productID)]) == 0 {
             errors.append(FieldError("product_id", "names no product (\(fields.productID))"))
         }

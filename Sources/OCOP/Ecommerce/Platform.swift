@@ -25,14 +25,15 @@ public struct PlatformFields: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// Rules that need no database: code shape, lengths, URL form.
-    public func validate() -> [FieldError] {
+    /// Rules that need no database: code shape, lengths, URL form. `stored`: the platform as
+    /// stored, when these fields replace it (`ProductFields.acceptsURL`).
+    public func validate(stored: PlatformFields? = nil) -> [FieldError] {
         var errors: [FieldError] = []
         if !Self.isCode(code) {
             errors.append(FieldError("code", "must be 2 to 40 characters: a lower-case ASCII letter, then letters, digits or _ (e.g. province_ocop)"))
         }
         FieldError.checkText("name", name, max: 200, required: true, into: &errors)
-        if let url, !ProductFields.isWebURL(url) {
+        if let url, !ProductFields.acceptsURL(url, stored: stored?.url.map { [$0] } ?? []) {
             errors.append(FieldError("url", ProductFields.webURLRule))
         }
         return errors

@@ -63,7 +63,7 @@ public enum PlatformStore {
                                actor: Actor, now: Timestamp) throws -> Platform {
         guard var platform = try get(db, id: id) else { throw DomainError.notFound(entity: "platform", id: String(id)) }
         try VersionMatch.require(ifVersion, current: platform.version)
-        try check(fields)
+        try check(fields, stored: platform.fields)
         let changes = AuditLog.diff(jsonObject(platform.fields), jsonObject(fields))
         guard changes.count > 0 else { return platform }   // nothing changed: no new version, no audit noise
         do {
@@ -104,8 +104,8 @@ public enum PlatformStore {
         ])
     }
 
-    private static func check(_ fields: PlatformFields) throws {
-        let errors = fields.validate()
+    private static func check(_ fields: PlatformFields, stored: PlatformFields? = nil) throws {
+        let errors = fields.validate(stored: stored)
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 

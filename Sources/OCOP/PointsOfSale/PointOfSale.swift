@@ -80,7 +80,8 @@ public struct PointOfSaleFields: Sendable, Equatable {
     public var isCompliant: Bool { hasOCOPSign && hasShelves && hasPriceList }
 
     /// Rules beyond types. Returns every broken rule at once.
-    public func validate() -> [FieldError] {
+    /// `stored`: the point of sale as stored, when these fields replace it (`ProductFields.acceptsURL`).
+    public func validate(stored: PointOfSaleFields? = nil) -> [FieldError] {
         var errors: [FieldError] = []
         if let error = SiteCode.validate(code) { errors.append(error) }
         FieldError.checkText("name", name, max: 200, required: true, into: &errors)
@@ -94,7 +95,8 @@ public struct PointOfSaleFields: Sendable, Equatable {
         if channels.count > Self.maximumChannels {
             errors.append(FieldError("channels", "may list at most \(Self.maximumChannels) channels"))
         }
-        for (i, channel) in channels.enumerated() where !ProductFields.isWebURL(channel.url) {
+        let storedURLs = stored?.channels.map(\.url) ?? []
+        for (i, channel) in channels.enumerated() where !ProductFields.acceptsURL(channel.url, stored: storedURLs) {
             errors.append(FieldError("channels[\(i)].url", ProductFields.webURLRule))
         }
         return errors

@@ -70,7 +70,7 @@ public enum PointOfSaleStore {
                                actor: Actor, now: Timestamp) throws -> PointOfSale {
         guard var point = try get(db, id: id) else { throw DomainError.notFound(entity: "point_of_sale", id: String(id)) }
         try VersionMatch.require(ifVersion, current: point.version)
-        try check(fields)
+        try check(fields, stored: point.fields)
         let changes = AuditLog.diff(point.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return point }   // nothing changed: no new version, no audit noise
         do {
@@ -115,8 +115,8 @@ public enum PointOfSaleStore {
                             changes: point.fields.jsonObject, at: now)
     }
 
-    private static func check(_ fields: PointOfSaleFields) throws {
-        let errors = fields.validate()
+    private static func check(_ fields: PointOfSaleFields, stored: PointOfSaleFields? = nil) throws {
+        let errors = fields.validate(stored: stored)
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 

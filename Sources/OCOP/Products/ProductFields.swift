@@ -61,7 +61,8 @@ public struct ProductFields: Sendable, Equatable {
 
     /// Rules that need no database: lengths, formats, list sizes. Every broken rule at once.
     /// References (producer, group, sub-group, areas) and uniqueness are the store's to check.
-    public func validate() -> [FieldError] {
+    /// `stored`: the product as stored, when these fields replace it (`acceptsURL`).
+    public func validate(stored: ProductFields? = nil) -> [FieldError] {
         var errors: [FieldError] = []
         if !Self.isCode(code) {
             errors.append(FieldError("code", "must be 1 to 40 characters: letters A–Z, digits and - _ . / (e.g. QN-2024-0012)"))
@@ -85,7 +86,7 @@ public struct ProductFields: Sendable, Equatable {
         if imageURLs.count > Self.maximumImages {
             errors.append(FieldError("image_urls", "may list at most \(Self.maximumImages) images"))
         }
-        for (i, url) in imageURLs.enumerated() where !Self.isWebURL(url) {
+        for (i, url) in imageURLs.enumerated() where !Self.acceptsURL(url, stored: stored?.imageURLs ?? []) {
             errors.append(FieldError("image_urls[\(i)]", Self.webURLRule))
         }
         return errors
@@ -105,6 +106,14 @@ public struct ProductFields: Sendable, Equatable {
                 return false
             }
         }
+    }
+
+    /// Whether a URL field may hold `url`: it is a web URL, or it is one of `stored`, the item's
+    /// URLs as stored. The rule grew stricter (RFC 3986 only, ports to 65535) after URLs were
+    /// stored under the looser one; an item must stay editable without retyping those, while a
+    /// new or changed URL meets today's rule.
+    static func acceptsURL(_ url: String, stored: [String]) -> Bool {
+        stored.contains(url) || isWebURL(url)
     }
 
     /// What a URL field that `isWebURL` refuses is told.

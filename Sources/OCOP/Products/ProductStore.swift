@@ -44,7 +44,7 @@ public enum ProductStore {
         guard var product = try get(db, id: id) else { throw DomainError.notFound(entity: "product", id: String(id)) }
         try VersionMatch.require(ifVersion, current: product.version)
         var references = try ProductReferences(db)
-        try check(fields, references: &references, in: db, excluding: id)
+        try check(fields, references: &references, in: db, excluding: id, stored: product.fields)
         let changes = AuditLog.diff(product.fields.jsonObject, fields.jsonObject)
         guard changes.count > 0 else { return product }   // nothing changed: no new version, no audit noise
         try db.run("""
@@ -135,8 +135,8 @@ public enum ProductStore {
     /// Rules, references and uniqueness. Rule and reference problems are 422s (all at once);
     /// a duplicate code or GTIN is a conflict with existing state (409).
     static func check(_ fields: ProductFields, references: inout ProductReferences, in db: Connection,
-                      excluding id: Int64?) throws {
-        var errors = fields.validate()
+                      excluding id: Int64?, stored: ProductFields? = nil) throws {
+        var errors = fields.validate(stored: stored)
         errors += try references.check(fields, in: db)
         if !errors.isEmpty { throw DomainError.invalid(errors) }
         if let other = try holder(ofCode: fields.code, in: db), other != id {

@@ -74,7 +74,7 @@ enum ListingRepresentation {
         }
         // A listing's rules each concern one field: checked beside the type errors, never on a
         // field already refused.
-        reader.failRules(fields.validate(today: today))
+        reader.failRules(fields.validate(today: today, stored: current?.fields))
         try reader.finish()
         return fields
     }

@@ -41,7 +41,7 @@ enum PlatformRepresentation {
             FairReaders.rejectReadOnly(["id", "created_at", "updated_at", "version"], in: object, reader: &reader)
         }
         // A platform's rules each concern one field: checked beside the type errors, never on a field already refused.
-        reader.failRules(fields.validate())
+        reader.failRules(fields.validate(stored: current?.fields))
         try reader.finish()
         return fields
     }

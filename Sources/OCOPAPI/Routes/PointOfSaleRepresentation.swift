@@ -97,7 +97,7 @@ enum PointOfSaleRepresentation {
         // A point of sale's rules each concern one field: checked beside the type errors (a
         // form is fixed in one round trip), never on a field already refused; channel rules wait
         // until every channel is well-typed.
-        reader.failRules(fields.validate(), arrays: ["channels"])
+        reader.failRules(fields.validate(stored: current?.fields), arrays: ["channels"])
         try reader.finish()
         return fields
     }

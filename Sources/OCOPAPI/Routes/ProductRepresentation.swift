@@ -104,7 +104,7 @@ enum ProductRepresentation {
         // A product's rules each concern one field: checked beside the type errors (a form is
         // fixed in one round trip), never on a field already refused; the rules on its two
         // arrays wait until their elements are well-typed.
-        reader.failRules(fields.validate(), arrays: ["raw_material_area_ids", "image_urls"])
+        reader.failRules(fields.validate(stored: current?.fields), arrays: ["raw_material_area_ids", "image_urls"])
         try reader.finish()
         return fields
     }
