@@ -36,7 +36,7 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     /// True when the number is a whole number, as JSON Schema's "integer" has it: "5", "5.0",
     /// "5e2" and "1e300" are; "5.5" and "1e-1" are not. Decided on the digits, never through `Double`.
     public var isInteger: Bool {
-        wholeDigits != nil
+        wholeDigits(scaledBy: 0) != nil
     }
 
     /// The value as an `Int64` when the number is a whole number in range, exactly: "5", "5.0",
@@ -49,13 +49,20 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
         let negative = text.utf8.first == UInt8(ascii: "-")
         if let plain = Self.accumulate(text.utf8.dropFirst(negative ? 1 : 0).lazy.map { $0 &- UInt8(ascii: "0") },
                                        zeros: 0, negative: negative) { return plain }
-        guard let whole = wholeDigits else { return nil }
+        return int64(scaledBy: 0)
+    }
+
+    /// The value × 10^`power` as an `Int64` when that is a whole number in range, exactly, from
+    /// the digits: "35.25", "3.525e1" and "3525e-2" scaled by 2 are 3525 (hundredths); nil for
+    /// "35.255" or anything beyond Int64. `int64` is this at power 0.
+    public func int64(scaledBy power: Int) -> Int64? {
+        guard let whole = wholeDigits(scaledBy: power) else { return nil }
         return Self.accumulate(whole.digits, zeros: whole.zeros, negative: whole.negative)
     }
 
-    /// A whole number as its significant digits followed by `zeros` zeros ("12.50e2" is [1, 2, 5]
-    /// and 1 zero); nil when a non-zero digit is left after the decimal point.
-    private var wholeDigits: (negative: Bool, digits: [UInt8], zeros: Int)? {
+    /// The value × 10^`power` as its significant digits followed by `zeros` zeros ("12.50e2" at
+    /// power 0 is [1, 2, 5] and 1 zero); nil when a non-zero digit is left after the decimal point.
+    private func wholeDigits(scaledBy power: Int) -> (negative: Bool, digits: [UInt8], zeros: Int)? {
         var negative = false, exponentNegative = false
         var digits: [UInt8] = [], fractionLength = 0, exponent = 0
         enum Part { case whole, fraction, exponent }
@@ -77,7 +84,7 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
             }
         }
         if digits.isEmpty { return (negative, [], 0) }
-        let scale = (exponentNegative ? -exponent : exponent) - fractionLength
+        let scale = (exponentNegative ? -exponent : exponent) - fractionLength + power
         if scale >= 0 { return (negative, digits, scale) }
         let dropped = -scale
         guard dropped < digits.count, digits.suffix(dropped).allSatisfy({ $0 == 0 }) else { return nil }

@@ -51,9 +51,9 @@ enum PointOfSaleRepresentation {
     /// Reads the writable fields; `current` (for PUT/PATCH) lets read-only fields pass when unchanged.
     /// Absent checklist booleans are false: an item nobody has confirmed is not in place.
     static func fields(from object: JSONObject, current: PointOfSale?) throws(Problem) -> PointOfSaleFields {
-        // Booleans, the date and the channel list need readers BodyReader lacks: taken out and read here.
+        // Booleans and the channel list need readers BodyReader lacks: taken out and read here.
         var rest = object
-        for key in checklist + ["opened_on", "channels"] { rest[key] = nil }
+        for key in checklist + ["channels"] { rest[key] = nil }
         var reader = BodyReader(rest)
         let code = reader.requiredString("code", maxLength: 50)
         let name = reader.requiredString("name", maxLength: 200)
@@ -68,14 +68,7 @@ enum PointOfSaleRepresentation {
                 flags.append(false)
             }
         }
-        var openedOn: CivilDate?
-        switch object["opened_on"] {
-        case nil, .null?: break
-        case .string(let text)?:
-            openedOn = Days.parse(text)
-            if openedOn == nil { reader.fail("opened_on", Days.rule) }
-        case let other?: reader.fail("opened_on", "\(Days.rule), not \(other.typeName)")
-        }
+        let openedOn = reader.optionalDay("opened_on")
         let channels = readChannels(object["channels"], &reader)
         let fields = PointOfSaleFields(
             code: code ?? "", name: name ?? "", kind: kind ?? .store,
