@@ -29,24 +29,6 @@ enum Schemas {
         return .object(members)
     }
 
-    /// A `pos` token names its point of sale and a `booth` token its booth; no other role names
-    /// either, though it may send the field as null (the server reads null as absent).
-    static func tokenBindings(_ schema: JSONValue) -> JSONValue {
-        guard var members = schema.objectValue else { return schema }
-        func only(_ field: String, _ type: String) -> (key: String, value: JSONValue) {
-            ("properties", .object(JSONObject([(field, .object(JSONObject([("type", .string(type))])))])))
-        }
-        func binding(_ role: String, _ field: String) -> JSONValue {
-            .object(JSONObject([
-                ("if", .object(JSONObject([("properties", .object(JSONObject([("role", .object(JSONObject([("const", .string(role))])))])))]))),
-                ("then", .object(JSONObject([("required", .array([.string(field)])), only(field, "integer")]))),
-                ("else", .object(JSONObject([only(field, "null")]))),
-            ]))
-        }
-        members["allOf"] = .array([binding("pos", "point_of_sale_id"), binding("booth", "fair_booth_id")])
-        return .object(members)
-    }
-
     static func type(_ name: String, nullable: Bool = false, format: String? = nil, enumValues: [String]? = nil,
                      description: String? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
@@ -72,11 +54,13 @@ enum Schemas {
         var required: [String] = []
         /// Types the named fields must have, where present (a nullable field made `string` or `null`).
         var types: [(String, String)] = []
+        /// Types they must have where `field` is not `value` (JSON Schema's `else`).
+        var otherwise: [(String, String)] = []
     }
 
-    /// `schema` with `conditions` as `allOf` of `if`/`then`: the cross-field rules the server
-    /// applies that a generated client can check before sending (a failed inspection's findings,
-    /// a revocation's reason).
+    /// `schema` with `conditions` as `allOf` of `if`/`then`(/`else`): the cross-field rules the
+    /// server applies that a generated client can check before sending (a failed inspection's
+    /// findings, a revocation's reason, a token's binding).
     static func when(_ conditions: [Condition], _ schema: JSONValue) -> JSONValue {
         guard var members = schema.objectValue else { return schema }
         members["allOf"] = .array(conditions.map { condition in
@@ -89,7 +73,11 @@ enum Schemas {
             if !condition.types.isEmpty {
                 then["properties"] = .object(JSONObject(condition.types.map { ($0.0, type($0.1)) }))
             }
-            return .object(JSONObject([("if", .object(trigger)), ("then", .object(then))]))
+            var rule = JSONObject([("if", .object(trigger)), ("then", .object(then))])
+            if !condition.otherwise.isEmpty {
+                rule["else"] = .object(JSONObject([("properties", .object(JSONObject(condition.otherwise.map { ($0.0, type($0.1)) })))]))
+            }
+            return .object(rule)
         })
         return .object(members)
     }
@@ -416,7 +404,13 @@ enum Schemas {
             ("Token", object(tokenFields + serverOwned, required: ["id", "name", "role"])),
             ("NewToken", object(tokenFields + [("token", type("string", description: "The secret, shown only here"))] + serverOwned,
                                 required: ["id", "name", "role", "token"])),
-            ("TokenInput", tokenBindings(object([("name", text(100)),
+            // A `pos` token names its point of sale and a `booth` token its booth; another role names
+            // neither, though it may send the field as null (the server reads null as absent).
+            ("TokenInput", when([Condition(field: "role", value: "pos", required: ["point_of_sale_id"],
+                                           types: [("point_of_sale_id", "integer")], otherwise: [("point_of_sale_id", "null")]),
+                                 Condition(field: "role", value: "booth", required: ["fair_booth_id"],
+                                           types: [("fair_booth_id", "integer")], otherwise: [("fair_booth_id", "null")])],
+                                object([("name", text(100)),
                                    ("role", type("string", enumValues: Role.allCases.map(\.rawValue))),
                                    ("point_of_sale_id", id(nullable: true, description: "Required for role pos.")),
                                    ("fair_booth_id", id(nullable: true, description: "Required for role booth."))],
