@@ -140,6 +140,29 @@ import Testing
         #expect(multiLine.status == 201)
     }
 
+    /// API.md sends `application/json; charset=utf-8`; media types and parameters are
+    /// case-insensitive and a parameter may be spaced or quoted (RFC 9110 §8.3.1). Any other
+    /// charset or media type is a 415 that stores nothing.
+    @Test func contentTypesAreReadAsRFC9110WritesThem() throws {
+        let accepted = ["application/json", "application/json; charset=utf-8", "Application/JSON;Charset=UTF-8",
+                        #"application/json; charset="utf-8""#, "application/json ; charset = utf-8",
+                        "application/json;\tcharset=utf-8", "application/json; charset=utf-8; version=1"]
+        for (i, contentType) in accepted.enumerated() {
+            let response = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                              body: #"{"name":"Hộ số \#(i)","kind":"household"}"#, contentType: contentType)
+            #expect(response.status == 201, "\(contentType): \(response.text)")
+        }
+        let refused = ["application/json; charset=latin1", "application/json; charset=utf-16", "application/jsonx",
+                       "application/merge-patch+json", "text/json", "application/json, text/plain"]
+        for contentType in refused {
+            let response = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                              body: #"{"name":"Hộ từ chối","kind":"household"}"#, contentType: contentType)
+            #expect(response.status == 415, "\(contentType): \(response.text)")
+            #expect(response.header("Content-Type") == "application/problem+json")
+        }
+        #expect(try count() == accepted.count)
+    }
+
     static func errorFields(_ response: WireResponse) throws -> [String] {
         try #require(try response.json["errors"]?.arrayValue).compactMap { $0["field"]?.stringValue }
     }

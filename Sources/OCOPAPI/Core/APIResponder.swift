@@ -453,7 +453,7 @@ public final class APIResponder: HTTPResponder {
     /// ignoring the label would parse compressed bytes as JSON, or accept a body mislabelled.
     private static func refuseContentCoding(_ request: HTTPRequest) throws(Problem) {
         guard !request.body.isEmpty, let coding = request.headers["Content-Encoding"] else { return }
-        let codings = coding.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
+        let codings = coding.splitASCII(UInt8(ascii: ",")).map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
         guard codings.allSatisfy({ $0 == "identity" }) else {
             throw Problem.unsupportedMediaType("send the body without Content-Encoding (got \(coding)); only identity is accepted",
                                                headers: ["Accept-Encoding": "identity"])
@@ -540,8 +540,8 @@ public final class APIResponder: HTTPResponder {
     /// is still refused, even where anyone may read: that caller meant to authenticate.
     private static func bearerCredentials(_ request: HTTPRequest) -> String? {
         guard let header = request.headers["Authorization"] else { return nil }
-        let scheme = header.prefix { $0 != " " }
-        return scheme.equalsIgnoringASCIICase("Bearer") ? header : nil
+        let schemeEnd = header.utf8.firstIndex(of: UInt8(ascii: " ")) ?? header.endIndex
+        return header[..<schemeEnd].equalsIgnoringASCIICase("Bearer") ? header : nil
     }
 
     /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
@@ -551,7 +551,7 @@ public final class APIResponder: HTTPResponder {
 
     /// The token of a `Bearer` header.
     private static func bearerSecret(authorization header: String) throws(Problem) -> String {
-        let parts = header.split(separator: " ", maxSplits: 1)
+        let parts = header.splitASCII(UInt8(ascii: " "), maxSplits: 1)
         guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
         }

@@ -8,8 +8,8 @@ public struct QueryParameters: Sendable {
 
     public init(_ query: Substring?) throws(Problem) {
         guard let query, !query.isEmpty else { return }
-        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        for part in query.splitASCII(UInt8(ascii: "&")) {
+            let pieces = part.splitASCII(UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = PercentDecoding.decodeToString(pieces[0], plusAsSpace: true),
                   let value = PercentDecoding.decodeToString(pieces.count > 1 ? pieces[1] : "", plusAsSpace: true) else {
                 throw Problem.malformed("the query string has a malformed percent-escape")

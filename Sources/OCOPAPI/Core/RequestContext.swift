@@ -40,15 +40,16 @@ public struct RequestContext: Sendable {
     /// The request body as a JSON object, after the content-type check (415) and syntax check (400).
     public func jsonObject(allowMergePatch: Bool = false) throws(Problem) -> JSONObject {
         let contentType = request.headers["Content-Type"].map { $0.lowercasedASCII() } ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingASCIIWhitespace() } ?? ""
+        let parts = contentType.splitASCII(UInt8(ascii: ";"))
+        let mediaType = parts.first.map { $0.trimmingASCIIWhitespace() } ?? ""
         let accepted = allowMergePatch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
         guard accepted.contains(mediaType) else {
             let detail = "send the body as \(accepted.joined(separator: " or ")); got \(mediaType.isEmpty ? "no Content-Type" : mediaType)"
             // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2).
             throw Problem.unsupportedMediaType(detail, headers: allowMergePatch ? ["Accept-Patch": accepted.joined(separator: ", ")] : [:])
         }
-        if let charset = contentType.split(separator: ";").dropFirst().first(where: { $0.contains("charset") }),
-           !charset.replacingSpaces().hasSuffix("=utf-8") {
+        if let charset = parts.dropFirst().first(where: { $0.utf8.firstRange(of: "charset".utf8) != nil }),
+           !Self.namesUTF8(charset) {
             throw Problem.unsupportedMediaType("only charset=utf-8 is accepted")
         }
         guard !request.body.isEmpty else { throw Problem.malformed("the request body is empty; a JSON object is required") }
@@ -72,6 +73,13 @@ public struct RequestContext: Sendable {
     /// against the current item on the database's single writer, where every other write waits,
     /// and a 1 MB patch of 90,000 unknown members kept it 50 ms (17 s before the merge was linear).
     static let maxObjectMembers = 256
+
+    /// Whether a `Content-Type` parameter naming the charset (ASCII lower-cased already) says
+    /// UTF-8, however it is spaced or quoted: `charset=utf-8`, `charset = "utf-8"`.
+    static func namesUTF8(_ parameter: Substring) -> Bool {
+        let value = parameter.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\"") }
+        return value.suffix(6).elementsEqual("=utf-8".utf8)
+    }
 
     /// The first object (depth first) with more than `maxObjectMembers` members: its path, as
     /// field errors name it (`""` for the body, `lines[2]`, `certificate.scores`), and its size.
@@ -166,9 +174,6 @@ public struct RequestContext: Sendable {
     }
 }
 
-extension StringProtocol {
-    fileprivate func replacingSpaces() -> String { String(filter { $0 != " " && $0 != "\"" }).lowercased() }
-}
 
 /// Weak entity tags carrying the item version (API.md: `W/"<version>"`).
 public enum ETag {
@@ -184,7 +189,7 @@ public enum ETag {
     /// `*`, or the versions a list of entity tags (an `If-Match` or `If-None-Match` field) names;
     /// nil when it names none of ours.
     public static func tags(_ header: String) -> VersionMatch.Tags? {
-        let tags = header.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
+        let tags = header.splitASCII(UInt8(ascii: ",")).map { $0.trimmingASCIIWhitespace() }
         if tags.contains("*") { return .any }
         let versions = tags.compactMap { ETag.version($0) }
         return versions.isEmpty ? nil : .oneOf(versions)
