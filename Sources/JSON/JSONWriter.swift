@@ -74,6 +74,19 @@ public struct JSONWriter: Sendable {
         name.withUTF8Buffer { $0.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }
     }
 
+    /// Writes a string value whose bytes need no escaping (printable ASCII other than '"' and
+    /// '\', which the caller guarantees), straight from the caller's buffer: a value rendered
+    /// into stack memory (a timestamp) needs neither a `String` of its own nor the escaping scan.
+    public mutating func string(unescaped ascii: UnsafeBufferPointer<UInt8>) {
+        assert(ascii.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+               "string(unescaped:) was given a byte JSON escapes")
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: ascii)
+        bytes.append(UInt8(ascii: "\""))
+        commaDue = true
+    }
+
     /// Writes a string value.
     public mutating func string(_ s: String) {
         separate()

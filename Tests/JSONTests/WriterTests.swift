@@ -13,6 +13,20 @@ import Testing
         #expect(written { $0.string("\u{E2}") } == "\"\u{E2}\"")
     }
 
+    /// A buffer of plain ASCII goes out quoted and as it is, with the commas any value gets.
+    @Test func writesUnescapedBuffersAsStrings() {
+        let stamp = Array("2026-12-02T05:40:44.298Z".utf8)
+        let out = written { w in
+            w.beginArray()
+            stamp.withUnsafeBufferPointer { w.string(unescaped: $0) }
+            stamp.withUnsafeBufferPointer { w.string(unescaped: UnsafeBufferPointer(rebasing: $0[..<10])) }
+            [UInt8]().withUnsafeBufferPointer { w.string(unescaped: $0) }
+            w.int(1)
+            w.endArray()
+        }
+        #expect(out == #"["2026-12-02T05:40:44.298Z","2026-12-02","",1]"#)
+    }
+
     @Test func leavesNonASCIIAsUTF8() {
         let text = "Miến dong Bình Liêu – Đồng 😀"
         let out = written { $0.string(text) }

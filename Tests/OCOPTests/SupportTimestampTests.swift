@@ -92,6 +92,25 @@ struct SupportTimestampTests {
         }
     }
 
+    /// The bytes lent by `withRFC3339` are `rfc3339`'s, for every form: milliseconds or none,
+    /// offsets either side of UTC, and the expanded years outside 0000–9999.
+    @Test func lentBytesAreTheText() {
+        let instants: [Int64] = [0, 1, 999, 1_733_000_000_123, -1, -62_135_596_800_000, 253_402_300_799_999,
+                                 253_402_300_800_000, -62_167_219_200_001, 1_000_000_000_000_000]
+        for ms in instants {
+            for offset in [0, 25_200, -34_200, 86_340, -86_340] {
+                let t = Timestamp(millisecondsSinceEpoch: ms)
+                var lent = ""
+                t.withRFC3339(utcOffsetSeconds: offset) { lent = String(decoding: $0, as: UTF8.self) }
+                #expect(lent == t.rfc3339(utcOffsetSeconds: offset), "\(ms) at \(offset)")
+            }
+            let t = Timestamp(millisecondsSinceEpoch: ms)
+            var utc = ""
+            t.withRFC3339 { utc = String(decoding: $0, as: UTF8.self) }
+            #expect(utc == t.description)
+        }
+    }
+
     @Test func millisecondRoundTripOverAWideRange() throws {
         var ms: Int64 = -62_135_596_800_000  // 0001-01-01
         while ms < 253_402_300_799_999 {

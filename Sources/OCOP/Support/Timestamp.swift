@@ -57,51 +57,82 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// RFC 3339 in the given offset (whole minutes, |offset| < 24 h): `2024-12-13T15:00:00+07:00`, `Z` for 0.
     public func rfc3339(utcOffsetSeconds offset: Int) -> String {
+        let text = RFC3339Text(self, utcOffsetSeconds: offset)
+        return String(unsafeUninitializedCapacity: text.length) { text.write(into: $0) }
+    }
+
+    /// `rfc3339(utcOffsetSeconds:)`'s bytes, rendered on the stack and lent to `body`. Every JSON
+    /// item carries two timestamps: written through this, a page of 50 makes no string for them.
+    /// Not generic, so that a caller in another module gets this code as it is, not a generic
+    /// entry point that allocates its buffer.
+    public func withRFC3339(utcOffsetSeconds offset: Int = 0, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let text = RFC3339Text(self, utcOffsetSeconds: offset)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: RFC3339Text.maxLength) { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[..<text.write(into: buffer)]))
+        }
+    }
+}
+
+/// An instant's RFC 3339 spelling, worked out and then written into a buffer of `length` bytes.
+private struct RFC3339Text {
+    let date: CivilDate
+    let secondOfDay: Int
+    let milliseconds: Int
+    let offset: Int
+    /// Years outside 0000–9999 (never from API input) take CivilDate's expanded form.
+    let expandedDate: [UInt8]?
+    let length: Int
+    /// The longest text: an expanded year of Int64 milliseconds (`+292278994-08-17`, 16 bytes),
+    /// time with milliseconds (13) and an offset (6).
+    static var maxLength: Int { 40 }
+
+    init(_ instant: Timestamp, utcOffsetSeconds offset: Int) {
         precondition(offset % 60 == 0 && abs(offset) < 86_400, "RFC 3339 offsets are whole minutes under 24 h")
-        let local = millisecondsSinceEpoch + Int64(offset) * 1000
+        let local = instant.millisecondsSinceEpoch + Int64(offset) * 1000
         let days = Digits.floorDivide(local, 86_400_000)
         let millisecondOfDay = Int(local - days * 86_400_000)
-        let date = CivilDate(daysSinceEpoch: Int(days))
-        let milliseconds = millisecondOfDay % 1000
-        let secondOfDay = millisecondOfDay / 1000
-        // Years outside 0000–9999 (never from API input) take CivilDate's expanded form.
-        let expandedDate = (0...9999).contains(date.year) ? nil : Array(date.description.utf8)
-        let dateLength = expandedDate?.count ?? 10
-        // Timestamps fill every JSON item (created_at, updated_at): one
-        // allocation, digits written in place, no intermediate strings.
-        let length = dateLength + 9 + (milliseconds != 0 ? 4 : 0) + (offset != 0 ? 6 : 1)
-        return String(unsafeUninitializedCapacity: length) { out in
-            if let expandedDate {
-                for (i, byte) in expandedDate.enumerated() { out[i] = byte }
-            } else {
-                Digits.write(date.year, width: 4, into: out, at: 0)
-                out[4] = UInt8(ascii: "-")
-                Digits.write(date.month, width: 2, into: out, at: 5)
-                out[7] = UInt8(ascii: "-")
-                Digits.write(date.day, width: 2, into: out, at: 8)
-            }
-            var i = dateLength
-            out[i] = UInt8(ascii: "T")
-            Digits.write(secondOfDay / 3600, width: 2, into: out, at: i + 1)
-            out[i + 3] = UInt8(ascii: ":")
-            Digits.write(secondOfDay / 60 % 60, width: 2, into: out, at: i + 4)
-            out[i + 6] = UInt8(ascii: ":")
-            Digits.write(secondOfDay % 60, width: 2, into: out, at: i + 7)
-            i += 9
-            if milliseconds != 0 {
-                out[i] = UInt8(ascii: ".")
-                Digits.write(milliseconds, width: 3, into: out, at: i + 1)
-                i += 4
-            }
-            if offset == 0 {
-                out[i] = UInt8(ascii: "Z")
-                return i + 1
-            }
-            out[i] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-            Digits.write(abs(offset) / 3600, width: 2, into: out, at: i + 1)
-            out[i + 3] = UInt8(ascii: ":")
-            Digits.write(abs(offset) / 60 % 60, width: 2, into: out, at: i + 4)
-            return i + 6
+        date = CivilDate(daysSinceEpoch: Int(days))
+        milliseconds = millisecondOfDay % 1000
+        secondOfDay = millisecondOfDay / 1000
+        self.offset = offset
+        expandedDate = (0...9999).contains(date.year) ? nil : Array(date.description.utf8)
+        length = (expandedDate?.count ?? 10) + 9 + (milliseconds != 0 ? 4 : 0) + (offset != 0 ? 6 : 1)
+    }
+
+    /// Writes the text (digits in place, no intermediate strings) and returns its length.
+    func write(into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var i: Int
+        if let expandedDate {
+            for (j, byte) in expandedDate.enumerated() { out[j] = byte }
+            i = expandedDate.count
+        } else {
+            Digits.write(date.year, width: 4, into: out, at: 0)
+            out[4] = UInt8(ascii: "-")
+            Digits.write(date.month, width: 2, into: out, at: 5)
+            out[7] = UInt8(ascii: "-")
+            Digits.write(date.day, width: 2, into: out, at: 8)
+            i = 10
         }
+        out[i] = UInt8(ascii: "T")
+        Digits.write(secondOfDay / 3600, width: 2, into: out, at: i + 1)
+        out[i + 3] = UInt8(ascii: ":")
+        Digits.write(secondOfDay / 60 % 60, width: 2, into: out, at: i + 4)
+        out[i + 6] = UInt8(ascii: ":")
+        Digits.write(secondOfDay % 60, width: 2, into: out, at: i + 7)
+        i += 9
+        if milliseconds != 0 {
+            out[i] = UInt8(ascii: ".")
+            Digits.write(milliseconds, width: 3, into: out, at: i + 1)
+            i += 4
+        }
+        if offset == 0 {
+            out[i] = UInt8(ascii: "Z")
+            return i + 1
+        }
+        out[i] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        Digits.write(abs(offset) / 3600, width: 2, into: out, at: i + 1)
+        out[i + 3] = UInt8(ascii: ":")
+        Digits.write(abs(offset) / 60 % 60, width: 2, into: out, at: i + 4)
+        return i + 6
     }
 }

@@ -35,7 +35,7 @@ public struct AuditRoutes: RouteCollection {
         return Responses.list(context, page: page, query: parameters, csv: Self.csv) { writer, entry in
             writer.beginObject()
             writer.field("id", entry.id)
-            writer.field("at", entry.at.description)
+            writer.field("at", entry.at)
             writer.field("token_id", entry.tokenID)
             writer.field("entity", entry.entity)
             writer.field("entity_id", entry.entityID)
@@ -44,8 +44,8 @@ public struct AuditRoutes: RouteCollection {
             writer.value(entry.changes)
             writer.field("request_id", entry.requestID)
             // API.md: every item has these three; an entry is never changed after it is written.
-            writer.field("created_at", entry.at.description)
-            writer.field("updated_at", entry.at.description)
+            writer.field("created_at", entry.at)
+            writer.field("updated_at", entry.at)
             writer.field("version", 1)
             writer.endObject()
         }

@@ -22,8 +22,8 @@ enum CertificateRepresentation {
         writer.field("revoked_on", c.revocation?.on.description)
         writer.field("revocation_reason", c.revocation?.reason.rawValue)
         writer.field("revocation_note", c.revocation?.note)
-        writer.field("created_at", c.createdAt.description)
-        writer.field("updated_at", c.updatedAt.description)
+        writer.field("created_at", c.createdAt)
+        writer.field("updated_at", c.updatedAt)
         writer.field("version", c.version(on: today))
         writer.endObject()
     }

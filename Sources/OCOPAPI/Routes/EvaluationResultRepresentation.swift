@@ -28,8 +28,8 @@ enum EvaluationResultRepresentation {
         writer.field("outcome", r.outcome.rawValue)
         writer.field("previous_certificate_id", r.previousCertificateID)
         writer.field("certificate_id", r.certificateID)
-        writer.field("created_at", r.createdAt.description)
-        writer.field("updated_at", r.updatedAt.description)
+        writer.field("created_at", r.createdAt)
+        writer.field("updated_at", r.updatedAt)
         writer.field("version", r.version)
         writer.endObject()
     }

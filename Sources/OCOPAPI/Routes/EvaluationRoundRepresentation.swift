@@ -13,8 +13,8 @@ enum EvaluationRoundRepresentation {
         writer.field("decision_ref", f.decisionRef)
         writer.field("sheet_version", f.sheetVersion.rawValue)
         writer.field("legal_basis", round.legalBasis)
-        writer.field("created_at", round.createdAt.description)
-        writer.field("updated_at", round.updatedAt.description)
+        writer.field("created_at", round.createdAt)
+        writer.field("updated_at", round.updatedAt)
         writer.field("version", round.version)
         writer.endObject()
     }

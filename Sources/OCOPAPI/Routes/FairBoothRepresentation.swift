@@ -17,8 +17,8 @@ enum FairBoothRepresentation {
         writer.beginArray()
         for id in booth.fields.productIDs { writer.int(id) }
         writer.endArray()
-        writer.field("created_at", booth.createdAt.description)
-        writer.field("updated_at", booth.updatedAt.description)
+        writer.field("created_at", booth.createdAt)
+        writer.field("updated_at", booth.updatedAt)
         writer.field("version", booth.version)
         writer.endObject()
     }

@@ -20,8 +20,8 @@ enum FairRepresentation {
         writer.field("organizer", f.organizer)
         writer.field("visitors", f.visitors)
         writer.field("status", fair.status(on: today).rawValue)
-        writer.field("created_at", fair.createdAt.description)
-        writer.field("updated_at", fair.updatedAt.description)
+        writer.field("created_at", fair.createdAt)
+        writer.field("updated_at", fair.updatedAt)
         writer.field("version", fair.version)
         writer.endObject()
     }

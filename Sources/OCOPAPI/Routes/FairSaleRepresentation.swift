@@ -11,8 +11,8 @@ enum FairSaleRepresentation {
         writer.field("day", sale.fields.day.description)
         writer.field("revenue_vnd", sale.fields.revenueVND)
         writer.field("units", lines(sale.fields.lines))
-        writer.field("created_at", sale.createdAt.description)
-        writer.field("updated_at", sale.updatedAt.description)
+        writer.field("created_at", sale.createdAt)
+        writer.field("updated_at", sale.updatedAt)
         writer.field("version", sale.version)
         writer.endObject()
     }

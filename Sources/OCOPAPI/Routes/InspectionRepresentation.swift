@@ -13,8 +13,8 @@ enum InspectionRepresentation {
         writer.field("kind", f.kind.rawValue)
         writer.field("result", f.result.rawValue)
         writer.field("findings", f.findings)
-        writer.field("created_at", inspection.createdAt.description)
-        writer.field("updated_at", inspection.updatedAt.description)
+        writer.field("created_at", inspection.createdAt)
+        writer.field("updated_at", inspection.updatedAt)
         writer.field("version", inspection.version)
         writer.endObject()
     }

@@ -108,9 +108,9 @@ enum InventoryRepresentation {
         writer.field("product_code", level.productCode)
         writer.field("product_name", level.productName)
         writer.field("level", level.level)
-        writer.field("last_count_at", level.lastCountAt?.description)
-        writer.field("created_at", level.createdAt?.description)
-        writer.field("updated_at", level.updatedAt?.description)
+        writer.field("last_count_at", level.lastCountAt)
+        writer.field("created_at", level.createdAt)
+        writer.field("updated_at", level.updatedAt)
         writer.field("version", level.version)
         writer.endObject()
     }
@@ -129,7 +129,7 @@ enum InventoryRepresentation {
             writer.beginArray()
             for id in entry.changeIDs { writer.string(id) }
             writer.endArray()
-            writer.field("at", entry.at.description)
+            writer.field("at", entry.at)
             writer.endObject()
         }
         writer.endArray()

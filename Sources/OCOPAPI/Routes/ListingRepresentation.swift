@@ -16,8 +16,8 @@ enum ListingRepresentation {
         writer.field("accepts_non_cash", f.acceptsNonCash)
         writer.field("listed_on", f.listedOn.description)
         writer.field("history", history(listing.history))
-        writer.field("created_at", listing.createdAt.description)
-        writer.field("updated_at", listing.updatedAt.description)
+        writer.field("created_at", listing.createdAt)
+        writer.field("updated_at", listing.updatedAt)
         writer.field("version", listing.version)
         writer.endObject()
     }

@@ -14,8 +14,8 @@ enum PackingFacilityRepresentation {
         writer.field("address", f.address)
         writer.field("producer_id", f.producerID)
         writer.field("market", f.market.rawValue)
-        writer.field("created_at", facility.createdAt.description)
-        writer.field("updated_at", facility.updatedAt.description)
+        writer.field("created_at", facility.createdAt)
+        writer.field("updated_at", facility.updatedAt)
         writer.field("version", facility.version)
         writer.endObject()
     }

@@ -11,8 +11,8 @@ enum PlatformRepresentation {
         writer.field("name", f.name)
         writer.field("url", f.url)
         writer.field("kind", f.kind.rawValue)
-        writer.field("created_at", platform.createdAt.description)
-        writer.field("updated_at", platform.updatedAt.description)
+        writer.field("created_at", platform.createdAt)
+        writer.field("updated_at", platform.updatedAt)
         writer.field("version", platform.version)
         writer.endObject()
     }

@@ -29,8 +29,8 @@ enum PointOfSaleRepresentation {
             writer.endObject()
         }
         writer.endArray()
-        writer.field("created_at", point.createdAt.description)
-        writer.field("updated_at", point.updatedAt.description)
+        writer.field("created_at", point.createdAt)
+        writer.field("updated_at", point.updatedAt)
         writer.field("version", point.version)
         writer.endObject()
     }

@@ -16,8 +16,8 @@ enum ProducerRepresentation {
         writer.field("phone", f.phone)
         writer.field("email", f.email)
         writer.field("representative", f.representative)
-        writer.field("created_at", producer.createdAt.description)
-        writer.field("updated_at", producer.updatedAt.description)
+        writer.field("created_at", producer.createdAt)
+        writer.field("updated_at", producer.updatedAt)
         writer.field("version", producer.version)
         writer.endObject()
     }

@@ -30,8 +30,8 @@ enum ProductRepresentation {
         writer.field("stars", product.stars(on: today).map { Int64($0.rawValue) })
         writer.field("certificate", certificate(product, today: today))
         writer.field("status", product.status(on: today).rawValue)
-        writer.field("created_at", product.createdAt.description)
-        writer.field("updated_at", product.updatedAt.description)
+        writer.field("created_at", product.createdAt)
+        writer.field("updated_at", product.updatedAt)
         writer.field("version", product.version)
         writer.endObject()
     }

@@ -79,8 +79,8 @@ public struct ProductRoutes: RouteCollection {
                 writer.endObject()
             }
             writer.endArray()
-            writer.field("created_at", group.createdAt.description)
-            writer.field("updated_at", group.updatedAt.description)
+            writer.field("created_at", group.createdAt)
+            writer.field("updated_at", group.updatedAt)
             writer.field("version", group.version)
             writer.endObject()
         }

@@ -32,8 +32,8 @@ enum RawMaterialAreaRepresentation {
         writer.beginArray()
         for id in area.productIDs { writer.int(id) }
         writer.endArray()
-        writer.field("created_at", area.createdAt.description)
-        writer.field("updated_at", area.updatedAt.description)
+        writer.field("created_at", area.createdAt)
+        writer.field("updated_at", area.updatedAt)
         writer.field("version", area.version)
         writer.endObject()
     }

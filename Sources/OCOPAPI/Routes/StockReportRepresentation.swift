@@ -14,7 +14,7 @@ enum StockReportRepresentation {
         writer.field("level", alert.level)
         writer.field("low_stock_threshold", alert.threshold)
         writer.field("status", alert.status.rawValue)
-        writer.field("updated_at", alert.updatedAt?.description)
+        writer.field("updated_at", alert.updatedAt)
         writer.endObject()
     }
 
@@ -33,8 +33,8 @@ enum StockReportRepresentation {
         writer.field("low_stock_threshold", threshold.value)
         writer.field("is_default", threshold.isDefault)
         writer.field("default_low_stock_threshold", StockThreshold.defaultValue)
-        writer.field("created_at", threshold.createdAt?.description)
-        writer.field("updated_at", threshold.updatedAt?.description)
+        writer.field("created_at", threshold.createdAt)
+        writer.field("updated_at", threshold.updatedAt)
         writer.field("version", threshold.version)
         writer.endObject()
     }

@@ -107,9 +107,9 @@ public struct TokenRoutes: RouteCollection {
         if let secret { writer.field("token", secret) }
         writer.field("hint", token.hint)
         writer.field("revoked", token.revokedAt != nil)
-        writer.field("revoked_at", token.revokedAt?.description)
-        writer.field("created_at", token.createdAt.description)
-        writer.field("updated_at", token.updatedAt.description)
+        writer.field("revoked_at", token.revokedAt)
+        writer.field("created_at", token.createdAt)
+        writer.field("updated_at", token.updatedAt)
         writer.field("version", token.version)
         writer.endObject()
     }
