@@ -7,20 +7,40 @@ public enum StreamSafeText {
     /// UAX #15 §13's bound.
     public static let maximumNonStarters = 30
 
-    /// Whether `text` has no run of more than `maximumNonStarters` combining marks. Every
-    /// non-starter is at or above U+0300, whose UTF-8 lead byte is 0xCC: text without such a byte
-    /// (ASCII, Latin-1: nearly every header) is answered by one pass over its bytes.
+    /// Whether `text` has no run of more than `maximumNonStarters` combining marks. Answered from
+    /// its bytes when they show every scalar is a starter (`hasOnlyStarters`), which is nearly
+    /// every text the API reads; only the rest is decoded and looked up scalar by scalar.
     @inlinable
     public static func check(_ text: String) -> Bool {
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0xCC } }
+        let plain = text.utf8.withContiguousStorageIfAvailable(hasOnlyStarters)
         return plain == true || checkScalars(text.unicodeScalars)
     }
 
     /// The same for part of a string.
     @inlinable
     public static func check(_ text: Substring) -> Bool {
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0xCC } }
+        let plain = text.utf8.withContiguousStorageIfAvailable(hasOnlyStarters)
         return plain == true || checkScalars(text.unicodeScalars)
+    }
+
+    /// Whether UTF-8 `bytes` encode only scalars of combining class 0 that this can tell from
+    /// their lead byte: everything below U+0300 (a lead byte under 0xCC; every non-starter is at
+    /// or above U+0300), and Latin Extended Additional, U+1E00–U+1EFF (E1 B8–BB), where
+    /// Vietnamese's precomposed letters live (ợ, ễ, ậ). False means "look closer", not "unsafe".
+    @inlinable
+    static func hasOnlyStarters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte < 0xCC {
+                i += 1
+            } else if byte == 0xE1, i + 1 < bytes.count, bytes[i + 1] >= 0xB8, bytes[i + 1] <= 0xBB {
+                i += 3
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     @usableFromInline
