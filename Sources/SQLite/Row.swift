@@ -44,6 +44,17 @@ public struct Row {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// Lends the column's text as UTF-8 bytes, valid only inside `body` (NULL lends none): for
+    /// text read into something other than a `String`, such as a timestamp, which then costs no
+    /// string of its own. Not generic, so callers in other modules run this code as it is.
+    public func withText(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let text = sqlite3_column_text(handle, Int32(i)) else {
+            body(UnsafeBufferPointer(start: nil, count: 0))
+            return
+        }
+        body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
+    }
+
     /// The column as text, or nil when NULL.
     public func optionalString(_ i: Int) -> String? { isNull(i) ? nil : string(i) }
 

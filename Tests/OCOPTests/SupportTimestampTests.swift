@@ -1,3 +1,4 @@
+import SQLite
 import Testing
 @testable import OCOP
 
@@ -108,6 +109,19 @@ struct SupportTimestampTests {
             var utc = ""
             t.withRFC3339 { utc = String(decoding: $0, as: UTF8.self) }
             #expect(utc == t.description)
+        }
+    }
+
+    /// A stored timestamp column reads as the instant its text names, straight from SQLite's
+    /// bytes; NULL, a number or text that is no RFC 3339 instant reads as nil.
+    @Test func readsAColumnAsAnInstant() throws {
+        let db = try Connection(path: ":memory:")
+        let read = { (sql: String) throws -> Timestamp? in try db.first(sql) { $0.timestamp(0) } ?? nil }
+        #expect(try read("SELECT '2026-12-02T05:40:44.298Z'") == (try parse("2026-12-02T05:40:44.298Z")))
+        #expect(try read("SELECT '2024-12-13T15:00:00+07:00'")?.millisecondsSinceEpoch
+                == (try parse("2024-12-13T08:00:00Z")).millisecondsSinceEpoch)
+        for garbage in ["NULL", "1733000000", "''", "'2026-12-02'", "'2026-12-02T05:40:44.298Z '"] {
+            #expect(try read("SELECT \(garbage)") == nil, "\(garbage)")
         }
     }
 

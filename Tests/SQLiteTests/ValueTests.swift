@@ -17,6 +17,21 @@ import Testing
         return got
     }
 
+    /// `withText` lends the bytes `string` decodes, embedded NUL and all; NULL lends none, and
+    /// a number is lent as SQLite's text for it.
+    @Test func lentTextIsTheStoredBytes() throws {
+        for value: SQLiteValue in [.text("Đồn Đạc a\u{0}b"), .text(""), .null, .integer(42)] {
+            try db.run("DELETE FROM v")
+            try db.run("INSERT INTO v (x) VALUES (?)", [value])
+            let (lent, decoded) = try #require(try db.first("SELECT x FROM v") { row -> ([UInt8], String) in
+                var bytes: [UInt8] = []
+                row.withText(0) { bytes = Array($0) }
+                return (bytes, row.string(0))
+            })
+            #expect(lent == Array(decoded.utf8), "\(value)")
+        }
+    }
+
     @Test func vietnameseTextRoundTripsByteForByte() throws {
         let samples = [
             "Mật ong rừng U Minh Hạ",

@@ -71,7 +71,7 @@ public enum AuditLog {
             FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?
             """, params) { row in
             AuditEntry(id: row.int64(0),
-                       at: Timestamp(rfc3339: row.string(1)) ?? Timestamp(millisecondsSinceEpoch: 0),
+                       at: row.timestamp(1) ?? Timestamp(millisecondsSinceEpoch: 0),
                        tokenID: row.optionalInt64(2), entity: row.string(3), entityID: Int64(row.string(4)) ?? 0,
                        action: row.string(5),
                        changes: (try? JSONValue.parse(row.string(6))) ?? .null,

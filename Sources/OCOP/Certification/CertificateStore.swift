@@ -142,7 +142,7 @@ public enum CertificateStore {
         guard let stars = StarRating(rawValue: row.int(4)), let level = CouncilLevel(rawValue: row.string(5)),
               let decided = CivilDate(row.string(7)), let expires = CivilDate(row.string(8)),
               let recorded = CertificateStatus(rawValue: row.string(14)),
-              let created = Timestamp(rfc3339: row.string(15)), let updated = Timestamp(rfc3339: row.string(16)) else {
+              let created = row.timestamp(15), let updated = row.timestamp(16) else {
             throw DomainError.conflict("certificate \(id) has corrupt stored fields")
         }
         var revocation: Revocation?

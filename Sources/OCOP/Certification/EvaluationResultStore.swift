@@ -135,7 +135,7 @@ public enum EvaluationResultStore {
         guard let scores = parseScores(row.string(3)), let average = Points(decimal: row.string(5)),
               let earned = StarRating(rawValue: row.int(6)), let awarded = StarRating(rawValue: row.int(7)),
               let outcome = EvaluationOutcome(rawValue: row.string(9)),
-              let created = Timestamp(rfc3339: row.string(12)), let updated = Timestamp(rfc3339: row.string(13)) else {
+              let created = row.timestamp(12), let updated = row.timestamp(13) else {
             throw DomainError.conflict("evaluation result \(id) has corrupt stored fields")
         }
         return EvaluationResult(

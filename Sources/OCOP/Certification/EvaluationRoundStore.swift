@@ -101,7 +101,7 @@ public enum EvaluationRoundStore {
     static func decode(_ row: Row) throws -> EvaluationRound {
         guard let level = CouncilLevel(rawValue: row.string(2)), let heldOn = CivilDate(row.string(3)),
               let sheet = ScoreSheetVersion(rawValue: row.string(5)),
-              let created = Timestamp(rfc3339: row.string(6)), let updated = Timestamp(rfc3339: row.string(7)) else {
+              let created = row.timestamp(6), let updated = row.timestamp(7) else {
             throw DomainError.conflict("evaluation round \(row.int64(0)) has corrupt stored fields")
         }
         let fields = EvaluationRoundFields(name: row.string(1), councilLevel: level, heldOn: heldOn,

@@ -229,7 +229,7 @@ public enum ListingStore {
 
     static func decode(_ row: Row) throws -> Stored {
         guard let status = ListingStatus(rawValue: row.string(5)), let listedOn = CivilDate(row.string(7)),
-              let created = Timestamp(rfc3339: row.string(8)), let updated = Timestamp(rfc3339: row.string(9)) else {
+              let created = row.timestamp(8), let updated = row.timestamp(9) else {
             throw DomainError.conflict("listing \(row.int64(0)) has corrupt stored fields")
         }
         let fields = ListingFields(productID: row.int64(1), platformID: row.int64(2), url: row.optionalString(3),

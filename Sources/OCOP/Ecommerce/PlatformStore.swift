@@ -119,7 +119,7 @@ public enum PlatformStore {
 
     static func decode(_ row: Row) throws -> Platform {
         guard let kind = PlatformKind(rawValue: row.string(4)),
-              let created = Timestamp(rfc3339: row.string(5)), let updated = Timestamp(rfc3339: row.string(6)) else {
+              let created = row.timestamp(5), let updated = row.timestamp(6) else {
             throw DomainError.conflict("platform \(row.int64(0)) has corrupt stored fields")
         }
         return Platform(id: row.int64(0),

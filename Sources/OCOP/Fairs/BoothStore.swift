@@ -235,7 +235,7 @@ public enum BoothStore {
         } else {
             throw DomainError.conflict("booth \(row.int64(0)) has corrupt stored fields")
         }
-        guard let created = Timestamp(rfc3339: row.string(5)), let updated = Timestamp(rfc3339: row.string(6)) else {
+        guard let created = row.timestamp(5), let updated = row.timestamp(6) else {
             throw DomainError.conflict("booth \(row.int64(0)) has corrupt stored fields")
         }
         return Booth(id: row.int64(0), fairID: row.int64(1), fields: BoothFields(exhibitor: exhibitor), createdAt: created,

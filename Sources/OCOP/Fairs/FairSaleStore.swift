@@ -202,7 +202,7 @@ public enum FairSaleStore {
 
     static func decode(_ row: Row) throws -> FairSale {
         guard let day = CivilDate(row.string(3)),
-              let created = Timestamp(rfc3339: row.string(5)), let updated = Timestamp(rfc3339: row.string(6)) else {
+              let created = row.timestamp(5), let updated = row.timestamp(6) else {
             throw DomainError.conflict("sales entry \(row.int64(0)) has corrupt stored fields")
         }
         return FairSale(id: row.int64(0), fairID: row.int64(1), boothID: row.int64(2),

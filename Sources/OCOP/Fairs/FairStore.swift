@@ -125,8 +125,8 @@ public enum FairStore {
     static func decode(_ row: Row) throws -> Fair {
         guard let kind = FairKind(rawValue: row.string(2)),
               let startsOn = CivilDate(row.string(3)), let endsOn = CivilDate(row.string(4)),
-              let created = Timestamp(rfc3339: row.string(11)),
-              let updated = Timestamp(rfc3339: row.string(12)) else {
+              let created = row.timestamp(11),
+              let updated = row.timestamp(12) else {
             throw DomainError.conflict("fair \(row.int64(0)) has corrupt stored fields")
         }
         let fields = FairFields(

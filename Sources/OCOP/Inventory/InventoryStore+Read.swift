@@ -21,7 +21,7 @@ extension InventoryStore {
             InventoryLevel(pointOfSaleID: pointOfSaleID, productID: row.int64(0), productCode: row.string(1),
                            productName: row.string(2), level: row.int64(3),
                            lastCountAt: row.optionalInt64(4).map { Timestamp(millisecondsSinceEpoch: $0) },
-                           createdAt: Timestamp(rfc3339: row.string(5)), updatedAt: Timestamp(rfc3339: row.string(6)),
+                           createdAt: row.timestamp(5), updatedAt: row.timestamp(6),
                            version: row.int64(7))
         }
         return Page(fetched: items, limit: limit) { Cursor(sort: "product_id", values: [String($0.productID)]).encoded }
@@ -45,7 +45,7 @@ extension InventoryStore {
             """, [.integer(pointOfSaleID), .integer(afterSeq), .integer(Int64(limit + 1))]) { row in
             InventoryFeedEntry(seq: row.int64(0), productID: row.int64(1), level: row.int64(2), version: row.int64(3),
                                changeIDs: (try? JSONValue.parse(row.string(4)))?.arrayValue?.compactMap(\.stringValue) ?? [],
-                               at: Timestamp(rfc3339: row.string(5)) ?? Timestamp(millisecondsSinceEpoch: 0))
+                               at: row.timestamp(5) ?? Timestamp(millisecondsSinceEpoch: 0))
         }
         let hasMore = entries.count > limit
         if hasMore { entries.removeLast() }

@@ -134,8 +134,8 @@ public enum PointOfSaleStore {
     static func decode(_ row: Row) throws -> PointOfSale {
         guard let kind = PointOfSaleKind(rawValue: row.string(3)),
               let channels = PointOfSaleFields.channels(fromStored: row.string(13)),
-              let created = Timestamp(rfc3339: row.string(14)),
-              let updated = Timestamp(rfc3339: row.string(15)) else {
+              let created = row.timestamp(14),
+              let updated = row.timestamp(15) else {
             throw DomainError.conflict("point of sale \(row.int64(0)) has corrupt stored fields")
         }
         let openedOn = row.optionalString(7).flatMap { CivilDate($0) }

@@ -222,8 +222,8 @@ public enum ProducerStore {
 
     static func decode(_ row: Row) throws -> Producer {
         guard let kind = ProducerKind(rawValue: row.string(2)),
-              let created = Timestamp(rfc3339: row.string(10)),
-              let updated = Timestamp(rfc3339: row.string(11)) else {
+              let created = row.timestamp(10),
+              let updated = row.timestamp(11) else {
             throw DomainError.conflict("producer \(row.int64(0)) has corrupt stored fields")
         }
         let fields = ProducerFields(

@@ -36,7 +36,7 @@ extension ProductGroup {
         return try db.all("""
             SELECT code, name, gtin_required, created_at, updated_at, version FROM product_groups ORDER BY position
             """) { row in
-            guard let created = Timestamp(rfc3339: row.string(3)), let updated = Timestamp(rfc3339: row.string(4)) else {
+            guard let created = row.timestamp(3), let updated = row.timestamp(4) else {
                 throw DomainError.conflict("product group \(row.string(0)) has corrupt stored fields")
             }
             return ProductGroup(code: row.string(0), name: row.string(1), gtinRequired: row.bool(2),

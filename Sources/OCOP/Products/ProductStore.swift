@@ -221,7 +221,7 @@ public enum ProductStore {
     static func decode(_ row: Row) throws -> Product {
         let id = row.int64(0)
         func corrupt() -> DomainError { .conflict("product \(id) has corrupt stored fields") }
-        guard let created = Timestamp(rfc3339: row.string(13)), let updated = Timestamp(rfc3339: row.string(14)) else {
+        guard let created = row.timestamp(13), let updated = row.timestamp(14) else {
             throw corrupt()
         }
         var gtin: GTIN?
@@ -238,7 +238,7 @@ public enum ProductStore {
         var certificate: ProductCertificate?
         if let certificateID = row.optionalInt64(17) {
             guard let stars = StarRating(rawValue: row.int(19)), let decided = CivilDate(row.string(20)),
-                  let expires = CivilDate(row.string(21)), let certificateUpdated = Timestamp(rfc3339: row.string(24)) else {
+                  let expires = CivilDate(row.string(21)), let certificateUpdated = row.timestamp(24) else {
                 throw DomainError.conflict("certificate \(certificateID) has corrupt stored fields")
             }
             certificate = ProductCertificate(id: certificateID, number: row.string(18), stars: stars, decidedOn: decided,

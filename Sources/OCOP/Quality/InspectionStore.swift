@@ -116,8 +116,8 @@ public enum InspectionStore {
         guard let inspectedOn = CivilDate(row.string(4)),
               let kind = InspectionKind(rawValue: row.string(6)),
               let result = InspectionResult(rawValue: row.string(7)),
-              let created = Timestamp(rfc3339: row.string(9)),
-              let updated = Timestamp(rfc3339: row.string(10)) else {
+              let created = row.timestamp(9),
+              let updated = row.timestamp(10) else {
             throw DomainError.conflict("inspection \(row.int64(0)) has corrupt stored fields")
         }
         let fields = InspectionFields(inspectedOn: inspectedOn, agency: row.string(5), kind: kind, result: result,

@@ -115,8 +115,8 @@ public enum PackingFacilityStore {
 
     static func decode(_ row: Row) throws -> PackingFacility {
         guard let market = MarketScope(rawValue: row.string(7)),
-              let created = Timestamp(rfc3339: row.string(8)),
-              let updated = Timestamp(rfc3339: row.string(9)) else {
+              let created = row.timestamp(8),
+              let updated = row.timestamp(9) else {
             throw DomainError.conflict("packing facility \(row.int64(0)) has corrupt stored fields")
         }
         let fields = PackingFacilityFields(

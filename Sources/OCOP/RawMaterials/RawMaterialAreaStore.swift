@@ -199,8 +199,8 @@ public enum RawMaterialAreaStore {
     static func decode(_ row: Row) throws -> RawMaterialArea {
         guard let kind = AreaKind(rawValue: row.string(3)),
               let market = MarketScope(rawValue: row.string(8)),
-              let created = Timestamp(rfc3339: row.string(9)),
-              let updated = Timestamp(rfc3339: row.string(10)) else {
+              let created = row.timestamp(9),
+              let updated = row.timestamp(10) else {
             throw DomainError.conflict("raw-material area \(row.int64(0)) has corrupt stored fields")
         }
         let fields = RawMaterialAreaFields(

@@ -50,7 +50,7 @@ public enum StockReportStore {
                               productID: row.int64(3), productCode: row.string(4), productName: row.string(5),
                               level: level, threshold: threshold,
                               status: StockStatus.of(level: level, threshold: threshold) ?? .low,
-                              updatedAt: Timestamp(rfc3339: row.string(8)))
+                              updatedAt: row.timestamp(8))
         }
         return Page(fetched: items, limit: query.limit) { Cursor(sort: cursorSort, values: [String($0.pointOfSaleID), String($0.productID)]).encoded }
     }

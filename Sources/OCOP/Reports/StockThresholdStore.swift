@@ -13,8 +13,8 @@ public enum StockThresholdStore {
             SELECT low_stock_threshold, created_at, updated_at, version FROM stock_thresholds WHERE product_id = ?
             """, [.integer(productID)]) { row in
             StockThreshold(productID: productID, value: row.optionalInt64(0) ?? StockThreshold.defaultValue,
-                           isDefault: row.isNull(0), createdAt: Timestamp(rfc3339: row.string(1)),
-                           updatedAt: Timestamp(rfc3339: row.string(2)), version: row.int64(3))
+                           isDefault: row.isNull(0), createdAt: row.timestamp(1),
+                           updatedAt: row.timestamp(2), version: row.int64(3))
         } ?? .neverSet(productID: productID)
     }
 

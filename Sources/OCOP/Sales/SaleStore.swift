@@ -122,9 +122,9 @@ public enum SaleStore {
     }
 
     static func decodeHeader(_ row: Row) throws -> Header {
-        guard let saleID = ClientUUID(row.string(1)), let soldAt = Timestamp(rfc3339: row.string(3)),
+        guard let saleID = ClientUUID(row.string(1)), let soldAt = row.timestamp(3),
               let soldOn = CivilDate(row.string(5)), let payment = PaymentMethod(rawValue: row.string(6)),
-              let created = Timestamp(rfc3339: row.string(9)) else {
+              let created = row.timestamp(9) else {
             throw DomainError.conflict("sale \(row.int64(0)) has corrupt stored fields")
         }
         return Header(id: row.int64(0), saleID: saleID, pointOfSaleID: row.int64(2), soldAt: soldAt, soldOn: soldOn,

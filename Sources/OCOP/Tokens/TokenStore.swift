@@ -175,8 +175,8 @@ public enum TokenStore {
     }
 
     static func decode(_ row: Row) throws -> TokenRecord {
-        guard let role = Role(rawValue: row.string(2)), let created = Timestamp(rfc3339: row.string(5)),
-              let updated = Timestamp(rfc3339: row.string(6)) else {
+        guard let role = Role(rawValue: row.string(2)), let created = row.timestamp(5),
+              let updated = row.timestamp(6) else {
             throw DomainError.conflict("token \(row.int64(0)) has corrupt stored fields")
         }
         return TokenRecord(id: row.int64(0), name: row.string(1), role: role, pointOfSaleID: row.optionalInt64(3),
