@@ -89,9 +89,8 @@ public enum SHA256 {
         /// §6.2.2: one 64-byte block through the message schedule and 64 rounds.
         mutating func compress(_ block: UnsafeRawBufferPointer, _ w: UnsafeMutableBufferPointer<UInt32>) {
             for t in 0..<16 {
-                // Words are big-endian (§3.1); assemble byte by byte, the block may be unaligned.
-                let b = t * 4
-                w[t] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
+                // Words are big-endian (§3.1); the block may be unaligned.
+                w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
             }
             for t in 16..<64 {
                 let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
@@ -100,19 +99,37 @@ public enum SHA256 {
             }
             var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
             SHA256.k.withUnsafeBufferPointer { k in
-                for t in 0..<64 {
-                    let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let choose = (e & f) ^ (~e & g)
-                    let t1 = h &+ bigSigma1 &+ choose &+ k[t] &+ w[t]
-                    let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = bigSigma0 &+ majority
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
+                // Eight rounds per pass with the roles of the words passed along instead of the
+                // words moved (§6.2.2 step 3's h = g, g = f, …): a quarter fewer instructions.
+                var t = 0
+                while t < 64 {
+                    round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+                    round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+                    round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+                    round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+                    round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
+                    round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
+                    round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
+                    round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
+                    t += 8
                 }
             }
             h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
             h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+        }
+
+        /// One round of §6.2.2 step 3 on words named by their role this round: `d` becomes
+        /// d + T1 (the next round's e) and `h` becomes T1 + T2 (the next round's a).
+        @inline(__always)
+        private func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                           _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+            let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let choose = g ^ (e & (f ^ g))              // Ch(e, f, g), §4.1.2
+            let t1 = h &+ bigSigma1 &+ choose &+ kw
+            let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let majority = (a & b) | (c & (a | b))      // Maj(a, b, c)
+            d &+= t1
+            h = t1 &+ bigSigma0 &+ majority
         }
 
         /// The digest: H0…H7 big-endian (§6.2.2 step 4).
