@@ -95,7 +95,10 @@ public final class Connection {
         }
     }
 
-    /// Maps every result row.
+    /// Maps every result row. Inlinable so that the caller's module specialises it: a generic
+    /// `all` appended each row through run-time metadata lookups (45,000 instructions for a page
+    /// of 50 producers), where a specialised one appends in place.
+    @inlinable
     public func all<T>(_ sql: String, _ params: [SQLiteValue] = [], _ map: (Row) throws -> T) throws -> [T] {
         var result: [T] = []
         try query(sql, params) { result.append(try map($0)) }
