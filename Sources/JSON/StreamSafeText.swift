@@ -8,27 +8,29 @@ public enum StreamSafeText {
     public static let maximumNonStarters = 30
 
     /// Whether `text` has no run of more than `maximumNonStarters` combining marks. Answered from
-    /// its bytes when they show every scalar is a starter (`hasOnlyStarters`), which is nearly
+    /// its bytes when they show every scalar is a starter (`isPrecomposedLatin`), which is nearly
     /// every text the API reads; only the rest is decoded and looked up scalar by scalar.
     @inlinable
     public static func check(_ text: String) -> Bool {
-        let plain = text.utf8.withContiguousStorageIfAvailable(hasOnlyStarters)
+        let plain = text.utf8.withContiguousStorageIfAvailable(isPrecomposedLatin)
         return plain == true || checkScalars(text.unicodeScalars)
     }
 
     /// The same for part of a string.
     @inlinable
     public static func check(_ text: Substring) -> Bool {
-        let plain = text.utf8.withContiguousStorageIfAvailable(hasOnlyStarters)
+        let plain = text.utf8.withContiguousStorageIfAvailable(isPrecomposedLatin)
         return plain == true || checkScalars(text.unicodeScalars)
     }
 
-    /// Whether UTF-8 `bytes` encode only scalars of combining class 0 that this can tell from
-    /// their lead byte: everything below U+0300 (a lead byte under 0xCC; every non-starter is at
-    /// or above U+0300), and Latin Extended Additional, U+1E00–U+1EFF (E1 B8–BB), where
-    /// Vietnamese's precomposed letters live (ợ, ễ, ậ). False means "look closer", not "unsafe".
+    /// Whether UTF-8 `bytes` encode only scalars below U+0300 (a lead byte under 0xCC) or in
+    /// Latin Extended Additional, U+1E00–U+1EFF (E1 B8–BB), where Vietnamese's precomposed letters
+    /// live (ợ, ễ, ậ): precomposed Latin text, NFC Vietnamese. Every such scalar has combining
+    /// class 0 (every non-starter is at or above U+0300, and none is in that block) and
+    /// NFC_Quick_Check=Yes, so such text is stream-safe and already NFC (`TextNormalization`
+    /// asks this too). False means "look closer", not "unsafe".
     @inlinable
-    static func hasOnlyStarters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isPrecomposedLatin(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]

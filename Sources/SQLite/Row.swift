@@ -37,17 +37,17 @@ public struct Row {
 
     /// The column as text (NULL → "").
     public func string(_ i: Int) -> String {
-        // Ask for the text before its length: sqlite3_column_bytes after
-        // sqlite3_column_text gives the byte count of that UTF-8 form (capi3ref column_blob).
-        guard let text = sqlite3_column_text(handle, Int32(i)) else { return "" }
-        let count = Int(sqlite3_column_bytes(handle, Int32(i)))
-        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        var text = ""
+        withText(i) { text = String(decoding: $0, as: UTF8.self) }
+        return text
     }
 
     /// Lends the column's text as UTF-8 bytes, valid only inside `body` (NULL lends none): for
     /// text read into something other than a `String`, such as a timestamp, which then costs no
     /// string of its own. Not generic, so callers in other modules run this code as it is.
     public func withText(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // Ask for the text before its length: sqlite3_column_bytes after
+        // sqlite3_column_text gives the byte count of that UTF-8 form (capi3ref column_blob).
         guard let text = sqlite3_column_text(handle, Int32(i)) else {
             body(UnsafeBufferPointer(start: nil, count: 0))
             return

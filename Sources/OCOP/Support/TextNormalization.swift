@@ -1,3 +1,5 @@
+import JSON
+
 /// Unicode NFC (API rule: store text as NFC).
 ///
 /// Clients send Vietnamese both precomposed and decomposed (macOS and some
@@ -32,13 +34,11 @@ public enum TextNormalization {
     /// (U+1E00–U+1EFF) has NFC_Quick_Check=Yes and combining class 0, so a
     /// string made only of them is already NFC and needs no normalization pass.
     /// Anything else (combining marks, other scripts) takes the full path.
+    /// The same set of scalars the JSON parser's stream-safe check accepts on sight, read from
+    /// the same bytes (`StreamSafeText.isPrecomposedLatin`).
     static func isKnownNFC(_ s: String) -> Bool {
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if v < 0x0300 || (v >= 0x1E00 && v < 0x1F00) { continue }
-            return false
-        }
-        return true
+        var s = s
+        return s.withUTF8(StreamSafeText.isPrecomposedLatin)
     }
 }
 

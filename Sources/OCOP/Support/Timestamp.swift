@@ -57,8 +57,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// RFC 3339 in the given offset (whole minutes, |offset| < 24 h): `2024-12-13T15:00:00+07:00`, `Z` for 0.
     public func rfc3339(utcOffsetSeconds offset: Int) -> String {
-        let text = RFC3339Text(self, utcOffsetSeconds: offset)
-        return String(unsafeUninitializedCapacity: text.length) { text.write(into: $0) }
+        String(unsafeUninitializedCapacity: Self.maxRFC3339Length) { writeRFC3339(utcOffsetSeconds: offset, into: $0) }
     }
 
     /// `rfc3339(utcOffsetSeconds:)`'s bytes, rendered on the stack and lent to `body`. Every JSON
@@ -66,52 +65,40 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Not generic, so that a caller in another module gets this code as it is, not a generic
     /// entry point that allocates its buffer.
     public func withRFC3339(utcOffsetSeconds offset: Int = 0, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let text = RFC3339Text(self, utcOffsetSeconds: offset)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: RFC3339Text.maxLength) { buffer in
-            body(UnsafeBufferPointer(rebasing: buffer[..<text.write(into: buffer)]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxRFC3339Length) { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[..<writeRFC3339(utcOffsetSeconds: offset, into: buffer)]))
         }
     }
-}
 
-/// An instant's RFC 3339 spelling, worked out and then written into a buffer of `length` bytes.
-private struct RFC3339Text {
-    let date: CivilDate
-    let secondOfDay: Int
-    let milliseconds: Int
-    let offset: Int
-    /// Years outside 0000–9999 (never from API input) take CivilDate's expanded form.
-    let expandedDate: [UInt8]?
-    let length: Int
-    /// The longest text: an expanded year of Int64 milliseconds (`+292278994-08-17`, 16 bytes),
-    /// time with milliseconds (13) and an offset (6).
-    static var maxLength: Int { 40 }
+    /// The longest RFC 3339 text: an expanded year of Int64 milliseconds (`+292278994-08-17`,
+    /// 16 bytes), a time with milliseconds (13) and an offset (6).
+    private static var maxRFC3339Length: Int { 40 }
 
-    init(_ instant: Timestamp, utcOffsetSeconds offset: Int) {
+    /// Writes the RFC 3339 text into `out` (at least `maxRFC3339Length` bytes), digits in place
+    /// and no intermediate strings, and returns its length.
+    private func writeRFC3339(utcOffsetSeconds offset: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(offset % 60 == 0 && abs(offset) < 86_400, "RFC 3339 offsets are whole minutes under 24 h")
-        let local = instant.millisecondsSinceEpoch + Int64(offset) * 1000
+        let local = millisecondsSinceEpoch + Int64(offset) * 1000
         let days = Digits.floorDivide(local, 86_400_000)
         let millisecondOfDay = Int(local - days * 86_400_000)
-        date = CivilDate(daysSinceEpoch: Int(days))
-        milliseconds = millisecondOfDay % 1000
-        secondOfDay = millisecondOfDay / 1000
-        self.offset = offset
-        expandedDate = (0...9999).contains(date.year) ? nil : Array(date.description.utf8)
-        length = (expandedDate?.count ?? 10) + 9 + (milliseconds != 0 ? 4 : 0) + (offset != 0 ? 6 : 1)
-    }
-
-    /// Writes the text (digits in place, no intermediate strings) and returns its length.
-    func write(into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let date = CivilDate(daysSinceEpoch: Int(days))
+        let milliseconds = millisecondOfDay % 1000
+        let secondOfDay = millisecondOfDay / 1000
         var i: Int
-        if let expandedDate {
-            for (j, byte) in expandedDate.enumerated() { out[j] = byte }
-            i = expandedDate.count
-        } else {
+        if (0...9999).contains(date.year) {
             Digits.write(date.year, width: 4, into: out, at: 0)
             out[4] = UInt8(ascii: "-")
             Digits.write(date.month, width: 2, into: out, at: 5)
             out[7] = UInt8(ascii: "-")
             Digits.write(date.day, width: 2, into: out, at: 8)
             i = 10
+        } else {
+            // Years outside 0000–9999 (never from API input) take CivilDate's expanded form.
+            i = 0
+            for byte in date.description.utf8 {
+                out[i] = byte
+                i += 1
+            }
         }
         out[i] = UInt8(ascii: "T")
         Digits.write(secondOfDay / 3600, width: 2, into: out, at: i + 1)
