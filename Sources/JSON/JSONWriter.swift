@@ -4,46 +4,61 @@
 /// container was a complete value, and `key` clears that so the value after it gets no comma.
 /// The writer trusts its caller to balance begin/end and to give a key before each object value.
 public struct JSONWriter: Sendable {
-    /// The JSON written so far.
-    public private(set) var bytes: [UInt8]
+    /// Where the JSON goes; shared only between copies of a writer that have not written since
+    /// (`output`).
+    private var storage: OutputBytes
     /// True when the next value or key must be preceded by a comma.
     private var commaDue = false
 
     /// Creates a writer whose buffer starts with room for `capacity` bytes.
     public init(capacity: Int = 1024) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        storage = OutputBytes(capacity: capacity)
     }
 
+    /// The JSON written so far.
+    public var bytes: [UInt8] { storage.array }
+
+    /// How many bytes have been written.
+    public var count: Int { storage.count }
+
+    /// The buffer, made this writer's own first if a copy of the writer shares it (value semantics).
+    private var output: OutputBytes {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            return storage
+        }
+    }
+
+    /// The buffer, after the comma a value or key owes.
     @inline(__always)
-    private mutating func separate() {
+    private mutating func separated() -> OutputBytes {
+        let out = output
         if commaDue {
-            bytes.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: ","))
             commaDue = false
         }
+        return out
     }
 
     /// Opens an object.
     public mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
+        separated().append(UInt8(ascii: "{"))
     }
 
     /// Closes the current object.
     public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        output.append(UInt8(ascii: "}"))
         commaDue = true
     }
 
     /// Opens an array.
     public mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
+        separated().append(UInt8(ascii: "["))
     }
 
     /// Closes the current array.
     public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        output.append(UInt8(ascii: "]"))
         commaDue = true
     }
 
@@ -54,18 +69,18 @@ public struct JSONWriter: Sendable {
     /// plain ASCII (`created_at`); a name made at run time goes through `key(escaping:)`.
     public mutating func key(_ name: StaticString) {
         assert(Self.needsNoEscaping(name), "a StaticString member name must need no escaping: \(name)")
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let out = separated()
+        out.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { out.append($0) }
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
     /// Writes a member name made at run time (from input, or computed), escaped like any string.
     public mutating func key(escaping name: String) {
-        separate()
-        appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        let out = separated()
+        Self.appendQuoted(name, to: out)
+        out.append(UInt8(ascii: ":"))
     }
 
     /// Whether `name` holds no byte JSON would escape (controls, '"', '\\') and only ASCII, which
@@ -80,24 +95,22 @@ public struct JSONWriter: Sendable {
     public mutating func string(unescaped ascii: UnsafeBufferPointer<UInt8>) {
         assert(ascii.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
                "string(unescaped:) was given a byte JSON escapes")
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: ascii)
-        bytes.append(UInt8(ascii: "\""))
+        let out = separated()
+        out.append(UInt8(ascii: "\""))
+        out.append(ascii)
+        out.append(UInt8(ascii: "\""))
         commaDue = true
     }
 
     /// Writes a string value.
     public mutating func string(_ s: String) {
-        separate()
-        appendQuoted(s)
+        Self.appendQuoted(s, to: separated())
         commaDue = true
     }
 
     /// Writes an integer.
     public mutating func int(_ i: Int64) {
-        separate()
-        appendDecimal(i)
+        Self.appendDecimal(i, to: separated())
         commaDue = true
     }
 
@@ -113,30 +126,25 @@ public struct JSONWriter: Sendable {
             null()
             return
         }
-        separate()
         // Swift's description is the shortest digits that round-trip, and always valid JSON
         // ("5.0", "1e-05", "1.2345678901234568e+17"); it fits a small string, so it does not allocate.
-        bytes.append(contentsOf: d.description.utf8)
+        Self.appendASCII(d.description, to: separated())
         commaDue = true
     }
 
     /// Writes true or false.
     public mutating func bool(_ b: Bool) {
-        separate()
-        if b {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [
-                UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
-            ])
-        }
+        let out = separated()
+        let literal: StaticString = b ? "true" : "false"
+        literal.withUTF8Buffer { out.append($0) }
         commaDue = true
     }
 
     /// Writes null.
     public mutating func null() {
-        separate()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        let literal: StaticString = "null"
+        let out = separated()
+        literal.withUTF8Buffer { out.append($0) }
         commaDue = true
     }
 
@@ -146,8 +154,7 @@ public struct JSONWriter: Sendable {
         case .null: null()
         case .bool(let b): bool(b)
         case .number(let n):
-            separate()
-            bytes.append(contentsOf: n.text.utf8)
+            Self.appendASCII(n.text, to: separated())
             commaDue = true
         case .string(let s): string(s)
         case .array(let elements):
@@ -166,8 +173,8 @@ public struct JSONWriter: Sendable {
 
     /// Writes a pre-serialized JSON value as is; the caller guarantees it is one valid value.
     public mutating func raw(_ json: [UInt8]) {
-        separate()
-        bytes.append(contentsOf: json)
+        let out = separated()
+        json.withUnsafeBufferPointer { out.append($0) }
         commaDue = true
     }
 }
@@ -236,16 +243,22 @@ extension JSONWriter {
     /// Escapes '"', '\' and controls below U+0020, plus U+2028/U+2029, which are legal in JSON but end a
     /// line in JavaScript source and would break JSON pasted into a script. Everything else, including
     /// all Vietnamese text, is copied as UTF-8 in runs between the bytes that need escaping.
-    mutating func appendQuoted(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+    static func appendQuoted(_ s: String, to out: OutputBytes) {
+        out.append(UInt8(ascii: "\""))
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: out) }
         if done == nil {
-            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0) }
+            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: out) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscaped(_ p: UnsafeBufferPointer<UInt8>) {
+    /// Appends text the caller knows is ASCII JSON needs no escaping for (a number's digits).
+    private static func appendASCII(_ s: String, to out: OutputBytes) {
+        var s = s
+        s.withUTF8 { out.append($0) }
+    }
+
+    private static func appendEscaped(_ p: UnsafeBufferPointer<UInt8>, to out: OutputBytes) {
         var runStart = 0
         var i = 0
         let n = p.count
@@ -255,7 +268,7 @@ extension JSONWriter {
             // Delight "has zero byte"), on an unaligned little-endian load.
             if i + 8 <= n, let base = p.baseAddress {
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                if !Self.mayNeedEscape(word) {
+                if !mayNeedEscape(word) {
                     i += 8
                     continue
                 }
@@ -272,27 +285,27 @@ extension JSONWriter {
                     i += 1
                     continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<i]))
-                appendUnicodeEscape(p[i + 2] == 0xA8 ? 0x2028 : 0x2029)
+                out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
+                appendUnicodeEscape(p[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: out)
                 i += 3
                 runStart = i
                 continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<i]))
+            out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
             switch b {
-            case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"))
-            case 0x0A: appendTwo(UInt8(ascii: "n"))
-            case 0x0D: appendTwo(UInt8(ascii: "r"))
-            case 0x09: appendTwo(UInt8(ascii: "t"))
-            case 0x08: appendTwo(UInt8(ascii: "b"))
-            case 0x0C: appendTwo(UInt8(ascii: "f"))
-            default: appendUnicodeEscape(UInt16(b))
+            case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""), to: out)
+            case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"), to: out)
+            case 0x0A: appendTwo(UInt8(ascii: "n"), to: out)
+            case 0x0D: appendTwo(UInt8(ascii: "r"), to: out)
+            case 0x09: appendTwo(UInt8(ascii: "t"), to: out)
+            case 0x08: appendTwo(UInt8(ascii: "b"), to: out)
+            case 0x0C: appendTwo(UInt8(ascii: "f"), to: out)
+            default: appendUnicodeEscape(UInt16(b), to: out)
             }
             i += 1
             runStart = i
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<n]))
+        out.append(UnsafeBufferPointer(rebasing: p[runStart..<n]))
     }
 
     /// Whether any of the eight bytes is a control (< 0x20), '"', '\' or 0xE2. May say yes
@@ -308,41 +321,43 @@ extension JSONWriter {
     }
 
     @inline(__always)
-    private mutating func appendTwo(_ c: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(c)
+    private static func appendTwo(_ c: UInt8, to out: OutputBytes) {
+        out.append(UInt8(ascii: "\\"))
+        out.append(c)
     }
 
     /// Appends \uXXXX with lowercase hex digits.
-    private mutating func appendUnicodeEscape(_ unit: UInt16) {
+    private static func appendUnicodeEscape(_ unit: UInt16, to out: OutputBytes) {
         let hexDigits: StaticString = "0123456789abcdef"
         let digits = hexDigits.utf8Start
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(UInt8(ascii: "u"))
-        bytes.append(digits[Int(unit >> 12 & 0xF)])
-        bytes.append(digits[Int(unit >> 8 & 0xF)])
-        bytes.append(digits[Int(unit >> 4 & 0xF)])
-        bytes.append(digits[Int(unit & 0xF)])
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "u"))
+        out.append(digits[Int(unit >> 12 & 0xF)])
+        out.append(digits[Int(unit >> 8 & 0xF)])
+        out.append(digits[Int(unit >> 4 & 0xF)])
+        out.append(digits[Int(unit & 0xF)])
     }
 
-    /// Appends a decimal integer without building a String: digits go into a 20-byte stack buffer
-    /// back to front, then into `bytes` in one copy.
-    mutating func appendDecimal(_ value: Int64) {
+    /// Appends a decimal integer without building a String: its digits are written back to
+    /// front straight into the buffer, after room for the longest (a sign and 19 digits).
+    static func appendDecimal(_ value: Int64, to out: OutputBytes) {
         // magnitude handles Int64.min, whose negation does not fit in Int64.
         var m = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        if m < 10 {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(m))
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var k = 20
-            while m > 0 {
+        var length = value < 0 ? 1 : 0
+        var rest = m
+        repeat {
+            length += 1
+            rest /= 10
+        } while rest > 0
+        out.write(upTo: 20) { start in
+            if value < 0 { start[0] = UInt8(ascii: "-") }
+            var k = length
+            repeat {
                 k -= 1
-                digits[k] = UInt8(ascii: "0") &+ UInt8(m % 10)
+                start[k] = UInt8(ascii: "0") &+ UInt8(m % 10)
                 m /= 10
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[k..<20]))
+            } while m > 0
+            return length
         }
     }
 }

@@ -70,6 +70,40 @@ import Testing
         #expect(out == #"{"a":1,"b":[1,{},[],"x",[null,{"n":null}]],"c":null,"d":true,"e":"s","f":-5,"g":null,"h":7,"i":{"j":{}},"k":{"x":[1]}}"#)
     }
 
+    /// The buffer grows past its first capacity at any point, mid-string or mid-number, and
+    /// keeps every byte in order.
+    @Test func growsFromTheSmallestBuffer() {
+        var w = JSONWriter(capacity: 0)
+        var expected = "["
+        w.beginArray()
+        for i in 0..<500 {
+            let text = String(repeating: "Đồn Đạc \"\(i)\" ", count: i % 7)
+            w.string(text)
+            w.int(Int64(i) * -1_000_003)
+            let escaped = String(repeating: "Đồn Đạc \\\"\(i)\\\" ", count: i % 7)
+            expected += (i == 0 ? "" : ",") + "\"\(escaped)\",\(Int64(i) * -1_000_003)"
+        }
+        w.endArray()
+        expected += "]"
+        #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+        #expect(w.count == expected.utf8.count)
+    }
+
+    /// A writer is a value: a copy goes on from where the original was, and neither sees what
+    /// the other writes afterwards.
+    @Test func copiesDoNotShareWhatTheyWriteNext() {
+        var original = JSONWriter(capacity: 4)
+        original.beginArray()
+        original.int(1)
+        var copy = original
+        copy.int(2)
+        original.string("x")
+        copy.endArray()
+        original.endArray()
+        #expect(String(decoding: original.bytes, as: UTF8.self) == #"[1,"x"]"#)
+        #expect(String(decoding: copy.bytes, as: UTF8.self) == "[1,2]")
+    }
+
     @Test func emptyContainers() {
         #expect(written { $0.beginObject(); $0.endObject() } == "{}")
         #expect(written { $0.beginArray(); $0.endArray() } == "[]")
@@ -123,6 +157,8 @@ import Testing
         #expect(written { w in
             w.beginObject(); w.field("a", 1); w.field("created_at", "x"); w.key("b"); w.null(); w.endObject()
         } == #"{"a":1,"created_at":"x","b":null}"#)
+        #expect(written { w in w.beginObject(); w.key("q"); w.int(1); w.key(""); w.int(2); w.endObject() }
+            == #"{"q":1,"":2}"#)
     }
 
     /// The debug check behind `key(_: StaticString)`: only plain printable ASCII passes.
