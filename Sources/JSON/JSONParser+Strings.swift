@@ -128,34 +128,11 @@ extension JSONParser {
         fail(offset, "unescaped control character \(Self.codePoint(UInt32(p[offset]))) in string")
     }
 
-    /// Validates the multi-byte UTF-8 sequence whose lead byte is at `start` and returns its end.
-    ///
-    /// Follows Unicode Table 3-7 (well-formed byte sequences), which excludes overlong forms,
-    /// UTF-16 surrogates encoded as UTF-8 (ED A0..BF) and anything above U+10FFFF (F4 90.. and F5..FF).
+    /// Validates the multi-byte UTF-8 sequence whose lead byte is at `start` and returns its end
+    /// (`UTF8Sequence.end`: overlong forms, surrogates and anything above U+10FFFF are refused).
     func utf8SequenceEnd(at start: Int) throws(JSONParseError) -> Int {
-        let lead = p[start]
-        let length: Int
-        var low: UInt8 = 0x80  // allowed range of the second byte
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: throw fail(start, "invalid UTF-8")  // continuation byte, C0/C1 overlong lead, or F5..FF
-        }
-        guard start + length <= p.count else { throw fail(start, "invalid UTF-8") }
-        let second = p[start + 1]
-        guard second >= low && second <= high else { throw fail(start, "invalid UTF-8") }
-        var k = start + 2
-        while k < start + length {
-            guard p[k] & 0xC0 == 0x80 else { throw fail(start, "invalid UTF-8") }
-            k += 1
-        }
-        return start + length
+        guard let end = UTF8Sequence.end(in: p, at: start) else { throw fail(start, "invalid UTF-8") }
+        return end
     }
 
     /// Appends the UTF-8 encoding of a scalar that is known not to be a surrogate.

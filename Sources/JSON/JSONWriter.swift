@@ -102,6 +102,21 @@ public struct JSONWriter: Sendable {
         commaDue = true
     }
 
+    /// Writes a string value from its UTF-8 bytes (a column as SQLite lends it), with no `String`
+    /// made for it. Bytes that are not well-formed UTF-8 are written as `String(decoding:)`
+    /// repairs them (U+FFFD for each bad sequence), so the JSON is the same either way.
+    public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
+        guard UTF8Sequence.isValid(text) else {
+            string(String(decoding: text, as: UTF8.self))
+            return
+        }
+        let out = separated()
+        out.append(UInt8(ascii: "\""))
+        Self.appendEscaped(text, to: out)
+        out.append(UInt8(ascii: "\""))
+        commaDue = true
+    }
+
     /// Writes a string value.
     public mutating func string(_ s: String) {
         Self.appendQuoted(s, to: separated())

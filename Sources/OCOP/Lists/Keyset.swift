@@ -83,6 +83,11 @@ struct Keyset {
         items.removeLast(items.count - limit.value)
         guard let last = items.last else { return nil }
         let (value, id) = key(last)
+        return cursor(after: value, id: id)
+    }
+
+    /// The cursor of the page that starts after the row with this sort value and id.
+    func cursor(after value: Value?, id: Int64) -> String {
         let values = column == nil ? [String(id)] : [value?.cursorText ?? "", String(id)]
         return Cursor(sort: sort, values: values).encoded
     }

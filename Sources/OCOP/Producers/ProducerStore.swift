@@ -24,21 +24,41 @@ public enum ProducerStore {
     /// writes) — the search is still a read and answers from the index as it is: only the last
     /// moments' changes are not found yet. It answered 507 "nothing was written" to a read.
     public static func list(_ database: Database, _ query: ProducerQuery) throws -> Page<Producer> {
-        if query.text != nil {
-            do {
-                try indexPendingSearch(database)
-            } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure || error.isBusy {
-                // Answered from the index below.
-            } catch is WriteNotStarted {
-                // The same.
-            }
-        }
+        try indexBeforeSearching(database, query)
         return try database.read { try list($0, query) }
+    }
+
+    /// The same page, each row lent to `body` as its columns in the page's order; returns the
+    /// cursor of the page after, if any. `body` runs inside the read, so it only copies.
+    public static func forEachListed(_ database: Database, _ query: ProducerQuery,
+                                     _ body: (ProducerColumns) throws -> Void) throws -> String? {
+        try indexBeforeSearching(database, query)
+        return try database.read { try forEachListed($0, query, body) }
+    }
+
+    private static func indexBeforeSearching(_ database: Database, _ query: ProducerQuery) throws {
+        guard query.text != nil else { return }
+        do {
+            try indexPendingSearch(database)
+        } catch let error as SQLiteError where error.isStorageFull || error.isStorageFailure || error.isBusy {
+            // Answered from the index as it is.
+        } catch is WriteNotStarted {
+            // The same.
+        }
     }
 
     /// One page of producers as `db` sees them; a text search finds only what the search
     /// index holds, so callers outside a write go through `list(_:_:)` with the `Database`.
     static func list(_ db: Connection, _ query: ProducerQuery) throws -> Page<Producer> {
+        var items: [Producer] = []
+        items.reserveCapacity(query.limit.value)
+        let next = try forEachListed(db, query) { items.append(try $0.producer()) }
+        return Page(items: items, nextCursor: next)
+    }
+
+    /// `forEachListed` as `db` sees it.
+    static func forEachListed(_ db: Connection, _ query: ProducerQuery,
+                              _ body: (ProducerColumns) throws -> Void) throws -> String? {
         var conditions: [String] = []
         var params: [SQLiteValue] = []
         var keyset = query.sort.keyset
@@ -65,17 +85,30 @@ public enum ProducerStore {
         if let district = query.district { conditions.append("district = ?"); params.append(.text(district)) }
         if let commune = query.commune { conditions.append("commune = ?"); params.append(.text(commune)) }
         if let text = query.text {
-            guard let match = FullTextQuery.match(text) else { return Page(items: [], nextCursor: nil) }
+            guard let match = FullTextQuery.match(text) else { return nil }
             conditions.append("producers_search MATCH ?")
             params.append(.text(match))
         }
         try keyset.restrict(after: query.cursor, &conditions, &params)
         params.append(.integer(query.limit.rowsToFetch))
-        var rows = try db.all("SELECT \(columns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
-                              params) { row in (producer: try decode(row), nameKey: row.blob(13)) }
-        let next = keyset.page(&rows, limit: query.limit) { (.sortKey($0.nameKey), $0.producer.id) }
-        let items = rows.map(\.producer)
-        return Page(items: items, nextCursor: next)
+        // The query fetches one row past the page: it only tells that a next page exists, whose
+        // cursor is made from the last row lent.
+        var lent = 0
+        var hasMore = false
+        var last: (id: Int64, nameKey: [UInt8]?)?
+        try db.query("SELECT \(columns) FROM \(source) \(conditions.whereClause) ORDER BY \(keyset.orderBy) LIMIT ?",
+                     params) { row in
+            guard lent < query.limit.value else {
+                hasMore = true
+                return
+            }
+            let producer = ProducerColumns(row: row)
+            try body(producer)
+            lent += 1
+            last = (producer.id, keyset.column == nil ? nil : producer.nameKey)
+        }
+        guard hasMore, let last else { return nil }
+        return keyset.cursor(after: last.nameKey.map { .sortKey($0) }, id: last.id)
     }
 
     public static func create(_ db: Connection, _ fields: ProducerFields, actor: Actor, now: Timestamp) throws -> Producer {
@@ -221,15 +254,6 @@ public enum ProducerStore {
     }
 
     static func decode(_ row: Row) throws -> Producer {
-        guard let kind = ProducerKind(rawValue: row.string(2)),
-              let created = row.timestamp(10),
-              let updated = row.timestamp(11) else {
-            throw DomainError.conflict("producer \(row.int64(0)) has corrupt stored fields")
-        }
-        let fields = ProducerFields(
-            name: row.string(1), kind: kind, taxCode: row.optionalString(3), commune: row.optionalString(4),
-            district: row.optionalString(5), address: row.optionalString(6), phone: row.optionalString(7),
-            email: row.optionalString(8), representative: row.optionalString(9))
-        return Producer(id: row.int64(0), fields: fields, createdAt: created, updatedAt: updated, version: row.int64(12))
+        try ProducerColumns(row: row).producer()
     }
 }

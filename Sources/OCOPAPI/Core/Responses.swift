@@ -60,14 +60,27 @@ public enum Responses {
             headers.set("Content-Disposition", "attachment; filename=\"\(csv.filename)\"")
             return HTTPResponse(status: .ok, headers: headers, body: csv.render(page.items))
         }
-        var writer = JSONWriter(capacity: 256 + page.items.count * 384)
+        return list(context, query: query, capacity: 256 + page.items.count * 384) { writer in
+            for item in page.items { write(&writer, item) }
+            return page.nextCursor
+        }
+    }
+
+    /// A page as `{"items": [...], "next_cursor": ...}` with `Link: rel="next"`, its items
+    /// written by `items` as it reads them (`ProducerStore.forEachListed`), which returns the
+    /// next page's cursor. JSON only: a list exported as CSV goes through the page of items.
+    public static func list(_ context: RequestContext, query: QueryParameters, capacity: Int,
+                            items: (inout JSONWriter) throws -> String?) rethrows -> HTTPResponse {
+        var writer = JSONWriter(capacity: capacity)
         writer.beginObject()
         writer.key("items")
         writer.beginArray()
-        for item in page.items { write(&writer, item) }
+        let next = try items(&writer)
         writer.endArray()
-        writer.field("next_cursor", page.nextCursor)
+        writer.field("next_cursor", next)
         writer.endObject()
+        var headers = HTTPHeaders()
+        if let next { headers.add("Link", nextLink(context.path, query, cursor: next)) }
         return json(.ok, writer.bytes, headers: headers)
     }
 }

@@ -22,6 +22,37 @@ enum ProducerRepresentation {
         writer.endObject()
     }
 
+    /// The same JSON as `write(_:to:)`, straight from a stored row's columns (a list page):
+    /// `ProducerRepresentationTests` holds the two to one output.
+    static func write(_ producer: ProducerColumns, to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        writer.field("id", producer.id)
+        text("name", producer, .name, to: &writer)
+        writer.field("kind", try producer.kind().rawValue)
+        text("tax_code", producer, .taxCode, to: &writer)
+        text("commune", producer, .commune, to: &writer)
+        text("district", producer, .district, to: &writer)
+        text("address", producer, .address, to: &writer)
+        text("phone", producer, .phone, to: &writer)
+        text("email", producer, .email, to: &writer)
+        text("representative", producer, .representative, to: &writer)
+        writer.field("created_at", try producer.createdAt())
+        writer.field("updated_at", try producer.updatedAt())
+        writer.field("version", producer.version)
+        writer.endObject()
+    }
+
+    /// `"key":` and a text column as a JSON string, or null when it is NULL.
+    private static func text(_ key: StaticString, _ producer: ProducerColumns, _ column: ProducerColumns.Text,
+                             to writer: inout JSONWriter) {
+        writer.key(key)
+        if producer.isNull(column) {
+            writer.null()
+        } else {
+            producer.withText(column) { writer.string(utf8: $0) }
+        }
+    }
+
     /// Server-owned fields: a client may echo them back unchanged, never set them.
     static func readOnly(_ producer: Producer) -> JSONObject {
         JSONObject([

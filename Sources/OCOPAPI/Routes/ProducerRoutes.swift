@@ -43,9 +43,15 @@ public struct ProducerRoutes: RouteCollection {
         query.limit = parameters.pageSize(errors: &errors)
         query.cursor = parameters.cursor(errors: &errors)
         if !errors.isEmpty { throw Problem.validation(errors) }
-        let page = try ProducerStore.list(context.database, query)
-        return Responses.list(context, page: page, query: parameters, csv: ProducerRepresentation.csv) { writer, producer in
-            ProducerRepresentation.write(producer, to: &writer)
+        if context.wantsCSV {
+            let page = try ProducerStore.list(context.database, query)
+            return Responses.list(context, page: page, query: parameters, csv: ProducerRepresentation.csv) { writer, producer in
+                ProducerRepresentation.write(producer, to: &writer)
+            }
+        }
+        // JSON straight from the rows: no Producer and no String per field (ProducerColumns).
+        return try Responses.list(context, query: parameters, capacity: 256 + query.limit.value * 384) { writer in
+            try ProducerStore.forEachListed(context.database, query) { try ProducerRepresentation.write($0, to: &writer) }
         }
     }
 
