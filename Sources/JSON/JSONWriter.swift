@@ -106,13 +106,15 @@ public struct JSONWriter: Sendable {
     /// made for it. Bytes that are not well-formed UTF-8 are written as `String(decoding:)`
     /// repairs them (U+FFFD for each bad sequence), so the JSON is the same either way.
     public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
-        guard UTF8Sequence.isValid(text) else {
-            string(String(decoding: text, as: UTF8.self))
+        let out = separated()
+        let start = out.count
+        out.append(UInt8(ascii: "\""))
+        guard Self.appendEscapedIfValid(text, to: out) else {
+            out.truncate(to: start)
+            Self.appendQuoted(String(decoding: text, as: UTF8.self), to: out)
+            commaDue = true
             return
         }
-        let out = separated()
-        out.append(UInt8(ascii: "\""))
-        Self.appendEscaped(text, to: out)
         out.append(UInt8(ascii: "\""))
         commaDue = true
     }
@@ -307,20 +309,66 @@ extension JSONWriter {
                 continue
             }
             out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
-            switch b {
-            case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""), to: out)
-            case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"), to: out)
-            case 0x0A: appendTwo(UInt8(ascii: "n"), to: out)
-            case 0x0D: appendTwo(UInt8(ascii: "r"), to: out)
-            case 0x09: appendTwo(UInt8(ascii: "t"), to: out)
-            case 0x08: appendTwo(UInt8(ascii: "b"), to: out)
-            case 0x0C: appendTwo(UInt8(ascii: "f"), to: out)
-            default: appendUnicodeEscape(UInt16(b), to: out)
-            }
+            appendEscape(b, to: out)
             i += 1
             runStart = i
         }
         out.append(UnsafeBufferPointer(rebasing: p[runStart..<n]))
+    }
+
+    /// `appendEscaped` for bytes not known to be UTF-8, checked in the same pass: false at the
+    /// first sequence that is not well formed (`UTF8Sequence.end`), with part of the text written.
+    private static func appendEscapedIfValid(_ p: UnsafeBufferPointer<UInt8>, to out: OutputBytes) -> Bool {
+        var runStart = 0
+        var i = 0
+        let n = p.count
+        while i < n {
+            // Eight ASCII bytes at a time while none needs escaping.
+            if i + 8 <= n, let base = p.baseAddress {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                if word & 0x8080_8080_8080_8080 == 0 && !mayNeedEscape(word) {
+                    i += 8
+                    continue
+                }
+            }
+            let b = p[i]
+            if b >= 0x80 {
+                guard let end = UTF8Sequence.end(in: p, at: i) else { return false }
+                // U+2028 and U+2029 (E2 80 A8/A9) are escaped, as in `appendEscaped`.
+                if b == 0xE2, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
+                    out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
+                    appendUnicodeEscape(p[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: out)
+                    runStart = end
+                }
+                i = end
+                continue
+            }
+            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                i += 1
+                continue
+            }
+            out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
+            appendEscape(b, to: out)
+            i += 1
+            runStart = i
+        }
+        out.append(UnsafeBufferPointer(rebasing: p[runStart..<n]))
+        return true
+    }
+
+    /// The escape of an ASCII byte JSON may not carry as it is: '"', '\' or a control.
+    @inline(__always)
+    private static func appendEscape(_ b: UInt8, to out: OutputBytes) {
+        switch b {
+        case UInt8(ascii: "\""): appendTwo(UInt8(ascii: "\""), to: out)
+        case UInt8(ascii: "\\"): appendTwo(UInt8(ascii: "\\"), to: out)
+        case 0x0A: appendTwo(UInt8(ascii: "n"), to: out)
+        case 0x0D: appendTwo(UInt8(ascii: "r"), to: out)
+        case 0x09: appendTwo(UInt8(ascii: "t"), to: out)
+        case 0x08: appendTwo(UInt8(ascii: "b"), to: out)
+        case 0x0C: appendTwo(UInt8(ascii: "f"), to: out)
+        default: appendUnicodeEscape(UInt16(b), to: out)
+        }
     }
 
     /// Whether any of the eight bytes is a control (< 0x20), '"', '\' or 0xE2. May say yes

@@ -66,6 +66,12 @@ final class OutputBytes: @unchecked Sendable {
         count += written
     }
 
+    /// Drops what was written after the first `count` bytes.
+    func truncate(to count: Int) {
+        precondition(count >= 0 && count <= self.count, "OutputBytes.truncate past its end")
+        self.count = count
+    }
+
     private func grow(toAtLeast minimum: Int) {
         let newCapacity = max(capacity * 2, minimum)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)

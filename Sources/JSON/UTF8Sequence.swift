@@ -1,5 +1,6 @@
 /// Well-formed UTF-8 (Unicode Table 3-7), checked on bytes: the JSON parser's check of its
-/// input, and the writer's of text lent to it as bytes (`JSONWriter.string(utf8:)`).
+/// input, and the writer's of text lent to it as bytes (`JSONWriter.string(utf8:)`), each in
+/// the pass it makes over the bytes anyway.
 enum UTF8Sequence {
     /// The end of the multi-byte sequence whose lead byte is at `start`, or nil when the bytes
     /// there are not one: a continuation byte, a C0/C1 overlong lead, F5..FF, an overlong form,
@@ -28,25 +29,5 @@ enum UTF8Sequence {
             k += 1
         }
         return start + length
-    }
-
-    /// Whether all of `p` is well-formed UTF-8; runs of ASCII are passed eight bytes at a time.
-    static func isValid(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = p.count
-        while i < n {
-            if i + 8 <= n, let base = p.baseAddress,
-               UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-                continue
-            }
-            if p[i] < 0x80 {
-                i += 1
-                continue
-            }
-            guard let end = end(in: p, at: i) else { return false }
-            i = end
-        }
-        return true
     }
 }

@@ -104,6 +104,28 @@ import Testing
         #expect(String(decoding: copy.bytes, as: UTF8.self) == "[1,2]")
     }
 
+    /// Text lent as bytes is written as the `String` those bytes decode to would be: as it is
+    /// when it is UTF-8, repaired (U+FFFD) when not, escaped alike either way.
+    @Test func bytesAreWrittenAsTheStringTheyDecodeTo() {
+        let pieces: [[UInt8]] = [
+            Array("Đồn Đạc ".utf8), Array("plain ascii".utf8), [0x22], [0x5C], [0x0A], [0x01], [0x7F],
+            [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9], [0xE2, 0x82, 0xAB], [0xF0, 0x9D, 0x84, 0x9E],
+            [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE1, 0xBA], [0x80], [0xFF], [0xC3],
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                bytes += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+            }
+            var lent = JSONWriter(capacity: 8)
+            bytes.withUnsafeBufferPointer { lent.string(utf8: $0) }
+            var decoded = JSONWriter(capacity: 8)
+            decoded.string(String(decoding: bytes, as: UTF8.self))
+            #expect(lent.bytes == decoded.bytes, "\(bytes)")
+        }
+    }
+
     @Test func emptyContainers() {
         #expect(written { $0.beginObject(); $0.endObject() } == "{}")
         #expect(written { $0.beginArray(); $0.endArray() } == "[]")
