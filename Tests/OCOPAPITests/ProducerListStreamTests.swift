@@ -28,6 +28,10 @@ import Testing
             try db.run(#"UPDATE producers SET name = 'Công ty "Chè" \ Đường' || char(9) || char(1) || char(8232) WHERE id = 2"#)
             try db.run("UPDATE producers SET address = 'Thôn 1' || char(10) || 'xã', representative = CAST(x'4e67e0a0ff41' AS TEXT) WHERE id = 3")
             try db.run("UPDATE producers SET email = CAST(x'c0af' AS TEXT), version = 9 WHERE id = 5")
+            // Instants stored in other RFC 3339 forms than the one every write stores.
+            try db.run("UPDATE producers SET updated_at = '2024-12-12T15:00:00.5+07:00' WHERE id = 4")
+            try db.run("UPDATE producers SET created_at = '2024-12-12t08:00:00.000z' WHERE id = 6")
+            try db.run("UPDATE producers SET created_at = '2024-12-12T08:00:00.000Z', updated_at = '2024-12-12T08:00:01.0009Z' WHERE id = 7")
         }
         var pages = 0
         for sort in ProducerSort.allCases {

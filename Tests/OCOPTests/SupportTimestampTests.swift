@@ -114,6 +114,29 @@ struct SupportTimestampTests {
 
     /// A stored timestamp column reads as the instant its text names, straight from SQLite's
     /// bytes; NULL, a number or text that is no RFC 3339 instant reads as nil.
+    /// The text a list copies as it is must be exactly what formatting the instant gives.
+    @Test func canonicalTextIsTheFormattedText() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            // Any instant from year 0 to 9999, a third of them on a whole second.
+            var milliseconds = Int64.random(in: -62_167_219_200_000...253_402_300_799_999, using: &generator)
+            if milliseconds % 3 == 0 { milliseconds -= milliseconds % 1000 }
+            let text = Timestamp(millisecondsSinceEpoch: milliseconds).description
+            var bytes = Array(text.utf8)
+            let parsed = bytes.withUnsafeBufferPointer { Timestamp.parseRFC3339($0) }
+            #expect(parsed?.millisecondsSinceEpoch == milliseconds)
+            #expect(bytes.withUnsafeBufferPointer { Timestamp.isCanonicalRFC3339($0) }, "\(text)")
+            // The same instant in any other form is not that text.
+            for variant in [text.replacingTAndZ(), text.dropLast() + "+00:00", text.addingFraction("0"), text.addingFraction("000")]
+            where variant != text {
+                bytes = Array(variant.utf8)
+                bytes.withUnsafeBufferPointer { buffer in
+                    if Timestamp.parseRFC3339(buffer) != nil { #expect(!Timestamp.isCanonicalRFC3339(buffer), "\(variant)") }
+                }
+            }
+        }
+    }
+
     @Test func readsAColumnAsAnInstant() throws {
         let db = try Connection(path: ":memory:")
         let read = { (sql: String) throws -> Timestamp? in try db.first(sql) { $0.timestamp(0) } ?? nil }
@@ -183,5 +206,18 @@ struct SupportTimestampTests {
         #expect(now < (try parse("2100-01-01T00:00:00Z")))
         #expect(now.utcOffsetSeconds == nil)
         #expect(Timestamp.now() >= now)
+    }
+}
+
+private extension String {
+    /// The text with lower-case `t` and `z`.
+    func replacingTAndZ() -> String {
+        String(map { $0 == "T" ? "t" : $0 == "Z" ? "z" : $0 })
+    }
+
+    /// The text with `digits` more fraction digits (a fraction started when there is none).
+    func addingFraction(_ digits: String) -> String {
+        let body = dropLast()
+        return body + (body.contains(".") ? "" : ".") + digits + "Z"
     }
 }

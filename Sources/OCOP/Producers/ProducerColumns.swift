@@ -44,6 +44,29 @@ public struct ProducerColumns {
         return instant
     }
 
+    /// The two instants every producer has.
+    public enum Instant: Int {
+        case createdAt = 10, updatedAt = 11
+    }
+
+    /// Lends the RFC 3339 text `Timestamp.description` gives for the column's instant: the
+    /// stored bytes themselves when they are that text already, as every write stores it, so a
+    /// page copies its timestamps instead of formatting each again. Throws when the column
+    /// holds no instant, as `createdAt()` does.
+    public func withText(_ column: Instant, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+        var found = false
+        row.withText(column.rawValue) { bytes in
+            guard let instant = Timestamp.parseRFC3339(bytes) else { return }
+            found = true
+            if Timestamp.isCanonicalRFC3339(bytes) {
+                body(bytes)
+            } else {
+                instant.withRFC3339(body)
+            }
+        }
+        guard found else { throw corrupt }
+    }
+
     /// The whole producer, its text made into strings.
     public func producer() throws -> Producer {
         let fields = ProducerFields(

@@ -6,6 +6,20 @@ extension Timestamp {
         self = parsed
     }
 
+    /// Whether `bytes`, which `parseRFC3339` read as an instant, are already the text
+    /// `description` gives for it: upper-case `T` and `Z`, and milliseconds exactly when they are
+    /// not zero (`2024-12-13T08:00:00Z`, `2024-12-13T08:00:00.250Z`). Every stored instant is
+    /// that text, so a list can copy it instead of formatting the instant again.
+    static func isCanonicalRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T"), bytes[bytes.count - 1] == UInt8(ascii: "Z") else {
+            return false
+        }
+        if bytes.count == 20 { return true }
+        // ".000" is not written: an instant on a whole second has no fraction.
+        return bytes.count == 24 && bytes[19] == UInt8(ascii: ".")
+            && (bytes[20] != UInt8(ascii: "0") || bytes[21] != UInt8(ascii: "0") || bytes[22] != UInt8(ascii: "0"))
+    }
+
     /// RFC 3339 §5.6:
     /// `date-fullyear "-" date-month "-" date-mday ("T"/"t") time-hour ":" time-minute ":" time-second ["." 1*DIGIT] ("Z"/"z" / ("+"/"-") time-hour ":" time-minute)`.
     /// The §5.6 note allows a space for "T" in other profiles; the API does not.

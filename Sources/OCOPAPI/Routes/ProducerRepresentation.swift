@@ -36,8 +36,10 @@ enum ProducerRepresentation {
         text("phone", producer, .phone, to: &writer)
         text("email", producer, .email, to: &writer)
         text("representative", producer, .representative, to: &writer)
-        writer.field("created_at", try producer.createdAt())
-        writer.field("updated_at", try producer.updatedAt())
+        writer.key("created_at")
+        try producer.withText(.createdAt) { writer.string(unescaped: $0) }
+        writer.key("updated_at")
+        try producer.withText(.updatedAt) { writer.string(unescaped: $0) }
         writer.field("version", producer.version)
         writer.endObject()
     }
