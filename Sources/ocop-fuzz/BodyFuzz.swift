@@ -29,7 +29,18 @@ enum BodyFuzz {
     /// JSON that parses serializes to bytes that parse to the same value and serialize to the same
     /// bytes again; an object updated member by member (`JSONObject.update(with:)`, which hashes
     /// large objects) ends as the subscript makes it.
+    ///
+    /// And on any input, parsed or not: the writer's byte path (`JSONWriter.string(utf8:)`, which
+    /// list pages copy SQLite's text through) writes what its `String` path writes for the
+    /// `String` those bytes decode to, bad UTF-8 repaired alike.
     static func checkJSON(_ bytes: [UInt8]) throws(FuzzFailure) {
+        var lent = JSONWriter(capacity: 8)
+        bytes.withUnsafeBufferPointer { lent.string(utf8: $0) }
+        var decoded = JSONWriter(capacity: 8)
+        decoded.string(String(decoding: bytes, as: UTF8.self))
+        guard lent.bytes == decoded.bytes else {
+            throw FuzzFailure(description: "string(utf8:) differs from string(String(decoding:)) for \(bytes)")
+        }
         guard let value = try? JSONValue.parse(bytes) else { return }
         let once = value.serialized()
         guard let again = try? JSONValue.parse(once) else {
