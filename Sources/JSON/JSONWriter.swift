@@ -109,7 +109,7 @@ public struct JSONWriter: Sendable {
         let out = separated()
         let start = out.count
         out.append(UInt8(ascii: "\""))
-        guard Self.appendEscapedIfValid(text, to: out) else {
+        guard Self.appendEscaped(text, to: out, checkingUTF8: true) else {
             out.truncate(to: start)
             Self.appendQuoted(String(decoding: text, as: UTF8.self), to: out)
             commaDue = true
@@ -262,9 +262,9 @@ extension JSONWriter {
     /// all Vietnamese text, is copied as UTF-8 in runs between the bytes that need escaping.
     static func appendQuoted(_ s: String, to out: OutputBytes) {
         out.append(UInt8(ascii: "\""))
-        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: out) }
+        let done: Bool? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: out, checkingUTF8: false) }
         if done == nil {
-            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: out) }
+            _ = Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: out, checkingUTF8: false) }
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -275,74 +275,46 @@ extension JSONWriter {
         s.withUTF8 { out.append($0) }
     }
 
-    private static func appendEscaped(_ p: UnsafeBufferPointer<UInt8>, to out: OutputBytes) {
+    /// Appends `p` with JSON's escapes. `checkingUTF8`: the bytes are not known to be UTF-8 (text
+    /// lent by SQLite) and are checked in the same pass; false at the first sequence that is not
+    /// well formed (`UTF8Sequence.end`), with part of the text written. A `String`'s bytes are
+    /// UTF-8 already. Inlined into both callers, so each gets the loop for its constant flag.
+    @inline(__always)
+    @discardableResult
+    private static func appendEscaped(_ p: UnsafeBufferPointer<UInt8>, to out: OutputBytes, checkingUTF8: Bool) -> Bool {
         var runStart = 0
         var i = 0
         let n = p.count
         while i < n {
             // Eight bytes at a time while none of them needs a look (most text): SWAR tests
             // for a byte below 0x20 and for bytes equal to '"', '\' or 0xE2 (Hacker's
-            // Delight "has zero byte"), on an unaligned little-endian load.
+            // Delight "has zero byte"), on an unaligned little-endian load; bytes still to be
+            // checked as UTF-8 need a look whenever one is not ASCII.
             if i + 8 <= n, let base = p.baseAddress {
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                if !mayNeedEscape(word) {
-                    i += 8
-                    continue
-                }
-            }
-            let b = p[i]
-            // One range check rejects almost every byte: only controls, '"', '\' and 0xE2 need a look.
-            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0xE2 {
-                i += 1
-                continue
-            }
-            if b == 0xE2 {
-                // U+2028 is E2 80 A8 and U+2029 is E2 80 A9; other E2 sequences pass through.
-                guard i + 2 < n, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 else {
-                    i += 1
-                    continue
-                }
-                out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
-                appendUnicodeEscape(p[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: out)
-                i += 3
-                runStart = i
-                continue
-            }
-            out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
-            appendEscape(b, to: out)
-            i += 1
-            runStart = i
-        }
-        out.append(UnsafeBufferPointer(rebasing: p[runStart..<n]))
-    }
-
-    /// `appendEscaped` for bytes not known to be UTF-8, checked in the same pass: false at the
-    /// first sequence that is not well formed (`UTF8Sequence.end`), with part of the text written.
-    private static func appendEscapedIfValid(_ p: UnsafeBufferPointer<UInt8>, to out: OutputBytes) -> Bool {
-        var runStart = 0
-        var i = 0
-        let n = p.count
-        while i < n {
-            // Eight ASCII bytes at a time while none needs escaping.
-            if i + 8 <= n, let base = p.baseAddress {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                if word & 0x8080_8080_8080_8080 == 0 && !mayNeedEscape(word) {
+                if (!checkingUTF8 || word & 0x8080_8080_8080_8080 == 0) && !mayNeedEscape(word) {
                     i += 8
                     continue
                 }
             }
             let b = p[i]
             if b >= 0x80 {
-                guard let end = UTF8Sequence.end(in: p, at: i) else { return false }
-                // U+2028 and U+2029 (E2 80 A8/A9) are escaped, as in `appendEscaped`.
-                if b == 0xE2, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
+                var end = i + 1
+                if checkingUTF8 {
+                    guard let sequenceEnd = UTF8Sequence.end(in: p, at: i) else { return false }
+                    end = sequenceEnd
+                }
+                // U+2028 is E2 80 A8 and U+2029 is E2 80 A9; other E2 sequences pass through.
+                if b == 0xE2, i + 2 < n, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
                     out.append(UnsafeBufferPointer(rebasing: p[runStart..<i]))
                     appendUnicodeEscape(p[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: out)
+                    end = i + 3
                     runStart = end
                 }
                 i = end
                 continue
             }
+            // One range check rejects almost every ASCII byte: only controls, '"' and '\' need one.
             if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
                 i += 1
                 continue

@@ -34,25 +34,20 @@ public struct ProducerColumns {
         return kind
     }
 
-    public func createdAt() throws -> Timestamp {
-        guard let instant = row.timestamp(10) else { throw corrupt }
-        return instant
-    }
-
-    public func updatedAt() throws -> Timestamp {
-        guard let instant = row.timestamp(11) else { throw corrupt }
-        return instant
-    }
-
     /// The two instants every producer has.
     public enum Instant: Int {
         case createdAt = 10, updatedAt = 11
     }
 
+    public func instant(_ column: Instant) throws -> Timestamp {
+        guard let instant = row.timestamp(column.rawValue) else { throw corrupt }
+        return instant
+    }
+
     /// Lends the RFC 3339 text `Timestamp.description` gives for the column's instant: the
     /// stored bytes themselves when they are that text already, as every write stores it, so a
     /// page copies its timestamps instead of formatting each again. Throws when the column
-    /// holds no instant, as `createdAt()` does.
+    /// holds no instant, as `instant(_:)` does.
     public func withText(_ column: Instant, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
         var found = false
         row.withText(column.rawValue) { bytes in
@@ -73,7 +68,8 @@ public struct ProducerColumns {
             name: row.string(Text.name.rawValue), kind: try kind(), taxCode: optional(.taxCode),
             commune: optional(.commune), district: optional(.district), address: optional(.address),
             phone: optional(.phone), email: optional(.email), representative: optional(.representative))
-        return Producer(id: id, fields: fields, createdAt: try createdAt(), updatedAt: try updatedAt(), version: version)
+        return Producer(id: id, fields: fields, createdAt: try instant(.createdAt), updatedAt: try instant(.updatedAt),
+                        version: version)
     }
 
     private func optional(_ column: Text) -> String? { row.optionalString(column.rawValue) }

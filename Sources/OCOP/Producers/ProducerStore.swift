@@ -92,7 +92,7 @@ public enum ProducerStore {
         try keyset.restrict(after: query.cursor, &conditions, &params)
         params.append(.integer(query.limit.rowsToFetch))
         // The query fetches one row past the page: it only tells that a next page exists, whose
-        // cursor is made from the last row lent.
+        // cursor is made from the page's last row (the only one whose sort key is copied).
         var lent = 0
         var hasMore = false
         var last: (id: Int64, nameKey: [UInt8]?)?
@@ -105,7 +105,9 @@ public enum ProducerStore {
             let producer = ProducerColumns(row: row)
             try body(producer)
             lent += 1
-            last = (producer.id, keyset.column == nil ? nil : producer.nameKey)
+            if lent == query.limit.value {
+                last = (producer.id, keyset.column == nil ? nil : producer.nameKey)
+            }
         }
         guard hasMore, let last else { return nil }
         return keyset.cursor(after: last.nameKey.map { .sortKey($0) }, id: last.id)

@@ -50,12 +50,9 @@ public enum Responses {
     /// A page as `{"items": [...], "next_cursor": ...}` with `Link: rel="next"`, or as CSV when asked.
     public static func list<Item>(_ context: RequestContext, page: Page<Item>, query: QueryParameters,
                                   csv: CSVTable<Item>? = nil, _ write: (inout JSONWriter, Item) -> Void) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        if let next = page.nextCursor {
-            let suffix = context.wantsCSV && context.request.path.hasSuffix(".csv") ? ".csv" : ""
-            headers.add("Link", nextLink(context.path + suffix, query, cursor: next))
-        }
         if context.wantsCSV, let csv {
+            var headers = HTTPHeaders()
+            if let next = page.nextCursor { headers.add("Link", nextLink(linkPath(context), query, cursor: next)) }
             headers.set("Content-Type", "text/csv; charset=utf-8")
             headers.set("Content-Disposition", "attachment; filename=\"\(csv.filename)\"")
             return HTTPResponse(status: .ok, headers: headers, body: csv.render(page.items))
@@ -80,8 +77,13 @@ public enum Responses {
         writer.field("next_cursor", next)
         writer.endObject()
         var headers = HTTPHeaders()
-        if let next { headers.add("Link", nextLink(context.path, query, cursor: next)) }
+        if let next { headers.add("Link", nextLink(linkPath(context), query, cursor: next)) }
         return json(.ok, writer.bytes, headers: headers)
+    }
+
+    /// The path a next-page link names: the request's, with the `.csv` suffix it was asked by.
+    private static func linkPath(_ context: RequestContext) -> String {
+        context.wantsCSV && context.request.path.hasSuffix(".csv") ? context.path + ".csv" : context.path
     }
 }
 

@@ -23,7 +23,7 @@ enum ProducerRepresentation {
     }
 
     /// The same JSON as `write(_:to:)`, straight from a stored row's columns (a list page):
-    /// `ProducerRepresentationTests` holds the two to one output.
+    /// `ProducerListStreamTests` holds the two to one output.
     static func write(_ producer: ProducerColumns, to writer: inout JSONWriter) throws {
         writer.beginObject()
         writer.field("id", producer.id)
