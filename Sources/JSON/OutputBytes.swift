@@ -56,6 +56,24 @@ final class OutputBytes: @unchecked Sendable {
         append(UnsafeRawBufferPointer(bytes))
     }
 
+    /// `"name":`, after a comma when `comma`: a member name written in the source, which needs
+    /// no escaping, in one capacity check and one copy.
+    @inline(__always)
+    func appendMemberName(_ name: UnsafePointer<UInt8>, count length: Int, comma: Bool) {
+        let needed = length + 4
+        if capacity - count < needed { grow(toAtLeast: count + needed) }
+        var p = base + count
+        if comma {
+            p.pointee = UInt8(ascii: ",")
+            p += 1
+        }
+        p[0] = UInt8(ascii: "\"")
+        (p + 1).update(from: name, count: length)
+        p[length + 1] = UInt8(ascii: "\"")
+        p[length + 2] = UInt8(ascii: ":")
+        count = p + length + 3 - base
+    }
+
     /// Room for `extra` more bytes, written by `body` straight into the buffer; `body` returns
     /// how many it wrote (at most `extra`).
     @inline(__always)

@@ -55,6 +55,19 @@ public struct Row {
         body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
     }
 
+    /// Lends the column's text as UTF-8 bytes, or nil when the column is NULL, valid only inside
+    /// `body`. One call where `isNull` then `withText` make SQLite look the column up three times:
+    /// a list page asks this of some 400 columns.
+    public func withOptionalText(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+        guard let text = sqlite3_column_text(handle, Int32(i)) else {
+            // NULL, or SQLite out of memory converting the value: only the type tells which,
+            // and an empty text is never a nil pointer.
+            body(isNull(i) ? nil : UnsafeBufferPointer(start: nil, count: 0))
+            return
+        }
+        body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
+    }
+
     /// The column as text, or nil when NULL.
     public func optionalString(_ i: Int) -> String? { isNull(i) ? nil : string(i) }
 

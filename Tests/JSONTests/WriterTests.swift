@@ -126,6 +126,71 @@ import Testing
         }
     }
 
+    /// Escaping against a reference that looks at one scalar at a time, over texts that put
+    /// every kind of byte at every offset of the eight-byte words the writer loads.
+    @Test func escapesAlikeWhereverTheBytesFallInAWord() {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{8}": out += "\\b"
+                case "\u{C}": out += "\\f"
+                case "\u{2028}": out += "\\u2028"
+                case "\u{2029}": out += "\\u2029"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let pieces = ["a", "xyz", "0123456789", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", " ", "ợ", "Đ",
+                      "\u{2028}", "\u{2029}", "₫", "→", "😀", "\u{E2}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...10, using: &generator) {
+                text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+            }
+            #expect(written { $0.string(text) } == reference(text), "\(Array(text.utf8))")
+            let lent = written { w in Array(text.utf8).withUnsafeBufferPointer { w.string(utf8: $0) } }
+            #expect(lent == reference(text), "\(Array(text.utf8))")
+        }
+    }
+
+    /// The lowest byte `bytesToLookAt` marks is the first byte that needs a look, and a word
+    /// with none unmarked: held against a byte-by-byte reading of random words.
+    @Test func marksTheFirstByteThatNeedsALook() {
+        let interesting: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xC3,
+                                    0xE1, 0xE2, 0xE3, 0xFF, 0x41, 0x61]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<8 {
+                bytes.append(Bool.random(using: &generator) ? interesting.randomElement(using: &generator) ?? 0
+                                                           : UInt8.random(in: 0...255, using: &generator))
+            }
+            let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            for checkingUTF8 in [false, true] {
+                let needsLook = { (b: UInt8) in
+                    b < 0x20 || b == 0x22 || b == 0x5C || (checkingUTF8 ? b >= 0x80 : b == 0xE2)
+                }
+                let marks = JSONWriter.bytesToLookAt(word, checkingUTF8: checkingUTF8)
+                let first = bytes.firstIndex(where: needsLook)
+                #expect((marks == 0 ? nil : marks.trailingZeroBitCount / 8) == first, "\(bytes) \(checkingUTF8)")
+            }
+        }
+    }
+
     @Test func emptyContainers() {
         #expect(written { $0.beginObject(); $0.endObject() } == "{}")
         #expect(written { $0.beginArray(); $0.endArray() } == "[]")

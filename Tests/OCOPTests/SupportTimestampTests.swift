@@ -118,8 +118,8 @@ struct SupportTimestampTests {
     @Test func canonicalTextIsTheFormattedText() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
-            // Any instant from year 0 to 9999, a third of them on a whole second.
-            var milliseconds = Int64.random(in: -62_167_219_200_000...253_402_300_799_999, using: &generator)
+            // Any instant from year 1 to 9999 (RFC 3339 has no year 0), a third of them on a whole second.
+            var milliseconds = Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)
             if milliseconds % 3 == 0 { milliseconds -= milliseconds % 1000 }
             let text = Timestamp(millisecondsSinceEpoch: milliseconds).description
             var bytes = Array(text.utf8)
@@ -188,6 +188,30 @@ struct SupportTimestampTests {
     ])
     func rejects(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
+        #expect(!Array(text.utf8).withUnsafeBufferPointer { Timestamp.isCanonicalRFC3339($0) })
+    }
+
+    /// `isCanonicalRFC3339` says yes exactly when the strict parse accepts the bytes and
+    /// formatting that instant gives them back: held over canonical texts with one byte changed
+    /// (a digit, a separator, a letter's case), which reach every range check it makes.
+    @Test func canonicalCheckAgreesWithParseAndFormat() {
+        var generator = SystemRandomNumberGenerator()
+        let replacements = Array("0123456789-:.TtZz+ ".utf8)
+        var agreed = 0
+        for _ in 0..<20_000 {
+            var milliseconds = Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)
+            if Bool.random(using: &generator) { milliseconds -= milliseconds % 1000 }
+            var bytes = Array(Timestamp(millisecondsSinceEpoch: milliseconds).description.utf8)
+            bytes[Int.random(in: 0..<bytes.count, using: &generator)] = replacements.randomElement(using: &generator) ?? 0
+            bytes.withUnsafeBufferPointer { buffer in
+                let parsed = Timestamp.parseRFC3339(buffer)
+                let formatsBack = parsed.map { Array($0.description.utf8) == bytes } ?? false
+                #expect(Timestamp.isCanonicalRFC3339(buffer) == formatsBack, "\(String(decoding: bytes, as: UTF8.self))")
+                if formatsBack { agreed += 1 }
+            }
+        }
+        // Most single-byte changes break the text; enough must survive to test the yes side.
+        #expect(agreed > 1_000)
     }
 
     @Test func equalityAndOrderIgnoreTheOffset() throws {

@@ -19,17 +19,15 @@ public struct ProducerColumns {
     /// The `name_key` sort key, which a name-sorted page's cursor carries.
     var nameKey: [UInt8] { row.blob(13) }
 
-    /// Whether the column is NULL (an optional field not given).
-    public func isNull(_ column: Text) -> Bool { row.isNull(column.rawValue) }
-
-    /// Lends the column's UTF-8 bytes (none for NULL) for as long as `body` runs.
-    public func withText(_ column: Text, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        row.withText(column.rawValue, body)
+    /// Lends the column's UTF-8 bytes, or nil when it is NULL (an optional field not given), for
+    /// as long as `body` runs.
+    public func withText(_ column: Text, _ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+        row.withOptionalText(column.rawValue, body)
     }
 
     public func kind() throws -> ProducerKind {
         var kind: ProducerKind?
-        row.withText(2) { bytes in kind = ProducerKind.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) } }
+        row.withText(2) { kind = ProducerKind(utf8: $0) }
         guard let kind else { throw corrupt }
         return kind
     }
@@ -51,11 +49,11 @@ public struct ProducerColumns {
     public func withText(_ column: Instant, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
         var found = false
         row.withText(column.rawValue) { bytes in
-            guard let instant = Timestamp.parseRFC3339(bytes) else { return }
-            found = true
             if Timestamp.isCanonicalRFC3339(bytes) {
+                found = true
                 body(bytes)
-            } else {
+            } else if let instant = Timestamp.parseRFC3339(bytes) {
+                found = true
                 instant.withRFC3339(body)
             }
         }

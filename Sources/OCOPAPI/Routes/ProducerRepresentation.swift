@@ -48,10 +48,8 @@ enum ProducerRepresentation {
     private static func text(_ key: StaticString, _ producer: ProducerColumns, _ column: ProducerColumns.Text,
                              to writer: inout JSONWriter) {
         writer.key(key)
-        if producer.isNull(column) {
-            writer.null()
-        } else {
-            producer.withText(column) { writer.string(utf8: $0) }
+        producer.withText(column) { text in
+            if let text { writer.string(utf8: text) } else { writer.null() }
         }
     }
 
