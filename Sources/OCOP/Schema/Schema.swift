@@ -28,6 +28,7 @@ public enum Schema {
         migrator.register("0022_shorter_name_keys", shortenNameKeys)
         migrator.register("0023_listings_relistable", rebuildsTables: true, makeListingsRelistable)
         migrator.register("0024_token_secret_origin", recordTokenSecretOrigin)
+        migrator.register("0025_checks_spelled_out", spellOutCheckLists)
         return migrator
     }
 
