@@ -29,6 +29,15 @@ import Testing
         #expect(errors.map(\.field) == ["name"])
     }
 
+    /// The ASCII shortcut says what Unicode's tables say, for every ASCII character.
+    @Test func asciiBlanknessIsUnicodes() {
+        for value in UInt8(0)..<0x80 {
+            let scalar = Unicode.Scalar(value)
+            let blank = scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint
+            #expect(String(Character(scalar)).isBlank == blank, "\(value)")
+        }
+    }
+
     @Test(arguments: ["A", "\u{200B}A", "Đ", "\u{1F600}", "x\u{FE0F}"])
     func visibleTextIsNotBlank(_ text: String) {
         #expect(!text.isBlank)

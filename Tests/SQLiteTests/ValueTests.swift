@@ -57,6 +57,39 @@ import Testing
         }
     }
 
+    /// Values are bound where the statement keeps its copies of them (SQLITE_STATIC): one
+    /// cached statement bound again and again, with every mix of small and large texts and
+    /// blobs, empty ones, NULLs and numbers, and a statement run again inside its own row
+    /// callback, stores each set exactly.
+    @Test func boundValuesSurviveReuseAndGrowth() throws {
+        try db.execute("CREATE TABLE w (a, b, c, d)")
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["", "a", "Đồn Đạc", "x\u{0}y", String(repeating: "ợ", count: 700), String(repeating: "z", count: 5000)]
+        func random() -> SQLiteValue {
+            switch Int.random(in: 0..<5, using: &generator) {
+            case 0: return .null
+            case 1: return .integer(Int64.random(in: .min ... .max, using: &generator))
+            case 2: return .blob((0..<Int.random(in: 0...3000, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            default: return .text(pieces.randomElement(using: &generator) ?? "")
+            }
+        }
+        var stored: [[SQLiteValue]] = []
+        for _ in 0..<300 {
+            let row = (0..<4).map { _ in random() }
+            try db.run("INSERT INTO w (a, b, c, d) VALUES (?, ?, ?, ?)", row)
+            stored.append(row)
+        }
+        let back = try db.all("SELECT a, b, c, d FROM w ORDER BY rowid") { row in (0..<4).map { row.value($0) } }
+        #expect(back == stored)
+        // The same SQL inside its own callback gets a statement of its own; both bindings hold.
+        var inner: [SQLiteValue] = []
+        try db.query("SELECT ? || ?", [.text("Vân "), .text("Đồn")]) { outer in
+            inner = try db.all("SELECT ? || ?", [.text("Ba "), .text("Chẽ")]) { $0.value(0) }
+            #expect(outer.value(0) == .text("Vân Đồn"))
+        }
+        #expect(inner == [.text("Ba Chẽ")])
+    }
+
     @Test func integersKeepTheirExtremes() throws {
         for n: Int64 in [.min, .max, 0, -1, (1 << 53) + 1] {
             let (value, type) = try roundTrip(.integer(n))
