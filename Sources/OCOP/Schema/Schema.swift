@@ -29,6 +29,7 @@ public enum Schema {
         migrator.register("0023_listings_relistable", rebuildsTables: true, makeListingsRelistable)
         migrator.register("0024_token_secret_origin", recordTokenSecretOrigin)
         migrator.register("0025_checks_spelled_out", spellOutCheckLists)
+        migrator.register("0026_producer_search_lean", leanProducerSearch)
         return migrator
     }
 
