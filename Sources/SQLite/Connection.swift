@@ -5,7 +5,7 @@ public final class Connection {
     /// The sqlite3 handle; nil once closed.
     private(set) var handle: OpaquePointer?
     /// Prepared statements by SQL text, prepared once with SQLITE_PREPARE_PERSISTENT.
-    private var cache: [String: Statement] = [:]
+    private var cache: [StatementKey: Statement] = [:]
     /// Bound on the cache so SQL built at run time (IN lists of varying length) cannot grow it forever.
     static let cacheLimit = 512
     /// Work queued by `beforeCommit` for the open transaction, in registration order (see Connection+BeforeCommit).
@@ -167,11 +167,12 @@ public final class Connection {
     /// The cached statement for `sql` when idle, else a newly prepared one
     /// (cached if the cache has room and holds nothing for this text).
     private func checkout(_ sql: String, db: OpaquePointer) throws -> Statement {
-        let existing = cache[sql]
+        let key = StatementKey(sql)
+        let existing = cache[key]
         if let existing, !existing.inUse { return existing }
         let shouldCache = existing == nil && cache.count < Self.cacheLimit
         let statement = try prepare(sql, db: db, persistent: shouldCache)
-        if shouldCache { cache[sql] = statement }
+        if shouldCache { cache[key] = statement }
         return statement
     }
 

@@ -174,3 +174,35 @@ import Testing
         #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
     }
 }
+
+/// The statement cache hashes a sample of each SQL text; texts the sample cannot tell apart
+/// are still different statements.
+@Suite struct StatementKeyTests {
+    @Test func textsAlikeWhereSampledStayDistinctStatements() throws {
+        let db = try Connection(path: ":memory:")
+        // 200 bytes, differing only at byte 100, which none of the eight samples covers
+        // (they start at multiples of 192/7: 0, 27, 54, 82, 109, …).
+        func sql(_ letter: Character) -> String {
+            "SELECT '" + String(repeating: "a", count: 91) + String(letter) + String(repeating: "a", count: 99) + "'"
+        }
+        let x = sql("x"), y = sql("y")
+        #expect(x.utf8.count == 200 && x != y)
+        #expect(StatementKey(x).hashValue == StatementKey(y).hashValue)
+        #expect(StatementKey(x) != StatementKey(y))
+        let before = db.preparedStatementCount
+        for _ in 0..<3 {
+            #expect(try db.first(x) { $0.string(0) }?.dropFirst(91).first == "x")
+            #expect(try db.first(y) { $0.string(0) }?.dropFirst(91).first == "y")
+        }
+        #expect(db.preparedStatementCount == before + 2)
+    }
+
+    /// Equal texts made apart (a literal and one built at run time) are one key.
+    @Test func equalTextsAreOneKey() {
+        let built = ["SELECT id FROM producers", "WHERE kind = ?"].joined(separator: " ")
+        #expect(StatementKey(built) == StatementKey("SELECT id FROM producers WHERE kind = ?"))
+        #expect(StatementKey(built).hashValue == StatementKey("SELECT id FROM producers WHERE kind = ?").hashValue)
+        #expect(StatementKey("").hashValue == StatementKey("").hashValue)
+        #expect(StatementKey("ab") != StatementKey("ba"))
+    }
+}
