@@ -112,27 +112,6 @@ extension StringProtocol {
     }
 }
 
-extension String {
-    /// `equalsIgnoringASCIICase` for two `String`s, over their contiguous UTF-8: a header
-    /// lookup compares the name asked for with every field's, some 35 times a POST, and the
-    /// generic walk through two `UTF8View`s took 130 instructions a comparison, most of them to
-    /// tell two names of different lengths apart.
-    @inlinable
-    public func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        guard utf8.count == other.utf8.count else { return false }
-        var a = self, b = other
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for i in 0..<x.count {
-                    let p = x[i], q = y[i]
-                    if p != q && (p | 0x20 != q | 0x20 || !((0x61...0x7A) ~= p | 0x20)) { return false }
-                }
-                return true
-            }
-        }
-    }
-}
-
 extension Substring {
     /// The pieces between occurrences of the ASCII byte `separator`, as `split` gives them.
     /// HTTP's delimiters (`,` `;` `=` `&` and the space after an auth scheme) are bytes;

@@ -46,20 +46,4 @@ import Testing
         #expect(!"Đ".equalsIgnoringASCIICase("đ"))
         #expect("xBearer".dropFirst().equalsIgnoringASCIICase("BEARER"))
     }
-
-    /// The `String` comparison agrees with the generic one for every pair of ASCII characters,
-    /// in a name long enough not to be a small string.
-    @Test func stringComparisonAgreesWithTheGenericOne() {
-        let filler = String(repeating: "-", count: 20)
-        for a in UInt8(0)..<0x80 {
-            for b in UInt8(0)..<0x80 {
-                let x = filler + String(UnicodeScalar(a)), y = filler + String(UnicodeScalar(b))
-                let lower = { (c: UInt8) in (0x41...0x5A).contains(c) ? c + 0x20 : c }
-                #expect(x.equalsIgnoringASCIICase(y) == (lower(a) == lower(b)), "\(a) \(b)")
-                #expect(x.equalsIgnoringASCIICase(y) == x.equalsIgnoringASCIICase(y[...]), "\(a) \(b)")
-            }
-        }
-        #expect(!"Content-Length".equalsIgnoringASCIICase("Content-Lengthx"))
-        #expect("CONTENT-LENGTH".equalsIgnoringASCIICase("content-length"))
-    }
 }
