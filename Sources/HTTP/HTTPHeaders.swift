@@ -23,10 +23,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// `If-None-Match` or `Accept` lines mean what one line listing both means. A field that
     /// allows one value (Authorization, Content-Type) sent twice joins into a value that no
     /// check accepts, rather than the first line silently winning.
+    ///
+    /// By index: `for field in fields` copied each field, retaining its name and value, to
+    /// compare the name alone.
     public subscript(name: String) -> String? {
         var combined: String?
-        for field in fields where field.name.equalsIgnoringASCIICase(name) {
-            combined = combined.map { $0 + ", " + field.value } ?? field.value
+        for i in fields.indices where fields[i].name.equalsIgnoringASCIICase(name) {
+            let value = fields[i].value
+            combined = combined.map { $0 + ", " + value } ?? value
         }
         return combined
     }
