@@ -36,6 +36,25 @@ import Testing
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
+    /// Random texts of special characters, multi-byte letters and ASCII runs of every length,
+    /// written from a `String` and from its bytes (`string(utf8:)`, which also checks them as
+    /// UTF-8), so that each kind of byte falls at every offset of the words the writer loads.
+    @Test func randomMixesFromStringsAndFromBytes() {
+        let pieces = ["a", "xyz", "0123456789", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", " ", "ợ", "Đ",
+                      "\u{2028}", "\u{2029}", "₫", "→", "😀", "\u{E2}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...10, using: &generator) {
+                text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+            }
+            #expect(written(text) == reference(text), "\(Array(text.utf8))")
+            var lent = JSONWriter()
+            Array(text.utf8).withUnsafeBufferPointer { lent.string(utf8: $0) }
+            #expect(String(decoding: lent.bytes, as: UTF8.self) == reference(text), "\(Array(text.utf8))")
+        }
+    }
+
     @Test func everySpecialCharacterAtEveryOffset() {
         let specials = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{2028}", "\u{2029}", "\u{2026}", "ạ", "€"]
         for special in specials {

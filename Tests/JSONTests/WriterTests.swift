@@ -126,47 +126,6 @@ import Testing
         }
     }
 
-    /// Escaping against a reference that looks at one scalar at a time, over texts that put
-    /// every kind of byte at every offset of the eight-byte words the writer loads.
-    @Test func escapesAlikeWhereverTheBytesFallInAWord() {
-        func reference(_ s: String) -> String {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{8}": out += "\\b"
-                case "\u{C}": out += "\\f"
-                case "\u{2028}": out += "\\u2028"
-                case "\u{2029}": out += "\\u2029"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
-        let pieces = ["a", "xyz", "0123456789", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", " ", "ợ", "Đ",
-                      "\u{2028}", "\u{2029}", "₫", "→", "😀", "\u{E2}"]
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<5_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...10, using: &generator) {
-                text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
-            }
-            #expect(written { $0.string(text) } == reference(text), "\(Array(text.utf8))")
-            let lent = written { w in Array(text.utf8).withUnsafeBufferPointer { w.string(utf8: $0) } }
-            #expect(lent == reference(text), "\(Array(text.utf8))")
-        }
-    }
-
     /// The lowest byte `bytesToLookAt` marks is the first byte that needs a look, and a word
     /// with none unmarked: held against a byte-by-byte reading of random words.
     @Test func marksTheFirstByteThatNeedsALook() {
