@@ -244,3 +244,17 @@ import Testing
         }
     }
 }
+
+/// `RequestContext.jsonObject` lets the exact `application/json` through without the full
+/// check; the full check must say the same of it, and still refuse what the shortcut does not see.
+@Suite struct ContentTypeCheckTests {
+    @Test func theShortcutAgreesWithTheFullCheck() {
+        for allowMergePatch in [false, true] {
+            #expect(throws: Never.self) { try RequestContext.checkContentType("application/json", allowMergePatch: allowMergePatch) }
+            #expect(throws: Problem.self) { try RequestContext.checkContentType("application/json; charset=latin1", allowMergePatch: allowMergePatch) }
+            #expect(throws: Problem.self) { try RequestContext.checkContentType(nil, allowMergePatch: allowMergePatch) }
+        }
+        #expect(throws: Never.self) { try RequestContext.checkContentType("application/merge-patch+json", allowMergePatch: true) }
+        #expect(throws: Problem.self) { try RequestContext.checkContentType("application/merge-patch+json", allowMergePatch: false) }
+    }
+}
