@@ -74,18 +74,15 @@ public struct JSONWriter: Sendable {
     /// page's instructions.
     public mutating func key(_ name: StaticString) {
         assert(Self.needsNoEscaping(name), "a StaticString member name must need no escaping: \(name)")
-        guard name.hasPointerRepresentation else {
-            // A one-scalar `StaticString` holds no pointer to lend; too rare to write in one go.
-            let out = separated()
-            out.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { out.append($0) }
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
-            return
-        }
         let comma = commaDue
         commaDue = false
-        output.appendMemberName(name.utf8Start, count: name.utf8CodeUnitCount, comma: comma)
+        let out = output
+        guard name.hasPointerRepresentation else {
+            // A one-scalar `StaticString` holds no pointer; it lends a copy of its bytes.
+            name.withUTF8Buffer { if let bytes = $0.baseAddress { out.appendMemberName(bytes, count: $0.count, comma: comma) } }
+            return
+        }
+        out.appendMemberName(name.utf8Start, count: name.utf8CodeUnitCount, comma: comma)
     }
 
     /// Writes a member name made at run time (from input, or computed), escaped like any string.

@@ -46,19 +46,15 @@ public struct Row {
     /// text read into something other than a `String`, such as a timestamp, which then costs no
     /// string of its own. Not generic, so callers in other modules run this code as it is.
     public func withText(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        // Ask for the text before its length: sqlite3_column_bytes after
-        // sqlite3_column_text gives the byte count of that UTF-8 form (capi3ref column_blob).
-        guard let text = sqlite3_column_text(handle, Int32(i)) else {
-            body(UnsafeBufferPointer(start: nil, count: 0))
-            return
-        }
-        body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
+        withOptionalText(i) { body($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
     }
 
     /// Lends the column's text as UTF-8 bytes, or nil when the column is NULL, valid only inside
     /// `body`. One call where `isNull` then `withText` make SQLite look the column up three times:
     /// a list page asks this of some 400 columns.
     public func withOptionalText(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+        // Ask for the text before its length: sqlite3_column_bytes after
+        // sqlite3_column_text gives the byte count of that UTF-8 form (capi3ref column_blob).
         guard let text = sqlite3_column_text(handle, Int32(i)) else {
             // NULL, or SQLite out of memory converting the value: only the type tells which,
             // and an empty text is never a nil pointer.
@@ -69,7 +65,11 @@ public struct Row {
     }
 
     /// The column as text, or nil when NULL.
-    public func optionalString(_ i: Int) -> String? { isNull(i) ? nil : string(i) }
+    public func optionalString(_ i: Int) -> String? {
+        var text: String?
+        withOptionalText(i) { bytes in text = bytes.map { String(decoding: $0, as: UTF8.self) } }
+        return text
+    }
 
     /// The column as a real (NULL → 0).
     public func double(_ i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }

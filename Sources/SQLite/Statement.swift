@@ -16,6 +16,7 @@ final class Statement {
         self.sql = sql
         self.isCached = isCached
         self.parameterCount = Int(sqlite3_bind_parameter_count(handle))
+        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCapacity, alignment: 8)
     }
 
     /// The bytes of the text and blob values bound now, which SQLite reads where they are
@@ -23,11 +24,11 @@ final class Statement {
     /// statement, where SQLITE_TRANSIENT made SQLite allocate, copy and later free each value.
     /// An insert of a producer binds some thirty values on the writer thread; their copies and
     /// frees were about 4 % of a POST's instructions.
-    private var arena: UnsafeMutableRawPointer?
-    private var arenaCapacity = 0
+    private var arena: UnsafeMutableRawPointer
+    private var arenaCapacity = 256
 
     deinit {
-        arena?.deallocate()
+        arena.deallocate()
     }
 
     /// Binds `params` to ?1…?n; a count mismatch is a caller bug reported as SQLITE_RANGE.
@@ -38,7 +39,7 @@ final class Statement {
                 message: "statement takes \(parameterCount) parameters, got \(params.count)",
                 sql: sql)
         }
-        var cursor = try reserveArena(for: params)
+        var cursor = reserveArena(for: params)
         for (offset, value) in params.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -51,7 +52,7 @@ final class Statement {
                 rc = sqlite3_bind_double(handle, index, v)
             case .text(var v):
                 // By explicit byte length, so every UTF-8 byte (even NUL) round-trips. An empty
-                // text points at the arena's zero byte: a nil pointer would bind NULL, not ''.
+                // text still points into the arena: a nil pointer would bind NULL, not ''.
                 let count = v.withUTF8 { utf8 in
                     if let base = utf8.baseAddress { cursor.copyMemory(from: base, byteCount: utf8.count) }
                     return utf8.count
@@ -74,10 +75,10 @@ final class Statement {
         }
     }
 
-    /// Room in the arena for every text and blob of `params` and a zero byte after them; where
-    /// the first goes. Any binding into an arena it replaces is cleared first (`reset` clears
-    /// them after every use already).
-    private func reserveArena(for params: [SQLiteValue]) throws -> UnsafeMutableRawPointer {
+    /// Room in the arena for every text and blob of `params` (and one byte more, so that even
+    /// an empty text has an address); where the first goes. Any binding into an arena it
+    /// replaces is cleared first (`reset` clears them after every use already).
+    private func reserveArena(for params: [SQLiteValue]) -> UnsafeMutableRawPointer {
         var needed = 1
         for value in params {
             switch value {
@@ -86,15 +87,12 @@ final class Statement {
             case .null, .integer, .real: break
             }
         }
-        if needed > arenaCapacity || arena == nil {
+        if needed > arenaCapacity {
             sqlite3_clear_bindings(handle)
-            arena?.deallocate()
-            let capacity = max(needed, arenaCapacity * 2, 256)
-            arena = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-            arenaCapacity = capacity
+            arena.deallocate()
+            arenaCapacity = max(needed, arenaCapacity * 2)
+            arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCapacity, alignment: 8)
         }
-        guard let arena else { throw SQLiteError.misuse("no memory for bound values", sql: sql) }
-        arena.storeBytes(of: 0, toByteOffset: needed - 1, as: UInt8.self)
         return arena
     }
 

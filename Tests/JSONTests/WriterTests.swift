@@ -205,6 +205,12 @@ import Testing
         } == #"{"a":1,"created_at":"x","b":null}"#)
         #expect(written { w in w.beginObject(); w.key("q"); w.int(1); w.key(""); w.int(2); w.endObject() }
             == #"{"q":1,"":2}"#)
+        // A StaticString made through its one-scalar literal holds no pointer; it writes the same.
+        func scalarLiteral<T: ExpressibleByUnicodeScalarLiteral>(_: T.Type) -> T { "k" }
+        let name = scalarLiteral(StaticString.self)
+        #expect(!name.hasPointerRepresentation)
+        #expect(written { w in w.beginObject(); w.key("a"); w.int(1); w.key(name); w.int(2); w.endObject() }
+            == #"{"a":1,"k":2}"#)
     }
 
     /// The debug check behind `key(_: StaticString)`: only plain printable ASCII passes.

@@ -245,12 +245,13 @@ import Testing
     }
 }
 
-/// `RequestContext.jsonObject` lets the exact `application/json` through without the full
-/// check; the full check must say the same of it, and still refuse what the shortcut does not see.
+/// `RequestContext.checkContentType` lets the exact `application/json` through before its full
+/// parse; the parse must say the same of its other spellings, and refuse what it refused.
 @Suite struct ContentTypeCheckTests {
     @Test func theShortcutAgreesWithTheFullCheck() {
         for allowMergePatch in [false, true] {
             #expect(throws: Never.self) { try RequestContext.checkContentType("application/json", allowMergePatch: allowMergePatch) }
+            #expect(throws: Never.self) { try RequestContext.checkContentType("Application/JSON", allowMergePatch: allowMergePatch) }
             #expect(throws: Problem.self) { try RequestContext.checkContentType("application/json; charset=latin1", allowMergePatch: allowMergePatch) }
             #expect(throws: Problem.self) { try RequestContext.checkContentType(nil, allowMergePatch: allowMergePatch) }
         }

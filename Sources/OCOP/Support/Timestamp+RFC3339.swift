@@ -13,19 +13,26 @@ extension Timestamp {
     /// the instant (a page of 50 producers checks 100 of them).
     static func isCanonicalRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
-        guard count == 20 || count == 24, bytes[count - 1] == UInt8(ascii: "Z"),
-              bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let year = Digits.value(bytes, 0, 4), year >= 1,
-              let month = Digits.value(bytes, 5, 2), month >= 1, month <= 12,
-              let day = Digits.value(bytes, 8, 2), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month),
-              let hour = Digits.value(bytes, 11, 2), hour <= 23,
-              let minute = Digits.value(bytes, 14, 2), minute <= 59,
-              let second = Digits.value(bytes, 17, 2), second <= 59 else { return false }
+        guard count == 20 || count == 24, bytes[10] == UInt8(ascii: "T"), bytes[count - 1] == UInt8(ascii: "Z"),
+              dateAndTime(bytes) != nil else { return false }
         guard count == 24 else { return true }
         // ".000" is not written: an instant on a whole second has no fraction.
         guard bytes[19] == UInt8(ascii: "."), let milliseconds = Digits.value(bytes, 20, 3) else { return false }
         return milliseconds != 0
+    }
+
+    /// The first 19 bytes (at least that many) as `full-date "T" partial-time` without its
+    /// fraction, every field in range; 'T' or 't' (§5.6 note: case-insensitive).
+    private static func dateAndTime(_ bytes: UnsafeBufferPointer<UInt8>)
+        -> (date: CivilDate, hour: Int, minute: Int, second: Int)? {
+        guard let date = CivilDate.parse(UnsafeBufferPointer(rebasing: bytes[0..<10])),
+              bytes[10] | 0x20 == UInt8(ascii: "t"),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let hour = Digits.value(bytes, 11, 2), hour <= 23,
+              let minute = Digits.value(bytes, 14, 2), minute <= 59,
+              // §5.7 allows second 60 at a leap second; POSIX time cannot represent it, so reject.
+              let second = Digits.value(bytes, 17, 2), second <= 59 else { return nil }
+        return (date, hour, minute, second)
     }
 
     /// RFC 3339 §5.6:
@@ -34,13 +41,7 @@ extension Timestamp {
     static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         // Shortest form: "YYYY-MM-DDTHH:MM:SSZ" is 20 bytes; nine fraction digits and an offset make 35.
         guard bytes.count >= 20, bytes.count <= 35,
-              let date = CivilDate.parse(UnsafeBufferPointer(rebasing: bytes[0..<10])),
-              bytes[10] | 0x20 == UInt8(ascii: "t"),  // 'T' or 't' (§5.6 note: case-insensitive)
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let hour = Digits.value(bytes, 11, 2), hour <= 23,
-              let minute = Digits.value(bytes, 14, 2), minute <= 59,
-              // §5.7 allows second 60 at a leap second; POSIX time cannot represent it, so reject.
-              let second = Digits.value(bytes, 17, 2), second <= 59 else { return nil }
+              let (date, hour, minute, second) = dateAndTime(bytes) else { return nil }
 
         var i = 19
         var milliseconds = 0
