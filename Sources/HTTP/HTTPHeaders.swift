@@ -40,17 +40,25 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.compactMap { $0.name.equalsIgnoringASCIICase(name) ? $0.value : nil }
     }
 
-    public func contains(_ name: String) -> Bool { fields.contains { $0.name.equalsIgnoringASCIICase(name) } }
+    public func contains(_ name: String) -> Bool {
+        for i in fields.indices where fields[i].name.equalsIgnoringASCIICase(name) { return true }
+        return false
+    }
 
     /// Appends a field, keeping any existing ones of the same name.
     public mutating func add(_ name: String, _ value: String) {
+        // A response gathers its fields one by one (type, tag, request id, CORS): room for a
+        // few at the first append saves growing the list from one to two to four.
+        if fields.count == fields.capacity { fields.reserveCapacity(Swift.max(6, fields.count * 2)) }
         fields.append((name: name, value: value))
     }
 
     /// Replaces every field of this name with one.
     public mutating func set(_ name: String, _ value: String) {
-        remove(name)
-        fields.append((name: name, value: value))
+        // Usually the name is new: looking first spares `removeAll` its copy-on-write check
+        // and pass over the list.
+        if contains(name) { remove(name) }
+        add(name, value)
     }
 
     public mutating func remove(_ name: String) {

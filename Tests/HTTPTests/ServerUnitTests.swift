@@ -98,6 +98,28 @@ import Testing
     @Test func fieldsWithLineBreaksAreDropped() {
         let response = HTTPResponse(status: .ok, headers: ["X-Evil": "a\r\nSet-Cookie: x=1", "Bad Name": "v"])
         #expect(serialize(response) == "HTTP/1.1 200 OK\r\nDate: D\r\nContent-Length: 0\r\n\r\n")
+        var more = HTTPResponse(status: .ok)
+        for (name, value) in [("X-Nul", "a\0b"), ("X-Lf", "a\nb"), ("X-Cr", "a\rb"), ("X:Colon", "v"),
+                              ("", "v"), ("X-Ä", "v"), ("X-Tab\t", "v"), ("X-Ok", "caf\u{E9} \t ok")] {
+            more.headers.add(name, value)
+        }
+        #expect(serialize(more) == "HTTP/1.1 200 OK\r\nX-Ok: caf\u{E9} \t ok\r\nDate: D\r\nContent-Length: 0\r\n\r\n")
+    }
+
+    /// The server's own fields are told apart by length, then by name in any case; a name of
+    /// the same length as one of them (Content-Digest, Keep-Alive's twin X-Forwards) is the
+    /// responder's.
+    @Test func ownedFieldsAreFoundInAnyCaseAndOnlyThem() {
+        let owned: [(String, ResponseSerializer.OwnedField)] = [
+            ("Content-Length", .contentLength), ("CONTENT-LENGTH", .contentLength), ("date", .date),
+            ("DaTe", .date), ("Connection", .hopByHop), ("keep-alive", .hopByHop),
+            ("Transfer-Encoding", .hopByHop), ("transfer-encoding", .hopByHop),
+            ("Content-Digest", .other), ("X-Forwards", .other), ("Data", .other), ("ETag", .other),
+            ("Transfer-Encodinx", .other), ("Content-Type", .other), ("", .other),
+        ]
+        for (name, expected) in owned {
+            #expect(ResponseSerializer.ownedField(name) == expected, "\(name)")
+        }
     }
 
     @Test func outboundBufferSendsLargeBodiesAndResumesAfterBlocking() throws {
@@ -140,7 +162,7 @@ import Testing
     }
 
     @Test func epollTimeoutRoundsUp() {
-        let t = ContinuousClock.now
+        let t = MonotonicInstant.now
         #expect(EventLoop.milliseconds(until: t, from: t) == 0)
         #expect(EventLoop.milliseconds(until: t + .microseconds(1), from: t) == 1)
         #expect(EventLoop.milliseconds(until: t + .milliseconds(250), from: t) == 250)

@@ -66,7 +66,7 @@ import TestSupport
     private func record(_ log: AccessLog, _ n: Int, thread: Int) {
         log.record(requestID: "r\(thread)-\(n)", method: "GET", target: "/api/v1/producers/\(n)?q=\"x\"",
                    route: "/api/v1/producers/{id}", status: 200, milliseconds: 0.25, bytes: 512,
-                   remote: "127.0.0.1:5000", tokenID: nil, at: "2024-12-12T08:00:00Z")
+                   remote: "127.0.0.1:5000", tokenID: nil, at: Timestamp(millisecondsSinceEpoch: 1_733_990_400_000))
     }
 
     /// Many threads, small flush threshold: every line arrives whole, once, and none is lost at close.
@@ -97,7 +97,7 @@ import TestSupport
         let (path, fd) = temporaryFile()
         defer { close(fd); unlink(path) }
         let log = try AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30))
-        log.recordRejection(status: 408, reason: "request head not received in time", at: "2024-12-12T08:00:00Z")
+        log.recordRejection(status: 408, reason: "request head not received in time", at: Timestamp(millisecondsSinceEpoch: 1_733_990_400_000))
         log.close()
         let line = try JSONValue.parse(Array(try #require(try lines(path).first).utf8))
         #expect(line["event"]?.stringValue == "rejected")

@@ -36,44 +36,38 @@ enum ResponseSerializer {
             appendDecimal(status.code, to: &head)
             head.append(32)
             head.append(contentsOf: status.reason.utf8)
-            head.append(contentsOf: [13, 10])
+            head.append(13); head.append(10)
 
             for field in response.headers {
-                let name = field.name
-                if name.equalsIgnoringASCIICase("content-length") {
+                switch ownedField(field.name) {
+                case .contentLength:
                     guard keepsGivenLength, !forbidsLength, !wroteLength else { continue }
                     wroteLength = true
-                } else if name.equalsIgnoringASCIICase("date") {
+                case .date:
                     guard !wroteDate else { continue }
                     wroteDate = true
-                } else if name.equalsIgnoringASCIICase("connection")
-                            || name.equalsIgnoringASCIICase("transfer-encoding")
-                            || name.equalsIgnoringASCIICase("keep-alive") {
+                case .hopByHop:
                     // Hop-by-hop framing is ours: the body is always sent whole
                     // with Content-Length, never chunked (RFC 9112 §6.1-6.3).
                     continue
+                case .other:
+                    break
                 }
-                // CR, LF or NUL inside a field would let a value inject fields or
-                // split the response (RFC 9110 §5.5): such a field is dropped.
-                guard isSafeName(name), isSafeValue(field.value) else { continue }
-                head.append(contentsOf: name.utf8)
-                head.append(contentsOf: [58, 32])
-                head.append(contentsOf: field.value.utf8)
-                head.append(contentsOf: [13, 10])
+                appendField(field.name, field.value, to: &head)
             }
 
             if !wroteDate { head.append(contentsOf: dateLine) }
             if !forbidsLength && !wroteLength && !(status.code == 304) {
                 head.append(contentsOf: contentLengthPrefix)
                 appendDecimal(response.body.count, to: &head)
-                head.append(contentsOf: [13, 10])
+                head.append(13); head.append(10)
             }
             switch connection {
             case .omitted: break
             case .keepAlive: head.append(contentsOf: connectionKeepAlive)
             case .close: head.append(contentsOf: connectionClose)
             }
-            head.append(contentsOf: [13, 10])
+            head.append(13); head.append(10)
         }
         if sendsBody { out.appendBody(response.body) }
     }
@@ -101,14 +95,57 @@ enum ResponseSerializer {
         }
     }
 
-    private static func isSafeName(_ name: String) -> Bool {
+    /// The fields whose say belongs to the server rather than the responder.
+    enum OwnedField: Equatable {
+        case contentLength, date, hopByHop, other
+    }
+
+    /// Which of the server's own fields `name` is, if any. By length first: a responder's
+    /// usual names (Content-Type, ETag, X-Request-Id, …) match none of the lengths and are
+    /// told apart without a comparison.
+    static func ownedField(_ name: String) -> OwnedField {
+        switch name.utf8.count {
+        case 4:
+            return name.equalsIgnoringASCIICase("date") ? .date : .other
+        case 10:
+            return name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+                ? .hopByHop : .other
+        case 14:
+            return name.equalsIgnoringASCIICase("content-length") ? .contentLength : .other
+        case 17:
+            return name.equalsIgnoringASCIICase("transfer-encoding") ? .hopByHop : .other
+        default:
+            return .other
+        }
+    }
+
+    /// Appends `name: value` CRLF, unless the name is no token or the value holds CR, LF or
+    /// NUL: either would let a field inject others or split the response (RFC 9110 §5.5), so
+    /// such a field is dropped. Checked and copied from the strings' UTF-8 storage, a byte
+    /// at a time only in the check.
+    static func appendField(_ name: String, _ value: String, to head: inout [UInt8]) {
+        var name = name, value = value
+        name.withUTF8 { nameBytes in
+            value.withUTF8 { valueBytes in
+                guard isSafeName(nameBytes), isSafeValue(valueBytes) else { return }
+                head.append(contentsOf: nameBytes)
+                head.append(58)
+                head.append(32)
+                head.append(contentsOf: valueBytes)
+                head.append(13)
+                head.append(10)
+            }
+        }
+    }
+
+    static func isSafeName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !name.isEmpty else { return false }
-        for byte in name.utf8 where byte <= 32 || byte == 58 || byte >= 127 { return false }
+        for byte in name where byte <= 32 || byte == 58 || byte >= 127 { return false }
         return true
     }
 
-    private static func isSafeValue(_ value: String) -> Bool {
-        for byte in value.utf8 where byte == 13 || byte == 10 || byte == 0 { return false }
+    static func isSafeValue(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in value where byte == 13 || byte == 10 || byte == 0 { return false }
         return true
     }
 }

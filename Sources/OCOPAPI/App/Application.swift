@@ -100,7 +100,7 @@ public final class Application: Sendable {
         serverConfig.errorRenderer = { status, reason, head in
             // Every answer the engine gives by itself passes here: count and log it.
             metrics.recordRejection(status: status.code)
-            accessLog.recordRejection(status: status.code, reason: reason, at: clock().description)
+            accessLog.recordRejection(status: status.code, reason: reason, at: clock())
             var response = Problem.transport(status, reason).response
             // Readable by the dashboard that asked, as every answer of ours (its upload too large).
             if let head { cors.decorate(&response, answering: head) }

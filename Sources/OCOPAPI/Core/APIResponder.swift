@@ -230,7 +230,7 @@ public final class APIResponder: HTTPResponder {
         log.record(requestID: requestID, method: request.method.rawValue, target: request.target, route: route,
                    status: status, milliseconds: seconds * 1000, bytes: delivery == .sent ? response.body.count : 0,
                    remote: trustForwardedFor ? client(request, connection) : connection.remoteAddress,
-                   tokenID: tokenID, at: services.clock().description,
+                   tokenID: tokenID, at: services.clock(),
                    unsent: delivery == .sent ? nil : response.status.code)
         return response
     }
@@ -324,8 +324,10 @@ public final class APIResponder: HTTPResponder {
         return Problem.methodNotAllowed(named, allowed: allowed).response
     }
 
-    /// One routed request on its way to a handler.
-    private struct Call: Sendable {
+    /// One routed request on its way to a handler. A class: it is captured by the closures
+    /// that carry it to a thread and back, and a struct of eight fields was copied field by
+    /// field, with a retain and a release for each, at every capture.
+    private final class Call: Sendable {
         let route: Route
         let request: HTTPRequest
         let parameters: RouteParameters
@@ -334,6 +336,18 @@ public final class APIResponder: HTTPResponder {
         let path: String
         let connection: ConnectionInfo
         let writeDeadline: ContinuousClock.Instant
+
+        init(route: Route, request: HTTPRequest, parameters: RouteParameters, requestID: String, wantsCSV: Bool,
+             path: String, connection: ConnectionInfo, writeDeadline: ContinuousClock.Instant) {
+            self.route = route
+            self.request = request
+            self.parameters = parameters
+            self.requestID = requestID
+            self.wantsCSV = wantsCSV
+            self.path = path
+            self.connection = connection
+            self.writeDeadline = writeDeadline
+        }
     }
 
     /// Authentication, access rules and the handler.

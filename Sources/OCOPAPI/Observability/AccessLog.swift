@@ -46,12 +46,12 @@ public final class AccessLog: Sendable {
     /// `status` is what the client got; `unsent` the handler's status when that response was
     /// never sent (the engine answered 503 at its handler timeout, or the connection closed).
     public func record(requestID: String, method: String, target: String, route: String, status: Int,
-                       milliseconds: Double, bytes: Int, remote: String, tokenID: Int64?, at: String,
-                       unsent: Int? = nil) {
+                       milliseconds: Double, bytes: Int, remote: String, tokenID: Int64?,
+                       at: @autoclosure () -> Timestamp, unsent: Int? = nil) {
         guard let lines else { return }
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        writer.field("at", at)
+        writer.field("at", at())
         writer.field("request_id", requestID)
         writer.field("method", method)
         writer.field("target", target)
@@ -69,11 +69,11 @@ public final class AccessLog: Sendable {
 
     /// A line for an answer the HTTP engine gave by itself (no route, no request id): its
     /// status and why, so refused and timed-out requests show in the log too.
-    public func recordRejection(status: Int, reason: String, at: String) {
+    public func recordRejection(status: Int, reason: String, at: @autoclosure () -> Timestamp) {
         guard let lines else { return }
         var writer = JSONWriter(capacity: 128)
         writer.beginObject()
-        writer.field("at", at)
+        writer.field("at", at())
         writer.field("event", "rejected")
         writer.field("status", Int64(status))
         writer.field("reason", reason)
