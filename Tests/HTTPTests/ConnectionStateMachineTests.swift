@@ -4,7 +4,7 @@ import Testing
 /// The connection state machine driven by a made-up clock: every timeout
 /// fires exactly at its deadline and not a nanosecond before.
 @Suite struct ConnectionStateMachineTests {
-    let t0 = ContinuousClock.now
+    let t0 = MonotonicInstant.now
     let timeouts = ConnectionStateMachine.Timeouts(
         header: .seconds(10), body: .seconds(30), idle: .seconds(60),
         handler: .seconds(20), write: .seconds(15), linger: .seconds(2))
@@ -50,8 +50,9 @@ import Testing
     /// the body back) and the handler timeout bounds the wait; once admitted, the client gets the
     /// whole body timeout from then. Nothing is parsed meanwhile.
     @Test func admittingWaitsOnTheHandlerTimeoutThenTheBodyTimerStartsAfresh() {
-        var shortBody = timeouts
-        shortBody.body = .seconds(5)
+        let shortBody = ConnectionStateMachine.Timeouts(
+            header: .seconds(10), body: .seconds(5), idle: .seconds(60),
+            handler: .seconds(20), write: .seconds(15), linger: .seconds(2))
         var m = ConnectionStateMachine(timeouts: shortBody, now: t0)
         m.bytesArrived(now: t0)
         m.headCompleted(now: t0)

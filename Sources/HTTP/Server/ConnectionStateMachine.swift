@@ -16,18 +16,28 @@
 /// buffer: then a write deadline runs, and the idle and read deadlines are
 /// suspended (we read nothing while we cannot write; see `outputBlocked`).
 struct ConnectionStateMachine: Sendable {
-    /// How long each phase may last.
+    /// How long each phase may last, in the nanoseconds deadlines are counted in.
     struct Timeouts: Sendable, Equatable {
-        var header: Duration
-        var body: Duration
-        var idle: Duration
-        var handler: Duration
-        var write: Duration
+        let header: Nanoseconds
+        let body: Nanoseconds
+        let idle: Nanoseconds
+        let handler: Nanoseconds
+        let write: Nanoseconds
         /// After an error response: how long input may pause before the close. Each read of it
         /// starts this wait again, up to `body` after the response went out (nginx's
         /// `lingering_timeout` and `lingering_time`): a client still uploading the body we
         /// refused from its head reads our answer only once it has sent it all.
-        var linger: Duration
+        let linger: Nanoseconds
+
+        init(header: Duration, body: Duration, idle: Duration, handler: Duration, write: Duration,
+             linger: Duration) {
+            self.header = Nanoseconds(header)
+            self.body = Nanoseconds(body)
+            self.idle = Nanoseconds(idle)
+            self.handler = Nanoseconds(handler)
+            self.write = Nanoseconds(write)
+            self.linger = Nanoseconds(linger)
+        }
     }
 
     /// Where the connection is in its request/response cycle.
@@ -68,18 +78,18 @@ struct ConnectionStateMachine: Sendable {
     let timeouts: Timeouts
     private(set) var phase: Phase = .idle
     /// The deadline of the current phase, when it has one.
-    private(set) var phaseDeadline: ContinuousClock.Instant?
+    private(set) var phaseDeadline: MonotonicInstant?
     /// Set while output waits for the socket to drain.
-    private(set) var writeDeadline: ContinuousClock.Instant?
+    private(set) var writeDeadline: MonotonicInstant?
     /// The next response is the last (the peer asked, HTTP/1.0, draining, EOF).
     private(set) var closeRequested = false
     /// While `closing`: when draining input ends, however much still comes.
-    private var lingerEnds: ContinuousClock.Instant?
+    private var lingerEnds: MonotonicInstant?
     /// Since when the connection has owed the server a request head: from its connect until its
     /// first head is complete, and from the first byte of each later one. Nil when it owes none.
-    private var owesHeadSince: ContinuousClock.Instant?
+    private var owesHeadSince: MonotonicInstant?
     /// When input last arrived (or the head was completed): a body's progress.
-    private var lastInput: ContinuousClock.Instant
+    private var lastInput: MonotonicInstant
     private var requestCount: UInt64 = 0
 
     /// How a connection holds its slot without moving (`stall(for:now:)`), which says how it is
@@ -99,7 +109,7 @@ struct ConnectionStateMachine: Sendable {
     /// the keep-alive allowance yet: a client that connects owes a request head, so a silent one
     /// is closed at the header timeout, not held for the idle one (connections that never send a
     /// byte would otherwise keep `max_connections` full for a minute each).
-    init(timeouts: Timeouts, now: ContinuousClock.Instant) {
+    init(timeouts: Timeouts, now: MonotonicInstant) {
         self.timeouts = timeouts
         phaseDeadline = now + min(timeouts.header, timeouts.idle)
         owesHeadSince = now
@@ -110,7 +120,7 @@ struct ConnectionStateMachine: Sendable {
     /// it has: owed a request head since its connect or the head's first byte (a drip does not
     /// count as moving), sent no body bytes, or read none of our output. Nil while it moves, and
     /// while it waits on the server (a request handled or admitted).
-    func stall(for threshold: Duration, now: ContinuousClock.Instant) -> Stall? {
+    func stall(for threshold: Duration, now: MonotonicInstant) -> Stall? {
         if let deadline = writeDeadline {
             // The write deadline moves with each write that makes progress.
             return now - (deadline - timeouts.write) >= threshold ? .notReading : nil
@@ -142,7 +152,7 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// The earliest instant at which `timedOut` could act.
-    var nextDeadline: ContinuousClock.Instant? {
+    var nextDeadline: MonotonicInstant? {
         guard let w = writeDeadline else { return phaseDeadline }
         if case .handling = phase, let p = phaseDeadline { return min(p, w) }
         return w
@@ -151,7 +161,7 @@ struct ConnectionStateMachine: Sendable {
     // MARK: Reading
 
     /// Request bytes arrived: an idle connection starts the header timer.
-    mutating func bytesArrived(now: ContinuousClock.Instant) {
+    mutating func bytesArrived(now: MonotonicInstant) {
         lastInput = now
         guard phase == .idle else { return }
         phase = .readingHead
@@ -160,7 +170,7 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// The head is complete but the body is not: the body timer replaces the header timer.
-    mutating func headCompleted(now: ContinuousClock.Instant) {
+    mutating func headCompleted(now: MonotonicInstant) {
         guard phase == .readingHead || phase == .idle else { return }
         phase = .readingBody
         phaseDeadline = now + timeouts.body
@@ -170,14 +180,14 @@ struct ConnectionStateMachine: Sendable {
 
     /// The responder deferred its decision on the body: the body timer stops, as it is the server,
     /// not the client, holding the body back now; the handler timeout bounds the wait instead.
-    mutating func admissionDeferred(now: ContinuousClock.Instant) {
+    mutating func admissionDeferred(now: MonotonicInstant) {
         guard phase == .readingHead || phase == .readingBody else { return }
         phase = .admitting
         phaseDeadline = now + timeouts.handler
     }
 
     /// The responder decided to read the body: the client gets the whole body timeout from now.
-    mutating func admissionGranted(now: ContinuousClock.Instant) {
+    mutating func admissionGranted(now: MonotonicInstant) {
         guard phase == .admitting else { return }
         phase = .readingBody
         phaseDeadline = now + timeouts.body
@@ -187,7 +197,7 @@ struct ConnectionStateMachine: Sendable {
     /// A whole request was parsed. Returns its number for `responseQueued`,
     /// or nil when no request may be dispatched in this phase. `timeLimited: false` waits for
     /// the responder however long it takes (see `ServerConfiguration.handlerTimeout`).
-    mutating func requestReceived(keepAlive: Bool, timeLimited: Bool = true, now: ContinuousClock.Instant) -> UInt64? {
+    mutating func requestReceived(keepAlive: Bool, timeLimited: Bool = true, now: MonotonicInstant) -> UInt64? {
         guard acceptsRequests else { return nil }
         requestCount &+= 1
         owesHeadSince = nil
@@ -233,7 +243,7 @@ struct ConnectionStateMachine: Sendable {
 
     /// The response to request `n` is queued for writing. Returns false when
     /// that request is no longer awaited (handler timed out, or `done` called twice).
-    mutating func responseQueued(for n: UInt64, now: ContinuousClock.Instant) -> Bool {
+    mutating func responseQueued(for n: UInt64, now: MonotonicInstant) -> Bool {
         guard phase == .handling(n) else { return false }
         if closeRequested {
             phase = .finishing
@@ -246,26 +256,26 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// A write could not finish: the peer's window is full.
-    mutating func writeBlocked(now: ContinuousClock.Instant) {
+    mutating func writeBlocked(now: MonotonicInstant) {
         if writeDeadline == nil { writeDeadline = now + timeouts.write }
     }
 
     /// A write made progress while blocked: the write timer restarts, so a
     /// large response to a slow but live reader is not cut off.
-    mutating func writeProgressed(now: ContinuousClock.Instant) {
+    mutating func writeProgressed(now: MonotonicInstant) {
         if writeDeadline != nil { writeDeadline = now + timeouts.write }
     }
 
     /// Input was read and dropped while `closing`: the peer is still sending (the rest of a
     /// body we answered without reading), so it may take a while yet to read our answer.
-    mutating func lingerProgressed(now: ContinuousClock.Instant) {
+    mutating func lingerProgressed(now: MonotonicInstant) {
         guard phase == .closing, let ends = lingerEnds else { return }
         phaseDeadline = min(now + timeouts.linger, ends)
     }
 
     /// Everything queued has been written. Returns true when the write side
     /// should now be shut down (the connection enters `closing`).
-    mutating func outputFlushed(now: ContinuousClock.Instant) -> Bool {
+    mutating func outputFlushed(now: MonotonicInstant) -> Bool {
         let wasBlocked = writeDeadline != nil
         writeDeadline = nil
         switch phase {
@@ -319,14 +329,14 @@ struct ConnectionStateMachine: Sendable {
 
     /// Whether the request being handled (or admitted) has outlived its handler deadline at `now`
     /// (the `timedOut` action would then be its 503, unless output is blocked past its own deadline).
-    func handlerDeadlinePassed(now: ContinuousClock.Instant) -> Bool {
+    func handlerDeadlinePassed(now: MonotonicInstant) -> Bool {
         guard awaitsServer, let deadline = phaseDeadline else { return false }
         return now >= deadline
     }
 
     /// Acts on a deadline that has passed at `now` (a deadline equal to `now`
     /// has passed). Does nothing before.
-    mutating func timedOut(now: ContinuousClock.Instant) -> TimeoutAction {
+    mutating func timedOut(now: MonotonicInstant) -> TimeoutAction {
         if let w = writeDeadline {
             if now >= w {
                 close()

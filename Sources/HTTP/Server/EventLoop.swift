@@ -33,14 +33,13 @@ final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state.
     private var stopping = false
-    private let clock = ContinuousClock()
     /// The time sampled when the current batch of events started (loop thread only).
-    private(set) var now: ContinuousClock.Instant
+    private(set) var now: MonotonicInstant
     private var tasksScratch: [@Sendable () -> Void] = []
 
     init(name: String) throws(SocketError) {
         self.name = name
-        now = clock.now
+        now = MonotonicInstant.now
         // CLOEXEC so that a child process never inherits our epoll or eventfd.
         let ep = try Syscall.checked("epoll_create1") { Int(epoll_create1(Int32(EPOLL_CLOEXEC))) }
         epollFD = Int32(ep)
@@ -142,12 +141,13 @@ final class EventLoop: @unchecked Sendable {
             datas.deallocate()
             events.deallocate()
         }
-        now = clock.now
-        var nextTick = now + tickInterval
+        let tick = Nanoseconds(tickInterval)
+        now = MonotonicInstant.now
+        var nextTick = now + tick
         while !stopping {
             let timeout = Self.milliseconds(until: nextTick, from: now)
             let n = clinux_epoll_wait(epollFD, datas, events, Int32(capacity), timeout)
-            now = clock.now
+            now = MonotonicInstant.now
             if n < 0 {
                 // EINTR: a signal interrupted the wait; anything else is a bug in our use of epoll.
                 if Glibc.errno == EINTR { continue }
@@ -164,7 +164,7 @@ final class EventLoop: @unchecked Sendable {
             }
             if now >= nextTick {
                 delegate.tick()
-                nextTick = now + tickInterval
+                nextTick = now + tick
             }
         }
         threadID.store(0, ordering: .releasing)
@@ -194,10 +194,10 @@ final class EventLoop: @unchecked Sendable {
 
     /// epoll_wait's timeout: whole milliseconds until `deadline`, rounded up so
     /// that the loop never wakes just before a deadline and spins.
-    static func milliseconds(until deadline: ContinuousClock.Instant, from now: ContinuousClock.Instant) -> Int32 {
+    static func milliseconds(until deadline: MonotonicInstant, from now: MonotonicInstant) -> Int32 {
         guard deadline > now else { return 0 }
-        let (seconds, attoseconds) = (deadline - now).components
-        let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: ms)
+        let (nanoseconds, overflow) = deadline.nanoseconds.subtractingReportingOverflow(now.nanoseconds)
+        guard !overflow else { return .max }
+        return Int32(clamping: nanoseconds / 1_000_000 + (nanoseconds % 1_000_000 == 0 ? 0 : 1))
     }
 }

@@ -60,16 +60,16 @@ final class HTTPConnection {
     private var currentHead: HTTPRequest?
     private var currentWantsKeepAliveField = false
 
-    init(fd: Int32, token: UInt64, info: ConnectionInfo, worker: ServerWorker, now: ContinuousClock.Instant) {
+    init(fd: Int32, token: UInt64, info: ConnectionInfo, worker: ServerWorker, now: MonotonicInstant) {
         self.fd = fd
         self.token = token
         self.info = info
         self.worker = worker
-        machine = ConnectionStateMachine(timeouts: worker.configuration.connectionTimeouts, now: now)
+        machine = ConnectionStateMachine(timeouts: worker.connectionTimeouts, now: now)
         parser = RequestParser(limits: worker.configuration.limits)
     }
 
-    private var now: ContinuousClock.Instant { worker.loop.now }
+    private var now: MonotonicInstant { worker.loop.now }
 
     // MARK: Events
 

@@ -57,7 +57,7 @@ public final class HTTPServer: Sendable {
             }
         }
         guard !workers.isEmpty else { return }
-        let deadline = ContinuousClock.now + drainTimeout
+        let deadline = MonotonicInstant.now + drainTimeout
         for worker in workers {
             worker.loop.execute { worker.beginDrain(until: deadline) }
         }

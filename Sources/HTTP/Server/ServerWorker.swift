@@ -56,6 +56,8 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     let loop: EventLoop
     let index: Int
     let configuration: ServerConfiguration
+    /// `configuration.connectionTimeouts`, converted once rather than for every connection.
+    let connectionTimeouts: ConnectionStateMachine.Timeouts
     let responder: any HTTPResponder
     private let counters: ServerCounters
 
@@ -69,7 +71,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     private var accepted: UInt64 = 0
     /// Where the search for an idle keep-alive connection to close resumes.
     private var evictionCursor = 0
-    private var drainDeadline: ContinuousClock.Instant?
+    private var drainDeadline: MonotonicInstant?
     private(set) var date = HTTPDateCache()
     /// Scratch for every read on this loop: leftovers are copied out, so one
     /// 64 KiB buffer serves all connections.
@@ -108,6 +110,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         self.listener = listener
         self.loop = loop
         self.configuration = configuration
+        connectionTimeouts = configuration.connectionTimeouts
         self.responder = responder
         self.counters = counters
         largeBodyLimit = BodyBudget.limit(configuration.limits)
@@ -186,7 +189,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
 
     /// Stops accepting (the listener closes so new connects are refused),
     /// closes idle connections and lets busy ones finish until `deadline`.
-    func beginDrain(until deadline: ContinuousClock.Instant) {
+    func beginDrain(until deadline: MonotonicInstant) {
         if let listener {
             Syscall.close(listener)
             self.listener = nil
