@@ -158,6 +158,41 @@ public struct JSONWriter: Sendable {
         commaDue = true
     }
 
+    /// Writes `units` / 10^`fractionDigits` as a decimal number with at most that many
+    /// fraction digits and no trailing zeros (`decimal(1250, fractionDigits: 3)` is `1.25`,
+    /// `decimal(2000, fractionDigits: 3)` is `2`): a measured quantity in its own precision,
+    /// without the shortest-round-trip search `double` runs. `fractionDigits` is 0 to 18.
+    public mutating func decimal(_ units: Int64, fractionDigits: Int) {
+        precondition((0...18).contains(fractionDigits), "fractionDigits must be 0 to 18")
+        guard fractionDigits > 0 else { return int(units) }
+        var scale: UInt64 = 1
+        for _ in 0..<fractionDigits { scale *= 10 }
+        let magnitude = units.magnitude
+        let whole = magnitude / scale
+        var fraction = magnitude % scale
+        let out = separated()
+        if units < 0 { out.append(UInt8(ascii: "-")) }
+        Self.appendDecimal(Int64(whole), to: out)
+        if fraction != 0 {
+            var digits = fractionDigits
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+            out.append(UInt8(ascii: "."))
+            out.write(upTo: 18) { start in
+                var k = digits
+                while k > 0 {
+                    k -= 1
+                    start[k] = UInt8(ascii: "0") &+ UInt8(fraction % 10)
+                    fraction /= 10
+                }
+                return digits
+            }
+        }
+        commaDue = true
+    }
+
     /// Writes true or false.
     public mutating func bool(_ b: Bool) {
         let out = separated()

@@ -150,6 +150,29 @@ import Testing
         }
     }
 
+    @Test func decimalsKeepTheirPrecisionWithoutTrailingZeros() {
+        func written(_ units: Int64, _ digits: Int) -> String {
+            var w = JSONWriter()
+            w.decimal(units, fractionDigits: digits)
+            return String(decoding: w.bytes, as: UTF8.self)
+        }
+        #expect(written(1250, 3) == "1.25")
+        #expect(written(2000, 3) == "2")
+        #expect(written(7, 3) == "0.007")
+        #expect(written(0, 3) == "0")
+        #expect(written(-1001, 3) == "-1.001")
+        #expect(written(-5, 3) == "-0.005")
+        #expect(written(123, 0) == "123")
+        #expect(written(.min, 0) == "-9223372036854775808")
+        #expect(written(.min, 18) == "-9.223372036854775808")
+        #expect(written(.max, 18) == "9.223372036854775807")
+        // Every one reads back as the number it stands for.
+        for units in [Int64(1), 999, 1_000, 123_456_789, -42] {
+            let text = written(units, 3)
+            #expect(Double(text) == Double(units) / 1000, "\(text)")
+        }
+    }
+
     @Test func emptyContainers() {
         #expect(written { $0.beginObject(); $0.endObject() } == "{}")
         #expect(written { $0.beginArray(); $0.endArray() } == "[]")

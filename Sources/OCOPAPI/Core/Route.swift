@@ -91,7 +91,11 @@ public struct DocResponse: Sendable {
 }
 
 /// One endpoint: method, path pattern, access rule and handler.
-public struct Route: Sendable {
+///
+/// A class: the router hands the matched route to the responder, which captures it in the
+/// closures a request travels through; as a struct with its document inline each of those
+/// copies retained and released a score of fields.
+public final class Route: Sendable {
     public typealias Handler = @Sendable (RequestContext) throws -> HTTPResponse
     /// Prepares a write whose answer is what its transaction returns (`WritePlan`). It must
     /// not block (no database read, no waiting): the responder may run it on an event loop.
@@ -121,7 +125,7 @@ public struct Route: Sendable {
     /// ignores a body, so a large one is refused before it is read (`APIResponder.admitBody`).
     public var takesContent: Bool { doc.requestSchema != nil || doc.requestMediaType != nil }
 
-    public init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
+    public convenience init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
                 cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
         self.init(method, pattern, access: access, inline: inline, cacheable: cacheable && method == .get,
                   doc: doc, action: .respond(handler))
@@ -129,7 +133,7 @@ public struct Route: Sendable {
 
     /// A route whose every answer is the outcome of one write, prepared by `write`: it takes no
     /// handler thread while its group commit runs.
-    public init(_ method: HTTPMethod, _ pattern: String, access: Access, doc: RouteDoc,
+    public convenience init(_ method: HTTPMethod, _ pattern: String, access: Access, doc: RouteDoc,
                 write: @escaping WriteHandler) {
         self.init(method, pattern, access: access, inline: false, cacheable: false, doc: doc, action: .write(write))
     }

@@ -58,7 +58,10 @@ public final class AccessLog: Sendable {
         writer.field("route", route)
         writer.field("status", Int64(status))
         writer.key("ms")
-        writer.double((milliseconds * 1000).rounded() / 1000)
+        // To the microsecond, as three decimals of a millisecond (a duration is finite and far
+        // below the bound; the bound keeps the conversion from trapping whatever comes).
+        let microseconds = (milliseconds * 1000).rounded()
+        writer.decimal(microseconds.isFinite ? Int64(max(-9e18, min(9e18, microseconds))) : 0, fractionDigits: 3)
         writer.field("bytes", Int64(bytes))
         writer.field("remote", remote)
         writer.field("token_id", tokenID)
