@@ -131,6 +131,16 @@ import Testing
         #expect(HTTPRequest(method: .get, target: "http://host:8080/a/b?x=1").path == "/a/b")
         #expect(HTTPRequest(method: .get, target: "https://host").path == "/")
         #expect(HTTPRequest(method: .options, target: "*").path == "*")
+        #expect(HTTPRequest(method: .get, target: "/a?").query == "")
+        #expect(HTTPRequest(method: .get, target: "/a?").path == "/a")
+        #expect(HTTPRequest(method: .get, target: "?q").path == "")
+        #expect(HTTPRequest(method: .get, target: "/a?b?c").query == "b?c")
+        // Multi-byte text before the mark (a target is ASCII on the wire, a String need not be).
+        #expect(HTTPRequest(method: .get, target: "/v\u{E2}n-\u{111}\u{1ED3}n?q=1").path == "/v\u{E2}n-\u{111}\u{1ED3}n")
+        #expect(HTTPRequest(method: .get, target: "/v\u{E2}n-\u{111}\u{1ED3}n?q=1").query == "q=1")
+        // A bridged or otherwise non-contiguous target takes the byte-by-byte search.
+        let substringTarget = String("xx/a/b?y=2".dropFirst(2))
+        #expect(HTTPRequest(method: .get, target: substringTarget).query == "y=2")
     }
 
     @Test func keepAliveRules() {
