@@ -66,6 +66,21 @@ struct SupportTextTests {
         }
     }
 
+    /// Every scalar up to U+0800 (all C0 and C1 controls, and every 2-byte lead before and
+    /// after 0xC2), alone and inside text, is a control exactly when its general category says
+    /// so, except tab, LF and CR.
+    @Test func controlCharactersAreFoundByCodePoint() {
+        for value in UInt32(0)..<0x800 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let isControl = scalar.properties.generalCategory == .control && ![0x09, 0x0A, 0x0D].contains(value)
+            let alone = String(Character(scalar))
+            #expect(TextNormalization.containsControlCharacters(alone) == isControl, "U+\(String(value, radix: 16))")
+            #expect(TextNormalization.containsControlCharacters("Hạ Long " + alone + " ệ") == isControl)
+        }
+        #expect(!TextNormalization.containsControlCharacters("Trà hoa vàng\tBa Chẽ\r\n 🍵 下龙湾"))
+        #expect(TextNormalization.containsControlCharacters("🍵\u{1B}[31m"))
+    }
+
     @Test func nfcComposesDecomposedVietnamese() {
         let precomposed = "Miến dong Bình Liêu, Vân Đồn, Hạ Long, Ba Chẽ, ặ ợ ự"
         let decomposed = precomposed.decomposedStringWithCanonicalMapping

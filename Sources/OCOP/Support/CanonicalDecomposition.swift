@@ -80,6 +80,61 @@ enum CanonicalDecomposition {
         }
     }
 
+    /// `forEachScalar` read straight from UTF-8, for text whose scalars all lie below U+0370
+    /// or in Latin Extended Additional (every Vietnamese letter, precomposed or not): calls
+    /// `body` with each scalar value of the decomposition while it returns true. Returns
+    /// false, having stopped, when `body` does or a scalar lies elsewhere (the caller then
+    /// walks the text with `forEachScalar`); true when the whole text was walked.
+    ///
+    /// Why: walking `String.unicodeScalars` and building `Unicode.Scalar`s per character was
+    /// most of what the collation key and the search folding of a name cost, on the event
+    /// loop of every producer written. `utf8` is valid UTF-8, as a `String`'s always is.
+    @inline(__always)
+    static func forEachCommonScalar(inUTF8 utf8: UnsafeBufferPointer<UInt8>, _ body: (UInt32) -> Bool) -> Bool {
+        table.withUnsafeBufferPointer { table in
+            var i = 0
+            let end = utf8.count
+            while i < end {
+                let lead = utf8[i]
+                let value: UInt32
+                if lead < 0x80 {
+                    guard body(UInt32(lead)) else { return false }
+                    i += 1
+                    continue
+                } else if lead < 0xE0 {
+                    guard i + 1 < end else { return false }
+                    value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[i + 1] & 0x3F)
+                    i += 2
+                } else if lead < 0xF0 {
+                    guard i + 2 < end else { return false }
+                    value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[i + 1] & 0x3F) << 6 | UInt32(utf8[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    return false
+                }
+                let index: Int
+                if value < lowRange.lowerBound {
+                    guard body(value) else { return false }
+                    continue
+                } else if value < lowRange.upperBound {
+                    index = Int(value - lowRange.lowerBound)
+                } else if highRange.contains(value) {
+                    index = lowRange.count + Int(value - highRange.lowerBound)
+                } else {
+                    return false
+                }
+                let packed = table[index]
+                guard packed != fallback else { return false }
+                var rest = packed
+                while rest != 0 {
+                    guard body(UInt32(truncatingIfNeeded: rest & scalarMask)) else { return false }
+                    rest >>= 21
+                }
+            }
+            return true
+        }
+    }
+
     private static func decomposeGenerally(_ scalar: Unicode.Scalar, _ body: (Unicode.Scalar) -> Void) {
         for part in String(Character(scalar))._nfd {
             body(part)

@@ -7,6 +7,49 @@
 public enum TextFolding {
     /// The search form of `s`: lower-case base letters and digits, single spaces.
     public static func fold(_ s: String) -> String {
+        var text = s
+        return text.withUTF8 { foldCommon($0) } ?? foldScalars(s)
+    }
+
+    /// `fold` of text made of ASCII, combining marks U+0300–U+036F, đ/Đ and letters that
+    /// decompose into those (`CanonicalDecomposition.forEachCommonScalar`: all of Vietnamese),
+    /// written straight into the result; nil for any other text. The folded text is never
+    /// longer than such a text: a letter of two or three bytes becomes one, a mark none.
+    static func foldCommon(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        var common = true
+        let folded = String(unsafeUninitializedCapacity: utf8.count) { out in
+            var count = 0
+            var pendingSpace = false
+            common = CanonicalDecomposition.forEachCommonScalar(inUTF8: utf8) { value in
+                var byte: UInt8
+                switch value {
+                case 0x30...0x39, 0x61...0x7A: byte = UInt8(truncatingIfNeeded: value)
+                case 0x41...0x5A: byte = UInt8(truncatingIfNeeded: value) | 0x20
+                case 0x00..<0x80:
+                    pendingSpace = true
+                    return true
+                case 0x0300..<0x0370: return true  // combining diacritics: what search ignores
+                case 0x0110, 0x0111: byte = UInt8(ascii: "d")  // Đ đ
+                default: return false
+                }
+                // Never false, as said above; checked all the same, this being written unchecked.
+                guard count + (pendingSpace ? 2 : 1) <= out.count else { return false }
+                if pendingSpace && count > 0 {
+                    out[count] = UInt8(ascii: " ")
+                    count += 1
+                }
+                pendingSpace = false
+                out[count] = byte
+                count += 1
+                return true
+            }
+            return common ? count : 0
+        }
+        return common ? folded : nil
+    }
+
+    /// `fold` for any text, scalar by scalar.
+    static func foldScalars(_ s: String) -> String {
         var out = Output()
         out.bytes.reserveCapacity(s.utf8.count)
         CanonicalDecomposition.forEachScalar(in: s) { scalar in

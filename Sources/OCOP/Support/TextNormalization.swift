@@ -10,12 +10,23 @@ public enum TextNormalization {
     /// people write holds them, and stored they reach CSV exports, logs and terminals (NUL,
     /// ESC sequences), so every text a client writes is refused with them.
     public static func containsControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { scalar in
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0D: false
-            case 0x00...0x1F, 0x7F...0x9F: true
-            default: false
+        var text = text
+        return text.withUTF8 { utf8 in
+            // Read from the bytes: C0 controls and DEL are bytes of their own, and the C1
+            // controls U+0080–U+009F are 0xC2 followed by 0x80–0x9F (a continuation byte is
+            // never 0xC2, so no other character holds that pair).
+            var i = 0
+            while i < utf8.count {
+                let byte = utf8[i]
+                switch byte {
+                case 0x09, 0x0A, 0x0D: break
+                case 0x00...0x1F, 0x7F: return true
+                case 0xC2 where i + 1 < utf8.count && utf8[i + 1] < 0xA0: return true
+                default: break
+                }
+                i += 1
             }
+            return false
         }
     }
 

@@ -42,6 +42,12 @@ public enum VietnameseCollation {
 
     /// `trimmed: false` is the key with every weight, which the trimmed key must order alike (tests).
     static func sortKey(_ s: String, trimmed: Bool) -> [UInt8] {
+        var text = s
+        return text.withUTF8 { commonKey($0, trimmed: trimmed) } ?? keyByScalars(s, trimmed: trimmed)
+    }
+
+    /// The key with the general `KeyBuilder`, for any text.
+    static func keyByScalars(_ s: String, trimmed: Bool) -> [UInt8] {
         var builder = KeyBuilder(capacity: s.utf8.count)
         CanonicalDecomposition.forEachScalar(in: s) { builder.add($0) }
         return builder.finish(trimmed: trimmed)
@@ -50,6 +56,203 @@ public enum VietnameseCollation {
     /// Whether `a` sorts strictly before `b` (a strict weak order for `sort(by:)`).
     public static func areInIncreasingOrder(_ a: String, _ b: String) -> Bool {
         sortKey(a).lexicographicallyPrecedes(sortKey(b))
+    }
+}
+
+extension VietnameseCollation {
+    /// The key of text made of ASCII, đ/Đ, letters that decompose into ASCII and the
+    /// Vietnamese modifier and tone marks, and those marks themselves after a base (all of
+    /// Vietnamese: `CanonicalDecomposition.forEachCommonScalar`); nil for any other text,
+    /// which `KeyBuilder` weighs. The same weights as `KeyBuilder`'s, written straight into
+    /// the key (`CommonKeyWriter`).
+    ///
+    /// Why: `KeyBuilder` spends most of its time building and switching over enums per
+    /// character; this runs on the event loop of every producer and product written.
+    static func commonKey(_ utf8: UnsafeBufferPointer<UInt8>, trimmed: Bool) -> [UInt8]? {
+        var common = true
+        // Per scalar at most 4 primary bytes (ASCII punctuation), 2 secondary (common and a
+        // tone) and 1 tertiary, and every scalar takes at least one byte of input.
+        let key = [UInt8](unsafeUninitializedCapacity: 7 * utf8.count + 2) { key, count in
+            var writer = CommonKeyWriter(key: key, scalars: utf8.count)
+            common = CanonicalDecomposition.forEachCommonScalar(inUTF8: utf8) { writer.add($0) }
+            count = common ? writer.finish(trimmed: trimmed) : 0
+        }
+        return common ? key : nil
+    }
+}
+
+/// `VietnameseCollation.commonKey`'s levels, written into the key's own buffer: the primary
+/// level from its start, the secondary and tertiary levels into room past the most the
+/// primary can take, then moved down behind it.
+private struct CommonKeyWriter {
+    private let key: UnsafeMutableBufferPointer<UInt8>
+    private let secondaryStart: Int
+    private let tertiaryStart: Int
+    private var primary = 0
+    private var secondary: Int
+    private var tertiary: Int
+    // The base character waiting for its marks: its primary weight (0 while none waits;
+    // `punctuationWeight` for the four bytes of an ASCII punctuation character), its letter
+    // rank if it is a letter, its tone weight (0 for none) and case.
+    private var weight: UInt8 = 0
+    private var punctuation: UInt8 = 0
+    private var letter: UInt8 = Self.noLetter
+    private var tone: UInt8 = 0
+    private var isUpper = false
+
+    /// `key` has room for `7 * scalars + 2` bytes.
+    init(key: UnsafeMutableBufferPointer<UInt8>, scalars: Int) {
+        self.key = key
+        secondaryStart = 4 * scalars + 1  // past the primary level and its separator
+        tertiaryStart = 6 * scalars + 2
+        secondary = secondaryStart
+        tertiary = tertiaryStart
+    }
+
+    /// Takes the next scalar; false for one `KeyBuilder` must weigh (then the whole text is).
+    @inline(__always)
+    mutating func add(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x00..<0x80:
+            flush()
+            let byte = UInt8(truncatingIfNeeded: value)
+            tone = 0
+            isUpper = false
+            letter = Self.noLetter
+            switch byte {
+            case 0x61...0x7A:
+                letter = Self.asciiLetterRank(byte - 0x61)
+                weight = Self.letterBase + letter
+            case 0x41...0x5A:
+                letter = Self.asciiLetterRank(byte - 0x41)
+                weight = Self.letterBase + letter
+                isUpper = true
+            case 0x30...0x39:
+                weight = Self.digitBase + (byte - 0x30)
+            case 0x09...0x0D, 0x20:
+                weight = Self.spacePrimary
+            default:
+                weight = Self.punctuationWeight
+                punctuation = byte
+            }
+        case 0x0110, 0x0111:  // Đ đ
+            flush()
+            letter = Self.dStrokeRank
+            weight = Self.letterBase + letter
+            tone = 0
+            isUpper = value == 0x0110
+        case 0x0300..<0x0370:
+            // A mark with no base, or one beyond a letter modifier and one tone, is not weighed here.
+            guard weight != 0 else { return false }
+            if let modified = Self.modifiedLetterRank(letter, by: value) {
+                letter = modified
+                weight = Self.letterBase + modified
+            } else if tone == 0, let toneWeight = Self.toneWeight(of: value) {
+                tone = toneWeight
+            } else {
+                return false
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Writes the waiting character's weights to the three levels.
+    @inline(__always)
+    private mutating func flush() {
+        guard weight != 0 else { return }
+        if weight == Self.punctuationWeight {
+            key[primary] = Self.punctuationPrefix
+            key[primary + 1] = 0x80
+            key[primary + 2] = 0x80
+            key[primary + 3] = 0x80 | punctuation
+            primary += 4
+        } else {
+            key[primary] = weight
+            primary += 1
+        }
+        key[secondary] = Self.commonSecondary
+        secondary += 1
+        if tone != 0 {
+            key[secondary] = tone
+            secondary += 1
+        }
+        key[tertiary] = isUpper ? Self.upperTertiary : Self.lowerTertiary
+        tertiary += 1
+        weight = 0
+    }
+
+    /// Lays the levels out one behind the other with their 0x00 separators; returns the key's length.
+    mutating func finish(trimmed: Bool) -> Int {
+        flush()
+        if trimmed {
+            while secondary > secondaryStart && key[secondary - 1] == Self.commonSecondary { secondary -= 1 }
+            while tertiary > tertiaryStart && key[tertiary - 1] == Self.lowerTertiary { tertiary -= 1 }
+        }
+        guard let base = UnsafeMutableRawPointer(key.baseAddress) else { return 0 }
+        // Each level moves down behind the one before (the regions may overlap).
+        var end = primary
+        key[end] = 0
+        end += 1
+        (base + end).copyMemory(from: base + secondaryStart, byteCount: secondary - secondaryStart)
+        end += secondary - secondaryStart
+        key[end] = 0
+        end += 1
+        (base + end).copyMemory(from: base + tertiaryStart, byteCount: tertiary - tertiaryStart)
+        return end + tertiary - tertiaryStart
+    }
+
+    // The weights of `Weights`, `Letter` and `Tone` below, as plain bytes.
+    private static let noLetter: UInt8 = 0xFF
+    private static let dStrokeRank: UInt8 = 6
+    private static let punctuationWeight: UInt8 = 0xFF
+    private static let punctuationPrefix: UInt8 = 0x02
+    private static let spacePrimary: UInt8 = 0x01
+    private static let digitBase: UInt8 = 0x10
+    private static let letterBase: UInt8 = 0x20
+    private static let commonSecondary: UInt8 = 0x05
+    private static let lowerTertiary: UInt8 = 0x05
+    private static let upperTertiary: UInt8 = 0x06
+
+    /// The rank of the Latin letter `offset` letters after a: the Vietnamese letters ă â,
+    /// đ, ê, ô ơ and ư sit between them.
+    @inline(__always)
+    private static func asciiLetterRank(_ offset: UInt8) -> UInt8 {
+        var rank = offset
+        if offset >= 1 { rank += 2 }   // ă â before b
+        if offset >= 4 { rank += 1 }   // đ before e
+        if offset >= 5 { rank += 1 }   // ê before f
+        if offset >= 15 { rank += 2 }  // ô ơ before p
+        if offset >= 21 { rank += 1 }  // ư before v
+        return rank
+    }
+
+    /// `Letter.modified(by:)` on ranks.
+    @inline(__always)
+    private static func modifiedLetterRank(_ rank: UInt8, by mark: UInt32) -> UInt8? {
+        switch (rank, mark) {
+        case (0, 0x0306): return 1    // ă
+        case (0, 0x0302): return 2    // â
+        case (7, 0x0302): return 8    // ê
+        case (18, 0x0302): return 19  // ô
+        case (18, 0x031B): return 20  // ơ
+        case (26, 0x031B): return 27  // ư
+        default: return nil
+        }
+    }
+
+    /// `Tone`'s weight of a tone mark.
+    @inline(__always)
+    private static func toneWeight(of mark: UInt32) -> UInt8? {
+        switch mark {
+        case 0x0300: return 0x06
+        case 0x0309: return 0x07
+        case 0x0303: return 0x08
+        case 0x0301: return 0x09
+        case 0x0323: return 0x0A
+        default: return nil
+        }
     }
 }
 
