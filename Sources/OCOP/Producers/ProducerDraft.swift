@@ -22,6 +22,6 @@ public struct ProducerDraft: Sendable {
         self.fields = fields
         nameKey = VietnameseCollation.sortKey(fields.name)
         searchText = fields.searchText
-        auditChanges = JSONValue.object(fields.jsonObject).serializedString()
+        auditChanges = fields.serializedJSON
     }
 }
