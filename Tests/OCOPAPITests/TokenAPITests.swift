@@ -139,6 +139,23 @@ import Testing
         #expect(try client.request("GET", "/api/v1/producers", headers: [("Authorization", "Bearer")]).status == 401)
     }
 
+    /// The scheme in any case, and blanks around the token, are read alike, whether the header
+    /// is spelled as clients send it or not; a blank inside the token or a tab after the scheme
+    /// is no token of ours.
+    @Test func bearerSpellingsAuthenticateAlike() throws {
+        let token = TestServer.adminToken
+        for header in ["Bearer \(token)", "bearer \(token)", "BEARER \(token)", "bEaReR \(token)",
+                       "Bearer  \(token)", "Bearer \(token) ", "Bearer \t\(token)\t"] {
+            let response = try client.request("GET", "/api/v1/tokens", headers: [("Authorization", header)])
+            #expect(response.status == 200, "\(header.debugDescription)")
+        }
+        for header in ["Bearer\t\(token)", "Bearer \(token.dropLast()) \(token.suffix(1))", "Bearer \(token)x",
+                       "Bearer \(token.uppercased())", "Bearer_\(token)"] {
+            let response = try client.request("GET", "/api/v1/tokens", headers: [("Authorization", header)])
+            #expect(response.status == 401, "\(header.debugDescription)")
+        }
+    }
+
     /// Credentials of another scheme are no token: a proxy that guards a dashboard with Basic
     /// auth forwards them, and the public catalogue, the resolver and the health checks must still
     /// answer. Protected routes still ask for a bearer token, and the failure limit counts nothing.

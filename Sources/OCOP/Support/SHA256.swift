@@ -17,6 +17,11 @@ public enum SHA256 {
         return s.withUTF8 { digest(UnsafeRawBufferPointer($0)) }
     }
 
+    /// The 32-byte digest of the bytes `buffer` points at.
+    public static func hash(_ buffer: UnsafeRawBufferPointer) -> [UInt8] {
+        digest(buffer)
+    }
+
     /// Lower-case hexadecimal spelling of `bytes` (64 characters for a digest).
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits: StaticString = "0123456789abcdef"

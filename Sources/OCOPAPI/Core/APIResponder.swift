@@ -560,7 +560,19 @@ public final class APIResponder: HTTPResponder {
 
     /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
     private static func secretHash(authorization header: String) throws(Problem) -> [UInt8] {
-        SHA256.hash(try bearerSecret(authorization: header))
+        var header = header
+        // What every client sends, `Bearer` and one space before a token with no blank in it, is
+        // hashed from the header's own bytes; `bearerSecret` reads any other spelling the same
+        // way it always did (splitting and trimming cost as much as the hash).
+        let hash = header.withUTF8 { bytes -> [UInt8]? in
+            guard bytes.count > 7, bytes.count <= 7 + 256, bytes[6] == UInt8(ascii: " ") else { return nil }
+            for (byte, letter) in zip(bytes[0..<6], "bearer".utf8) where byte | 0x20 != letter { return nil }
+            let token = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[7...]))
+            guard !token.contains(UInt8(ascii: " ")), !token.contains(UInt8(ascii: "\t")) else { return nil }
+            return SHA256.hash(token)
+        }
+        if let hash { return hash }
+        return SHA256.hash(try bearerSecret(authorization: header))
     }
 
     /// The token of a `Bearer` header.
