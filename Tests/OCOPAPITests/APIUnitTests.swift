@@ -259,3 +259,31 @@ import Testing
         #expect(throws: Problem.self) { try RequestContext.checkContentType("application/merge-patch+json", allowMergePatch: false) }
     }
 }
+
+/// The Prometheus text of `Metrics`: one series per route, method and status, in that order,
+/// and one histogram per route over all its methods and statuses.
+@Suite struct MetricsTextTests {
+    @Test func countsEachRouteMethodAndStatusApart() {
+        let metrics = Metrics()
+        for _ in 0..<3 { metrics.record(method: "GET", route: "/b", status: 200, seconds: 0.0004) }
+        metrics.record(method: "GET", route: "/b", status: 404, seconds: 0.002)
+        metrics.record(method: "POST", route: "/b", status: 200, seconds: 0.03)
+        metrics.record(method: "DELETE", route: "/b", status: 200, seconds: 20)
+        metrics.record(method: "GET", route: "/a\"x", status: 500, seconds: 0.1)
+        let lines = metrics.render(gauges: []).split(separator: "\n").map(String.init)
+        let requests = lines.filter { $0.hasPrefix("ocop_http_requests_total{") }
+        #expect(requests == [
+            #"ocop_http_requests_total{method="GET",route="/a\"x",status="500"} 1"#,
+            #"ocop_http_requests_total{method="DELETE",route="/b",status="200"} 1"#,
+            #"ocop_http_requests_total{method="GET",route="/b",status="200"} 3"#,
+            #"ocop_http_requests_total{method="GET",route="/b",status="404"} 1"#,
+            #"ocop_http_requests_total{method="POST",route="/b",status="200"} 1"#,
+        ])
+        #expect(lines.contains(#"ocop_http_request_duration_seconds_bucket{route="/b",le="0.0005"} 3"#))
+        #expect(lines.contains(#"ocop_http_request_duration_seconds_bucket{route="/b",le="0.0025"} 4"#))
+        #expect(lines.contains(#"ocop_http_request_duration_seconds_bucket{route="/b",le="10.0"} 5"#))
+        #expect(lines.contains(#"ocop_http_request_duration_seconds_bucket{route="/b",le="+Inf"} 6"#))
+        #expect(lines.contains(#"ocop_http_request_duration_seconds_count{route="/b"} 6"#))
+        #expect(lines.contains(#"ocop_http_request_duration_seconds_count{route="/a\"x"} 1"#))
+    }
+}
