@@ -21,7 +21,7 @@ let package = Package(
         // Named, joinable pthreads, for the HTTP engine's and the database's own threads.
         .target(name: "Threads", dependencies: ["CLinux"]),
         .target(name: "HTTP", dependencies: ["CLinux", "Threads"]),
-        .target(name: "SQLite", dependencies: ["CSQLite", "Threads"]),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Threads", "CLinux"]),
         .target(name: "JSON"),
         .target(name: "OCOP", dependencies: ["SQLite", "JSON"]),
         .target(name: "OCOPAPI", dependencies: ["OCOP", "HTTP", "JSON", "SQLite", "Threads", "CLinux"]),

@@ -110,3 +110,7 @@ int clinux_unsent_bytes(int fd) {
     int unsent = 0;
     return ioctl(fd, SIOCOUTQ, &unsent) == 0 ? unsent : -1;
 }
+
+int clinux_write_back(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+}

@@ -36,6 +36,10 @@ void clinux_ignore_user_signals(void);
 /// Sets a socket option that takes an int.
 int clinux_setsockopt_int(int fd, int level, int name, int value);
 
+/// Writes the file's dirty pages to the device and waits until they are written, without
+/// the device cache flush and journal commit of fdatasync (sync_file_range(2): no durability).
+int clinux_write_back(int fd);
+
 /// fcntl(F_GETFL/F_SETFL) is variadic in C; this sets O_NONBLOCK without varargs.
 int clinux_set_nonblocking(int fd);
 

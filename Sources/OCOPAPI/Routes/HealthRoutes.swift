@@ -47,7 +47,7 @@ public struct HealthRoutes: RouteCollection {
                     ("ocop_db_commits_total", "Group commits since start.", Double(db.commits)),
                     ("ocop_db_wal_flushes_total", "WAL fdatasyncs after commits since start (one may cover several).",
                      Double(db.walFlushes)),
-                    ("ocop_db_checkpoint_flushes_total", "Database file fdatasyncs after background checkpoint passes since start.",
+                    ("ocop_db_checkpoint_flushes_total", "Write-backs of the database file after background checkpoint passes since start.",
                      Double(db.databaseFlushes)),
                     ("ocop_db_wal_restarts_total", "Times the WAL was started again from its beginning since start.",
                      Double(db.walRestarts)),
