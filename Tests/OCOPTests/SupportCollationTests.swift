@@ -185,8 +185,8 @@ struct SupportCollationTests {
     }
 }
 
-/// A small deterministic generator so the random test is reproducible.
-private struct SplitMix64: RandomNumberGenerator {
+/// A small deterministic generator so the random tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

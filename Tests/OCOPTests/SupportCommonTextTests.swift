@@ -1,4 +1,4 @@
-@_spi(_Unicode) import Swift
+import Foundation
 import Testing
 @testable import OCOP
 
@@ -24,7 +24,7 @@ struct SupportCommonTextTests {
     }()
 
     private static func texts(count: Int, seed: UInt64) -> [String] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             (0..<Int.random(in: 0...8, using: &generator)).map { _ in
                 pieces[Int.random(in: 0..<pieces.count, using: &generator)]
@@ -69,30 +69,10 @@ struct SupportCommonTextTests {
 
     @Test func vietnameseNamesAreReadFromUTF8() {
         for name in ["Hợp tác xã Miến dong Bình Liêu", "CÔNG TY TNHH TRÀ HOA VÀNG", "Nguyễn Văn Đức",
-                     "Vân Đồn".decomposedForTests, "Lô 2A, thôn Đồng Trà (khu 3)"] {
+                     "Vân Đồn".decomposedStringWithCanonicalMapping, "Lô 2A, thôn Đồng Trà (khu 3)"] {
             var utf8 = name
             #expect(utf8.withUTF8 { VietnameseCollation.commonKey($0, trimmed: true) } != nil, "\(name)")
             #expect(utf8.withUTF8 { TextFolding.foldCommon($0) } != nil, "\(name)")
         }
-    }
-}
-
-private extension String {
-    /// NFD without Foundation: each precomposed letter written as its base and marks.
-    var decomposedForTests: String {
-        String(String.UnicodeScalarView(unicodeScalars.flatMap { Array(String($0)._nfd) }))
-    }
-}
-
-/// SplitMix64, so the random texts are the same on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -17,9 +17,10 @@ public enum SHA256 {
         return s.withUTF8 { digest(UnsafeRawBufferPointer($0)) }
     }
 
-    /// The 32-byte digest of the bytes `buffer` points at.
-    public static func hash(_ buffer: UnsafeRawBufferPointer) -> [UInt8] {
-        digest(buffer)
+    /// The 32-byte digest of the UTF-8 encoding of `s` (a token read in place from a header).
+    public static func hash(_ s: Substring) -> [UInt8] {
+        var s = s
+        return s.withUTF8 { digest(UnsafeRawBufferPointer($0)) }
     }
 
     /// Lower-case hexadecimal spelling of `bytes` (64 characters for a digest).

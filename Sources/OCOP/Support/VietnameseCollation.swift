@@ -93,7 +93,8 @@ private struct CommonKeyWriter {
     private var tertiary: Int
     // The base character waiting for its marks: its primary weight (0 while none waits;
     // `punctuationWeight` for the four bytes of an ASCII punctuation character), its letter
-    // rank if it is a letter, its tone weight (0 for none) and case.
+    // rank if it is a letter, its tone weight (0 for none) and case. The weights are those of
+    // `Weights`, `Letter` and `Tone` below, which `KeyBuilder` writes too.
     private var weight: UInt8 = 0
     private var punctuation: UInt8 = 0
     private var letter: UInt8 = Self.noLetter
@@ -121,34 +122,34 @@ private struct CommonKeyWriter {
             letter = Self.noLetter
             switch byte {
             case 0x61...0x7A:
-                letter = Self.asciiLetterRank(byte - 0x61)
-                weight = Self.letterBase + letter
+                letter = Letter.ascii[Int(byte - 0x61)].rawValue
+                weight = Weights.letterBase + letter
             case 0x41...0x5A:
-                letter = Self.asciiLetterRank(byte - 0x41)
-                weight = Self.letterBase + letter
+                letter = Letter.ascii[Int(byte - 0x41)].rawValue
+                weight = Weights.letterBase + letter
                 isUpper = true
             case 0x30...0x39:
-                weight = Self.digitBase + (byte - 0x30)
+                weight = Weights.digitBase + (byte - 0x30)
             case 0x09...0x0D, 0x20:
-                weight = Self.spacePrimary
+                weight = Weights.spacePrimary
             default:
                 weight = Self.punctuationWeight
                 punctuation = byte
             }
         case 0x0110, 0x0111:  // Đ đ
             flush()
-            letter = Self.dStrokeRank
-            weight = Self.letterBase + letter
+            letter = Letter.dStroke.rawValue
+            weight = Weights.letterBase + letter
             tone = 0
             isUpper = value == 0x0110
         case 0x0300..<0x0370:
             // A mark with no base, or one beyond a letter modifier and one tone, is not weighed here.
-            guard weight != 0 else { return false }
-            if let modified = Self.modifiedLetterRank(letter, by: value) {
-                letter = modified
-                weight = Self.letterBase + modified
-            } else if tone == 0, let toneWeight = Self.toneWeight(of: value) {
-                tone = toneWeight
+            guard weight != 0, let mark = Unicode.Scalar(value) else { return false }
+            if let modified = Letter(rawValue: letter)?.modified(by: mark) {
+                letter = modified.rawValue
+                weight = Weights.letterBase + letter
+            } else if tone == 0, let markTone = Tone(mark) {
+                tone = markTone.rawValue
             } else {
                 return false
             }
@@ -163,7 +164,7 @@ private struct CommonKeyWriter {
     private mutating func flush() {
         guard weight != 0 else { return }
         if weight == Self.punctuationWeight {
-            key[primary] = Self.punctuationPrefix
+            key[primary] = Weights.punctuationPrefix
             key[primary + 1] = 0x80
             key[primary + 2] = 0x80
             key[primary + 3] = 0x80 | punctuation
@@ -172,13 +173,13 @@ private struct CommonKeyWriter {
             key[primary] = weight
             primary += 1
         }
-        key[secondary] = Self.commonSecondary
+        key[secondary] = Weights.commonSecondary
         secondary += 1
         if tone != 0 {
             key[secondary] = tone
             secondary += 1
         }
-        key[tertiary] = isUpper ? Self.upperTertiary : Self.lowerTertiary
+        key[tertiary] = isUpper ? Weights.upperTertiary : Weights.lowerTertiary
         tertiary += 1
         weight = 0
     }
@@ -187,8 +188,8 @@ private struct CommonKeyWriter {
     mutating func finish(trimmed: Bool) -> Int {
         flush()
         if trimmed {
-            while secondary > secondaryStart && key[secondary - 1] == Self.commonSecondary { secondary -= 1 }
-            while tertiary > tertiaryStart && key[tertiary - 1] == Self.lowerTertiary { tertiary -= 1 }
+            while secondary > secondaryStart && key[secondary - 1] == Weights.commonSecondary { secondary -= 1 }
+            while tertiary > tertiaryStart && key[tertiary - 1] == Weights.lowerTertiary { tertiary -= 1 }
         }
         guard let base = UnsafeMutableRawPointer(key.baseAddress) else { return 0 }
         // Each level moves down behind the one before (the regions may overlap).
@@ -203,57 +204,9 @@ private struct CommonKeyWriter {
         return end + tertiary - tertiaryStart
     }
 
-    // The weights of `Weights`, `Letter` and `Tone` below, as plain bytes.
+    // Markers of this writer's own, outside every weight and rank (`Weights`, `Letter`).
     private static let noLetter: UInt8 = 0xFF
-    private static let dStrokeRank: UInt8 = 6
     private static let punctuationWeight: UInt8 = 0xFF
-    private static let punctuationPrefix: UInt8 = 0x02
-    private static let spacePrimary: UInt8 = 0x01
-    private static let digitBase: UInt8 = 0x10
-    private static let letterBase: UInt8 = 0x20
-    private static let commonSecondary: UInt8 = 0x05
-    private static let lowerTertiary: UInt8 = 0x05
-    private static let upperTertiary: UInt8 = 0x06
-
-    /// The rank of the Latin letter `offset` letters after a: the Vietnamese letters ă â,
-    /// đ, ê, ô ơ and ư sit between them.
-    @inline(__always)
-    private static func asciiLetterRank(_ offset: UInt8) -> UInt8 {
-        var rank = offset
-        if offset >= 1 { rank += 2 }   // ă â before b
-        if offset >= 4 { rank += 1 }   // đ before e
-        if offset >= 5 { rank += 1 }   // ê before f
-        if offset >= 15 { rank += 2 }  // ô ơ before p
-        if offset >= 21 { rank += 1 }  // ư before v
-        return rank
-    }
-
-    /// `Letter.modified(by:)` on ranks.
-    @inline(__always)
-    private static func modifiedLetterRank(_ rank: UInt8, by mark: UInt32) -> UInt8? {
-        switch (rank, mark) {
-        case (0, 0x0306): return 1    // ă
-        case (0, 0x0302): return 2    // â
-        case (7, 0x0302): return 8    // ê
-        case (18, 0x0302): return 19  // ô
-        case (18, 0x031B): return 20  // ơ
-        case (26, 0x031B): return 27  // ư
-        default: return nil
-        }
-    }
-
-    /// `Tone`'s weight of a tone mark.
-    @inline(__always)
-    private static func toneWeight(of mark: UInt32) -> UInt8? {
-        switch mark {
-        case 0x0300: return 0x06
-        case 0x0309: return 0x07
-        case 0x0303: return 0x08
-        case 0x0301: return 0x09
-        case 0x0323: return 0x0A
-        default: return nil
-        }
-    }
 }
 
 /// Accumulates the three levels while walking NFD scalars. A base character

@@ -560,23 +560,21 @@ public final class APIResponder: HTTPResponder {
 
     /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
     private static func secretHash(authorization header: String) throws(Problem) -> [UInt8] {
-        var header = header
-        // What every client sends, `Bearer` and one space before a token with no blank in it, is
-        // hashed from the header's own bytes; `bearerSecret` reads any other spelling the same
-        // way it always did (splitting and trimming cost as much as the hash).
-        let hash = header.withUTF8 { bytes -> [UInt8]? in
-            guard bytes.count > 7, bytes.count <= 7 + 256, bytes[6] == UInt8(ascii: " ") else { return nil }
-            for (byte, letter) in zip(bytes[0..<6], "bearer".utf8) where byte | 0x20 != letter { return nil }
-            let token = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[7...]))
-            guard !token.contains(UInt8(ascii: " ")), !token.contains(UInt8(ascii: "\t")) else { return nil }
-            return SHA256.hash(token)
-        }
-        if let hash { return hash }
-        return SHA256.hash(try bearerSecret(authorization: header))
+        SHA256.hash(try bearerSecret(authorization: header))
     }
 
-    /// The token of a `Bearer` header.
-    private static func bearerSecret(authorization header: String) throws(Problem) -> String {
+    /// The token of a `Bearer` header, as a slice of the header.
+    private static func bearerSecret(authorization header: String) throws(Problem) -> Substring {
+        // What every client sends, the scheme and one space before a token with no blank in it,
+        // is the header's tail as it stands: splitting and trimming it cost as much as hashing
+        // it. Any other spelling is read by splitting at the first space and trimming.
+        var text = header
+        let common = text.withUTF8 { bytes in
+            guard bytes.count > 7, bytes.count <= 7 + 256, bytes[6] == UInt8(ascii: " ") else { return false }
+            for (byte, letter) in zip(bytes[0..<6], "bearer".utf8) where byte | 0x20 != letter { return false }
+            return !bytes[7...].contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        }
+        if common { return header[header.utf8.index(header.utf8.startIndex, offsetBy: 7)...] }
         let parts = header.splitASCII(UInt8(ascii: " "), maxSplits: 1)
         guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
@@ -585,7 +583,7 @@ public final class APIResponder: HTTPResponder {
         guard !secret.isEmpty, secret.utf8.count <= 256 else {
             throw Problem.invalidToken("the token is unknown or revoked")
         }
-        return secret
+        return secret[...]
     }
 
     private func authorize(_ access: Access, _ principal: Principal?) throws(Problem) {
