@@ -15,6 +15,10 @@ struct SupportSHA256Tests {
     func nistVectors(message: String, expected: String) {
         #expect(SHA256.hex(SHA256.hash(message)) == expected)
         #expect(SHA256.hex(SHA256.hash(Array(message.utf8))) == expected)
+        // A slice hashes only its own bytes (a token read in place from its header).
+        let header = "Bearer " + message + " trailing"
+        let slice = header.dropFirst(7).dropLast(9)
+        #expect(SHA256.hex(SHA256.hash(slice)) == expected)
     }
 
     @Test func oneMillionA() {
