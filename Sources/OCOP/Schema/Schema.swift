@@ -30,6 +30,7 @@ public enum Schema {
         migrator.register("0024_token_secret_origin", recordTokenSecretOrigin)
         migrator.register("0025_checks_spelled_out", spellOutCheckLists)
         migrator.register("0026_producer_search_lean", leanProducerSearch)
+        migrator.register("0027_search_merges_wider", widenSearchMerges)
         return migrator
     }
 
