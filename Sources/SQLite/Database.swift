@@ -76,6 +76,13 @@ public final class Database: Sendable {
         // and flushes its pages while every write waits (shorter ones only made the
         // checkpointer chase the WAL's end in more passes).
         let policy = CheckpointPolicy(threshold: pages, tail: min(500, max(64, pages / 4)), hardLimit: pages * 2)
+        if checkpointer != nil {
+            // The WAL file is reused from its start, never truncated on the writer thread (see
+            // `Writer.restartWAL`); one that outgrew twice the hard limit, while readers kept it
+            // from restarting, is cut back to that at the first commit after its restart.
+            let pageSize = try writerConnection.scalarInt("PRAGMA page_size") ?? 4096
+            try writerConnection.execute("PRAGMA journal_size_limit = \(policy.walSizeLimitBytes(pageSize: pageSize))")
+        }
         let readers = ReaderPool(readerConnections)
         self.readers = readers
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,

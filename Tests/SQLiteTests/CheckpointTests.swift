@@ -131,6 +131,61 @@ import Testing
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 1500)
     }
 
+    /// At the hard limit the WAL is restarted, not truncated: truncating it cost every write
+    /// 100 ms. A WAL that outgrew twice the hard limit while a read kept it from restarting is
+    /// cut back to that size at the first commit after its restart (`journal_size_limit`).
+    @Test func aWALThatOutgrewTwiceTheHardLimitIsCutBackAfterItsRestart() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir, "c.db") {
+            $0.checkpointPages = 20
+            $0.readers = 1
+        }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        let limit = 32 + 2 * 40 * Self.frameBytes
+        let wal = dir.file("c.db-wal")
+        let released = Atomic<Bool>(false)
+        let largestWhileHeld = TestBox(0)
+        let failure = TestBox<String?>(nil)
+        onThreads(2) { thread in
+            if thread == 0 {
+                // One read keeps its snapshot until the WAL has outgrown the limit.
+                _ = try? db.read { connection in
+                    let rows = try connection.scalarInt("SELECT count(*) FROM blob")
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while size(wal) <= limit, ContinuousClock.now < deadline { usleep(1000) }
+                    return rows
+                }
+                largestWhileHeld.set(size(wal))
+                released.store(true, ordering: .releasing)
+                return
+            }
+            do {
+                var n = 0
+                while !released.load(ordering: .acquiring) {
+                    try db.write { try $0.run("INSERT INTO blob (n, data) VALUES (?, zeroblob(3072))", [.integer(Int64(n))]) }
+                    n += 1
+                }
+                // Writes go on until the WAL has restarted, then one more: the commit that cuts it.
+                let restarts = db.stats.walRestarts
+                let deadline = ContinuousClock.now + .seconds(30)
+                while db.stats.walRestarts == restarts, ContinuousClock.now < deadline {
+                    try db.write { try $0.run("INSERT INTO blob (n, data) VALUES (?, zeroblob(3072))", [.integer(Int64(n))]) }
+                    n += 1
+                }
+                try db.write { try $0.run("INSERT INTO blob (n, data) VALUES (?, zeroblob(3072))", [.integer(Int64(n))]) }
+            } catch {
+                failure.set("\(error)")
+            }
+        }
+        #expect(failure.get() == nil)
+        #expect(largestWhileHeld.get() > limit)
+        #expect(size(wal) <= limit)
+        #expect(size(wal) > 0)
+        #expect(try db.read { try $0.first("PRAGMA integrity_check") { $0.string(0) } } == "ok")
+    }
+
     /// What is on disk when `write` returns (database file and WAL, mid-checkpoints,
     /// no clean close) is what a restart after a crash finds: everything committed.
     @Test func everyCommittedRowSurvivesACrashBetweenCheckpoints() throws {
