@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction: ocop → OCOPAPI → (OCOP, HTTP); OCOP → SQLite, JSON.
+// Dependency direction: ocop → OCOPAPI → (OCOP, HTTP); OCOP → SQLite, JSON, CSHA256.
 // The HTTP engine never imports OCOP or SQLite; the domain never imports HTTP.
 let package = Package(
     name: "ocop-hub",
