@@ -200,7 +200,8 @@ import Testing
         for target in ["/api/v1/producers?colour=red", "/api/v1/producers?limit=0", "/api/v1/producers?limit=501",
                        "/api/v1/producers?limit=abc", "/api/v1/producers?kind=company", "/api/v1/producers?cursor=%21%21",
                        "/api/v1/producers?sort=colour", "/api/v1/producers?kind=household&kind=cooperative",
-                       "/api/v1/producers?q=", "/api/v1/producers?q=%20%20"] {
+                       "/api/v1/producers?q=", "/api/v1/producers?q=%20%20",
+                       "/api/v1/producers?limit=%2B5", "/api/v1/producers?limit=05", "/api/v1/producers?limit=5%20"] {
             let response = try client.request("GET", target)
             #expect(response.status == 422, "\(target): \(response.status)")
             #expect(response.header("Content-Type") == "application/problem+json")

@@ -60,7 +60,8 @@ public struct QueryParameters: Sendable {
 
     public func int(_ name: String, in range: ClosedRange<Int64>, errors: inout [FieldError]) -> Int64? {
         guard let text = self[name] else { return nil }
-        guard let value = Int64(text), range.contains(value) else {
+        // Spelled as the number is written back (no `+`, no leading zeros), like ids in paths.
+        guard let value = Int64(text), String(value) == text, range.contains(value) else {
             errors.append(FieldError(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
             return nil
         }
