@@ -119,11 +119,23 @@ import Testing
         #expect(json["detail"]?.stringValue?.contains("\(products[0])") == true)
         #expect(try P.errorFields(response) == ["changes[1].product_id"])
         #expect(try api.level(point, products[1]) == 9)   // the whole batch was refused
-        // The same change id with other content is a conflict too.
-        let reused = try api.postChanges(point, [P.adjust(1, products[0], 5, "received", at: 0)])
-        #expect(reused.status == 409)
-        #expect(try reused.json["type"]?.stringValue == "https://ocop.example/problems/change-id-reused")
-        #expect(try P.errorFields(reused) == ["changes[0].change_id"])
+    }
+
+    /// Issue #4: "a `change_id` already applied is skipped, not applied again, and reported as
+    /// such", whatever content it comes with now; other content is flagged, and the rest of the
+    /// batch applies.
+    @Test func aChangeIDAlreadyAppliedIsSkippedWhateverItsContent() throws {
+        #expect(try api.postChanges(point, [P.count(1, products[0], 2, at: 0), P.adjust(4, products[0], 1, "received", at: 2)]).status == 200)
+        let response = try api.postChanges(point, [P.count(1, products[0], 7, at: 0), P.adjust(2, products[0], 3, "received", at: 1),
+                                                   P.adjust(4, products[0], 1, "received", at: 2)])
+        #expect(response.status == 200)
+        let json = try response.json
+        #expect(json["applied"]?.int64Value == 1)
+        #expect(json["duplicates"]?.int64Value == 2)
+        let results = json["results"]?.arrayValue ?? []
+        #expect(results.map { $0["outcome"]?.stringValue } == ["duplicate", "applied", "duplicate"])
+        #expect(results.map { $0["content_differs"]?.boolValue } == [true, nil, nil])
+        #expect(try api.level(point, products[0]) == 6)   // the count of 2, +3, +1; never the 7
     }
 
     @Test func aPosTokenTouchesOnlyItsOwnPointOfSale() throws {

@@ -116,17 +116,19 @@ import Testing
         #expect(corrected.levels.first?.level == 6)
     }
 
-    @Test func aChangeIDReusedWithOtherContentIsAConflict() throws {
+    /// Issue #4: "a `change_id` already applied is skipped, not applied again, and reported as
+    /// such" — whatever the change now sent with it says; other content is reported apart.
+    @Test func aChangeIDReusedWithOtherContentIsSkippedAndReported() throws {
         _ = try F.apply(database, point, [F.adjust(1, products[0], 4, .received, at: 0)])
         let other = try database.write { try F.pointOfSale($0, "QN-DB-CP-01") }
+        let mixed = try F.apply(database, point, [F.adjust(2, products[0], 1, .received, at: 0), F.adjust(1, products[0], 5, .received, at: 0)])
+        #expect(mixed.outcomes == [.applied, .duplicateWithOtherContent])
+        #expect(mixed.appliedCount == 1 && mixed.duplicateCount == 1)
+        #expect(mixed.levels.first?.level == 5)   // 4 + 1: the reused id's 5 was not applied
         let before = try snapshot()
-        #expect(throws: InventoryError.changeIDReused([1])) {
-            _ = try F.apply(database, point, [F.adjust(2, products[0], 1, .received, at: 0), F.adjust(1, products[0], 5, .received, at: 0)])
-        }
-        // The same content at another point of sale is not the same change either.
-        #expect(throws: InventoryError.changeIDReused([0])) {
-            _ = try F.apply(database, other, [F.adjust(1, products[0], 4, .received, at: 0)])
-        }
+        // The same content at another point of sale is not the same change either: skipped there too.
+        let elsewhere = try F.apply(database, other, [F.adjust(1, products[0], 4, .received, at: 0)])
+        #expect(elsewhere.outcomes == [.duplicateWithOtherContent])
         // The offset a device wrote is presentation: the same instant written in UTC is the same change.
         let utc = InventoryChange(changeID: F.id(1), productID: products[0],
                                   occurredAt: Timestamp(rfc3339: F.at(0).description)!, movement: .adjust(4, .received))

@@ -15,11 +15,18 @@ public struct InventoryLevel: Sendable, Equatable {
 }
 
 /// What became of one change of a batch.
-public enum ChangeOutcome: String, Sendable {
+public enum ChangeOutcome: Sendable, Equatable {
     /// Recorded now.
     case applied
-    /// Its `change_id` was applied before (or earlier in the same batch): skipped.
+    /// Its `change_id` was applied before (or earlier in the same batch) with this content: skipped.
     case duplicate
+    /// Its `change_id` was applied before with other content, or at another point of sale:
+    /// skipped all the same (the id is what makes a change happen once, issue #4), and reported
+    /// apart, as a terminal that sends it reuses ids and its level may be missing a change.
+    case duplicateWithOtherContent
+
+    /// Skipped, either way.
+    public var isDuplicate: Bool { self != .applied }
 }
 
 /// The result of applying a batch: one outcome per change, in the order sent, and the
@@ -30,7 +37,7 @@ public struct InventoryBatchResult: Sendable {
     public let levels: [InventoryLevel]
 
     public var appliedCount: Int { outcomes.count { $0 == .applied } }
-    public var duplicateCount: Int { outcomes.count { $0 == .duplicate } }
+    public var duplicateCount: Int { outcomes.count(where: \.isDuplicate) }
 }
 
 /// A product that a batch would leave below zero, and the level it would have reached.
@@ -48,8 +55,6 @@ public struct StockShortfall: Sendable, Equatable {
 public enum InventoryError: Error, Sendable, Equatable {
     /// Adjustments after the last count would take these products below zero. A count corrects it.
     case belowZero([StockShortfall])
-    /// These changes (indexes into the batch) reuse a `change_id` already applied with other content.
-    case changeIDReused([Int])
 }
 
 /// Who made a set of changes, for the ledger and the audit log.

@@ -14,9 +14,10 @@ public enum InventoryStore {
     /// Most changes one batch may carry.
     public static let maximumBatch = 1000
 
-    /// Applies `changes` to the point of sale's ledger. A `change_id` already applied with the
-    /// same content is skipped (`duplicate`); with other content the batch is refused
-    /// (`InventoryError.changeIDReused`). Levels follow `InventoryLevelRule`; a product left below
+    /// Applies `changes` to the point of sale's ledger. A `change_id` already applied is skipped:
+    /// `duplicate` with the same content, `duplicateWithOtherContent` with other content or at
+    /// another point of sale (refusing the batch instead, as before session 32, left a terminal
+    /// that reused an id unable to sync anything after it). Levels follow `InventoryLevelRule`; a product left below
     /// zero refuses the batch (`InventoryError.belowZero`). Field errors are named
     /// `fieldPrefix[i].field`. Throwing leaves the transaction to be rolled back by the caller.
     public static func apply(_ db: Connection, pointOfSaleID: Int64, changes: [InventoryChange],
@@ -62,27 +63,22 @@ public enum InventoryStore {
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
 
-        // Insert; a conflict on change_id means it was applied before: same content → duplicate.
+        // Insert; a conflict on change_id means it was applied before: skipped.
         let recordedAt = now.description
         let saleRowID: Int64? = if case .sale(let id) = origin { id } else { nil }
-        var reused: [Int] = []
         var arrivals: [Int64: [InventoryChange]] = [:]
         var arrivalIDs: [Int64: [String]] = [:]
         for (i, change) in changes.enumerated() where outcomes[i] == .applied {
             try db.run(insertChange, bindings(change, pointOfSaleID: pointOfSaleID, saleRowID: saleRowID,
                                               recordedAt: recordedAt, tokenID: actor.tokenID))
             if db.changes == 0 {
-                if try stored(db, change.changeID).map({ $0.pointOfSaleID == pointOfSaleID && $0.change.sameContent(as: change) }) == true {
-                    outcomes[i] = .duplicate
-                } else {
-                    reused.append(i)
-                }
+                let same = try stored(db, change.changeID).map { $0.pointOfSaleID == pointOfSaleID && $0.change.sameContent(as: change) }
+                outcomes[i] = same == true ? .duplicate : .duplicateWithOtherContent
                 continue
             }
             arrivals[change.productID, default: []].append(change)
             arrivalIDs[change.productID, default: []].append(change.changeID.text)
         }
-        if !reused.isEmpty { throw InventoryError.changeIDReused(reused) }
 
         // One recompute per product the batch moved.
         var shortfalls: [StockShortfall] = []

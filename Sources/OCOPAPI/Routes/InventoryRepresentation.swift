@@ -89,7 +89,8 @@ enum InventoryRepresentation {
         for (change, outcome) in zip(changes, result.outcomes) {
             writer.beginObject()
             writer.field("change_id", change.changeID.text)
-            writer.field("outcome", outcome.rawValue)
+            writer.field("outcome", outcome == .applied ? "applied" : "duplicate")
+            if outcome == .duplicateWithOtherContent { writer.field("content_differs", true) }
             writer.endObject()
         }
         writer.endArray()
@@ -150,15 +151,14 @@ enum InventoryRepresentation {
         return seq
     }
 
-    /// A ledger conflict as a 409 that names the products or changes, as `prefix[i].field` of
-    /// the first item in the request about each.
+    /// A ledger conflict as a 409 that names the products, as `prefix[i].product_id` of the
+    /// first item in the request about each.
     static func problem(_ error: InventoryError, productIDs: [Int64], prefix: String) -> Problem {
-        problem(error, productField: { id in productIDs.firstIndex(of: id).map { "\(prefix)[\($0)].product_id" } ?? "product_id" },
-                changeField: { "\(prefix)[\($0)].change_id" })
+        problem(error, productField: { id in productIDs.firstIndex(of: id).map { "\(prefix)[\($0)].product_id" } ?? "product_id" })
     }
 
-    /// A ledger conflict as a 409; the closures name the request field of a product and of a change index.
-    static func problem(_ error: InventoryError, productField: (Int64) -> String, changeField: (Int) -> String) -> Problem {
+    /// A ledger conflict as a 409; the closure names the request field of a product.
+    static func problem(_ error: InventoryError, productField: (Int64) -> String) -> Problem {
         switch error {
         case .belowZero(let shortfalls):
             let errors = shortfalls.map {
@@ -169,10 +169,6 @@ enum InventoryRepresentation {
             return Problem(.conflict, type: "stock-below-zero", title: "Stock would go below zero",
                            detail: "the request would leave product(s) \(names) below zero; nothing was applied. Record a physical count to correct the level.",
                            errors: errors)
-        case .changeIDReused(let indexes):
-            return Problem(.conflict, type: "change-id-reused", title: "Change id already used",
-                           detail: "\(indexes.count) change(s) reuse a change_id already applied with different content; nothing was applied",
-                           errors: indexes.map { FieldError(changeField($0), "was already applied with different content") })
         }
     }
 

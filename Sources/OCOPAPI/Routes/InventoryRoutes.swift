@@ -149,7 +149,7 @@ public struct InventoryRoutes: RouteCollection {
                 return Responses.item(context, version: result.version) { InventoryRepresentation.write(result, to: &$0) }
             }
         } catch let error as InventoryError {
-            throw InventoryRepresentation.problem(error, productField: { _ in "level" }, changeField: { _ in "level" })
+            throw InventoryRepresentation.problem(error, productField: { _ in "level" })
         }
     }
 }
