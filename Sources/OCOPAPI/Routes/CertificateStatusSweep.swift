@@ -8,9 +8,12 @@ import Synchronization
 ///
 /// Why by day: a certificate's status depends only on the day (writes that change it record
 /// the change themselves), so a sweep on the same day would find nothing. Checking the day
-/// costs no database work; `checkSeconds` only bounds how late after midnight the sweep runs.
+/// costs no database work; `checkSeconds` bounds how late after midnight the sweep runs. Reads
+/// show the day's status from the first instant of the day, but a product's `version` (its
+/// ETag) moves only with the sweep: a second, not the ten it was until session 32, is how long
+/// an `If-Match` taken the evening before still holds against the changed product.
 final class CertificateStatusSweep: Sendable {
-    static let checkSeconds: Double = 10
+    static let checkSeconds: Double = 1
 
     private let database: Database
     /// The day of the last sweep that finished; nil before the first.
