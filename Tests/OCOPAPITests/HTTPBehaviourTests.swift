@@ -41,8 +41,15 @@ import Testing
             #expect(refused.status == 405, "\(method)")
             #expect(refused.header("Allow") == "GET, HEAD, OPTIONS", "\(method)")
         }
-        // A `.csv` address of something that has no CSV form stays a 404.
+        // A `.csv` address of something that has no CSV form stays a 404, whatever the method:
+        // OPTIONS does not offer a GET there, nor does a route that takes only POST answer 405.
         #expect(try client.request("GET", "/api/v1/producers/1.csv").status == 404)
+        for (method, target) in [("OPTIONS", "/api/v1/producers/1.csv"), ("OPTIONS", "/api/v1/tokens.csv"),
+                                 ("GET", "/api/v1/products/import.csv"), ("POST", "/api/v1/products/import.csv")] {
+            let refused = try client.request(method, target, body: method == "POST" ? "{}" : nil)
+            #expect(refused.status == 404, "\(method) \(target)")
+            #expect(refused.header("Allow") == nil, "\(method) \(target)")
+        }
     }
 
     @Test func corsForConfiguredOriginsOnly() throws {

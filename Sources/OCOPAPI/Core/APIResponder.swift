@@ -180,6 +180,9 @@ public final class APIResponder: HTTPResponder {
         case .notFound:
             return (Problem.notFound("no resource at \(path)").response, "unmatched")
         case .methodNotAllowed(let allowed, let pattern):
+            // `.csv` of a path whose GET has no CSV form is no address at all, whatever the
+            // method: OPTIONS must not offer a GET that is a 404, nor a POST-only route a 405.
+            if csvSuffix && !hasCSVForm(path) { return (Problem.notFound("no CSV form of \(path)").response, pattern) }
             guard request.method != .options else { return nil }
             return (Self.methodNotAllowed(request, allowed: Self.allowed(allowed, csvSuffix: csvSuffix)), pattern)
         case .found(let route, _, let pattern):
@@ -201,6 +204,12 @@ public final class APIResponder: HTTPResponder {
             return (Self.methodNotAllowed(request, allowed: [.get, .head, .options]), listPattern)
         }
         return (Problem.notFound("no CSV form of \(path)").response, pattern)
+    }
+
+    /// Whether a GET of `path` (without `.csv`) has a CSV form.
+    private func hasCSVForm(_ path: String) -> Bool {
+        if case .found(let route, _, _) = router.match(.get, path: Substring(path)) { return route.doc.csv }
+        return false
     }
 
     /// The one way every answer leaves, from `respond` or from a head before its body: it gets
