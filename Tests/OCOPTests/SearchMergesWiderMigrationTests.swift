@@ -22,7 +22,7 @@ import Testing
         let indexes = try database.read { db in
             var names: [String] = []
             try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%' ORDER BY name") {
-                names.append($0.string(0) ?? "")
+                names.append($0.string(0))
             }
             return names
         }

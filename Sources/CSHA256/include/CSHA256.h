@@ -13,8 +13,11 @@
 /// needs, else 0 (always 0 off x86-64).
 int csha256_hardware_available(void);
 
+/// FIPS 180-4 §4.2.2: the 64 round constants K, for the Swift compression too.
+const uint32_t *_Nonnull csha256_round_constants(void);
+
 /// FIPS 180-4 §6.2.2 on `count` consecutive 64-byte blocks: `state` is H0…H7 before and after.
 /// Call only when `csha256_hardware_available()` is 1.
-void csha256_blocks(uint32_t state[8], const uint8_t *blocks, size_t count);
+void csha256_blocks(uint32_t state[_Nonnull 8], const uint8_t *_Nonnull blocks, size_t count);
 
 #endif
