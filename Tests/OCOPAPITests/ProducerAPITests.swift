@@ -436,7 +436,7 @@ import Testing
         let first = try create(body, key: "merged-key")
         #expect(first.status == 201)
         let services = server.app.services
-        services.idempotencyTail.merged(through: try services.database.write { try IdempotencyStore.merge($0) })
+        services.idempotencyTail.merged(through: try IdempotencyStore.merge(services.database))
         #expect(services.idempotencyTail.count == 0)
         let tailBody = #"{"name":"Hợp tác xã Mật ong","kind":"cooperative"}"#
         let inTail = try create(tailBody, key: "tail-key")

@@ -27,7 +27,7 @@ import TestSupport
     }
 
     private func merge(_ database: Database, _ tail: IdempotencyTail) throws {
-        tail.merged(through: try database.write { try IdempotencyStore.merge($0) })
+        tail.merged(through: try IdempotencyStore.merge(database))
     }
 
     private func count(_ database: Database, _ sql: String) throws -> Int64 {
@@ -259,5 +259,56 @@ import TestSupport
         let damaged = try database.read { try IdempotencyStore.verifyIndex($0) }
         #expect(damaged == IdempotencyStore.IndexCheck(rows: 5, tail: 1, unindexed: 1, stray: 1, misHashed: 1))
         #expect(damaged?.isConsistent == false)
+    }
+
+    /// The slices a merge is written in cover every hash once, lowest first.
+    @Test(arguments: [1, 2, 8, 64, 4096])
+    func hashSlicesCoverEveryHashOnce(count: Int) {
+        let slices = HashSlice.all(count)
+        #expect(slices.count == count)
+        #expect(slices.first?.lowest == .min)
+        #expect(slices.last?.highest == .max)
+        for (before, after) in zip(slices, slices.dropFirst()) {
+            #expect(before.lowest < before.highest)
+            #expect(after.lowest == before.highest + 1)
+        }
+    }
+
+    /// A merge stopped between its slices (a crash, a failed write) loses no key: each is
+    /// found and refused again, by a restarted process too, and the next merge finishes the
+    /// job without a duplicate entry.
+    @Test func aMergeCutShortBetweenSlicesLosesNothing() throws {
+        let database = try makeDatabase()
+        defer { database.close() }
+        let tail = IdempotencyTail()
+        for n in 1...200 { try save(database, tail, "k\(n)", n) }
+        let entries = try database.read { try IdempotencyStore.tailEntries($0) }
+        #expect(entries.count == 200 && entries.map(\.hash) == entries.map(\.hash).sorted())
+        let parts = TailEntry.split(entries, into: HashSlice.all(IdempotencyStore.mergeSlices))
+        #expect(parts.count == IdempotencyStore.mergeSlices && parts.map(\.count).reduce(0, +) == 200)
+        try database.write { db in
+            for part in [parts[0], parts[5]] { try IdempotencyStore.index(db, part) }
+        }
+        let partly = try count(database, "SELECT count(*) FROM idempotency_index")
+        #expect(partly > 0 && partly < 200)
+        #expect(try count(database, "SELECT merged_through FROM idempotency_merge") == 0)
+
+        let restarted = IdempotencyTail()
+        for n in [1, 77, 200] {
+            #expect(try lookup(database, "k\(n)") == response(n))
+            #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, restarted, "k\(n)", 999) }
+        }
+        #expect(restarted.count == 200)
+
+        try merge(database, restarted)
+        #expect(restarted.count == 0)
+        #expect(try count(database, "SELECT count(*) FROM idempotency_index") == 200)
+        #expect(try count(database, "SELECT merged_through FROM idempotency_merge") == 200)
+        for n in [1, 77, 200] {
+            #expect(try lookup(database, "k\(n)") == response(n))
+            #expect(throws: IdempotencyStore.KeyTaken.self) { try save(database, restarted, "k\(n)", 999) }
+        }
+        let check = try database.read { try IdempotencyStore.verifyIndex($0) }
+        #expect(check == IdempotencyStore.IndexCheck(rows: 200, tail: 0, unindexed: 0, stray: 0, misHashed: 0))
     }
 }

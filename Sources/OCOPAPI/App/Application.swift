@@ -127,13 +127,14 @@ public final class Application: Sendable {
         maintenance = PeriodicTask(name: "ocop-maintain", every: .seconds(3600)) {
             _ = try? database.write { try IdempotencyStore.purge($0, now: clock()) }
         }
-        // Stored responses enter the idempotency index in bulk (IdempotencyStore.merge): checked
-        // often, so the tail a replay scans stays near its threshold even at thousands of writes/s.
+        // Stored responses enter the idempotency index in bulk (IdempotencyStore.merge), a slice
+        // of it per write: checked often, so the tail a replay scans stays near its threshold
+        // even at thousands of writes/s.
         let tail = services.idempotencyTail
         let mergeLog = JobFailureLog(job: "idempotency index merge", log: accessLog)
         idempotencyMerge = PeriodicTask(name: "ocop-idem-merge", every: .milliseconds(250)) {
             guard tail.needsMerge else { return }
-            mergeLog.run { tail.merged(through: try database.write { try IdempotencyStore.merge($0) }) }
+            mergeLog.run { tail.merged(through: try IdempotencyStore.merge(database)) }
         }
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
         // a text search indexes what waits first; this keeps the queue, and so each flush,
