@@ -212,10 +212,29 @@ public enum ProducerStore {
     /// 11,800 / 15,000–15,600 inserts/s before, 13,400–14,200 / 15,300–17,000 after, the
     /// writer's CPU per insert 56 → 44–47 µs at 64. The cost moves to a search that finds
     /// the queue non-empty: it waits for one write first.
-    public static func indexPendingSearch(_ database: Database) throws {
-        guard try database.read({ try searchPending($0) }) else { return }
+    /// Returns whether it wrote anything.
+    @discardableResult
+    public static func indexPendingSearch(_ database: Database) throws -> Bool {
+        guard try database.read({ try searchPending($0) }) else { return false }
         try database.write { try flushSearch($0) }
+        return true
     }
+
+    /// One bounded step of merging the search index's segments, in a write of its own: the
+    /// server's periodic indexing takes one after each flush (migration 0028 says why). A step
+    /// writes at most about `searchMergePages` pages, and nothing when no level holds eight
+    /// segments yet. Not taken by a search's own flush, which someone waits for.
+    public static func mergeSearchStep(_ database: Database) throws {
+        try database.write {
+            try $0.run("INSERT INTO producers_search (producers_search, rank) VALUES ('merge', ?)",
+                       [.integer(Int64(searchMergePages))])
+        }
+    }
+
+    /// Pages a merge step writes at most: enough that the steps keep up with a flush every
+    /// `searchIndexingSeconds` at 16,000 inserts a second (the segment count stayed level over
+    /// 150,000 rows), small enough that a step takes a few milliseconds.
+    public static let searchMergePages = 32
 
     /// How often the server indexes the queue. Each flush is a write that holds up the group
     /// commit it shares the writer with, so its length is what the slowest inserts wait for:

@@ -31,6 +31,7 @@ public enum Schema {
         migrator.register("0025_checks_spelled_out", spellOutCheckLists)
         migrator.register("0026_producer_search_lean", leanProducerSearch)
         migrator.register("0027_search_merges_wider", widenSearchMerges)
+        migrator.register("0028_producer_search_merged_in_steps", mergeProducerSearchInSteps)
         return migrator
     }
 

@@ -138,10 +138,12 @@ public final class Application: Sendable {
         }
         // Producers' search text enters the FTS5 index in bulk (ProducerStore.indexPendingSearch);
         // a text search indexes what waits first; this keeps the queue, and so each flush,
-        // short (see there for why 25 ms).
+        // short (see there for why 25 ms), and merges the index's segments a step after each.
         let indexingLog = JobFailureLog(job: "producer search indexing", log: accessLog)
         searchIndexing = PeriodicTask(name: "ocop-search-idx", every: .seconds(ProducerStore.searchIndexingSeconds)) {
-            indexingLog.run { try ProducerStore.indexPendingSearch(database) }
+            indexingLog.run {
+                if try ProducerStore.indexPendingSearch(database) { try ProducerStore.mergeSearchStep(database) }
+            }
         }
         let sweepLog = JobFailureLog(job: "certificate status sweep", log: accessLog)
         statusSweep = PeriodicTask(name: "ocop-cert-sweep", every: .seconds(CertificateStatusSweep.checkSeconds)) {
