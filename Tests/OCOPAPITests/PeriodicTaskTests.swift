@@ -15,20 +15,36 @@ import Testing
         }
     }
 
-    @Test func firstRunsASecondAfterStartThenEveryInterval() throws {
+    @Test func firstRunsAnIntervalAfterStartThenEveryInterval() throws {
         let runs = Runs()
-        let task = PeriodicTask(name: "test-periodic", every: .milliseconds(50)) { runs.record() }
+        let task = PeriodicTask(name: "test-periodic", every: .milliseconds(200)) { runs.record() }
         let started = ContinuousClock.now
         try task.start()
         try task.start()   // a second start changes nothing
-        Thread.sleep(forTimeInterval: 0.7)
+        Thread.sleep(forTimeInterval: 0.15)
         let early = runs.count.load(ordering: .relaxed)
-        #expect(early == 0, "nothing before a second has passed")
-        Thread.sleep(forTimeInterval: 0.8)
+        #expect(early == 0, "nothing before its interval has passed")
+        Thread.sleep(forTimeInterval: 0.95)
         task.stop()
         let count = runs.count.load(ordering: .relaxed)
-        // About ten runs in the half second after the first; a loaded machine may manage fewer.
-        #expect((3...12).contains(count), "\(count)")
+        // About five runs in the 1.1 s; a loaded machine may manage fewer.
+        #expect((2...6).contains(count), "\(count)")
+        let delay = try #require(runs.first.withLock { $0 }) - started
+        #expect(delay >= .milliseconds(190) && delay < .milliseconds(600), "\(delay)")
+    }
+
+    /// A long interval's first run still comes a second after start (the hourly purge runs at
+    /// start-up, not an hour later).
+    @Test func aLongIntervalFirstRunsASecondAfterStart() throws {
+        let runs = Runs()
+        let task = PeriodicTask(name: "test-periodic", every: .seconds(3600)) { runs.record() }
+        let started = ContinuousClock.now
+        try task.start()
+        Thread.sleep(forTimeInterval: 0.7)
+        #expect(runs.count.load(ordering: .relaxed) == 0, "nothing before a second has passed")
+        Thread.sleep(forTimeInterval: 0.7)
+        task.stop()
+        #expect(runs.count.load(ordering: .relaxed) == 1)
         let delay = try #require(runs.first.withLock { $0 }) - started
         #expect(delay >= .milliseconds(990) && delay < .milliseconds(1400), "\(delay)")
     }
