@@ -261,16 +261,21 @@ import TestSupport
         #expect(damaged?.isConsistent == false)
     }
 
-    /// The slices a merge is written in cover every hash once, lowest first.
-    @Test(arguments: [1, 2, 8, 64, 4096])
-    func hashSlicesCoverEveryHashOnce(count: Int) {
-        let slices = HashSlice.all(count)
-        #expect(slices.count == count)
-        #expect(slices.first?.lowest == .min)
-        #expect(slices.last?.highest == .max)
+    /// The slices a merge is written in cover every tail entry once, in hash order, in runs
+    /// whose lengths differ by one at most.
+    @Test(arguments: [0, 1, 7, 8, 9, 200, 4096])
+    func tailSlicesCoverEveryEntryOnce(count: Int) {
+        var random = SystemRandomNumberGenerator()
+        let entries = (0..<count).map { TailEntry(hash: Int64.random(in: .min ... .max, using: &random), id: Int64($0) + 1) }
+            .sorted { ($0.hash, $0.id) < ($1.hash, $1.id) }
+        let slices = IdempotencyStore.inSlices(entries, count: IdempotencyStore.mergeSlices)
+        #expect(slices.count == min(count, IdempotencyStore.mergeSlices))
+        #expect(Array(slices.joined()) == entries)
+        #expect(slices.allSatisfy { !$0.isEmpty })
+        let sizes = slices.map(\.count)
+        #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1)
         for (before, after) in zip(slices, slices.dropFirst()) {
-            #expect(before.lowest < before.highest)
-            #expect(after.lowest == before.highest + 1)
+            #expect((before.last?.hash ?? .min) <= (after.first?.hash ?? .max))
         }
     }
 
@@ -284,7 +289,7 @@ import TestSupport
         for n in 1...200 { try save(database, tail, "k\(n)", n) }
         let entries = try database.read { try IdempotencyStore.tailEntries($0) }
         #expect(entries.count == 200 && entries.map(\.hash) == entries.map(\.hash).sorted())
-        let parts = TailEntry.split(entries, into: HashSlice.all(IdempotencyStore.mergeSlices))
+        let parts = IdempotencyStore.inSlices(entries, count: IdempotencyStore.mergeSlices)
         #expect(parts.count == IdempotencyStore.mergeSlices && parts.map(\.count).reduce(0, +) == 200)
         try database.write { db in
             for part in [parts[0], parts[5]] { try IdempotencyStore.index(db, part) }

@@ -56,6 +56,12 @@ public struct IdempotencyKey: Sendable, Hashable {
 /// rows; `merge` moves the tail into the index in bulk (migration 0021 says why).
 /// Row ids must only grow, so that a new row always lands in the tail: SQLite numbers a new
 /// row max(id) + 1, so `purge` keeps the row numbered `merged_through`, whatever its age.
+/// A stored response's row not merged into the index yet: its key hash and row id.
+struct TailEntry: Equatable {
+    let hash: Int64
+    let id: Int64
+}
+
 public enum IdempotencyStore {
     /// How long keys are kept. API.md promises at least 24 hours; we keep two days.
     public static let retentionMilliseconds: Int64 = 48 * 3600 * 1000
@@ -129,7 +135,7 @@ public enum IdempotencyStore {
     }
 
     /// Moves the tail into `idempotency_index`, in hash order so that each page of the index
-    /// is written once, one slice of the hash space per write; returns the id it merged through
+    /// is written once, one slice of the tail (a stretch of consecutive hashes) per write; returns the id it merged through
     /// (pass it to `IdempotencyTail.merged(through:)`).
     ///
     /// Why slices: a merge of the ~6,000 rows a quarter second of inserts leaves rewrites about
@@ -144,13 +150,13 @@ public enum IdempotencyStore {
     /// of the same rows inserts nothing twice (OR IGNORE). `merged_through` moves only once
     /// every slice is in, with the last write.
     @discardableResult
-    public static func merge(_ database: Database, slices: Int = mergeSlices) throws -> Int64 {
+    public static func merge(_ database: Database) throws -> Int64 {
         // Read off the writer: the tail rows are wide (stored bodies), and scanning them took
         // longer than indexing them. Tail rows are never deleted (`purge` stops below
         // `merged_through`), so what is read here is still there when its slice is written.
         let (from, entries) = try database.read { db in (try mergedThrough(db), try tailEntries(db)) }
         guard let through = entries.lazy.map(\.id).max() else { return from }
-        for part in TailEntry.split(entries, into: HashSlice.all(slices)) where !part.isEmpty {
+        for part in inSlices(entries, count: mergeSlices) {
             try database.write { try index($0, part) }
         }
         try database.write { db in
@@ -176,9 +182,19 @@ public enum IdempotencyStore {
         }
     }
 
-    /// How many writes a merge takes (a power of two): at 16,000 inserts a second, some 750
-    /// rows each, 1.0 ms at the median and 4.8 ms at the 95th percentile.
-    public static let mergeSlices = 8
+    /// `entries` (in hash order) cut into at most `count` runs whose lengths differ by one at
+    /// most, none empty. Each run is a stretch of consecutive hashes, so its write touches only
+    /// its own leaves of the index.
+    static func inSlices(_ entries: [TailEntry], count: Int) -> [ArraySlice<TailEntry>] {
+        let parts = max(1, min(count, entries.count))
+        return (0..<parts).map { part in
+            entries[entries.count * part / parts ..< entries.count * (part + 1) / parts]
+        }.filter { !$0.isEmpty }
+    }
+
+    /// How many writes a merge takes: at 16,000 inserts a second, some 750 rows each, 1.0 ms at
+    /// the median and 4.8 ms at the 95th percentile.
+    static let mergeSlices = 8
 
     /// Deletes merged keys past retention; returns how many. Rows of the tail wait for their
     /// merge, so the tail only grows between merges: a tail read inside a transaction that

@@ -234,7 +234,7 @@ public enum ProducerStore {
     /// Pages a merge step writes at most: enough that the steps keep up with a flush every
     /// `searchIndexingSeconds` at 16,000 inserts a second (the segment count stayed level over
     /// 150,000 rows), small enough that a step takes a few milliseconds.
-    public static let searchMergePages = 32
+    static let searchMergePages = 32
 
     /// How often the server indexes the queue. Each flush is a write that holds up the group
     /// commit it shares the writer with, so its length is what the slowest inserts wait for:
