@@ -135,8 +135,8 @@ public enum IdempotencyStore {
     }
 
     /// Moves the tail into `idempotency_index`, in hash order so that each page of the index
-    /// is written once, one slice of the tail (a stretch of consecutive hashes) per write; returns the id it merged through
-    /// (pass it to `IdempotencyTail.merged(through:)`).
+    /// is written once, one slice of the tail (a stretch of consecutive hashes) per write;
+    /// returns the id it merged through (pass it to `IdempotencyTail.merged(through:)`).
     ///
     /// Why slices: a merge of the ~6,000 rows a quarter second of inserts leaves rewrites about
     /// every leaf of the index, and as one write it held the writer for 11–38 ms while every
