@@ -36,9 +36,21 @@ import Glibc
 /// syncer's `fdatasync`, on which every write's answer waits, by 4–28 ms at a time. POST at
 /// 256 connections, alternating seven pairs of runs: p99 52.6–67.9 ms against 54.7–127.7.
 ///
-/// `@unchecked Sendable`: the connection and `databaseFile` are used only on this object's
-/// thread (and closed by `stop` after joining it); `requested`, `report` and `closed` live in
-/// the `Monitor`.
+/// A pass never starts on a WAL whose every frame is already copied. With SQLite before
+/// 3.51.3 (`WALResetBug`), that is the one moment a pass could race the writer's next
+/// commit, which then starts the WAL again from its beginning without any checkpoint lock
+/// (wal.c, `walRestartLog`): the pass, working from the header it read just before, may
+/// record the new WAL's frames as copied, and a later pass then skips them. Nothing else
+/// copies frames while a pass runs (the writer checkpoints only between batches, once no
+/// pass runs), so a WAL with frames left to copy when a pass starts keeps them until that
+/// pass's last store, and no commit can restart it meanwhile. The writer can ask for a pass
+/// on a WAL its own checkpoint just copied (a restart that readers outlasted); the pass
+/// reads the WAL index first (`WALIndexFile`) and, finding nothing to copy, reports that
+/// instead of checkpointing.
+///
+/// `@unchecked Sendable`: the connection, `databaseFile` and `walIndex` are used only on this
+/// object's thread (and closed by `stop` after joining it); `requested`, `report` and `closed`
+/// live in the `Monitor`.
 final class Checkpointer: @unchecked Sendable {
     /// What the last pass found: frames in the WAL and frames copied, in the WAL
     /// "generation" (restart count as the writer counts them) it was asked about.
@@ -63,11 +75,30 @@ final class Checkpointer: @unchecked Sendable {
     private var databaseFile: Int32 = -1
     /// Completed flushes of the database file after passes.
     let databaseFlushes = Atomic<Int>(0)
+    /// Passes not made because the WAL index showed every frame copied (see the type).
+    let passesOnACopiedWAL = Atomic<Int>(0)
+    /// Whether a pass reads the WAL index first: only where SQLite has the WAL-reset bug.
+    private let checksForCopiedWAL: Bool
+    private let walIndex: WALIndexFile
 
     /// `databasePath`: the file `connection` has open, flushed after each pass.
-    init(connection: Connection, databasePath: String) {
+    /// `checksForCopiedWAL`: whether each pass first makes sure frames are left to copy
+    /// (see the type); by default where the SQLite linked has the WAL-reset bug.
+    init(connection: Connection, databasePath: String,
+         checksForCopiedWAL: Bool = !WALResetBug.isFixed(inVersion: sqlite3_libversion_number())) {
         self.connection = connection
         self.databasePath = databasePath
+        self.checksForCopiedWAL = checksForCopiedWAL
+        walIndex = WALIndexFile(databasePath: databasePath)
+    }
+
+    /// Readies a connection for checkpoints. A checkpoint copies WAL frames to the file
+    /// directly, not through the page cache, so the cache is small. And the connection reads
+    /// the database once: until it has, SQLite has not opened the WAL for it, and its first
+    /// checkpoint does nothing (`sqlite3_wal_checkpoint_v2` reports -1 frames).
+    static func prepare(_ connection: Connection) throws {
+        try connection.execute("PRAGMA cache_size = -256")
+        _ = try connection.scalarInt("SELECT count(*) FROM sqlite_schema")
     }
 
     func start() throws {
@@ -136,8 +167,19 @@ final class Checkpointer: @unchecked Sendable {
     /// One PASSIVE checkpoint: copies every frame no reader still needs, without waiting for
     /// anyone. The writer asks again after its next batch if more is left, so a pass never
     /// keeps the checkpoint lock for longer than one copy.
+    ///
+    /// Where the WAL-reset bug is, the WAL index is read first: a WAL with nothing left to copy
+    /// gets no pass (the report says so), and one whose index cannot be read gets none either
+    /// (nil: the writer asks again, and restarts the WAL itself at the hard limit).
     private func pass(generation: Int) -> Report? {
         guard let db = connection.handle else { return nil }
+        if checksForCopiedWAL {
+            guard let index = walIndex.read() else { return nil }
+            if index.isFullyCopied {
+                passesOnACopiedWAL.add(1, ordering: .relaxed)
+                return Report(generation: generation, logFrames: Int(index.frames), copiedFrames: Int(index.copied))
+            }
+        }
         var log: Int32 = 0
         var copied: Int32 = 0
         let rc = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)

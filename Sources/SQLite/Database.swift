@@ -67,8 +67,7 @@ public final class Database: Sendable {
         let pages = configuration.checkpointPages
         if !inMemory && pages > 0 {
             let connection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
-            // A checkpoint copies WAL frames to the file directly, not through the page cache.
-            try connection.execute("PRAGMA cache_size = -256")
+            try Checkpointer.prepare(connection)
             checkpointer = Checkpointer(connection: connection, databasePath: path)
         }
         self.checkpointer = checkpointer
