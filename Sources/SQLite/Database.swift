@@ -239,6 +239,7 @@ public final class Database: Sendable {
             walFlushes: writer.syncer?.flushes.load(ordering: .relaxed) ?? 0,
             databaseFlushes: checkpointer?.databaseFlushes.load(ordering: .relaxed) ?? 0,
             walRestarts: writer.walRestarts.load(ordering: .relaxed),
+            checkpointPassesSkipped: checkpointer?.passesOnACopiedWAL.load(ordering: .relaxed) ?? 0,
             writeJobs: writer.jobsRun.load(ordering: .relaxed),
             isolatedBatches: writer.isolatedBatches.load(ordering: .relaxed))
     }

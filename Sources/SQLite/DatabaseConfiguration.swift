@@ -69,6 +69,9 @@ public struct DatabaseStats: Sendable, Equatable {
     public var databaseFlushes: Int
     /// Times the writer started the WAL again from its beginning.
     public var walRestarts: Int
+    /// Background checkpoint passes not made because every frame of the WAL was already copied
+    /// (the guard against SQLite's WAL-reset bug, `Checkpointer`).
+    public var checkpointPassesSkipped: Int
     /// `write` jobs the writer has run (`exclusive` ones not counted).
     public var writeJobs: Int
     /// Batches whose jobs ran one SAVEPOINT each, because one of theirs (or of the batch
@@ -77,7 +80,8 @@ public struct DatabaseStats: Sendable, Equatable {
 
     /// Makes a snapshot.
     public init(readersTotal: Int, readersInUse: Int, writesQueued: Int, commits: Int, walFlushes: Int = 0,
-                databaseFlushes: Int = 0, walRestarts: Int = 0, writeJobs: Int, isolatedBatches: Int = 0) {
+                databaseFlushes: Int = 0, walRestarts: Int = 0, checkpointPassesSkipped: Int = 0,
+                writeJobs: Int, isolatedBatches: Int = 0) {
         self.readersTotal = readersTotal
         self.readersInUse = readersInUse
         self.writesQueued = writesQueued
@@ -85,6 +89,7 @@ public struct DatabaseStats: Sendable, Equatable {
         self.walFlushes = walFlushes
         self.databaseFlushes = databaseFlushes
         self.walRestarts = walRestarts
+        self.checkpointPassesSkipped = checkpointPassesSkipped
         self.writeJobs = writeJobs
         self.isolatedBatches = isolatedBatches
     }

@@ -119,6 +119,7 @@ import Testing
         #expect(metrics.text.contains("ocop_db_readers "))
         #expect(metrics.text.contains("ocop_db_checkpoint_flushes_total "))
         #expect(metrics.text.contains("ocop_db_wal_restarts_total "))
+        #expect(metrics.text.contains("ocop_db_checkpoint_passes_skipped_total 0"))
     }
 
     /// Prometheus' naming rule, which OpenMetrics parsers enforce: a counter's name ends in
