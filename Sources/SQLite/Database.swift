@@ -55,6 +55,11 @@ public final class Database: Sendable {
             // this makes every other sync of the WAL arrive as SQLITE_SYNC_FULL, and real.
             try writerConnection.execute("PRAGMA checkpoint_fullfsync = ON")
         }
+        if !inMemory && configuration.checkpointPages == 0 {
+            // SQLite's own checkpoint after a commit past 1000 pages would be one more
+            // connection checkpointing beside another process's writer (see `checkpointPages`).
+            try writerConnection.execute("PRAGMA wal_autocheckpoint = 0")
+        }
         var readerConnections: [Connection] = []
         let readerCount = inMemory ? 0 : max(0, configuration.readers)
         for _ in 0..<readerCount {
@@ -270,10 +275,11 @@ public final class Database: Sendable {
                         : "\(path) was moved or replaced while the server had it open, and its WAL could not be emptied (another process was reading it): "
                           + "its writes are in \(path)-wal and \(movedTo); remove \(path)-wal before serving the file now at \(path)"
                 }
-            } else {
-                try? writer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             }
-            // Last: the final connection to close checkpoints the WAL into the main file.
+            // Last: the final connection to close checkpoints the WAL into the main file. Not
+            // before that, with PASSIVE: while another process (a server, a tool) has the file
+            // open, its writer may start the WAL again at any commit, and a checkpoint racing
+            // that is SQLite's WAL-reset bug (`Checkpointer`); the WAL stays for whoever closes last.
             writer.connection.close()
             checkpointer?.releaseFile()
             if fileDescriptor >= 0 { Glibc.close(fileDescriptor) }

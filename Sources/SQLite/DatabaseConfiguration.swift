@@ -35,8 +35,12 @@ public struct DatabaseConfiguration: Sendable {
     /// Most write jobs per group commit.
     public var maxBatch: Int = 256
     /// WAL pages (frames) past which a background thread checkpoints them into the
-    /// database file, off the writer's path (`Checkpointer`); 0 leaves checkpoints to
-    /// SQLite, inside COMMIT every 1000 pages. Bigger means fewer, larger checkpoints
+    /// database file, off the writer's path (`Checkpointer`). 0: nothing checkpoints while
+    /// the database is open here, and the last connection of all to close copies the WAL
+    /// (SQLite's checkpoint at close, made under an exclusive lock): for the command-line
+    /// tools, which may run beside a server that checkpoints the same file, where a checkpoint
+    /// of theirs could race the server's writer (SQLite's WAL-reset bug, `WALResetBug`).
+    /// Bigger means fewer, larger checkpoints
     /// (a page rewritten often is copied once per checkpoint) and a bigger `-wal` file.
     ///
     /// 16,000 (a 63 MiB WAL) rather than 2,000: the leaves of indexes keyed at random (a

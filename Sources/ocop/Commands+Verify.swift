@@ -13,7 +13,7 @@ extension Commands {
         guard System.exists(config.database) else {
             throw UsageError(message: "no database at \(config.database)")
         }
-        let database = try Database(path: config.database)
+        let database = try openBesideServer(config.database)
         defer { database.close() }
         let check = try database.read { db in try db.all("PRAGMA quick_check") { $0.string(0) } }
         var failed = check != ["ok"]

@@ -89,12 +89,22 @@ enum Commands {
         return 0
     }
 
+    /// Opens the database for a command, which may run while a server serves the same file:
+    /// nothing checkpoints while the command has it open (`checkpointPages` 0), so no
+    /// checkpoint of the command's can race the server's writer (SQLite's WAL-reset bug). The
+    /// server copies the WAL, or the command does at close when it is the last to have it open.
+    static func openBesideServer(_ path: String) throws -> Database {
+        var configuration = DatabaseConfiguration()
+        configuration.checkpointPages = 0
+        return try Database(path: path, configuration: configuration)
+    }
+
     /// Opens the database and applies this binary's pending migrations, unless a server is
     /// serving the file: that server runs older code (it would have applied them), and rebuilding
     /// tables under it would leave it writing rows the new schema reads wrong. With nothing
     /// pending, the commands work beside a running server, as the README says.
     static func openMigrated(_ path: String) throws -> Database {
-        let database = try Database(path: path)
+        let database = try openBesideServer(path)
         do {
             let pending = try database.read { try Schema.migrator.pending($0) }
             if !pending.isEmpty {
@@ -157,7 +167,7 @@ enum Commands {
         guard System.exists(config.database) else {
             throw UsageError(message: "no database at \(config.database)")
         }
-        let database = try Database(path: config.database)
+        let database = try openBesideServer(config.database)
         defer { database.close() }
         try database.backup(to: target)
         log("backed up \(config.database) to \(target)")

@@ -206,16 +206,45 @@ import Testing
         #expect(try conn.first("PRAGMA integrity_check") { $0.string(0) } == "ok")
     }
 
-    @Test func withCheckpointPagesZeroSQLiteCheckpointsAsUsual() throws {
+    /// With 0 pages (the command-line tools' setting) nothing checkpoints while the database is
+    /// open, not even SQLite at 1000 frames: the WAL holds every commit, and the database file
+    /// gets them when the last connection closes.
+    @Test func withCheckpointPagesZeroNothingCheckpointsUntilTheLastClose() throws {
         let dir = try TempDir()
         defer { dir.remove() }
         let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 0 }
-        defer { db.close() }
         try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
-        var largestWAL = 0
-        try fill(db, 1500) { largestWAL = max(largestWAL, size(dir.file("c.db-wal"))) }
-        // SQLite's own checkpoint at 1000 frames, inside COMMIT.
-        #expect(largestWAL <= 1100 * Self.frameBytes)
+        let initialDB = size(dir.file("c.db"))
+        try fill(db, 1500)
+        #expect(size(dir.file("c.db-wal")) >= 1500 * Self.frameBytes)
+        #expect(size(dir.file("c.db")) == initialDB)
         #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 1500)
+        db.close()
+        #expect(size(dir.file("c.db")) > initialDB + 1500 * 3072)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("c.db-wal")))
+        let reopened = try Connection(path: dir.file("c.db"))
+        defer { reopened.close() }
+        #expect(try reopened.scalarInt("SELECT count(*) FROM blob") == 1500)
+    }
+
+    /// A database closed while another connection still has the file open (a tool beside a
+    /// server) makes no checkpoint: its commits stay in the WAL, where the other connection
+    /// reads them, and the last to close copies them.
+    @Test func closingBesideAnotherConnectionLeavesTheWALToIt() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 0 }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        let other = try Connection(path: dir.file("c.db"))
+        #expect(try other.scalarInt("SELECT count(*) FROM blob") == 0)
+        let initialDB = size(dir.file("c.db"))
+        try fill(db, 20)
+        db.close()
+        #expect(size(dir.file("c.db")) == initialDB)
+        #expect(size(dir.file("c.db-wal")) >= 20 * Self.frameBytes)
+        #expect(try other.scalarInt("SELECT count(*) FROM blob") == 20)
+        other.close()
+        #expect(size(dir.file("c.db")) > initialDB + 20 * 3072)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("c.db-wal")))
     }
 }
