@@ -89,7 +89,9 @@ final class Checkpointer: @unchecked Sendable {
         self.connection = connection
         self.databasePath = databasePath
         self.checksForCopiedWAL = checksForCopiedWAL
-        walIndex = WALIndexFile(databasePath: databasePath)
+        // SQLite names the index after the file it opened: through a symbolic link to the
+        // database, the link's name has no `-shm` beside it.
+        walIndex = WALIndexFile(databasePath: connection.mainFilename ?? databasePath)
     }
 
     /// Readies a connection for checkpoints. A checkpoint copies WAL frames to the file

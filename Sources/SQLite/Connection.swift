@@ -49,6 +49,13 @@ public final class Connection {
         handle = nil
     }
 
+    /// The path SQLite opened the main database at, with symbolic links resolved: the base of
+    /// the names it gives the WAL and its index (`-wal`, `-shm`). Nil in memory or once closed.
+    var mainFilename: String? {
+        guard let handle, let name = sqlite3_db_filename(handle, "main"), name.pointee != 0 else { return nil }
+        return String(cString: name)
+    }
+
     /// The open handle, or a misuse error after `close()`.
     func db() throws -> OpaquePointer {
         guard let handle else { throw SQLiteError.misuse("connection is closed") }
