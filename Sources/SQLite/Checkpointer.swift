@@ -81,7 +81,8 @@ final class Checkpointer: @unchecked Sendable {
     private let checksForCopiedWAL: Bool
     private let walIndex: WALIndexFile
 
-    /// `databasePath`: the file `connection` has open, flushed after each pass.
+    /// `databasePath`: the file `connection` has open, flushed after each pass, as SQLite names
+    /// it (`Connection.mainFilename`: through a symbolic link, the `-shm` is beside the file).
     /// `checksForCopiedWAL`: whether each pass first makes sure frames are left to copy
     /// (see the type); by default where the SQLite linked has the WAL-reset bug.
     init(connection: Connection, databasePath: String,
@@ -89,9 +90,7 @@ final class Checkpointer: @unchecked Sendable {
         self.connection = connection
         self.databasePath = databasePath
         self.checksForCopiedWAL = checksForCopiedWAL
-        // SQLite names the index after the file it opened: through a symbolic link to the
-        // database, the link's name has no `-shm` beside it.
-        walIndex = WALIndexFile(databasePath: connection.mainFilename ?? databasePath)
+        walIndex = WALIndexFile(databasePath: databasePath)
     }
 
     /// Readies a connection for checkpoints. A checkpoint copies WAL frames to the file

@@ -25,12 +25,17 @@ public final class Database: Sendable {
         self.path = path
         // Only the writer commits, so only its synchronous setting matters. FULL is kept by
         // flushing the WAL on the syncer's thread after each commit (`WALSyncer`), not inside it.
-        let syncer = !inMemory && configuration.synchronous == .full ? WALSyncer(databasePath: path) : nil
-        if syncer != nil, WALGatheringVFS.registration != SQLITE_OK {
+        let flushesWAL = !inMemory && configuration.synchronous == .full
+        if flushesWAL, WALGatheringVFS.registration != SQLITE_OK {
             throw SQLiteError(extendedCode: WALGatheringVFS.registration, message: "could not register the WAL-gathering VFS")
         }
         let writerConnection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs,
-                                              vfs: syncer == nil ? nil : WALGatheringVFS.name)
+                                              vfs: flushesWAL ? WALGatheringVFS.name : nil)
+        // SQLite resolves a symbolic link to the database and names the WAL and its index after
+        // the file itself, so whatever this pool does to those files by name (flush, watch, read)
+        // goes by that name. By the link's name the syncer found no WAL and flushed nothing.
+        let filesPath = writerConnection.mainFilename ?? path
+        let syncer = flushesWAL ? WALSyncer(databasePath: filesPath) : nil
         // SQLite opens a file it may not write read-only without a word (c3ref/open.html); every
         // write would then fail. A pool whose writer cannot write is refused here instead.
         if !inMemory, let handle = writerConnection.handle, sqlite3_db_readonly(handle, "main") == 1 {
@@ -73,7 +78,7 @@ public final class Database: Sendable {
         if !inMemory && pages > 0 {
             let connection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
             try Checkpointer.prepare(connection)
-            checkpointer = Checkpointer(connection: connection, databasePath: path)
+            checkpointer = Checkpointer(connection: connection, databasePath: filesPath)
         }
         self.checkpointer = checkpointer
         // The tail the writer copies itself stays short whatever the threshold: it copies it
@@ -91,7 +96,7 @@ public final class Database: Sendable {
         self.readers = readers
         writer = Writer(connection: writerConnection, maxBatch: configuration.maxBatch,
                         checkpointer: checkpointer, policy: policy, readers: readers, syncer: syncer,
-                        files: inMemory ? nil : DatabaseFiles(databasePath: path))
+                        files: inMemory ? nil : DatabaseFiles(databasePath: filesPath))
         fileDescriptor = inMemory ? -1 : open(path, O_RDONLY | O_CLOEXEC)
         try checkpointer?.start()
         do {

@@ -186,6 +186,26 @@ import Testing
         #expect(try db.read { try $0.first("PRAGMA integrity_check") { $0.string(0) } } == "ok")
     }
 
+    /// Through a symbolic link to the database file, SQLite puts the WAL and its index beside
+    /// the file itself, not beside the link: the WAL is flushed before each answer (by the link's
+    /// name the syncer found no WAL and flushed nothing), and background passes copy it (by the
+    /// link's name they found no index and made none).
+    @Test func aDatabaseOpenedThroughASymbolicLinkFlushesAndCheckpointsItsWAL() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("volume"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("c.db"), withDestinationPath: dir.file("volume/c.db"))
+        let db = try makeDatabase(dir, "c.db") { $0.checkpointPages = 100 }
+        defer { db.close() }
+        try db.exclusive { try $0.execute("CREATE TABLE blob (n INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        try fill(db, 300)
+        #expect(FileManager.default.fileExists(atPath: dir.file("volume/c.db-wal")))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("c.db-wal")))
+        #expect(db.stats.walFlushes > 0)
+        #expect(db.stats.databaseFlushes > 0)
+        #expect(try db.read { try $0.scalarInt("SELECT count(*) FROM blob") } == 300)
+    }
+
     /// What is on disk when `write` returns (database file and WAL, mid-checkpoints,
     /// no clean close) is what a restart after a crash finds: everything committed.
     @Test func everyCommittedRowSurvivesACrashBetweenCheckpoints() throws {

@@ -66,32 +66,6 @@ import Testing
         #expect(restarted.frames > 0 && restarted.frames < fully.frames)
     }
 
-    /// Through a symbolic link to the database file, SQLite puts the WAL and its index beside
-    /// the file itself: the checkpointer finds the index there, and its passes copy.
-    @Test func aDatabaseOpenedThroughASymbolicLinkHasItsIndexFound() throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let writer = try open(dir)
-        defer { writer.close() }
-        try FileManager.default.createSymbolicLink(atPath: dir.file("link.db"), withDestinationPath: dir.file("w.db"))
-        let connection = try Connection(path: dir.file("link.db"))
-        #expect(connection.mainFilename?.hasSuffix("/w.db") == true)
-        #expect(!FileManager.default.fileExists(atPath: dir.file("link.db-shm")))
-        try Checkpointer.prepare(connection)
-        let checkpointer = Checkpointer(connection: connection, databasePath: dir.file("link.db"), checksForCopiedWAL: true)
-        try checkpointer.start()
-        defer {
-            checkpointer.stop()
-            checkpointer.releaseFile()
-        }
-        try insert(writer, 10)
-        checkpointer.request(generation: 0)
-        checkpointer.waitUntilIdle()
-        let report = try #require(checkpointer.status.report)
-        #expect(report.logFrames > 10)
-        #expect(report.copiedFrames == report.logFrames)
-    }
-
     @Test func aDatabaseWithoutAnIndexHasNoState() throws {
         let dir = try TempDir()
         defer { dir.remove() }
