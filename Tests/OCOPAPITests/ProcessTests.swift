@@ -44,6 +44,31 @@ import TestSupport
         #expect(second.waitForExit().status == 0)
     }
 
+    /// Served through a symbolic link to the database file (a volume mounted elsewhere), every
+    /// write is still flushed before its answer: SQLite keeps the WAL beside the file itself,
+    /// where the server looks for it now. By the link's name it found no WAL and flushed nothing.
+    @Test func aDatabaseServedThroughASymbolicLinkHasItsWALFlushed() throws {
+        try FileManager.default.createDirectory(atPath: directory + "/volume", withIntermediateDirectories: true)
+        let link = directory + "/linked.sqlite"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory + "/volume/ocop.sqlite")
+        let server = try ServerProcess(arguments: ["serve", "--port", "0", "--db", link],
+                                       environment: ["OCOP_ADMIN_TOKEN": TestServer.adminToken])
+        try server.waitUntilListening()
+        let client = try TestClient(port: server.port)
+        for i in 0..<5 {
+            let response = try client.request("POST", "/api/v1/producers", headers: [bearer(TestServer.adminToken)],
+                                              body: #"{"name":"Cơ sở \#(i)","kind":"household"}"#)
+            #expect(response.status == 201)
+        }
+        #expect(FileManager.default.fileExists(atPath: directory + "/volume/ocop.sqlite-wal"))
+        let metrics = try client.request("GET", "/metrics").text
+        let flushes = metrics.split(separator: "\n").first { $0.hasPrefix("ocop_db_wal_flushes_total ") }
+        let count = flushes.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(count >= 1)
+        server.signal(SIGTERM)
+        #expect(server.waitForExit().status == 0)
+    }
+
     @Test func sigtermDrainsAndExitsZero() throws {
         let server = try serve()
         let client = try TestClient(port: server.port)
