@@ -227,6 +227,9 @@ public final class Database: Sendable {
                 try source.backup(into: target)
             }
             try FileSystem.rename(partial, to: path)
+            // The backup's own commit synced its content; the rename is an entry of the
+            // directory, which a power cut could still undo after the command said "backed up".
+            try FileSystem.syncDirectory(FileSystem.parentDirectory(of: path))
         } catch {
             // A backup that failed (a full disk) leaves nothing behind to keep the disk full.
             for leftover in [partial, partial + "-journal", partial + "-wal", partial + "-shm"] { FileSystem.remove(leftover) }
