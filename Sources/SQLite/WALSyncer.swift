@@ -107,7 +107,6 @@ final class WALSyncer: @unchecked Sendable {
     private func flush() -> (any Error)? {
         do {
             try openWAL()
-            guard descriptor >= 0 else { return nil }
             while fdatasync(descriptor) != 0 {
                 guard errno == EINTR else { throw Self.systemError("fdatasync", walPath) }
             }
@@ -119,13 +118,13 @@ final class WALSyncer: @unchecked Sendable {
     }
 
     /// Opens the WAL if it is not open yet or was replaced by a new file (same path, new
-    /// inode); no WAL at all means nothing was written, so nothing to flush.
+    /// inode). A WAL missing is an error, not "nothing to flush": SQLite creates it when it
+    /// opens the database in WAL mode and keeps it until the last connection closes, so a
+    /// commit with no WAL at this name means the name is wrong (as it was through a symbolic
+    /// link) or the file was deleted, and either way nothing here made the commit durable.
     private func openWAL() throws {
         var current = stat()
-        guard stat(walPath, &current) == 0 else {
-            if errno == ENOENT { return }
-            throw Self.systemError("stat", walPath)
-        }
+        guard stat(walPath, &current) == 0 else { throw Self.systemError("stat", walPath) }
         if descriptor >= 0, current.st_ino == inode { return }
         if descriptor >= 0 { close(descriptor) }
         descriptor = open(walPath, O_RDONLY | O_CLOEXEC)
