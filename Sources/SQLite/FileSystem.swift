@@ -5,7 +5,10 @@ import Glibc
 
 /// The few file operations the pool needs, on POSIX calls (no Foundation).
 enum FileSystem {
-    /// Creates the directory that will hold `path`, and its parents, when missing.
+    /// Creates the directory that will hold `path`, and its parents, when missing. Each one
+    /// created is made to survive a power loss (its parent synced): the WAL syncer syncs the
+    /// directory the database lives in before the first write is answered, but an entry for
+    /// that directory, new in its own parent, would otherwise be left to the kernel's timing.
     static func createParentDirectory(of path: String) throws {
         guard let slash = path.lastIndex(of: "/") else { return }
         let directory = String(path[..<slash])
@@ -14,7 +17,9 @@ enum FileSystem {
         for component in directory.split(separator: "/") {
             current += component
             // EEXIST is the normal case; anything else (EACCES, ENOTDIR) is real.
-            if mkdir(current, 0o755) != 0, errno != EEXIST {
+            if mkdir(current, 0o755) == 0 {
+                try syncDirectory(parentDirectory(of: current))
+            } else if errno != EEXIST {
                 throw error("cannot create directory \(current)")
             }
             current += "/"
