@@ -44,7 +44,8 @@ import Glibc
 /// copies frames while a pass runs (the writer checkpoints only between batches, once no
 /// pass runs), so a WAL with frames left to copy when a pass starts keeps them until that
 /// pass's last store, and no commit can restart it meanwhile. The writer can ask for a pass
-/// on a WAL its own checkpoint just copied (a restart that readers outlasted); the pass
+/// on a WAL its own checkpoint just copied (a restart outlasted by readers of the newest
+/// data, whose snapshots let that checkpoint copy every frame); the pass
 /// reads the WAL index first (`WALIndexFile`) and, finding nothing to copy, reports that
 /// instead of checkpointing.
 ///
