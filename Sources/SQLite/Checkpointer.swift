@@ -45,9 +45,8 @@ import Glibc
 /// pass runs), so a WAL with frames left to copy when a pass starts keeps them until that
 /// pass's last store, and no commit can restart it meanwhile. The writer can ask for a pass
 /// on a WAL its own checkpoint just copied (a restart outlasted by readers of the newest
-/// data, whose snapshots let that checkpoint copy every frame); the pass
-/// reads the WAL index first (`WALIndexFile`) and, finding nothing to copy, reports that
-/// instead of checkpointing.
+/// data, whose snapshots let that checkpoint copy every frame); the pass reads the WAL index
+/// first (`WALIndexFile`) and, finding nothing to copy, reports that instead of checkpointing.
 ///
 /// `@unchecked Sendable`: the connection, `databaseFile` and `walIndex` are used only on this
 /// object's thread (and closed by `stop` after joining it); `requested`, `report` and `closed`
@@ -77,7 +76,7 @@ final class Checkpointer: @unchecked Sendable {
     /// Completed flushes of the database file after passes.
     let databaseFlushes = Atomic<Int>(0)
     /// Passes not made because the WAL index showed every frame copied (see the type).
-    let passesOnACopiedWAL = Atomic<Int>(0)
+    let skippedPasses = Atomic<Int>(0)
     /// Whether a pass reads the WAL index first: only where SQLite has the WAL-reset bug.
     private let checksForCopiedWAL: Bool
     private let walIndex: WALIndexFile
@@ -178,7 +177,7 @@ final class Checkpointer: @unchecked Sendable {
         if checksForCopiedWAL {
             guard let index = walIndex.read() else { return nil }
             if index.isFullyCopied {
-                passesOnACopiedWAL.add(1, ordering: .relaxed)
+                skippedPasses.add(1, ordering: .relaxed)
                 return Report(generation: generation, logFrames: Int(index.frames), copiedFrames: Int(index.copied))
             }
         }

@@ -60,11 +60,6 @@ public final class Database: Sendable {
             // this makes every other sync of the WAL arrive as SQLITE_SYNC_FULL, and real.
             try writerConnection.execute("PRAGMA checkpoint_fullfsync = ON")
         }
-        if !inMemory && configuration.checkpointPages == 0 {
-            // SQLite's own checkpoint after a commit past 1000 pages would be one more
-            // connection checkpointing beside another process's writer (see `checkpointPages`).
-            try writerConnection.execute("PRAGMA wal_autocheckpoint = 0")
-        }
         var readerConnections: [Connection] = []
         let readerCount = inMemory ? 0 : max(0, configuration.readers)
         for _ in 0..<readerCount {
@@ -79,6 +74,11 @@ public final class Database: Sendable {
             let connection = try Connection(path: path, busyTimeoutMs: configuration.busyTimeoutMs)
             try Checkpointer.prepare(connection)
             checkpointer = Checkpointer(connection: connection, databasePath: filesPath)
+        } else if !inMemory {
+            // No checkpoint while open (see `checkpointPages`), not even SQLite's own after a
+            // commit past 1000 pages: one more connection checkpointing beside another process's
+            // writer.
+            try writerConnection.execute("PRAGMA wal_autocheckpoint = 0")
         }
         self.checkpointer = checkpointer
         // The tail the writer copies itself stays short whatever the threshold: it copies it
@@ -252,7 +252,7 @@ public final class Database: Sendable {
             walFlushes: writer.syncer?.flushes.load(ordering: .relaxed) ?? 0,
             databaseFlushes: checkpointer?.databaseFlushes.load(ordering: .relaxed) ?? 0,
             walRestarts: writer.walRestarts.load(ordering: .relaxed),
-            checkpointPassesSkipped: checkpointer?.passesOnACopiedWAL.load(ordering: .relaxed) ?? 0,
+            checkpointPassesSkipped: checkpointer?.skippedPasses.load(ordering: .relaxed) ?? 0,
             writeJobs: writer.jobsRun.load(ordering: .relaxed),
             isolatedBatches: writer.isolatedBatches.load(ordering: .relaxed))
     }

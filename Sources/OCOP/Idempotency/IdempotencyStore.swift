@@ -47,6 +47,12 @@ public struct IdempotencyKey: Sendable, Hashable {
     }
 }
 
+/// A stored response's row not merged into the index yet: its key hash and row id.
+struct TailEntry: Equatable {
+    let hash: Int64
+    let id: Int64
+}
+
 /// Idempotency keys (API.md "Writes"): the first response to a POST with a key
 /// is stored in the same transaction as its effect, so a retry after a crash
 /// either finds both or neither.
@@ -56,12 +62,6 @@ public struct IdempotencyKey: Sendable, Hashable {
 /// rows; `merge` moves the tail into the index in bulk (migration 0021 says why).
 /// Row ids must only grow, so that a new row always lands in the tail: SQLite numbers a new
 /// row max(id) + 1, so `purge` keeps the row numbered `merged_through`, whatever its age.
-/// A stored response's row not merged into the index yet: its key hash and row id.
-struct TailEntry: Equatable {
-    let hash: Int64
-    let id: Int64
-}
-
 public enum IdempotencyStore {
     /// How long keys are kept. API.md promises at least 24 hours; we keep two days.
     public static let retentionMilliseconds: Int64 = 48 * 3600 * 1000
