@@ -97,6 +97,26 @@ import Testing
         #expect(try refusalBeforeAMegabyte("OPTIONS", "/api/v1/nothing-here").status == 404)
     }
 
+    /// `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7). Its head once went to the
+    /// router like a path, which has no `*`: a body that came after the head, or a client waiting
+    /// for `100 Continue`, got a 404 and a closed connection (a black-box probe found it).
+    @Test func optionsAsteriskWithABodyStillGetsTheServersMethods() throws {
+        let response = try answerToAFiveByteBodyAfterItsHead("OPTIONS", "*")
+        #expect(response.status == 204)
+        #expect(response.header("Allow")?.contains("PATCH") == true)
+
+        let client = try server.client()
+        head(client, "OPTIONS", "*", length: 5, extra: [("Expect", "100-continue")])
+        let interim = try client.readResponse(method: "OPTIONS")
+        #expect(interim.status == 100)
+        client.send("hello")
+        let final = try client.readResponse(method: "OPTIONS")
+        #expect(final.status == 204)
+        #expect(try client.request("GET", "/healthz").status == 200, "the connection stays open")
+
+        #expect(try refusalBeforeAMegabyte("OPTIONS", "*").status == 413)
+    }
+
     /// The answer to a request whose five-byte body follows its head a moment later.
     private func answerToAFiveByteBodyAfterItsHead(_ method: String, _ target: String) throws -> WireResponse {
         let client = try server.client()

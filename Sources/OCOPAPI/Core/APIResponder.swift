@@ -90,6 +90,11 @@ public final class APIResponder: HTTPResponder {
             return refuse(Self.notImplemented(head), "unmatched", nil)
         }
         if let refusal = Self.unsafeTextRefusal(head) { return refuse(refusal, "unmatched", nil) }
+        // `OPTIONS *` is about the server, not a path (RFC 9110 §9.3.7): `respond` answers it,
+        // as it answers OPTIONS of a path that exists; the router has no `*` to find.
+        if head.method == .options && head.target == "*" {
+            return beyondFreeShare ? refuse(Self.takesNoContent(head), "*", nil) : .readBody
+        }
         let (path, csvSuffix, _) = Self.routedPath(head)
         let match = router.match(head.method, path: Substring(path))
         if let (response, label) = unserved(head, path: path, csvSuffix: csvSuffix, match) {
