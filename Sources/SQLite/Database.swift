@@ -217,14 +217,20 @@ public final class Database: Sendable {
     /// Online backup to a new file (sqlite3_backup_* from a reader), safe while serving.
     /// Written beside `path` first and renamed, so `path` never holds half a backup.
     public func backup(to path: String) throws {
+        try Self.copy(to: path) { target in try read { source in try source.backup(into: target) } }
+    }
+
+    /// Writes a copy at `path` through `fill`, which backs a source up into the new connection
+    /// it is given: beside `path` first, renamed once whole and synced.
+    private static func copy(to path: String, _ fill: (Connection) throws -> Void) throws {
         try FileSystem.createParentDirectory(of: path)
         let partial = path + ".partial"
         FileSystem.remove(partial)
         do {
-            try read { source in
+            do {
                 let target = try Connection(path: partial)
                 defer { target.close() }
-                try source.backup(into: target)
+                try fill(target)
             }
             try FileSystem.rename(partial, to: path)
             // The backup's own commit synced its content; the rename is an entry of the
@@ -277,12 +283,16 @@ public final class Database: Sendable {
                 // (busy, WAL frames, frames copied): busy means another process still reads an
                 // older snapshot, and the WAL could not be emptied.
                 let busy = try? writer.connection.first("PRAGMA wal_checkpoint(TRUNCATE)") { $0.int(0) }
-                closingReport.withLock {
-                    $0 = busy == 0
-                        ? "\(path) was moved or replaced while the server had it open; every write it acknowledged is in the file it had open, now \(movedTo)"
-                        : "\(path) was moved or replaced while the server had it open, and its WAL could not be emptied (another process was reading it): "
-                          + "its writes are in \(path)-wal and \(movedTo); remove \(path)-wal before serving the file now at \(path)"
+                let report: String
+                if heldFileHasNoName {
+                    report = saveHeldFile()
+                } else if busy == 0 {
+                    report = "every write it acknowledged is in the file it had open, now \(movedTo)"
+                } else {
+                    report = "its WAL could not be emptied (another process was reading it): its writes are in "
+                        + "\(path)-wal and \(movedTo); remove \(path)-wal before serving the file now at \(path)"
                 }
+                closingReport.withLock { $0 = "\(path) was moved or replaced while the server had it open; " + report }
             }
             // Last: the final connection to close checkpoints the WAL into the main file. Not
             // before that, with PASSIVE: while another process (a server, a tool) has the file
@@ -305,6 +315,35 @@ public final class Database: Sendable {
     /// After `close()`: what an operator must hear about the files (the database file was moved
     /// or replaced while serving, and where its writes are), or nil.
     public var closeReport: String? { closingReport.withLock { $0 } }
+
+    /// Whether the file open here was unlinked: deleted, or another file moved over its name (a
+    /// backup restored with `mv`). Its pages then live only as long as this process holds them.
+    private var heldFileHasNoName: Bool {
+        var held = stat()
+        return fileDescriptor >= 0 && fstat(fileDescriptor, &held) == 0 && held.st_nlink == 0
+    }
+
+    /// Copies the unlinked file open here, with every commit, to a new name beside `path`
+    /// (`<path>.saved-<unix time>`), read through the writer's connection, which still has it
+    /// open. Without this the writes it acknowledged went with the process: no link can be made
+    /// again to an inode whose last one is gone (linkat(2) refuses it), but its content can still
+    /// be read. The last part of the close report: where the writes are, or why they are lost.
+    private func saveHeldFile() -> String {
+        var saved = "\(path).saved-\(time(nil))"
+        var taken = stat()
+        var suffix = 1
+        while stat(saved, &taken) == 0 {
+            suffix += 1
+            saved = "\(path).saved-\(time(nil))-\(suffix)"
+        }
+        do {
+            try Self.copy(to: saved) { target in try writer.connection.backup(into: target) }
+            return "the file it had open had no name left, so every write it acknowledged was saved to \(saved)"
+        } catch {
+            return "the file it had open had no name left, and saving it to \(saved) failed (\(error)): "
+                + "the writes since the file was removed are lost"
+        }
+    }
 
     private func movedTo() -> String? {
         guard fileDescriptor >= 0 else { return nil }

@@ -278,6 +278,49 @@ import Testing
         #expect(try old.scalarInt("SELECT count(*) FROM t") == 300)
     }
 
+    /// A backup moved over the served file's name (`mv backup.db served.db`), or the file
+    /// deleted: the file the server had open has no name left, and its writes went with the
+    /// process (a black-box probe lost 1,306 of 2,160 acknowledged producers that way). Close
+    /// saves it beside the name and says where; the file now at the name is left as it was.
+    @Test func closeSavesTheFileItHadOpenWhenItHasNoNameLeft() throws {
+        for removal in ["moved over", "deleted"] {
+            let dir = try TempDir()
+            defer { dir.remove() }
+            let path = dir.file("served.db")
+            let backup = try Connection(path: dir.file("backup.db"))
+            try backup.execute("CREATE TABLE t (x); INSERT INTO t VALUES (-1), (-2)")
+            backup.close()
+            let db = try Database(path: path, configuration: DatabaseConfiguration())
+            try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+            for i in 0..<300 { try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) } }
+            if removal == "moved over" {
+                #expect(rename(dir.file("backup.db"), path) == 0)
+            } else {
+                try FileManager.default.removeItem(atPath: path)
+            }
+            db.close()
+
+            let report = try #require(db.closeReport, "\(removal)")
+            #expect(report.contains("every write it acknowledged was saved to \(path).saved-"), "\(report)")
+            let savedName = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path)
+                .first { $0.hasPrefix("served.db.saved-") && !$0.contains("-wal") && !$0.contains("-shm") })
+            #expect(report.hasSuffix(dir.file(savedName)), "\(report)")
+            let saved = try Connection(path: dir.file(savedName), readOnly: true)
+            defer { saved.close() }
+            #expect(try saved.scalarInt("SELECT count(*) FROM t") == 300, "\(removal)")
+            #expect(try saved.scalarInt("SELECT sum(x) FROM t") == 299 * 300 / 2)
+            #expect(try saved.first("PRAGMA integrity_check") { $0.string(0) } == "ok")
+            if removal == "moved over" {
+                // The backup now at the name is not touched by the server's WAL.
+                let restored = try Connection(path: path)
+                defer { restored.close() }
+                #expect(try restored.scalarInt("SELECT count(*) FROM t") == 2)
+            } else {
+                #expect(!FileManager.default.fileExists(atPath: path), "nothing is put back at a removed name")
+            }
+        }
+    }
+
     @Test func writesStopWhenTheWALIsDeletedUnderTheWriter() throws {
         let dir = try TempDir()
         defer { dir.remove() }
