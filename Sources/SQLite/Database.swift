@@ -21,7 +21,10 @@ public final class Database: Sendable {
     /// ":memory:" gives a private in-memory database with no readers: reads go to the writer.
     public init(path: String, configuration: DatabaseConfiguration = .init()) throws {
         let inMemory = path == ":memory:"
-        if !inMemory { try FileSystem.createParentDirectory(of: path) }
+        if !inMemory {
+            try FileSystem.createParentDirectory(of: path)
+            try Self.refuseSecondNames(path)
+        }
         self.path = path
         // Only the writer commits, so only its synchronous setting matters. FULL is kept by
         // flushing the WAL on the syncer's thread after each commit (`WALSyncer`), not inside it.
@@ -212,6 +215,22 @@ public final class Database: Sendable {
     public func migrate(_ migrator: Migrator) throws {
         try exclusive { try migrator.migrate($0) }
         try readers.withEveryConnection { _ = try $0.scalarInt("SELECT count(*) FROM sqlite_schema") }
+    }
+
+    /// Refuses a database file with more than one name (hard links). SQLite names the WAL and its
+    /// shared-memory index after the name a database is opened by, resolving a symbolic link but
+    /// not a hard one, so a file opened through two names gets two WALs and is corrupted
+    /// (howtocorrupt.html §2.5); the serving lock, named after the path, does not meet the other
+    /// name either. A black-box probe served one file under two names and got "database disk
+    /// image is malformed" within seconds.
+    private static func refuseSecondNames(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink > 1 else { return }
+        throw SQLiteError(extendedCode: SQLITE_CANTOPEN, message: """
+            \(path) has \(info.st_nlink) names (hard links): SQLite keeps a WAL beside each name a database \
+            is opened by, so a file served under two names would be corrupted. Remove the other names \
+            (find / -samefile \(path)), or copy the file
+            """)
     }
 
     /// Online backup to a new file (sqlite3_backup_* from a reader), safe while serving.

@@ -142,6 +142,19 @@ import TestSupport
         #expect(log.contains("ulimit"))
     }
 
+    /// A second name for the database file (a hard link) gets past the serving lock, which is
+    /// named after the path: serving both names corrupted the file. Refused at start instead.
+    @Test func aDatabaseFileWithTwoNamesIsNotServed() throws {
+        let first = try serve()
+        first.signal(SIGTERM)
+        #expect(first.waitForExit().status == 0)
+        #expect(link(directory + "/ocop.sqlite", directory + "/alias.sqlite") == 0)
+        let aliased = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/alias.sqlite"])
+        let (status, log) = aliased.waitForExit()
+        #expect(status == 1)
+        #expect(log.contains("has 2 names (hard links)"), "\(log)")
+    }
+
     /// One server per database file and per port: a second one exits instead of sharing them.
     @Test func aSecondServerOnTheSameDatabaseOrPortRefusesToStart() throws {
         let first = try serve()

@@ -321,6 +321,33 @@ import Testing
         }
     }
 
+    /// A file with two names (a hard link) would get a WAL per name: refused by either name,
+    /// before anything is opened; a symbolic link is fine (SQLite resolves it).
+    @Test func aDatabaseFileWithASecondNameIsRefused() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("one.db")
+        let first = try Database(path: path, configuration: DatabaseConfiguration())
+        try first.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        first.close()
+        #expect(link(path, dir.file("two.db")) == 0)
+        for name in ["one.db", "two.db"] {
+            do {
+                let db = try Database(path: dir.file(name), configuration: DatabaseConfiguration())
+                db.close()
+                Issue.record("\(name) was opened while the file had two names")
+            } catch let error as SQLiteError {
+                #expect(error.message.contains("has 2 names (hard links)"), "\(error)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("two.db") + "-wal"))
+        #expect(unlink(dir.file("two.db")) == 0)
+        #expect(symlink(path, dir.file("link.db")) == 0)
+        let linked = try Database(path: dir.file("link.db"), configuration: DatabaseConfiguration())
+        #expect(try linked.read { try $0.scalarInt("SELECT count(*) FROM t") } == 0)
+        linked.close()
+    }
+
     @Test func writesStopWhenTheWALIsDeletedUnderTheWriter() throws {
         let dir = try TempDir()
         defer { dir.remove() }
