@@ -106,6 +106,10 @@ enum Commands {
     static func openMigrated(_ path: String) throws -> Database {
         let database = try openBesideServer(path)
         do {
+            // A newer ocop's database: its schema is not this binary's to write (`migrate` would
+            // otherwise say "nothing to do" and `token create` insert into tables it does not know).
+            let unknown = try database.read { try Schema.migrator.unknown($0) }
+            guard unknown.isEmpty else { throw MigrationError.unknownMigrations(unknown) }
             let pending = try database.read { try Schema.migrator.pending($0) }
             if !pending.isEmpty {
                 // Held while migrating, so no server starts on a half-migrated file either.

@@ -236,6 +236,15 @@ import TestSupport
         newer.close()
         let (newerStatus, newerOutput) = try ServerProcess.run(["verify", "--db", path])
         #expect(newerStatus == 1 && newerOutput.contains("9999_later") && newerOutput.contains("newer ocop"), "\(newerOutput)")
+        // Nor do the commands that write: `migrate` said the database was current and exited 0,
+        // `token create` wrote a token into a schema it does not know (a black-box probe).
+        for command in [["migrate"], ["token", "create", "--role", "officer", "--name", "Văn phòng"]] {
+            let (status, output) = try ServerProcess.run(command + ["--db", path])
+            #expect(status == 1 && output.contains("9999_later") && output.contains("newer"), "\(command): \(output)")
+        }
+        let database = try Database(path: path)
+        defer { database.close() }
+        #expect(try database.read { try $0.scalarInt("SELECT count(*) FROM tokens") } == 0)
     }
 
     @Test func demoDataLoadsOnce() throws {
