@@ -336,6 +336,17 @@ import TestSupport
         #expect(status == 78)
         #expect(log.contains("OCOP_ADMIN_TOKEN must be at least 16 characters"), "\(log)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/short.sqlite"), "a refused start-up makes no database")
+
+        // One no client could send is refused too: stored, it would have made every later
+        // OCOP_ADMIN_TOKEN be ignored (an admin exists).
+        for unusable in [String(repeating: " ", count: 33), "admin token with spaces in it", String(repeating: "x", count: 257)] {
+            let refused = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/blank.sqlite"],
+                                            environment: ["OCOP_ADMIN_TOKEN": unusable])
+            let (status, log) = refused.waitForExit()
+            #expect(status == 78)
+            #expect(log.contains("OCOP_ADMIN_TOKEN must be at most 256 visible ASCII characters"), "\(log)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/blank.sqlite"))
     }
 
     /// An upgrade replaces the binary before the service restarts: a command of the new binary

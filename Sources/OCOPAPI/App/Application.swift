@@ -31,7 +31,7 @@ public final class Application: Sendable {
                 clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
         self.configuration = configuration
         // Before the database file is made: a refused start-up leaves nothing behind.
-        if let adminToken, !adminToken.isEmpty { try Self.checkAdminTokenLength(adminToken) }
+        if let adminToken, !adminToken.isEmpty { try Self.checkAdminToken(adminToken) }
         // First, so a second server on the same file stops before touching it (migrations, demo data).
         servingLock = try ServingLock(databasePath: configuration.database)
         var dbConfig = DatabaseConfiguration()
@@ -186,9 +186,16 @@ public final class Application: Sendable {
         }
     }
 
-    private static func checkAdminTokenLength(_ secret: String) throws {
+    /// A secret no client could present is refused, not stored: once stored, an admin token
+    /// exists and every later, usable OCOP_ADMIN_TOKEN is ignored (a black-box probe set 33
+    /// spaces). A `Bearer` token is read up to 256 bytes, without blanks (`bearerSecret`).
+    private static func checkAdminToken(_ secret: String) throws {
         guard secret.utf8.count >= TokenStore.minimumSecretLength else {
             throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at least \(TokenStore.minimumSecretLength) characters (use 32 random ones or more)")
+        }
+        guard secret.utf8.count <= 256, secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at most 256 visible ASCII characters, "
+                + "with no space (it is sent as Authorization: Bearer <token>)")
         }
     }
 
