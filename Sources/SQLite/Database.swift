@@ -46,7 +46,14 @@ public final class Database: Sendable {
             throw SQLiteError(extendedCode: SQLITE_READONLY,
                               message: "\(path) can only be read by this user; the server needs to write it")
         }
-        try Self.tune(writerConnection, configuration, cacheKiB: configuration.cacheSizeKiB)
+        do {
+            try Self.tune(writerConnection, configuration, cacheKiB: configuration.cacheSizeKiB)
+        } catch let error as SQLiteError where error.code == SQLITE_NOTADB {
+            // The first read of the file: say what it is, not which PRAGMA met it.
+            writerConnection.close()
+            throw SQLiteError(extendedCode: SQLITE_NOTADB, message: "\(path) is not an SQLite database "
+                + "(another kind of file, or a database whose first page is damaged)")
+        }
         if !inMemory {
             // journal_mode answers with the mode now in force; it can silently stay
             // "delete" (e.g. on a filesystem without shared memory), so check it took.

@@ -149,6 +149,10 @@ enum Commands {
         var rest = args
         rest.remove(["role", "name", "point-of-sale", "fair-booth"])
         let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"], positionals: 1)
+        // A mistyped path would get a new database, and a token that works on no server.
+        guard System.exists(config.database) else {
+            throw UsageError(message: "no database at \(config.database) (a server creates it at its first start)")
+        }
         let database = try openMigrated(config.database)
         defer { database.close() }
         let (record, secret) = try database.write { db in

@@ -493,5 +493,15 @@ import TestSupport
         defer { file.close() }
         let applied = try file.read { try Migrator.appliedMigrations($0) }
         #expect(applied == Schema.migrator.names)
+
+        // The commands that need a database do not make one at a mistyped path (`token create`
+        // did, and printed a token that worked on no server); `migrate`, above, may.
+        let typo = directory + "/typo/ocop.sqlit"
+        for command in [["token", "create", "--role", "officer", "--name", "Văn phòng"], ["verify"],
+                        ["backup", "--to", directory + "/typo-backup.sqlite"]] {
+            let (status, output) = try ServerProcess.run(command + ["--db", typo])
+            #expect(status == 2 && output.contains("no database at \(typo)"), "\(command): \(output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/typo"))
     }
 }

@@ -321,6 +321,23 @@ import Testing
         }
     }
 
+    /// A file that is not a database is named as such, not by the PRAGMA that first read it.
+    @Test func aFileThatIsNotADatabaseIsSaidToBeOne() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("notes.db")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(String(repeating: "Sổ tay. ", count: 600).utf8)))
+        do {
+            let db = try Database(path: path, configuration: DatabaseConfiguration())
+            db.close()
+            Issue.record("a text file was opened as a database")
+        } catch let error as SQLiteError {
+            #expect(error.code == 26, "SQLITE_NOTADB")
+            #expect(error.message == "\(path) is not an SQLite database (another kind of file, or a database whose first page is damaged)")
+            #expect(error.sql == nil, "no PRAGMA in the message")
+        }
+    }
+
     /// A file with two names (a hard link) would get a WAL per name: refused by either name,
     /// before anything is opened; a symbolic link is fine (SQLite resolves it).
     @Test func aDatabaseFileWithASecondNameIsRefused() throws {
