@@ -195,8 +195,20 @@ public final class Database: Sendable {
         }
     }
 
+    /// A statement found the database file damaged (SQLITE_CORRUPT or SQLITE_NOTADB): writes are
+    /// refused from now on, as when its files are gone, so that nothing more is written into a
+    /// broken b-tree, and readiness says so. A black-box probe zeroed a few pages of a served
+    /// file: reads of them failed, yet `/readyz` answered ready and 6,162 writes went into it.
+    /// Any other error is not damage and is ignored here.
+    public func reportDamage(_ error: SQLiteError) {
+        guard error.code == SQLITE_CORRUPT || error.code == SQLITE_NOTADB else { return }
+        writer.refuseAll(SQLiteError(extendedCode: error.extendedCode, message:
+            "the database file is damaged (\(error.message)); writes are refused until it is repaired or restored "
+                + "(`ocop verify` lists the damage)"))
+    }
+
     /// Why writes are refused because the storage is gone (its files deleted or replaced
-    /// while serving), or nil. Readiness reports it.
+    /// while serving) or damaged, or nil. Readiness reports it.
     public var storageProblem: String? { writer.storageProblem }
 
     /// Starts no write from `instant` on (each then throws `WriteNotStarted`, a queued one when

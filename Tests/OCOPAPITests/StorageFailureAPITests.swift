@@ -4,6 +4,7 @@ import OCOPAPI
 import SQLite
 import Synchronization
 import Testing
+import TestSupport
 
 /// A database that cannot grow (SQLite's `max_page_count` plays a full disk, SQLITE_FULL as a
 /// real one gives it): writes are a 507 that says nothing was written, not a 500 "bug", and the
@@ -85,6 +86,56 @@ import Testing
         let seen = statuses.withLock { $0 }
         #expect(seen[507, default: 0] > 0, "\(seen)")
         #expect(Set(seen.keys).isSubset(of: [201, 507]), "\(seen)")
+    }
+
+    /// A damaged file (here the producers table's root page zeroed, as a bad disk or a stray
+    /// write would): reads of it are a 503, and from the first damage seen writes are refused
+    /// too and readiness says why, instead of `/readyz` answering ready while writes went on
+    /// into a broken b-tree (a black-box probe: 6,162 of them).
+    @Test func aDamagedFileStopsWritesAndReadinessSaysWhy() throws {
+        let path = Scratch.path("ocop-damaged") + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let first = try TestServer()
+            let client = try first.client()
+            for i in 0..<200 {
+                let body = #"{"name":"Hợp tác xã \#(i)","kind":"cooperative","address":"\#(String(repeating: "Thôn Đồn Đạc ", count: 20))"}"#
+                #expect(try client.request("POST", "/api/v1/producers", headers: [admin], body: body).status == 201)
+            }
+            first.app.shutdown()   // the last connection to close copies the WAL into the file
+            try FileManager.default.copyItem(atPath: first.databasePath, toPath: path)
+        }
+        let (root, pageSize) = try {
+            let file = try Database(path: path)
+            defer { file.close() }
+            return try file.read { db in
+                (try db.scalarInt("SELECT rootpage FROM sqlite_schema WHERE name = 'producers'") ?? 0,
+                 try db.scalarInt("PRAGMA page_size") ?? 0)
+            }
+        }()
+        #expect(root > 1 && pageSize > 0)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: UInt64((root - 1) * pageSize))
+        try handle.write(contentsOf: Data(count: Int(pageSize)))
+        try handle.close()
+
+        let damaged = try TestServer(configure: { $0.database = path })
+        let client = try damaged.client()
+        #expect(try client.request("GET", "/readyz").status == 200, "nothing has met the damage yet")
+        let read = try client.request("GET", "/api/v1/producers")
+        #expect(read.status == 503, "\(read.text)")
+        #expect(try read.json["type"]?.stringValue?.hasSuffix("storage-unavailable") == true)
+        let ready = try client.request("GET", "/readyz")
+        #expect(ready.status == 503)
+        #expect(try ready.json["detail"]?.stringValue?.contains("the database file is damaged") == true, "\(ready.text)")
+        let write = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                       body: #"{"name":"Sau khi hỏng","kind":"household"}"#)
+        #expect(write.status == 503, "\(write.text)")
+        // Every write, not only those that meet the damaged table.
+        let elsewhere = try client.request("POST", "/api/v1/tokens", headers: [admin],
+                                           body: #"{"name":"Văn phòng","role":"officer"}"#)
+        #expect(elsewhere.status == 503, "\(elsewhere.text)")
+        #expect(try client.request("GET", "/healthz").status == 200)
     }
 
     /// A cleanup script deleting `*-wal` while the server runs: the next write is undone and

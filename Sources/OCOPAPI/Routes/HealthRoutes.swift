@@ -25,9 +25,9 @@ public struct HealthRoutes: RouteCollection {
                     throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready",
                                   detail: "the database does not answer")
                 }
-                if context.database.storageProblem != nil {
-                    throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready",
-                                  detail: "the database's files were removed or replaced; writes are refused until a restart")
+                if let problem = context.database.storageProblem {
+                    // Files removed or replaced, or a damaged file: writes are refused until a restart.
+                    throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready", detail: problem)
                 }
                 return Responses.json(.ok, Array(#"{"status":"ready"}"#.utf8), headers: ["Cache-Control": "no-store"])
             },
