@@ -253,6 +253,18 @@ import Testing
         #expect(try reopened.scalarInt("SELECT sum(x) FROM t") == 199 * 200 / 2)
     }
 
+    /// `served.db` served with 300 rows in `t` (0...299), and `backup.db` beside it: the same
+    /// table with two rows (-1, -2), as an operator's backup to restore.
+    private func servedBesideABackup(_ dir: TempDir) throws -> Database {
+        let backup = try Connection(path: dir.file("backup.db"))
+        try backup.execute("CREATE TABLE t (x); INSERT INTO t VALUES (-1), (-2)")
+        backup.close()
+        let db = try Database(path: dir.file("served.db"), configuration: DatabaseConfiguration())
+        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
+        for i in 0..<300 { try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) } }
+        return db
+    }
+
     /// A backup copied over the name of the file being served: the server's WAL, still at that
     /// name, must not be replayed into it at the next start (it was: "database disk image is
     /// malformed"); its commits belong to the file the server had open.
@@ -260,12 +272,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let path = dir.file("served.db")
-        let backup = try Connection(path: dir.file("backup.db"))
-        try backup.execute("CREATE TABLE t (x); INSERT INTO t VALUES (-1), (-2)")
-        backup.close()
-        let db = try Database(path: path, configuration: DatabaseConfiguration())
-        try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
-        for i in 0..<300 { try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) } }
+        let db = try servedBesideABackup(dir)
         try FileManager.default.moveItem(atPath: path, toPath: dir.file("broken.db"))
         try FileManager.default.copyItem(atPath: dir.file("backup.db"), toPath: path)
         db.close()
@@ -287,12 +294,7 @@ import Testing
             let dir = try TempDir()
             defer { dir.remove() }
             let path = dir.file("served.db")
-            let backup = try Connection(path: dir.file("backup.db"))
-            try backup.execute("CREATE TABLE t (x); INSERT INTO t VALUES (-1), (-2)")
-            backup.close()
-            let db = try Database(path: path, configuration: DatabaseConfiguration())
-            try db.exclusive { try $0.execute("CREATE TABLE t (x)") }
-            for i in 0..<300 { try db.write { try $0.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) } }
+            let db = try servedBesideABackup(dir)
             if removal == "moved over" {
                 #expect(rename(dir.file("backup.db"), path) == 0)
             } else {
