@@ -149,15 +149,17 @@ enum Commands {
         var rest = args
         rest.remove(["role", "name", "point-of-sale", "fair-booth"])
         let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"], positionals: 1)
-        // A mistyped path would get a new database, and a token that works on no server.
-        guard System.exists(config.database) else {
-            throw UsageError(message: "no database at \(config.database) (a server creates it at its first start)")
-        }
+        // A first admin token may be made before the first start, so a missing database is
+        // created; but said, as a mistyped path gives a token that works on no server.
+        let existed = System.exists(config.database)
         let database = try openMigrated(config.database)
         defer { database.close() }
         let (record, secret) = try database.write { db in
             try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSale, fairBoothID: fairBooth,
                                   actor: .system, now: .now())
+        }
+        if !existed {
+            log("there was no database at \(config.database): this command created it, for a server started on that path")
         }
         log("created token \(record.id) (\(record.role.rawValue)); the secret is shown once:")
         print(secret)

@@ -494,14 +494,18 @@ import TestSupport
         let applied = try file.read { try Migrator.appliedMigrations($0) }
         #expect(applied == Schema.migrator.names)
 
-        // The commands that need a database do not make one at a mistyped path (`token create`
-        // did, and printed a token that worked on no server); `migrate`, above, may.
+        // The commands that read a database do not make one at a mistyped path; `migrate`, above,
+        // may, and `token create` (a first admin token before the first start) says that it did.
         let typo = directory + "/typo/ocop.sqlit"
-        for command in [["token", "create", "--role", "officer", "--name", "Văn phòng"], ["verify"],
-                        ["backup", "--to", directory + "/typo-backup.sqlite"]] {
+        for command in [["verify"], ["backup", "--to", directory + "/typo-backup.sqlite"]] {
             let (status, output) = try ServerProcess.run(command + ["--db", typo])
             #expect(status == 2 && output.contains("no database at \(typo)"), "\(command): \(output)")
         }
         #expect(!FileManager.default.fileExists(atPath: directory + "/typo"))
+        let created = try ServerProcess.run(["token", "create", "--role", "admin", "--name", "Vận hành", "--db", typo])
+        #expect(created.status == 0 && created.output.contains("there was no database at \(typo): this command created it"),
+                "\(created.output)")
+        let again = try ServerProcess.run(["token", "create", "--role", "officer", "--name", "Văn phòng", "--db", typo])
+        #expect(again.status == 0 && !again.output.contains("there was no database"), "\(again.output)")
     }
 }
