@@ -82,8 +82,9 @@ enum Commands {
 
     static func migrate(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
-        let database = try openMigrated(config.database)
+        let (database, migrated) = try openMigrated(config.database)
         defer { database.close() }
+        if !migrated.isEmpty { log("applied \(migrated.joined(separator: ", "))") }
         let applied = try database.read { try Migrator.appliedMigrations($0) }
         log("database \(config.database) is at \(applied.last ?? "(empty)") (\(applied.count) migrations)")
         return 0
@@ -103,7 +104,8 @@ enum Commands {
     /// serving the file: that server runs older code (it would have applied them), and rebuilding
     /// tables under it would leave it writing rows the new schema reads wrong. With nothing
     /// pending, the commands work beside a running server, as the README says.
-    static func openMigrated(_ path: String) throws -> Database {
+    /// Returns the database and the migrations it applied.
+    static func openMigrated(_ path: String) throws -> (database: Database, migrated: [String]) {
         let database = try openBesideServer(path)
         do {
             // A newer ocop's database: its schema is not this binary's to write (`migrate` would
@@ -124,7 +126,7 @@ enum Commands {
                 defer { lock.release() }
                 try database.migrate(Schema.migrator)
             }
-            return database
+            return (database, pending)
         } catch {
             database.close()
             throw error
@@ -152,7 +154,7 @@ enum Commands {
         // A first admin token may be made before the first start, so a missing database is
         // created; but said, as a mistyped path gives a token that works on no server.
         let existed = System.exists(config.database)
-        let database = try openMigrated(config.database)
+        let database = try openMigrated(config.database).database
         defer { database.close() }
         let (record, secret) = try database.write { db in
             try TokenStore.create(db, name: name, role: role, pointOfSaleID: pointOfSale, fairBoothID: fairBooth,

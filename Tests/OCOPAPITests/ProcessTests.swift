@@ -487,8 +487,11 @@ import TestSupport
         #expect(version.output.hasPrefix("ocop "))
 
         let db = directory + "/fresh/ocop.sqlite"
-        #expect(try ServerProcess.run(["migrate", "--db", db]).status == 0)
-        #expect(try ServerProcess.run(["migrate", "--db", db]).status == 0)
+        let first = try ServerProcess.run(["migrate", "--db", db])
+        #expect(first.status == 0 && first.output.contains("applied " + Schema.migrator.names.joined(separator: ", ")),
+                "\(first.output)")
+        let second = try ServerProcess.run(["migrate", "--db", db])
+        #expect(second.status == 0 && !second.output.contains("applied"), "\(second.output)")
         let file = try Database(path: db)
         defer { file.close() }
         let applied = try file.read { try Migrator.appliedMigrations($0) }
