@@ -44,7 +44,8 @@ public final class Database: Sendable {
         if !inMemory, let handle = writerConnection.handle, sqlite3_db_readonly(handle, "main") == 1 {
             writerConnection.close()
             throw SQLiteError(extendedCode: SQLITE_READONLY,
-                              message: "\(path) can only be read by this user; the server needs to write it")
+                              message: "\(path) can only be read by this user; ocop needs to write it, even to read it (a WAL "
+                                + "database keeps its readers' index beside it): give this user write access, or copy the file")
         }
         do {
             try Self.tune(writerConnection, configuration, cacheKiB: configuration.cacheSizeKiB)
