@@ -23,7 +23,10 @@ struct CommandLineArguments {
                 options.append((name, nil))
                 continue
             }
-            guard let value = iterator.next() else { throw UsageError(message: "option --\(name) needs a value") }
+            // `--port --db x`: the next option is not this one's value (it read as a stray `x`).
+            guard let value = iterator.next(), !value.hasPrefix("--") else {
+                throw UsageError(message: "option --\(name) needs a value")
+            }
             name = name.replacingAll("_", with: "-")
             options.append((name, value))
         }

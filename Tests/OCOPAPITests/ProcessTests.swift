@@ -482,6 +482,8 @@ import TestSupport
                      "--cors-origins", "OCOP_DATABASE_SYNCHRONOUS", "one of full, normal, off"] {
             #expect(serveHelp.output.contains(line), "\(line) missing from serve --help")
         }
+        let missingValue = try ServerProcess.run(["serve", "--port", "--db", directory + "/never.sqlite"])
+        #expect(missingValue.status == 2 && missingValue.output.contains("option --port needs a value"), "\(missingValue.output)")
         let version = try ServerProcess.run(["version"])
         #expect(version.status == 0)
         #expect(version.output.hasPrefix("ocop "))
