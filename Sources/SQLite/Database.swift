@@ -143,11 +143,13 @@ public final class Database: Sendable {
             if writer.isCurrentThread { return try body(writer.connection) }
             return try exclusive(body)
         }
-        return try readers.withReader { connection in
-            // Deferred: the snapshot is taken by the first read. Checking the reader back in
-            // ends the transaction (`ReaderPool.checkIn`).
-            try connection.run("BEGIN")
-            return try body(connection)
+        return try noticingDamage {
+            try readers.withReader { connection in
+                // Deferred: the snapshot is taken by the first read. Checking the reader back in
+                // ends the transaction (`ReaderPool.checkIn`).
+                try connection.run("BEGIN")
+                return try body(connection)
+            }
         }
     }
 
@@ -179,9 +181,11 @@ public final class Database: Sendable {
                                _ body: @escaping (Connection) throws -> T,
                                completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
         let slot = ResultSlot<T>()
-        let finished: @Sendable ((any Error)?) -> Void = { failure in
-            if let failure { return completion(.failure(failure)) }
-            completion(slot.result ?? .failure(SQLiteError.misuse("write job finished without running")))
+        let finished: @Sendable ((any Error)?) -> Void = { [self] failure in
+            let result = failure.map { .failure($0) }
+                ?? slot.result ?? .failure(SQLiteError.misuse("write job finished without running"))
+            if case .failure(let error) = result { noteDamage(error) }
+            completion(result)
         }
         let job = WriteJob(mode: .batched, deadline: deadline, caller: .callback(queue, finished)) { connection in
             slot.keep { try body(connection) }
@@ -196,16 +200,26 @@ public final class Database: Sendable {
         }
     }
 
-    /// A statement found the database file damaged (SQLITE_CORRUPT or SQLITE_NOTADB): writes are
-    /// refused from now on, as when its files are gone, so that nothing more is written into a
-    /// broken b-tree, and readiness says so. A black-box probe zeroed a few pages of a served
+    /// Every read and write goes through here on its way out with an error: one that found the
+    /// database file damaged (SQLITE_CORRUPT or SQLITE_NOTADB) refuses writes from then on, as
+    /// when its files are gone, so that nothing more is written into a broken b-tree, and
+    /// readiness says so (`storageProblem`). A black-box probe zeroed a few pages of a served
     /// file: reads of them failed, yet `/readyz` answered ready and 6,162 writes went into it.
-    /// Any other error is not damage and is ignored here.
-    public func reportDamage(_ error: SQLiteError) {
-        guard error.code == SQLITE_CORRUPT || error.code == SQLITE_NOTADB else { return }
+    /// Any other error is not damage and passes untouched.
+    private func noteDamage(_ error: any Error) {
+        guard let error = error as? SQLiteError, error.code == SQLITE_CORRUPT || error.code == SQLITE_NOTADB else { return }
         writer.refuseAll(SQLiteError(extendedCode: error.extendedCode, message:
             "the database file is damaged (\(error.message)); writes are refused until it is repaired or restored "
                 + "(`ocop verify` lists the damage)"))
+    }
+
+    private func noticingDamage<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            noteDamage(error)
+            throw error
+        }
     }
 
     /// Why writes are refused because the storage is gone (its files deleted or replaced
@@ -368,12 +382,13 @@ public final class Database: Sendable {
     /// again to an inode whose last one is gone (linkat(2) refuses it), but its content can still
     /// be read. The last part of the close report: where the writes are, or why they are lost.
     private func saveHeldFile() -> String {
-        var saved = "\(path).saved-\(time(nil))"
+        let stem = "\(path).saved-\(time(nil))"
+        var saved = stem
         var taken = stat()
         var suffix = 1
         while stat(saved, &taken) == 0 {
             suffix += 1
-            saved = "\(path).saved-\(time(nil))-\(suffix)"
+            saved = "\(stem)-\(suffix)"
         }
         do {
             try Self.copy(to: saved) { target in try writer.connection.backup(into: target) }
@@ -405,7 +420,7 @@ public final class Database: Sendable {
         if let deadline, ContinuousClock.now > deadline { throw WriteNotStarted(reason: .deadlinePassed) }
         // The body crosses to the writer thread but never outlives this call:
         // the job drops it before waking us (withoutActuallyEscaping checks that).
-        return try withoutActuallyEscaping(body) { body in
+        return try noticingDamage { try withoutActuallyEscaping(body) { body in
             let slot = ResultSlot<T>()
             let job = WriteJob(mode: mode, deadline: deadline) { connection in slot.keep { try body(connection) } }
             try writer.submit(job)
@@ -415,6 +430,6 @@ public final class Database: Sendable {
                 throw SQLiteError.misuse("write job finished without running")
             }
             return try result.get()
-        }
+        } }
     }
 }

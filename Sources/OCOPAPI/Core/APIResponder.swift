@@ -440,7 +440,6 @@ public final class APIResponder: HTTPResponder {
             // Not a bug but the operator's to fix: say so in the log, and to the client that
             // nothing was written (the write's transaction or savepoint was rolled back).
             log.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
-            services.database.reportDamage(error)
             return Problem.storage(error).response
         default:
             // Bugs only: log everything for the operator, send nothing internal to the client.
