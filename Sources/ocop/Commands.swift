@@ -47,7 +47,11 @@ enum Commands {
         }
         try config.apply(environment: environment)
         for (name, value) in args.options where name != "config" {
-            if let allowed, !allowed.contains(name) { throw UsageError(message: "unknown option --\(name)") }
+            // An option no command takes is a slip on the command line (exit 2, with the usage),
+            // whichever command it follows; 78 is for a setting given a value it cannot take.
+            if !(allowed?.contains(name) ?? Configuration.isSetting(flag: name)) {
+                throw UsageError(message: "unknown option --\(name)")
+            }
             if name == "demo" { config.demo = true; continue }
             guard let value else { throw UsageError(message: "option --\(name) needs a value") }
             try config.apply(flag: name, value: value)

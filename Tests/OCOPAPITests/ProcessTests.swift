@@ -484,6 +484,13 @@ import TestSupport
         }
         let missingValue = try ServerProcess.run(["serve", "--port", "--db", directory + "/never.sqlite"])
         #expect(missingValue.status == 2 && missingValue.output.contains("option --port needs a value"), "\(missingValue.output)")
+        // An option no command takes is the same slip after `serve` as after any other command.
+        for command in [["serve"], ["migrate"], ["verify"], ["token", "create", "--role", "officer", "--name", "Cán bộ"]] {
+            let unknown = try ServerProcess.run(command + ["--prot", "9090", "--db", directory + "/never.sqlite"])
+            #expect(unknown.status == 2 && unknown.output.contains("unknown option --prot"), "\(command): \(unknown.output)")
+        }
+        let badValue = try ServerProcess.run(["serve", "--port", "http", "--db", directory + "/never.sqlite"])
+        #expect(badValue.status == 78 && badValue.output.contains("--port"), "\(badValue.output)")
         let version = try ServerProcess.run(["version"])
         #expect(version.status == 0)
         #expect(version.output.hasPrefix("ocop "))

@@ -179,11 +179,18 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
-    /// Applies one `--name value` flag (dashes or underscores).
-    public mutating func apply(flag: String, value text: String) throws(Invalid) {
+    /// Whether `--flag` names a setting (dashes or underscores; `db` for `database`).
+    public static func isSetting(flag: String) -> Bool { key(flag: flag) != nil }
+
+    private static func key(flag: String) -> Key? {
         let name = String(flag.map { $0 == "-" ? "_" : $0 })
         let canonical = name == "db" ? "database" : name
-        guard let key = Self.keys.first(where: { $0.name == canonical }) else {
+        return keys.first { $0.name == canonical }
+    }
+
+    /// Applies one `--name value` flag (dashes or underscores).
+    public mutating func apply(flag: String, value text: String) throws(Invalid) {
+        guard let key = Self.key(flag: flag) else {
             throw Invalid(description: "unknown option --\(flag)")
         }
         guard key.apply(&self, Self.value(text)) else {
