@@ -10,11 +10,11 @@ import Synchronization
 public final class APIResponder: HTTPResponder {
     public let services: Services
     public let routes: [Route]
-    private let router: Router<Route>
+    let router: Router<Route>
     private let pools: HandlerPools
     private let cors: CORSPolicy
     private let log: AccessLog
-    private let authFailures: AuthFailureLimiter
+    let authFailures: AuthFailureLimiter
     private let trustForwardedFor: Bool
     private let writeTimeout: Duration
     private let requestCounter = Atomic<UInt64>(0)
@@ -149,74 +149,6 @@ public final class APIResponder: HTTPResponder {
         return .decideLater
     }
 
-    /// 400 for a header value or request-target with a run of combining marks too long to compare
-    /// or normalise cheaply (`StreamSafeText`): `Accept`, `If-None-Match` or `Authorization` made of
-    /// 28 KB of them cost 90–280 ms of CPU each, on the event loop for a cached page. Nil for any
-    /// ordinary request, which this costs a scan of its bytes for one at U+0300 or above.
-    private static func unsafeTextRefusal(_ request: HTTPRequest) -> HTTPResponse? {
-        if !StreamSafeText.check(request.target) {
-            return Problem.malformed("the request-target " + StreamSafeText.refusal).response
-        }
-        for field in request.headers where !StreamSafeText.check(field.value) {
-            return Problem.malformed("the \(field.name) header " + StreamSafeText.refusal).response
-        }
-        return nil
-    }
-
-    /// 501 for a method no route implements (RFC 9110 §9.1: method names are case-sensitive tokens).
-    private static func notImplemented(_ request: HTTPRequest) -> HTTPResponse {
-        Problem(.notImplemented, type: "not-implemented", title: "Method not implemented",
-                detail: "\(shown(request.method.rawValue)) is not a method this server implements").response
-    }
-
-    /// 413 for a large body sent where the route takes none (RFC 9110 §9.3.1: content in a GET
-    /// has no defined meaning and may be refused).
-    private static func takesNoContent(_ request: HTTPRequest) -> HTTPResponse {
-        Problem.transport(.contentTooLarge, "\(request.method.rawValue) \(request.path) takes no request content; send it without a body").response
-    }
-
-    /// The answer when no route serves the request as asked — 404; 405 with `Allow`; `.csv` on a
-    /// route with no CSV form — or nil when one does. Both `respond` and `admitBody` ask
-    /// it, so a request gets the same refusal whether or not its body had arrived. OPTIONS of a
-    /// path that exists is no refusal: `respond` answers it with the path's methods.
-    private func unserved(_ request: HTTPRequest, path: String, csvSuffix: Bool,
-                          _ match: RouteMatch<Route>) -> (HTTPResponse, String)? {
-        switch match {
-        case .notFound:
-            return (Problem.notFound("no resource at \(path)").response, "unmatched")
-        case .methodNotAllowed(let allowed, let pattern):
-            // `.csv` of a path whose GET has no CSV form is no address at all, whatever the
-            // method: OPTIONS must not offer a GET that is a 404, nor a POST-only route a 405.
-            if csvSuffix && !hasCSVForm(path) { return (Problem.notFound("no CSV form of \(path)").response, pattern) }
-            guard request.method != .options else { return nil }
-            return (Self.methodNotAllowed(request, allowed: Self.allowed(allowed, csvSuffix: csvSuffix)), pattern)
-        case .found(let route, _, let pattern):
-            guard csvSuffix && !route.doc.csv else { return nil }
-            return csvFormRefusal(request, path: path, pattern: pattern)
-        }
-    }
-
-    /// The methods a path takes; a `.csv` address is a read-only view of its list.
-    private static func allowed(_ methods: [HTTPMethod], csvSuffix: Bool) -> [HTTPMethod] {
-        csvSuffix ? methods.filter { $0 == .get || $0 == .head || $0 == .options } : methods
-    }
-
-    /// `.csv` on a route with no CSV form: another method of a list that has one (POST on
-    /// `/producers.csv`) finds an address that exists and is read-only, so 405 as for PUT or
-    /// DELETE there; anything else has no CSV form at all.
-    private func csvFormRefusal(_ request: HTTPRequest, path: String, pattern: String) -> (HTTPResponse, String) {
-        if case .found(let list, _, let listPattern) = router.match(.get, path: Substring(path)), list.doc.csv {
-            return (Self.methodNotAllowed(request, allowed: [.get, .head, .options]), listPattern)
-        }
-        return (Problem.notFound("no CSV form of \(path)").response, pattern)
-    }
-
-    /// Whether a GET of `path` (without `.csv`) has a CSV form.
-    private func hasCSVForm(_ path: String) -> Bool {
-        if case .found(let route, _, _) = router.match(.get, path: Substring(path)) { return route.doc.csv }
-        return false
-    }
-
     /// The one way every answer leaves, from `respond` or from a head before its body: it gets
     /// what every answer carries (its request id, CORS for the caller's origin), `deliver` hands it
     /// over, and metrics and the access log count it as what the client got: the engine's 503 when
@@ -330,13 +262,6 @@ public final class APIResponder: HTTPResponder {
     /// The largest body a write's preparation reads on the event loop (a producer's is a few
     /// hundred bytes); parsing and validating more could hold up the loop's other connections.
     public static let writePreparedOnLoopBytes = 8 * 1024
-
-    /// 405 with `Allow`. HEAD announces the Content-Length GET's answer would have (RFC 9110
-    /// §8.6), so its problem is GET's: the detail names the method.
-    private static func methodNotAllowed(_ request: HTTPRequest, allowed: [HTTPMethod]) -> HTTPResponse {
-        let named = request.method == .head ? HTTPMethod.get : request.method
-        return Problem.methodNotAllowed(named, allowed: allowed).response
-    }
 
     /// One routed request on its way to a handler. A class: it is captured by the closures
     /// that carry it to a thread and back, and a struct of eight fields was copied field by
@@ -495,122 +420,9 @@ public final class APIResponder: HTTPResponder {
             || request.headers["If-Match"] != nil || request.headers["If-Unmodified-Since"] != nil
     }
 
-    /// The caller named by the bearer token; nil for anonymous. Every failure is counted
-    /// against the client address, and an address over its allowance is refused first —
-    /// except for a token whose secret the server made (`generatedOverLimit`).
-    private func authenticate(_ request: HTTPRequest, connection: ConnectionInfo) throws -> Principal? {
-        guard let header = Self.bearerCredentials(request) else { return nil }
-        if authFailures.isCounting, let seconds = authFailures.retryAfter(client(request, connection)) {
-            if let principal = generatedOverLimit(authorization: header) { return principal }
-            throw Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests",
-                          detail: "too many failed authentications from this address; retry in \(seconds) s",
-                          headers: ["Retry-After": String(seconds)])
-        }
-        do {
-            return try principal(authorization: header)
-        } catch let problem as Problem where problem.status == .unauthorized {
-            authFailures.recordFailure(client(request, connection))
-            throw problem
-        }
-    }
-
-    /// The caller, for an address over its allowance, when the token's secret is one the server
-    /// made: 256 random bits cannot have been guessed, so serving it tells a guesser nothing, and a
-    /// guesser sharing the address (a proxy, a NAT) cannot lock out the terminals behind it. Any
-    /// other secret — a wrong one, or one an operator chose, which may be weak — is nil, refused
-    /// unread as before: a guesser learns nothing from a 429 either way.
-    private func generatedOverLimit(authorization header: String) -> Principal? {
-        guard let secret = try? Self.bearerSecret(authorization: header), TokenStore.hasGeneratedShape(secret),
-              let principal = try? principal(secretHash: SHA256.hash(secret)), principal.hasGeneratedSecret else { return nil }
-        return principal
-    }
-
-    private func principal(authorization header: String) throws -> Principal {
-        try principal(secretHash: Self.secretHash(authorization: header))
-    }
-
-    /// The token cache's principal for a secret's hash, else the database's (then cached).
-    private func principal(secretHash hash: [UInt8]) throws -> Principal {
-        if let cached = services.tokens.principal(forSecretHash: hash) { return cached }
-        let epoch = services.tokens.epoch
-        guard let principal = try services.database.read({ try TokenStore.authenticate($0, secretHash: hash) }) else {
-            throw Problem.invalidToken("the token is unknown or revoked")
-        }
-        services.tokens.store(principal, forSecretHash: hash, epoch: epoch)
-        return principal
-    }
-
-    /// Who is calling, when that is known without blocking or refusing anything.
-    private struct KnownCaller {
-        /// Nil: anonymous.
-        let principal: Principal?
-    }
-
-    /// The caller, when known without a read: anonymous, or a token the token cache holds while
-    /// no failed-authentication limit is running. Nil otherwise (a handler thread authenticates).
-    private func knownCaller(_ request: HTTPRequest) -> KnownCaller? {
-        guard let header = Self.bearerCredentials(request) else { return KnownCaller(principal: nil) }
-        guard !authFailures.isCounting, let known = knownPrincipal(authorization: header) else { return nil }
-        return KnownCaller(principal: known)
-    }
-
-    /// The caller a bearer header names when the token cache holds it; nil when it does not,
-    /// or the header is malformed (the handler thread then reads the database, or refuses).
-    private func knownPrincipal(authorization header: String) -> Principal? {
-        guard let hash = try? Self.secretHash(authorization: header) else { return nil }
-        return services.tokens.principal(forSecretHash: hash)
-    }
-
-    /// The `Authorization` header when it uses the Bearer scheme (RFC 6750), else nil: the caller
-    /// is anonymous. Credentials of another scheme (Basic, which a proxy guarding a dashboard with
-    /// a password forwards), or an empty header, are no token at all: a public read is served to
-    /// them, and a protected one asks for a bearer token. A Bearer header that names no valid token
-    /// is still refused, even where anyone may read: that caller meant to authenticate.
-    private static func bearerCredentials(_ request: HTTPRequest) -> String? {
-        guard let header = request.headers["Authorization"] else { return nil }
-        let schemeEnd = header.utf8.firstIndex(of: UInt8(ascii: " ")) ?? header.endIndex
-        return header[..<schemeEnd].equalsIgnoringASCIICase("Bearer") ? header : nil
-    }
-
-    /// The SHA-256 of a `Bearer` header's token, which is how tokens are stored and cached.
-    private static func secretHash(authorization header: String) throws(Problem) -> [UInt8] {
-        SHA256.hash(try bearerSecret(authorization: header))
-    }
-
-    /// The token of a `Bearer` header, as a slice of the header.
-    private static func bearerSecret(authorization header: String) throws(Problem) -> Substring {
-        // What every client sends, the scheme and one space before a token with no blank in it,
-        // is the header's tail as it stands: splitting and trimming it cost as much as hashing
-        // it. Any other spelling is read by splitting at the first space and trimming.
-        var text = header
-        let common = text.withUTF8 { bytes in
-            guard bytes.count > 7, bytes.count <= 7 + 256, bytes[6] == UInt8(ascii: " ") else { return false }
-            for (byte, letter) in zip(bytes[0..<6], "bearer".utf8) where byte | 0x20 != letter { return false }
-            return !bytes[7...].contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        }
-        if common { return header[header.utf8.index(header.utf8.startIndex, offsetBy: 7)...] }
-        let parts = header.splitASCII(UInt8(ascii: " "), maxSplits: 1)
-        guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else {
-            throw Problem.unauthorized("use Authorization: Bearer <token>")
-        }
-        let secret = parts[1].trimmingASCIIWhitespace()
-        guard !secret.isEmpty, secret.utf8.count <= 256 else {
-            throw Problem.invalidToken("the token is unknown or revoked")
-        }
-        return secret[...]
-    }
-
-    private func authorize(_ access: Access, _ principal: Principal?) throws(Problem) {
-        guard case .roles(let roles) = access else { return }
-        guard let principal else { throw Problem.unauthorized("this resource needs a bearer token") }
-        guard roles.contains(principal.role) else {
-            throw Problem.forbidden("the \(principal.role.rawValue) role may not do this")
-        }
-    }
-
     /// The caller's address, worked out only where it is used (the failure limit, and the access
     /// log behind a trusted proxy): most requests need neither, and it costs string work.
-    private func client(_ request: HTTPRequest, _ connection: ConnectionInfo) -> String {
+    func client(_ request: HTTPRequest, _ connection: ConnectionInfo) -> String {
         ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
     }
 
