@@ -132,6 +132,12 @@ import Testing
         #expect(ETag.version("W/\"12\"") == 12)
         #expect(ETag.version("\"12\"") == 12)
         #expect(ETag.version("12") == nil)
+        // Opaque strings: a tag the server never issued names no version, even one that reads
+        // as the same number.
+        for unissued in ["\"012\"", "W/\"+12\"", "W/\"-0\"", "\" 12\"", "W/\"12 \""] {
+            #expect(ETag.version(unissued) == nil, "\(unissued)")
+        }
+        #expect(!ETag.matches(field: "W/\"01\"", version: 1))
         #expect(ETag.matches(field: "W/\"1\", W/\"2\"", version: 2))
         #expect(ETag.matches(field: "*", version: 9))
         #expect(!ETag.matches(field: "W/\"1\"", version: 2))

@@ -313,7 +313,8 @@ import Testing
         #expect(staleReplace.status == 412)
         // A tag that names no version of ours (empty, not a tag) matches nothing: 412 on the item,
         // yet a 404 where there is no item, as for a stale tag (RFC 9110 §13.2.1).
-        for tag in ["", "abc", "W/\"x\""] {
+        // A tag is an opaque string (RFC 9110 §8.8.3.2): `W/"02"` or `"+2"` is not the `W/"2"` issued.
+        for tag in ["", "abc", "W/\"x\"", "W/\"02\"", "\"+2\""] {
             let garbled = try client.request("PATCH", "/api/v1/producers/\(id)", headers: [admin, ("If-Match", tag)], body: #"{"kind":"bad"}"#)
             #expect(garbled.status == 412, "If-Match: \(tag)")
             #expect(try garbled.json["detail"]?.stringValue?.contains("W/\"2\"") == true, "\(garbled.text)")

@@ -192,7 +192,11 @@ public enum ETag {
         var text = Substring(tag)
         if text.hasPrefix("W/") { text = text.dropFirst(2) }
         guard text.count >= 3, text.first == "\"", text.last == "\"" else { return nil }
-        return Int64(text.dropFirst().dropLast())
+        // Tags are opaque strings compared character by character (RFC 9110 §8.8.3.2): only
+        // the spelling the server issues names a version, so `"01"` or `"+1"` match nothing.
+        let digits = text.dropFirst().dropLast()
+        guard let version = Int64(digits), String(version) == digits else { return nil }
+        return version
     }
 
     /// `*`, or the versions a list of entity tags (an `If-Match` or `If-None-Match` field) names;
