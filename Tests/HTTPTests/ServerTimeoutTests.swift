@@ -219,6 +219,27 @@ import Testing
         }
     }
 
+    /// The limit is the server's, so the idle connection that makes room may be on either loop:
+    /// the kernel spreads connections over the loops' listeners by hash, and a newcomer that
+    /// landed on the loop with nothing to let go was refused while the other loop held an idle
+    /// one. Each newcomer here is answered and the one before it let go, wherever each landed.
+    @Test func atTheLimitAnIdleConnectionOnAnotherLoopMakesRoom() throws {
+        try withServer(ClosureResponder.echo, loops: 2, configure: { $0.maxConnections = 1 }) { server, port in
+            var idle = try TestClient(port: port)
+            try idle.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try idle.readResponse().status == 200)
+            for n in 0..<24 {
+                let newcomer = try TestClient(port: port)
+                try newcomer.send("GET /\(n) HTTP/1.1\r\nHost: t\r\n\r\n")
+                let answer = try newcomer.readResponse()
+                #expect(answer.status == 200 && answer.text == "GET /\(n) ", "newcomer \(n): \(answer.status)")
+                #expect(idle.isClosedByPeer())
+                idle = newcomer
+            }
+            #expect(server.openConnections == 1)
+        }
+    }
+
     /// At the limit with no idle connection, one that has owed its request head for a second or
     /// more makes room: it gets a 408 and closes, where the newcomer would have been refused until
     /// the header timeout (10 s by default) ended it. A connection that sent nothing counts too.

@@ -87,20 +87,23 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop's thread, after the current batch of events. Any thread.
     /// Tasks queued after the loop stopped are dropped (a late `done` after
-    /// shutdown has no connection left to write to).
-    func execute(_ task: @escaping @Sendable () -> Void) {
+    /// shutdown has no connection left to write to); false then, and for tasks still queued
+    /// when it stops, which are released unrun.
+    @discardableResult
+    func execute(_ task: @escaping @Sendable () -> Void) -> Bool {
         let queued = tasks.withLock { queue -> Bool in
             guard !queue.closed else { return false }
             queue.pending.append(task)
             return true
         }
-        guard queued else { return }
+        guard queued else { return false }
         // One eventfd write per batch of tasks: the loop clears the flag before
         // taking the queue, so a task added after that point sets it again.
         if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
             var one: UInt64 = 1
             _ = withUnsafeBytes(of: &one) { Glibc.write(wakeFD, $0.baseAddress, 8) }
         }
+        return true
     }
 
     /// Waits until the loop's thread has ended. Must not be called on the loop itself.

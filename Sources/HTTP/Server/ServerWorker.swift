@@ -44,10 +44,10 @@ public enum BodyBudget {
 /// slot table addressed by epoll tokens), its read buffer and Date cache.
 ///
 /// `@unchecked Sendable`: it is built on the starting thread before its loop
-/// thread exists (pthread_create orders those writes before the thread runs),
-/// and from then on its mutable state is touched only on the loop thread:
-/// every entry from another thread (`complete`, `beginDrain`) goes through
-/// `EventLoop.execute`.
+/// thread exists (pthread_create orders those writes before the thread runs, `ring`
+/// included), and from then on its mutable state is touched only on the loop thread:
+/// every entry from another thread (`complete`, `beginDrain`, a newcomer handed over by
+/// another loop) goes through `EventLoop.execute`.
 final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     /// epoll token of the listening socket.
     static let listenerToken: UInt64 = .max - 1
@@ -71,6 +71,9 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     private var accepted: UInt64 = 0
     /// Where the search for an idle keep-alive connection to close resumes.
     private var evictionCursor = 0
+    /// Every loop of the server in order, this one at `index`: where a newcomer goes when this
+    /// loop has no connection to let go for it. Set by `HTTPServer` before the loops start.
+    var ring: [Weak] = []
     private var drainDeadline: MonotonicInstant?
     private(set) var date = HTTPDateCache()
     /// Scratch for every read on this loop: leftovers are copied out, so one
@@ -243,7 +246,12 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
                     // whose client loses least gives its descriptor back, as when full. Otherwise
                     // idle keep-alive connections held every descriptor for their idle timeout
                     // while new clients, /healthz included, waited unanswered in the backlog.
-                    if error.errno == EMFILE || error.errno == ENFILE, makeRoom() { continue }
+                    if error.errno == EMFILE || error.errno == ENFILE {
+                        if makeRoom() { continue }
+                        // Descriptors are the process's: one let go on another loop serves here,
+                        // where accepting resumes at the next tick.
+                        if let next = nextLoop { next.loop.execute { _ = next.makeRoom() } }
+                    }
                     // Nothing to let go, or ENOBUFS/ENOMEM: out of resources. Stop watching the
                     // listener until the next tick, or level triggering would spin.
                     acceptPaused = (try? loop.modify(fd: listener, events: 0, token: Self.listenerToken)) != nil
@@ -251,21 +259,43 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
                 }
             }
             guard let accepted else { return }
-            let count = counters.open.wrappingAdd(1, ordering: .relaxed).newValue
-            if count > configuration.maxConnections {
-                counters.open.wrappingSubtract(1, ordering: .relaxed)
-                // Full: a connection whose client loses least makes room (`makeRoom`); only when
-                // there is none is the newcomer refused.
-                if makeRoom() {
-                    counters.open.wrappingAdd(1, ordering: .relaxed)
-                    register(fd: accepted.fd, peer: accepted.peer)
-                } else {
-                    reject(accepted.fd)
-                }
-            } else {
-                register(fd: accepted.fd, peer: accepted.peer)
-            }
+            admit(fd: accepted.fd, peer: accepted.peer, loopsWithoutRoom: 0)
         }
+    }
+
+    /// Serves a newcomer while the server is under `maxConnections`. Full, a connection of this
+    /// loop whose client loses least makes room (`makeRoom`); with none here, the newcomer goes
+    /// to the next loop, which does the same: the limit is the server's, and the idle connection
+    /// that could make room may be on any loop (`SO_REUSEPORT` spreads them by hash). Only when
+    /// every loop had none is the newcomer refused.
+    private func admit(fd: Int32, peer: String, loopsWithoutRoom: Int) {
+        // Draining: this loop takes no one new.
+        guard listener != nil else { return reject(fd) }
+        let count = counters.open.wrappingAdd(1, ordering: .relaxed).newValue
+        if count <= configuration.maxConnections { return register(fd: fd, peer: peer) }
+        counters.open.wrappingSubtract(1, ordering: .relaxed)
+        if makeRoom() {
+            counters.open.wrappingAdd(1, ordering: .relaxed)
+            return register(fd: fd, peer: peer)
+        }
+        guard loopsWithoutRoom + 1 < ring.count, let next = nextLoop else { return reject(fd) }
+        let passedOn = HandedOverConnection(fd: fd)
+        let queued = next.loop.execute {
+            guard let fd = passedOn.take() else { return }
+            next.admit(fd: fd, peer: peer, loopsWithoutRoom: loopsWithoutRoom + 1)
+        }
+        if !queued, let fd = passedOn.take() { reject(fd) }
+    }
+
+    /// The loop after this one in `ring`; nil with one loop, or once the server is gone.
+    private var nextLoop: ServerWorker? {
+        guard ring.count > 1 else { return nil }
+        return ring[(index + 1) % ring.count].worker
+    }
+
+    /// A server's loop, held weakly: the server owns its workers, which must not own each other.
+    struct Weak {
+        weak var worker: ServerWorker?
     }
 
     /// How long a connection may hold its slot without moving (owe its head, send no body bytes,
@@ -335,5 +365,25 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         _ = try? output.write(to: fd)
         Socket.shutdownWrite(fd)
         Syscall.close(fd)
+    }
+}
+
+/// An accepted descriptor on its way from one loop to another. Whoever takes it serves or
+/// refuses it; released untaken (the hand-over was still queued on a loop that stopped, and
+/// dropped with its queue), it is closed, so no descriptor outlives the server unseen.
+/// `@unchecked Sendable`: one thread at a time has it, handed over through the loop's locked queue.
+final class HandedOverConnection: @unchecked Sendable {
+    private var fd: Int32?
+
+    init(fd: Int32) { self.fd = fd }
+
+    /// The descriptor, to the first caller only.
+    func take() -> Int32? {
+        defer { fd = nil }
+        return fd
+    }
+
+    deinit {
+        if let fd { Syscall.close(fd) }
     }
 }
