@@ -59,7 +59,7 @@ enum FileSystem {
     }
 
     /// fsync of a directory, so the names created in it survive a power loss (fsync(2)).
-    static func syncDirectory(_ directory: String) throws {
+    static func syncDirectory(_ directory: String) throws(SQLiteError) {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw error("cannot open directory \(directory)") }
         defer { close(fd) }

@@ -22,11 +22,15 @@ import Glibc
 /// reader saw; a killed process loses nothing (the frames are in the OS's page cache).
 ///
 /// fdatasync acts on the file, whichever descriptor wrote it, so this thread opens the
-/// WAL itself. It reopens the file if it was replaced, and flushes the directory when it
-/// opens it, so a newly created WAL's name is durable too.
+/// WAL itself, once, and flushes the directory then, so a newly created WAL's name is
+/// durable too.
 ///
-/// `@unchecked Sendable`: `descriptor` and `inode` are touched only on this object's
-/// thread (and by `stop` after joining it); the queue lives in the `Monitor`.
+/// The first flush that fails is the last one tried (`failure`): its callers and every
+/// later one get `WriteOutcomeUnknown`, and the writer is told to refuse all writes.
+///
+/// `@unchecked Sendable`: `descriptor`, `file` and `failure` are touched only on this
+/// object's thread (and by `stop` after joining it); `onFailure` is set before `start`;
+/// the queue lives in the `Monitor`.
 final class WALSyncer: @unchecked Sendable {
     private struct Queue: ServedUntilClosed {
         var jobs: [WriteJob] = []
@@ -38,7 +42,17 @@ final class WALSyncer: @unchecked Sendable {
     private let directoryPath: String
     private let queue = Monitor(Queue())
     private var descriptor: Int32 = -1
-    private var inode: ino_t = 0
+    /// Device and inode of the WAL `descriptor` has open.
+    private var file: (device: dev_t, inode: ino_t)?
+    /// Why the WAL could not be made durable, once that happened. Every later flush reports
+    /// it without trying: after a failed fdatasync Linux may have dropped the pages it could
+    /// not write and marked them clean, so a later call that succeeds proves nothing about
+    /// them (PostgreSQL's "fsyncgate", 2018); and later commits chain their frames' checksums
+    /// onto frames that may be gone, so recovery would stop at the hole and drop them too.
+    private var failure: SQLiteError?
+    /// Called once, on this thread, when flushing first fails, before any caller is told:
+    /// the writer then refuses every later write. Set before `start`.
+    var onFailure: (@Sendable (SQLiteError) -> Void)?
     /// Completed fdatasync calls.
     let flushes = Atomic<Int>(0)
 
@@ -99,37 +113,52 @@ final class WALSyncer: @unchecked Sendable {
         }
     }
 
-    /// fdatasync of the WAL; the error the callers get if it fails.
+    /// fdatasync of the WAL; the error the callers get if it fails, or failed before.
     ///
-    /// A failed flush leaves the batch committed but of unknown durability: its callers get
-    /// an error (never a 2xx for a write that may not survive), and a client retrying with
-    /// the same idempotency key is answered from what did commit.
+    /// A failed flush leaves the batch committed (readers may already see it) but of unknown
+    /// durability: its callers are told exactly that (`WriteOutcomeUnknown`), never a 2xx for
+    /// a write that may not survive, nor "nothing was written" for one that may have been.
     private func flush() -> (any Error)? {
-        do {
-            try openWAL()
-            while fdatasync(descriptor) != 0 {
-                guard errno == EINTR else { throw Self.systemError("fdatasync", walPath) }
+        if failure == nil {
+            do throws(SQLiteError) {
+                try openWAL()
+                while fdatasync(descriptor) != 0 {
+                    guard errno == EINTR else { throw Self.systemError("fdatasync", walPath) }
+                }
+                flushes.add(1, ordering: .relaxed)
+                return nil
+            } catch {
+                failure = error
+                onFailure?(error)
             }
-            flushes.add(1, ordering: .relaxed)
-            return nil
-        } catch {
-            return error
         }
+        return failure.map(WriteOutcomeUnknown.init(cause:))
     }
 
-    /// Opens the WAL if it is not open yet or was replaced by a new file (same path, new
-    /// inode). A WAL missing is an error, not "nothing to flush": SQLite creates it when it
-    /// opens the database in WAL mode and keeps it until the last connection closes, so a
-    /// commit with no WAL at this name means the name is wrong (as it was through a symbolic
-    /// link) or the file was deleted, and either way nothing here made the commit durable.
-    private func openWAL() throws {
-        var current = stat()
-        guard stat(walPath, &current) == 0 else { throw Self.systemError("stat", walPath) }
-        if descriptor >= 0, current.st_ino == inode { return }
-        if descriptor >= 0 { close(descriptor) }
+    /// Opens the WAL the first time; later, checks the name still leads to the file open. SQLite
+    /// keeps its WAL at one inode while the database is open (a restart reuses it, the size
+    /// limit truncates it), so another file at the name, or none, was put there by someone
+    /// else, and the commits just made went to the file it replaced: flushing the new one
+    /// would answer them as durable when nothing reachable holds them.
+    ///
+    /// A WAL missing at the first flush is an error too, not "nothing to flush": SQLite creates
+    /// it when it opens the database in WAL mode, so a commit with no WAL at this name means the
+    /// name is wrong (as it was through a symbolic link) or the file was deleted.
+    private func openWAL() throws(SQLiteError) {
+        var named = stat()
+        guard stat(walPath, &named) == 0 else { throw Self.systemError("stat", walPath) }
+        if let file {
+            guard named.st_dev == file.device, named.st_ino == file.inode else {
+                throw SQLiteError(extendedCode: SQLITE_IOERR, message: "\(walPath) was replaced by another file while the "
+                    + "database was open; the commits written to the one it replaced cannot be made durable")
+            }
+            return
+        }
         descriptor = open(walPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Self.systemError("open", walPath) }
-        inode = current.st_ino
+        var opened = stat()
+        guard fstat(descriptor, &opened) == 0 else { throw Self.systemError("fstat", walPath) }
+        file = (opened.st_dev, opened.st_ino)
         // The WAL may be new: its directory entry must reach the disk as well.
         try FileSystem.syncDirectory(directoryPath)
     }

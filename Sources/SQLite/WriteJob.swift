@@ -106,6 +106,15 @@ final class ResultSlot<T>: @unchecked Sendable {
     }
 }
 
+/// A write committed, but the flush that would have made it durable failed (`WALSyncer`): it
+/// may or may not survive a crash. Its caller may be told neither that it was saved nor that
+/// nothing was; the database takes no more writes (`storageProblem` says why).
+public struct WriteOutcomeUnknown: Error, CustomStringConvertible {
+    public let cause: SQLiteError
+
+    public var description: String { "committed, but not made durable: \(cause.message)" }
+}
+
 /// A write was given up before it ran, so none of it was written: its caller may safely retry.
 public struct WriteNotStarted: Error, Equatable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {

@@ -79,6 +79,12 @@ final class Writer: @unchecked Sendable {
         restartAtHardLimit = WALRestart(readerWait: policy.hardLimitReaderWait)
         restartWhenIdle = WALRestart(readerWait: policy.idleReaderWait)
         if checkpointer != nil { installWALHook() }
+        // Refused before the syncer tells the batch's callers: a caller woken then must already
+        // find later writes refused, and readiness saying why.
+        syncer?.onFailure = { [weak self] error in
+            self?.refuseAll(SQLiteError(extendedCode: error.extendedCode, message: "the WAL could not be made durable ("
+                + error.message + "); writes are refused until the server is restarted"))
+        }
     }
 
     /// Starts the writer thread: a real pthread, never the Swift cooperative
@@ -124,7 +130,8 @@ final class Writer: @unchecked Sendable {
         return queue.withLock { $0.refuseFrom }
     }
 
-    /// The database's files are gone: fails the waiting jobs and every later one with `failure`.
+    /// The database's files are gone or damaged, or its WAL could not be flushed: fails the
+    /// waiting jobs and every later one with `failure`.
     func refuseAll(_ failure: SQLiteError) {
         let waiting = queue.withLock { state -> [WriteJob] in
             if state.storageFailure == nil { state.storageFailure = failure }

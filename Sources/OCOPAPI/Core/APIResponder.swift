@@ -361,6 +361,9 @@ public final class APIResponder: HTTPResponder {
             return Problem.databaseBusy.response
         case let error as WriteNotStarted:
             return Problem.notStarted(error).response
+        case let error as WriteOutcomeUnknown:
+            log.error("request \(requestID) \(request.method) \(request.target): storage failure: \(error)")
+            return Problem.outcomeUnknown.response
         case let error as SQLiteError where error.isStorageFull || error.isStorageFailure:
             // Not a bug but the operator's to fix: say so in the log, and to the client that
             // nothing was written (the write's transaction or savepoint was rolled back).

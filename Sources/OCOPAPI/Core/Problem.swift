@@ -128,6 +128,13 @@ public struct Problem: Error, Sendable {
                        detail: why + "; nothing was written, so it is safe to retry.", headers: ["Retry-After": "1"])
     }
 
+    /// A write that committed but could not be made durable: whether it survives is unknown,
+    /// so the client is told neither that it was saved nor that nothing was.
+    public static let outcomeUnknown = Problem(
+        .serviceUnavailable, type: "storage-unavailable", title: "Storage unavailable",
+        detail: "The server's disk failed while saving this write, so whether it was saved is unknown; the server takes "
+            + "no more writes until its operator restarts it. Retry then with the same Idempotency-Key, or check first.")
+
     /// The storage refused a write (or a read): 507 when the disk is full, 503 otherwise.
     public static func storage(_ error: SQLiteError) -> Problem {
         if error.isStorageFull {

@@ -86,6 +86,10 @@ extension RequestContext {
             case .success(let response): return response
             case .failure(let error): failure = error
             }
+            // Committed, stored response included, but maybe not durable: replaying that would be
+            // the 2xx the failed flush withholds. The same for a retry the writer refuses once the
+            // storage failed: what the file holds past the last good flush may not survive.
+            if failure is WriteOutcomeUnknown || (failure as? SQLiteError)?.isStorageFailure == true { throw failure }
             let replay: HTTPResponse?
             do {
                 replay = try context.storedResponse(storedKey, hash: hash)
