@@ -89,6 +89,42 @@ import Testing
         }
     }
 
+    /// A client that pipelines requests answered on the loop (`/healthz`, a cached page) as fast
+    /// as it reads the answers keeps every read full, and the loop stayed in that one connection
+    /// while it went on: another connection of the loop waited 4.6 s in a measured flood. Here
+    /// 1,500 pipelined requests are buffered while the loop is held, and a second connection's
+    /// request comes meanwhile: it is answered after a few turns of the first, not after all.
+    @Test func aDeepPipelineTakesTurnsWithTheLoopsOtherConnections() throws {
+        let order = TestBox<[String]>([])
+        let responder = ClosureResponder { request, _, done in
+            if request.target == "/hold" { sleepFor(.milliseconds(300)) }
+            order.update { $0.append(request.target) }
+            done(.text(.ok, "ok"))
+        }
+        try withServer(responder, loops: 1) { _, port in
+            let deep = try TestClient(port: port)
+            let drained = DispatchGroup()
+            let fd = deep.fd
+            DispatchQueue(label: "deep-reader").async(group: drained) {
+                var sink = [UInt8](repeating: 0, count: 64 * 1024)
+                while sink.withUnsafeMutableBytes({ Glibc.recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
+            }
+            let pipeline = (0..<1_500).map { "GET /a\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined()
+            try deep.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n" + pipeline)
+            sleepFor(.milliseconds(100))
+            let other = try TestClient(port: port)
+            try other.send("GET /b HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try other.readResponse().status == 200)
+            #expect(eventually { order.get().count == 1_502 })
+            let answered = order.get()
+            let position = answered.firstIndex(of: "/b") ?? answered.count
+            #expect(position < 300, "the other connection's request came \(position)th of \(answered.count)")
+            #expect(answered.filter { $0 != "/b" } == ["/hold"] + (0..<1_500).map { "/a\($0)" })
+            deep.reset()
+            drained.wait()
+        }
+    }
+
     @Test func headResponseHasLengthButNoBody() throws {
         try withServer(ClosureResponder { _, _, done in done(.text(.ok, "hello world")) }) { _, port in
             let client = try TestClient(port: port)

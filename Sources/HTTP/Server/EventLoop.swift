@@ -7,6 +7,9 @@ import Threads
 protocol EventLoopDelegate: AnyObject, Sendable {
     /// A registered descriptor is ready; `token` is what it was registered with.
     func handleEvent(token: UInt64, events: UInt32)
+    /// Called after each round of events: true when work is left over (a connection whose
+    /// turn ran out), so the next wait polls instead of sleeping.
+    func afterEvents() -> Bool
     /// Called about every tick interval: deadline scans, cached Date refresh.
     func tick()
 }
@@ -147,8 +150,9 @@ final class EventLoop: @unchecked Sendable {
         let tick = Nanoseconds(tickInterval)
         now = MonotonicInstant.now
         var nextTick = now + tick
+        var workLeft = false
         while !stopping {
-            let timeout = Self.milliseconds(until: nextTick, from: now)
+            let timeout = workLeft ? 0 : Self.milliseconds(until: nextTick, from: now)
             let n = clinux_epoll_wait(epollFD, datas, events, Int32(capacity), timeout)
             now = MonotonicInstant.now
             if n < 0 {
@@ -165,6 +169,7 @@ final class EventLoop: @unchecked Sendable {
                     delegate.handleEvent(token: datas[i], events: events[i])
                 }
             }
+            workLeft = delegate.afterEvents()
             if now >= nextTick {
                 delegate.tick()
                 nextTick = now + tick

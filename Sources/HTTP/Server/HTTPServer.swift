@@ -103,7 +103,7 @@ public final class HTTPServer: Sendable {
                                                 configuration: configuration, responder: responder,
                                                 counters: counters))
             }
-            let ring = workers.map { ServerWorker.Weak(worker: $0) }
+            let ring = workers.map { ServerWorker.Sibling(worker: $0) }
             for worker in workers { worker.ring = ring }
             var started: [ServerWorker] = []
             do throws(SocketError) {
