@@ -284,6 +284,46 @@ import Testing
         #expect(stands["certificate"]?["stars"]?.int64Value == 5)
     }
 
+    /// A re-evaluation that does not recognise a product still holding its stars (a low score, or
+    /// a mandatory criterion missed whatever the score) has no certificate to decide, so the stars
+    /// stood untouched: a product scored 45 kept 4 stars where one scored 60 went down to 3. It now
+    /// goes under review, for an officer to revoke its certificate or clear it; one without stars
+    /// in force, and a recognised result, raise nothing.
+    @Test func aReEvaluationThatDoesNotRecogniseAProductPutsItUnderReview() throws {
+        for (code, scores, mandatory) in [("QN-LOW", ["20", "10", "15"], true), ("QN-GATE", ["30", "20", "25"], false)] {
+            let certificate = try api.certify(code: code, heldOn: "2024-06-01", decidedOn: "2024-06-10")
+            let product = try #require(certificate["product_id"]?.int64Value)
+            let round = try api.round(level: "province", heldOn: "2024-12-10")
+            let failed = try api.record(round: round, product: product, [scores], mandatory: mandatory)
+            #expect(failed.status == 201, "\(failed.text)")
+            #expect(try failed.json["outcome"]?.stringValue == "not_recognised")
+            let resultID = try #require(try failed.json["id"]?.int64Value)
+            #expect(try api.decide(round: round, result: resultID, on: "2024-12-13").status == 409)
+
+            let flagged = try api.get("/api/v1/products/\(product)").json
+            #expect(flagged["status"]?.stringValue == "under_review", "\(code): \(flagged)")
+            let audit = try api.get("/api/v1/audit?entity=product&entity_id=\(product)").json
+            let entry = audit["items"]?.arrayValue?.first
+            #expect(entry?["action"]?.stringValue == "flag_under_review")
+            #expect(entry?["changes"]?["evaluation_result_id"]?.int64Value == resultID)
+            let listed = try api.get("/api/v1/products?status=under_review").json["items"]?.arrayValue ?? []
+            #expect(listed.contains { $0["id"]?.int64Value == product })
+
+            let revoked = try api.post("/api/v1/products/\(product)/review",
+                                       #"{"decision":"revoke_certificate","reason":"failed_mandatory_criteria"}"#)
+            #expect(revoked.status == 200, "\(revoked.text)")
+            let after = try api.get("/api/v1/products/\(product)").json
+            #expect(after["status"]?.stringValue != "under_review", "\(after)")
+            #expect(try api.get("/api/v1/certificates/\(try #require(certificate["id"]?.int64Value))").json["status"]?
+                .stringValue == "revoked")
+        }
+        // Never certified: a 2-star result is only recorded.
+        let newcomer = try api.product(code: "QN-NEW")
+        let round = try api.round(level: "province", heldOn: "2024-12-10")
+        #expect(try api.record(round: round, product: newcomer, [["20", "10", "15"]]).json["outcome"]?.stringValue == "not_recognised")
+        #expect(try api.get("/api/v1/products/\(newcomer)").json["status"]?.stringValue != "under_review")
+    }
+
     /// A 5-star certificate that expired holds no stars: the province council awards its 4 (a
     /// downgrade from the old certificate), as it would to a product never certified.
     @Test func anExpiredCertificateLeavesNothingForTheNextLevelToKeep() throws {

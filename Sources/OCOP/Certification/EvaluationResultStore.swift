@@ -78,6 +78,15 @@ public enum EvaluationResultStore {
             previousCertificateID: previous?.id, certificateID: nil, createdAt: now, updatedAt: now, version: 1)
         try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: result.id, action: "create",
                             changes: jsonObject(result), at: now)
+        // Not recognised on re-evaluation while still certified (a low score, or a mandatory
+        // criterion missed): the stars it holds are no longer supported, yet `decide` only issues
+        // certificates. The product goes under review, so an officer revokes its certificate
+        // (`failed_mandatory_criteria`, `violation`) or clears it; left alone it kept more stars
+        // after a failed re-evaluation than after a downgrade to 3.
+        if verdict.outcome == .notRecognised, let previous, previous.status(on: today).isValid {
+            try ProductReviewStore.flag(db, productID: input.productID, cause: .evaluationResult(id: result.id),
+                                        actor: actor, now: now)
+        }
         return result
     }
 

@@ -57,7 +57,7 @@ public enum InspectionStore {
         try AuditLog.record(db, actor: actor, entity: .inspection, entityID: id, action: "create",
                             changes: changes, at: now)
         if fields.flagsProductForReview {
-            try ProductReviewStore.flag(db, productID: productID, inspectionID: id, actor: actor, now: now)
+            try ProductReviewStore.flag(db, productID: productID, cause: .inspection(id: id), actor: actor, now: now)
         }
         guard let inspection = try get(db, id: id) else { throw DomainError.notFound(entity: "inspection", id: String(id)) }
         return inspection
@@ -80,7 +80,7 @@ public enum InspectionStore {
         try AuditLog.record(db, actor: actor, entity: .inspection, entityID: id, action: "update",
                             changes: changes, at: now)
         if fields.flagsProductForReview && !inspection.fields.flagsProductForReview {
-            try ProductReviewStore.flag(db, productID: inspection.productID, inspectionID: id, actor: actor, now: now)
+            try ProductReviewStore.flag(db, productID: inspection.productID, cause: .inspection(id: id), actor: actor, now: now)
         }
         inspection.fields = fields
         inspection.updatedAt = now

@@ -1,19 +1,37 @@
 import JSON
 import SQLite
 
-/// The under-review flag on products: raised by a failed food-safety inspection, lowered only by
-/// an officer's decision. Each change bumps the product's version and is audited, in the
-/// caller's transaction, together with whatever caused it.
+/// The under-review flag on products: raised by a failed food-safety inspection or by a
+/// re-evaluation that did not recognise a product still holding its stars, lowered only by an
+/// officer's decision. Each change bumps the product's version and is audited, in the caller's
+/// transaction, together with whatever caused it.
 public enum ProductReviewStore {
+    /// What raised the flag, named in the audit entry.
+    public enum Cause: Sendable {
+        /// A failed food-safety inspection.
+        case inspection(id: Int64)
+        /// A re-evaluation that awarded fewer than 3 stars while a certificate was in force:
+        /// `decide` issues certificates only, so the stars it no longer supports stay until an
+        /// officer revokes them (or clears the product).
+        case evaluationResult(id: Int64)
+
+        var auditField: (key: String, value: JSONValue) {
+            switch self {
+            case .inspection(let id): ("inspection_id", .number(JSONNumber(id)))
+            case .evaluationResult(let id): ("evaluation_result_id", .number(JSONNumber(id)))
+            }
+        }
+    }
+
     /// Whether the product is under review; nil when there is no such product.
     public static func isUnderReview(_ db: Connection, productID: Int64) throws -> Bool? {
         try db.first("SELECT under_review FROM products WHERE id = ?", [.integer(productID)]) { $0.bool(0) }
     }
 
-    /// Raises the flag because of `inspectionID`. Returns false when it was already up
-    /// (one pending review per product: a second failure joins the first, no new version).
+    /// Raises the flag because of `cause`. Returns false when it was already up
+    /// (one pending review per product: a second cause joins the first, no new version).
     @discardableResult
-    public static func flag(_ db: Connection, productID: Int64, inspectionID: Int64, actor: Actor, now: Timestamp) throws -> Bool {
+    public static func flag(_ db: Connection, productID: Int64, cause: Cause, actor: Actor, now: Timestamp) throws -> Bool {
         try db.run("""
             UPDATE products SET under_review = 1, updated_at = ?, version = version + 1
             WHERE id = ? AND under_review = 0
@@ -22,7 +40,7 @@ public enum ProductReviewStore {
         try AuditLog.record(db, actor: actor, entity: .product, entityID: productID, action: "flag_under_review",
                             changes: JSONObject([
                                 ("under_review", .object(JSONObject([("from", .bool(false)), ("to", .bool(true))]))),
-                                ("inspection_id", .number(JSONNumber(inspectionID))),
+                                cause.auditField,
                             ]), at: now)
         return true
     }
