@@ -33,7 +33,9 @@ extension Writer {
     private func runExclusive(_ job: WriteJob) {
         let ok = job.perform(on: connection)
         // Whatever the body did (even if it threw or left a transaction) may have changed the data.
-        defer { generation.add(1, ordering: .releasing) }
+        // Moved before anyone is woken, as after a group COMMIT: a caller's next read must not
+        // find a response cached from before its write under the generation still current.
+        generation.add(1, ordering: .releasing)
         // A transaction left open would make every later BEGIN fail: end it here.
         if !connection.isAutocommit {
             connection.rollbackIfOpen()
