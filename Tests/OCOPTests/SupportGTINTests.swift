@@ -43,6 +43,8 @@ struct SupportGTINTests {
         "+8931234567897",
         "893123456789７",  // full-width 7
         "0893123456789a",
+        "00000000",        // all zeros: a valid check digit, but no number GS1 issues
+        "00000000000000",
     ])
     func rejects(text: String) {
         #expect(GTIN(text) == nil)

@@ -8,11 +8,13 @@ public struct GTIN: Sendable, Hashable, CustomStringConvertible {
     /// Always 14 digits, left-padded with zeros.
     public let digits: String
 
-    /// Digits only, length 8/12/13/14, check digit valid; nil otherwise.
+    /// Digits only, length 8/12/13/14, check digit valid, not all zeros; nil otherwise.
     public init?(_ text: String) {
         let utf8 = text.utf8
         let count = utf8.count
-        guard count == 8 || count == 12 || count == 13 || count == 14,
+        // All zeros passes the check digit (zeros weigh nothing) but GS1 issues no such number:
+        // it is a placeholder typed into a form, and `/01/00000000000000` would resolve to it.
+        guard count == 8 || count == 12 || count == 13 || count == 14, utf8.contains(where: { $0 != UInt8(ascii: "0") }),
               let last = utf8.last, last &- UInt8(ascii: "0") < 10,
               let expected = GTIN.checkDigit(ofData: utf8.dropLast()),
               Int(last - UInt8(ascii: "0")) == expected else { return nil }
