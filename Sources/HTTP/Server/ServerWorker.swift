@@ -153,7 +153,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         return !resumable.isEmpty
     }
 
-    /// `connection` read its share (`HTTPConnection.inputPerTurn`) and has more: it goes on
+    /// `connection` used its turn (`HTTPConnection.Turn`) and has more to do: it goes on
     /// after the loop's other connections.
     func resumeLater(_ connection: HTTPConnection) {
         resumable.append(connection)
