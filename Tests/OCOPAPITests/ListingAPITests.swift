@@ -100,6 +100,16 @@ import Testing
         #expect(try api.ids("/api/v1/listings?product_id=\(products[0])") == [a, relisted])
         // And a second live one is still a conflict.
         #expect(try api.request("POST", "/api/v1/listings", #"{"product_id":\#(products[0]),"platform_id":3}"#).status == 409)
+        // Nor can the relisting's start be moved back over the deleted one's days afterwards: the
+        // reports counted the product twice on each of them.
+        let movedBack = try api.request("PATCH", "/api/v1/listings/\(relisted)", #"{"listed_on":"2024-01-09"}"#)
+        #expect(movedBack.status == 422, "\(movedBack.text)")
+        #expect(try TradeAPI.errorFields(movedBack) == ["listed_on"])
+        #expect(try api.get("/api/v1/listings/\(relisted)").json["listed_on"]?.stringValue == "2024-01-20")
+        // A start from the removal day on is still the listing's to move.
+        let later = try api.request("PATCH", "/api/v1/listings/\(relisted)", #"{"listed_on":"2024-01-19"}"#)
+        #expect(later.status == 200, "\(later.text)")
+        #expect(try api.request("PATCH", "/api/v1/listings/\(relisted)", #"{"price_vnd":120000}"#).status == 200)
     }
 
     /// A removed listing is the product's listing history, so the product stays, and the 409

@@ -44,12 +44,7 @@ public enum ListingStore {
     public static func create(_ db: Connection, _ fields: ListingFields, today: CivilDate, actor: Actor,
                               now: Timestamp) throws -> Listing {
         try check(db, fields, today: today)
-        if let (previous, removedOn) = try lastDeleted(db, fields), fields.listedOn < removedOn {
-            throw DomainError.invalid([FieldError("listed_on", """
-                must be \(removedOn) or later: the product's listing \(previous) on this platform was removed \
-                that day and its history stays for the reports
-                """)])
-        }
+        try checkFollowsDeleted(db, fields)
         do {
             try db.run("""
                 INSERT INTO listings (product_id, platform_id, url, price_vnd, status, accepts_non_cash, listed_on,
@@ -65,6 +60,16 @@ public enum ListingStore {
         try AuditLog.record(db, actor: actor, entity: .listing, entityID: id, action: "create",
                             changes: jsonObject(fields), at: now)
         return Listing(id: id, fields: fields, history: history, createdAt: now, updatedAt: now, version: 1)
+    }
+
+    /// A listing of a product whose listing on the platform was deleted starts on the day that one
+    /// was removed, or later: the two histories follow each other, and no day counts it twice.
+    private static func checkFollowsDeleted(_ db: Connection, _ fields: ListingFields) throws {
+        guard let (previous, removedOn) = try lastDeleted(db, fields), fields.listedOn < removedOn else { return }
+        throw DomainError.invalid([FieldError("listed_on", """
+            must be \(removedOn) or later: the product's listing \(previous) on this platform was removed \
+            that day and its history stays for the reports
+            """)])
     }
 
     /// Replaces the writable fields. A new status or non-cash flag takes effect today (and is kept
@@ -83,6 +88,9 @@ public enum ListingStore {
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
         try check(db, fields, today: today, stored: listing.fields)
+        // Moved earlier, a relisting's start would run back over the days its deleted predecessor
+        // was listed, and the reports would count the product twice on each of them.
+        if fields.listedOn != listing.fields.listedOn { try checkFollowsDeleted(db, fields) }
         let changes = AuditLog.diff(jsonObject(listing.fields), jsonObject(fields))
         guard changes.count > 0 else { return listing }   // nothing changed: no new version, no audit noise
         var history = listing.history
