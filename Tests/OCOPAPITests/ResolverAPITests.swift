@@ -41,7 +41,7 @@ import Testing
             #expect(response.header("Location") == "/api/v1/products/\(plain)")
             #expect(response.header("Cache-Control") == "public, max-age=300")
             #expect(response.header("Vary") == "Accept")
-            #expect(response.header("Link") == #"</01/08931234567897?linkType=all>; rel="linkset"; type="application/linkset+json""#)
+            #expect(response.header("Link") == #"</01/08931234567897?linkType=linkset>; rel="linkset"; type="application/linkset+json""#)
             #expect(response.body.isEmpty)
         }
         // GTIN-12 and GTIN-8 become 14 digits too.
@@ -73,7 +73,7 @@ import Testing
         let response = try client.request("GET", "/t/QN-TP-0001")
         #expect(response.status == 307)
         #expect(response.header("Location") == "/api/v1/products/\(plain)")
-        #expect(response.header("Link") == #"</t/QN-TP-0001?linkType=all>; rel="linkset"; type="application/linkset+json""#)
+        #expect(response.header("Link") == #"</t/QN-TP-0001?linkType=linkset>; rel="linkset"; type="application/linkset+json""#)
         let slashed = try f.product("QN/2024/07", "Rượu ba kích", producer: producer)
         #expect(try client.request("GET", "/t/QN%2F2024%2F07").header("Location") == "/api/v1/products/\(slashed)")
         #expect(try linkset(client.request("GET", "/t/QN%2F2024%2F07?linkType=all")).anchor == "/t/QN%2F2024%2F07")
@@ -110,7 +110,8 @@ import Testing
             #expect(defaultLink["type"]?.stringValue == "application/json")
             #expect(defaultLink["hreflang"]?.arrayValue == [.string("vi")])
             #expect(set.links["homepage"]?.first?["href"]?.stringValue == "/api/v1/producers/\(producer)")
-            #expect(response.header("Cache-Control") == "public, max-age=300")
+            // Its titles carry the certificate's status, which must be right when read.
+            #expect(response.header("Cache-Control") == "no-cache")
             #expect(response.header("Vary") == "Accept")
         }
     }
@@ -208,6 +209,24 @@ import Testing
         #expect(try detail.json["detail"]?.stringValue == "no product has GTIN 09506000134352")
     }
 
+    /// What a printed QR code may carry besides the key is part of a well-formed Digital Link
+    /// (GS1's resolver conformance suite): a trailing slash, GS1 data attributes such as an expiry
+    /// date (`?17=271231`), a campaign's own parameters. Each was a 400, an error page for the
+    /// shopper. `?linkType=linkset` is the current name of the linkset request (`all` the old one).
+    @Test func whatPrintedCodesCarryBesidesTheKeyStillResolves() throws {
+        for path in ["/01/08931234567897/", "/01/08931234567897/10/LOT1/", "/01/08931234567897?17=271231",
+                     "/01/08931234567897/10/LOT1?17=271231&utm_source=qr", "/t/QN-TP-0001?utm_source=poster"] {
+            let response = try client.request("GET", path)
+            #expect(response.status == 307, "\(path): \(response.status) \(response.text)")
+            #expect(response.header("Location") == "/api/v1/products/\(plain)", "\(path)")
+        }
+        for request in ["/01/08931234567897?linkType=linkset", "/01/08931234567897?linkType=all&17=271231"] {
+            let linkset = try client.request("GET", request)
+            #expect(linkset.status == 200, "\(request): \(linkset.text)")
+            #expect(linkset.header("Content-Type") == Self.linksetType)
+        }
+    }
+
     @Test func malformedURIsAre400NamingWhatIsWrong() throws {
         let cases: [(String, String)] = [
             ("/01/8931234567890", "gtin"),                        // check digit
@@ -218,7 +237,7 @@ import Testing
             ("/01/8931234567897/22/x", "path"),                   // not a qualifier here
             ("/01/8931234567897/10", "lot"),                      // no value
             ("/01/8931234567897/10/", "lot"),
-            ("/01/8931234567897/", "path"),
+            ("/01/8931234567897//", "path"),
             ("/01/8931234567897/10/ABCDEFGHIJKLMNOPQRSTU", "lot"), // 21 characters
             ("/01/8931234567897/10/A%20B", "lot"),                // space is not in set 82
             ("/01/8931234567897/21/%C4%90", "serial"),            // neither is Đ
@@ -226,10 +245,8 @@ import Testing
             ("/01/", "gtin"),                                     // no GTIN at all
             ("/01//", "gtin"),
             ("/01//10/L1", "gtin"),
-            ("/01/8931234567897?foo=1", "foo"),                   // unknown parameter
             ("/01/8931234567897?linkType=all&linkType=all", "linkType"),
             ("/01/8931234567897?linkType=", "linkType"),
-            ("/t/QN-TP-0001?lang=vi", "lang"),
         ]
         for (path, field) in cases {
             let response = try client.request("GET", path)

@@ -43,7 +43,9 @@ import Testing
         #expect(failure("/01/09506000134352/22/x")?.message.contains("names 22, which is not a qualifier") == true)
         #expect(failure("/01/09506000134352/10")?.field == "lot")        // no value
         #expect(failure("/01/09506000134352/10/")?.field == "lot")       // empty value
-        #expect(failure("/01/09506000134352/")?.field == "path")         // trailing slash
+        #expect(failure("/01/09506000134352/") == nil)                   // one trailing slash is tolerated (GS1)
+        #expect(failure("/01/09506000134352/10/L1/") == nil)
+        #expect(failure("/01/09506000134352//")?.field == "path")        // a doubled one is not
         #expect(failure("/01/09506000134352/10/a/21")?.field == "serial")
         #expect(failure("/01")?.field == "gtin")
         #expect(failure("/02/09506000134352")?.field == "path")

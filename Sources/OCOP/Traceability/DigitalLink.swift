@@ -31,6 +31,10 @@ public struct DigitalLink: Sendable, Equatable {
     /// Reads the decoded segments of a path (`["01", "8931234567897", "10", "L1"]`).
     /// Throws the first thing that is wrong, named by the part it is in.
     public static func parse(segments: [String]) throws(MalformedLink) -> DigitalLink {
+        // One trailing / is tolerated (GS1's resolver conformance: "SHOULD tolerate trailing
+        // slashes"), as a printed URI may carry it; an empty segment anywhere else is malformed.
+        var segments = segments
+        if segments.count > 2, segments.last == "" { segments.removeLast() }
         guard segments.first == gtinAI else {
             throw MalformedLink("path", "must start with /01/ and the GTIN")
         }

@@ -6,13 +6,15 @@ import OCOP
 /// Link; `/t/{code}` names the product by its human code. Anonymous; GET and HEAD.
 ///
 /// - By default: 307 to the default link, the public product record.
-/// - `Accept` preferring `application/linkset+json`, or `?linkType=all`: 200 with the RFC 9264
-///   linkset of every public record the product links to.
+/// - `Accept` preferring `application/linkset+json`, or `?linkType=linkset` (`all`, its older
+///   name): 200 with the RFC 9264 linkset of every public record the product links to.
 /// - `?linkType=gs1:certificationInfo` (or the type's URI): 307 to that link; 404 when the
 ///   product has none.
-/// - A malformed URI — GTIN, qualifier order, lot or serial, an unknown query parameter — is a
-///   400 naming what is wrong (GS1 resolvers answer 400 to a URI they cannot parse, so here even
-///   an unknown parameter is 400 rather than the JSON API's 422).
+/// - Other query parameters are part of a well-formed Digital Link and change nothing: GS1 data
+///   attributes (`?17=271231`, an expiry date printed in the QR code) and whatever a campaign
+///   adds (`?utm_source=qr`). A code printed with them must not show the shopper an error.
+/// - A malformed URI — GTIN, qualifier order, lot or serial, a repeated `linkType` — is a 400
+///   naming what is wrong (GS1 resolvers answer 400 to a URI they cannot parse).
 ///
 /// Lots and serials are checked and echoed in the linkset's anchor, but lots are not modelled
 /// yet (no lot or event records exist), so they change no target: every lot and serial of a GTIN
@@ -22,13 +24,15 @@ public struct ResolverRoutes: RouteCollection {
 
     /// The one query parameter a GS1 resolver request takes here.
     static let queryParameter = "linkType"
-    /// Phones and CDNs may reuse an answer for five minutes: links change rarely, and a stale
-    /// redirect still lands on the live product record.
+    /// Phones and CDNs may reuse a redirect for five minutes: links change rarely, and a stale
+    /// redirect still lands on the live product record. Not the linkset: its titles carry the
+    /// certificate's status ("4 sao, đã bị thu hồi"), which must be right when read.
     static let cacheControl = "public, max-age=300"
+    static let linksetCacheControl = "no-cache"
 
     public func routes() -> [Route] {
         let tag = "traceability"
-        let linkset = [DocResponse(200, "The linkset, when Accept prefers application/linkset+json or ?linkType=all",
+        let linkset = [DocResponse(200, "The linkset, when Accept prefers application/linkset+json or ?linkType=linkset (or all)",
                                    mediaType: LinksetRepresentation.mediaType, schema: "Linkset")]
         func doc(_ summary: String) -> RouteDoc {
             RouteDoc(summary + ": 307 to the default link (the product record); the linkset on request; "
@@ -105,11 +109,12 @@ public struct ResolverRoutes: RouteCollection {
         if case .linkType(let linkType) = wanted {
             guard let term = LinksetRepresentation.term(of: linkType),
                   let link = links.first(where: { $0.type == term })?.links.first else {
-                throw Problem.notFound("product \(trace.code) has no link of type \(linkType); ?linkType=all lists the ones it has")
+                throw Problem.notFound("product \(trace.code) has no link of type \(linkType); ?linkType=linkset lists the ones it has")
             }
             return Self.redirect(to: link.href, anchor: anchor)
         }
         var headers = Self.cacheHeaders
+        headers.set("Cache-Control", Self.linksetCacheControl)
         headers.set("Content-Type", LinksetRepresentation.mediaType)
         return HTTPResponse(status: .ok, headers: headers, body: LinksetRepresentation.render(anchor: anchor, links))
     }
@@ -128,18 +133,14 @@ public struct ResolverRoutes: RouteCollection {
         let query = try context.query()
         var errors: [FieldError] = []
         var seen = Set<String>()
-        for name in query.names {
-            if name != queryParameter {
-                errors.append(FieldError(name, "is not a parameter of the resolver; the only one is \(queryParameter)"))
-            } else if !seen.insert(name).inserted {
-                errors.append(FieldError(name, "is given more than once"))
-            }
+        for name in query.names where name == queryParameter && !seen.insert(name).inserted {
+            errors.append(FieldError(name, "is given more than once"))
         }
         if !errors.isEmpty { throw malformed(errors) }
         if let linkType = query[queryParameter] {
-            if linkType == "all" { return .linkset }
+            if linkType == "linkset" || linkType == "all" { return .linkset }
             guard !linkType.isEmpty else {
-                throw malformed([FieldError(queryParameter, "must be all, gs1:{type} or a link type URI")])
+                throw malformed([FieldError(queryParameter, "must be linkset, gs1:{type} or a link type URI")])
             }
             return .linkType(linkType)
         }
@@ -168,7 +169,7 @@ public struct ResolverRoutes: RouteCollection {
     static func redirect(to target: String, anchor: String) -> HTTPResponse {
         var headers = cacheHeaders
         headers.set("Location", target)
-        headers.add("Link", "<\(anchor)?\(queryParameter)=all>; rel=\"linkset\"; type=\"\(LinksetRepresentation.mediaType)\"")
+        headers.add("Link", "<\(anchor)?\(queryParameter)=linkset>; rel=\"linkset\"; type=\"\(LinksetRepresentation.mediaType)\"")
         return HTTPResponse(status: .temporaryRedirect, headers: headers)
     }
 
