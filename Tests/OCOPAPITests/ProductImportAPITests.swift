@@ -36,6 +36,39 @@ import Testing
         #expect(try f.ids("/api/v1/products?q=dinh+lap") == [ids[1]])
     }
 
+    /// The two list fields of a product are columns too, written as the export writes them
+    /// (items separated by spaces): imported products were otherwise never linked to their
+    /// growing areas, so the resolver had no traceability link for them. A bad item is named.
+    @Test func areasAndImagesAreImportedAsTheExportWritesThem() throws {
+        let producer = try f.producer()
+        let created = try client.request("POST", "/api/v1/raw-material-areas", headers: [admin], body: """
+            {"code":"VN-QN-BL-001","name":"Vùng trồng dong riềng Đồng Văn","kind":"cultivation","area_m2":125000,
+             "producer_id":\(producer),"market":"domestic"}
+            """)
+        let area = try #require(try created.json["id"]?.int64Value, "\(created.text)")
+        let csv = "code,name,producer_id,group,raw_material_area_ids,image_urls\r\n"
+            + "QN-A,Miến dong,\(producer),food,\(area),https://ocop.quangninh.gov.vn/a.jpg https://ocop.quangninh.gov.vn/b.jpg\r\n"
+            + "QN-B,Trà hoa vàng,\(producer),food,,\r\n"
+        let response = try post(csv)
+        #expect(response.status == 201, "\(response.text)")
+        let ids = try #require(try response.json["ids"]?.arrayValue).compactMap(\.int64Value)
+        let first = try client.request("GET", "/api/v1/products/\(ids[0])").json
+        #expect(first["raw_material_area_ids"]?.arrayValue == [.number(JSONNumber(area))])
+        #expect(first["image_urls"]?.arrayValue?.compactMap(\.stringValue)
+                == ["https://ocop.quangninh.gov.vn/a.jpg", "https://ocop.quangninh.gov.vn/b.jpg"])
+        let second = try client.request("GET", "/api/v1/products/\(ids[1])").json
+        #expect(second["raw_material_area_ids"]?.arrayValue == [])
+        // The export's own columns read back: an exported row's lists import as they are.
+        let exported = try client.request("GET", "/api/v1/products.csv").text
+        #expect(exported.contains("\(area),https://ocop.quangninh.gov.vn/a.jpg https://ocop.quangninh.gov.vn/b.jpg"))
+
+        let bad = try post("code,name,producer_id,group,raw_material_area_ids,image_urls\r\n"
+                           + "QN-C,X,\(producer),food,3 x,\r\nQN-D,Y,\(producer),food,424242,ftp://a\r\n")
+        #expect(bad.status == 422, "\(bad.text)")
+        #expect(try ProductAPIFixtures.errorFields(bad)
+                == ["rows[2].raw_material_area_ids", "rows[3].raw_material_area_ids[0]", "rows[3].image_urls[0]"])
+    }
+
     @Test func aBadFileListsEveryBadRowAndWritesNothing() throws {
         let producer = try f.producer()
         _ = try f.product("QN-OLD", "Đã có", producer: producer)

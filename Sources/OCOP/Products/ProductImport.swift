@@ -11,8 +11,9 @@ public struct ProductImport: Sendable {
     /// More rows than this is refused as a whole (the caller answers 413).
     public static let maximumRows = 5000
     /// The columns a file may have, in the order an export template lists them.
+    /// The two lists are written as the export writes them, items separated by spaces.
     public static let columns = ["code", "name", "producer_id", "group", "subgroup", "description", "unit",
-                                 "price_vnd", "gtin", "origin_province"]
+                                 "price_vnd", "gtin", "origin_province", "raw_material_area_ids", "image_urls"]
     /// Columns a file must have.
     public static let requiredColumns: Set<String> = ["code", "name", "producer_id", "group"]
 
@@ -199,10 +200,27 @@ private struct RowReader {
                 fail("gtin", ProductFields.gtinMessage + " (format the column as text so the spreadsheet keeps every digit)")
             }
         }
+        var areas: [Int64] = []
+        for item in list("raw_material_area_ids") {
+            guard let id = Int64(item) else {
+                fail("raw_material_area_ids", "must be area ids separated by spaces, e.g. 3 12")
+                areas = []
+                break
+            }
+            areas.append(id)
+        }
         // Placeholders where a cell failed; the failed field is in `reported`, so rules skip it.
         return ProductFields(
             code: code ?? "", name: name ?? "", producerID: producerID ?? 0, group: group ?? "",
             subgroup: token("subgroup"), description: text("description"), unit: text("unit"), priceVND: price,
-            gtin: gtin, originProvince: text("origin_province") ?? Province.home)
+            gtin: gtin, originProvince: text("origin_province") ?? Province.home, rawMaterialAreaIDs: areas,
+            imageURLs: list("image_urls"))
+    }
+
+    /// A list cell's items: separated by spaces (as the export writes them) or commas (as a person
+    /// may type them); none when the column is absent or the cell empty.
+    func list(_ column: String) -> [String] {
+        guard let value = cells[column] else { return [] }
+        return value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
     }
 }
