@@ -80,9 +80,11 @@ final class Writer: @unchecked Sendable {
         restartWhenIdle = WALRestart(readerWait: policy.idleReaderWait)
         if checkpointer != nil { installWALHook() }
         // Refused before the syncer tells the batch's callers: a caller woken then must already
-        // find later writes refused, and readiness saying why.
-        syncer?.onFailure = { [weak self] error in
-            self?.refuseAll(SQLiteError(extendedCode: error.extendedCode, message: "the WAL could not be made durable ("
+        // find later writes refused, and readiness saying why. Unowned: the writer owns the syncer
+        // and joins its thread before it goes, and a weak reference would give the writer a side
+        // table, every retain of it then taking the slow path (`ServerWorker.Sibling`).
+        syncer?.onFailure = { [unowned self] error in
+            self.refuseAll(SQLiteError(extendedCode: error.extendedCode, message: "the WAL could not be made durable ("
                 + error.message + "); writes are refused until the server is restarted"))
         }
     }

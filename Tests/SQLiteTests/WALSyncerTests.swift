@@ -6,6 +6,14 @@ import Testing
 /// The WAL syncer answers a write only once a flush made it durable, and after the first flush
 /// that fails it answers no write as durable again.
 @Suite struct WALSyncerTests {
+    /// One committed batch of one job through `syncer`; its outcome once the flush is done.
+    func flushOneJob(_ syncer: WALSyncer) -> (any Error)? {
+        let job = WriteJob(mode: .batched) { _ in true }
+        syncer.enqueue([job])
+        job.wait()
+        return job.failure
+    }
+
     /// A commit whose WAL is not at the name the syncer flushes (deleted, or named through a
     /// symbolic link SQLite resolved) was made durable by nothing: its caller gets an error,
     /// never the answer of a durable write.
@@ -15,10 +23,7 @@ import Testing
         let syncer = WALSyncer(databasePath: dir.file("missing.db"))
         try syncer.start()
         defer { syncer.stop() }
-        let job = WriteJob(mode: .batched) { _ in true }
-        syncer.enqueue([job])
-        job.wait()
-        let failure = try #require(job.failure as? WriteOutcomeUnknown)
+        let failure = try #require(flushOneJob(syncer) as? WriteOutcomeUnknown)
         #expect(failure.cause.message.contains("missing.db-wal"))
     }
 
@@ -38,19 +43,13 @@ import Testing
         try syncer.start()
         defer { syncer.stop() }
 
-        let first = WriteJob(mode: .batched) { _ in true }
-        syncer.enqueue([first])
-        first.wait()
-        let unknown = try #require(first.failure as? WriteOutcomeUnknown)
+        let unknown = try #require(flushOneJob(syncer) as? WriteOutcomeUnknown)
         #expect(unknown.cause.message.contains("fdatasync"), "\(unknown)")
         #expect(told.withLock { $0.count } == 1)
 
         #expect(unlink(path + "-wal") == 0)
         #expect(FileManager.default.createFile(atPath: path + "-wal", contents: Data([1, 2, 3])))
-        let later = WriteJob(mode: .batched) { _ in true }
-        syncer.enqueue([later])
-        later.wait()
-        #expect(later.failure is WriteOutcomeUnknown)
+        #expect(flushOneJob(syncer) is WriteOutcomeUnknown)
         #expect(told.withLock { $0.count } == 1)
         #expect(syncer.flushes.load(ordering: .relaxed) == 0)
     }
@@ -66,17 +65,11 @@ import Testing
         let syncer = WALSyncer(databasePath: path)
         try syncer.start()
         defer { syncer.stop() }
-        let first = WriteJob(mode: .batched) { _ in true }
-        syncer.enqueue([first])
-        first.wait()
-        #expect(first.failure == nil)
+        #expect(flushOneJob(syncer) == nil)
 
         #expect(FileManager.default.createFile(atPath: dir.file("other"), contents: Data([2])))
         #expect(rename(dir.file("other"), path + "-wal") == 0)
-        let next = WriteJob(mode: .batched) { _ in true }
-        syncer.enqueue([next])
-        next.wait()
-        let unknown = try #require(next.failure as? WriteOutcomeUnknown)
+        let unknown = try #require(flushOneJob(syncer) as? WriteOutcomeUnknown)
         #expect(unknown.cause.message.contains("was replaced"), "\(unknown)")
         #expect(syncer.flushes.load(ordering: .relaxed) == 1)
     }

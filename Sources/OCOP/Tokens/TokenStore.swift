@@ -21,6 +21,8 @@ public enum TokenStore {
     public static let secretPrefix = "ocop_"
     /// The shortest secret accepted for a token (one an operator chose: ours are 48 characters).
     public static let minimumSecretLength = 16
+    /// The longest secret a `Bearer` header is read for; longer ones are refused unhashed.
+    public static let maximumSecretLength = 256
     /// The name the `OCOP_ADMIN_TOKEN` bootstrap gives its token.
     public static let bootstrapName = "bootstrap admin (OCOP_ADMIN_TOKEN)"
 

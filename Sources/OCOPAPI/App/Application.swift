@@ -188,13 +188,14 @@ public final class Application: Sendable {
 
     /// A secret no client could present is refused, not stored: once stored, an admin token
     /// exists and every later, usable OCOP_ADMIN_TOKEN is ignored (a black-box probe set 33
-    /// spaces). A `Bearer` token is read up to 256 bytes, without blanks (`bearerSecret`).
+    /// spaces). A `Bearer` token is read up to `maximumSecretLength` bytes, without blanks (`bearerSecret`).
     private static func checkAdminToken(_ secret: String) throws {
         guard secret.utf8.count >= TokenStore.minimumSecretLength else {
             throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at least \(TokenStore.minimumSecretLength) characters (use 32 random ones or more)")
         }
-        guard secret.utf8.count <= 256, secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at most 256 visible ASCII characters, "
+        guard secret.utf8.count <= TokenStore.maximumSecretLength, secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw Configuration.Invalid(description: "environment OCOP_ADMIN_TOKEN must be at most "
+                + "\(TokenStore.maximumSecretLength) visible ASCII characters, "
                 + "with no space (it is sent as Authorization: Bearer <token>)")
         }
     }

@@ -93,7 +93,7 @@ extension APIResponder {
         // it. Any other spelling is read by splitting at the first space and trimming.
         var text = header
         let common = text.withUTF8 { bytes in
-            guard bytes.count > 7, bytes.count <= 7 + 256, bytes[6] == UInt8(ascii: " ") else { return false }
+            guard bytes.count > 7, bytes.count <= 7 + TokenStore.maximumSecretLength, bytes[6] == UInt8(ascii: " ") else { return false }
             for (byte, letter) in zip(bytes[0..<6], "bearer".utf8) where byte | 0x20 != letter { return false }
             return !bytes[7...].contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         }
@@ -103,7 +103,7 @@ extension APIResponder {
             throw Problem.unauthorized("use Authorization: Bearer <token>")
         }
         let secret = parts[1].trimmingASCIIWhitespace()
-        guard !secret.isEmpty, secret.utf8.count <= 256 else {
+        guard !secret.isEmpty, secret.utf8.count <= TokenStore.maximumSecretLength else {
             throw Problem.invalidToken("the token is unknown or revoked")
         }
         return secret[...]
