@@ -136,6 +136,10 @@ import Testing
         #expect(results.map { $0["outcome"]?.stringValue } == ["duplicate", "applied", "duplicate"])
         #expect(results.map { $0["content_differs"]?.boolValue } == [true, nil, nil])
         #expect(try api.level(point, products[0]) == 6)   // the count of 2, +3, +1; never the 7
+        // The flag is part of the published contract: a client generated from /openapi.json keeps it.
+        let document = try client.request("GET", "/openapi.json").json
+        let operation = try #require(document["paths"]?["/api/v1/points-of-sale/{id}/inventory/changes"]?["post"])
+        #expect(SchemaCheck(document: document).violations(of: response, documentedBy: operation) == [])
     }
 
     @Test func aPosTokenTouchesOnlyItsOwnPointOfSale() throws {

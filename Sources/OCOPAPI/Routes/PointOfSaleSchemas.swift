@@ -77,7 +77,9 @@ extension Schemas {
             ("InventoryBatchResult", object([
                 ("point_of_sale_id", type("integer")),
                 ("applied", type("integer")), ("duplicates", type("integer")),
-                ("results", listOf(object([("change_id", uuid), ("outcome", type("string", enumValues: ["applied", "duplicate"]))]),
+                ("results", listOf(object([("change_id", uuid), ("outcome", type("string", enumValues: ["applied", "duplicate"])),
+                                            ("content_differs", type("boolean", description: "Present (true) on a duplicate whose id was applied earlier with other content: the earlier content stands"))],
+                                           required: ["change_id", "outcome"]),
                                   description: "One per change, in the order sent")),
                 ("levels", listOf(inventoryLevel, description: "The resulting level of every product the batch named")),
             ])),
