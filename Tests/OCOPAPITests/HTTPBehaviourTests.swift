@@ -33,6 +33,9 @@ import Testing
         #expect(options.status == 204)
         #expect(options.header("Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
         #expect(options.header("Date") != nil)
+        // Where PATCH is allowed, OPTIONS names the patch formats (RFC 5789 §3.1); elsewhere not.
+        #expect(options.header("Accept-Patch") == "application/json, application/merge-patch+json")
+        #expect(try client.request("OPTIONS", "/api/v1/producers").header("Accept-Patch") == nil)
         // The CSV form of a list can only be read.
         #expect(try client.request("OPTIONS", "/api/v1/producers.csv").header("Allow") == "GET, HEAD, OPTIONS")
         // Any other method there is a 405 with that Allow, POST (which the list itself takes) included.
@@ -64,12 +67,26 @@ import Testing
 
         let actual = try client.request("GET", "/api/v1/producers", headers: [("Origin", "https://dashboard.ocop.example")])
         #expect(actual.header("Access-Control-Allow-Origin") == "https://dashboard.ocop.example")
-        #expect(actual.header("Access-Control-Expose-Headers")?.contains("ETag") == true)
+        // A dashboard's script can read what it acts on: the tag, the challenge that tells an
+        // expired token from none, a 405's methods, a CSV's file name, a 415's patch formats.
+        let exposed = Set((actual.header("Access-Control-Expose-Headers") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        for name in ["etag", "location", "link", "www-authenticate", "allow", "content-disposition", "accept-patch"] {
+            #expect(exposed.contains(name), "\(name)")
+        }
 
         let stranger = try client.request("OPTIONS", "/api/v1/producers", headers: [
             ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
         ])
         #expect(stranger.header("Access-Control-Allow-Origin") == nil)
+        // A refused preflight depends on Origin as much as a granted one does.
+        #expect(stranger.header("Vary")?.contains("Origin") == true)
+        let unofferedMethod = try client.request("OPTIONS", "/api/v1/producers/1", headers: [
+            ("Origin", "https://dashboard.ocop.example"), ("Access-Control-Request-Method", "POST"),
+        ])
+        #expect(unofferedMethod.header("Access-Control-Allow-Origin") == nil)
+        #expect(unofferedMethod.header("Vary")?.contains("Origin") == true)
+        #expect(preflight.header("Vary") == "Origin")   // once, granted
         let strangerGet = try client.request("GET", "/api/v1/producers", headers: [("Origin", "https://evil.example")])
         #expect(strangerGet.header("Access-Control-Allow-Origin") == nil)
     }

@@ -115,6 +115,11 @@ import Testing
         #expect(refused.status == 415)
         #expect(refused.header("Accept-Patch") == "application/json, application/merge-patch+json"
                 || refused.header("Accept-Patch") == "application/merge-patch+json, application/json")
+        // The right format in a charset we do not read is refused the same way, with the same hint.
+        let latin1 = try client.request("PATCH", "/api/v1/producers/1", headers: [admin], body: "{}",
+                                        contentType: "application/merge-patch+json; charset=latin1")
+        #expect(latin1.status == 415)
+        #expect(latin1.header("Accept-Patch") == refused.header("Accept-Patch"))
     }
 
     @Test func aFloodOfBadParametersGetsABoundedAnswer() throws {

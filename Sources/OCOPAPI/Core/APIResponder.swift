@@ -216,6 +216,8 @@ public final class APIResponder: HTTPResponder {
             } else {
                 var response = HTTPResponse(status: .noContent)
                 response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+                // Where PATCH is allowed, OPTIONS tells which patch formats (RFC 5789 §3.1).
+                if allowed.contains(.patch) { response.headers.set("Accept-Patch", RequestContext.acceptedPatchFormats) }
                 finish(response, "options", nil)
             }
         case .found(let route, let parameters, let pattern):

@@ -6,7 +6,10 @@ public struct CORSPolicy: Sendable {
     public let allowedOrigins: Set<String>
     static let allowedHeaders = ["authorization", "content-type", "if-match", "if-none-match", "idempotency-key",
                                  "x-request-id", "accept"]
-    static let exposedHeaders = "ETag, Location, Link, Retry-After, X-Request-Id, Idempotent-Replayed"
+    /// Beyond the CORS-safelisted ones, what a dashboard's script must read: the challenge that
+    /// tells an expired token from a missing one, a 405's methods, a CSV's file name, a 415's formats.
+    static let exposedHeaders = "ETag, Location, Link, Retry-After, X-Request-Id, Idempotent-Replayed, WWW-Authenticate, "
+        + "Allow, Content-Disposition, Accept-Patch"
 
     /// Whether any origin is named (not only `*`): then answers differ by `Origin`.
     private let namesOrigins: Bool
@@ -31,6 +34,11 @@ public struct CORSPolicy: Sendable {
     /// With `*` alone the answer is the same for everyone, so it is sent always, without `Vary`.
     public func decorate(_ response: inout HTTPResponse, origin: String?) {
         if namesOrigins { response.headers.add("Vary", "Origin") }
+        grant(&response, origin: origin)
+    }
+
+    /// The CORS headers proper, for an origin the policy allows; nothing for another.
+    private func grant(_ response: inout HTTPResponse, origin: String?) {
         if let origin, allowedOrigins.contains(origin) {
             // An explicit origin may send credentials; `*` never reflects them (Fetch §3.2.5).
             response.headers.set("Access-Control-Allow-Origin", origin)
@@ -56,13 +64,15 @@ public struct CORSPolicy: Sendable {
     public func preflight(_ request: HTTPRequest, methods: [HTTPMethod]) -> HTTPResponse {
         var response = HTTPResponse(status: .noContent)
         response.headers.set("Allow", methods.map(\.rawValue).joined(separator: ", "))
+        // Granted or refused, the answer depends on `Origin` (see `decorate`).
+        if namesOrigins { response.headers.add("Vary", "Origin") }
         let origin = request.headers["Origin"]
         guard let origin, allowedOrigins.contains(origin) || allowedOrigins.contains("*") else { return response }
         let requested = request.headers["Access-Control-Request-Method"] ?? ""
         guard methods.contains(where: { $0.rawValue == requested }) else { return response }
         let asked = request.headers.tokens("Access-Control-Request-Headers")
         guard asked.allSatisfy({ CORSPolicy.allowedHeaders.contains($0) }) else { return response }
-        decorate(&response, origin: origin)
+        grant(&response, origin: origin)
         response.headers.set("Access-Control-Allow-Methods", methods.map(\.rawValue).joined(separator: ", "))
         if !asked.isEmpty { response.headers.set("Access-Control-Allow-Headers", asked.joined(separator: ", ")) }
         response.headers.set("Access-Control-Max-Age", "600")

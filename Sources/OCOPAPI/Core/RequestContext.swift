@@ -56,6 +56,9 @@ public struct RequestContext: Sendable {
         return object
     }
 
+    /// What a PATCH takes, as `Accept-Patch` says it (RFC 5789 §3.1).
+    static let acceptedPatchFormats = "application/json, application/merge-patch+json"
+
     /// Refuses (415) a body that is not JSON (or, where `allowMergePatch`, a merge patch), or
     /// whose charset is not UTF-8.
     static func checkContentType(_ header: String?, allowMergePatch: Bool) throws(Problem) {
@@ -66,14 +69,15 @@ public struct RequestContext: Sendable {
         let parts = contentType.splitASCII(UInt8(ascii: ";"))
         let mediaType = parts.first.map { $0.trimmingASCIIWhitespace() } ?? ""
         let accepted = allowMergePatch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
+        // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2), whichever part was wrong.
+        let acceptPatch: HTTPHeaders = allowMergePatch ? ["Accept-Patch": Self.acceptedPatchFormats] : [:]
         guard accepted.contains(mediaType) else {
             let detail = "send the body as \(accepted.joined(separator: " or ")); got \(mediaType.isEmpty ? "no Content-Type" : mediaType)"
-            // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2).
-            throw Problem.unsupportedMediaType(detail, headers: allowMergePatch ? ["Accept-Patch": accepted.joined(separator: ", ")] : [:])
+            throw Problem.unsupportedMediaType(detail, headers: acceptPatch)
         }
         if let charset = parts.dropFirst().first(where: { $0.utf8.firstRange(of: "charset".utf8) != nil }),
            !namesUTF8(charset) {
-            throw Problem.unsupportedMediaType("only charset=utf-8 is accepted")
+            throw Problem.unsupportedMediaType("only charset=utf-8 is accepted", headers: acceptPatch)
         }
     }
 
