@@ -59,6 +59,26 @@ import Testing
 
     /// A read past the handler timeout: the client got the engine's 503, so that is what the
     /// metrics count for its route, not the 200 its handler produced later for nobody.
+    /// Two requests with one Idempotency-Key while the writer is busy: one waits its turn and
+    /// creates, the other is told at once that the first is in flight, and when to come back.
+    @Test func aRetryWhileTheFirstIsQueuedIsAConflictWithRetryAfter() throws {
+        let server = try TestServer()
+        let (first, second) = (try server.client(), try server.client())
+        _ = try first.request("GET", "/api/v1/producers/1", headers: [admin])   // the token is cached
+        let busy = occupyWriter(server, for: .milliseconds(600))
+        let body = #"{"name":"Gửi hai lần","kind":"household"}"#
+        let request = "POST /api/v1/producers HTTP/1.1\r\nHost: localhost\r\nAuthorization: \(admin.1)\r\n"
+            + "Idempotency-Key: twice-1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        first.send(request)
+        second.send(request)
+        let answers = [try first.readResponse(method: "POST"), try second.readResponse(method: "POST")]
+        busy.wait()
+        #expect(answers.map(\.status).sorted() == [201, 409])
+        let conflict = try #require(answers.first { $0.status == 409 })
+        #expect(conflict.header("Retry-After") == "1")
+        #expect(try conflict.json["detail"]?.stringValue?.contains("still being processed") == true)
+    }
+
     @Test func aReadCutOffByTheHandlerTimeoutIsCountedAsThe503ItGot() throws {
         let server = try TestServer(configure: { $0.handlerTimeoutMs = 300; $0.databaseReaders = 1 })
         let client = try server.client()

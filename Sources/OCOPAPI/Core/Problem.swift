@@ -100,6 +100,12 @@ public struct Problem: Error, Sendable {
         Problem(.conflict, type: "conflict", title: "Conflict with current state", detail: detail)
     }
 
+    /// A retry with the same Idempotency-Key while the first is still being written: the
+    /// answer will be there in a moment, and `Retry-After` tells a client's back-off so.
+    public static let idempotencyKeyInFlight = Problem(
+        .conflict, type: "conflict", title: "Conflict with current state",
+        detail: "a request with this Idempotency-Key is still being processed; retry later", headers: ["Retry-After": "1"])
+
     public static func preconditionFailed(_ detail: String) -> Problem {
         Problem(.preconditionFailed, type: "precondition-failed", title: "Precondition failed", detail: detail)
     }

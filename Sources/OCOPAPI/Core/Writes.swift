@@ -58,7 +58,7 @@ extension RequestContext {
         let storedKey = IdempotencyKey(scope: scope, key: key)
         let gate = services.idempotency
         guard gate.begin(storedKey) else {
-            throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
+            throw Problem.idempotencyKeyInFlight
         }
         // No lookup first: `save` looks, after the body. When the key was used before, either
         // `save` finds it, or the body fails first (a retried create may now meet its own
@@ -101,7 +101,7 @@ extension RequestContext {
             if let replay { return replay }
             if failure is IdempotencyStore.KeyTaken {
                 // Stored, yet gone by the time we looked: purged in between. Let the client retry.
-                throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later")
+                throw Problem.idempotencyKeyInFlight
             }
             throw failure
         }
