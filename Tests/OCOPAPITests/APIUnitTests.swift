@@ -124,6 +124,13 @@ import Testing
         try q.check(allowed: ["q", "limit"])
         #expect(throws: Problem.self) { try QueryParameters("a=%zz") }
         #expect(throws: Problem.self) { try QueryParameters("a=1&a=2").check(allowed: ["a"]) }
+        // An address without parameters says so, rather than listing nothing after "known:".
+        do {
+            try QueryParameters("foo=1").check(allowed: [])
+            Issue.record("foo was accepted")
+        } catch {
+            #expect(error.errors.map(\.message) == ["is not a known query parameter here; this address takes none"])
+        }
         #expect(q.replacing("cursor", with: "abc+/") == "q=V%C3%A2n%20%C4%90%E1%BB%93n&limit=5&cursor=abc%2B%2F")
     }
 

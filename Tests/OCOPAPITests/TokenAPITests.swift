@@ -29,6 +29,12 @@ import Testing
         let one = try client.request("GET", "/api/v1/tokens/\(id)", headers: [admin])
         #expect(try one.json["role"]?.stringValue == "officer")
         #expect(try one.json["token"] == nil)
+        // The audit entry names every binding, unset ones as null, and never the secret.
+        let audit = try client.request("GET", "/api/v1/audit?entity=token&entity_id=\(id)", headers: [admin])
+        let changes = try #require(try audit.json["items"]?.arrayValue?.first?["changes"])
+        #expect(changes["name"]?.stringValue == "Văn phòng OCOP" && changes["role"]?.stringValue == "officer")
+        #expect(changes["point_of_sale_id"]?.isNull == true && changes["fair_booth_id"]?.isNull == true)
+        #expect(!audit.text.contains(secret))
 
         // The new officer can write producers but not manage tokens.
         let officer = bearer(secret)

@@ -97,7 +97,7 @@ public enum TokenStore {
                                  hint: hint, createdAt: now, updatedAt: now, revokedAt: nil, version: 1)
         var changes = JSONObject([("name", .string(name)), ("role", .string(role.rawValue))])
         changes["point_of_sale_id"] = pointOfSaleID.map { .number(JSONNumber($0)) } ?? .null
-        if let fairBoothID { changes["fair_booth_id"] = .number(JSONNumber(fairBoothID)) }
+        changes["fair_booth_id"] = fairBoothID.map { .number(JSONNumber($0)) } ?? .null
         try AuditLog.record(db, actor: actor, entity: .token, entityID: id, action: "create", changes: changes, at: now)
         return record
     }

@@ -28,7 +28,8 @@ public struct QueryParameters: Sendable {
         var seen = Set<String>()
         for (name, _) in pairs {
             if !allowed.contains(name) {
-                errors.append(FieldError(name, "is not a known query parameter here; known: \(allowed.sorted().joined(separator: ", "))"))
+                let known = allowed.isEmpty ? "this address takes none" : "known: " + allowed.sorted().joined(separator: ", ")
+                errors.append(FieldError(name, "is not a known query parameter here; \(known)"))
             } else if !seen.insert(name).inserted {
                 errors.append(FieldError(name, "is given more than once"))
             }
