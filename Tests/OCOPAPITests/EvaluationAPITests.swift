@@ -223,6 +223,8 @@ import Testing
         #expect(try CertificationAPI.fields(early) == ["decided_on"])
         let malformed = try api.post("/api/v1/evaluation-rounds/\(round)/results/\(goodID)/decide", #"{"decided_on":"13/12/2024"}"#)
         #expect(try Set(CertificationAPI.fields(malformed)) == ["decision_number", "decided_on"])
+        let twoLines = try api.decide(round: round, result: goodID, number: "1234/QĐ\\nUBND")
+        #expect(try CertificationAPI.fields(twoLines) == ["decision_number"])
         let key = ("Idempotency-Key", "decide-\(goodID)")
         let first = try api.post("/api/v1/evaluation-rounds/\(round)/results/\(goodID)/decide",
                                  #"{"decision_number":"1234/QĐ-UBND","decided_on":"2024-12-13"}"#, headers: [key])

@@ -57,6 +57,10 @@ public enum EvaluationDecision {
         if decision.hasMoreCharacters(than: maxDecisionNumberLength) {
             errors.append(FieldError("decision_number", "must be at most \(maxDecisionNumberLength) characters"))
         }
+        // It becomes the printed certificate number, which is one line.
+        if decision.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            errors.append(FieldError("decision_number", "must be one line: no tab or line break"))
+        }
         if input.decidedOn < round.fields.heldOn {
             errors.append(FieldError("decided_on", "must not be before the round was held (\(round.fields.heldOn))"))
         }

@@ -227,7 +227,7 @@ enum Schemas {
                 ("previous_certificate_id", type("integer", nullable: true)),
                 ("certificate_id", type("integer", nullable: true)),
             ] + serverOwned)),
-            ("DecisionInput", object([("decision_number", text(EvaluationDecision.maxDecisionNumberLength, description: "e.g. 1234/QĐ-UBND.")),
+            ("DecisionInput", object([("decision_number", line(EvaluationDecision.maxDecisionNumberLength, description: "e.g. 1234/QĐ-UBND.")),
                                       ("decided_on", day())],
                                      required: ["decision_number", "decided_on"])),
             ("Certificate", object(certificateFields + serverOwned, required: ["id", "number", "product_id", "stars", "status"])),
@@ -510,6 +510,16 @@ extension Schemas {
         return adding([("minLength", 1), ("maxLength", number(Int64(max))),
                        ("pattern", .string("^\(allowed)\(visible)\(allowed)$"))],
                       to: type("string", nullable: nullable, description: [description, rule].compactMap { $0 }.joined(separator: " ")))
+    }
+
+    /// `text` that must also be one line (no tab or line break): what is printed as an identifier.
+    static func line(_ max: Int, description: String? = nil) -> JSONValue {
+        let allowed = "[^\\t\\n\\r\(controlCharacters)]*"
+        let visible = "[^\\s\(controlCharacters)\(invisibleCharacters)]"
+        let rule = "One line of at most \(max) characters (code points, after NFC); not blank."
+        return adding([("minLength", 1), ("maxLength", number(Int64(max))),
+                       ("pattern", .string("^\(allowed)\(visible)\(allowed)$"))],
+                      to: type("string", description: [description, rule].compactMap { $0 }.joined(separator: " ")))
     }
 
     /// A string of a fixed form, all ASCII (so characters, code points and bytes agree).
