@@ -23,6 +23,9 @@ enum Commands {
 
     """
 
+    /// The words `main` dispatches on.
+    static let names: Set<String> = ["serve", "migrate", "token", "backup", "verify", "version", "--version", "help", "--help", "-h"]
+
     /// A configuration file is a few hundred bytes; anything near this is not one.
     static let maxConfigBytes = 1 << 20
 
@@ -52,7 +55,8 @@ enum Commands {
             if !(allowed?.contains(name) ?? Configuration.isSetting(flag: name)) {
                 throw UsageError(message: "unknown option --\(name)")
             }
-            if name == "demo" { config.demo = true; continue }
+            // `--demo` alone loads it; `--demo=false` is honoured, not read as the switch.
+            if name == "demo", value == nil { config.demo = true; continue }
             guard let value else { throw UsageError(message: "option --\(name) needs a value") }
             try config.apply(flag: name, value: value)
         }
@@ -64,6 +68,9 @@ enum Commands {
         ProcessSignals.blockShutdownSignals()
         System.limitMallocArenas(environment: environment)
         let config = try configuration(args, environment: environment)
+        for name in Configuration.unknownEnvironmentNames(environment) {
+            log("ocop: warning: environment \(name) is not a setting and is ignored (`ocop serve --help` lists them)")
+        }
         let fileLimits = System.makeRoomForConnections(config.maxConnections)
         // A busy port stops start-up before a new database file (and its WAL and lock) is created.
         try HTTPServer.checkPortUnused(host: config.host, port: config.port)

@@ -7,8 +7,10 @@ let arguments = CommandLine.arguments.dropFirst()
 let environment = System.environment
 let status: Int32
 do {
-    let command = arguments.first ?? "help"
+    guard let command = arguments.first else { throw UsageError(message: "missing command") }
     let args = try CommandLineArguments(arguments.dropFirst())
+    // Checked before `--help`, so `ocop bgus --help` names the slip rather than printing help and exiting 0.
+    guard Commands.names.contains(command) else { throw UsageError(message: "unknown command \(command)") }
     if args.has("help") || args.has("h") {
         // `serve --help` adds every setting it takes; the other commands take few enough for the usage.
         print(Commands.usage + (command == "serve" ? "\n" + Configuration.settingsHelp : ""))
@@ -20,7 +22,12 @@ do {
         case "token": status = try Commands.token(args, environment: environment)
         case "backup": status = try Commands.backup(args, environment: environment)
         case "verify": status = try Commands.verify(args, environment: environment)
-        case "version", "--version": print("ocop \(Application.version)"); status = 0
+        case "version", "--version":
+            guard args.options.isEmpty, args.positional.isEmpty else {
+                throw UsageError(message: "version takes no arguments")
+            }
+            print("ocop \(Application.version)")
+            status = 0
         case "help", "--help", "-h": print(Commands.usage); status = 0
         default: throw UsageError(message: "unknown command \(command)")
         }

@@ -46,6 +46,28 @@ import Testing
         #expect(config.corsOrigins == ["https://dashboard.ocop.example", "http://localhost:5173"])
     }
 
+    /// Text from the environment or a flag is read as its setting reads it: a file may be named
+    /// `2024` or `true`, and a port is whole digits (`9090.0` and `1e3` are slips, not numbers).
+    @Test func textValuesAreReadAsTheirSettingTakesThem() throws {
+        var config = Configuration()
+        try config.apply(flag: "db", value: "2024")
+        #expect(config.database == "2024")
+        try config.apply(environment: ["OCOP_DATABASE": "true"])
+        #expect(config.database == "true")
+        for slip in ["19124.0", "1e3", "+80", " 80", ""] {
+            #expect(throws: Configuration.Invalid.self, "\(slip)") { try config.apply(environment: ["OCOP_PORT": slip]) }
+        }
+        #expect(throws: Configuration.Invalid.self) { try config.apply(flag: "access-log", value: "1") }
+        try config.apply(flag: "demo", value: "false")
+        #expect(config.demo == false)
+        #expect(config.port == 8080, "no refused value was half applied")
+    }
+
+    @Test func misspeltEnvironmentVariablesAreNamed() {
+        let environment = ["OCOP_DB": "x", "OCOP_PORT": "1", "OCOP_ADMIN_TOKEN": "t", "OCOP_CONFIG": "c", "OCOP_PROT": "2", "PATH": "/bin"]
+        #expect(Configuration.unknownEnvironmentNames(environment) == ["OCOP_DB", "OCOP_PROT"])
+    }
+
     /// config/ocop.json is the documented source of defaults: it must say exactly what the code does.
     @Test func shippedConfigMatchesDefaults() throws {
         let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")

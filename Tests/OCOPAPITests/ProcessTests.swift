@@ -266,6 +266,32 @@ import TestSupport
         _ = again.waitForExit()
     }
 
+    /// What cannot take effect is said at start-up: a misspelt variable, a new admin token for a
+    /// database that has one. The same token at a restart, the usual case, says nothing.
+    @Test func startUpNamesWhatItIgnores() throws {
+        let first = try serve(["--demo=false"])
+        #expect(!first.startupLog.contains("demo data"), "\(first.startupLog)")
+        #expect(!first.startupLog.contains("OCOP_ADMIN_TOKEN"), "\(first.startupLog)")
+        let count = try TestClient(port: first.port).request("GET", "/api/v1/producers").json["items"]?.arrayValue?.count
+        #expect(count == 0, "--demo=false loads nothing")
+        first.signal(SIGTERM)
+        _ = first.waitForExit()
+        let restart = try serve()
+        #expect(!restart.startupLog.contains("OCOP_ADMIN_TOKEN"), "\(restart.startupLog)")
+        restart.signal(SIGTERM)
+        _ = restart.waitForExit()
+
+        let other = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/ocop.sqlite"],
+                                      environment: ["OCOP_ADMIN_TOKEN": "another-admin-secret-0123456789", "OCOP_DB": "/elsewhere.sqlite"])
+        try other.waitUntilListening()
+        #expect(other.startupLog.contains("OCOP_ADMIN_TOKEN is ignored"), "\(other.startupLog)")
+        #expect(other.startupLog.contains("environment OCOP_DB is not a setting"), "\(other.startupLog)")
+        let client = try TestClient(port: other.port)
+        #expect(try client.request("GET", "/api/v1/tokens", headers: [bearer("another-admin-secret-0123456789")]).status == 401)
+        other.signal(SIGTERM)
+        #expect(other.waitForExit().status == 0)
+    }
+
     @Test func badConfigurationStopsStartWithTheKeyName() throws {
         let server = try ServerProcess(arguments: ["serve", "--db", directory + "/x.sqlite"], environment: ["OCOP_PORT": "seventy"])
         let (status, log) = server.waitForExit()
@@ -280,6 +306,9 @@ import TestSupport
         #expect(hostStatus == 78)
         #expect(hostLog.contains("--host"), "\(hostLog)")
         // A word the command does not take is a usage error, not silently ignored.
+        let notABool = try ServerProcess(arguments: ["serve", "--demo=maybe", "--db", directory + "/x.sqlite"])
+        let (notABoolStatus, notABoolLog) = notABool.waitForExit()
+        #expect(notABoolStatus == 78 && notABoolLog.contains("--demo"), "\(notABoolLog)")
         let stray = try ServerProcess(arguments: ["serve", "--demo", "maybe", "--db", directory + "/x.sqlite"])
         let (strayStatus, strayLog) = stray.waitForExit()
         #expect(strayStatus == 2)
@@ -494,6 +523,14 @@ import TestSupport
         let version = try ServerProcess.run(["version"])
         #expect(version.status == 0)
         #expect(version.output.hasPrefix("ocop "))
+        // Slips are named with exit 2, never answered with help or a version and 0.
+        for (arguments, message) in [(["version", "extra"], "version takes no arguments"),
+                                     (["version", "--prot", "9090"], "version takes no arguments"),
+                                     (["bogus", "--help"], "unknown command bogus"),
+                                     ([], "missing command")] {
+            let slip = try ServerProcess.run(arguments)
+            #expect(slip.status == 2 && slip.output.contains(message), "\(arguments): \(slip.output)")
+        }
 
         let db = directory + "/fresh/ocop.sqlite"
         let first = try ServerProcess.run(["migrate", "--db", db])

@@ -174,11 +174,19 @@ public final class Application: Sendable {
     /// points of sale down with it. A value too short to be a token is a configuration error.
     private static func bootstrapAdmin(_ secret: String, database: Database, now: Timestamp) throws {
         do {
-            try database.write { db in
+            let ignored = try database.write { db -> Bool in
                 if try !TokenStore.hasActiveAdmin(db) {
                     _ = try TokenStore.insert(db, secret: secret, name: TokenStore.bootstrapName,
                                               role: .admin, pointOfSaleID: nil, actor: .system, now: now)
+                    return false
                 }
+                // A restart with the same value is the usual case and says nothing; a new value
+                // that cannot take effect would otherwise leave its operator locked out, unaware.
+                return try TokenStore.authenticate(db, secret: secret)?.role != .admin
+            }
+            if ignored {
+                StandardError.write("OCOP_ADMIN_TOKEN is ignored: the database already has an admin token and this value is "
+                                + "not one of them. Create admin tokens with POST /api/v1/tokens or `ocop token create --role admin`.")
             }
         } catch DomainError.conflict {
             StandardError.write("OCOP_ADMIN_TOKEN names a token that was revoked; it stays revoked and the server runs "

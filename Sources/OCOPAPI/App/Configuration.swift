@@ -49,16 +49,22 @@ public struct Configuration: Sendable, Equatable {
         /// What a valid value looks like, for the message that refuses one.
         let expected: String
         let apply: @Sendable (inout Configuration, JSONValue) -> Bool
+        /// How an environment variable's or a flag's text reads as a value: as written for a text
+        /// setting (`--db 2024` is a file named 2024), whole digits for a number (not `9090.0`).
+        var fromText: @Sendable (String) -> JSONValue? = { .string($0) }
 
         var environmentName: String { "OCOP_" + name.uppercased() }
     }
 
     static func int(_ name: String, _ range: ClosedRange<Int>, _ path: WritableKeyPath<Configuration, Int> & Sendable) -> Key {
-        Key(name: name, expected: "an integer from \(range.lowerBound) to \(range.upperBound)") { config, value in
+        Key(name: name, expected: "an integer from \(range.lowerBound) to \(range.upperBound)", apply: { config, value in
             guard let n = value.int64Value, range.contains(Int(n)) else { return false }
             config[keyPath: path] = Int(n)
             return true
-        }
+        }, fromText: { text in
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let n = Int64(text) else { return nil }
+            return .number(JSONNumber(n))
+        })
     }
 
     static func string(_ name: String, _ path: WritableKeyPath<Configuration, String> & Sendable, allowed: Set<String>? = nil) -> Key {
@@ -70,11 +76,17 @@ public struct Configuration: Sendable, Equatable {
     }
 
     static func bool(_ name: String, _ path: WritableKeyPath<Configuration, Bool> & Sendable) -> Key {
-        Key(name: name, expected: "true or false") { config, value in
+        Key(name: name, expected: "true or false", apply: { config, value in
             guard let b = value.boolValue else { return false }
             config[keyPath: path] = b
             return true
-        }
+        }, fromText: { text in
+            switch text {
+            case "true": .bool(true)
+            case "false": .bool(false)
+            default: nil
+            }
+        })
     }
 
     static let keys: [Key] = [
@@ -130,7 +142,7 @@ public struct Configuration: Sendable, Equatable {
             return "  " + column(flag, width + 4) + column(key.environmentName, width + 7) + key.expected
         }
         return "SETTINGS (the config/ocop.json key, then OCOP_<KEY>, then --<key> VALUE; --db is --database,\n"
-            + "and --demo takes no value)\n" + lines.joined(separator: "\n") + "\n"
+            + "and --demo alone means --demo=true)\n" + lines.joined(separator: "\n") + "\n"
     }
 
     /// `*`, or an origin as browsers send it (RFC 6454 §6.1): `http(s)://host[:port]`, with no
@@ -168,12 +180,12 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
-    /// Applies `OCOP_*` variables. Values are read as JSON when they parse as a number
-    /// or boolean, else as text: `OCOP_PORT=9090`, `OCOP_HOST=0.0.0.0`, `OCOP_CORS_ORIGINS=a,b`.
+    /// Applies `OCOP_*` variables, each read as its setting reads text (`Key.fromText`):
+    /// `OCOP_PORT=9090`, `OCOP_HOST=0.0.0.0`, `OCOP_CORS_ORIGINS=a,b`, `OCOP_ACCESS_LOG=false`.
     public mutating func apply(environment: [String: String]) throws(Invalid) {
         for key in Self.keys {
             guard let text = environment[key.environmentName] else { continue }
-            guard key.apply(&self, Self.value(text)) else {
+            guard let value = key.fromText(text), key.apply(&self, value) else {
                 throw Invalid(description: "environment \(key.environmentName)=\(text) is not a valid \(key.name) (expected \(key.expected))")
             }
         }
@@ -193,16 +205,17 @@ public struct Configuration: Sendable, Equatable {
         guard let key = Self.key(flag: flag) else {
             throw Invalid(description: "unknown option --\(flag)")
         }
-        guard key.apply(&self, Self.value(text)) else {
+        guard let value = key.fromText(text), key.apply(&self, value) else {
             throw Invalid(description: "invalid value \"\(text)\" for --\(flag) (expected \(key.expected))")
         }
     }
 
-    static func value(_ text: String) -> JSONValue {
-        if text == "true" { return .bool(true) }
-        if text == "false" { return .bool(false) }
-        if let number = JSONNumber(text) { return .number(number) }
-        return .string(text)
+    /// `OCOP_*` variables that name no setting: a misspelt one (`OCOP_DB`, `OCOP_PROT`) would
+    /// otherwise leave its setting at the default without a word. The two read outside the
+    /// settings table are not among them.
+    public static func unknownEnvironmentNames(_ environment: [String: String]) -> [String] {
+        let known = Set(keys.map(\.environmentName)).union(["OCOP_ADMIN_TOKEN", "OCOP_CONFIG"])
+        return environment.keys.filter { $0.hasPrefix("OCOP_") && !known.contains($0) }.sorted()
     }
 
     /// The documented defaults, as `config/ocop.json` holds them.
