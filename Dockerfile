@@ -28,10 +28,11 @@ ENV OCOP_CONFIG=/etc/ocop/ocop.json \
 VOLUME ["/var/lib/ocop"]
 USER ocop
 EXPOSE 8080
-# No curl in the image: bash's /dev/tcp is enough to ask /healthz. The server binds only after
+# No curl in the image: bash's /dev/tcp is enough to ask /readyz, which answers 200 only while the
+# database answers too (/healthz would stay 200 with the volume gone). The server binds only after
 # migrating, which takes tens of seconds on a large province's upgrade: the start period covers it.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=120s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${OCOP_PORT}; printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3; head -n 1 <&3 | grep -q ' 200 '"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${OCOP_PORT}; printf 'GET /readyz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3; head -n 1 <&3 | grep -q ' 200 '"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/ocop"]
 CMD ["serve"]
