@@ -33,6 +33,19 @@ import Testing
         #expect(twice.status == 401)
     }
 
+    /// Under a parent that does not exist, the address is what is wrong, whatever the body holds:
+    /// a client that sent a half-filled form must not be told to fix fields of a thing that is not there.
+    @Test func anUnknownParentIsA404BeforeTheBodyIsJudged() throws {
+        for path in ["/api/v1/products/9999/inspections", "/api/v1/evaluation-rounds/9999/results",
+                     "/api/v1/fairs/9999/booths", "/api/v1/fairs/9999/booths/1/sales",
+                     "/api/v1/points-of-sale/9999/sales", "/api/v1/points-of-sale/9999/inventory/changes"] {
+            for body in [#"{"x":1}"#, "{", ""] {
+                let response = try client.request("POST", path, headers: [admin], body: body)
+                #expect(response.status == 404, "\(path) \(body): \(response.text)")
+            }
+        }
+    }
+
     @Test func everyPreconditionIsEvaluatedOnEveryMethod() throws {
         let path = "/api/v1/producers/1"
         let etag = try #require(try client.request("GET", path).header("ETag"))

@@ -65,7 +65,9 @@ public struct EvaluationResultRoutes: RouteCollection {
     func record(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let roundID = try context.id()
-        let input = try EvaluationResultRepresentation.input(from: context.jsonObject())
+        let input = try context.body(under: { db in
+            if try EvaluationRoundStore.get(db, id: roundID) == nil { throw DomainError.notFound(entity: "evaluation_round", id: String(roundID)) }
+        }) { try EvaluationResultRepresentation.input(from: context.jsonObject()) }
         let actor = context.actor, now = context.now
         let today = CivilDate.today(at: now)
         return WritePlan { db in

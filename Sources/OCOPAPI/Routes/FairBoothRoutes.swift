@@ -58,7 +58,9 @@ public struct FairBoothRoutes: RouteCollection {
     func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id()
-        let fields = try FairBoothRepresentation.fields(from: context.jsonObject(), current: nil)
+        let fields = try context.body(under: { try BoothStore.requireFair($0, fairID) }) {
+            try FairBoothRepresentation.fields(from: context.jsonObject(), current: nil)
+        }
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let booth = try BoothStore.create(db, fairID: fairID, fields, actor: actor, now: now)

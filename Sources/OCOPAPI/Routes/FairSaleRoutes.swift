@@ -63,7 +63,9 @@ public struct FairSaleRoutes: RouteCollection {
     func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context)
-        let fields = try FairSaleRepresentation.fields(from: context.jsonObject(), current: nil)
+        let fields = try context.body(under: { _ = try FairBoothRoutes.booth($0, fairID: fairID, id: boothID) }) {
+            try FairSaleRepresentation.fields(from: context.jsonObject(), current: nil)
+        }
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let sale = try FairSaleStore.create(db, fairID: fairID, boothID: boothID, fields, actor: actor, now: now)

@@ -98,8 +98,9 @@ public struct InspectionRoutes: RouteCollection {
         try context.query().check(allowed: [])
         let productID = try context.id()
         let actor = context.actor, now = context.now
-        let fields = try InspectionRepresentation.fields(from: context.jsonObject(), current: nil,
-                                                         today: CivilDate.today(at: now))
+        let fields = try context.body(under: { db in
+            if try ProductStore.get(db, id: productID) == nil { throw DomainError.notFound(entity: "product", id: String(productID)) }
+        }) { try InspectionRepresentation.fields(from: context.jsonObject(), current: nil, today: CivilDate.today(at: now)) }
         return WritePlan { db in
             let inspection = try InspectionStore.create(db, productID: productID, fields, actor: actor, now: now)
             return respond(context, inspection, status: .created, location: "/api/v1/inspections/\(inspection.id)")

@@ -40,7 +40,9 @@ public struct InventoryRoutes: RouteCollection {
     func applyChanges(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
-        let changes = try InventoryRepresentation.changes(from: context.jsonObject())
+        let changes = try context.body(under: { try PointOfSaleAccess.require($0, id) }) {
+            try InventoryRepresentation.changes(from: context.jsonObject())
+        }
         let actor = context.actor, now = context.now
         return WritePlan { db in
             do {

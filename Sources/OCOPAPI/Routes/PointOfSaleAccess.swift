@@ -1,4 +1,5 @@
 import OCOP
+import SQLite
 
 /// The binding of `pos` tokens (API.md "Authentication and roles"): a terminal's token acts
 /// on its own point of sale only; officers and admins act on every one.
@@ -27,9 +28,13 @@ enum PointOfSaleAccess {
     /// For reads: the binding check and that the point of sale exists (404 otherwise).
     static func existingPointOfSale(_ context: RequestContext) throws -> Int64 {
         let id = try pointOfSale(context)
-        guard try context.database.read({ try PointOfSaleStore.exists($0, id: id) }) else {
+        try context.database.read { try require($0, id) }
+        return id
+    }
+
+    static func require(_ db: Connection, _ id: Int64) throws {
+        guard try PointOfSaleStore.exists(db, id: id) else {
             throw DomainError.notFound(entity: "point_of_sale", id: String(id))
         }
-        return id
     }
 }

@@ -33,7 +33,9 @@ public struct SaleRoutes: RouteCollection {
     func create(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
-        let input = try SaleRepresentation.input(from: context.jsonObject())
+        let input = try context.body(under: { try PointOfSaleAccess.require($0, id) }) {
+            try SaleRepresentation.input(from: context.jsonObject())
+        }
         let actor = context.actor, now = context.now
         return WritePlan { db in
             let sale: Sale, replayed: Bool
