@@ -142,8 +142,12 @@ import Testing
         #expect(try F.errorFields(twice) == ["certifications[1].number"])
         let badValid = try create(body(certifications: #"[{"scheme":"VietGAP","number":"A","valid_from":"2024-01-01","valid_until":"2025-01-01","valid":"yes"}]"#))
         #expect(try F.errorFields(badValid) == ["certifications[0].valid"])
-        // Echoing the derived `valid` back is fine; it is recomputed, not stored.
-        let echoed = try create(body(certifications: #"[{"scheme":"VietGAP","number":"A","valid_from":"2024-01-01","valid_until":"2025-01-01","valid":true}]"#))
+        // Echoing the derived `valid` back as shown is fine (it is recomputed, not stored); one that
+        // contradicts the dates asks for what they do not give, and is refused like any read-only field.
+        let contradicting = try create(body(certifications: #"[{"scheme":"VietGAP","number":"A","valid_from":"2024-01-01","valid_until":"2025-01-01","valid":true}]"#))
+        #expect(try F.errorFields(contradicting) == ["certifications[0].valid"])
+        #expect(contradicting.text.contains("says false"), "\(contradicting.text)")
+        let echoed = try create(body(certifications: #"[{"scheme":"VietGAP","number":"A","valid_from":"2024-01-01","valid_until":"2025-01-01","valid":false}]"#))
         #expect(echoed.status == 201)
         #expect(try echoed.json["certifications"]?.arrayValue?.first?["valid"]?.boolValue == false)
         // None at all is allowed (null or absent).

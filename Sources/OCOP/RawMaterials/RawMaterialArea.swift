@@ -30,7 +30,9 @@ public struct AreaCertification: Sendable, Equatable {
     }
 
     /// Whether the certificate covers `day` (the calendar day in Asia/Ho_Chi_Minh for "today").
-    public func isValid(on day: CivilDate) -> Bool { validFrom <= day && day <= validUntil }
+    public func isValid(on day: CivilDate) -> Bool { Self.isValid(from: validFrom, until: validUntil, on: day) }
+
+    public static func isValid(from: CivilDate, until: CivilDate, on day: CivilDate) -> Bool { from <= day && day <= until }
 }
 
 /// A registered raw-material area (vùng nguyên liệu) with its growing-area code.

@@ -50,7 +50,8 @@ enum RawMaterialAreaRepresentation {
     }
 
     /// Reads the writable fields; `current` (for PUT/PATCH) lets read-only fields pass when unchanged.
-    static func fields(from object: JSONObject, current: RawMaterialArea?) throws(Problem) -> RawMaterialAreaFields {
+    /// `today` is the day a certification's echoed `valid` must agree with.
+    static func fields(from object: JSONObject, current: RawMaterialArea?, today: CivilDate) throws(Problem) -> RawMaterialAreaFields {
         // area_m2 and certifications need messages and nesting BodyReader has no reader for,
         // so they are taken out and read here; everything else goes through the reader.
         var rest = object
@@ -61,7 +62,7 @@ enum RawMaterialAreaRepresentation {
         let kind = reader.requiredEnum("kind", AreaKind.self)
         let market = reader.requiredEnum("market", MarketScope.self)
         let areaM2 = readAreaM2(object["area_m2"], &reader)
-        let certifications = readCertifications(object["certifications"], &reader)
+        let certifications = readCertifications(object["certifications"], today: today, &reader)
         let fields = RawMaterialAreaFields(
             code: code ?? "", name: reader.optionalString("name", maxLength: 200), kind: kind ?? .cultivation,
             areaM2: areaM2 ?? 1,
@@ -104,7 +105,7 @@ enum RawMaterialAreaRepresentation {
 
     /// The certification list, each element read like a body of its own; errors are named
     /// `certifications[i].field`. Absent or null means none.
-    private static func readCertifications(_ value: JSONValue?, _ reader: inout BodyReader) -> [AreaCertification] {
+    private static func readCertifications(_ value: JSONValue?, today: CivilDate, _ reader: inout BodyReader) -> [AreaCertification] {
         guard let value, !value.isNull else { return [] }
         guard let elements = value.arrayValue else {
             reader.fail("certifications", "must be an array of {scheme, number, valid_from, valid_until}")
@@ -117,11 +118,10 @@ enum RawMaterialAreaRepresentation {
                 reader.fail(prefix, "must be an object {scheme, number, valid_from, valid_until}, not \(element.typeName)")
                 continue
             }
-            // `valid` is derived from the dates; a client echoing a GET back may send it, and it is ignored.
-            if let valid = object["valid"] {
-                if valid.boolValue == nil { reader.fail(prefix + ".valid", "is read-only (derived from the dates)") }
-                object["valid"] = nil
-            }
+            // `valid` is derived from the dates. A client echoing a GET back may send it as shown;
+            // one that says otherwise asks for what the dates do not give, like any changed read-only field.
+            let echoedValid = object["valid"]
+            object["valid"] = nil
             var nested = BodyReader(object)
             let scheme = nested.requiredEnum("scheme", CertificationScheme.self)
             let number = nested.requiredString("number", maxLength: 100)
@@ -131,6 +131,13 @@ enum RawMaterialAreaRepresentation {
                 try nested.finish()
             } catch {
                 for e in error.errors { reader.fail(prefix + "." + e.field, e.message) }
+            }
+            if let echoedValid {
+                let derived = from.flatMap { from in until.map { AreaCertification.isValid(from: from, until: $0, on: today) } }
+                if echoedValid.boolValue == nil || (derived != nil && echoedValid.boolValue != derived) {
+                    let shown = derived.map { " and says \($0) on \(today)" } ?? ""
+                    reader.fail(prefix + ".valid", "is read-only: it is derived from valid_from and valid_until\(shown)")
+                }
             }
             if let scheme, let number, let from, let until {
                 result.append(AreaCertification(scheme: scheme, number: number, validFrom: from, validUntil: until))

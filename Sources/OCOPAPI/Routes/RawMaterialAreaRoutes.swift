@@ -65,10 +65,6 @@ extension RawMaterialAreaRepresentation: ItemResource {
     static let entity = "raw_material_area"
     static let collectionPath = "/api/v1/raw-material-areas"
     static func writable(_ area: RawMaterialArea) -> JSONObject { area.fields.jsonObject }
-    /// Certifications are shown `valid` for today; the rules about them do not depend on the day.
-    static func fields(from object: JSONObject, current: RawMaterialArea?, today: CivilDate) throws -> RawMaterialAreaFields {
-        try fields(from: object, current: current)
-    }
     static func readOnly(_ area: RawMaterialArea, today: CivilDate) -> JSONObject { readOnly(area) }
     static func derivedStateChanged(_ area: RawMaterialArea, today: CivilDate) -> Bool {
         area.validityChangedSinceUpdate(today: today)
