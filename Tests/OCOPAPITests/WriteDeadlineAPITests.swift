@@ -97,8 +97,10 @@ import Testing
             released.leave()
         }.start()
         holding.wait()
-        let cut = try client.request("GET", "/api/v1/producers/1")
+        let cut = try client.request("GET", "/api/v1/producers/1", headers: [("X-Request-Id", "dashboard-42")])
         #expect(cut.status == 503)
+        #expect(cut.header("Retry-After") == "1")
+        #expect(cut.header("X-Request-Id") == "dashboard-42", "the engine's answer is findable by the id sent")
         released.wait()
         let route = #"ocop_http_requests_total{method="GET",route="/api/v1/producers/{id}""#
         var metrics = ""

@@ -102,8 +102,16 @@ public final class Application: Sendable {
             metrics.recordRejection(status: status.code)
             accessLog.recordRejection(status: status.code, reason: reason, at: clock())
             var response = Problem.transport(status, reason).response
-            // Readable by the dashboard that asked, as every answer of ours (its upload too large).
-            if let head { cors.decorate(&response, answering: head) }
+            // The engine's 503s (a handler past its timeout, too many connections) pass: say when to retry.
+            if status == .serviceUnavailable, response.headers["Retry-After"] == nil {
+                response.headers.set("Retry-After", "1")
+            }
+            if let head {
+                // Readable by the dashboard that asked, as every answer of ours (its upload too large),
+                // and findable in its own logs by the id it sent.
+                cors.decorate(&response, answering: head)
+                if let id = APIResponder.clientRequestID(head) { response.headers.set("X-Request-Id", id) }
+            }
             return response
         }
         let server = HTTPServer(configuration: serverConfig, responder: responder)

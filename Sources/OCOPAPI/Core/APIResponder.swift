@@ -427,16 +427,22 @@ public final class APIResponder: HTTPResponder {
 
     /// The caller's address, worked out only where it is used (the failure limit, and the access
     /// log behind a trusted proxy): most requests need neither, and it costs string work.
+    /// The client's `X-Request-Id` when it is a sane token (at most 64 of `[A-Za-z0-9._-]`):
+    /// safe to echo into a header and a log line.
+    static func clientRequestID(_ request: HTTPRequest) -> String? {
+        guard let given = request.headers["X-Request-Id"], (1...64).contains(given.utf8.count),
+              given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 || $0 == 46 })
+        else { return nil }
+        return given
+    }
+
     func client(_ request: HTTPRequest, _ connection: ConnectionInfo) -> String {
         ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
     }
 
     /// The client's `X-Request-Id` when it is a sane token, else a fresh one.
     private func requestID(for request: HTTPRequest) -> String {
-        if let given = request.headers["X-Request-Id"], (1...64).contains(given.utf8.count),
-           given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 || $0 == 46 }) {
-            return given
-        }
+        if let given = Self.clientRequestID(request) { return given }
         let n = requestCounter.add(1, ordering: .relaxed).newValue
         return requestIDPrefix + "-" + String(n, radix: 16)
     }

@@ -23,7 +23,7 @@ public struct HealthRoutes: RouteCollection {
                 let ok = (try? context.database.read { try $0.scalarInt("SELECT 1") }) == 1
                 guard ok else {
                     throw Problem(.serviceUnavailable, type: "unavailable", title: "Not ready",
-                                  detail: "the database does not answer")
+                                  detail: "the database does not answer", headers: ["Retry-After": "5"])
                 }
                 if let problem = context.database.storageProblem {
                     // Files removed or replaced, or a damaged file: writes are refused until a restart.
