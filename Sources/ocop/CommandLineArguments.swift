@@ -45,6 +45,12 @@ struct UsageError: Error {
     let message: String
 }
 
+/// A command that understood its arguments and will not do what they ask (a backup onto an
+/// existing file, a database that is not there): exit status 2, one line; the usage would bury it.
+struct Refusal: Error {
+    let message: String
+}
+
 extension String {
     func replacingAll(_ target: Character, with replacement: Character) -> String {
         String(map { $0 == target ? replacement : $0 })

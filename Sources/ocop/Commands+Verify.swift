@@ -11,7 +11,7 @@ extension Commands {
         let config = try configuration(args, environment: environment, allowed: ["db", "database", "config"])
         // Opening a path that does not exist would create an empty database and "verify" it.
         guard System.exists(config.database) else {
-            throw UsageError(message: "no database at \(config.database)")
+            throw Refusal(message: "no database at \(config.database)")
         }
         let database = try openBesideServer(config.database)
         defer { database.close() }

@@ -73,9 +73,18 @@ enum Commands {
         }
         let fileLimits = System.makeRoomForConnections(config.maxConnections)
         // A busy port stops start-up before a new database file (and its WAL and lock) is created.
-        try HTTPServer.checkPortUnused(host: config.host, port: config.port)
+        do {
+            try HTTPServer.checkPortUnused(host: config.host, port: config.port)
+        } catch let error as SocketError {
+            throw StartFailure(description: "cannot listen on \(config.host):\(config.port): \(error)")
+        }
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
-        let port = try app.start()
+        let port: Int
+        do {
+            port = try app.start()
+        } catch let error as SocketError {
+            throw StartFailure(description: "cannot listen on \(config.host):\(config.port): \(error)")
+        }
         let memoryRelease = try System.releaseFreeMemoryAfterBursts()
         if let fileLimits, let warning = System.connectionRoomWarning(maxConnections: config.maxConnections, limits: fileLimits) {
             log("ocop: warning: \(warning)")
@@ -182,13 +191,13 @@ enum Commands {
     static func backup(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
         guard let target = args.value("to") else { throw UsageError(message: "usage: ocop backup --to FILE") }
         guard !System.exists(target) else {
-            throw UsageError(message: "\(target) exists; backups never overwrite")
+            throw Refusal(message: "\(target) exists; backups never overwrite")
         }
         var rest = args
         rest.remove(["to"])
         let config = try configuration(rest, environment: environment, allowed: ["db", "database", "config"])
         guard System.exists(config.database) else {
-            throw UsageError(message: "no database at \(config.database)")
+            throw Refusal(message: "no database at \(config.database)")
         }
         let database = try openBesideServer(config.database)
         defer { database.close() }
@@ -201,6 +210,11 @@ enum Commands {
     static func log(_ message: String) {
         StandardError.write(message)
     }
+}
+
+/// `serve` could not take its address (the port in use, an address not on this machine).
+struct StartFailure: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// A command that would migrate a database an older server is serving.

@@ -35,6 +35,9 @@ do {
 } catch let error as UsageError {
     Commands.log("ocop: \(error.message)\n\n\(Commands.usage)")
     status = 2
+} catch let error as Refusal {
+    Commands.log("ocop: \(error.message)")
+    status = 2
 } catch let error as Configuration.Invalid {
     Commands.log("ocop: configuration: \(error.description)")
     status = 78   // EX_CONFIG

@@ -167,6 +167,7 @@ import TestSupport
         let (portStatus, portLog) = samePort.waitForExit()
         #expect(portStatus == 1)
         #expect(portLog.contains("EADDRINUSE") || portLog.contains("in use"), "\(portLog)")
+        #expect(portLog.contains("cannot listen on 127.0.0.1:"), "the address is named: \(portLog)")
         // It failed before touching the new file: no database, WAL or lock left behind.
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix("other.sqlite") }
         #expect(leftovers == [])
@@ -549,6 +550,7 @@ import TestSupport
         for command in [["verify"], ["backup", "--to", directory + "/typo-backup.sqlite"]] {
             let (status, output) = try ServerProcess.run(command + ["--db", typo])
             #expect(status == 2 && output.contains("no database at \(typo)"), "\(command): \(output)")
+            #expect(!output.contains("USAGE"), "a refusal is one line, not the usage: \(output)")
         }
         #expect(!FileManager.default.fileExists(atPath: directory + "/typo"))
         let created = try ServerProcess.run(["token", "create", "--role", "admin", "--name", "Vận hành", "--db", typo])
