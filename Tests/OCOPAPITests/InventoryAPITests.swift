@@ -52,6 +52,20 @@ import Testing
         #expect(try api.level(point, products[2]) == 2)
     }
 
+    /// A UUID is the same in either case (RFC 9562 §4): the ledger stores one form, and the
+    /// answer gives each id back as the terminal wrote it, so comparing text finds its own.
+    @Test func changeIDsAreMatchedInEitherCaseAndEchoedAsSent() throws {
+        let upper = "3F2B6C1E-9A7D-4E2F-8B1A-0C5D7E9F1A2B"
+        let change = #"{"change_id":"\#(upper)","product_id":\#(products[0]),"occurred_at":"\#(P.at(0))","adjust":4,"reason":"received"}"#
+        let first = try api.postChanges(point, [change])
+        #expect(try first.json["results"]?.arrayValue?.first?["change_id"]?.stringValue == upper)
+        let lower = change.replacingOccurrences(of: upper, with: upper.lowercased())
+        let again = try api.postChanges(point, [lower])
+        #expect(try P.outcomes(again) == ["duplicate"])
+        #expect(try again.json["results"]?.arrayValue?.first?["change_id"]?.stringValue == upper.lowercased())
+        #expect(try api.level(point, products[0]) == 4)
+    }
+
     @Test func theSameBatchFromTwoConnectionsAtOnceIsAppliedOnce() throws {
         let terminal = try api.terminal(point)
         let body = P.batch((1...20).map { P.adjust($0, products[$0 % 3], 1, "received", at: $0) })

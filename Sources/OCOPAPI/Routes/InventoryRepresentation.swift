@@ -25,6 +25,13 @@ enum InventoryRepresentation {
         return changes
     }
 
+    /// Each change's `change_id` as the terminal wrote it, for a body `changes(from:)` accepted.
+    /// The ledger keeps the canonical lower-case form; the answer echoes the sent one, so a
+    /// terminal that makes upper-case ids (Foundation's `uuidString`) finds its own by comparing text.
+    static func sentChangeIDs(_ object: JSONObject) -> [String] {
+        (object["changes"]?.arrayValue ?? []).map { $0.objectValue?["change_id"]?.stringValue ?? "" }
+    }
+
     private static func change(_ element: JSONValue, prefix: String, errors: inout [FieldError]) -> InventoryChange? {
         guard let object = element.objectValue else {
             errors.append(FieldError(prefix, "must be an object {change_id, product_id, occurred_at, count | adjust + reason}"))
@@ -78,17 +85,17 @@ enum InventoryRepresentation {
     }
 
     /// The 200 answer to a batch: per change outcomes in the order sent, and resulting levels.
-    static func write(_ result: InventoryBatchResult, changes: [InventoryChange], pointOfSaleID: Int64) -> [UInt8] {
-        var writer = JSONWriter(capacity: 256 + changes.count * 80 + result.levels.count * 256)
+    static func write(_ result: InventoryBatchResult, sentChangeIDs: [String], pointOfSaleID: Int64) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256 + sentChangeIDs.count * 80 + result.levels.count * 256)
         writer.beginObject()
         writer.field("point_of_sale_id", pointOfSaleID)
         writer.field("applied", result.appliedCount)
         writer.field("duplicates", result.duplicateCount)
         writer.key("results")
         writer.beginArray()
-        for (change, outcome) in zip(changes, result.outcomes) {
+        for (changeID, outcome) in zip(sentChangeIDs, result.outcomes) {
             writer.beginObject()
-            writer.field("change_id", change.changeID.text)
+            writer.field("change_id", changeID)
             writer.field("outcome", outcome == .applied ? "applied" : "duplicate")
             if outcome == .duplicateWithOtherContent { writer.field("content_differs", true) }
             writer.endObject()

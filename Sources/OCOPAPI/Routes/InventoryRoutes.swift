@@ -40,14 +40,15 @@ public struct InventoryRoutes: RouteCollection {
     func applyChanges(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try PointOfSaleAccess.pointOfSale(context)
-        let changes = try context.body(under: { try PointOfSaleAccess.require($0, id) }) {
-            try InventoryRepresentation.changes(from: context.jsonObject())
+        let (changes, sentIDs) = try context.body(under: { try PointOfSaleAccess.require($0, id) }) {
+            let object = try context.jsonObject()
+            return (try InventoryRepresentation.changes(from: object), InventoryRepresentation.sentChangeIDs(object))
         }
         let actor = context.actor, now = context.now
         return WritePlan { db in
             do {
                 let result = try InventoryStore.apply(db, pointOfSaleID: id, changes: changes, actor: actor, now: now)
-                return Responses.json(.ok, InventoryRepresentation.write(result, changes: changes, pointOfSaleID: id))
+                return Responses.json(.ok, InventoryRepresentation.write(result, sentChangeIDs: sentIDs, pointOfSaleID: id))
             } catch let error as InventoryError {
                 throw InventoryRepresentation.problem(error, productIDs: changes.map(\.productID), prefix: "changes")
             }
