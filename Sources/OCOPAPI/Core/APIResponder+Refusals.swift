@@ -29,19 +29,6 @@ extension APIResponder {
 
     /// 413 for a large body sent where the route takes none (RFC 9110 §9.3.1: content in a GET
     /// has no defined meaning and may be refused).
-    /// A body the route could not read, known from its `Content-Type` alone (415): a client
-    /// waiting for `100 Continue` hears it before it sends. The check is the handler's own
-    /// (`Route.checkContentType`), so the answer is the same whenever the body would have come.
-    static func unreadableContent(_ route: Route, _ head: HTTPRequest) -> HTTPResponse? {
-        guard route.takesContent else { return nil }
-        do throws(Problem) {
-            try route.checkContentType(head.headers["Content-Type"])
-            return nil
-        } catch {
-            return error.response
-        }
-    }
-
     static func takesNoContent(_ request: HTTPRequest) -> HTTPResponse {
         Problem.transport(.contentTooLarge, "\(request.method.rawValue) \(request.path) takes no request content; send it without a body").response
     }

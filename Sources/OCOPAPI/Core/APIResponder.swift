@@ -104,13 +104,10 @@ public final class APIResponder: HTTPResponder {
             // OPTIONS of a path that exists: its methods, whatever the body; it takes none.
             return beyondFreeShare ? refuse(Self.takesNoContent(head), "options", nil) : .readBody
         }
-        // A body beyond the share where the route takes none is refused, once the caller may call;
-        // so is one the route could not read (415), where the client waits or the body is large.
-        let waits = beyondFreeShare || head.headers.contains("Transfer-Encoding") || head.headers.contains("Expect")
-        let bodyRefusal = beyondFreeShare && !route.takesContent ? Self.takesNoContent(head)
-            : waits ? Self.unreadableContent(route, head) : nil
+        // A body beyond the share where the route takes none is refused, once the caller may call.
+        let refusesBody = beyondFreeShare && !route.takesContent
         guard case .roles = route.access else {
-            return bodyRefusal.map { refuse($0, pattern, nil) } ?? .readBody
+            return refusesBody ? refuse(Self.takesNoContent(head), pattern, nil) : .readBody
         }
         guard Self.bearerCredentials(head) != nil else {
             return refuse(Problem.unauthorized("this resource needs a bearer token").response, pattern, nil)
@@ -119,14 +116,15 @@ public final class APIResponder: HTTPResponder {
         // (no 100 Continue for a made-up token), while the 413 waits until it is past the share.
         // A client waiting for 100 Continue asked to hear a refusal before it sends: its token is
         // checked first whatever its body's size (the engine accepts only `100-continue`).
-        guard waits else { return .readBody }
+        guard beyondFreeShare || head.headers.contains("Transfer-Encoding") || head.headers.contains("Expect")
+        else { return .readBody }
         if let caller = knownCaller(head) {
             do throws(Problem) {
                 try authorize(route.access, caller.principal)
             } catch {
                 return refuse(error.response, pattern, caller.principal?.tokenID)
             }
-            return bodyRefusal.map { refuse($0, pattern, caller.principal?.tokenID) } ?? .readBody
+            return refusesBody ? refuse(Self.takesNoContent(head), pattern, caller.principal?.tokenID) : .readBody
         }
         pools.pool(for: head.method).submit { [self] in
             var principal: Principal?
@@ -135,11 +133,11 @@ public final class APIResponder: HTTPResponder {
             do {
                 principal = try authenticate(head, connection: connection)
                 try authorize(route.access, principal)
-                guard let bodyRefusal else {
+                guard refusesBody else {
                     later.readBody()
                     return
                 }
-                refusal = bodyRefusal
+                refusal = Self.takesNoContent(head)
             } catch {
                 refusal = problemResponse(error, head, requestID: requestID)
             }

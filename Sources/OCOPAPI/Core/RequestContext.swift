@@ -56,18 +56,6 @@ public struct RequestContext: Sendable {
         return object
     }
 
-    /// `mediaType` (`text/csv`, RFC 4180 §3), in UTF-8 when a charset is named; anything else is a 415.
-    static func requireMediaType(_ mediaType: String, _ header: String?) throws(Problem) {
-        let parts = (header ?? "").split(separator: ";").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
-        guard parts.first == mediaType else {
-            throw Problem.unsupportedMediaType("send the file as \(mediaType); got \(header ?? "no Content-Type")")
-        }
-        for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
-            let charset = parameter.dropFirst("charset=".count).filter { $0 != "\"" }
-            guard charset == "utf-8" else { throw Problem.unsupportedMediaType("only charset=utf-8 is accepted") }
-        }
-    }
-
     /// What a PATCH takes, as `Accept-Patch` says it (RFC 5789 §3.1).
     static let acceptedPatchFormats = "application/json, application/merge-patch+json"
 

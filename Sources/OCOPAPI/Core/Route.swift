@@ -125,16 +125,6 @@ public final class Route: Sendable {
     /// ignores a body, so a large one is refused before it is read (`APIResponder.admitBody`).
     public var takesContent: Bool { doc.requestSchema != nil || doc.requestMediaType != nil }
 
-    /// Refuses (415) a `Content-Type` the route's handler would refuse: JSON bodies (and merge
-    /// patches on PATCH, every PATCH route's form) or the media type the route documents.
-    func checkContentType(_ header: String?) throws(Problem) {
-        if let mediaType = doc.requestMediaType {
-            try RequestContext.requireMediaType(mediaType, header)
-        } else if doc.requestSchema != nil {
-            try RequestContext.checkContentType(header, allowMergePatch: method == .patch)
-        }
-    }
-
     public convenience init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
                 cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
         self.init(method, pattern, access: access, inline: inline, cacheable: cacheable && method == .get,

@@ -9,7 +9,7 @@ extension ProductRoutes {
     /// takes in one request (RFC 9110 §15.5.14), whatever its rows hold.
     func importCSV(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        try RequestContext.requireMediaType("text/csv", context.request.headers["Content-Type"])
+        try Self.requireCSV(context.request.headers["Content-Type"])
         // Parsed before the write: the shared writer is held only for the database checks and inserts.
         let importer: ProductImport
         do {
@@ -40,4 +40,15 @@ extension ProductRoutes {
         }
     }
 
+    /// `text/csv` (RFC 4180 §3), in UTF-8 when a charset is named; anything else is a 415.
+    static func requireCSV(_ header: String?) throws(Problem) {
+        let parts = (header ?? "").split(separator: ";").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
+        guard parts.first == "text/csv" else {
+            throw Problem.unsupportedMediaType("send the file as text/csv; got \(header ?? "no Content-Type")")
+        }
+        for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
+            let charset = parameter.dropFirst("charset=".count).filter { $0 != "\"" }
+            guard charset == "utf-8" else { throw Problem.unsupportedMediaType("only charset=utf-8 is accepted") }
+        }
+    }
 }
