@@ -293,6 +293,26 @@ import Testing
         #expect(throws: Never.self) { try RequestContext.checkContentType("application/merge-patch+json", allowMergePatch: true) }
         #expect(throws: Problem.self) { try RequestContext.checkContentType("application/merge-patch+json", allowMergePatch: false) }
     }
+
+    /// JSON and CSV bodies are judged by one reading of the grammar (RFC 9110 §8.3.1, §5.6.6): a
+    /// second charset, spaces around `=`, or a parameter that only contains "charset" were each
+    /// read differently by the two checks an outside probe compared.
+    @Test func everyBodyIsJudgedByTheSameGrammar() {
+        for good in ["application/json", "Application/JSON ; charset=\"UTF-8\"", "application/json;", "application/json;;charset=utf-8",
+                     "application/json; xcharset=latin1", "application/json;\tcharset=utf-8"] {
+            #expect(throws: Never.self, "\(good)") { try RequestContext.requireMediaType(["application/json"], good) }
+        }
+        for bad in ["application/json; charset=utf-8; charset=latin1", "application/json; charset=latin1; charset=utf-8",
+                    "application/json; charset = \"latin1\"", "application/json; charset =latin1", "application/json; charset",
+                    "application/json; charset=\"utf-8", "json", "application/json/x", "application /json", ""] {
+            #expect(throws: Problem.self, "\(bad)") { try RequestContext.requireMediaType(["application/json"], bad) }
+            let csv = bad.replacingOccurrences(of: "application/json", with: "text/csv")
+            #expect(throws: Problem.self, "\(csv)") { try ProductRoutes.requireCSV(csv) }
+        }
+        #expect(throws: Never.self) { try ProductRoutes.requireCSV("text/csv; header=present; charset=\"utf-8\"") }
+        #expect(MediaType(#"text/csv; Charset="a\"b"; x=1"#)?.parameters.map(\.name) == ["charset", "x"])
+        #expect(MediaType(#"text/csv; Charset="a\"b"; x=1"#)?.parameters.first?.value == #"a"b"#)
+    }
 }
 
 /// The Prometheus text of `Metrics`: one series per route, method and status, in that order,

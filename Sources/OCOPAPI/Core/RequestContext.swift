@@ -65,20 +65,10 @@ public struct RequestContext: Sendable {
         // The form nearly every client sends passes without being split into its parts (a
         // tenth of `jsonObject`'s instructions on a POST).
         if header == "application/json" { return }
-        let contentType = header.map { $0.lowercasedASCII() } ?? ""
-        let parts = contentType.splitASCII(UInt8(ascii: ";"))
-        let mediaType = parts.first.map { $0.trimmingASCIIWhitespace() } ?? ""
         let accepted = allowMergePatch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
         // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2), whichever part was wrong.
         let acceptPatch: HTTPHeaders = allowMergePatch ? ["Accept-Patch": Self.acceptedPatchFormats] : [:]
-        guard accepted.contains(mediaType) else {
-            let detail = "send the body as \(accepted.joined(separator: " or ")); got \(mediaType.isEmpty ? "no Content-Type" : mediaType)"
-            throw Problem.unsupportedMediaType(detail, headers: acceptPatch)
-        }
-        if let charset = parts.dropFirst().first(where: { $0.utf8.firstRange(of: "charset".utf8) != nil }),
-           !namesUTF8(charset) {
-            throw Problem.unsupportedMediaType("only charset=utf-8 is accepted", headers: acceptPatch)
-        }
+        try requireMediaType(accepted, header, headers: acceptPatch)
     }
 
     /// No representation of ours has a tenth of this many fields. Bounding it here, before any
@@ -86,13 +76,6 @@ public struct RequestContext: Sendable {
     /// against the current item on the database's single writer, where every other write waits,
     /// and a 1 MB patch of 90,000 unknown members kept it 50 ms (17 s before the merge was linear).
     static let maxObjectMembers = 256
-
-    /// Whether a `Content-Type` parameter naming the charset (ASCII lower-cased already) says
-    /// UTF-8, however it is spaced or quoted: `charset=utf-8`, `charset = "utf-8"`.
-    static func namesUTF8(_ parameter: Substring) -> Bool {
-        let value = parameter.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\"") }
-        return value.suffix(6).elementsEqual("=utf-8".utf8)
-    }
 
     /// The first object (depth first) with more than `maxObjectMembers` members: its path, as
     /// field errors name it (`""` for the body, `lines[2]`, `certificate.scores`), and its size.

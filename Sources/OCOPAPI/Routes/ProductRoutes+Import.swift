@@ -42,13 +42,6 @@ extension ProductRoutes {
 
     /// `text/csv` (RFC 4180 §3), in UTF-8 when a charset is named; anything else is a 415.
     static func requireCSV(_ header: String?) throws(Problem) {
-        let parts = (header ?? "").split(separator: ";").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
-        guard parts.first == "text/csv" else {
-            throw Problem.unsupportedMediaType("send the file as text/csv; got \(header ?? "no Content-Type")")
-        }
-        for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
-            let charset = parameter.dropFirst("charset=".count).filter { $0 != "\"" }
-            guard charset == "utf-8" else { throw Problem.unsupportedMediaType("only charset=utf-8 is accepted") }
-        }
+        try RequestContext.requireMediaType(["text/csv"], header, what: "file")
     }
 }
