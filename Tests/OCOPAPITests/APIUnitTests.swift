@@ -299,11 +299,12 @@ import Testing
     /// read differently by the two checks an outside probe compared.
     @Test func everyBodyIsJudgedByTheSameGrammar() {
         for good in ["application/json", "Application/JSON ; charset=\"UTF-8\"", "application/json;", "application/json;;charset=utf-8",
-                     "application/json; xcharset=latin1", "application/json;\tcharset=utf-8"] {
+                     "application/json; xcharset=latin1", "application/json;\tcharset=utf-8", "application/json; charset = utf-8"] {
             #expect(throws: Never.self, "\(good)") { try RequestContext.requireMediaType(["application/json"], good) }
         }
         for bad in ["application/json; charset=utf-8; charset=latin1", "application/json; charset=latin1; charset=utf-8",
                     "application/json; charset = \"latin1\"", "application/json; charset =latin1", "application/json; charset",
+                    "application/json; charset=", "application/json; char set=utf-8",
                     "application/json; charset=\"utf-8", "json", "application/json/x", "application /json", ""] {
             #expect(throws: Problem.self, "\(bad)") { try RequestContext.requireMediaType(["application/json"], bad) }
             let csv = bad.replacingOccurrences(of: "application/json", with: "text/csv")

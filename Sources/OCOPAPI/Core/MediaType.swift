@@ -4,6 +4,8 @@ import HTTP
 /// `type "/" subtype *( OWS ";" OWS [ name "=" ( token / quoted-string ) ] )`.
 /// Read once, the same way for every body the server takes, so `charset=latin1` cannot hide as
 /// a second parameter, behind spaces around `=`, or in a parameter merely containing "charset".
+/// Spaces around `=` are read as if absent (`charset = utf-8`), as clients write them, though
+/// the grammar has none there.
 struct MediaType {
     /// `type/subtype`, lower-cased (both are case-insensitive).
     let essence: String
@@ -24,8 +26,9 @@ struct MediaType {
             rest = rest.dropFirst().trimmingLeadingOWS()
             if rest.isEmpty || rest.first == ";" { continue }   // an empty parameter is allowed
             let name = rest.prefix(while: Self.isTokenCharacter)
-            guard !name.isEmpty, rest.dropFirst(name.count).first == "=" else { return nil }
-            rest = rest.dropFirst(name.count + 1)
+            rest = rest.dropFirst(name.count).trimmingLeadingOWS()
+            guard !name.isEmpty, rest.first == "=" else { return nil }
+            rest = rest.dropFirst().trimmingLeadingOWS()
             let value: String
             if rest.first == "\"" {
                 guard let (unquoted, after) = Self.quotedString(rest) else { return nil }
