@@ -186,12 +186,10 @@ import TestSupport
     @Test func anUpgradeSaysWhatItMigrates() throws {
         let fresh = try serve()
         #expect(!fresh.startupLog.contains("migrat"), "\(fresh.startupLog)")
-        fresh.signal(SIGTERM)
-        _ = fresh.waitForExit()
+        fresh.stop()
         let current = try serve()
         #expect(!current.startupLog.contains("migrat"), "\(current.startupLog)")
-        current.signal(SIGTERM)
-        _ = current.waitForExit()
+        current.stop()
 
         let path = directory + "/older.sqlite"
         let older = try Database(path: path)
@@ -204,8 +202,7 @@ import TestSupport
         #expect(upgraded.startupLog.contains("ocop: migrating \(path): \(pending.joined(separator: ", "))"),
                 "\(upgraded.startupLog)")
         #expect(upgraded.startupLog.contains("ocop: migrated in "), "\(upgraded.startupLog)")
-        upgraded.signal(SIGTERM)
-        _ = upgraded.waitForExit()
+        upgraded.stop()
     }
 
     /// `verify` on a file of another version says so and what it could not check, instead of
@@ -257,14 +254,12 @@ import TestSupport
         #expect(kinds.filter { $0 == "enterprise" }.count == 53)
         #expect(kinds.filter { $0 == "cooperative" }.count == 89)
         #expect(kinds.filter { $0 == "household" }.count == 74)
-        server.signal(SIGTERM)
-        _ = server.waitForExit()
+        server.stop()
         let again = try serve(["--demo"])
         #expect(again.startupLog.contains("demo data not loaded: the database already has producers"), "\(again.startupLog)")
         let count = try TestClient(port: again.port).request("GET", "/api/v1/producers?limit=500").json["items"]?.arrayValue?.count
         #expect(count == 228)
-        again.signal(SIGTERM)
-        _ = again.waitForExit()
+        again.stop()
     }
 
     /// What cannot take effect is said at start-up: a misspelt variable, a new admin token for a
@@ -275,12 +270,10 @@ import TestSupport
         #expect(!first.startupLog.contains("OCOP_ADMIN_TOKEN"), "\(first.startupLog)")
         let count = try TestClient(port: first.port).request("GET", "/api/v1/producers").json["items"]?.arrayValue?.count
         #expect(count == 0, "--demo=false loads nothing")
-        first.signal(SIGTERM)
-        _ = first.waitForExit()
+        first.stop()
         let restart = try serve()
         #expect(!restart.startupLog.contains("OCOP_ADMIN_TOKEN"), "\(restart.startupLog)")
-        restart.signal(SIGTERM)
-        _ = restart.waitForExit()
+        restart.stop()
 
         let other = try ServerProcess(arguments: ["serve", "--port", "0", "--db", directory + "/ocop.sqlite"],
                                       environment: ["OCOP_ADMIN_TOKEN": "another-admin-secret-0123456789", "OCOP_DB": "/elsewhere.sqlite"])
@@ -427,8 +420,7 @@ import TestSupport
             try roomy.waitUntilListening()
             #expect(try soft(roomy) == 2_256)
             #expect(!roomy.startupLog.contains("warning"))
-            roomy.signal(SIGTERM)
-            _ = roomy.waitForExit()
+            roomy.stop()
         }
         let tight = try ServerProcess(arguments: ["serve", "--db", directory + "/files.sqlite", "--port", "0"],
                                       openFiles: (300, 1_000))
@@ -487,14 +479,12 @@ import TestSupport
         let backupPath = directory + "/backup.sqlite"
         let backup = try ServerProcess(arguments: ["backup", "--to", backupPath, "--db", db])
         #expect(backup.waitForExit().status == 0)
-        server.signal(SIGTERM)
-        _ = server.waitForExit()
+        server.stop()
 
         let restored = try serve(["--db", backupPath])
         let items = try TestClient(port: restored.port).request("GET", "/api/v1/producers").json["items"]?.arrayValue
         #expect(items?.first?["name"]?.stringValue == "Sao lưu")
-        restored.signal(SIGTERM)
-        _ = restored.waitForExit()
+        restored.stop()
     }
 
     /// The subcommands an operator starts with: help names every one, version answers,

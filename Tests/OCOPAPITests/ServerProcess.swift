@@ -85,6 +85,12 @@ final class ServerProcess {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
+    /// SIGTERM, then waits for the exit, for a test done with this server.
+    func stop() {
+        signal(SIGTERM)
+        _ = waitForExit()
+    }
+
     /// Runs `ocop` with `arguments` to its end: exit status and everything it printed.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
