@@ -33,6 +33,8 @@ import Testing
         #expect(try outside.json["producer_id"]?.isNull == true)
         let fromHome = try api.post(booths, #"{"exhibitor_name":"Công ty Than Hạ Long","province":"quang ninh"}"#)
         #expect(try fromHome.json["is_local"]?.boolValue == true)
+        let namedInFull = try api.post(booths, #"{"exhibitor_name":"Công ty Cẩm Phả","province":"Tỉnh Quảng Ninh"}"#)
+        #expect(try namedInFull.json["is_local"]?.boolValue == true, "the province as official papers write it")
         let outsideID = try #require(try outside.json["id"]?.int64Value)
         #expect(try api.ids("\(booths)?is_local=false") == [outsideID])
         #expect(try api.ids("\(booths)?producer_id=\(producer)") == [oursID])

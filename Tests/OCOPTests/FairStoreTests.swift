@@ -48,6 +48,9 @@ import Testing
         #expect(F.fields(province: "quang ninh").isInHomeProvince)
         #expect(F.fields(province: "QUẢNG NINH").isInHomeProvince)
         #expect(!F.fields(province: "Hà Nội").isInHomeProvince)
+        // As official documents write it, and only that word before the name.
+        for full in ["Tỉnh Quảng Ninh", "tỉnh  quảng ninh", "TINH QUANG NINH"] { #expect(Province.isHome(full), "\(full)") }
+        for other in ["Tỉnh Lạng Sơn", "Quảng Ninh tỉnh", "Thành phố Quảng Ninh", "tinh"] { #expect(!Province.isHome(other), "\(other)") }
         #expect(FairFields(name: "x", kind: .localFair, startsOn: F.day("2024-01-01"), endsOn: F.day("2024-01-01")).province
                 == Province.home)
     }

@@ -7,9 +7,11 @@ public enum Province {
     /// The home province (DOMAIN.md: the programme described is Quang Ninh's).
     public static let home = "Quảng Ninh"
 
-    /// Whether `name` names the home province, ignoring case, diacritics and đ.
+    /// Whether `name` names the home province, ignoring case, diacritics and đ, and the word
+    /// for province that official documents put before it ("Tỉnh Quảng Ninh").
     public static func isHome(_ name: String) -> Bool {
-        TextFolding.fold(name) == homeFolded
+        let folded = TextFolding.fold(name)
+        return folded == homeFolded || folded == "tinh " + homeFolded
     }
 
     private static let homeFolded = TextFolding.fold(home)
