@@ -23,8 +23,22 @@ enum Commands {
 
     """
 
-    /// The words `main` dispatches on.
-    static let names: Set<String> = ["serve", "migrate", "token", "backup", "verify", "version", "--version", "help", "--help", "-h"]
+    /// What each command word runs: `main` dispatches on it, and refuses any other word.
+    static let table: [String: @Sendable (CommandLineArguments, [String: String]) throws -> Int32] = [
+        "serve": serve, "migrate": migrate, "token": token, "backup": backup, "verify": verify,
+        "version": version, "--version": version, "help": help, "--help": help, "-h": help,
+    ]
+
+    static func version(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        guard args.options.isEmpty, args.positional.isEmpty else { throw UsageError(message: "version takes no arguments") }
+        print("ocop \(Application.version)")
+        return 0
+    }
+
+    static func help(_ args: CommandLineArguments, environment: [String: String]) throws -> Int32 {
+        print(usage)
+        return 0
+    }
 
     /// A configuration file is a few hundred bytes; anything near this is not one.
     static let maxConfigBytes = 1 << 20
@@ -73,18 +87,9 @@ enum Commands {
         }
         let fileLimits = System.makeRoomForConnections(config.maxConnections)
         // A busy port stops start-up before a new database file (and its WAL and lock) is created.
-        do {
-            try HTTPServer.checkPortUnused(host: config.host, port: config.port)
-        } catch let error as SocketError {
-            throw StartFailure(description: "cannot listen on \(config.host):\(config.port): \(error)")
-        }
+        try StartFailure.naming(config) { try HTTPServer.checkPortUnused(host: config.host, port: config.port) }
         let app = try Application(configuration: config, adminToken: environment["OCOP_ADMIN_TOKEN"])
-        let port: Int
-        do {
-            port = try app.start()
-        } catch let error as SocketError {
-            throw StartFailure(description: "cannot listen on \(config.host):\(config.port): \(error)")
-        }
+        let port = try StartFailure.naming(config) { try app.start() }
         let memoryRelease = try System.releaseFreeMemoryAfterBursts()
         if let fileLimits, let warning = System.connectionRoomWarning(maxConnections: config.maxConnections, limits: fileLimits) {
             log("ocop: warning: \(warning)")
@@ -215,6 +220,15 @@ enum Commands {
 /// `serve` could not take its address (the port in use, an address not on this machine).
 struct StartFailure: Error, CustomStringConvertible {
     let description: String
+
+    /// Runs `body`, naming the address in any socket failure (`bind failed` alone says not which).
+    static func naming<T>(_ config: Configuration, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SocketError {
+            throw StartFailure(description: "cannot listen on \(config.host):\(config.port): \(error)")
+        }
+    }
 }
 
 /// A command that would migrate a database an older server is serving.

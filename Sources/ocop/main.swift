@@ -10,27 +10,13 @@ do {
     guard let command = arguments.first else { throw UsageError(message: "missing command") }
     let args = try CommandLineArguments(arguments.dropFirst())
     // Checked before `--help`, so `ocop bgus --help` names the slip rather than printing help and exiting 0.
-    guard Commands.names.contains(command) else { throw UsageError(message: "unknown command \(command)") }
+    guard let run = Commands.table[command] else { throw UsageError(message: "unknown command \(command)") }
     if args.has("help") || args.has("h") {
         // `serve --help` adds every setting it takes; the other commands take few enough for the usage.
         print(Commands.usage + (command == "serve" ? "\n" + Configuration.settingsHelp : ""))
         status = 0
     } else {
-        switch command {
-        case "serve": status = try Commands.serve(args, environment: environment)
-        case "migrate": status = try Commands.migrate(args, environment: environment)
-        case "token": status = try Commands.token(args, environment: environment)
-        case "backup": status = try Commands.backup(args, environment: environment)
-        case "verify": status = try Commands.verify(args, environment: environment)
-        case "version", "--version":
-            guard args.options.isEmpty, args.positional.isEmpty else {
-                throw UsageError(message: "version takes no arguments")
-            }
-            print("ocop \(Application.version)")
-            status = 0
-        case "help", "--help", "-h": print(Commands.usage); status = 0
-        default: throw UsageError(message: "unknown command \(command)")
-        }
+        status = try run(args, environment)
     }
 } catch let error as UsageError {
     Commands.log("ocop: \(error.message)\n\n\(Commands.usage)")

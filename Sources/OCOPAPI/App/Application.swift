@@ -103,9 +103,7 @@ public final class Application: Sendable {
             accessLog.recordRejection(status: status.code, reason: reason, at: clock())
             var response = Problem.transport(status, reason).response
             // The engine's 503s (a handler past its timeout, too many connections) pass: say when to retry.
-            if status == .serviceUnavailable, response.headers["Retry-After"] == nil {
-                response.headers.set("Retry-After", "1")
-            }
+            if status == .serviceUnavailable { response.headers.set("Retry-After", "1") }
             if let head {
                 // Readable by the dashboard that asked, as every answer of ours (its upload too large),
                 // and findable in its own logs by the id it sent.

@@ -425,8 +425,6 @@ public final class APIResponder: HTTPResponder {
             || request.headers["If-Match"] != nil || request.headers["If-Unmodified-Since"] != nil
     }
 
-    /// The caller's address, worked out only where it is used (the failure limit, and the access
-    /// log behind a trusted proxy): most requests need neither, and it costs string work.
     /// The client's `X-Request-Id` when it is a sane token (at most 64 of `[A-Za-z0-9._-]`):
     /// safe to echo into a header and a log line.
     static func clientRequestID(_ request: HTTPRequest) -> String? {
@@ -436,6 +434,8 @@ public final class APIResponder: HTTPResponder {
         return given
     }
 
+    /// The caller's address, worked out only where it is used (the failure limit, and the access
+    /// log behind a trusted proxy): most requests need neither, and it costs string work.
     func client(_ request: HTTPRequest, _ connection: ConnectionInfo) -> String {
         ClientAddress.of(request, peer: connection.remoteAddress, trustForwardedFor: trustForwardedFor)
     }

@@ -56,8 +56,9 @@ public struct RequestContext: Sendable {
         return object
     }
 
-    /// What a PATCH takes, as `Accept-Patch` says it (RFC 5789 §3.1).
-    static let acceptedPatchFormats = "application/json, application/merge-patch+json"
+    /// What a PATCH takes; `Accept-Patch` says it (RFC 5789 §3.1).
+    static let patchFormats = ["application/json", "application/merge-patch+json"]
+    static let acceptedPatchFormats = patchFormats.joined(separator: ", ")
 
     /// Refuses (415) a body that is not JSON (or, where `allowMergePatch`, a merge patch), or
     /// whose charset is not UTF-8.
@@ -65,7 +66,7 @@ public struct RequestContext: Sendable {
         // The form nearly every client sends passes without being split into its parts (a
         // tenth of `jsonObject`'s instructions on a POST).
         if header == "application/json" { return }
-        let accepted = allowMergePatch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
+        let accepted = allowMergePatch ? patchFormats : ["application/json"]
         // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2), whichever part was wrong.
         let acceptPatch: HTTPHeaders = allowMergePatch ? ["Accept-Patch": Self.acceptedPatchFormats] : [:]
         try requireMediaType(accepted, header, headers: acceptPatch)
