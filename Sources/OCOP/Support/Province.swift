@@ -11,8 +11,9 @@ public enum Province {
     /// for province that official documents put before it ("Tỉnh Quảng Ninh").
     public static func isHome(_ name: String) -> Bool {
         let folded = TextFolding.fold(name)
-        return folded == homeFolded || folded == "tinh " + homeFolded
+        return folded == homeFolded || folded == homeInFullFolded
     }
 
     private static let homeFolded = TextFolding.fold(home)
+    private static let homeInFullFolded = "tinh " + homeFolded
 }

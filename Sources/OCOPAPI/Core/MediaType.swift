@@ -52,15 +52,9 @@ struct MediaType {
         parameters.allSatisfy { $0.name != "charset" || $0.value.lowercased() == "utf-8" }
     }
 
-    /// tchar (RFC 9110 §5.6.2).
+    /// tchar (RFC 9110 §5.6.2), by the engine's own table.
     private static func isTokenCharacter(_ c: Character) -> Bool {
-        guard let ascii = c.asciiValue else { return false }
-        switch ascii {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(ascii)
-        }
+        c.asciiValue.map(HTTPToken.isCharacter) ?? false
     }
 
     /// A quoted-string at the start of `text` (RFC 9110 §5.6.4): its value and what follows.

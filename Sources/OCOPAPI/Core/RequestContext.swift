@@ -63,9 +63,9 @@ public struct RequestContext: Sendable {
     /// Refuses (415) a body that is not JSON (or, where `allowMergePatch`, a merge patch), or
     /// whose charset is not UTF-8.
     static func checkContentType(_ header: String?, allowMergePatch: Bool) throws(Problem) {
-        // The form nearly every client sends passes without being split into its parts (a
-        // tenth of `jsonObject`'s instructions on a POST).
-        if header == "application/json" { return }
+        // The two forms nearly every client sends (the bare type, and API.md's own) pass without
+        // being read by the grammar (a tenth of `jsonObject`'s instructions on a POST).
+        if header == "application/json" || header == "application/json; charset=utf-8" { return }
         let accepted = allowMergePatch ? patchFormats : ["application/json"]
         // A PATCH's 415 names the patch formats it takes (RFC 5789 §2.2), whichever part was wrong.
         let acceptPatch: HTTPHeaders = allowMergePatch ? ["Accept-Patch": Self.acceptedPatchFormats] : [:]
