@@ -24,6 +24,21 @@ import Testing
         }
     }
 
+    /// An idle loop ticks every 250 ms with the default timeouts: a request just past a second's
+    /// start must still be dated in that second, not the one before (it was, up to 1.25 s behind).
+    @Test func dateIsTheSecondTheResponseIsWrittenIn() throws {
+        try withServer(ClosureResponder.echo) { _, port in
+            let client = try TestClient(port: port)
+            for _ in 0..<3 {
+                let sent = waitUntilJustPastASecond()
+                try client.send("GET /d HTTP/1.1\r\nHost: t\r\n\r\n")
+                let date = try client.readResponse().header("Date")
+                let allowed = [sent, sent + 1].map { String(decoding: HTTPDateCache.imfFixdate(epochSeconds: $0), as: UTF8.self) }
+                #expect(date.map(allowed.contains) == true, "Date \(date ?? "none") for a request sent at \(allowed[0])")
+            }
+        }
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrderEvenWhenCompletedOutOfOrder() throws {
         let responder = ClosureResponder { request, _, done in
             // /1 finishes last, /3 first, each on another thread.
@@ -697,4 +712,13 @@ private struct Gatekeeper: HTTPResponder {
             return .readBody
         }
     }
+}
+
+/// Sleeps until 20 ms past the next wall-clock second and returns that second.
+private func waitUntilJustPastASecond() -> Int {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let untilNext = 1_000_000_000 - now.tv_nsec + 20_000_000
+    sleepFor(.nanoseconds(untilNext))
+    return now.tv_sec + 1
 }

@@ -432,7 +432,7 @@ final class HTTPConnection {
         continueOwed = false
         drainsRefusedBody = bodyStillComing
         machine.requestFailed()
-        ResponseSerializer.write(response, isHead: isHead, connection: .close, dateLine: worker.date.line, into: &output)
+        ResponseSerializer.write(response, isHead: isHead, connection: .close, dateLine: worker.dateLine(), into: &output)
     }
 
     /// What `admitBody` did with the request in progress.
@@ -512,7 +512,7 @@ final class HTTPConnection {
         let isHead = currentHead?.method == .head
         currentHead = nil   // answered: an idle connection holds no header bytes for it
         ResponseSerializer.write(response, isHead: isHead, connection: field,
-                                 dateLine: worker.date.line, into: &output)
+                                 dateLine: worker.dateLine(), into: &output)
     }
 
     // MARK: Output and closing

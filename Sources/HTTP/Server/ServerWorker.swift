@@ -79,7 +79,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     /// loop has no connection to let go for it. Set by `HTTPServer` before the loops start.
     var ring: [Sibling] = []
     private var drainDeadline: MonotonicInstant?
-    private(set) var date = HTTPDateCache()
+    private var date = HTTPDateCache()
     /// Scratch for every read on this loop: leftovers are copied out, so one
     /// 64 KiB buffer serves all connections.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -159,8 +159,15 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         resumable.append(connection)
     }
 
-    func tick() {
+    /// The `Date:` line for a response written now. Read from the clock per response (`time` is
+    /// a vDSO call, no system call) rather than on the tick: a loop asleep in `epoll_wait` ticks
+    /// only every 250 ms, so a date refreshed there ran up to 1.25 s behind the response's second.
+    func dateLine() -> [UInt8] {
         date.refresh()
+        return date.line
+    }
+
+    func tick() {
         if acceptPaused, let listener {
             acceptPaused = (try? loop.modify(fd: listener, events: EPOLLIN.rawValue, token: Self.listenerToken)) == nil
         }
@@ -385,7 +392,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
         var response = configuration.errorRenderer(.serviceUnavailable, "too many connections", nil)
         // Slots free as connections finish or time out (RFC 9110 §10.2.3: when to try again).
         response.headers.set("Retry-After", "1")
-        ResponseSerializer.write(response, isHead: false, connection: .close, dateLine: date.line, into: &output)
+        ResponseSerializer.write(response, isHead: false, connection: .close, dateLine: dateLine(), into: &output)
         _ = try? output.write(to: fd)
         Socket.shutdownWrite(fd)
         Syscall.close(fd)
