@@ -53,6 +53,17 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.append((name: name, value: value))
     }
 
+    /// Adds `member` to the list field `name` (`Vary`) on the line already there, if any, and not
+    /// again when it is listed. Two lines mean what one listing both means (RFC 9110 §5.3), but a
+    /// client or cache that keeps fields in a map keeps only one of them.
+    public mutating func addToList(_ name: String, _ member: String) {
+        guard let i = fields.firstIndex(where: { $0.name.equalsIgnoringASCIICase(name) }) else {
+            return add(name, member)
+        }
+        if tokens(name).contains(member.lowercasedASCII()) { return }
+        fields[i].value += ", " + member
+    }
+
     /// Replaces every field of this name with one.
     public mutating func set(_ name: String, _ value: String) {
         // Usually the name is new: looking first spares `removeAll` its copy-on-write check

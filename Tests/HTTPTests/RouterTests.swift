@@ -164,6 +164,15 @@ import Testing
         #expect(headers.count == 1)
     }
 
+    @Test func aListMemberJoinsTheLineAlreadyThere() {
+        var headers: HTTPHeaders = ["Content-Type": "text/csv"]
+        headers.addToList("Vary", "Accept")
+        headers.addToList("vary", "Origin")
+        headers.addToList("Vary", "origin")
+        #expect(headers.values("Vary") == ["Accept, Origin"], "one line, each member once")
+        #expect(headers.count == 2)
+    }
+
     @Test func statusReasons() {
         #expect(HTTPStatus(code: 422).reason == "Unprocessable Content")
         #expect(HTTPStatus(code: 799).reason == "Unknown")

@@ -229,7 +229,7 @@ public final class APIResponder: HTTPResponder {
             let (path, wantsCSV) = (path, wantsCSV)
             if route.cacheable, let (cached, tokenID) = cachedAnswer(request, access: route.access, wantsCSV: wantsCSV && route.doc.csv) {
                 var response = cached
-                if route.doc.csv { response.headers.add("Vary", "Accept") }
+                if route.doc.csv { response.headers.addToList("Vary", "Accept") }
                 return finish(response, pattern, tokenID)
             }
             let call = Call(route: route, request: request, parameters: parameters, requestID: requestID,
@@ -238,7 +238,7 @@ public final class APIResponder: HTTPResponder {
             let answer: @Sendable (HTTPResponse, Int64?) -> Void = { response, tokenID in
                 var response = response
                 // JSON or CSV by `Accept`: caches must keep the two apart (RFC 9110 §12.5.5).
-                if route.doc.csv { response.headers.add("Vary", "Accept") }
+                if route.doc.csv { response.headers.addToList("Vary", "Accept") }
                 finish(response, pattern, tokenID)
             }
             switch route.action {
@@ -298,7 +298,7 @@ public final class APIResponder: HTTPResponder {
             let context = try admit(call, principal: &principal)
             let request = call.request
             guard call.route.cacheable, usesCache(request) else {
-                return (try handler(context), principal?.tokenID)
+                return (UntaggedPreconditions.heeded(by: try handler(context), for: request), principal?.tokenID)
             }
             let key = cacheKey(request, wantsCSV: call.wantsCSV, tokenID: principal?.tokenID)
             // Read before the handler's read transaction starts: see `ResponseCache`.
@@ -324,6 +324,9 @@ public final class APIResponder: HTTPResponder {
         let pending: PendingWrite
         do {
             let context = try admit(call, principal: &principal, known: caller != nil)
+            if call.request.method == .post, !call.route.doc.versionGuarded {
+                try UntaggedPreconditions.requireHeld(byCreate: call.request)
+            }
             let plan = try prepare(context)
             // Claims the Idempotency-Key: submitted right below, its completion releases it.
             pending = try context.pendingWrite(plan.body)

@@ -33,7 +33,7 @@ public struct CORSPolicy: Sendable {
     /// load would later be handed to the dashboard without its `Access-Control-Allow-Origin`.
     /// With `*` alone the answer is the same for everyone, so it is sent always, without `Vary`.
     public func decorate(_ response: inout HTTPResponse, origin: String?) {
-        if namesOrigins { response.headers.add("Vary", "Origin") }
+        if namesOrigins { response.headers.addToList("Vary", "Origin") }
         grant(&response, origin: origin)
     }
 
@@ -55,7 +55,12 @@ public struct CORSPolicy: Sendable {
     /// a preflight's answer carries CORS only as `preflight` grants it, and one refused otherwise
     /// must not pass for a granted one.
     public func decorate(_ response: inout HTTPResponse, answering request: HTTPRequest) {
-        guard !Self.isPreflight(request) else { return }
+        guard !Self.isPreflight(request) else {
+            // Refused before `preflight` saw it (an unknown path, `OPTIONS *`): no grant, but
+            // the answer still depends on `Origin`.
+            if namesOrigins { response.headers.addToList("Vary", "Origin") }
+            return
+        }
         decorate(&response, origin: request.headers["Origin"])
     }
 
@@ -65,7 +70,7 @@ public struct CORSPolicy: Sendable {
         var response = HTTPResponse(status: .noContent)
         response.headers.set("Allow", methods.map(\.rawValue).joined(separator: ", "))
         // Granted or refused, the answer depends on `Origin` (see `decorate`).
-        if namesOrigins { response.headers.add("Vary", "Origin") }
+        if namesOrigins { response.headers.addToList("Vary", "Origin") }
         let origin = request.headers["Origin"]
         guard let origin, allowedOrigins.contains(origin) || allowedOrigins.contains("*") else { return response }
         let requested = request.headers["Access-Control-Request-Method"] ?? ""
