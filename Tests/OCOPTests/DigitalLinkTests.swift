@@ -60,6 +60,10 @@ import Testing
         #expect(failure("/01/123456789012345")?.message == "must have 8, 12, 13 or 14 digits, not 15")
         #expect(failure("/01/12345678901")?.field == "gtin")
         #expect(failure("/01/")?.message == "is empty")
+        // Its check digit is valid, so the refusal must say what is wrong instead.
+        for zeros in [8, 12, 13, 14] {
+            #expect(failure("/01/" + String(repeating: "0", count: zeros))?.message == "is all zeros, a placeholder GS1 never issues")
+        }
     }
 
     @Test func lotAndSerialAreOneToTwentyCharactersOfSet82() throws {

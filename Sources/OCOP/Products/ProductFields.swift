@@ -57,7 +57,7 @@ public struct ProductFields: Sendable, Equatable {
     }
 
     /// What a GTIN that fails `GTIN.init` is told (shared by JSON and CSV input).
-    public static let gtinMessage = "must be a GTIN of 8, 12, 13 or 14 digits with a valid GS1 check digit"
+    public static let gtinMessage = "must be a GTIN of 8, 12, 13 or 14 digits, not all zeros, with a valid GS1 check digit"
 
     /// Rules that need no database: lengths, formats, list sizes. Every broken rule at once.
     /// References (producer, group, sub-group, areas) and uniqueness are the store's to check.

@@ -62,7 +62,7 @@ public struct DigitalLink: Sendable, Equatable {
         return DigitalLink(gtin: gtin, lot: lot, serial: serial)
     }
 
-    /// A GTIN in a URI: digits only, 8, 12, 13 or 14 of them, with a valid check digit.
+    /// A GTIN in a URI: digits only, 8, 12, 13 or 14 of them, not all zeros, with a valid check digit.
     public static func parseGTIN(_ text: String) throws(MalformedLink) -> GTIN {
         guard !text.isEmpty else { throw MalformedLink("gtin", "is empty") }
         guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
@@ -71,6 +71,10 @@ public struct DigitalLink: Sendable, Equatable {
         let count = text.utf8.count
         guard [8, 12, 13, 14].contains(count) else {
             throw MalformedLink("gtin", "must have 8, 12, 13 or 14 digits, not \(count)")
+        }
+        // All zeros has a valid check digit (zeros weigh nothing), so say why `GTIN` refuses it.
+        guard text.utf8.contains(where: { $0 != UInt8(ascii: "0") }) else {
+            throw MalformedLink("gtin", "is all zeros, a placeholder GS1 never issues")
         }
         guard let gtin = GTIN(text) else {
             let expected = GTIN.checkDigit(for: String(text.dropLast())).map(String.init) ?? "?"

@@ -230,8 +230,8 @@ public enum OpenAPIDocument {
     /// client generated from the document builds URIs it answers. Outside these forms the
     /// resolver answers 400 (a malformed URI); a GTIN's check digit is said in words.
     static let resolverKeyParameters: [String: JSONValue] = [
-        "gtin": Schemas.formatted("^([0-9]{8}|[0-9]{12,14})$", maxLength: 14, description:
-            "A GTIN-8, -12, -13 or -14 whose last digit is its GS1 check digit (400 otherwise)"),
+        "gtin": Schemas.gtin(description:
+            "A GTIN-8, -12, -13 or -14, not all zeros, whose last digit is its GS1 check digit (400 otherwise)"),
         "lot": Schemas.formatted(#"^[!"%-?A-Z_a-z]{1,\#(DigitalLink.maximumQualifierLength)}$"#,
                                  maxLength: DigitalLink.maximumQualifierLength,
                                  description: "A batch or lot number (AI 10): GS1 set 82 characters"),

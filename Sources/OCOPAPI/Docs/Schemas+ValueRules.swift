@@ -49,6 +49,13 @@ extension Schemas {
     }
 
     /// A string of a fixed form, all ASCII (so characters, code points and bytes agree).
+    /// `GTIN.init`: 8, 12, 13 or 14 digits, not all zeros (GS1 issues no such number). The check
+    /// digit no pattern can compute is said in words. The `not` names the type, so a null passes it.
+    static func gtin(nullable: Bool = false, description: String) -> JSONValue {
+        adding([("not", .object(JSONObject([("type", .string("string")), ("pattern", .string("^0+$"))])))],
+               to: formatted("^([0-9]{8}|[0-9]{12,14})$", maxLength: 14, nullable: nullable, description: description))
+    }
+
     static func formatted(_ pattern: String, maxLength: Int, nullable: Bool = false, description: String) -> JSONValue {
         adding([("maxLength", number(Int64(maxLength))), ("pattern", .string(pattern))],
                to: type("string", nullable: nullable, description: description))

@@ -109,10 +109,12 @@ enum Schemas {
         ("address", text(300, nullable: true)),
         ("phone", phone()),
         ("email", adding([("maxLength", 254), ("pattern", .string(emailPattern))],
-                         to: type("string", nullable: true, format: "email",
+                         to: type("string", nullable: true,
                                   description: "name@example.vn: letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ - before the @ (at most 64), "
                                       + "dot-separated labels of letters, digits and inner hyphens after it (xn-- for an "
-                                      + "internationalised domain); at most 254 characters"))),
+                                      + "internationalised domain); at most 254 characters. What a dashboard's <input type=email> "
+                                      + "takes (WHATWG), where a dot may lead or repeat before the @: looser than format: email's "
+                                      + "RFC 5321 dot-atom, so that format is not claimed"))),
         ("representative", text(120, nullable: true)),
     ]
 
@@ -130,9 +132,9 @@ enum Schemas {
         ("description", text(5000, nullable: true)),
         ("unit", text(50, nullable: true, description: "Selling unit, e.g. hộp 200g.")),
         ("price_vnd", integer(0...ProductFields.maximumPriceVND, nullable: true, description: "Whole đồng.")),
-        ("gtin", formatted("^([0-9]{8}|[0-9]{12,14})$", maxLength: 14, nullable: true, description:
-                           "GTIN-8/12/13/14 with a valid GS1 check digit (not expressible here); returned as 14 digits; unique. "
-                           + "Optional in every group")),
+        ("gtin", gtin(nullable: true, description:
+                           "GTIN-8/12/13/14, not all zeros, with a valid GS1 check digit (not expressible here); returned as "
+                           + "14 digits; unique. Optional in every group")),
         ("origin_province", text(100, description: "Default (absent or null) Quảng Ninh.")),
         ("raw_material_area_ids", ids(maxItems: ProductFields.maximumAreas)),
         ("image_urls", listOf(webURL(), maxItems: Int64(ProductFields.maximumImages))),
