@@ -89,6 +89,56 @@ import Testing
         return nil
     }
 
+    /// Every link a 201 gives names an operation and fills exactly its path parameters, each from
+    /// the request's path or the created item's `id`; followed from a producer and from a booth
+    /// of the demo's fair 1 (a link under a parent), the item the GET names is the one created.
+    @Test func everyLinkFromACreateNamesAnOperationAndLeadsToTheItem() throws {
+        var operations: [String: String] = [:]   // operationId → path
+        for (path, methods) in paths {
+            for member in methods.members {
+                if let id = member.value["operationId"]?.stringValue { operations[id] = path }
+            }
+        }
+        func parameterNames(_ path: String) -> Set<String> {
+            Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+        }
+        var links = 0
+        for (path, methods) in paths {
+            guard let created = methods["post"]?["responses"]?["201"]?["links"]?.objectValue else { continue }
+            for (name, link) in created.members {
+                let target = try #require(operations[link["operationId"]?.stringValue ?? ""], "\(path): link \(name)")
+                let given = link["parameters"]?.objectValue ?? [:]
+                #expect(Set(given.keys) == parameterNames(target), "\(path) → \(target)")
+                for (parameter, value) in given.members {
+                    let fromRequest = value.stringValue == "$request.path.\(parameter)" && parameterNames(path).contains(parameter)
+                    #expect(value.stringValue == "$response.body#/id" || fromRequest, "\(path) → \(target): \(parameter)")
+                }
+                links += 1
+            }
+        }
+        #expect(links >= 50, "\(links) links")
+
+        func follow(_ created: WireResponse, from path: String, to operationID: String, request: [String: String] = [:]) throws {
+            let link = try #require(document["paths"]?[path]?["post"]?["responses"]?["201"]?["links"]?[operationID])
+            var target = try #require(operations[operationID])
+            for (parameter, value) in link["parameters"]?.objectValue ?? [:] {
+                let filled = value.stringValue == "$response.body#/id" ? try created.json["id"]?.int64Value.map(String.init) : request[parameter]
+                target = target.replacingOccurrences(of: "{\(parameter)}", with: try #require(filled, "\(parameter)"))
+            }
+            let read = try client.request("GET", target, headers: [admin])
+            let (readID, createdID) = (try read.json["id"], try created.json["id"])
+            #expect(read.status == 200 && readID == createdID, "\(target): \(read.status)")
+        }
+        let producer = try client.request("POST", "/api/v1/producers", headers: [admin],
+                                          body: #"{"name":"Hộ kinh doanh Nấm Đồng Rui","kind":"household"}"#)
+        #expect(producer.status == 201)
+        try follow(producer, from: "/api/v1/producers", to: "getApiV1ProducersById")
+        let booth = try client.request("POST", "/api/v1/fairs/1/booths", headers: [admin],
+                                       body: #"{"exhibitor_name":"HTX Chè Tân Cương","province":"Thái Nguyên"}"#)
+        #expect(booth.status == 201, "\(booth.text)")
+        try follow(booth, from: "/api/v1/fairs/{id}/booths", to: "getApiV1FairsByIdBoothsByBid", request: ["id": "1"])
+    }
+
     @Test func everyItemTheDocumentSaysAnswers304Does() throws {
         var checked: [String] = []
         for (pattern, operations) in paths {

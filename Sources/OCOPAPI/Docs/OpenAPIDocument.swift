@@ -8,7 +8,19 @@ public enum OpenAPIDocument {
         for route in routes where !route.doc.isFallback {
             let path = documentedPath(route.pattern)
             var item = paths[path]?.objectValue ?? JSONObject()
-            item[route.method.rawValue.lowercased()] = .object(operation(route))
+            var op = operation(route)
+            if let links = createdItemLinks(route, among: routes) {
+                op["responses"] = op["responses"].flatMap { responses in
+                    responses.objectValue.map { responses in
+                        var responses = responses
+                        var created = responses["201"]?.objectValue ?? JSONObject()
+                        created["links"] = .object(links)
+                        responses["201"] = .object(created)
+                        return .object(responses)
+                    }
+                }
+            }
+            item[route.method.rawValue.lowercased()] = .object(op)
             paths[path] = .object(item)
             // The suffix is a convention of the JSON API only (APIResponder): elsewhere it is data.
             if route.doc.csv && route.method == .get && path.hasPrefix("/api/v1/") {
@@ -92,12 +104,42 @@ public enum OpenAPIDocument {
         return out
     }
 
+    /// `postApiV1Producers`, `getApiV1FairsByIdBoothsByBid`: the method and the path's words.
+    static func operationID(_ route: Route) -> String {
+        route.method.rawValue.lowercased() + route.pattern
+            .split(separator: "/").map { $0.hasPrefix("{") ? "By" + capitalized($0.dropFirst().dropLast()) : capitalized($0) }
+            .joined().filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// What a client can do next with the item a POST created (OpenAPI links): every operation
+    /// on `{collection}/{x}` and below it that needs no path parameter but the collection's own,
+    /// taken from the request, and the new item's, which is the 201's `id`. Stateful testers
+    /// (Schemathesis) follow them; without them they guessed ids and met 404s.
+    static func createdItemLinks(_ route: Route, among routes: [Route]) -> JSONObject? {
+        guard route.method == .post, route.doc.successStatus == 201, route.doc.responseSchema != nil else { return nil }
+        let parents = pathParameterNames(route.pattern)
+        var links = JSONObject()
+        for target in routes where !target.doc.isFallback && target.pattern.hasPrefix(route.pattern + "/{") {
+            let names = pathParameterNames(target.pattern)
+            guard names.count == parents.count + 1, Array(names.prefix(parents.count)) == parents,
+                  let created = names.last, !created.hasSuffix("...") else { continue }
+            var parameters = JSONObject(parents.map { (key: $0, value: JSONValue.string("$request.path.\($0)")) })
+            parameters[created] = .string("$response.body#/id")
+            links[operationID(target)] = .object(JSONObject([("operationId", .string(operationID(target))),
+                                                             ("parameters", .object(parameters))]))
+        }
+        return links.count == 0 ? nil : links
+    }
+
+    /// The names of a pattern's path parameters, in order (`{name...}` keeps its dots).
+    static func pathParameterNames(_ pattern: String) -> [String] {
+        pattern.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
+    }
+
     static func operation(_ route: Route) -> JSONObject {
         let doc = route.doc
         var op = JSONObject([("summary", .string(doc.summary)), ("tags", .array([.string(doc.tag)]))])
-        op["operationId"] = .string(route.method.rawValue.lowercased() + route.pattern
-            .split(separator: "/").map { $0.hasPrefix("{") ? "By" + capitalized($0.dropFirst().dropLast()) : capitalized($0) }
-            .joined().filter { $0.isLetter || $0.isNumber })
+        op["operationId"] = .string(operationID(route))
         var parameters: [JSONValue] = route.pattern.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
             let catchAll = segment.hasSuffix("...}")
             let name = String(segment.dropFirst().dropLast(catchAll ? 4 : 1))
