@@ -9,16 +9,11 @@ public enum OpenAPIDocument {
             let path = documentedPath(route.pattern)
             var item = paths[path]?.objectValue ?? JSONObject()
             var op = operation(route)
-            if let links = createdItemLinks(route, among: routes) {
-                op["responses"] = op["responses"].flatMap { responses in
-                    responses.objectValue.map { responses in
-                        var responses = responses
-                        var created = responses["201"]?.objectValue ?? JSONObject()
-                        created["links"] = .object(links)
-                        responses["201"] = .object(created)
-                        return .object(responses)
-                    }
-                }
+            if let links = createdItemLinks(route, among: routes), var responses = op["responses"]?.objectValue,
+               var created = responses["201"]?.objectValue {
+                created["links"] = .object(links)
+                responses["201"] = .object(created)
+                op["responses"] = .object(responses)
             }
             item[route.method.rawValue.lowercased()] = .object(op)
             paths[path] = .object(item)
