@@ -12,9 +12,7 @@ public struct GTIN: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         let utf8 = text.utf8
         let count = utf8.count
-        // All zeros passes the check digit (zeros weigh nothing) but GS1 issues no such number:
-        // it is a placeholder typed into a form, and `/01/00000000000000` would resolve to it.
-        guard count == 8 || count == 12 || count == 13 || count == 14, utf8.contains(where: { $0 != UInt8(ascii: "0") }),
+        guard count == 8 || count == 12 || count == 13 || count == 14, !GTIN.isAllZeros(text),
               let last = utf8.last, last &- UInt8(ascii: "0") < 10,
               let expected = GTIN.checkDigit(ofData: utf8.dropLast()),
               Int(last - UInt8(ascii: "0")) == expected else { return nil }
@@ -24,6 +22,12 @@ public struct GTIN: Sendable, Hashable, CustomStringConvertible {
             for (i, byte) in utf8.enumerated() { out[padding + i] = byte }
             return 14
         }
+    }
+
+    /// All zeros passes the check digit (zeros weigh nothing) but GS1 issues no such number: it
+    /// is a placeholder typed into a form, and `/01/00000000000000` would resolve to it.
+    static func isAllZeros(_ text: String) -> Bool {
+        !text.utf8.contains { $0 != UInt8(ascii: "0") }
     }
 
     /// The GS1 check digit for `dataDigits` (the number without its check

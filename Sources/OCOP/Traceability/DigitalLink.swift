@@ -72,8 +72,8 @@ public struct DigitalLink: Sendable, Equatable {
         guard [8, 12, 13, 14].contains(count) else {
             throw MalformedLink("gtin", "must have 8, 12, 13 or 14 digits, not \(count)")
         }
-        // All zeros has a valid check digit (zeros weigh nothing), so say why `GTIN` refuses it.
-        guard text.utf8.contains(where: { $0 != UInt8(ascii: "0") }) else {
+        // Its check digit is valid, so the refusal below would not say what is wrong.
+        guard !GTIN.isAllZeros(text) else {
             throw MalformedLink("gtin", "is all zeros, a placeholder GS1 never issues")
         }
         guard let gtin = GTIN(text) else {

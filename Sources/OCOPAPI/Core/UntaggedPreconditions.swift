@@ -13,8 +13,10 @@ enum UntaggedPreconditions {
     /// for, or the response as it is when they hold. Safe methods are evaluated after the
     /// handler, which changed nothing, because only then is it known that there is no tag.
     static func heeded(by response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+        // Most reads send neither field: look at the request before the response's fields.
         guard request.method == .get || request.method == .head,
-              (200..<300).contains(response.status.code), response.headers["ETag"] == nil else { return response }
+              request.headers.contains("If-Match") || request.headers.contains("If-None-Match"),
+              (200..<300).contains(response.status.code), !response.headers.contains("ETag") else { return response }
         if namesATag(request.headers["If-Match"]) {
             return Problem.preconditionFailed("If-Match names a version, and this resource has none: only If-Match: * can hold here").response
         }
@@ -46,8 +48,8 @@ enum UntaggedPreconditions {
         return !isStar(field)
     }
 
+    /// Read as items' preconditions read it (`ETag.tags`): a list holding `*` is `*`.
     private static func isStar(_ field: String?) -> Bool {
-        guard let field else { return false }
-        return field.splitASCII(UInt8(ascii: ",")).contains { $0.trimmingASCIIWhitespace() == "*" }
+        field.flatMap(ETag.tags) == .any
     }
 }

@@ -126,7 +126,7 @@ public enum OpenAPIDocument {
         return links.count == 0 ? nil : links
     }
 
-    /// The names of a pattern's path parameters, in order (`{name...}` keeps its dots).
+    /// The names of a pattern's path parameters, in order (a catch-all `{name...}` keeps its dots).
     static func pathParameterNames(_ pattern: String) -> [String] {
         pattern.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
     }
@@ -135,9 +135,9 @@ public enum OpenAPIDocument {
         let doc = route.doc
         var op = JSONObject([("summary", .string(doc.summary)), ("tags", .array([.string(doc.tag)]))])
         op["operationId"] = .string(operationID(route))
-        var parameters: [JSONValue] = route.pattern.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
-            let catchAll = segment.hasSuffix("...}")
-            let name = String(segment.dropFirst().dropLast(catchAll ? 4 : 1))
+        var parameters: [JSONValue] = pathParameterNames(route.pattern).map { declared in
+            let catchAll = declared.hasSuffix("...")
+            let name = catchAll ? String(declared.dropLast(3)) : declared
             let schema = catchAll
                 ? Schemas.type("string", description: "The rest of the path, slashes included")
                 : pathParameterSchema(name)

@@ -48,7 +48,6 @@ extension Schemas {
                       to: type("string", description: [description, rule].compactMap { $0 }.joined(separator: " ")))
     }
 
-    /// A string of a fixed form, all ASCII (so characters, code points and bytes agree).
     /// `GTIN.init`: 8, 12, 13 or 14 digits, not all zeros (GS1 issues no such number). The check
     /// digit no pattern can compute is said in words. The `not` names the type, so a null passes it.
     static func gtin(nullable: Bool = false, description: String) -> JSONValue {
@@ -56,6 +55,7 @@ extension Schemas {
                to: formatted("^([0-9]{8}|[0-9]{12,14})$", maxLength: 14, nullable: nullable, description: description))
     }
 
+    /// A string of a fixed form, all ASCII (so characters, code points and bytes agree).
     static func formatted(_ pattern: String, maxLength: Int, nullable: Bool = false, description: String) -> JSONValue {
         adding([("maxLength", number(Int64(maxLength))), ("pattern", .string(pattern))],
                to: type("string", nullable: nullable, description: description))
