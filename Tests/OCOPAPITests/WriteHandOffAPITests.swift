@@ -158,6 +158,64 @@ import Testing
         #expect(try count(server, named: "HTX Một lần") == 1)
     }
 
+    /// Retries of a request that has finished, arriving together: one of them holds the key on
+    /// its way through the writer, and the others must still get the stored answer, not the 409
+    /// that is only for a retry overtaking the first attempt (API.md "Writes").
+    @Test func retriesArrivingTogetherAfterTheFirstFinishedAllReplayIt() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        let key = ("Idempotency-Key", "together-1")
+        let body = #"{"name":"HTX Cùng lúc","kind":"cooperative"}"#
+        let first = try client.request("POST", "/api/v1/producers", headers: [admin, key], body: body)
+        #expect(first.status == 201)
+        // Hold the writer, so the first retry waits in its queue holding the key.
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let database = server.app.services.database
+        let held = DispatchGroup()
+        held.enter()
+        Thread {
+            _ = try? database.write { _ in
+                holding.signal()
+                release.wait()
+            }
+            held.leave()
+        }.start()
+        holding.wait()
+        let port = server.port, admin = admin
+        let holderAnswer = Shared<WireResponse?>(nil)
+        let answered = DispatchGroup()
+        answered.enter()
+        Thread {
+            let client = try? TestClient(port: port)
+            holderAnswer.update { $0 = try? client?.request("POST", "/api/v1/producers", headers: [admin, key], body: body) }
+            answered.leave()
+        }.start()
+        var polls = 0
+        while database.stats.writesQueued < 1, polls < 500 {
+            usleep(10_000)
+            polls += 1
+        }
+        let together = try (0..<3).map { _ in
+            try client.request("POST", "/api/v1/producers", headers: [admin, key], body: body)
+        }
+        let different = try client.request("POST", "/api/v1/producers", headers: [admin, key],
+                                           body: #"{"name":"HTX Khác","kind":"cooperative"}"#)
+        release.signal()
+        held.wait()
+        answered.wait()
+        let holder = try #require(holderAnswer.value)
+        for retry in together + [holder] {
+            #expect(retry.status == 201)
+            #expect(retry.header("Idempotent-Replayed") == "true")
+            #expect(retry.body == first.body)
+            #expect(retry.header("Location") == first.header("Location"))
+        }
+        #expect(different.status == 422)   // same key, another request: refused, as when no one holds it
+        #expect(try count(server, named: "HTX Cùng lúc") == 1)
+        #expect(try count(server, named: "HTX Khác") == 0)
+    }
+
     /// Many writes in flight when the server is told to stop: each gets its whole answer, and
     /// every producer answered 201 is in the file after the shutdown.
     @Test func aShutdownAnswersTheWritesInFlightAndKeepsWhatItAcknowledged() throws {

@@ -329,7 +329,10 @@ public final class APIResponder: HTTPResponder {
             }
             let plan = try prepare(context)
             // Claims the Idempotency-Key: submitted right below, its completion releases it.
-            pending = try context.pendingWrite(plan.body)
+            switch try context.prepareWrite(plan.body) {
+            case .run(let write): pending = write
+            case .answered(let replay): return answer(replay, principal?.tokenID)
+            }
         } catch {
             return answer(problemResponse(error, call.request, requestID: call.requestID), principal?.tokenID)
         }

@@ -29,12 +29,23 @@ struct PendingWrite {
     let resolve: @Sendable (Result<HTTPResponse, any Error>) throws -> HTTPResponse
 }
 
+/// What readying a write gives: the write to run, or already the answer, when a retry's
+/// stored response was found without the writer's help.
+enum PreparedWrite {
+    case run(PendingWrite)
+    case answered(HTTPResponse)
+}
+
 extension RequestContext {
-    /// Runs a write in the shared writer transaction and waits for its answer (`pendingWrite`).
+    /// Runs a write in the shared writer transaction and waits for its answer (`prepareWrite`).
     public func write(_ body: @escaping (Connection) throws -> HTTPResponse,
                       stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> HTTPResponse {
-        let pending = try pendingWrite(body, stored: stored)
-        return try pending.resolve(Result { try database.write(deadline: pending.deadline, pending.body) })
+        switch try prepareWrite(body, stored: stored) {
+        case .answered(let replay):
+            return replay
+        case .run(let pending):
+            return try pending.resolve(Result { try database.write(deadline: pending.deadline, pending.body) })
+        }
     }
 
     /// Readies a write for the shared writer transaction. For a POST with an
@@ -44,11 +55,12 @@ extension RequestContext {
     ///
     /// `stored` turns the response into the one kept for replays, for a response that must
     /// not be kept as sent (a secret shown once); by default it is kept as it is.
-    /// The key is claimed here until `resolve`: run or submit the result at once.
-    func pendingWrite(_ body: @escaping (Connection) throws -> HTTPResponse,
-                      stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> PendingWrite {
+    /// The key is claimed here until `resolve`: run or submit a `.run` at once. An `.answered`
+    /// claimed nothing.
+    func prepareWrite(_ body: @escaping (Connection) throws -> HTTPResponse,
+                      stored: @escaping @Sendable (HTTPResponse) -> HTTPResponse = { $0 }) throws -> PreparedWrite {
         guard request.method == .post, let key = request.headers["Idempotency-Key"] else {
-            return PendingWrite(deadline: writeDeadline, body: body, resolve: { try $0.get() })
+            return .run(PendingWrite(deadline: writeDeadline, body: body, resolve: { try $0.get() }))
         }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
             throw Problem.validation([FieldError("Idempotency-Key", "must be 1 to 255 visible ASCII characters")])
@@ -58,6 +70,12 @@ extension RequestContext {
         let storedKey = IdempotencyKey(scope: scope, key: key)
         let gate = services.idempotency
         guard gate.begin(storedKey) else {
+            // Someone holds the key: the first attempt, still running, or a retry of one that
+            // has finished. A 409 is only for the first (API.md "Writes"): a finished one's
+            // stored answer is this request's answer too, however many retries arrive at once.
+            // Like any read, the lookup may see the first attempt's commit before its flush
+            // (`WALSyncer`): only a power loss in that window could undo it.
+            if let replay = try storedResponse(storedKey, hash: hash) { return .answered(replay) }
             throw Problem.idempotencyKeyInFlight
         }
         // No lookup first: `save` looks, after the body. When the key was used before, either
@@ -79,7 +97,7 @@ extension RequestContext {
             return response
         }
         let context = self
-        return PendingWrite(deadline: writeDeadline, body: idempotent) { outcome in
+        return .run(PendingWrite(deadline: writeDeadline, body: idempotent) { outcome in
             defer { gate.end(storedKey) }
             let failure: any Error
             switch outcome {
@@ -104,7 +122,7 @@ extension RequestContext {
                 throw Problem.idempotencyKeyInFlight
             }
             throw failure
-        }
+        })
     }
 
     /// The answer stored for this key, marked as replayed; nil when none is stored.
