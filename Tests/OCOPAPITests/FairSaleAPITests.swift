@@ -132,6 +132,28 @@ import Testing
         #expect(try created.json["point_of_sale_id"]?.isNull == true)
     }
 
+    /// A booth whose token is still active is not deleted, as for a point of sale: the token
+    /// would be left bound to nothing. Revoked, the booth goes.
+    @Test func aBoothWithAnActiveTokenIsDeletedOnlyOnceItIsRevoked() throws {
+        let admin = [bearer(TestServer.adminToken)]
+        let created = try api.client.request("POST", "/api/v1/tokens", headers: admin,
+                                             body: #"{"name":"Gian hàng Miến dong","role":"booth","fair_booth_id":\#(booth)}"#)
+        #expect(created.status == 201)
+        let tokenID = try #require(try created.json["id"]?.int64Value)
+        let secret = try #require(try created.json["token"]?.stringValue)
+        let path = "/api/v1/fairs/\(fair)/booths/\(booth)"
+        let refused = try api.request("DELETE", path)
+        #expect(refused.status == 409)
+        #expect(refused.header("Content-Type") == "application/problem+json")
+        #expect(try refused.json["detail"]?.stringValue?.contains("revoke") == true)
+        #expect(try api.get(path).status == 200)
+        // Still bound, still working.
+        #expect(try api.client.request("GET", sales, headers: [bearer(secret)]).status == 200)
+        #expect(try api.client.request("DELETE", "/api/v1/tokens/\(tokenID)", headers: admin).status == 204)
+        #expect(try api.request("DELETE", path).status == 204)
+        #expect(try api.get(path).status == 404)
+    }
+
     @Test func listInDayOrderRangeAndCSV() throws {
         api.today("2024-05-02")
         for (day, revenue) in [("2024-04-29", 3_000), ("2024-04-26", 1_000), ("2024-05-02", 4_000), ("2024-04-27", 2_000)] {

@@ -117,6 +117,25 @@ import Testing
         #expect(try database.read { try BoothStore.get($0, fairID: fair.id, id: empty.id) } == nil)
     }
 
+    /// As for a point of sale: a live token must not be left bound to a booth that is gone.
+    @Test func aBoothWithAnActiveTokenIsNotDeletedUntilItIsRevoked() throws {
+        let (fair, booth, token) = try database.write { db in
+            let fair = try F.fair(db)
+            let booth = try F.booth(db, fair: fair.id, .outside(name: "HTX Nấm", province: "Hải Dương"))
+            let (token, _) = try TokenStore.create(db, name: "Gian hàng nấm", role: .booth, pointOfSaleID: nil,
+                                                   fairBoothID: booth.id, actor: .system, now: testNow)
+            return (fair, booth, token)
+        }
+        func delete() throws {
+            try database.write { try BoothStore.delete($0, fairID: fair.id, id: booth.id, ifVersion: nil, actor: .system, now: testNow) }
+        }
+        #expect(F.conflicts { try delete() })
+        #expect(try database.read { try BoothStore.get($0, fairID: fair.id, id: booth.id) } == booth)
+        try database.write { try TokenStore.revoke($0, id: token.id, actor: .system, now: testNow) }
+        try delete()
+        #expect(try database.read { try BoothStore.get($0, fairID: fair.id, id: booth.id) } == nil)
+    }
+
     @Test func switchingFormsIsAnUpdateWithAudit() throws {
         try database.write { db in
             let fair = try F.fair(db)

@@ -108,11 +108,19 @@ public enum BoothStore {
         return booth
     }
 
-    /// Deletes a booth without sales entries (409 otherwise: delete the entries first).
+    /// Deletes a booth without sales entries or an active `booth` token (409 otherwise: delete
+    /// the entries, revoke the tokens first), as a point of sale is deleted: a live token must
+    /// not be left bound to nothing.
     public static func delete(_ db: Connection, fairID: Int64, id: Int64, ifVersion: VersionMatch?, actor: Actor,
                               now: Timestamp) throws {
         guard let booth = try get(db, fairID: fairID, id: id) else { throw DomainError.notFound(entity: "fair_booth", id: String(id)) }
         try VersionMatch.require(ifVersion, current: booth.version)
+        // tokens.fair_booth_id has no FOREIGN KEY (migration 0016 says why), so this is checked here.
+        let tokens = try db.scalarInt("SELECT count(*) FROM tokens WHERE fair_booth_id = ? AND revoked_at IS NULL",
+                                      [.integer(id)]) ?? 0
+        if tokens > 0 {
+            throw DomainError.conflict("booth \(id) still has \(tokens) active booth token(s); revoke them first")
+        }
         let sales = try db.scalarInt("SELECT count(*) FROM fair_sales WHERE booth_id = ?", [.integer(id)]) ?? 0
         if sales > 0 { throw DomainError.conflict("booth \(id) has \(sales) sales entries; delete them first") }
         try db.run("DELETE FROM fair_booths WHERE id = ?", [.integer(id)])

@@ -6,8 +6,9 @@ extension Schema {
     /// A CHECK constraint cannot be altered in place, so the table is rebuilt (lang_altertable.html
     /// §7): same ids, secrets, hints and history. Nothing references `tokens` by foreign key (audit
     /// entries keep the token id as a plain value), so dropping the old table breaks nothing.
-    /// No foreign key to `fair_booths` either: a booth may be deleted while a token names it, and
-    /// booth ids are never reused (0014), so such a token simply reaches nothing.
+    /// No foreign key to `fair_booths` either: a booth is deleted only once its tokens are revoked
+    /// (`BoothStore.delete` checks), and booth ids are never reused (0014), so a revoked token
+    /// naming a deleted booth reaches nothing.
     static func addBoothTokens(_ db: Connection) throws {
         try db.execute("""
         CREATE TABLE tokens_0016 (

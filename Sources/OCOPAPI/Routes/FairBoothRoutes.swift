@@ -27,7 +27,7 @@ public struct FairBoothRoutes: RouteCollection {
                   doc: RouteDoc("Change some fields (JSON merge patch)", tag: tag, request: "BoothPatch", response: "Booth"),
                   write: patch),
             Route(.delete, item, access: .officers,
-                  doc: RouteDoc("Delete a booth without sales entries", tag: tag, status: 204), write: delete),
+                  doc: RouteDoc("Delete a booth without sales entries or active booth tokens", tag: tag, status: 204), write: delete),
         ]
     }
 
