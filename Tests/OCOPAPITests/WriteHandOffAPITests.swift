@@ -109,14 +109,11 @@ import Testing
         #expect(text.status == 415)
     }
 
-    /// The same key twice at once: the second is refused while the first is still being written,
-    /// and afterwards every retry replays the one answer.
-    @Test func anIdempotencyKeyIsHeldUntilItsWriteIsAnswered() throws {
-        let server = try TestServer()
-        let client = try server.client()
-        let key = ("Idempotency-Key", "same-key-1")
-        let body = #"{"name":"HTX Một lần","kind":"cooperative"}"#
-        // Hold the writer so the first request's write waits in the queue with its key claimed.
+    /// Holds the writer and sends an admin's POST of `body` with `key`, returning once that
+    /// write waits in the writer's queue, its key claimed. The closure returned lets the writer
+    /// go and gives that POST's answer.
+    private func postQueuedBehindAHeldWriter(_ server: TestServer, key: (String, String),
+                                             body: String) -> () -> WireResponse? {
         let holding = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let database = server.app.services.database
@@ -131,12 +128,12 @@ import Testing
         }.start()
         holding.wait()
         let port = server.port, admin = admin
-        let firstAnswer = Shared<WireResponse?>(nil)
+        let answer = Shared<WireResponse?>(nil)
         let answered = DispatchGroup()
         answered.enter()
         Thread {
             let client = try? TestClient(port: port)
-            firstAnswer.update { $0 = try? client?.request("POST", "/api/v1/producers", headers: [admin, key], body: body) }
+            answer.update { $0 = try? client?.request("POST", "/api/v1/producers", headers: [admin, key], body: body) }
             answered.leave()
         }.start()
         var polls = 0
@@ -144,12 +141,26 @@ import Testing
             usleep(10_000)
             polls += 1
         }
+        return {
+            release.signal()
+            held.wait()
+            answered.wait()
+            return answer.value
+        }
+    }
+
+    /// The same key twice at once: the second is refused while the first is still being written,
+    /// and afterwards every retry replays the one answer.
+    @Test func anIdempotencyKeyIsHeldUntilItsWriteIsAnswered() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        let key = ("Idempotency-Key", "same-key-1")
+        let body = #"{"name":"HTX Một lần","kind":"cooperative"}"#
+        // The writer held, so the first request's write waits in the queue with its key claimed.
+        let queued = postQueuedBehindAHeldWriter(server, key: key, body: body)
         let overtaking = try client.request("POST", "/api/v1/producers", headers: [admin, key], body: body)
         #expect(overtaking.status == 409)
-        release.signal()
-        held.wait()
-        answered.wait()
-        let first = try #require(firstAnswer.value)
+        let first = try #require(queued())
         #expect(first.status == 201)
         let retry = try client.request("POST", "/api/v1/producers", headers: [admin, key], body: body)
         #expect(retry.status == 201)
@@ -168,43 +179,14 @@ import Testing
         let body = #"{"name":"HTX Cùng lúc","kind":"cooperative"}"#
         let first = try client.request("POST", "/api/v1/producers", headers: [admin, key], body: body)
         #expect(first.status == 201)
-        // Hold the writer, so the first retry waits in its queue holding the key.
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let database = server.app.services.database
-        let held = DispatchGroup()
-        held.enter()
-        Thread {
-            _ = try? database.write { _ in
-                holding.signal()
-                release.wait()
-            }
-            held.leave()
-        }.start()
-        holding.wait()
-        let port = server.port, admin = admin
-        let holderAnswer = Shared<WireResponse?>(nil)
-        let answered = DispatchGroup()
-        answered.enter()
-        Thread {
-            let client = try? TestClient(port: port)
-            holderAnswer.update { $0 = try? client?.request("POST", "/api/v1/producers", headers: [admin, key], body: body) }
-            answered.leave()
-        }.start()
-        var polls = 0
-        while database.stats.writesQueued < 1, polls < 500 {
-            usleep(10_000)
-            polls += 1
-        }
+        // The writer held, so the first retry waits in its queue holding the key.
+        let queued = postQueuedBehindAHeldWriter(server, key: key, body: body)
         let together = try (0..<3).map { _ in
             try client.request("POST", "/api/v1/producers", headers: [admin, key], body: body)
         }
         let different = try client.request("POST", "/api/v1/producers", headers: [admin, key],
                                            body: #"{"name":"HTX Khác","kind":"cooperative"}"#)
-        release.signal()
-        held.wait()
-        answered.wait()
-        let holder = try #require(holderAnswer.value)
+        let holder = try #require(queued())
         for retry in together + [holder] {
             #expect(retry.status == 201)
             #expect(retry.header("Idempotent-Replayed") == "true")
