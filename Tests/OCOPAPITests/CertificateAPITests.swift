@@ -168,7 +168,7 @@ import TestSupport
         let id = try #require(try api.certify(code: "QN-1")["id"]?.int64Value)
         #expect(try audit(id).allSatisfy { $0["action"]?.stringValue != "status_changed" })
         // Midnight in Hà Nội on the notice date passes while the server runs; the day check
-        // (every `CertificateStatusSweep.checkSeconds`) sweeps without any request touching it.
+        // (every `CalendarSweep.checkSeconds`) sweeps without any request touching it.
         clock.set("2027-11-20T00:00:05+07:00")
         let deadline = Date().addingTimeInterval(30)
         var changed: JSONValue?

@@ -70,32 +70,42 @@ import Testing
         let path = "/api/v1/fairs/\(id)"
         #expect(try api.get(path, headers: [("If-None-Match", "W/\"1\"")]).status == 304)
         api.today("2024-04-26")
-        // Same version, but the status it validated said "planned": a full answer, not 304.
+        // The copy W/"1" validated said "planned": never a 304 for it again, from the first
+        // instant of the day, and the fair gets a version that says "running", audited.
         let running = try api.get(path, headers: [("If-None-Match", "W/\"1\"")])
         #expect(running.status == 200)
         #expect(try running.json["status"]?.stringValue == "running")
-        #expect(running.header("ETag") == "W/\"1\"")
+        let swept = try api.client.awaitETag("W/\"2\"", at: path, headers: [api.officer])
+        #expect(swept.header("ETag") == "W/\"2\"")
+        #expect(try swept.json["version"]?.int64Value == 2)
+        #expect(try api.get(path, headers: [("If-None-Match", "W/\"2\"")]).status == 304)
+        // A write based on the copy that said "planned" is stale.
+        #expect(try api.patch(path, #"{"visitors":7000}"#, ifMatch: "W/\"1\"").status == 412)
         // Visitors are updated while it runs (merge patch, If-Match guards against lost updates).
-        let counted = try api.patch(path, #"{"visitors":8000}"#, ifMatch: "W/\"1\"")
+        let counted = try api.patch(path, #"{"visitors":8000}"#, ifMatch: "W/\"2\"")
         #expect(counted.status == 200, "\(counted.text)")
         #expect(try counted.json["visitors"]?.int64Value == 8000)
-        #expect(try api.patch(path, #"{"visitors":9000}"#, ifMatch: "W/\"1\"").status == 412)
-        #expect(try api.get(path, headers: [("If-None-Match", "W/\"2\"")]).status == 304)
+        #expect(try api.patch(path, #"{"visitors":9000}"#, ifMatch: "W/\"2\"").status == 412)
+        #expect(try api.get(path, headers: [("If-None-Match", "W/\"3\"")]).status == 304)
         api.today("2024-05-03")
-        let ended = try api.get(path, headers: [("If-None-Match", "W/\"2\"")])
+        let ended = try api.get(path, headers: [("If-None-Match", "W/\"3\"")])
         #expect(ended.status == 200)
         #expect(try ended.json["status"]?.stringValue == "ended")
+        #expect(try api.client.awaitETag("W/\"4\"", at: path, headers: [api.officer]).header("ETag") == "W/\"4\"")
         // The organiser's final count arrives later; officers may still correct it (audited).
         let final = try api.patch(path, #"{"visitors":12000}"#)
         #expect(try final.json["visitors"]?.int64Value == 12000)
         let audit = try api.client.request("GET", "/api/v1/audit?entity=fair&entity_id=\(id)", headers: [bearer(TestServer.adminToken)])
-        let changes = try #require(try audit.json["items"]?.arrayValue).compactMap { $0["changes"]?["visitors"]?["to"]?.int64Value }
-        #expect(changes == [12000, 8000])
+        let entries = try #require(try audit.json["items"]?.arrayValue)
+        #expect(entries.compactMap { $0["changes"]?["visitors"]?["to"]?.int64Value } == [12000, 8000])
+        let statuses = entries.filter { $0["action"]?.stringValue == "status_changed" }
+        #expect(statuses.compactMap { $0["changes"]?["status"]?["to"]?.stringValue } == ["ended", "running"])
+        #expect(statuses.allSatisfy { $0["token_id"]?.isNull == true })
         // PUT replaces: echoing the GET back (read-only fields unchanged) is accepted.
         let current = try api.get(path)
-        let replaced = try api.request("PUT", path, current.text, headers: [("If-Match", "W/\"3\"")])
+        let replaced = try api.request("PUT", path, current.text, headers: [("If-Match", "W/\"5\"")])
         #expect(replaced.status == 200, "\(replaced.text)")
-        #expect(try replaced.json["version"]?.int64Value == 3)   // nothing changed
+        #expect(try replaced.json["version"]?.int64Value == 5)   // nothing changed
     }
 
     @Test func listFiltersAndCSV() throws {

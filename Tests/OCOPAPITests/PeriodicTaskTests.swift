@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The background jobs' runner (search indexing, idempotency merge, certificate sweep, maintenance).
+/// The background jobs' runner (search indexing, idempotency merge, calendar sweep, maintenance).
 @Suite struct PeriodicTaskTests {
     /// Counts runs and remembers when the first began.
     final class Runs: Sendable {

@@ -298,15 +298,26 @@ import Testing
         #expect(sameDay.status == 304)
         // One minute later it is 11 March in Vietnam: the certificate's last day has passed.
         clock.set(F.instant("2025-03-11T00:00:00+07:00"))
+        // Never a 304 for the copy that said "valid", from the first instant of the day.
         let nextDay = try client.request("GET", "\(path)/\(id)", headers: [("If-None-Match", "W/\"1\"")])
         #expect(nextDay.status == 200)
-        #expect(nextDay.header("ETag") == "W/\"1\"")
         #expect(try nextDay.json["certifications"]?.arrayValue?.first?["valid"]?.boolValue == false)
         let listed = try client.request("GET", path)
         #expect(try listed.json["items"]?.arrayValue?.first?["certifications"]?.arrayValue?.first?["valid"]?.boolValue == false)
-        // A write today is a new version that already reflects the day, so 304 works again.
-        let patched = try client.request("PATCH", "\(path)/\(id)", headers: [admin], body: #"{"name":"Vùng mới"}"#)
-        #expect(patched.header("ETag") == "W/\"2\"")
+        // Within a second of midnight the area has a new version that says so, and 304 works again.
+        let swept = try client.awaitETag("W/\"2\"", at: "\(path)/\(id)")
+        #expect(swept.header("ETag") == "W/\"2\"")
         #expect(try client.request("GET", "\(path)/\(id)", headers: [("If-None-Match", "W/\"2\"")]).status == 304)
+        let audit = try client.request("GET", "/api/v1/audit?entity=raw_material_area&entity_id=\(id)", headers: [admin])
+        let entry = try #require(try audit.json["items"]?.arrayValue?.first)
+        #expect(entry["action"]?.stringValue == "validity_changed")
+        #expect(entry["changes"]?["certifications[0].valid"]?["from"]?.boolValue == true)
+        #expect(entry["changes"]?["certifications[0].valid"]?["to"]?.boolValue == false)
+        // A write based on the copy that said "valid" is stale; one on today's version goes in.
+        #expect(try client.request("PATCH", "\(path)/\(id)", headers: [admin, ("If-Match", "W/\"1\"")],
+                                   body: #"{"name":"Vùng cũ"}"#).status == 412)
+        let patched = try client.request("PATCH", "\(path)/\(id)", headers: [admin, ("If-Match", "W/\"2\"")],
+                                         body: #"{"name":"Vùng mới"}"#)
+        #expect(patched.header("ETag") == "W/\"3\"")
     }
 }

@@ -84,6 +84,19 @@ final class TestClient {
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
+    /// GETs `target` until its `ETag` is `etag`, for at most 10 s, and returns that answer (or the
+    /// last one). The calendar sweep (`CalendarSweep`) gives an item whose calendar-derived state
+    /// moved at midnight its new version within a second or so, as a polling client sees it.
+    func awaitETag(_ etag: String, at target: String, headers: [(String, String)] = []) throws -> WireResponse {
+        let deadline = ContinuousClock.now + .seconds(10)
+        var response = try request("GET", target, headers: headers)
+        while response.header("ETag") != etag, ContinuousClock.now < deadline {
+            usleep(20_000)
+            response = try request("GET", target, headers: headers)
+        }
+        return response
+    }
+
     /// Sends one request and reads its response.
     func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: String? = nil,
                  contentType: String = "application/json") throws -> WireResponse {

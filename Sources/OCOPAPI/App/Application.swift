@@ -45,8 +45,8 @@ public final class Application: Sendable {
             try Self.bootstrapAdmin(adminToken, database: database, now: now)
         }
         demoLoaded = configuration.demo ? try DemoData.load(into: database, now: now) : false
-        let certificateSweep = CertificateStatusSweep(database: database)
-        try certificateSweep.tick(now: now)
+        let calendarSweep = CalendarSweep(database: database)
+        try calendarSweep.tick(now: now)
 
         let services = Services(database: database, clock: clock,
                                 responseCacheBytes: configuration.responseCacheKiB * 1024)
@@ -151,9 +151,9 @@ public final class Application: Sendable {
                 if try ProducerStore.indexPendingSearch(database) { try ProducerStore.mergeSearchStep(database) }
             }
         }
-        let sweepLog = JobFailureLog(job: "certificate status sweep", log: accessLog)
-        statusSweep = PeriodicTask(name: "ocop-cert-sweep", every: .seconds(CertificateStatusSweep.checkSeconds)) {
-            sweepLog.run { try certificateSweep.tick(now: clock()) }
+        let sweepLog = JobFailureLog(job: "calendar sweep", log: accessLog)
+        statusSweep = PeriodicTask(name: "ocop-calendar", every: .seconds(CalendarSweep.checkSeconds)) {
+            sweepLog.run { try calendarSweep.tick(now: clock()) }
         }
     }
 

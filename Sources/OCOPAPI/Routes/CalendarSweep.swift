@@ -2,17 +2,19 @@ import OCOP
 import SQLite
 import Synchronization
 
-/// Runs `CertificateStatusSweeper` for the application: at start-up, and then whenever the
-/// calendar day in Asia/Ho_Chi_Minh has changed since the last sweep, so a calendar change
-/// (active → expiring → expired) reaches the audit log seconds after midnight.
+/// Runs `CertificateStatusSweeper` and `CalendarVersions` for the application: at start-up, and
+/// then whenever the calendar day in Asia/Ho_Chi_Minh has changed since the last sweep, so a
+/// calendar change (a certificate active → expiring → expired, a fair planned → running → ended,
+/// an area's certification valid or not) reaches the audit log and the item's version seconds
+/// after midnight.
 ///
-/// Why by day: a certificate's status depends only on the day (writes that change it record
-/// the change themselves), so a sweep on the same day would find nothing. Checking the day
+/// Why by day: that state depends only on the day (writes that change it record the change
+/// themselves), so a sweep on the same day would find nothing. Checking the day
 /// costs no database work; `checkSeconds` bounds how late after midnight the sweep runs. Reads
 /// show the day's status from the first instant of the day, but a product's `version` (its
 /// ETag) moves only with the sweep: a second, not the ten it was until session 32, is how long
 /// an `If-Match` taken the evening before still holds against the changed product.
-final class CertificateStatusSweep: Sendable {
+final class CalendarSweep: Sendable {
     static let checkSeconds: Double = 1
 
     private let database: Database
@@ -33,7 +35,13 @@ final class CertificateStatusSweep: Sendable {
 
     /// Looks on a reader first and takes the writer only when something changed.
     private static func run(_ database: Database, today: CivilDate, now: Timestamp) throws {
-        guard try database.read({ try CertificateStatusSweeper.hasPending($0, today: today) }) else { return }
-        try database.write { _ = try CertificateStatusSweeper.sweep($0, today: today, now: now) }
+        let (certificates, others) = try database.read {
+            (try CertificateStatusSweeper.hasPending($0, today: today), try CalendarVersions.hasPending($0, today: today))
+        }
+        guard certificates || others else { return }
+        try database.write { db in
+            if certificates { try CertificateStatusSweeper.sweep(db, today: today, now: now) }
+            if others { try CalendarVersions.sweep(db, today: today, now: now) }
+        }
     }
 }
