@@ -308,9 +308,9 @@ import Testing
                     "application/json; charset=\"utf-8", "json", "application/json/x", "application /json", ""] {
             #expect(throws: Problem.self, "\(bad)") { try RequestContext.requireMediaType(["application/json"], bad) }
             let csv = bad.replacingOccurrences(of: "application/json", with: "text/csv")
-            #expect(throws: Problem.self, "\(csv)") { try ProductRoutes.requireCSV(csv) }
+            #expect(throws: Problem.self, "\(csv)") { try RequestContext.requireMediaType(["text/csv"], csv) }
         }
-        #expect(throws: Never.self) { try ProductRoutes.requireCSV("text/csv; header=present; charset=\"utf-8\"") }
+        #expect(throws: Never.self) { try RequestContext.requireMediaType(["text/csv"], "text/csv; header=present; charset=\"utf-8\"") }
         #expect(MediaType(#"text/csv; Charset="a\"b"; x=1"#)?.parameters.map(\.name) == ["charset", "x"])
         #expect(MediaType(#"text/csv; Charset="a\"b"; x=1"#)?.parameters.first?.value == #"a"b"#)
     }

@@ -15,8 +15,8 @@ import Testing
 
     /// Sends only the head of a request announcing `length` body bytes.
     private func head(_ client: TestClient, _ method: String, _ target: String, length: Int,
-                      extra: [(String, String)] = []) {
-        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                      contentType: String = "application/json", extra: [(String, String)] = []) {
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nContent-Type: \(contentType)\r\n"
         for (name, value) in extra + [("Content-Length", String(length))] { text += "\(name): \(value)\r\n" }
         client.send(text + "\r\n")
     }
@@ -51,6 +51,44 @@ import Testing
                                                         token: TestServer.adminToken)
         #expect(created.status == 201, "\(created.text)")
         #expect(try admitted.request("GET", "/api/v1/producers").status == 200, "the connection stays open")
+    }
+
+    /// A client waiting for `100 Continue` with a body its route could never read (a media type
+    /// the route does not take, or a content coding) hears the 415 instead and sends nothing: it
+    /// once got 100, uploaded the body, and only then the 415 (a black-box probe noticed). Each
+    /// case twice with a new token: once while the token is looked up, once known.
+    @Test func expectContinueGetsAnUnreadableBodysRefusalInsteadOf100() throws {
+        let refused: [(method: String, target: String, type: String, extra: [(String, String)])] = [
+            ("POST", "/api/v1/producers", "text/plain", []),
+            ("POST", "/api/v1/producers", "application/json; charset=latin1", []),
+            ("POST", "/api/v1/products/import", "application/json", []),
+            ("PATCH", "/api/v1/producers/1", "application/json-patch+json", []),
+            ("POST", "/api/v1/producers", "application/json", [("Content-Encoding", "gzip")]),
+        ]
+        for (method, target, type, extra) in refused {
+            let token = try server.token("officer")
+            for _ in 0..<2 {
+                let client = try server.client()
+                head(client, method, target, length: 60, contentType: type,
+                     extra: extra + [("Expect", "100-continue"), ("Authorization", "Bearer \(token)")])
+                let response = try client.readResponse(method: method)
+                #expect(response.status == 415, "\(method) \(target) \(type): a final status, not 100 Continue")
+                #expect(response.header("Content-Type") == "application/problem+json")
+                if method == "PATCH" { #expect(response.header("Accept-Patch")?.contains("application/merge-patch+json") == true) }
+                #expect(client.isClosedByPeer())
+            }
+        }
+        // What the route takes is invited: a merge patch on PATCH, CSV on the import.
+        let token = try server.token("officer")
+        for (method, target, type) in [("PATCH", "/api/v1/producers/1", "application/merge-patch+json"),
+                                       ("POST", "/api/v1/products/import", "text/csv; charset=utf-8")] {
+            let client = try server.client()
+            head(client, method, target, length: 2, contentType: type,
+                 extra: [("Expect", "100-continue"), ("Authorization", "Bearer \(token)")])
+            #expect(try client.readResponse(method: method).status == 100, "\(method) \(target) \(type)")
+        }
+        let list = try server.client().request("GET", "/api/v1/producers")
+        #expect(try list.json["items"]?.arrayValue?.isEmpty == true, "nothing was written")
     }
 
     /// Posts a producer as a client that waits for `100 Continue` (which must come) before the

@@ -118,9 +118,12 @@ public final class APIResponder: HTTPResponder {
         // checked first whatever its body's size (the engine accepts only `100-continue`).
         guard beyondFreeShare || head.headers.contains("Transfer-Encoding") || head.headers.contains("Expect")
         else { return .readBody }
+        // Past the caller, a body the route could never read (a media type or content coding it
+        // refuses) is a 415 now, rather than after the client sent it all.
         if let caller = knownCaller(head) {
             do throws(Problem) {
                 try authorize(route.access, caller.principal)
+                try Self.refuseUnreadableContent(head, hasBody: true, route: route)
             } catch {
                 return refuse(error.response, pattern, caller.principal?.tokenID)
             }
@@ -133,6 +136,7 @@ public final class APIResponder: HTTPResponder {
             do {
                 principal = try authenticate(head, connection: connection)
                 try authorize(route.access, principal)
+                try Self.refuseUnreadableContent(head, hasBody: true, route: route)
                 guard refusesBody else {
                     later.readBody()
                     return
@@ -352,7 +356,7 @@ public final class APIResponder: HTTPResponder {
     private func admit(_ call: Call, principal: inout Principal?, known: Bool = false) throws -> RequestContext {
         if !known { principal = try authenticate(call.request, connection: call.connection) }
         try authorize(call.route.access, principal)
-        try Self.refuseContentCoding(call.request)
+        try Self.refuseUnreadableContent(call.request, hasBody: !call.request.body.isEmpty, route: call.route)
         return RequestContext(request: call.request, parameters: call.parameters, principal: principal,
                               requestID: call.requestID, services: services, wantsCSV: call.wantsCSV, path: call.path,
                               writeDeadline: call.writeDeadline)
@@ -413,10 +417,13 @@ public final class APIResponder: HTTPResponder {
                           day: CivilDate.today(at: services.clock()))
     }
 
-    /// A body we would have to decode first (gzip, br…) is refused rather than read as it is:
-    /// ignoring the label would parse compressed bytes as JSON, or accept a body mislabelled.
-    private static func refuseContentCoding(_ request: HTTPRequest) throws(Problem) {
-        guard !request.body.isEmpty, let coding = request.headers["Content-Encoding"] else { return }
+    /// Refuses (415) a body the route cannot read: one of a media type it does not take
+    /// (`Route.checkMediaType`), or one we would have to decode first (gzip, br…), rather than read
+    /// as it is: ignoring the label would parse compressed bytes as JSON, or accept a body
+    /// mislabelled. `hasBody`: the request carries one, or its head announced one still to come.
+    private static func refuseUnreadableContent(_ request: HTTPRequest, hasBody: Bool, route: Route) throws(Problem) {
+        try route.checkMediaType(of: request)
+        guard hasBody, let coding = request.headers["Content-Encoding"] else { return }
         let codings = coding.splitASCII(UInt8(ascii: ",")).map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
         guard codings.allSatisfy({ $0 == "identity" }) else {
             throw Problem.unsupportedMediaType("send the body without Content-Encoding (got \(coding)); only identity is accepted",

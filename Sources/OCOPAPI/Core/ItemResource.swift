@@ -110,7 +110,7 @@ extension ItemResource {
     static func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let id = try context.id()
-        let patch = try context.jsonObject(allowMergePatch: true)
+        let patch = try context.jsonObject()
         let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in

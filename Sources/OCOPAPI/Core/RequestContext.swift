@@ -37,9 +37,10 @@ public struct RequestContext: Sendable {
         return id
     }
 
-    /// The request body as a JSON object, after the content-type check (415) and syntax check (400).
-    public func jsonObject(allowMergePatch: Bool = false) throws(Problem) -> JSONObject {
-        try Self.checkContentType(request.headers["Content-Type"], allowMergePatch: allowMergePatch)
+    /// The request body as a JSON object, after the content-type check (415: JSON, and on PATCH a
+    /// JSON merge patch too) and syntax check (400).
+    public func jsonObject() throws(Problem) -> JSONObject {
+        try Self.checkContentType(request.headers["Content-Type"], allowMergePatch: request.method == .patch)
         guard !request.body.isEmpty else { throw Problem.malformed("the request body is empty; a JSON object is required") }
         let value: JSONValue
         do {

@@ -125,6 +125,19 @@ public final class Route: Sendable {
     /// ignores a body, so a large one is refused before it is read (`APIResponder.admitBody`).
     public var takesContent: Bool { doc.requestSchema != nil || doc.requestMediaType != nil }
 
+    /// Refuses (415) a body of a media type the route does not read: its declared one (the CSV
+    /// import's `text/csv`), else JSON, and on PATCH a JSON merge patch too. The responder asks
+    /// before the handler runs, and before a client awaiting `100 Continue` sends the body.
+    func checkMediaType(of request: HTTPRequest) throws(Problem) {
+        guard takesContent else { return }
+        let header = request.headers["Content-Type"]
+        if let declared = doc.requestMediaType {
+            try RequestContext.requireMediaType([declared], header)
+        } else {
+            try RequestContext.checkContentType(header, allowMergePatch: method == .patch)
+        }
+    }
+
     public convenience init(_ method: HTTPMethod, _ pattern: String, access: Access, inline: Bool = false,
                 cacheable: Bool = false, doc: RouteDoc, handler: @escaping Handler) {
         self.init(method, pattern, access: access, inline: inline, cacheable: cacheable && method == .get,

@@ -87,7 +87,7 @@ public struct FairBoothRoutes: RouteCollection {
     func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), id = try context.id("bid")
-        let patch = try context.jsonObject(allowMergePatch: true)
+        let patch = try context.jsonObject()
         let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in

@@ -93,7 +93,7 @@ public struct FairSaleRoutes: RouteCollection {
     func patch(_ context: RequestContext) throws -> WritePlan {
         try context.query().check(allowed: [])
         let fairID = try context.id(), boothID = try Self.boothInReach(context), id = try context.id("sid")
-        let patch = try context.jsonObject(allowMergePatch: true)
+        let patch = try context.jsonObject()
         let ifVersion = context.versionPrecondition()
         let actor = context.actor, now = context.now
         return WritePlan { db in

@@ -5,11 +5,12 @@ import OCOP
 extension ProductRoutes {
     /// `POST /api/v1/products/import`: a CSV file (UTF-8, optional BOM, header row) becomes
     /// products in one transaction, or nothing does and the 422 lists every bad row and field.
+    /// Its `text/csv` (RFC 4180 §3, UTF-8 when a charset is named) is the route's declared media
+    /// type, which the responder requires before this runs (`Route.checkMediaType`).
     /// More than `ProductImport.maximumRows` rows is a 413: the file is larger than the server
     /// takes in one request (RFC 9110 §15.5.14), whatever its rows hold.
     func importCSV(_ context: RequestContext) throws -> HTTPResponse {
         try context.query().check(allowed: [])
-        try Self.requireCSV(context.request.headers["Content-Type"])
         // Parsed before the write: the shared writer is held only for the database checks and inserts.
         let importer: ProductImport
         do {
@@ -38,10 +39,5 @@ extension ProductRoutes {
             writer.endObject()
             return Responses.json(.created, writer.bytes)
         }
-    }
-
-    /// `text/csv` (RFC 4180 §3), in UTF-8 when a charset is named; anything else is a 415.
-    static func requireCSV(_ header: String?) throws(Problem) {
-        try RequestContext.requireMediaType(["text/csv"], header, what: "file")
     }
 }
