@@ -184,10 +184,15 @@ import Testing
     @Test func metricsCountWhatTheServerRefusedBeforeRouting() throws {
         let bad = try TestClient(port: server.port)
         bad.send("GET /healthz HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n")
-        #expect(try bad.readResponse().status == 400)
+        let badRequest = try bad.readResponse()
+        #expect(badRequest.status == 400)
         let long = try TestClient(port: server.port)
         long.send("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(try long.readResponse().status == 414)
+        let tooLong = try long.readResponse()
+        #expect(tooLong.status == 414)
+        // Each carries a request id of its own, as every answer does, for the log line that says why.
+        let ids = [badRequest, tooLong].compactMap { $0.header("X-Request-Id") }
+        #expect(ids.count == 2 && ids[0] != ids[1], "\(ids)")
         let metrics = try client.request("GET", "/metrics")
         #expect(metrics.text.contains(#"ocop_http_rejected_total{status="400"} 1"#))
         #expect(metrics.text.contains(#"ocop_http_rejected_total{status="414"} 1"#))

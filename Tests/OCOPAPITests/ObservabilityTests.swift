@@ -97,11 +97,13 @@ import TestSupport
         let (path, fd) = temporaryFile()
         defer { close(fd); unlink(path) }
         let log = try AccessLog(enabled: true, fd: fd, flushInterval: .seconds(30))
-        log.recordRejection(status: 408, reason: "request head not received in time", at: Timestamp(millisecondsSinceEpoch: 1_733_990_400_000))
+        log.recordRejection(status: 408, reason: "request head not received in time", requestID: "ab12-7",
+                            at: Timestamp(millisecondsSinceEpoch: 1_733_990_400_000))
         log.close()
         let line = try JSONValue.parse(Array(try #require(try lines(path).first).utf8))
         #expect(line["event"]?.stringValue == "rejected")
         #expect(line["status"]?.int64Value == 408)
+        #expect(line["request_id"]?.stringValue == "ab12-7")
         #expect(line["reason"]?.stringValue == "request head not received in time")
     }
 

@@ -99,17 +99,17 @@ public final class Application: Sendable {
         let metrics = services.metrics
         serverConfig.errorRenderer = { status, reason, head in
             // Every answer the engine gives by itself passes here: count and log it.
+            // An id as every answer has (the client's own when its head was read and gave one), in
+            // the log line too: a client's report of a 400 or 431 leads to the line that says why.
+            let requestID = responder.requestID(for: head)
             metrics.recordRejection(status: status.code)
-            accessLog.recordRejection(status: status.code, reason: reason, at: clock())
+            accessLog.recordRejection(status: status.code, reason: reason, requestID: requestID, at: clock())
             var response = Problem.transport(status, reason).response
+            response.headers.set("X-Request-Id", requestID)
             // The engine's 503s (a handler past its timeout, too many connections) pass: say when to retry.
             if status == .serviceUnavailable { response.headers.set("Retry-After", "1") }
-            if let head {
-                // Readable by the dashboard that asked, as every answer of ours (its upload too large),
-                // and findable in its own logs by the id it sent.
-                cors.decorate(&response, answering: head)
-                if let id = APIResponder.clientRequestID(head) { response.headers.set("X-Request-Id", id) }
-            }
+            // Readable by the dashboard that asked, as every answer of ours (its upload too large).
+            if let head { cors.decorate(&response, answering: head) }
             return response
         }
         let server = HTTPServer(configuration: serverConfig, responder: responder)

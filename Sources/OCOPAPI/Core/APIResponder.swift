@@ -454,8 +454,10 @@ public final class APIResponder: HTTPResponder {
     }
 
     /// The client's `X-Request-Id` when it is a sane token, else a fresh one.
-    private func requestID(for request: HTTPRequest) -> String {
-        if let given = Self.clientRequestID(request) { return given }
+    /// The id of the request, the client's own when it sent a usable one; `nil`: an answer the
+    /// engine gives before it has a well-formed head.
+    func requestID(for request: HTTPRequest?) -> String {
+        if let request, let given = Self.clientRequestID(request) { return given }
         let n = requestCounter.add(1, ordering: .relaxed).newValue
         return requestIDPrefix + "-" + String(n, radix: 16)
     }

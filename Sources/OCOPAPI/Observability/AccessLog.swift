@@ -70,14 +70,16 @@ public final class AccessLog: Sendable {
         lines.append(writer.bytes)
     }
 
-    /// A line for an answer the HTTP engine gave by itself (no route, no request id): its
-    /// status and why, so refused and timed-out requests show in the log too.
-    public func recordRejection(status: Int, reason: String, at: @autoclosure () -> Timestamp) {
+    /// A line for an answer the HTTP engine gave by itself (no route): its request id (the one
+    /// its `X-Request-Id` carried), status and why, so refused and timed-out requests show in the
+    /// log too.
+    public func recordRejection(status: Int, reason: String, requestID: String, at: @autoclosure () -> Timestamp) {
         guard let lines else { return }
-        var writer = JSONWriter(capacity: 128)
+        var writer = JSONWriter(capacity: 160)
         writer.beginObject()
         writer.field("at", at())
         writer.field("event", "rejected")
+        writer.field("request_id", requestID)
         writer.field("status", Int64(status))
         writer.field("reason", reason)
         writer.endObject()
