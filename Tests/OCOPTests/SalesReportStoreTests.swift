@@ -129,6 +129,11 @@ import Testing
         let query = try SalesReportQuery(today: Self.today)
         #expect(query.from == CivilDate("2025-02-07") && query.to == Self.today && query.groupBy == .pointOfSale)
         #expect(query.days.count == 30)
+        // Half given: only from runs up to today, only to takes the 30 days up to it.
+        let fromOnly = try SalesReportQuery(today: Self.today, from: CivilDate("2025-01-01"))
+        #expect(fromOnly.from == CivilDate("2025-01-01") && fromOnly.to == Self.today)
+        let toOnly = try SalesReportQuery(today: Self.today, to: CivilDate("2024-12-31"))
+        #expect(toOnly.from == CivilDate("2024-12-02") && toOnly.to == CivilDate("2024-12-31"))
         let year = try SalesReportQuery(today: Self.today, from: CivilDate("2024-01-01"), to: CivilDate("2024-12-31"))
         #expect(year.days.count == 366)
         #expect(throws: DomainError.invalid("from", "must be at most 366 days before to, both included (2024-12-31)")) {
