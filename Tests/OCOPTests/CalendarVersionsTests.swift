@@ -100,4 +100,23 @@ import Testing
         #expect(try audit(.rawMaterialArea).filter { $0.action == "validity_changed" }.count == 4)
         #expect(try !pending("2026-05-01"))
     }
+
+    /// A certification valid only on days the server was down shows the same `valid` after as
+    /// before, yet the area's conditional GET cannot tell (`validityChangedSinceUpdate`): it gets
+    /// a new version with nothing to audit, and is not pending again the next day.
+    @Test func anAreaWhoseValidityCameAndWentUnseenStillGetsItsNewVersion() throws {
+        let brief = AreaCertification(scheme: .vietGAP, number: "VietGAP-TT-24-02", validFrom: F.day("2024-03-01"),
+                                      validUntil: F.day("2024-03-02"))
+        let fields = RawMaterialAreaFields(code: "VN-QN-BL-0003", name: "Vùng nuôi ong", kind: .livestock,
+                                           areaM2: 50_000, commune: "Đồng Văn", district: "Bình Liêu", producerID: nil,
+                                           market: .domestic, certifications: [brief])
+        let area = try database.write { try RawMaterialAreaStore.create($0, fields, actor: .system, now: F.noon("2024-02-20")) }
+        #expect(try database.read { try RawMaterialAreaStore.get($0, id: area.id) }?.validityChangedSinceUpdate(today: F.day("2024-03-10")) == true)
+        #expect(try sweep("2024-03-10").isEmpty, "nothing shows differently: nothing to audit")
+        let swept = try #require(try database.read { try RawMaterialAreaStore.get($0, id: area.id) })
+        #expect(swept.version == 2)
+        #expect(!swept.validityChangedSinceUpdate(today: F.day("2024-03-10")))
+        #expect(try !pending("2024-03-11"))
+        #expect(try audit(.rawMaterialArea).filter { $0.action == "validity_changed" }.isEmpty)
+    }
 }

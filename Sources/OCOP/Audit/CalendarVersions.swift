@@ -33,24 +33,30 @@ public enum CalendarVersions {
         return false
     }
 
-    /// Records every pending change: version + 1, `updated_at` now, and an audit entry (by the
+    /// Gives every pending item version + 1 and `updated_at` now, and audits what moved (by the
     /// system, `{"field": {"from", "to"}}` with what the last version showed and what today's
-    /// shows). Run inside a write.
+    /// shows). Returns the audited changes. Run inside a write.
+    ///
+    /// The pending items are exactly those whose conditional GET refuses the old version's 304
+    /// (`derivedStateChangedSinceUpdate`), so each gets its new version even when it shows what it
+    /// showed before (a certification valid only while the server was down): left alone, it would
+    /// stay pending, and its old copy unvalidated, for good.
     @discardableResult
     public static func sweep(_ db: Connection, today: CivilDate, now: Timestamp) throws -> [Change] {
-        var done: [Change] = []
+        var audited: [Change] = []
         for kind in kinds {
             let ids = try db.all(kind.candidates, [.text(today.description)]) { $0.int64(0) }
             for id in ids {
-                guard let changes = try kind.changes(db, id, today), changes.count > 0 else { continue }
+                let changes = try kind.changes(db, id, today)
                 try db.run("UPDATE \(kind.table) SET updated_at = ?, version = version + 1 WHERE id = ?",
                            [.text(now.description), .integer(id)])
+                guard changes.count > 0 else { continue }
                 try AuditLog.record(db, actor: .system, entity: kind.entity, entityID: id, action: kind.action,
                                     changes: changes, at: now)
-                done.append(Change(entity: kind.entity, id: id, changes: changes))
+                audited.append(Change(entity: kind.entity, id: id, changes: changes))
             }
         }
-        return done
+        return audited
     }
 
     /// One table of such items.
@@ -62,8 +68,8 @@ public enum CalendarVersions {
         /// Ids of the rows whose state may have moved since they were written (`?1`: today):
         /// a transition day after the day of `updated_at` (in Asia/Ho_Chi_Minh) and by today.
         let candidates: String
-        /// What moved in one of them: empty or nil when nothing did.
-        let changes: @Sendable (Connection, Int64, CivilDate) throws -> JSONObject?
+        /// What moved in one of them: empty when nothing shows differently.
+        let changes: @Sendable (Connection, Int64, CivilDate) throws -> JSONObject
     }
 
     /// The day a row was last written, in Asia/Ho_Chi_Minh (UTC+7, no DST), as SQL.
@@ -84,7 +90,7 @@ public enum CalendarVersions {
             WHERE \(crossed("starts_on", since: "updated_at")) OR \(crossed("date(ends_on, '+1 day')", since: "updated_at"))
             """,
         changes: { db, id, today in
-            guard let fair = try FairStore.get(db, id: id), fair.derivedStateChangedSinceUpdate(today: today) else { return nil }
+            guard let fair = try FairStore.get(db, id: id) else { return JSONObject() }
             let before = fair.status(on: CivilDate.today(at: fair.updatedAt)), after = fair.status(on: today)
             return AuditLog.diff(JSONObject([("status", .string(before.rawValue))]),
                                  JSONObject([("status", .string(after.rawValue))]))
@@ -100,9 +106,7 @@ public enum CalendarVersions {
                OR \(crossed("date(c.valid_until, '+1 day')", since: "a.updated_at"))
             """,
         changes: { db, id, today in
-            guard let area = try RawMaterialAreaStore.get(db, id: id), area.validityChangedSinceUpdate(today: today) else {
-                return nil
-            }
+            guard let area = try RawMaterialAreaStore.get(db, id: id) else { return JSONObject() }
             let writtenOn = CivilDate.today(at: area.updatedAt)
             func validity(on day: CivilDate) -> JSONObject {
                 JSONObject(area.fields.certifications.enumerated().map { place, certification in

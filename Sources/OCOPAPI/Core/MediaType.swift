@@ -89,16 +89,15 @@ private extension Substring {
 
 extension RequestContext {
     /// Refuses (415) a body whose `Content-Type` is not one of `accepted` (lower-case essences),
-    /// is malformed, or names a charset other than UTF-8. `what` names the body in the message.
-    static func requireMediaType(_ accepted: [String], _ header: String?, what: String = "body",
-                                 headers: HTTPHeaders = [:]) throws(Problem) {
+    /// is malformed, or names a charset other than UTF-8.
+    static func requireMediaType(_ accepted: [String], _ header: String?, headers: HTTPHeaders = [:]) throws(Problem) {
         let got = header.map { MediaType($0) }
         guard let mediaType = got ?? nil else {
             let detail = header == nil ? "no Content-Type" : "a malformed Content-Type"
-            throw Problem.unsupportedMediaType("send the \(what) as \(accepted.joined(separator: " or ")); got \(detail)", headers: headers)
+            throw Problem.unsupportedMediaType("send the body as \(accepted.joined(separator: " or ")); got \(detail)", headers: headers)
         }
         guard accepted.contains(mediaType.essence) else {
-            throw Problem.unsupportedMediaType("send the \(what) as \(accepted.joined(separator: " or ")); got \(mediaType.essence)", headers: headers)
+            throw Problem.unsupportedMediaType("send the body as \(accepted.joined(separator: " or ")); got \(mediaType.essence)", headers: headers)
         }
         guard mediaType.isUTF8 else { throw Problem.unsupportedMediaType("only charset=utf-8 is accepted", headers: headers) }
     }
