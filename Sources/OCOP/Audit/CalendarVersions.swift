@@ -3,8 +3,9 @@ import SQLite
 
 /// Gives a new version to the items whose representation shows state derived from the calendar
 /// once that state has moved with no request to write it: a fair's `status` (planned → running
-/// → ended) and an area certification's `valid`. The change goes into the audit log, as the
-/// certificate sweeper does for certificates (`CertificateStatusSweeper`).
+/// → ended) and an area certification's `valid`. The change goes into the audit log, as
+/// `CertificateStatusSweeper` does for certificates; like that one, it also runs for one item at
+/// the start of every write to it (`settle`).
 ///
 /// Why: an `ETag` names one representation (API.md: `version` "grows by one on every change").
 /// Until the version moves, a conditional GET of such an item cannot be answered 304 (the
@@ -47,16 +48,38 @@ public enum CalendarVersions {
         for kind in kinds {
             let ids = try db.all(kind.candidates, [.text(today.description)]) { $0.int64(0) }
             for id in ids {
-                let changes = try kind.changes(db, id, today)
-                try db.run("UPDATE \(kind.table) SET updated_at = ?, version = version + 1 WHERE id = ?",
-                           [.text(now.description), .integer(id)])
-                guard changes.count > 0 else { continue }
-                try AuditLog.record(db, actor: .system, entity: kind.entity, entityID: id, action: kind.action,
-                                    changes: changes, at: now)
-                audited.append(Change(entity: kind.entity, id: id, changes: changes))
+                if let change = try advance(db, kind, id: id, today: today, now: now) { audited.append(change) }
             }
         }
         return audited
+    }
+
+    /// Does for one item what the sweep would, when the item is pending: called by every write to
+    /// a fair or an area before it checks `If-Match`. Why: the sweep runs within a second of
+    /// midnight, and a write landing in that second would otherwise take the version past the
+    /// transition with no `status_changed` / `validity_changed` entry, and pass an `If-Match`
+    /// naming the version from before midnight, whose copy already shows yesterday's state. Settled
+    /// first, the write finds what the sweep would have left: the system's entry, then its own, and
+    /// a 412 for the stale copy. Does nothing to an item that is not pending or does not exist.
+    @discardableResult
+    public static func settle(_ db: Connection, _ entity: AuditEntity, id: Int64, now: Timestamp) throws -> Change? {
+        guard let kind = kinds.first(where: { $0.entity == entity }) else { return nil }
+        let today = CivilDate.today(at: now)
+        let pending = try db.scalarInt("SELECT EXISTS (SELECT 1 FROM (\(kind.candidates)) WHERE id = ?2)",
+                                       [.text(today.description), .integer(id)]) == 1
+        guard pending else { return nil }
+        return try advance(db, kind, id: id, today: today, now: now)
+    }
+
+    /// Gives one pending item its new version and audits what moved, if anything shows differently.
+    private static func advance(_ db: Connection, _ kind: Kind, id: Int64, today: CivilDate, now: Timestamp) throws -> Change? {
+        let changes = try kind.changes(db, id, today)
+        try db.run("UPDATE \(kind.table) SET updated_at = ?, version = version + 1 WHERE id = ?",
+                   [.text(now.description), .integer(id)])
+        guard changes.count > 0 else { return nil }
+        try AuditLog.record(db, actor: .system, entity: kind.entity, entityID: id, action: kind.action,
+                            changes: changes, at: now)
+        return Change(entity: kind.entity, id: id, changes: changes)
     }
 
     /// One table of such items.

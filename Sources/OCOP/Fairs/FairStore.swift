@@ -65,6 +65,7 @@ public enum FairStore {
     /// fair (409 otherwise: sales are facts; move or delete them first).
     public static func replace(_ db: Connection, id: Int64, with fields: FairFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> Fair {
+        try CalendarVersions.settle(db, .fair, id: id, now: now)
         guard var fair = try get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
         try VersionMatch.require(ifVersion, current: fair.version)
         try check(fields)
@@ -99,6 +100,7 @@ public enum FairStore {
 
     /// Deletes a fair without booths; one with booths keeps its record (409).
     public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
+        try CalendarVersions.settle(db, .fair, id: id, now: now)
         guard let fair = try get(db, id: id) else { throw DomainError.notFound(entity: "fair", id: String(id)) }
         try VersionMatch.require(ifVersion, current: fair.version)
         let booths = try db.scalarInt("SELECT count(*) FROM fair_booths WHERE fair_id = ?", [.integer(id)]) ?? 0

@@ -69,6 +69,7 @@ public enum RawMaterialAreaStore {
     /// `ifVersion` is the client's `If-Match` (nil: unconditional).
     public static func replace(_ db: Connection, id: Int64, with fields: RawMaterialAreaFields, ifVersion: VersionMatch?,
                                actor: Actor, now: Timestamp) throws -> RawMaterialArea {
+        try CalendarVersions.settle(db, .rawMaterialArea, id: id, now: now)
         guard var area = try get(db, id: id) else { throw DomainError.notFound(entity: "raw_material_area", id: String(id)) }
         try VersionMatch.require(ifVersion, current: area.version)
         try check(db, fields)
@@ -104,6 +105,7 @@ public enum RawMaterialAreaStore {
                                     actor: Actor, now: Timestamp) throws {
         for (areas, action) in [(linked, "product_linked"), (unlinked, "product_unlinked")] {
             for area in areas.sorted() {
+                try CalendarVersions.settle(db, .rawMaterialArea, id: area, now: now)
                 try db.run("UPDATE raw_material_areas SET updated_at = ?, version = version + 1 WHERE id = ?",
                            [.text(now.description), .integer(area)])
                 try AuditLog.record(db, actor: actor, entity: .rawMaterialArea, entityID: area, action: action,
@@ -114,6 +116,7 @@ public enum RawMaterialAreaStore {
 
     /// Deletes an area no product is made from; its certifications go with it.
     public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
+        try CalendarVersions.settle(db, .rawMaterialArea, id: id, now: now)
         guard let area = try get(db, id: id) else { throw DomainError.notFound(entity: "raw_material_area", id: String(id)) }
         try VersionMatch.require(ifVersion, current: area.version)
         // product_areas references areas ON DELETE RESTRICT; checking first gives the officer the product ids.
