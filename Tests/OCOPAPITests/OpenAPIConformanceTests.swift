@@ -287,6 +287,28 @@ import Testing
         #expect(checked >= 40, "\(checked)")
     }
 
+    /// A write sent with no content at all has no format to refuse: 415 is for "content in a
+    /// format not supported" (RFC 9110 §15.5.16). Every JSON write the document lists says the
+    /// body is missing (400) instead, as it does when the empty body is labelled JSON, and
+    /// writes nothing.
+    @Test func everyJSONWriteSentWithoutContentSaysTheBodyIsMissing() throws {
+        var checked = 0
+        for (pattern, operations) in paths {
+            for (method, operation) in operations.members where ["post", "put", "patch"].contains(method) {
+                guard let content = operation["requestBody"]?["content"]?.objectValue,
+                      content.keys.allSatisfy({ $0.hasSuffix("json") }) else { continue }
+                let path = try #require(try concretePath(pattern), "no item found for \(pattern)")
+                let auditBefore = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
+                let response = try client.request(method.uppercased(), path, headers: [admin, ("If-Match", "*")])
+                #expect(response.status == 400 && response.text.contains("empty"),
+                        "\(method) \(path): \(response.status) \(response.text.prefix(200))")
+                #expect(try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text == auditBefore)
+                checked += 1
+            }
+        }
+        #expect(checked >= 40, "\(checked)")
+    }
+
     /// API.md: "An unknown parameter or a malformed value is a 422, not ignored." Every GET of
     /// the API the document lists refuses a query parameter it does not name. (Probes of
     /// `/healthz` and the like may carry a cache-buster, and the resolver's links carry the

@@ -421,8 +421,10 @@ public final class APIResponder: HTTPResponder {
     /// (`Route.checkMediaType`), or one we would have to decode first (gzip, br…), rather than read
     /// as it is: ignoring the label would parse compressed bytes as JSON, or accept a body
     /// mislabelled. `hasBody`: the request carries one, or its head announced one still to come.
+    /// A request with neither content nor a `Content-Type` has no format to refuse (RFC 9110
+    /// §15.5.16 ties 415 to content): the handler says what is missing (400, an empty body).
     private static func refuseUnreadableContent(_ request: HTTPRequest, hasBody: Bool, route: Route) throws(Problem) {
-        try route.checkMediaType(of: request)
+        if hasBody || request.headers["Content-Type"] != nil { try route.checkMediaType(of: request) }
         guard hasBody, let coding = request.headers["Content-Encoding"] else { return }
         let codings = coding.splitASCII(UInt8(ascii: ",")).map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
         guard codings.allSatisfy({ $0 == "identity" }) else {
