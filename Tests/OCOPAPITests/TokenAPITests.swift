@@ -56,6 +56,9 @@ import Testing
         #expect(retried.status == 409)
         #expect(retried.header("Content-Type") == "application/problem+json")
         #expect(retried.header("Idempotent-Replayed") == "true")
+        // Not the in-flight 409 a client retries: its own type, and no Retry-After.
+        #expect(try retried.json["type"]?.stringValue == "https://ocop.example/problems/token-secret-not-replayable")
+        #expect(retried.header("Retry-After") == nil)
         #expect(retried.header("Location") == location)
         #expect(!retried.text.contains(secret))
         #expect(retried.text.contains("revoke"))

@@ -74,10 +74,12 @@ public struct TokenRoutes: RouteCollection {
 
     /// What an `Idempotency-Key` retry of a creation gets: the secret is shown once and stored
     /// only as a hash (API.md), so it cannot be replayed; the retry learns which token was
-    /// made and what to do, instead of a 201 without its secret.
+    /// made and what to do, instead of a 201 without its secret. Its own problem type, and no
+    /// `Retry-After`, tell it from the in-flight 409 a client should retry: this one never changes.
     @Sendable private static func secretNotKept(_ created: HTTPResponse) -> HTTPResponse {
         let location = created.headers["Location"] ?? "/api/v1/tokens"
-        var response = Problem.conflict("this Idempotency-Key already created token \(location); its secret was shown "
+        var response = Problem(.conflict, type: "token-secret-not-replayable", title: "Token already created",
+                               detail: "this Idempotency-Key already created token \(location); its secret was shown "
             + "once and is not stored, so it cannot be shown again: revoke it (DELETE \(location)) and create another").response
         response.headers.set("Location", location)
         response.headers.set("Cache-Control", "no-store")
