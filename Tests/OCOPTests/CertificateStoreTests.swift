@@ -35,9 +35,9 @@ import Testing
 
     func get(_ id: Int64) throws -> Certificate { try #require(try database.read { try CertificateStore.get($0, id: id) }) }
 
-    func audit(_ id: Int64) throws -> [AuditEntry] {
+    func audit(_ id: Int64, of entity: AuditEntity = .certificate) throws -> [AuditEntry] {
         var query = AuditLog.Query()
-        query.entity = .certificate
+        query.entity = entity
         query.entityID = id
         return try database.read { try AuditLog.list($0, query) }.items.reversed()
     }
@@ -223,6 +223,12 @@ import Testing
         #expect(swept.storedVersion == 3)
         #expect(swept.version(on: F.date("2025-02-02")) == 3)
         #expect(try database.read { try F.productState($0, id: productID) }.version == 3)
+        // The product's two new versions say why in its own history, by the system.
+        let productEntries = try audit(productID, of: .product)
+        #expect(productEntries.map(\.action) == ["certificate_status_changed", "certificate_status_changed"])
+        #expect(productEntries.map { $0.changes["certificate_id"]?.int64Value } == [id, id])
+        #expect(productEntries.map { $0.changes["status"]?["to"]?.stringValue } == ["expiring", "expired"])
+        #expect(productEntries.allSatisfy { $0.tokenID == nil })
     }
 
     @Test func aSweepAfterALongPauseLogsOneJump() throws {

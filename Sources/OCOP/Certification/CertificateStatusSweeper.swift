@@ -59,8 +59,15 @@ public enum CertificateStatusSweeper {
                             action: "status_changed",
                             changes: JSONObject([("status", AuditLog.change(change.from.rawValue, change.to.rawValue))]),
                             at: now)
-        // A product shows its current certificate's status and stars, so its version moves with it.
-        _ = try CertificateStore.touchProduct(db, currentCertificate: change.certificateID, now: now)
+        // A product shows its current certificate's status and stars, so its version moves with it,
+        // and its own history says why (as a revocation's does), not a version with no entry.
+        if let productID = try CertificateStore.touchProduct(db, currentCertificate: change.certificateID, now: now) {
+            try AuditLog.record(db, actor: .system, entity: .product, entityID: productID,
+                                action: "certificate_status_changed", changes: JSONObject([
+                                    ("certificate_id", .number(JSONNumber(change.certificateID))),
+                                    ("status", AuditLog.change(change.from.rawValue, change.to.rawValue)),
+                                ]), at: now)
+        }
     }
 
     /// Rows whose computed status differs from the recorded one.

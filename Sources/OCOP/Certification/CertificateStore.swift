@@ -99,8 +99,8 @@ public enum CertificateStore {
             ("revocation_note", note.map(JSONValue.string) ?? .null),
         ]), at: now)
         // The product's stars lapse with its current certificate: its representation changes, so its version does.
-        if try touchProduct(db, currentCertificate: id, now: now) {
-            try AuditLog.record(db, actor: actor, entity: .product, entityID: current.productID,
+        if let productID = try touchProduct(db, currentCertificate: id, now: now) {
+            try AuditLog.record(db, actor: actor, entity: .product, entityID: productID,
                                 action: "certificate_revoked", changes: JSONObject([
                                     ("certificate_id", .number(JSONNumber(id))),
                                     ("revocation_reason", .string(reason.rawValue)),
@@ -112,10 +112,12 @@ public enum CertificateStore {
 
     /// Bumps the version of the product whose current certificate is `id` (its stars/status are derived
     /// from it); true when there is one.
-    static func touchProduct(_ db: Connection, currentCertificate id: Int64, now: Timestamp) throws -> Bool {
-        try db.run("UPDATE products SET updated_at = ?, version = version + 1 WHERE current_certificate_id = ?",
-                   [.text(now.description), .integer(id)])
-        return db.changes > 0
+    static func touchProduct(_ db: Connection, currentCertificate id: Int64, now: Timestamp) throws -> Int64? {
+        guard let productID = try db.first("SELECT id FROM products WHERE current_certificate_id = ?", [.integer(id)],
+                                           { $0.int64(0) }) else { return nil }
+        try db.run("UPDATE products SET updated_at = ?, version = version + 1 WHERE id = ?",
+                   [.text(now.description), .integer(productID)])
+        return productID
     }
 
     /// The certificate under its API names (for the audit log of its creation).
