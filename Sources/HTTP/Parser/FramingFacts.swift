@@ -51,7 +51,7 @@ struct FramingFacts {
             if contentLength != nil { throw .badRequest("Content-Length and Transfer-Encoding together") }
             // RFC 9112 §6.3 ¶4: when chunked is not the final coding the length cannot be
             // determined reliably: 400 and close.
-            if !lastCodingIsChunked { throw .badRequest("final transfer coding is not chunked") }
+            if !lastCodingIsChunked { throw .badRequest("the final transfer coding must be chunked, without parameters") }
             // RFC 9112 §6.1: a transfer coding we do not implement is a 501.
             if hasOtherCoding { throw .notImplemented("unsupported transfer coding") }
             framing = .chunked

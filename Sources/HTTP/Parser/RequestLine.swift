@@ -39,6 +39,7 @@ struct RequestLine {
                 throw .badRequest("a request-target has no fragment (#)")
             }
             if i < end, b[i] == ByteClass.cr { throw .badRequest("bare CR") }
+            if i == end { throw .badRequest("the request line lacks its HTTP version") }
             throw .badRequest(i < end && b[i] > ByteClass.space && b[i] != 0x7F
                 ? "invalid character in the request-target" : "invalid request-target")
         }

@@ -174,7 +174,7 @@ enum InventoryRepresentation {
             }
             let names = shortfalls.map { String($0.productID) }.joined(separator: ", ")
             return Problem(.conflict, type: "stock-below-zero", title: "Stock would go below zero",
-                           detail: "the request would leave product(s) \(names) below zero; nothing was applied. Record a physical count to correct the level.",
+                           detail: "the request would leave product(s) \(names) below zero; nothing was applied. A physical count taken now (dated after every recorded change) corrects the level; then retry.",
                            errors: errors)
         }
     }
