@@ -238,6 +238,9 @@ import Testing
             ("/01/8931234567897/10", "lot"),                      // no value
             ("/01/8931234567897/10/", "lot"),
             ("/01/8931234567897//", "path"),
+            ("/01/8931234567897?17=abc", "?17"),                  // an expiry date that is no date
+            ("/01/8931234567897?01=123", "?01"),                  // a second primary key
+            ("/01/8931234567897?10=L1", "?10"),                   // a qualifier outside the path
             ("/01/8931234567897/10/ABCDEFGHIJKLMNOPQRSTU", "lot"), // 21 characters
             ("/01/8931234567897/10/A%20B", "lot"),                // space is not in set 82
             ("/01/8931234567897/21/%C4%90", "serial"),            // neither is Đ

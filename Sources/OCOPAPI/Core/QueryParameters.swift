@@ -20,6 +20,9 @@ public struct QueryParameters: Sendable {
 
     public var names: [String] { pairs.map(\.name) }
 
+    /// Every parameter in request order, repeats included.
+    public var all: [(name: String, value: String)] { pairs }
+
     public subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
 
     /// Throws 422 for any parameter not in `allowed`, and for one given twice.

@@ -13,7 +13,8 @@ import OCOP
 /// - Other query parameters are part of a well-formed Digital Link and change nothing: GS1 data
 ///   attributes (`?17=271231`, an expiry date printed in the QR code) and whatever a campaign
 ///   adds (`?utm_source=qr`). A code printed with them must not show the shopper an error.
-/// - A malformed URI — GTIN, qualifier order, lot or serial, a repeated `linkType` — is a 400
+/// - A malformed URI — GTIN, qualifier order, lot or serial, a repeated `linkType`, a data
+///   attribute its AI's format refuses (`DigitalLinkAttributes`) — is a 400
 ///   naming what is wrong (GS1 resolvers answer 400 to a URI they cannot parse).
 ///
 /// Lots and serials are checked and echoed in the linkset's anchor, but lots are not modelled
@@ -72,9 +73,11 @@ public struct ResolverRoutes: RouteCollection {
             }
             segments.append(segment)
         }
+        let query = try context.query()
         let link: DigitalLink
         do {
             link = try DigitalLink.parse(segments: segments)
+            try DigitalLinkAttributes.check(query.all)
         } catch {
             throw Self.malformed([FieldError(error.field, error.message)])
         }
