@@ -147,7 +147,7 @@ import Testing
         #expect(lines[2].contains("website https://ocop.quangninh.gov.vn"))
     }
 
-    @Test func deleteOnlyWithoutHistory() throws {
+    @Test func deleteRemovesOneWithoutHistoryAndNeverOneWithLiveTokens() throws {
         let bare = try api.pointOfSale("QN-BARE")
         #expect(try client.request("DELETE", "/api/v1/points-of-sale/\(bare)", headers: [admin]).status == 204)
         #expect(try client.request("GET", "/api/v1/points-of-sale/\(bare)").status == 404)
@@ -157,14 +157,51 @@ import Testing
         let withToken = try client.request("DELETE", "/api/v1/points-of-sale/\(busy)", headers: [admin])
         #expect(withToken.status == 409)
         #expect(try withToken.json["detail"]?.stringValue?.contains("token") == true)
+        #expect(try client.request("GET", "/api/v1/points-of-sale/\(busy)").status == 200)
+    }
 
-        let stocked = try api.pointOfSale("QN-STOCK")
+    /// API.md: DELETE "archives where history must stay". A shop that closes leaves the API, while
+    /// its sales stay in the reports of the days it sold.
+    @Test func deleteArchivesOneWithHistory() throws {
+        let closing = try api.pointOfSale("QN-CLOSING")
         let product = try api.products(1)[0]
-        #expect(try api.postChanges(stocked, [PointOfSaleAPI.count(1, product, 5, at: 0)]).status == 200)
-        let withStock = try client.request("DELETE", "/api/v1/points-of-sale/\(stocked)", headers: [admin])
-        #expect(withStock.status == 409)
-        #expect(try client.request("GET", "/api/v1/points-of-sale/\(stocked)").status == 200)
-        // The product itself is protected too: its stock history references it.
+        #expect(try api.postChanges(closing, [PointOfSaleAPI.count(1, product, 5, at: 0)]).status == 200)
+        let sale = #"{"sale_id":"\#(PointOfSaleAPI.id(2))","sold_at":"\#(PointOfSaleAPI.at(60))","payment":"cash","#
+            + #""lines":[{"product_id":\#(product),"quantity":2,"unit_price_vnd":50000}]}"#
+        #expect(try client.request("POST", "/api/v1/points-of-sale/\(closing)/sales", headers: [admin], body: sale).status == 201)
+        let stale = try client.request("DELETE", "/api/v1/points-of-sale/\(closing)", headers: [admin, ("If-Match", "W/\"9\"")])
+        #expect(stale.status == 412)
+
+        let archived = try client.request("DELETE", "/api/v1/points-of-sale/\(closing)", headers: [admin, ("If-Match", "W/\"1\"")])
+        #expect(archived.status == 204, "\(archived.text)")
+        // Out of the API: the item, the lists, its inventory, new sales and terminals.
+        #expect(try client.request("GET", "/api/v1/points-of-sale/\(closing)").status == 404)
+        #expect(try !client.request("GET", "/api/v1/points-of-sale?limit=500").text.contains("QN-CLOSING"))
+        #expect(try client.request("GET", "/api/v1/points-of-sale?q=closing").json["items"]?.arrayValue?.isEmpty == true)
+        #expect(try client.request("GET", "/api/v1/points-of-sale/\(closing)/inventory", headers: [admin]).status == 404)
+        #expect(try api.postChanges(closing, [PointOfSaleAPI.count(3, product, 9, at: 1)]).status == 404)
+        #expect(try client.request("POST", "/api/v1/tokens", headers: [admin],
+                                   body: #"{"name":"Quầy","role":"pos","point_of_sale_id":\#(closing)}"#).status == 422)
+        #expect(try client.request("DELETE", "/api/v1/points-of-sale/\(closing)", headers: [admin]).status == 404)
+        #expect(try !client.request("GET", "/api/v1/reports/stock?limit=500", headers: [admin]).text.contains("QN-CLOSING"))
+        // Its sale stays where it happened, by id and in the grouped report.
+        let report = "/api/v1/reports/sales?from=2025-03-08&to=2025-03-08"
+        let one = try client.request("GET", report + "&point_of_sale_id=\(closing)", headers: [admin])
+        #expect(one.status == 200, "\(one.text)")
+        #expect(try one.json["total"]?["revenue_vnd"]?.int64Value == 100_000)
+        let grouped = try client.request("GET", report + "&group_by=point_of_sale", headers: [admin])
+        #expect(try grouped.json["groups"]?.arrayValue?.contains { $0["point_of_sale_code"]?.stringValue == "QN-CLOSING" } == true,
+                "\(grouped.text)")
+        // Not on a later day it did not trade.
+        let later = try client.request("GET", "/api/v1/reports/sales?from=2025-03-09&to=2025-03-09&group_by=point_of_sale",
+                                       headers: [admin])
+        #expect(try !later.text.contains("QN-CLOSING"))
+        // The audit says what happened; its code stays taken, as the reports name it.
+        let audit = try client.request("GET", "/api/v1/audit?entity=point_of_sale&entity_id=\(closing)", headers: [admin])
+        #expect(try audit.json["items"]?.arrayValue?.first?["action"]?.stringValue == "archive")
+        #expect(try client.request("POST", "/api/v1/points-of-sale", headers: [admin],
+                                   body: #"{"code":"QN-CLOSING","name":"Mới","kind":"store"}"#).status == 409)
+        // The product itself is protected: its stock history references it.
         #expect(try client.request("DELETE", "/api/v1/products/\(product)", headers: [admin]).status == 409)
     }
 }

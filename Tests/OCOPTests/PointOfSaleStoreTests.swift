@@ -100,7 +100,7 @@ import Testing
         #expect(throws: DomainError.conflict("a point of sale with code QN-DB-HL-01 already exists")) { _ = try create(fields()) }
     }
 
-    @Test func deleteOnlyWithoutHistoryOrLiveTokens() throws {
+    @Test func deleteRemovesOrArchivesButNeverWithLiveTokens() throws {
         let bare = try create(fields("QN-BARE"))
         try database.write { try PointOfSaleStore.delete($0, id: bare.id, ifVersion: 1, actor: .system, now: F.now) }
         #expect(try database.read { try PointOfSaleStore.get($0, id: bare.id) } == nil)
@@ -118,9 +118,18 @@ import Testing
         let withStock = try create(fields("QN-STOCK"))
         let product = try database.write { try F.products($0, 1)[0] }
         _ = try F.apply(database, withStock.id, [F.count(1, product, 3, at: 0)])
-        #expect(throws: DomainError.conflict("point of sale \(withStock.id) has inventory or sales; its history cannot be deleted")) {
-            try database.write { try PointOfSaleStore.delete($0, id: withStock.id, ifVersion: nil, actor: .system, now: F.now) }
-        }
+        // With history it is archived: out of get, exists and lists, still known to reports.
+        try database.write { try PointOfSaleStore.delete($0, id: withStock.id, ifVersion: 1, actor: .system, now: F.now) }
+        #expect(try database.read { try PointOfSaleStore.get($0, id: withStock.id) } == nil)
+        #expect(try !database.read { try PointOfSaleStore.exists($0, id: withStock.id) })
+        #expect(try database.read { try PointOfSaleStore.wasRegistered($0, id: withStock.id) })
+        #expect(try !database.read { try PointOfSaleStore.list($0, PointOfSaleQuery()) }.items.contains { $0.id == withStock.id })
+        #expect(try database.read { try $0.scalarInt("SELECT version FROM points_of_sale WHERE id = ?", [.integer(withStock.id)]) } == 2)
+        // The overview counts it open up to the day before it closed.
+        let closedOn = CivilDate.today(at: F.now)
+        let before = try database.read { try OverviewReportStore.pointsOfSale($0, asOf: closedOn.adding(days: -1)) }.total
+        let after = try database.read { try OverviewReportStore.pointsOfSale($0, asOf: closedOn) }.total
+        #expect(before == after + 1)
         // Ids are never reused, so an old token or audit entry cannot come to mean a new point of sale.
         let next = try create(fields("QN-NEXT"))
         #expect(next.id > withStock.id)

@@ -9,19 +9,28 @@ public enum PointOfSaleStore {
         has_ocop_sign, has_shelves, has_price_list, channels, created_at, updated_at, version
         """
 
-    /// One point of sale; nil when there is none.
+    /// Points of sale still open: an archived one (closed, its history kept) is out of the API.
+    static let open = "archived_on IS NULL"
+
+    /// One open point of sale; nil when there is none (or it was archived).
     public static func get(_ db: Connection, id: Int64) throws -> PointOfSale? {
-        try db.first("SELECT \(columns) FROM points_of_sale WHERE id = ?", [.integer(id)], decode)
+        try db.first("SELECT \(columns) FROM points_of_sale WHERE id = ? AND \(open)", [.integer(id)], decode)
     }
 
-    /// Whether a point of sale with this id is registered.
+    /// Whether an open point of sale has this id: what inventory, sales and tokens may use.
     public static func exists(_ db: Connection, id: Int64) throws -> Bool {
+        try db.first("SELECT 1 FROM points_of_sale WHERE id = ? AND \(open)", [.integer(id)]) { _ in true } ?? false
+    }
+
+    /// Whether this id was ever a point of sale, archived ones included: what a report of
+    /// past sales may name.
+    public static func wasRegistered(_ db: Connection, id: Int64) throws -> Bool {
         try db.first("SELECT 1 FROM points_of_sale WHERE id = ?", [.integer(id)]) { _ in true } ?? false
     }
 
     /// A filtered page in the query's order (keyset paging).
     public static func list(_ db: Connection, _ query: PointOfSaleQuery) throws -> Page<PointOfSale> {
-        var conditions: [String] = []
+        var conditions: [String] = [open]
         var params: [SQLiteValue] = []
         if let kind = query.kind { conditions.append("kind = ?"); params.append(.text(kind.rawValue)) }
         if let district = query.district { conditions.append("district = ?"); params.append(.text(district)) }
@@ -37,7 +46,7 @@ public enum PointOfSaleStore {
             params.append(.text(match))
         }
         try query.sort.addKeyset(query.cursor, to: &conditions, &params)
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
         params.append(.integer(query.limit.rowsToFetch))
         let items = try db.all("""
             SELECT \(columns) FROM points_of_sale \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT ?
@@ -92,9 +101,11 @@ public enum PointOfSaleStore {
         return point
     }
 
-    /// Deletes a point of sale that has no history. One with inventory, sales or an active
-    /// `pos` token is a conflict: its ledger is evidence, and a live token must not be left
-    /// bound to nothing. (Revoke the tokens first; points with history stay in the registry.)
+    /// Deletes a point of sale that has no history, and archives one that has (API.md: DELETE
+    /// "archives where history must stay"): from its day of closing it is out of the API — 404,
+    /// out of every list, no inventory or sales — while its ledger and sales stay as evidence, in
+    /// the reports of the days they happened. One with an active `pos` token is a conflict: a
+    /// live token must not be left bound to nothing (revoke the tokens first).
     public static func delete(_ db: Connection, id: Int64, ifVersion: VersionMatch?, actor: Actor, now: Timestamp) throws {
         guard let point = try get(db, id: id) else { throw DomainError.notFound(entity: "point_of_sale", id: String(id)) }
         try VersionMatch.require(ifVersion, current: point.version)
@@ -104,13 +115,18 @@ public enum PointOfSaleStore {
         if tokens > 0 {
             throw DomainError.conflict("point of sale \(id) still has \(tokens) active pos token(s); revoke them first")
         }
+        try db.run("DELETE FROM points_of_sale_search WHERE rowid = ?", [.integer(id)])
         do {
             try db.run("DELETE FROM points_of_sale WHERE id = ?", [.integer(id)])
         } catch let error as SQLiteError where error.isForeignKeyViolation {
             // inventory_changes, inventory_levels, inventory_feed and sales reference it ON DELETE RESTRICT.
-            throw DomainError.conflict("point of sale \(id) has inventory or sales; its history cannot be deleted")
+            let today = CivilDate.today(at: now)
+            try db.run("UPDATE points_of_sale SET archived_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                       [.text(today.description), .text(now.description), .integer(id)])
+            try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: id, action: "archive",
+                                changes: JSONObject([("archived_on", .string(today.description))]), at: now)
+            return
         }
-        try db.run("DELETE FROM points_of_sale_search WHERE rowid = ?", [.integer(id)])
         try AuditLog.record(db, actor: actor, entity: .pointOfSale, entityID: id, action: "delete",
                             changes: point.fields.jsonObject, at: now)
     }

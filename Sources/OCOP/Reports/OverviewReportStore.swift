@@ -39,12 +39,12 @@ public enum OverviewReportStore {
         }
     }
 
-    /// Points of sale opened on or before `asOf` (or without a date), and the compliant ones by
-    /// `PointOfSaleStore`'s definition (sign, shelves and price list).
+    /// Points of sale open on `asOf`: opened on or before it (or without a date) and not archived
+    /// by then; and the compliant ones by `PointOfSaleStore`'s definition (sign, shelves and price list).
     public static func pointsOfSale(_ db: Connection, asOf: CivilDate) throws -> PointOfSaleCounts {
         try db.first("""
             SELECT count(*), coalesce(sum(has_ocop_sign AND has_shelves AND has_price_list), 0)
-            FROM points_of_sale WHERE opened_on IS NULL OR opened_on <= ?1
+            FROM points_of_sale WHERE (opened_on IS NULL OR opened_on <= ?1) AND (archived_on IS NULL OR archived_on > ?1)
             """, [.text(asOf.description)]) { PointOfSaleCounts(total: $0.int(0), compliant: $0.int(1)) }
             ?? PointOfSaleCounts(total: 0, compliant: 0)
     }

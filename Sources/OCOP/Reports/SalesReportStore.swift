@@ -8,7 +8,8 @@ public enum SalesReportStore {
     public static func report(_ db: Connection, _ query: SalesReportQuery) throws -> SalesReport {
         var params: [SQLiteValue] = [.text(query.from.description), .text(query.to.description)]
         if let id = query.pointOfSaleID {
-            guard try PointOfSaleStore.exists(db, id: id) else {
+            // Archived ones included: their sales stay in the reports of the days they sold.
+            guard try PointOfSaleStore.wasRegistered(db, id: id) else {
                 throw DomainError.invalid("point_of_sale_id", "names no point of sale (\(id))")
             }
             params.append(.integer(id))
@@ -65,15 +66,17 @@ public enum SalesReportStore {
         return out
     }
 
-    /// Every point of sale in scope, with zeros for those that sold nothing: a point with no
-    /// sales is what the office most needs to see. Highest revenue first, then by id.
+    /// Every open point of sale in scope, with zeros for those that sold nothing: a point with no
+    /// sales is what the office most needs to see; an archived one when it sold in the period.
+    /// Highest revenue first, then by id.
     private static func byPointOfSale(_ db: Connection, _ query: SalesReportQuery, filter: String,
                                       _ params: [SQLiteValue]) throws -> [SalesGroup] {
         let sums = try sums(db, key: "point_of_sale_id", filter: filter, params)
         let points = try db.all("""
-            SELECT id, code, name FROM points_of_sale \(query.pointOfSaleID == nil ? "" : "WHERE id = ?") ORDER BY id
-            """, query.pointOfSaleID.map { [.integer($0)] } ?? []) { ($0.int64(0), $0.string(1), $0.string(2)) }
-        let groups = points.map { id, code, name in
+            SELECT id, code, name, archived_on IS NOT NULL FROM points_of_sale
+            \(query.pointOfSaleID == nil ? "" : "WHERE id = ?") ORDER BY id
+            """, query.pointOfSaleID.map { [.integer($0)] } ?? []) { ($0.int64(0), $0.string(1), $0.string(2), $0.int(3) == 1) }
+        let groups = points.filter { !$0.3 || sums[String($0.0)] != nil }.map { id, code, name, _ in
             SalesGroup(key: .pointOfSale(id: id, code: code, name: name), figures: sums[String(id)] ?? .zero)
         }
         return byRevenue(groups)

@@ -39,7 +39,7 @@ public enum StockReportStore {
                    coalesce(t.low_stock_threshold, ?), l.updated_at
             FROM inventory_levels l
             LEFT JOIN stock_thresholds t ON t.product_id = l.product_id
-            JOIN points_of_sale s ON s.id = l.point_of_sale_id
+            JOIN points_of_sale s ON s.id = l.point_of_sale_id AND s.archived_on IS NULL
             JOIN products p ON p.id = l.product_id
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY l.point_of_sale_id, l.product_id

@@ -33,6 +33,7 @@ public enum Schema {
         migrator.register("0027_search_merges_wider", widenSearchMerges)
         migrator.register("0028_producer_search_merged_in_steps", mergeProducerSearchInSteps)
         migrator.register("0029_home_province_named_in_full", recomputeLocalBooths)
+        migrator.register("0030_points_of_sale_archived", archivePointsOfSale)
         return migrator
     }
 

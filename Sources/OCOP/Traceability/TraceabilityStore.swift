@@ -58,7 +58,7 @@ public enum TraceabilityStore {
 
     static let pointsOfSaleSQL = """
         SELECT s.id, s.name FROM inventory_levels i JOIN points_of_sale s ON s.id = i.point_of_sale_id
-        WHERE i.product_id = ? AND i.level > 0 ORDER BY s.id LIMIT ?
+        WHERE i.product_id = ? AND i.level > 0 AND s.archived_on IS NULL ORDER BY s.id LIMIT ?
         """
 
     /// The indexed column and the value a key looks up: the GTIN is stored as its 14 digits.

@@ -3,8 +3,9 @@ import JSON
 import OCOP
 
 /// `/api/v1/points-of-sale`: the registry of OCOP points of sale. Anyone reads it (it tells
-/// shoppers where to buy); officers and admins write. A point of sale with inventory, sales
-/// or active tokens cannot be deleted (409): its history is evidence.
+/// shoppers where to buy); officers and admins write. DELETE of one with inventory or sales
+/// archives it (204; out of the API from then, its history kept for the reports); one with
+/// active tokens is a 409 until they are revoked.
 public struct PointOfSaleRoutes: RouteCollection {
     public init() {}
 
@@ -29,7 +30,7 @@ public struct PointOfSaleRoutes: RouteCollection {
                   doc: RouteDoc("Change some fields (JSON merge patch; channels are replaced whole)", tag: tag,
                                 request: "PointOfSalePatch", response: "PointOfSale"), write: PointOfSaleRepresentation.patch),
             Route(.delete, "/api/v1/points-of-sale/{id}", access: .officers,
-                  doc: RouteDoc("Delete a point of sale with no inventory, sales or active tokens", tag: tag,
+                  doc: RouteDoc("Delete a point of sale, or archive one with inventory or sales (its reports keep it); 409 while it has active tokens", tag: tag,
                                 status: 204), write: PointOfSaleRepresentation.delete),
         ]
     }
