@@ -98,6 +98,7 @@ import Testing
         let unknown = try post("code,name,producer_id,group,stars\nQN-1,A,\(producer),food,5\n")
         #expect(unknown.status == 422)
         #expect(try ProductAPIFixtures.errorFields(unknown) == ["rows[1].stars"])
+        #expect(unknown.text.contains("written by the export but kept by the server"))
         let syntax = try post("code,name,producer_id,group\nQN-1,\"A,\(producer),food\n")
         #expect(syntax.status == 400)
         #expect(try syntax.json["detail"]?.stringValue?.contains("line 2") == true)

@@ -16,6 +16,11 @@ public struct ProductImport: Sendable {
                                  "price_vnd", "gtin", "origin_province", "raw_material_area_ids", "image_urls"]
     /// Columns a file must have.
     public static let requiredColumns: Set<String> = ["code", "name", "producer_id", "group"]
+    /// What the CSV export writes besides `columns`: facts the server keeps (ids, certificates,
+    /// timestamps). A file that has them is refused rather than read past them — a `stars` of 5
+    /// typed into a sheet must not vanish silently — with a refusal that says so.
+    static let exportOnlyColumns: Set<String> = ["id", "stars", "status", "certificate_number",
+                                                 "certificate_expires_on", "created_at", "updated_at", "version"]
 
     /// Why a file cannot be imported before any row is looked at.
     public enum Failure: Error, Equatable, Sendable {
@@ -50,7 +55,10 @@ public struct ProductImport: Sendable {
         var headerErrors: [FieldError] = []
         var seen = Set<String>()
         for name in names {
-            if !columns.contains(name) {
+            if exportOnlyColumns.contains(name) {
+                headerErrors.append(FieldError("rows[1].\(name)", "is written by the export but kept by the server, "
+                    + "which the import cannot set; delete the column (the import only creates products)"))
+            } else if !columns.contains(name) {
                 headerErrors.append(FieldError("rows[1].\(name)", "is not a column the import knows; known: \(columns.joined(separator: ", "))"))
             } else if !seen.insert(name).inserted {
                 headerErrors.append(FieldError("rows[1].\(name)", "is given twice"))
