@@ -93,6 +93,18 @@ import Testing
         #expect(try audit.json["items"]?.arrayValue?.count == 1)
     }
 
+    /// API.md: 409 for a duplicate code. A file whose only fault is codes other products hold
+    /// gets it, listing every such row, as one product's POST would; nothing is imported.
+    @Test func codesAlreadyHeldAreAConflict() throws {
+        let producer = try f.producer()
+        #expect(try post("code,name,producer_id,group\r\nQN-H1,Có rồi,\(producer),food\r\n").status == 201)
+        let clash = try post("code,name,producer_id,group\r\nQN-H2,Mới,\(producer),food\r\nQN-H1,Trùng,\(producer),food\r\n")
+        #expect(clash.status == 409, "\(clash.text)")
+        #expect(clash.header("Content-Type") == "application/problem+json")
+        #expect(try ProductAPIFixtures.errorFields(clash) == ["rows[3].code"])
+        #expect(try f.ids("/api/v1/products?q=QN-H2").isEmpty)
+    }
+
     @Test func headerSyntaxSizeAndMediaTypeProblems() throws {
         let producer = try f.producer()
         let unknown = try post("code,name,producer_id,group,stars\nQN-1,A,\(producer),food,5\n")
@@ -127,7 +139,7 @@ import Testing
         #expect(try f.ids("/api/v1/products").count == 1)
         // Without the key the same file is a new request, and its codes now exist.
         let again = try post(csv)
-        #expect(again.status == 422)
+        #expect(again.status == 409)
         #expect(try ProductAPIFixtures.errorFields(again) == ["rows[2].code"])
     }
 }

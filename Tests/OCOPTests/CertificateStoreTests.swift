@@ -171,7 +171,7 @@ import Testing
             _ = try revoke(expired, today: "2025-01-02")
             Issue.record("revoked twice")
         } catch let error as DomainError {
-            guard case .conflict(let detail) = error else { Issue.record("\(error)"); return }
+            guard case .conflict(let detail, _) = error else { Issue.record("\(error)"); return }
             #expect(detail.contains("already revoked on 2025-01-01"))
         }
         #expect(throws: DomainError.notFound(entity: "certificate", id: "999")) { try revoke(999, today: "2025-01-01") }

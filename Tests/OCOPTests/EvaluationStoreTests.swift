@@ -59,7 +59,7 @@ import Testing
             try body()
             Issue.record("expected a conflict")
         } catch let error as DomainError {
-            guard case .conflict(let detail) = error else { Issue.record("\(error)"); return }
+            guard case .conflict(let detail, _) = error else { Issue.record("\(error)"); return }
             #expect(detail.contains(text), "\(detail)")
         } catch { Issue.record("\(error)") }
     }

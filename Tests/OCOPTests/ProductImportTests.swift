@@ -105,6 +105,22 @@ import Testing
         #expect(try database.read { try $0.scalarInt("SELECT count(*) FROM products_search") } == 1)
     }
 
+    /// Rows whose only fault is a code or GTIN another product already holds conflict with the
+    /// catalogue (409, as one product's POST does); one invalid cell beside them makes it a 422.
+    @Test func onlyHeldCodesAndGTINsAreAConflictListingEveryRow() throws {
+        _ = try database.write { try ProductStore.create($0, F.fields("QN-OLD", producer: producer, gtin: "4006381333931"), actor: .system, now: testNow) }
+        let clash = "code,name,producer_id,group,gtin\nQN-1,Mới,\(producer),food,\nQN-OLD,Trùng,\(producer),food,4006381333931\n"
+        #expect(throws: DomainError.conflict("2 codes or GTINs in the file are already other products'; nothing was imported",
+                                             errors: [FieldError("rows[3].code", "is already the code of product 1"),
+                                                      FieldError("rows[3].gtin", "is already the GTIN of product 1")])) {
+            try database.write { try prepare(clash).commit($0, actor: .system, now: testNow) }
+        }
+        let (ids, errors) = try run(clash + "QN-3,,\(producer),food,\n")
+        #expect(ids == nil)
+        #expect(errors.map(\.field) == ["rows[3].code", "rows[3].gtin", "rows[4].name"])
+        #expect(try database.read { try ProductStore.count($0) } == 1)
+    }
+
     /// A cell with NUL or an escape sequence is refused like any other bad cell.
     @Test func controlCharactersInACellAreAnError() throws {
         let csv = "code,name,producer_id,group,description\n"

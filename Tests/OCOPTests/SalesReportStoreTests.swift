@@ -176,7 +176,7 @@ import Testing
             _ = try report(.pointOfSale)
             Issue.record("expected a conflict")
         } catch let error as DomainError {
-            guard case .conflict(let message) = error else { Issue.record("\(error)"); return }
+            guard case .conflict(let message, _) = error else { Issue.record("\(error)"); return }
             #expect(message.contains("shorter period or one point of sale"))
         }
         // Point A alone still adds up.

@@ -24,8 +24,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case invalid([FieldError])
     /// The entity does not exist (or the caller may not know it exists).
     case notFound(entity: String, id: String)
-    /// The change conflicts with current state (duplicate code, still referenced, stock below zero).
-    case conflict(String)
+    /// The change conflicts with current state (duplicate code, still referenced, stock below zero);
+    /// `errors` names the fields, where a request has many that conflict (an import's rows).
+    case conflict(String, errors: [FieldError] = [])
     /// The caller's `If-Match` version is not the current one, or (`excludedByIfNoneMatch`) its
     /// `If-None-Match` names the current one.
     case staleVersion(current: Int64, excludedByIfNoneMatch: Bool = false)
@@ -44,7 +45,7 @@ extension DomainError: CustomStringConvertible {
         switch self {
         case .invalid(let errors): return errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         case .notFound(let entity, let id): return "\(entity) \(id) does not exist"
-        case .conflict(let detail): return detail
+        case .conflict(let detail, _): return detail
         case .staleVersion(let current, excludedByIfNoneMatch: false): return "the item changed meanwhile (now version \(current))"
         case .staleVersion(let current, excludedByIfNoneMatch: true): return "If-None-Match names the current version \(current)"
         case .forbidden(let detail): return detail

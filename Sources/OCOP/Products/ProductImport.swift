@@ -95,8 +95,11 @@ public struct ProductImport: Sendable {
 
     /// Checks producers, groups, sub-groups and duplicates (in the file and in the database),
     /// then inserts every row with its audit entry; returns the new ids in file order.
+    /// When the only problems are codes or GTINs products already hold, the error is a conflict
+    /// (409, as for one product: API.md's "duplicate code"), else invalid (422); both list every row.
     public func commit(_ db: Connection, actor: Actor, now: Timestamp) throws -> [Int64] {
         var problems = self.problems
+        var conflicts = 0
         var references = try ProductReferences(db)
         var codes: [String: Int] = [:]
         var gtins: [String: Int] = [:]
@@ -108,12 +111,18 @@ public struct ProductImport: Sendable {
             }
             if !line.reported.contains("code") {
                 if let first = codes[f.code] { fail("code", "repeats the code of row \(first)") }
-                else if let other = try ProductStore.holder(ofCode: f.code, in: db) { fail("code", "is already the code of product \(other)") }
+                else if let other = try ProductStore.holder(ofCode: f.code, in: db) {
+                    fail("code", "is already the code of product \(other)")
+                    conflicts += 1
+                }
                 codes[f.code] = codes[f.code] ?? line.row
             }
             if let gtin = f.gtin, !line.reported.contains("gtin") {
                 if let first = gtins[gtin.digits] { fail("gtin", "repeats the GTIN of row \(first)") }
-                else if let other = try ProductStore.holder(ofGTIN: gtin, in: db) { fail("gtin", "is already the GTIN of product \(other)") }
+                else if let other = try ProductStore.holder(ofGTIN: gtin, in: db) {
+                    fail("gtin", "is already the GTIN of product \(other)")
+                    conflicts += 1
+                }
                 gtins[gtin.digits] = gtins[gtin.digits] ?? line.row
             }
         }
@@ -122,6 +131,11 @@ public struct ProductImport: Sendable {
             let ordered = problems.enumerated().map { (offset, problem) in
                 (key: (problem.row, Self.columnRank(problem.error.field), offset), error: problem.error)
             }.sorted { $0.key < $1.key }
+            if conflicts == problems.count {
+                throw DomainError.conflict(conflicts == 1 ? "a code or GTIN in the file is already another product's; nothing was imported"
+                                           : "\(conflicts) codes or GTINs in the file are already other products'; nothing was imported",
+                                           errors: ordered.map(\.error))
+            }
             throw DomainError.invalid(ordered.map(\.error))
         }
         var ids: [Int64] = []

@@ -161,7 +161,9 @@ public struct Problem: Error, Sendable {
         switch error {
         case .invalid(let errors): return .validation(errors)
         case .notFound(let entity, let id): return .notFound("\(entity) \(id) does not exist")
-        case .conflict(let detail): return .conflict(detail)
+        case .conflict(let detail, let errors):
+            return Problem(.conflict, type: "conflict", title: "Conflict with current state", detail: detail,
+                           errors: Array(errors.prefix(maximumListedErrors)))
         case .staleVersion(let current, excludedByIfNoneMatch: false):
             return .preconditionFailed("If-Match does not match the current version (W/\"\(current)\"); fetch it again")
         case .staleVersion(let current, excludedByIfNoneMatch: true):
