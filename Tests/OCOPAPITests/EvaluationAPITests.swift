@@ -104,7 +104,8 @@ import Testing
         let bad = try api.post("/api/v1/evaluation-rounds",
                                #"{"name":"","council_level":"ward","held_on":"2024-13-01","sheet_version":"2020","stars":5}"#)
         #expect(bad.status == 422)
-        #expect(try Set(CertificationAPI.fields(bad)) == ["council_level", "held_on", "sheet_version", "stars"])
+        // A blank name is named beside the other fields' mistakes, not only once they are fixed.
+        #expect(try Set(CertificationAPI.fields(bad)) == ["name", "council_level", "held_on", "sheet_version", "stars"])
         let readOnly = try api.post("/api/v1/evaluation-rounds",
                                     #"{"name":"x","council_level":"central","held_on":"2024-01-01","legal_basis":"mine"}"#)
         #expect(try CertificationAPI.fields(readOnly) == ["legal_basis"])

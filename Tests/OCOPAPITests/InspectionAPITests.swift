@@ -74,7 +74,7 @@ import Testing
         #expect(try F.errorFields(failNoFindings) == ["findings"])
         let types = try create(#"{"inspected_on":"10/03/2025","agency":"","kind":"hygiene","result":"ok","product_id":1,"colour":"red"}"#)
         #expect(types.status == 422)
-        #expect(try F.errorFields(types) == ["inspected_on", "kind", "result", "product_id", "colour"])
+        #expect(try F.errorFields(types) == ["inspected_on", "agency", "kind", "result", "product_id", "colour"])
         let blankAgency = try create(#"{"inspected_on":"2025-03-01","agency":"  ","kind":"other","result":"pass"}"#)
         #expect(try F.errorFields(blankAgency) == ["agency"])
         #expect(try create(body(), product: 9999).status == 404)

@@ -47,7 +47,7 @@ import Testing
         let bad = try api.post("/api/v1/platforms", #"{"code":"Tiki Shop","name":"","url":"tiki.vn","kind":"shop"}"#)
         #expect(Set(try TradeAPI.errorFields(bad)) == ["kind", "code", "name", "url"])   // type and rule errors in one answer
         let rules = try api.post("/api/v1/platforms", #"{"code":"Tiki Shop","name":" ","url":"tiki.vn","kind":"marketplace"}"#)
-        #expect(try TradeAPI.errorFields(rules) == ["code", "name", "url"])
+        #expect(Set(try TradeAPI.errorFields(rules)) == ["code", "name", "url"])
         let patched = try api.patch("/api/v1/platforms/\(id)", #"{"kind":"social","url":null}"#, ifMatch: "W/\"1\"")
         #expect(patched.status == 200, "\(patched.text)")
         #expect(try patched.json["url"]?.isNull == true)

@@ -140,7 +140,7 @@ extension String {
     /// ASCII is decided without asking Unicode's property tables (no ASCII scalar is default
     /// ignorable; its whitespace is TAB to CR and space): a name almost always starts with an
     /// ASCII letter, and two property lookups per field were a tenth of checking a producer.
-    var isBlank: Bool {
+    public var isBlank: Bool {
         unicodeScalars.allSatisfy {
             if $0.value < 0x80 { return $0.value == 0x20 || (0x09...0x0D).contains($0.value) }
             return $0.properties.isWhitespace || ($0.value < 0x10000 && $0.properties.isDefaultIgnorableCodePoint)

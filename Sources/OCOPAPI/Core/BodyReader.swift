@@ -35,14 +35,22 @@ public struct BodyReader {
         failRules(ruleErrors.filter { rule in !refused.contains { rule.field.hasPrefix($0) } })
     }
 
-    /// A required string; NFC-normalised (API: text is stored as NFC).
+    /// A required string; NFC-normalised (API: text is stored as NFC). A blank one is refused
+    /// here, beside any other field's mistake, rather than by a resource's rules, which some
+    /// resources run only once every field is well-typed: `{"name":"","held_on":"2024-02-30"}`
+    /// named only `held_on`, and the client fixing it met a second 422.
     public mutating func requiredString(_ key: String, maxLength: Int = 500) -> String? {
         consumed.insert(key)
         guard let value = object[key], !value.isNull else {
             fail(key, "is required")
             return nil
         }
-        return string(key, value, maxLength: maxLength)
+        guard let text = string(key, value, maxLength: maxLength) else { return nil }
+        guard !text.isBlank else {
+            fail(key, "must not be empty")
+            return nil
+        }
+        return text
     }
 
     /// An optional string: absent or null → nil.
