@@ -266,9 +266,9 @@ import Testing
         #expect(checked.count >= 40, "\(checked.count): \(checked)")
     }
 
-    /// API.md: "415 wrong content type". Every write the document gives a JSON body refuses one
-    /// sent as text/plain, with a problem, and writes nothing.
-    @Test func everyJSONWriteRefusesAnotherContentType() throws {
+    /// Sends `send` to every write the document gives a JSON body, at a concrete path, and checks
+    /// that it wrote nothing (the audit log's newest entry is unchanged); returns how many.
+    private func eachJSONWriteWritesNothing(_ send: (_ method: String, _ path: String) throws -> Void) throws -> Int {
         var checked = 0
         for (pattern, operations) in paths {
             for (method, operation) in operations.members where ["post", "put", "patch"].contains(method) {
@@ -276,13 +276,23 @@ import Testing
                       content.keys.allSatisfy({ $0.hasSuffix("json") }) else { continue }
                 let path = try #require(try concretePath(pattern), "no item found for \(pattern)")
                 let auditBefore = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
-                let response = try client.request(method.uppercased(), path, headers: [admin, ("If-Match", "*")],
-                                                  body: "{}", contentType: "text/plain")
-                #expect(response.status == 415 && response.header("Content-Type")?.hasPrefix("application/problem+json") == true,
-                        "\(method) \(path): \(response.status) \(response.text.prefix(200))")
-                #expect(try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text == auditBefore)
+                try send(method.uppercased(), path)
+                #expect(try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text == auditBefore,
+                        "\(method) \(path) wrote something")
                 checked += 1
             }
+        }
+        return checked
+    }
+
+    /// API.md: "415 wrong content type". Every write the document gives a JSON body refuses one
+    /// sent as text/plain, with a problem, and writes nothing.
+    @Test func everyJSONWriteRefusesAnotherContentType() throws {
+        let checked = try eachJSONWriteWritesNothing { method, path in
+            let response = try client.request(method, path, headers: [admin, ("If-Match", "*")],
+                                              body: "{}", contentType: "text/plain")
+            #expect(response.status == 415 && response.header("Content-Type")?.hasPrefix("application/problem+json") == true,
+                    "\(method) \(path): \(response.status) \(response.text.prefix(200))")
         }
         #expect(checked >= 40, "\(checked)")
     }
@@ -292,19 +302,10 @@ import Testing
     /// body is missing (400) instead, as it does when the empty body is labelled JSON, and
     /// writes nothing.
     @Test func everyJSONWriteSentWithoutContentSaysTheBodyIsMissing() throws {
-        var checked = 0
-        for (pattern, operations) in paths {
-            for (method, operation) in operations.members where ["post", "put", "patch"].contains(method) {
-                guard let content = operation["requestBody"]?["content"]?.objectValue,
-                      content.keys.allSatisfy({ $0.hasSuffix("json") }) else { continue }
-                let path = try #require(try concretePath(pattern), "no item found for \(pattern)")
-                let auditBefore = try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text
-                let response = try client.request(method.uppercased(), path, headers: [admin, ("If-Match", "*")])
-                #expect(response.status == 400 && response.text.contains("empty"),
-                        "\(method) \(path): \(response.status) \(response.text.prefix(200))")
-                #expect(try client.request("GET", "/api/v1/audit?limit=1", headers: [admin]).text == auditBefore)
-                checked += 1
-            }
+        let checked = try eachJSONWriteWritesNothing { method, path in
+            let response = try client.request(method, path, headers: [admin, ("If-Match", "*")])
+            #expect(response.status == 400 && response.text.contains("empty"),
+                    "\(method) \(path): \(response.status) \(response.text.prefix(200))")
         }
         #expect(checked >= 40, "\(checked)")
     }

@@ -111,13 +111,10 @@ public enum CertificateStore {
     }
 
     /// Bumps the version of the product whose current certificate is `id` (its stars/status are derived
-    /// from it); true when there is one.
+    /// from it); returns that product's id, nil when no product shows the certificate.
     static func touchProduct(_ db: Connection, currentCertificate id: Int64, now: Timestamp) throws -> Int64? {
-        guard let productID = try db.first("SELECT id FROM products WHERE current_certificate_id = ?", [.integer(id)],
-                                           { $0.int64(0) }) else { return nil }
-        try db.run("UPDATE products SET updated_at = ?, version = version + 1 WHERE id = ?",
-                   [.text(now.description), .integer(productID)])
-        return productID
+        try db.first("UPDATE products SET updated_at = ?, version = version + 1 WHERE current_certificate_id = ? RETURNING id",
+                     [.text(now.description), .integer(id)]) { $0.int64(0) }
     }
 
     /// The certificate under its API names (for the audit log of its creation).

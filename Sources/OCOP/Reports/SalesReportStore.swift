@@ -76,7 +76,7 @@ public enum SalesReportStore {
             SELECT id, code, name, archived_on IS NOT NULL FROM points_of_sale
             \(query.pointOfSaleID == nil ? "" : "WHERE id = ?") ORDER BY id
             """, query.pointOfSaleID.map { [.integer($0)] } ?? []) { ($0.int64(0), $0.string(1), $0.string(2), $0.int(3) == 1) }
-        let groups = points.filter { !$0.3 || sums[String($0.0)] != nil }.map { id, code, name, _ in
+        let groups = points.filter { id, _, _, archived in !archived || sums[String(id)] != nil }.map { id, code, name, _ in
             SalesGroup(key: .pointOfSale(id: id, code: code, name: name), figures: sums[String(id)] ?? .zero)
         }
         return byRevenue(groups)

@@ -65,7 +65,7 @@ public struct DigitalLink: Sendable, Equatable {
     /// A GTIN in a URI: digits only, 8, 12, 13 or 14 of them, not all zeros, with a valid check digit.
     public static func parseGTIN(_ text: String) throws(MalformedLink) -> GTIN {
         guard !text.isEmpty else { throw MalformedLink("gtin", "is empty") }
-        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+        guard text.utf8.allSatisfy(isDigit) else {
             throw MalformedLink("gtin", "must be digits only")
         }
         let count = text.utf8.count
@@ -94,6 +94,9 @@ public struct DigitalLink: Sendable, Equatable {
         }
         return value
     }
+
+    /// An ASCII digit: what GTINs and the numeric AIs' values are made of.
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     /// GS1 General Specifications figure 7.11-1, "GS1 AI encodable character set 82": the digits,
     /// the letters, and twenty symbols. Anything else (space, #, $, @, [, \, ], ^, `, {, |, }, ~,

@@ -36,7 +36,7 @@ public enum DigitalLinkAttributes {
 
     /// Two to four ASCII digits: the shape of every GS1 application identifier.
     static func isApplicationIdentifier(_ name: String) -> Bool {
-        (2...4).contains(name.utf8.count) && name.utf8.allSatisfy(isDigit)
+        (2...4).contains(name.utf8.count) && name.utf8.allSatisfy(DigitalLink.isDigit)
     }
 
     private static func check(_ ai: String, _ value: String, field: String) throws(MalformedLink) {
@@ -47,7 +47,7 @@ public enum DigitalLinkAttributes {
             throw MalformedLink(field, "is a key qualifier; it belongs in the path (/01/{gtin}/10/{lot}/21/{serial})")
         }
         guard !value.isEmpty else { throw MalformedLink(field, "is empty") }
-        let digits = value.utf8.allSatisfy(isDigit)
+        let digits = value.utf8.allSatisfy(DigitalLink.isDigit)
         let count = value.utf8.count
         if dates.contains(ai) {
             guard digits, count == 6, isDate(Array(value.utf8), allowingDayZero: true) else {
@@ -87,6 +87,4 @@ public enum DigitalLinkAttributes {
     private static func number(_ digits: ArraySlice<UInt8>) -> Int {
         digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

@@ -62,11 +62,16 @@ public struct Problem: Error, Sendable {
 
     public static func validation(_ errors: [FieldError]) -> Problem {
         let detail = errors.count == 1 ? "1 field is invalid" : "\(errors.count) fields are invalid"
+        return Problem(.unprocessableContent, type: "validation", title: "Invalid request", detail: detail, errors: listed(errors))
+    }
+
+    /// At most `maximumListedErrors` of `errors`, and a last entry saying how many more there were.
+    private static func listed(_ errors: [FieldError]) -> [FieldError] {
         var listed = Array(errors.prefix(maximumListedErrors))
         if errors.count > listed.count {
             listed.append(FieldError("", "and \(errors.count - listed.count) more errors, not listed"))
         }
-        return Problem(.unprocessableContent, type: "validation", title: "Invalid request", detail: detail, errors: listed)
+        return listed
     }
 
     /// `challenge`: the `WWW-Authenticate` value, the plain Bearer challenge unless a token was
@@ -96,8 +101,9 @@ public struct Problem: Error, Sendable {
                 headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
     }
 
-    public static func conflict(_ detail: String) -> Problem {
-        Problem(.conflict, type: "conflict", title: "Conflict with current state", detail: detail)
+    /// `errors` names the fields in conflict where a request has many (an import's rows).
+    public static func conflict(_ detail: String, errors: [FieldError] = []) -> Problem {
+        Problem(.conflict, type: "conflict", title: "Conflict with current state", detail: detail, errors: listed(errors))
     }
 
     /// A retry with the same Idempotency-Key while the first is still being written: the
@@ -161,9 +167,7 @@ public struct Problem: Error, Sendable {
         switch error {
         case .invalid(let errors): return .validation(errors)
         case .notFound(let entity, let id): return .notFound("\(entity) \(id) does not exist")
-        case .conflict(let detail, let errors):
-            return Problem(.conflict, type: "conflict", title: "Conflict with current state", detail: detail,
-                           errors: Array(errors.prefix(maximumListedErrors)))
+        case .conflict(let detail, let errors): return .conflict(detail, errors: errors)
         case .staleVersion(let current, excludedByIfNoneMatch: false):
             return .preconditionFailed("If-Match does not match the current version (W/\"\(current)\"); fetch it again")
         case .staleVersion(let current, excludedByIfNoneMatch: true):

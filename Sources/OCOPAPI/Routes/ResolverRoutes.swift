@@ -81,7 +81,7 @@ public struct ResolverRoutes: RouteCollection {
         } catch {
             throw Self.malformed([FieldError(error.field, error.message)])
         }
-        return try resolve(context, key: .gtin(link.gtin), anchor: link.path)
+        return try resolve(context, query, key: .gtin(link.gtin), anchor: link.path)
     }
 
     func code(_ context: RequestContext) throws -> HTTPResponse {
@@ -92,13 +92,14 @@ public struct ResolverRoutes: RouteCollection {
         } catch {
             throw Self.malformed([FieldError(error.field, error.message)])
         }
-        return try resolve(context, key: key, anchor: "/t/" + DigitalLink.encode(text))
+        return try resolve(context, try context.query(), key: key, anchor: "/t/" + DigitalLink.encode(text))
     }
 
     /// What the request asks for, then one read: the product's id alone for the default redirect
-    /// (the QR-scan path), its links for a linkset or a link type.
-    func resolve(_ context: RequestContext, key: ProductKey, anchor: String) throws -> HTTPResponse {
-        let wanted = try Self.wanted(context)
+    /// (the QR-scan path), its links for a linkset or a link type. `query` is the request's,
+    /// parsed once by the caller.
+    func resolve(_ context: RequestContext, _ query: QueryParameters, key: ProductKey, anchor: String) throws -> HTTPResponse {
+        let wanted = try Self.wanted(query, accept: context.request.headers["Accept"])
         if case .defaultLink = wanted {
             guard let id = try context.database.read({ try TraceabilityStore.productID($0, key) }) else {
                 throw Self.unknown(key)
@@ -132,8 +133,7 @@ public struct ResolverRoutes: RouteCollection {
     }
 
     /// `?linkType=` wins over `Accept` (it names exactly one answer); without it, `Accept` chooses.
-    static func wanted(_ context: RequestContext) throws(Problem) -> Wanted {
-        let query = try context.query()
+    static func wanted(_ query: QueryParameters, accept: String?) throws(Problem) -> Wanted {
         var errors: [FieldError] = []
         var seen = Set<String>()
         for name in query.names where name == queryParameter && !seen.insert(name).inserted {
@@ -147,7 +147,7 @@ public struct ResolverRoutes: RouteCollection {
             }
             return .linkType(linkType)
         }
-        return prefersLinkset(context.request.headers["Accept"]) ? .linkset : .defaultLink
+        return prefersLinkset(accept) ? .linkset : .defaultLink
     }
 
     /// Whether `Accept` names the linkset with a weight no other range beats (RFC 9110 §12.5.1).
