@@ -52,6 +52,12 @@ import Testing
         #expect(history.compactMap { $0["valid_from"]?.stringValue } == ["2024-01-05", "2024-03-01", "2024-05-20"])
         #expect(history.compactMap { $0["status"]?.stringValue } == ["active", "paused", "active"])
         #expect(history.compactMap { $0["accepts_non_cash"]?.boolValue } == [false, false, true])
+        // A start moved onto or past the pause would erase it: 422, and the history stays.
+        let erasing = try api.patch(path, #"{"listed_on":"2024-03-01"}"#)
+        #expect(erasing.status == 422, "\(erasing.text)")
+        #expect(try TradeAPI.errorFields(erasing) == ["listed_on"])
+        #expect(try api.get(path).json["history"]?.arrayValue?.count == 3)
+        #expect(try api.get(path).json["version"]?.int64Value == 3)
         // Product and platform are fixed; history is read-only; a PUT must restate listed_on.
         #expect(try TradeAPI.errorFields(api.patch(path, #"{"product_id":\#(products[1]),"platform_id":3}"#)) == ["product_id", "platform_id"])
         #expect(try TradeAPI.errorFields(api.patch(path, #"{"history":[]}"#)) == ["history"])

@@ -69,16 +69,25 @@ import Testing
         let stored = try #require(try database.read { try ListingStore.get($0, id: listing.id) })
         #expect(stored.history == back.history)
         #expect(stored.fields.status == .active && stored.fields.acceptsNonCash)
-        // Moving listed_on later drops what came before it.
-        fields.listedOn = F.day("2024-04-01")
-        let relisted = try replace(listing.id, fields, on: "2024-06-01")
-        #expect(relisted.history.entries.map(\.validFrom.description) == ["2024-04-01", "2024-05-20"])
-        #expect(relisted.history.state(on: F.day("2024-04-01"))?.status == .paused)
+        // listed_on is corrected within the first period; past the first recorded change (here the
+        // pause of 2024-03-01) it would erase that change, so it is refused and nothing is written.
+        for erasing in ["2024-03-01", "2024-04-01"] {
+            fields.listedOn = F.day(erasing)
+            #expect(F.invalidFields { _ = try replace(listing.id, fields, on: "2024-06-01") } == ["listed_on"])
+        }
+        #expect(try database.read { try ListingStore.get($0, id: listing.id) }?.history == back.history)
+        fields.listedOn = F.day("2024-02-29")
+        let corrected = try replace(listing.id, fields, on: "2024-06-01")
+        #expect(corrected.history.entries.map(\.validFrom.description) == ["2024-02-29", "2024-03-01", "2024-05-20"])
+        fields.listedOn = F.day("2023-12-01")
+        let earlier = try replace(listing.id, fields, on: "2024-06-01")
+        #expect(earlier.history.entries.map(\.validFrom.description) == ["2023-12-01", "2024-03-01", "2024-05-20"])
+        #expect(earlier.history.state(on: F.day("2024-01-01"))?.status == .active)
         var query = AuditLog.Query()
         query.entity = .listing
         let audit = try database.read { try AuditLog.list($0, query) }
-        #expect(audit.items.map(\.action) == ["update", "update", "update", "update", "create"])
-        #expect(audit.items[3].changes["status"]?["to"]?.stringValue == "paused")
+        #expect(audit.items.map(\.action) == ["update", "update", "update", "update", "update", "create"])
+        #expect(audit.items[4].changes["status"]?["to"]?.stringValue == "paused")
     }
 
     @Test func filtersPagesAndDelete() throws {

@@ -48,6 +48,10 @@ public struct ListingHistory: Sendable, Equatable {
     /// The day the listing went up.
     public var listedOn: CivilDate { entries[0].validFrom }
 
+    /// The day of the first recorded change after the listing went up, if any: `listed_on` may be
+    /// corrected up to the day before it, since a later start would erase that change.
+    public var firstChangeDay: CivilDate? { entries.count > 1 ? entries[1].validFrom : nil }
+
     /// The latest state: what the listing is now.
     public var current: ListingState { entries[entries.count - 1].state }
 

@@ -73,8 +73,8 @@ public enum ListingStore {
     }
 
     /// Replaces the writable fields. A new status or non-cash flag takes effect today (and is kept
-    /// in the history); a new `listed_on` moves the history's start. Product and platform are fixed:
-    /// a listing of another product is another listing.
+    /// in the history); a new `listed_on` moves the history's start, up to the day before its first
+    /// recorded change. Product and platform are fixed: a listing of another product is another listing.
     public static func replace(_ db: Connection, id: Int64, with fields: ListingFields, ifVersion: VersionMatch?,
                                today: CivilDate, actor: Actor, now: Timestamp) throws -> Listing {
         guard var listing = try get(db, id: id) else { throw DomainError.notFound(entity: "listing", id: String(id)) }
@@ -85,6 +85,14 @@ public enum ListingStore {
         }
         if fields.platformID != listing.fields.platformID {
             errors.append(FieldError("platform_id", "cannot change; create a listing on the other platform"))
+        }
+        // listed_on is a correctable fact, but a status or non-cash change recorded after it is
+        // history: a start moved past it would silently erase it from the reports' past.
+        if let change = listing.history.firstChangeDay, fields.listedOn >= change {
+            errors.append(FieldError("listed_on", """
+                must be before \(change): the listing's status or non-cash payment changed that day, and a later \
+                start would erase that recorded change from its history
+                """))
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
         try check(db, fields, today: today, stored: listing.fields)
