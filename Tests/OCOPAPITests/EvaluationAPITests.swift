@@ -327,6 +327,31 @@ import Testing
         #expect(try api.get("/api/v1/products/\(newcomer)").json["status"]?.stringValue != "under_review")
     }
 
+    /// The order of data entry does not change the verdict: a later council that failed a product
+    /// flags it even when the decision it re-evaluated is typed in afterwards, and its result then
+    /// names that certificate as the one it compared with.
+    @Test func aDecisionTypedInAfterALaterFailedCouncilPutsTheProductUnderReview() throws {
+        let product = try api.product(code: "QN-LATE")
+        let later = try api.round(level: "province", heldOn: "2024-12-10")
+        let failed = try api.record(round: later, product: product, [["30", "20", "25"]], mandatory: false)
+        let failedID = try #require(try failed.json["id"]?.int64Value, "\(failed.text)")
+        #expect(try failed.json["previous_certificate_id"] == .null)
+        #expect(try api.get("/api/v1/products/\(product)").json["status"]?.stringValue == "not_certified")
+        let earlier = try api.round(level: "province", heldOn: "2024-01-10")
+        let result = try api.record(round: earlier, product: product, [["35", "20", "30"]])
+        let resultID = try #require(try result.json["id"]?.int64Value, "\(result.text)")
+        let decided = try api.decide(round: earlier, result: resultID, number: "70/QĐ-UBND", on: "2024-01-20")
+        #expect(decided.status == 201, "\(decided.text)")
+        let certificateID = try #require(try decided.json["id"]?.int64Value)
+        let judged = try api.get("/api/v1/evaluation-rounds/\(later)/results/\(failedID)")
+        #expect(try judged.json["previous_certificate_id"]?.int64Value == certificateID, "\(judged.text)")
+        #expect(try judged.json["outcome"]?.stringValue == "not_recognised")
+        #expect(judged.header("ETag") == "W/\"2\"")
+        #expect(try api.get("/api/v1/products/\(product)").json["status"]?.stringValue == "under_review")
+        let trail = try api.get("/api/v1/audit?entity=evaluation_result&entity_id=\(failedID)").json["items"]?.arrayValue ?? []
+        #expect(trail.map { $0["action"]?.stringValue } == ["rejudge", "create"])
+    }
+
     /// A 5-star certificate that expired holds no stars: the province council awards its 4 (a
     /// downgrade from the old certificate), as it would to a product never certified.
     @Test func anExpiredCertificateLeavesNothingForTheNextLevelToKeep() throws {

@@ -358,6 +358,41 @@ import Testing
         #expect(try database.read { try F.productState($0, id: productID) }.current == four.id)
     }
 
+    @Test func aDecisionTypedInLateReJudgesTheLaterCouncilsResults() throws {
+        // A 2024 council missed a mandatory criterion; the 2022 decision it re-evaluated is typed in
+        // afterwards. Recorded in date order, the result would have compared with that certificate
+        // and flagged the product: it does so now, whatever the order of entry.
+        let later = try database.write { try F.round($0, heldOn: "2024-10-01") }
+        let failed = try record(later, F.scores(35, 20, 30), mandatory: false)
+        #expect(failed.outcome == .notRecognised)
+        #expect(failed.previousCertificateID == nil)
+        let unflagged = try database.read { try ProductReviewStore.isUnderReview($0, productID: productID) }
+        #expect(unflagged == false)
+        // A 2022 result of 95 points at a province council (cap 4), recorded before the decision too.
+        let earlier = try database.write { try F.round($0, heldOn: "2022-03-01") }
+        let proposal = try database.write { try F.round($0, heldOn: "2024-11-01") }
+        let capped = try record(proposal, F.scores(38, 24, 33))
+        #expect(capped.outcome == .new && capped.starsAwarded == .four && capped.proposedToNextLevel)
+        let old = try decide(earlier, try record(earlier, F.scores(35, 24, 36)), number: "70/QĐ-UBND", on: "2022-03-20")
+        #expect(old.stars == .four)
+        let judged = try #require(try database.read { try EvaluationResultStore.get($0, roundID: later.id, id: failed.id) })
+        #expect(judged.previousCertificateID == old.id)
+        #expect(judged.outcome == .notRecognised)
+        #expect(judged.version == 2)
+        #expect(try database.read { try ProductReviewStore.isUnderReview($0, productID: productID) } == true)
+        let rejudged = try #require(try database.read { try EvaluationResultStore.get($0, roundID: proposal.id, id: capped.id) })
+        #expect(rejudged.outcome == .reissued)
+        #expect(rejudged.previousCertificateID == old.id)
+        let entry = try #require(try audit(.evaluationResult, capped.id).last)
+        #expect(entry.action == "rejudge")
+        #expect(entry.changes["outcome"]?["from"]?.stringValue == "new")
+        #expect(entry.changes["outcome"]?["to"]?.stringValue == "reissued")
+        // A result already judged against that certificate is left as it is.
+        let same = try database.write { try F.round($0, heldOn: "2024-12-01") }
+        let fresh = try record(same, F.scores(35, 20, 30))
+        #expect(fresh.previousCertificateID == old.id)
+    }
+
     @Test func aRevokedCertificateIsNotRenewedAndTheProductStartsOver() throws {
         let first = try database.write { try F.round($0, heldOn: "2024-01-10") }
         let old = try decide(first, try record(first, F.scores(35, 20, 30)), number: "5/QĐ-UBND", on: "2024-01-20")

@@ -162,6 +162,10 @@ public enum EvaluationDecision {
         try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: resultID, action: "decide",
                             changes: AuditLog.diff(EvaluationResultStore.jsonObject(result),
                                                    EvaluationResultStore.jsonObject(decided)), at: now)
+        // Results of later councils recorded before this decision was typed in compared with what
+        // was on file then; they re-evaluated this certificate.
+        try EvaluationResultStore.rejudge(db, productID: product.id, decidedOn: input.decidedOn, today: today,
+                                          actor: actor, now: now)
         return certificate
     }
 }

@@ -8,8 +8,8 @@ public struct EvaluationResult: Sendable, Equatable {
     /// The average truncated to hundredths (display only; stars come from the unrounded average).
     public let averageScore: Points
     public let starsEarned: StarRating
-    public let starsAwarded: StarRating
-    public let proposedToNextLevel: Bool
+    public var starsAwarded: StarRating
+    public var proposedToNextLevel: Bool
     public var outcome: EvaluationOutcome
     /// The certificate the outcome compares with (the product's current one unless revoked).
     public var previousCertificateID: Int64?

@@ -90,6 +90,51 @@ public enum EvaluationResultStore {
         return result
     }
 
+    /// Judges again the product's undecided results of rounds held on or after `decidedOn`, against
+    /// the certificates as they stand now. A decision typed in after a later council sat issues the
+    /// certificate that council re-evaluated: its results read as if recorded in date order (the
+    /// outcome, the stars a capped council awards, the proposal), and one no longer recognised
+    /// while that certificate is in force flags the product, as `record` does. Decided results
+    /// keep what their certificate rests on.
+    static func rejudge(_ db: Connection, productID: Int64, decidedOn: CivilDate, today: CivilDate,
+                        actor: Actor, now: Timestamp) throws {
+        guard let product = try ProductCertificateLink.find(db, productID: productID) else { return }
+        let undecided = try db.all("""
+            SELECT \(columns) FROM evaluation_results
+            WHERE product_id = ? AND certificate_id IS NULL
+              AND round_id IN (SELECT id FROM evaluation_rounds WHERE held_on >= ?)
+            ORDER BY id
+            """, [.integer(productID), .text(decidedOn.description)], decode)
+        for result in undecided {
+            guard let round = try EvaluationRoundStore.get(db, id: result.roundID) else { continue }
+            let heldOn = round.fields.heldOn
+            let previous = try product.comparableCertificate(db, decidedBy: heldOn, today: today)
+            let verdict = try EvaluationRules.evaluate(
+                result.memberScores, sheet: round.sheet, mandatoryCriteriaMet: result.mandatoryCriteriaMet,
+                level: round.fields.councilLevel, heldOn: heldOn, previousStars: previous?.stars,
+                heldStars: previous?.stars(heldOn: heldOn))
+            var judged = result
+            judged.starsAwarded = verdict.starsAwarded
+            judged.proposedToNextLevel = verdict.proposedToNextLevel
+            judged.outcome = verdict.outcome
+            judged.previousCertificateID = previous?.id
+            guard judged != result else { continue }
+            try db.run("""
+                UPDATE evaluation_results SET stars_awarded = ?, proposed_to_next_level = ?, outcome = ?,
+                       previous_certificate_id = ?, updated_at = ?, version = version + 1
+                WHERE id = ?
+                """, [.integer(Int64(judged.starsAwarded.rawValue)), SQLiteValue(judged.proposedToNextLevel),
+                      .text(judged.outcome.rawValue), SQLiteValue(judged.previousCertificateID), .text(now.description),
+                      .integer(result.id)])
+            try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: result.id, action: "rejudge",
+                                changes: AuditLog.diff(jsonObject(result), jsonObject(judged)), at: now)
+            if judged.outcome == .notRecognised, let previous, previous.status(on: today).isValid {
+                try ProductReviewStore.flag(db, productID: productID, cause: .evaluationResult(id: result.id),
+                                            actor: actor, now: now)
+            }
+        }
+    }
+
     /// The scores as stored and shown: numbers keep their exact decimal text.
     static func scoresJSON(_ scores: [MemberScore]) -> JSONValue {
         .array(scores.map { score in
