@@ -420,6 +420,12 @@ import Testing
         #expect(after.header("ETag") == before.header("ETag"))
         let history = try api.get("/api/v1/products/\(product)/certificates")
         #expect(try history.json["items"]?.arrayValue?.count == 1)
+        // Decided today instead, it is not older than the certificate, but the June council is
+        // older than the one that certificate rests on: the same 409, nothing changed.
+        let stale = try api.decide(round: earlier, result: resultID, number: "901/QĐ-UBND", on: "2024-12-20")
+        #expect(stale.status == 409, "\(stale.text)")
+        #expect(try stale.json["detail"]?.stringValue?.contains("2024-11-20") == true)
+        #expect(try api.get("/api/v1/products/\(product)").body == before.body)
     }
 
     @Test func openAPIDocumentsTheCertificationRoutes() throws {

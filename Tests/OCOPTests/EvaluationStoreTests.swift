@@ -300,8 +300,8 @@ import Testing
     }
 
     @Test func theOutcomeIsReDerivedIfAnotherCertificateCameFirst() throws {
-        let a = try database.write { try F.round($0, heldOn: "2024-10-01") }
-        let b = try database.write { try F.round($0, heldOn: "2024-10-02") }
+        let a = try database.write { try F.round($0, heldOn: "2024-10-02") }
+        let b = try database.write { try F.round($0, heldOn: "2024-10-01") }
         let inA = try record(a, F.scores(35, 20, 30))     // 85 points: 4 stars, new
         let inB = try record(b, F.scores(25, 15, 20))     // 60 points: 3 stars, new
         let fromB = try decide(b, inB, number: "10/QĐ-UBND", on: "2024-10-10")
@@ -338,6 +338,21 @@ import Testing
         let renewal = try decide(sameDay, try record(sameDay, F.scores(35, 20, 30)), number: "3001/QĐ-UBND",
                                  on: "2023-12-30")
         #expect(renewal.previousID == current.id)
+    }
+
+    @Test func aDecisionOnAnOlderEvaluationCannotReplaceACertificateRestingOnANewerOne() throws {
+        let spring = try database.write { try F.round($0, heldOn: "2024-03-01") }
+        let stale = try record(spring, F.scores(35, 20, 30))    // 4 stars, never decided in time
+        let autumn = try database.write { try F.round($0, heldOn: "2024-10-01") }
+        let current = try decide(autumn, try record(autumn, F.scores(25, 15, 20)), number: "900/QĐ-UBND", on: "2024-10-20")
+        let before = try database.read { try F.productState($0, id: productID) }
+        // Decided today, the spring result would bury the autumn council's 3 stars under its 4.
+        expectConflict(containing: "rests on a council held on 2024-10-01") {
+            _ = try decide(spring, stale, number: "950/QĐ-UBND", on: "2024-12-13")
+        }
+        #expect(try database.read { try F.productState($0, id: productID) } == before)
+        #expect(try database.read { try CertificateStore.get($0, id: current.id) }?.renewedByID == nil)
+        #expect(try database.read { try EvaluationResultStore.get($0, roundID: spring.id, id: stale.id) }?.certificateID == nil)
     }
 
     @Test func aCouncilThatSatBeforeTheCurrentCertificateComparesWithTheOneItReEvaluated() throws {

@@ -31,7 +31,8 @@ public enum EvaluationDecision {
     ///   the product holds more stars than this council may award and its score earned more
     ///   than it awarded (`EvaluationRules.isForTheNextLevel`: the next level decides).
     /// - Invalid: a blank decision number, a date before the round or after `today`.
-    /// - Conflict: the product's current certificate was decided after `decidedOn`.
+    /// - Conflict: the product's current certificate was decided after `decidedOn`, or rests on a
+    ///   council held after this result's round.
     /// The outcome is re-derived against the product's current certificate as it is now: if another
     /// certificate was issued since the result was recorded, the result is updated (and audited).
     public static func decide(_ db: Connection, roundID: Int64, resultID: Int64, _ input: Input,
@@ -76,6 +77,18 @@ public enum EvaluationDecision {
             throw DomainError.conflict("""
                 product \(product.id) holds certificate \(current.id) decided on \(current.decidedOn), after this \
                 decision (\(input.decidedOn)); a decision older than the product's current certificate cannot replace it
+                """)
+        }
+        // Nor can a decision on an older evaluation replace a certificate that rests on a newer
+        // one: the later council saw the product as it is now.
+        if let current = try product.currentCertificate(db), let basis = current.resultID,
+           let basisHeldOn = try db.first("""
+               SELECT r.held_on FROM evaluation_results e JOIN evaluation_rounds r ON r.id = e.round_id WHERE e.id = ?
+               """, [.integer(basis)], { CivilDate($0.string(0)) }) ?? nil,
+           basisHeldOn > round.fields.heldOn {
+            throw DomainError.conflict("""
+                product \(product.id) holds certificate \(current.id), which rests on a council held on \(basisHeldOn), \
+                after this result's round (\(round.fields.heldOn)); a decision on an older evaluation cannot replace it
                 """)
         }
         var previous = try product.comparableCertificate(db, decidedBy: input.decidedOn, today: today)
