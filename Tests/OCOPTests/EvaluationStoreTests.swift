@@ -408,6 +408,25 @@ import Testing
         #expect(fresh.previousCertificateID == old.id)
     }
 
+    @Test func aDecisionDatedBeforeTheCurrentCertificatesRevocationIsRefused() throws {
+        let first = try database.write { try F.round($0, heldOn: "2024-01-10") }
+        let old = try decide(first, try record(first, F.scores(35, 20, 30)), number: "5/QĐ-UBND", on: "2024-01-20")
+        let second = try database.write { try F.round($0, heldOn: "2024-11-01") }
+        let result = try record(second, F.scores(35, 20, 30))
+        _ = try database.write {
+            try CertificateStore.revoke($0, id: old.id, reason: .violation, note: nil, ifVersion: nil, today: today,
+                                        actor: .system, now: now)
+        }
+        let before = try database.read { try F.productState($0, id: productID) }
+        expectConflict(containing: "was revoked on 2024-12-20") {
+            _ = try decide(second, result, number: "6/QĐ-UBND", on: "2024-11-15")
+        }
+        #expect(try database.read { try F.productState($0, id: productID) } == before)
+        // Dated from the revocation on, it is a new certification.
+        let fresh = try decide(second, result, number: "6/QĐ-UBND", on: "2024-12-20")
+        #expect(fresh.previousID == nil)
+    }
+
     @Test func aRevokedCertificateIsNotRenewedAndTheProductStartsOver() throws {
         let first = try database.write { try F.round($0, heldOn: "2024-01-10") }
         let old = try decide(first, try record(first, F.scores(35, 20, 30)), number: "5/QĐ-UBND", on: "2024-01-20")
@@ -419,7 +438,7 @@ import Testing
         let result = try record(second, F.scores(35, 20, 30))
         #expect(result.outcome == .new)
         #expect(result.previousCertificateID == nil)
-        let fresh = try decide(second, result, number: "6/QĐ-UBND", on: "2024-12-10")
+        let fresh = try decide(second, result, number: "6/QĐ-UBND", on: "2024-12-20")
         #expect(fresh.previousID == nil)
         let revoked = try #require(try database.read { try CertificateStore.get($0, id: old.id) })
         #expect(revoked.renewedByID == nil)

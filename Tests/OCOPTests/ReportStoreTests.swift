@@ -80,20 +80,21 @@ import Testing
     }
 
     @Test func aProductWithOverlappingCertificatesCountsOnceWithTheLatest() throws {
-        // B1 (3★) was revoked on 2024-05-01; a new decision backdated to 2024-04-25 gave B 4 stars.
-        // Between the two days both certificates were valid: B counts once, under the newer one.
+        // B1 (3★) was revoked on 2024-05-01; a decision backdated to 2024-04-25 gave B 4 stars (a
+        // database from before decisions dated ahead of a revocation were refused, so written here
+        // as it was stored). Between the two days both certificates were valid: B counts once,
+        // under the newer one.
         try database.write { db in
-            let round = try EvaluationRoundStore.create(
-                db, EvaluationRoundFields(name: "Đánh giá lại", councilLevel: .province, heldOn: ReportProvince.day("2024-04-20")),
-                actor: .system, now: ReportProvince.noon("2024-04-20"))
-            let result = try EvaluationResultStore.record(
-                db, roundID: round.id, EvaluationInput(productID: province.products["B"] ?? 0,
-                                                       memberScores: ReportProvince.scores(stars: 4), mandatoryCriteriaMet: true),
-                today: ReportProvince.day("2024-05-02"), actor: .system, now: ReportProvince.noon("2024-05-02"))
-            _ = try EvaluationDecision.decide(
-                db, roundID: round.id, resultID: result.id,
-                EvaluationDecision.Input(decisionNumber: "77/QĐ-UBND", decidedOn: ReportProvince.day("2024-04-25")),
-                today: ReportProvince.day("2024-05-02"), actor: .system, now: ReportProvince.noon("2024-05-02"))
+            let product = province.products["B"] ?? 0
+            try db.run("""
+                INSERT INTO certificates (number, product_id, stars, council_level, legal_basis, district, commune,
+                                          decided_on, expires_on, status_recorded, created_at, updated_at, version)
+                SELECT '77/QĐ-UBND/B', p.id, 4, 'province', 'Quyết định 148/QĐ-TTg', pr.district, pr.commune,
+                       '2024-04-25', '2027-04-25', 'active', '2024-05-02T05:00:00Z', '2024-05-02T05:00:00Z', 1
+                FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = ?
+                """, [.integer(product)])
+            try db.run("UPDATE products SET current_certificate_id = ? WHERE id = ?",
+                       [.integer(db.lastInsertRowID), .integer(product)])
         }
         let certified = try report("2024-04-28").certified
         #expect(certified.total == 6)

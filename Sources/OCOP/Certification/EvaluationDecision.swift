@@ -79,6 +79,16 @@ public enum EvaluationDecision {
                 decision (\(input.decidedOn)); a decision older than the product's current certificate cannot replace it
                 """)
         }
+        // A revocation is dated too: a decision dated before it would, typed in afterwards, hand the
+        // product back the stars the officer withdrew (in date order the revocation would have
+        // met the new certificate instead).
+        if let current = try product.currentCertificate(db), let revocation = current.revocation,
+           revocation.on > input.decidedOn {
+            throw DomainError.conflict("""
+                product \(product.id)'s certificate \(current.id) was revoked on \(revocation.on), after this decision \
+                (\(input.decidedOn)); a decision dated before a revocation cannot restore the stars it withdrew
+                """)
+        }
         // Nor can a decision on an older evaluation replace a certificate that rests on a newer
         // one: the later council saw the product as it is now.
         if let current = try product.currentCertificate(db), let basis = current.resultID,
