@@ -219,6 +219,26 @@ import Testing
         }
     }
 
+    /// At the limit a connection answered with `Connection: close`, whose client has its answer
+    /// but has not closed its end yet, makes room: it waited only for the client's FIN, and a
+    /// newcomer was refused with 503 for the ~2 s of that lingering wait (outside probe).
+    @Test func atTheLimitAnAnsweredClosingConnectionMakesRoom() throws {
+        try withServer(ClosureResponder.echo, loops: 1, configure: { $0.maxConnections = 2 }) { server, port in
+            var answered: [TestClient] = []
+            for n in 0..<2 {
+                let client = try TestClient(port: port)
+                try client.send("GET /\(n) HTTP/1.0\r\n\r\n")
+                #expect(try client.readResponse().status == 200)
+                answered.append(client)   // kept open: the client never closes its end
+            }
+            #expect(server.openConnections == 2)
+            let newcomer = try TestClient(port: port)
+            try newcomer.send("GET /new HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            let answer = try newcomer.readResponse()
+            #expect(answer.status == 200 && answer.text == "GET /new ", "\(answer.status)")
+        }
+    }
+
     /// The limit is the server's, so the idle connection that makes room may be on either loop:
     /// the kernel spreads connections over the loops' listeners by hash, and a newcomer that
     /// landed on the loop with nothing to let go was refused while the other loop held an idle

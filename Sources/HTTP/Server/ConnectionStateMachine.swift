@@ -143,6 +143,10 @@ struct ConnectionStateMachine: Sendable {
     /// costs its client only a reconnect, so it is the one to give up when slots run out.
     var isIdleKeepAlive: Bool { phase == .idle && requestCount > 0 && writeDeadline == nil }
 
+    /// Answered in full and closing: our FIN is sent and only the client's is awaited (lingering).
+    /// Its client has its answer, so its slot is the first to give up when slots run out.
+    var isClosingAnswered: Bool { phase == .closing && writeDeadline == nil }
+
     /// Whether a new request may be parsed and dispatched now.
     var acceptsRequests: Bool {
         switch phase {

@@ -217,6 +217,19 @@ final class HTTPConnection {
         close()
     }
 
+    /// The server is full: a connection whose answer its client has taken in full (the kernel
+    /// holds none of it unacknowledged) and that sends nothing more is closed now rather than at
+    /// the end of its lingering wait; closing it sends no reset, as nothing unread is left. False
+    /// when it is not such a connection.
+    func leaveIfAnswered() -> Bool {
+        // After our FIN the kernel counts its sequence number as one unsent unit: at most 1 left
+        // means every byte of the answer was acknowledged.
+        guard machine.isClosingAnswered, (0...1).contains(clinux_unsent_bytes(fd)) else { return false }
+        if case .some = Socket.discardInput(fd, scratch: worker.readBuffer) { return false }  // still sending
+        close()
+        return true
+    }
+
     /// Graceful shutdown: idle connections close now, busy ones after their response.
     func beginDrain() {
         if machine.beginDrain() { close() }

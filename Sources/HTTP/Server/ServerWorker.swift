@@ -336,7 +336,8 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
     /// Closes one connection of this loop to make room for a newcomer, looking at a bounded number
     /// of slots from where the last search stopped (so a full server does not scan 10,000 per
     /// accept): an idle keep-alive one, whose client loses only a reconnect (nginx reuses its
-    /// keep-alive connections so), else one stalled for a second or more (`stallEviction`): so
+    /// keep-alive connections so), or one answered and closing that waits only for its client's
+    /// FIN, else one stalled for a second or more (`stallEviction`): so
     /// connections opened and left silent, fed a byte of a head at a time (slowloris), left in the
     /// middle of a body, or never reading their answers, cannot keep everyone else out until their
     /// timeouts. Connections waiting on the server (handled, admitted) are never chosen.
@@ -350,6 +351,7 @@ final class ServerWorker: EventLoopDelegate, @unchecked Sendable {
                 connection.close()
                 return true
             }
+            if connection.leaveIfAnswered() { return true }
             if stalled == nil, let stall = connection.machine.stall(for: Self.stallEviction, now: loop.now) {
                 stalled = (connection, stall)
             }
