@@ -12,7 +12,7 @@ public struct QueryParameters: Sendable {
             let pieces = part.splitASCII(UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = PercentDecoding.decodeToString(pieces[0], plusAsSpace: true),
                   let value = PercentDecoding.decodeToString(pieces.count > 1 ? pieces[1] : "", plusAsSpace: true) else {
-                throw Problem.malformed("the query string has a malformed percent-escape")
+                throw Problem.malformed("the query string has a malformed percent-escape or decodes to bytes that are not UTF-8")
             }
             pairs.append((name, value))
         }
