@@ -71,35 +71,8 @@ public enum EvaluationDecision {
         guard let product = try ProductCertificateLink.find(db, productID: result.productID) else {
             throw DomainError.notFound(entity: "product", id: String(result.productID))
         }
-        // The history reads in decision order: a decision older than the product's current
-        // certificate cannot take its place (typed in late, it would bury a valid certificate).
-        if let current = try product.currentCertificate(db), current.decidedOn > input.decidedOn {
-            throw DomainError.conflict("""
-                product \(product.id) holds certificate \(current.id) decided on \(current.decidedOn), after this \
-                decision (\(input.decidedOn)); a decision older than the product's current certificate cannot replace it
-                """)
-        }
-        // A revocation is dated too: a decision dated before it would, typed in afterwards, hand the
-        // product back the stars the officer withdrew (in date order the revocation would have
-        // met the new certificate instead).
-        if let current = try product.currentCertificate(db), let revocation = current.revocation,
-           revocation.on > input.decidedOn {
-            throw DomainError.conflict("""
-                product \(product.id)'s certificate \(current.id) was revoked on \(revocation.on), after this decision \
-                (\(input.decidedOn)); a decision dated before a revocation cannot restore the stars it withdrew
-                """)
-        }
-        // Nor can a decision on an older evaluation replace a certificate that rests on a newer
-        // one: the later council saw the product as it is now.
-        if let current = try product.currentCertificate(db), let basis = current.resultID,
-           let basisHeldOn = try db.first("""
-               SELECT r.held_on FROM evaluation_results e JOIN evaluation_rounds r ON r.id = e.round_id WHERE e.id = ?
-               """, [.integer(basis)], { CivilDate($0.string(0)) }) ?? nil,
-           basisHeldOn > round.fields.heldOn {
-            throw DomainError.conflict("""
-                product \(product.id) holds certificate \(current.id), which rests on a council held on \(basisHeldOn), \
-                after this result's round (\(round.fields.heldOn)); a decision on an older evaluation cannot replace it
-                """)
+        if let current = try product.currentCertificate(db) {
+            try requireLater(than: current, of: product, decidedOn: input.decidedOn, heldOn: round.fields.heldOn, db)
         }
         var previous = try product.comparableCertificate(db, decidedBy: input.decidedOn, today: today)
         if let found = previous { previous = try CertificateStatusSweeper.record(db, found, today: today, now: now) }
@@ -190,5 +163,34 @@ public enum EvaluationDecision {
         try EvaluationResultStore.rejudge(db, productID: product.id, decidedOn: input.decidedOn, today: today,
                                           actor: actor, now: now)
         return certificate
+    }
+
+    /// The history reads in date order: a decision may replace the product's current certificate
+    /// only if nothing about that certificate is dated after it. Typed in late, it would otherwise
+    /// bury a newer certificate (decided after it), hand back the stars a revocation withdrew
+    /// (revoked after it; in date order the revocation would have met the new certificate), or
+    /// set an older council's verdict over a newer one's (the certificate rests on a council held
+    /// after this result's round, which saw the product as it is now).
+    private static func requireLater(than current: Certificate, of product: ProductCertificateLink,
+                                     decidedOn: CivilDate, heldOn: CivilDate, _ db: Connection) throws {
+        if current.decidedOn > decidedOn {
+            throw DomainError.conflict("""
+                product \(product.id) holds certificate \(current.id) decided on \(current.decidedOn), after this \
+                decision (\(decidedOn)); a decision older than the product's current certificate cannot replace it
+                """)
+        }
+        if let revocation = current.revocation, revocation.on > decidedOn {
+            throw DomainError.conflict("""
+                product \(product.id)'s certificate \(current.id) was revoked on \(revocation.on), after this decision \
+                (\(decidedOn)); a decision dated before a revocation cannot restore the stars it withdrew
+                """)
+        }
+        if let basis = current.resultID, let basisHeldOn = try EvaluationResultStore.councilDay(db, resultID: basis),
+           basisHeldOn > heldOn {
+            throw DomainError.conflict("""
+                product \(product.id) holds certificate \(current.id), which rests on a council held on \(basisHeldOn), \
+                after this result's round (\(heldOn)); a decision on an older evaluation cannot replace it
+                """)
+        }
     }
 }

@@ -49,11 +49,8 @@ public enum EvaluationResultStore {
         guard let product = try ProductCertificateLink.find(db, productID: input.productID) else {
             throw DomainError.invalid("product_id", "no product has id \(input.productID)")
         }
-        let previous = try product.comparableCertificate(db, decidedBy: round.fields.heldOn, today: today)
-        let verdict = try EvaluationRules.evaluate(
-            input.memberScores, sheet: round.sheet, mandatoryCriteriaMet: input.mandatoryCriteriaMet,
-            level: round.fields.councilLevel, heldOn: round.fields.heldOn, previousStars: previous?.stars,
-            heldStars: previous?.stars(heldOn: round.fields.heldOn))
+        let (previous, verdict) = try judge(input.memberScores, mandatoryCriteriaMet: input.mandatoryCriteriaMet,
+                                            of: product, in: round, today: today, db)
         do {
             try db.run("""
                 INSERT INTO evaluation_results (id, round_id, product_id, member_scores, mandatory_criteria_met, average_score,
@@ -78,16 +75,33 @@ public enum EvaluationResultStore {
             previousCertificateID: previous?.id, certificateID: nil, createdAt: now, updatedAt: now, version: 1)
         try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: result.id, action: "create",
                             changes: jsonObject(result), at: now)
-        // Not recognised on re-evaluation while still certified (a low score, or a mandatory
-        // criterion missed): the stars it holds are no longer supported, yet `decide` only issues
-        // certificates. The product goes under review, so an officer revokes its certificate
-        // (`failed_mandatory_criteria`, `violation`) or clears it; left alone it kept more stars
-        // after a failed re-evaluation than after a downgrade to 3.
-        if verdict.outcome == .notRecognised, let previous, previous.status(on: today).isValid {
-            try ProductReviewStore.flag(db, productID: input.productID, cause: .evaluationResult(id: result.id),
-                                        actor: actor, now: now)
-        }
+        try flagIfStarsUnsupported(result, previous: previous, today: today, actor: actor, now: now, db)
         return result
+    }
+
+    /// Scores a product's evaluation in `round` against the certificate that council re-evaluated
+    /// (`comparableCertificate`): what `record` stores, and what `rejudge` stores again.
+    private static func judge(_ scores: [MemberScore], mandatoryCriteriaMet: Bool, of product: ProductCertificateLink,
+                              in round: EvaluationRound, today: CivilDate,
+                              _ db: Connection) throws -> (previous: Certificate?, verdict: EvaluationVerdict) {
+        let heldOn = round.fields.heldOn
+        let previous = try product.comparableCertificate(db, decidedBy: heldOn, today: today)
+        let verdict = try EvaluationRules.evaluate(
+            scores, sheet: round.sheet, mandatoryCriteriaMet: mandatoryCriteriaMet, level: round.fields.councilLevel,
+            heldOn: heldOn, previousStars: previous?.stars, heldStars: previous?.stars(heldOn: heldOn))
+        return (previous, verdict)
+    }
+
+    /// Not recognised on re-evaluation while still certified (a low score, or a mandatory
+    /// criterion missed): the stars it holds are no longer supported, yet `decide` only issues
+    /// certificates. The product goes under review, so an officer revokes its certificate
+    /// (`failed_mandatory_criteria`, `violation`) or clears it; left alone it kept more stars
+    /// after a failed re-evaluation than after a downgrade to 3.
+    private static func flagIfStarsUnsupported(_ result: EvaluationResult, previous: Certificate?, today: CivilDate,
+                                               actor: Actor, now: Timestamp, _ db: Connection) throws {
+        guard result.outcome == .notRecognised, let previous, previous.status(on: today).isValid else { return }
+        try ProductReviewStore.flag(db, productID: result.productID, cause: .evaluationResult(id: result.id),
+                                    actor: actor, now: now)
     }
 
     /// Judges again the product's undecided results of rounds held on or after `decidedOn`, against
@@ -107,12 +121,8 @@ public enum EvaluationResultStore {
             """, [.integer(productID), .text(decidedOn.description)], decode)
         for result in undecided {
             guard let round = try EvaluationRoundStore.get(db, id: result.roundID) else { continue }
-            let heldOn = round.fields.heldOn
-            let previous = try product.comparableCertificate(db, decidedBy: heldOn, today: today)
-            let verdict = try EvaluationRules.evaluate(
-                result.memberScores, sheet: round.sheet, mandatoryCriteriaMet: result.mandatoryCriteriaMet,
-                level: round.fields.councilLevel, heldOn: heldOn, previousStars: previous?.stars,
-                heldStars: previous?.stars(heldOn: heldOn))
+            let (previous, verdict) = try judge(result.memberScores, mandatoryCriteriaMet: result.mandatoryCriteriaMet,
+                                                of: product, in: round, today: today, db)
             var judged = result
             judged.starsAwarded = verdict.starsAwarded
             judged.proposedToNextLevel = verdict.proposedToNextLevel
@@ -128,11 +138,15 @@ public enum EvaluationResultStore {
                       .integer(result.id)])
             try AuditLog.record(db, actor: actor, entity: .evaluationResult, entityID: result.id, action: "rejudge",
                                 changes: AuditLog.diff(jsonObject(result), jsonObject(judged)), at: now)
-            if judged.outcome == .notRecognised, let previous, previous.status(on: today).isValid {
-                try ProductReviewStore.flag(db, productID: productID, cause: .evaluationResult(id: result.id),
-                                            actor: actor, now: now)
-            }
+            try flagIfStarsUnsupported(judged, previous: previous, today: today, actor: actor, now: now, db)
         }
+    }
+
+    /// The day the council that recorded result `resultID` sat; nil when there is no such result.
+    static func councilDay(_ db: Connection, resultID: Int64) throws -> CivilDate? {
+        try db.first("""
+            SELECT r.held_on FROM evaluation_results e JOIN evaluation_rounds r ON r.id = e.round_id WHERE e.id = ?
+            """, [.integer(resultID)]) { CivilDate($0.string(0)) } ?? nil
     }
 
     /// The scores as stored and shown: numbers keep their exact decimal text.
